@@ -1,0 +1,11 @@
+# Compiler settings every Shotcall target shares: warnings as errors, optional sanitizers.
+add_library(shotcall_defaults INTERFACE)
+target_compile_options(shotcall_defaults INTERFACE -Wall -Wextra -Werror)
+target_compile_definitions(shotcall_defaults INTERFACE SHOTCALL_VERSION="${PROJECT_VERSION}")
+
+if(SHOTCALL_SANITIZE)
+  target_compile_options(shotcall_defaults INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(shotcall_defaults INTERFACE -fsanitize=address,undefined)
+  target_compile_definitions(shotcall_defaults INTERFACE SHOTCALL_SANITIZED=1)
+endif()

@@ -1,0 +1,39 @@
+#include "signaling/protocol/riot_id.hpp"
+
+#include <glib.h>
+
+#include <memory>
+
+namespace shotcall::protocol {
+namespace {
+struct GFreeDeleter {
+  void operator()(gchar* p) const { g_free(p); }
+};
+using GCharPtr = std::unique_ptr<gchar, GFreeDeleter>;
+}  // namespace
+
+bool is_valid_riot_id(std::string_view riot_id) {
+  if (riot_id.empty() || riot_id.size() > kMaxRiotIdBytes) return false;
+  if (!g_utf8_validate(riot_id.data(), static_cast<gssize>(riot_id.size()), nullptr)) return false;
+  const auto hash = riot_id.find('#');
+  if (hash == std::string_view::npos || hash == 0 || hash + 1 == riot_id.size()) return false;
+  if (riot_id.find('#', hash + 1) != std::string_view::npos) return false;
+  for (const char* p = riot_id.data(); p < riot_id.data() + riot_id.size();
+       p = g_utf8_next_char(p)) {
+    const gunichar c = g_utf8_get_char(p);
+    if (g_unichar_iscntrl(c)) return false;
+  }
+  return true;
+}
+
+std::string fold_riot_id(std::string_view riot_id) {
+  GCharPtr normalized{g_utf8_normalize(riot_id.data(), static_cast<gssize>(riot_id.size()),
+                                       G_NORMALIZE_NFC)};
+  if (!normalized) return std::string{riot_id};  // invalid UTF-8: callers validate first
+  GCharPtr folded{g_utf8_casefold(normalized.get(), -1)};
+  // Folding can denormalise (e.g. final sigma forms), so normalise once more.
+  GCharPtr renormalized{g_utf8_normalize(folded.get(), -1, G_NORMALIZE_NFC)};
+  return std::string{renormalized ? renormalized.get() : folded.get()};
+}
+
+}  // namespace shotcall::protocol
