@@ -61,6 +61,8 @@ class ChannelStore {
                                      const std::string& peer_id) = 0;
   // Deletes a channel that has no members (a channel made but never joined); false otherwise.
   virtual bool delete_if_empty(const std::string& channel_id) = 0;
+  // Ids of channels that nobody has joined (or everyone left) since before `cutoff_ms`.
+  virtual std::vector<std::string> empty_channels_created_before(std::int64_t cutoff_ms) const = 0;
   virtual std::size_t channel_count() const = 0;
 };
 

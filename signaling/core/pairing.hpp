@@ -46,6 +46,9 @@ class Pairing {
   Outbox handle(ConnId conn, const protocol::ClientMessage& message);
   // The connection closed (any way): leaves its channel at once and frees its Riot ID.
   Outbox disconnect(ConnId conn);
+  // Deletes channels made but not joined for `unjoined_ttl_ms`; the shell calls it now and then.
+  // Returns how many went.
+  std::size_t sweep(std::int64_t unjoined_ttl_ms);
   // A notice to every connection (admin broadcast, shutdown warnings).
   Outbox broadcast_notice(const protocol::Notice& notice) const;
 
@@ -60,6 +63,9 @@ class Pairing {
     std::optional<std::string> riot_id;  // display form, once registered
     std::string riot_key;
     std::optional<std::string> channel_id;
+    // The last channel this connection created and nobody has joined yet. A player is in one
+    // game at a time, so creating another one retires it: one connection cannot pile up channels.
+    std::optional<std::string> pending_created;
   };
 
   Outbox on_register(ConnId conn, Conn& c, const std::optional<std::string>& id,
@@ -78,6 +84,7 @@ class Pairing {
   // Removes `c` from its channel, telling the others; the empty channel goes.
   void leave_current(Conn& c, Outbox& out);
   void offer_channel(const Channel& channel, const std::string& except_key, Outbox& out) const;
+  Channel propose_channel(const protocol::FindOrCreateChannel& m) const;
   std::optional<ConnId> conn_of_peer(const std::string& peer_id) const;
   std::optional<ConnId> conn_of_riot_key(const std::string& riot_key) const;
 

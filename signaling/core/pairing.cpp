@@ -1,0 +1,325 @@
+#include "signaling/core/pairing.hpp"
+
+#include <algorithm>
+#include <type_traits>
+
+#include "signaling/protocol/riot_id.hpp"
+
+namespace shotcall::core {
+namespace {
+
+using protocol::ErrorCode;
+using protocol::ServerMessage;
+
+ServerMessage reply(const std::optional<std::string>& id, protocol::ServerBody body) {
+  return ServerMessage{id, std::move(body)};
+}
+
+ServerMessage event(protocol::ServerBody body) { return ServerMessage{std::nullopt, std::move(body)}; }
+
+ServerMessage error(const std::optional<std::string>& id, ErrorCode code, std::string message,
+                    std::string_view re) {
+  return reply(id, protocol::Error{code, std::move(message), std::string{re}});
+}
+
+protocol::ChannelInfo info_of(const Channel& channel) {
+  return protocol::ChannelInfo{channel.id, channel.game_id, channel.team_id, channel.roster};
+}
+
+// Only a constant-time comparison keeps the access token from leaking through reply timing.
+bool same_secret(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+Pairing::Pairing(PairingConfig config, ChannelStore& store, PairingDeps deps)
+    : config_(std::move(config)), store_(store), deps_(std::move(deps)) {}
+
+void Pairing::connect(ConnId conn) {
+  Conn c;
+  c.peer_id = deps_.new_peer_id();
+  by_peer_[c.peer_id] = conn;
+  conns_[conn] = std::move(c);
+}
+
+std::size_t Pairing::registered_count() const { return by_riot_key_.size(); }
+
+std::optional<std::string> Pairing::peer_id_of(ConnId conn) const {
+  const auto it = conns_.find(conn);
+  if (it == conns_.end()) return std::nullopt;
+  return it->second.peer_id;
+}
+
+Outbox Pairing::handle(ConnId conn, const protocol::ClientMessage& message) {
+  const auto it = conns_.find(conn);
+  if (it == conns_.end()) return {};  // the shell raced a close; nothing to answer
+  Conn& c = it->second;
+  const auto& id = message.id;
+
+  if (const auto* m = std::get_if<protocol::RegisterUser>(&message.body))
+    return on_register(conn, c, id, *m);
+  if (!c.riot_id) {
+    return {{conn, error(id, ErrorCode::NotRegistered, "send register-user first",
+                         protocol::type_name(message.body))}};
+  }
+  return std::visit(
+      [&](const auto& m) -> Outbox {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, protocol::FindOrCreateChannel>)
+          return on_find_or_create(conn, c, id, m);
+        else if constexpr (std::is_same_v<T, protocol::JoinChannel>)
+          return on_join(conn, c, id, m);
+        else if constexpr (std::is_same_v<T, protocol::LeaveChannel>)
+          return on_leave(conn, c, id, m);
+        else if constexpr (std::is_same_v<T, protocol::SignalTo>)
+          return on_signal(conn, c, id, m);
+        else if constexpr (std::is_same_v<T, protocol::ChatSend>)
+          return on_chat(conn, c, id, m);
+        else
+          return {};  // register-user was handled above
+      },
+      message.body);
+}
+
+Outbox Pairing::on_register(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                            const protocol::RegisterUser& m) {
+  constexpr std::string_view re = "register-user";
+  if (c.riot_id)
+    return {{conn, error(id, ErrorCode::AlreadyRegistered,
+                         "this connection is already registered as " + *c.riot_id, re)}};
+  if (config_.access_token && !(m.token && same_secret(*m.token, *config_.access_token)))
+    return {{conn, error(id, ErrorCode::Unauthorized, "this server needs a valid access token",
+                         re)}};
+
+  const std::string key = protocol::fold_riot_id(m.riot_id);
+  if (!store_.claim_riot_id(key, c.peer_id)) {
+    Outbox out{{conn, error(id, ErrorCode::RiotIdInUse,
+                            m.riot_id + " is connected from somewhere else", re)}};
+    if (const auto holder = conn_of_riot_key(key)) {
+      out.push_back({*holder, event(protocol::Notice{
+                                  protocol::NoticeLevel::Warning,
+                                  "Someone else tried to sign in with your Riot ID."})});
+    }
+    return out;
+  }
+  c.riot_id = m.riot_id;
+  c.riot_key = key;
+  by_riot_key_[key] = conn;
+
+  Outbox out{{conn, reply(id, protocol::Connected{c.peer_id, config_.ice_servers,
+                                                  config_.server})}};
+  // A teammate may have made the team's channel before this player came online.
+  for (const Channel& channel : store_.channels_for(key))
+    out.push_back({conn, event(protocol::ChannelAvailable{info_of(channel)})});
+  return out;
+}
+
+Channel Pairing::propose_channel(const protocol::FindOrCreateChannel& m) const {
+  Channel channel;
+  channel.game_id = m.game_id;
+  channel.team_id = m.team_id;
+  for (const auto& riot_id : m.teammates) {
+    std::string key = protocol::fold_riot_id(riot_id);
+    if (std::find(channel.roster_keys.begin(), channel.roster_keys.end(), key) !=
+        channel.roster_keys.end())
+      continue;  // the same player spelled twice
+    channel.roster.push_back(riot_id);
+    channel.roster_keys.push_back(std::move(key));
+  }
+  std::sort(channel.roster_keys.begin(), channel.roster_keys.end());
+  channel.pairing_key = m.team_id.text;
+  for (const auto& key : channel.roster_keys) {
+    channel.pairing_key += '\n';
+    channel.pairing_key += key;
+  }
+  channel.created_ms = deps_.now_ms();
+  channel.id = m.game_id.text + "_" + m.team_id.text + "_" + std::to_string(channel.created_ms);
+  return channel;
+}
+
+Outbox Pairing::on_find_or_create(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                                  const protocol::FindOrCreateChannel& m) {
+  constexpr std::string_view re = "find-or-create-channel";
+  Channel proposal = propose_channel(m);
+  if (!proposal.on_roster(c.riot_key))
+    return {{conn, error(id, ErrorCode::NotOnRoster, "your Riot ID is not on that roster", re)}};
+
+  // Two teams of one game created in the same millisecond must not share an id.
+  const std::string base_id = proposal.id;
+  for (int n = 1; store_.find(proposal.id); ++n) proposal.id = base_id + "-" + std::to_string(n);
+
+  auto [channel, created] = store_.find_or_create(proposal);
+  if (created) {
+    if (c.pending_created && *c.pending_created != channel.id)
+      store_.delete_if_empty(*c.pending_created);
+    c.pending_created = channel.id;
+  }
+  Outbox out{{conn, reply(id, protocol::ChannelCreated{info_of(channel)})}};
+  offer_channel(channel, c.riot_key, out);
+  return out;
+}
+
+void Pairing::offer_channel(const Channel& channel, const std::string& except_key,
+                            Outbox& out) const {
+  for (const auto& key : channel.roster_keys) {
+    if (key == except_key) continue;
+    const auto teammate = conn_of_riot_key(key);
+    if (!teammate || conns_.at(*teammate).channel_id) continue;
+    out.push_back({*teammate, event(protocol::ChannelAvailable{info_of(channel)})});
+  }
+}
+
+Outbox Pairing::on_join(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                        const protocol::JoinChannel& m) {
+  constexpr std::string_view re = "join-channel";
+  const auto channel = store_.find(m.channel_id);
+  if (!channel) return {{conn, error(id, ErrorCode::NoSuchChannel, "no such channel", re)}};
+  if (!channel->on_roster(c.riot_key))
+    return {{conn, error(id, ErrorCode::NotOnRoster, "your Riot ID is not on this channel's roster",
+                         re)}};
+  const auto full = [&] {
+    return error(id, ErrorCode::ChannelFull,
+                 "the channel has " + std::to_string(config_.max_members) + " members already", re);
+  };
+  // Refuse before leaving the current channel, so a failed join costs the player nothing.
+  if (!channel->member(c.peer_id) && channel->members.size() >= config_.max_members)
+    return {{conn, full()}};
+
+  Outbox out;
+  if (c.channel_id && *c.channel_id != m.channel_id) leave_current(c, out);
+
+  const MemberRecord me{c.peer_id, *c.riot_id, c.riot_key};
+  const JoinOutcome outcome = store_.add_member(m.channel_id, me, config_.max_members);
+  if (outcome == JoinOutcome::NoSuchChannel) {
+    out.push_back({conn, error(id, ErrorCode::NoSuchChannel, "no such channel", re)});
+    return out;
+  }
+  if (outcome == JoinOutcome::Full) {  // another instance filled it between our two calls
+    out.push_back({conn, full()});
+    return out;
+  }
+  c.channel_id = m.channel_id;
+  if (c.pending_created == m.channel_id) c.pending_created.reset();
+
+  const auto joined_channel = store_.find(m.channel_id);
+  protocol::JoinedChannel joined{m.channel_id, {}};
+  std::vector<ConnId> others;
+  for (const auto& member : joined_channel ? joined_channel->members : std::vector<MemberRecord>{}) {
+    if (member.peer_id == c.peer_id) continue;
+    joined.members.push_back({member.peer_id, member.riot_id});
+    if (const auto other = conn_of_peer(member.peer_id)) others.push_back(*other);
+  }
+  out.push_back({conn, reply(id, std::move(joined))});
+  // Joining the channel one is already in only repeats the member list.
+  if (outcome == JoinOutcome::Joined) {
+    const auto announce = event(protocol::UserJoinedChannel{m.channel_id, {c.peer_id, *c.riot_id}});
+    for (const ConnId other : others) out.push_back({other, announce});
+  }
+  return out;
+}
+
+Outbox Pairing::on_leave(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                         const protocol::LeaveChannel& m) {
+  constexpr std::string_view re = "leave-channel";
+  if (!c.channel_id || *c.channel_id != m.channel_id) {
+    if (!store_.find(m.channel_id))
+      return {{conn, error(id, ErrorCode::NoSuchChannel, "no such channel", re)}};
+    return {{conn, error(id, ErrorCode::NotInChannel, "you are not in that channel", re)}};
+  }
+  Outbox out{{conn, reply(id, protocol::LeftChannel{m.channel_id})}};
+  leave_current(c, out);
+  return out;
+}
+
+void Pairing::leave_current(Conn& c, Outbox& out) {
+  if (!c.channel_id) return;
+  const std::string channel_id = *c.channel_id;
+  c.channel_id.reset();
+  if (store_.remove_member(channel_id, c.peer_id) != LeaveOutcome::Left) return;
+  const auto channel = store_.find(channel_id);
+  if (!channel) return;
+  for (const auto& member : channel->members) {
+    if (const auto other = conn_of_peer(member.peer_id))
+      out.push_back({*other, event(protocol::UserLeftChannel{channel_id, c.peer_id})});
+  }
+}
+
+Outbox Pairing::on_signal(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                          const protocol::SignalTo& m) {
+  constexpr std::string_view re = "signal";
+  if (!c.channel_id)
+    return {{conn, error(id, ErrorCode::NotInChannel, "join a channel before signalling", re)}};
+  // Whether the peer exists elsewhere is nobody's business outside its channel: one answer.
+  const auto target = conn_of_peer(m.to);
+  if (!target || m.to == c.peer_id || conns_.at(*target).channel_id != c.channel_id)
+    return {{conn, error(id, ErrorCode::NoSuchPeer, "no such peer in your channel", re)}};
+  return {{*target, event(protocol::SignalFrom{c.peer_id, m.data_json})}};
+}
+
+Outbox Pairing::on_chat(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                        const protocol::ChatSend& m) {
+  constexpr std::string_view re = "chat";
+  if (!c.channel_id || *c.channel_id != m.channel_id) {
+    if (!store_.find(m.channel_id))
+      return {{conn, error(id, ErrorCode::NoSuchChannel, "no such channel", re)}};
+    return {{conn, error(id, ErrorCode::NotInChannel, "you are not in that channel", re)}};
+  }
+  const auto channel = store_.find(m.channel_id);
+  if (!channel) return {{conn, error(id, ErrorCode::NoSuchChannel, "no such channel", re)}};
+  const auto message =
+      event(protocol::ChatMessage{m.channel_id, c.peer_id, *c.riot_id, m.text, deps_.now_ms()});
+  Outbox out;
+  for (const auto& member : channel->members) {
+    if (const auto to = conn_of_peer(member.peer_id)) out.push_back({*to, message});
+  }
+  return out;
+}
+
+Outbox Pairing::disconnect(ConnId conn) {
+  const auto it = conns_.find(conn);
+  if (it == conns_.end()) return {};
+  Conn& c = it->second;
+  Outbox out;
+  leave_current(c, out);
+  if (c.riot_id) {
+    store_.release_riot_id(c.riot_key, c.peer_id);
+    by_riot_key_.erase(c.riot_key);
+  }
+  by_peer_.erase(c.peer_id);
+  conns_.erase(it);
+  return out;
+}
+
+std::size_t Pairing::sweep(std::int64_t unjoined_ttl_ms) {
+  std::size_t removed = 0;
+  for (const auto& channel_id : store_.empty_channels_created_before(deps_.now_ms() - unjoined_ttl_ms))
+    if (store_.delete_if_empty(channel_id)) ++removed;
+  return removed;
+}
+
+Outbox Pairing::broadcast_notice(const protocol::Notice& notice) const {
+  Outbox out;
+  out.reserve(conns_.size());
+  const auto message = event(notice);
+  for (const auto& [conn, c] : conns_) out.push_back({conn, message});
+  return out;
+}
+
+std::optional<ConnId> Pairing::conn_of_peer(const std::string& peer_id) const {
+  const auto it = by_peer_.find(peer_id);
+  if (it == by_peer_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<ConnId> Pairing::conn_of_riot_key(const std::string& riot_key) const {
+  const auto it = by_riot_key_.find(riot_key);
+  if (it == by_riot_key_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace shotcall::core
