@@ -1,0 +1,278 @@
+#include "app/net/signaling_client.hpp"
+
+#include <libsoup/soup.h>
+
+#include <atomic>
+#include <random>
+
+#include "app/net/backoff.hpp"
+#include "signaling/protocol/codec.hpp"
+
+namespace shotcall::net {
+namespace {
+
+struct GObjectDeleter {
+  void operator()(gpointer p) const {
+    if (p) g_object_unref(p);
+  }
+};
+template <typename T>
+using GPtr = std::unique_ptr<T, GObjectDeleter>;
+
+}  // namespace
+
+const char* to_string(LinkState state) {
+  switch (state) {
+    case LinkState::Connecting: return "connecting";
+    case LinkState::Registered: return "registered";
+    case LinkState::Refused: return "refused";
+    case LinkState::Failed: return "failed";
+    case LinkState::Stopped: return "stopped";
+  }
+  return "unknown";
+}
+
+struct SignalingClient::Impl {
+  Impl(SignalingOptions o, Events e)
+      : options(std::move(o)),
+        events(std::move(e)),
+        backoff(options.first_retry_ms, options.max_retry_ms,
+                [this] { return std::uniform_real_distribution<double>(0, 1)(rng); }),
+        rng(std::random_device{}()),
+        context(g_main_context_ref_thread_default()),
+        session(soup_session_new_with_options(SOUP_SESSION_TIMEOUT, 10u, nullptr)) {}
+
+  ~Impl() {
+    stopped = true;
+    clear_timers();
+    g_cancellable_cancel(cancellable.get());
+    drop_connection(false);
+    g_main_context_unref(context);
+  }
+
+  void set_state(LinkState s, const std::string& detail) {
+    if (s == state && detail.empty()) return;
+    state = s;
+    if (events.on_state) events.on_state(s, detail);
+  }
+
+  void connect() {
+    if (stopped) return;
+    set_state(consecutive_failures >= options.attempts_before_failed ? LinkState::Failed
+                                                                      : LinkState::Connecting,
+              "");
+    GPtr<SoupMessage> msg{soup_message_new(SOUP_METHOD_GET, options.url.c_str())};
+    if (!msg) {
+      stopped = true;
+      set_state(LinkState::Refused, "not a valid server address: " + options.url);
+      return;
+    }
+    cancellable.reset(g_cancellable_new());
+    soup_session_websocket_connect_async(session.get(), msg.get(), nullptr, nullptr,
+                                         cancellable.get(), &Impl::on_connected, this);
+  }
+
+  static void on_connected(GObject* source, GAsyncResult* result, gpointer user_data) {
+    GError* error = nullptr;
+    SoupWebsocketConnection* conn =
+        soup_session_websocket_connect_finish(SOUP_SESSION(source), result, &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_error_free(error);  // the client is gone or stopping: `user_data` may be dangling
+      return;
+    }
+    auto* self = static_cast<Impl*>(user_data);
+    if (!conn) {
+      const std::string why = error ? error->message : "unknown error";
+      g_clear_error(&error);
+      self->retry("cannot reach " + self->options.url + ": " + why);
+      return;
+    }
+    self->attach(conn);
+  }
+
+  void attach(SoupWebsocketConnection* conn) {
+    connection.reset(conn);
+    soup_websocket_connection_set_keepalive_interval(conn, options.keepalive_s);
+    last_heard_us = g_get_monotonic_time();
+    handlers[0] = g_signal_connect(conn, "message", G_CALLBACK(&Impl::on_frame), this);
+    handlers[1] = g_signal_connect(conn, "closed", G_CALLBACK(&Impl::on_closed), this);
+    handlers[2] = g_signal_connect(conn, "pong", G_CALLBACK(&Impl::on_pong), this);
+    watchdog = g_timeout_add_seconds(options.keepalive_s, &Impl::on_watchdog, this);
+
+    protocol::RegisterUser reg{options.riot_id, options.puuid, options.token};
+    send_raw(protocol::encode(protocol::ClientMessage{std::string{"register"}, reg}));
+  }
+
+  void send_raw(const std::string& text) {
+    if (connection &&
+        soup_websocket_connection_get_state(connection.get()) == SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_send_text(connection.get(), text.c_str());
+  }
+
+  static void on_frame(SoupWebsocketConnection*, gint type, GBytes* bytes, gpointer user_data) {
+    auto* self = static_cast<Impl*>(user_data);
+    self->last_heard_us = g_get_monotonic_time();
+    if (type != SOUP_WEBSOCKET_DATA_TEXT) return;
+    gsize size = 0;
+    const auto* data = static_cast<const char*>(g_bytes_get_data(bytes, &size));
+    auto decoded = protocol::decode_server(std::string_view{data, size});
+    if (const auto* error = std::get_if<protocol::DecodeError>(&decoded)) {
+      g_warning("signaling: ignoring a frame the server sent: %s", error->message.c_str());
+      return;
+    }
+    self->on_message(std::get<protocol::ServerMessage>(std::move(decoded)));
+  }
+
+  void on_message(const protocol::ServerMessage& message) {
+    if (const auto* connected = std::get_if<protocol::Connected>(&message.body)) {
+      peer_id = connected->peer_id;
+      if (registered_once) ++reconnect_count;
+      registered_once = true;
+      consecutive_failures = 0;
+      backoff.reset();
+      set_state(LinkState::Registered, "");
+    } else if (const auto* error = std::get_if<protocol::Error>(&message.body);
+               error && error->re == "register-user" && state != LinkState::Registered) {
+      // Retrying cannot fix these: someone holds our Riot ID, or the token is wrong.
+      if (error->code == protocol::ErrorCode::RiotIdInUse ||
+          error->code == protocol::ErrorCode::Unauthorized) {
+        stopped = true;
+        drop_connection(true);
+        set_state(LinkState::Refused, error->message);
+      }
+    }
+    if (events.on_message) events.on_message(message);
+  }
+
+  static void on_pong(SoupWebsocketConnection*, GBytes*, gpointer user_data) {
+    static_cast<Impl*>(user_data)->last_heard_us = g_get_monotonic_time();
+  }
+
+  static gboolean on_watchdog(gpointer user_data) {
+    auto* self = static_cast<Impl*>(user_data);
+    const gint64 silent_us = g_get_monotonic_time() - self->last_heard_us;
+    if (silent_us > 3 * static_cast<gint64>(self->options.keepalive_s) * G_USEC_PER_SEC) {
+      self->watchdog = 0;
+      self->drop_connection(false);
+      self->retry("the server stopped answering");
+      return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+  }
+
+  static void on_closed(SoupWebsocketConnection* conn, gpointer user_data) {
+    auto* self = static_cast<Impl*>(user_data);
+    const int code = soup_websocket_connection_get_close_code(conn);
+    self->drop_connection(false);
+    if (self->stopped) return;
+    self->retry("the server closed the connection (" + std::to_string(code) + ")");
+  }
+
+  void retry(const std::string& why) {
+    if (stopped) return;
+    ++consecutive_failures;
+    const bool failed = consecutive_failures >= options.attempts_before_failed;
+    set_state(failed ? LinkState::Failed : LinkState::Connecting, why);
+    if (retry_timer) g_source_remove(retry_timer);
+    retry_timer = g_timeout_add(backoff.next_delay_ms(), &Impl::on_retry, this);
+  }
+
+  static gboolean on_retry(gpointer user_data) {
+    auto* self = static_cast<Impl*>(user_data);
+    self->retry_timer = 0;
+    self->connect();
+    return G_SOURCE_REMOVE;
+  }
+
+  void drop_connection(bool say_goodbye) {
+    if (watchdog) {
+      g_source_remove(watchdog);
+      watchdog = 0;
+    }
+    if (!connection) return;
+    for (gulong& h : handlers) {
+      if (h) g_signal_handler_disconnect(connection.get(), h);
+      h = 0;
+    }
+    if (soup_websocket_connection_get_state(connection.get()) == SOUP_WEBSOCKET_STATE_OPEN) {
+      // The closing handshake outlives this client: the connection keeps itself alive until
+      // libsoup says it closed, so frames sent just before (a leave-channel) still go out.
+      SoupWebsocketConnection* closing = connection.release();
+      closing_count().fetch_add(1);
+      g_signal_connect(closing, "closed", G_CALLBACK(&Impl::on_goodbye_done), nullptr);
+      soup_websocket_connection_close(
+          closing, say_goodbye ? SOUP_WEBSOCKET_CLOSE_NORMAL : SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
+          nullptr);
+    }
+    connection.reset();
+    peer_id.clear();
+  }
+
+  static void on_goodbye_done(SoupWebsocketConnection* conn, gpointer) {
+    g_idle_add_full(G_PRIORITY_DEFAULT, [](gpointer c) { g_object_unref(c); return G_SOURCE_REMOVE; },
+                    conn, nullptr);
+    closing_count().fetch_sub(1);
+  }
+  static std::atomic<int>& closing_count() {
+    static std::atomic<int> n{0};
+    return n;
+  }
+
+  void clear_timers() {
+    if (retry_timer) g_source_remove(retry_timer);
+    retry_timer = 0;
+    if (watchdog) g_source_remove(watchdog);
+    watchdog = 0;
+  }
+
+  SignalingOptions options;
+  Events events;
+  Backoff backoff;
+  std::mt19937 rng;
+  GMainContext* context;
+  GPtr<SoupSession> session;
+  GPtr<GCancellable> cancellable{g_cancellable_new()};
+  GPtr<SoupWebsocketConnection> connection;
+  gulong handlers[3] = {0, 0, 0};
+  guint retry_timer = 0;
+  guint watchdog = 0;
+  gint64 last_heard_us = 0;
+  LinkState state = LinkState::Stopped;
+  std::string peer_id;
+  std::uint32_t consecutive_failures = 0;
+  std::uint32_t reconnect_count = 0;
+  bool registered_once = false;
+  bool stopped = false;
+};
+
+SignalingClient::SignalingClient(SignalingOptions options, Events events)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(events))) {}
+
+SignalingClient::~SignalingClient() = default;
+
+void SignalingClient::start() {
+  impl_->stopped = false;
+  impl_->connect();
+}
+
+void SignalingClient::stop() {
+  impl_->stopped = true;
+  impl_->clear_timers();
+  g_cancellable_cancel(impl_->cancellable.get());
+  impl_->drop_connection(true);
+  impl_->set_state(LinkState::Stopped, "");
+}
+
+bool SignalingClient::send(const protocol::ClientMessage& message) {
+  if (impl_->state != LinkState::Registered || !impl_->connection) return false;
+  impl_->send_raw(protocol::encode(message));
+  return true;
+}
+
+LinkState SignalingClient::state() const { return impl_->state; }
+const std::string& SignalingClient::peer_id() const { return impl_->peer_id; }
+std::uint32_t SignalingClient::reconnects() const { return impl_->reconnect_count; }
+
+bool SignalingClient::goodbyes_pending() { return Impl::closing_count().load() > 0; }
+
+}  // namespace shotcall::net

@@ -1,0 +1,155 @@
+// The client's session logic, fed typed server messages: exactly which requests and mesh changes
+// come out. Pure: no sockets, no GStreamer.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "app/session/session_core.hpp"
+
+namespace shotcall::session {
+namespace {
+
+namespace p = shotcall::protocol;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+const std::vector<std::string> kTeam{"Ahri#EUW", "Garen#EUW", "Lux#EUW"};
+
+GameTarget game(std::string id = "EUW1_1") {
+  return GameTarget{{std::move(id), false}, {"100", true}, kTeam};
+}
+p::ServerMessage ev(p::ServerBody body) { return {std::nullopt, std::move(body)}; }
+p::ChannelInfo channel(std::string id = "EUW1_1_100_5", std::vector<std::string> roster = kTeam) {
+  return {std::move(id), {"EUW1_1", false}, {"100", true}, std::move(roster)};
+}
+Action send(p::ClientBody body) { return SendMessage{{std::nullopt, std::move(body)}}; }
+
+// Drives a session into the channel with Garen already there; returns it.
+SessionCore in_channel_with_garen() {
+  SessionCore s{"Ahri#EUW", false};
+  s.set_target(game());
+  s.on_registered("me1");
+  s.on_message(ev(p::ChannelCreated{channel()}));
+  s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {{"g1", "Garen#EUW"}}}));
+  return s;
+}
+
+TEST(SessionCore, RegisteringWithAGameFindsJoinsAndOffersToEachMember) {
+  SessionCore s{"Ahri#EUW", false};
+  EXPECT_THAT(s.set_target(game()), IsEmpty());  // offline: nothing to send yet
+  EXPECT_THAT(s.on_registered("me1"),
+              ElementsAre(send(p::FindOrCreateChannel{{"EUW1_1", false}, {"100", true}, kTeam})));
+  EXPECT_EQ(s.phase(), Phase::Finding);
+  EXPECT_THAT(s.on_message(ev(p::ChannelCreated{channel()})),
+              ElementsAre(send(p::JoinChannel{"EUW1_1_100_5"})));
+  EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5",
+                                               {{"g1", "Garen#EUW"}, {"l1", "Lux#EUW"}}})),
+              ElementsAre(AddPeer{"garen#euw", "Garen#EUW", true},
+                          AddPeer{"lux#euw", "Lux#EUW", true}));
+  EXPECT_EQ(s.phase(), Phase::InChannel);
+  EXPECT_EQ(s.channel_id(), "EUW1_1_100_5");
+}
+
+TEST(SessionCore, ALaterJoinerOffersToUs) {
+  SessionCore s = in_channel_with_garen();
+  EXPECT_THAT(s.on_message(ev(p::UserJoinedChannel{"EUW1_1_100_5", {"l1", "Lux#EUW"}})),
+              ElementsAre(AddPeer{"lux#euw", "Lux#EUW", false}));
+}
+
+TEST(SessionCore, SignalsAreRoutedByRiotIdBothWays) {
+  SessionCore s = in_channel_with_garen();
+  EXPECT_THAT(s.on_message(ev(p::SignalFrom{"g1", R"({"ice":{}})"})),
+              ElementsAre(DeliverSignal{"garen#euw", R"({"ice":{}})"}));
+  EXPECT_THAT(s.on_engine_signal("garen#euw", R"({"sdp":{}})"),
+              ElementsAre(send(p::SignalTo{"g1", R"({"sdp":{}})"})));
+  EXPECT_THAT(s.on_message(ev(p::SignalFrom{"stranger", "{}"})), IsEmpty());
+  EXPECT_THAT(s.on_engine_signal("nobody#x", "{}"), IsEmpty());
+}
+
+TEST(SessionCore, ATeammateWhoLeavesLosesTheirLink) {
+  SessionCore s = in_channel_with_garen();
+  EXPECT_THAT(s.on_message(ev(p::UserLeftChannel{"EUW1_1_100_5", "g1"})),
+              ElementsAre(RemovePeer{"garen#euw"}));
+  EXPECT_THAT(s.on_engine_signal("garen#euw", "{}"), IsEmpty());
+}
+
+TEST(SessionCore, AServerRestartKeepsLinksAndRemapsPeerIds) {
+  SessionCore s = in_channel_with_garen();
+  EXPECT_THAT(s.on_link_lost(), IsEmpty());  // no RemovePeer: the voice keeps flowing
+  EXPECT_EQ(s.phase(), Phase::Offline);
+  EXPECT_THAT(s.on_engine_signal("garen#euw", "{}"), IsEmpty());  // nowhere to send it
+  EXPECT_THAT(s.on_registered("me2"),
+              ElementsAre(send(p::FindOrCreateChannel{{"EUW1_1", false}, {"100", true}, kTeam})));
+  s.on_message(ev(p::ChannelCreated{channel("EUW1_1_100_9")}));
+  // Garen came back first with a new peerId: no second link, signals go to the new id.
+  EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_9", {{"g2", "GAREN#euw"}}})), IsEmpty());
+  EXPECT_THAT(s.on_engine_signal("garen#euw", "{}"), ElementsAre(send(p::SignalTo{"g2", "{}"})));
+}
+
+TEST(SessionCore, GameOverLeavesAndDropsEveryLink) {
+  SessionCore s = in_channel_with_garen();
+  EXPECT_THAT(s.set_target(std::nullopt),
+              ElementsAre(send(p::LeaveChannel{"EUW1_1_100_5"}), RemovePeer{"garen#euw"}));
+  EXPECT_EQ(s.phase(), Phase::NoGame);
+  EXPECT_THAT(s.teammates(), IsEmpty());
+}
+
+TEST(SessionCore, ANewGameLeavesTheOldChannelAndFindsTheNewOne) {
+  SessionCore s = in_channel_with_garen();
+  GameTarget next{{"EUW1_2", false}, {"200", true}, {"Ahri#EUW", "Zed#EUW"}};
+  EXPECT_THAT(s.set_target(next),
+              ElementsAre(send(p::LeaveChannel{"EUW1_1_100_5"}), RemovePeer{"garen#euw"},
+                          send(p::FindOrCreateChannel{next.game_id, next.team_id, next.teammates})));
+}
+
+TEST(SessionCore, OffersAreFollowedOnlyForOurRosterUnlessFollowing) {
+  SessionCore own{"Ahri#EUW", false};
+  own.set_target(game());
+  own.on_registered("me");
+  EXPECT_THAT(own.on_message(ev(p::ChannelAvailable{channel("x", {"Ahri#EUW", "Zed#EUW"})})),
+              IsEmpty());
+  EXPECT_THAT(own.on_message(ev(p::ChannelAvailable{channel("mine")})),
+              ElementsAre(send(p::JoinChannel{"mine"})));
+
+  SessionCore watcher{"Ahri#EUW", true};
+  watcher.on_registered("me");
+  EXPECT_EQ(watcher.phase(), Phase::NoGame);
+  EXPECT_THAT(watcher.on_message(ev(p::ChannelAvailable{channel("offered")})),
+              ElementsAre(send(p::JoinChannel{"offered"})));
+}
+
+TEST(SessionCore, AVanishedChannelIsLookedForAgain) {
+  SessionCore s{"Ahri#EUW", false};
+  s.set_target(game());
+  s.on_registered("me");
+  s.on_message(ev(p::ChannelCreated{channel()}));
+  const auto out = s.on_message(
+      ev(p::Error{p::ErrorCode::NoSuchChannel, "no such channel", std::string{"join-channel"}}));
+  EXPECT_THAT(out, ElementsAre(send(p::FindOrCreateChannel{{"EUW1_1", false}, {"100", true}, kTeam})));
+}
+
+TEST(SessionCore, AFullChannelLeavesUsWaitingWithTheProblem) {
+  SessionCore s{"Ahri#EUW", false};
+  s.set_target(game());
+  s.on_registered("me");
+  s.on_message(ev(p::ChannelCreated{channel()}));
+  EXPECT_THAT(s.on_message(ev(p::Error{p::ErrorCode::ChannelFull, "the channel is full",
+                                       std::string{"join-channel"}})),
+              IsEmpty());
+  EXPECT_EQ(s.phase(), Phase::NoGame);
+  EXPECT_EQ(s.last_problem(), "the channel is full");
+}
+
+TEST(SessionCore, AFailedLinkToSomeoneGoneIsRemovedButKeptWhileTheyAreThere) {
+  SessionCore s = in_channel_with_garen();
+  EXPECT_THAT(s.on_engine_peer_failed("garen#euw"), IsEmpty());
+  s.on_link_lost();
+  EXPECT_THAT(s.on_engine_peer_failed("garen#euw"), ElementsAre(RemovePeer{"garen#euw"}));
+}
+
+TEST(SessionCore, LeaveSaysGoodbye) {
+  SessionCore s = in_channel_with_garen();
+  EXPECT_THAT(s.leave(), ElementsAre(send(p::LeaveChannel{"EUW1_1_100_5"}), RemovePeer{"garen#euw"}));
+}
+
+}  // namespace
+}  // namespace shotcall::session
