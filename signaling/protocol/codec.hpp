@@ -24,11 +24,17 @@ struct DecodeError {
 template <typename T>
 using Decoded = std::variant<T, DecodeError>;
 
-// Client → server.
+// Decoding reads strict JSON (json_scan.hpp) with json-glib and never throws or aborts; the
+// error rules are those of docs/protocol.md ("Errors"). Encoding always yields valid compact JSON:
+// `type` first, then `id` when set, then the fields. A SignalTo/SignalFrom `data_json` that is not
+// a faithful JSON object is written as `{}`.
+
+// Client → server. Decoding enforces every limit of messages.hpp (it guards the server).
 Decoded<ClientMessage> decode_client(std::string_view frame);
 std::string encode(const ClientMessage& message);
 
-// Server → client.
+// Server → client. Decoding checks shapes, not the server-side byte limits, and accepts
+// `iceServers[].urls` as one string too.
 Decoded<ServerMessage> decode_server(std::string_view frame);
 std::string encode(const ServerMessage& message);
 
