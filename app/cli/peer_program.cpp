@@ -1,0 +1,265 @@
+#include "app/cli/peer_program.hpp"
+
+#include <glib-unix.h>
+#include <glib.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "app/cli/peer_report.hpp"
+#include "app/session/game_detector.hpp"
+#include "app/session/session.hpp"
+#include "signaling/protocol/riot_id.hpp"
+
+namespace shotcall::cli {
+
+namespace {
+
+// Tests read these lines as they come: never leave one in a buffer.
+void emit(const std::string& line) {
+  std::fputs((line + "\n").c_str(), stdout);
+  std::fflush(stdout);
+}
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && s.size() < 19 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+}  // namespace
+
+class PeerProgram::Impl {
+ public:
+  explicit Impl(PeerOptions o) : options_(std::move(o)), loop_(g_main_loop_new(nullptr, FALSE)) {}
+  ~Impl() {
+    for (guint id : sources_) g_source_remove(id);
+    detector_.reset();
+    session_.reset();
+    g_main_loop_unref(loop_);
+  }
+
+  int run() {
+    std::string error;
+    if (!make_detector(&error)) return fail_now(error);
+    // With a Riot ID known up front the session starts at once; from local game data it starts
+    // when the game names the player.
+    if (options_.riot_id && !start_session(*options_.riot_id)) return exit_code_;
+
+    sources_.push_back(g_unix_signal_add(SIGINT, &Impl::on_signal, this));
+    sources_.push_back(g_unix_signal_add(SIGTERM, &Impl::on_signal, this));
+    if (options_.duration_s) {
+      sources_.push_back(g_timeout_add(static_cast<guint>(*options_.duration_s * 1000),
+                                       &Impl::on_duration, this));
+    }
+    GameDetector::Events events;
+    events.on_game = [this](const std::optional<session::DetectedGame>& game) { on_game(game); };
+    events.on_state = [](session::DetectorState state, const std::string& detail) {
+      emit(std::string{"detector "} + to_string(state) + (detail.empty() ? "" : " " + detail));
+    };
+    if (detector_) detector_->start(std::move(events));
+    if (!finished_) g_main_loop_run(loop_);
+    return exit_code_;
+  }
+
+ private:
+  using GameDetector = session::GameDetector;
+
+  bool make_detector(std::string* error) {
+    if (options_.lcd_url) {
+      detector_ = session::make_lcd_detector(*options_.lcd_url, options_.lcd_ca.value_or(""), error);
+      return detector_ != nullptr;
+    }
+    if (options_.game) {
+      session::DetectedGame game;
+      game.player_riot_id = *options_.riot_id;
+      game.target.game_id = {*options_.game, all_digits(*options_.game)};
+      game.target.team_id = {std::to_string(*options_.team), true};
+      game.target.teammates = options_.teammates;
+      detector_ = session::make_manual_detector(std::move(game));
+    }
+    return true;  // --watch: the server finds the game
+  }
+
+  bool start_session(const std::string& riot_id) {
+    session::SessionOptions so;
+    so.signaling.url = options_.server;
+    so.signaling.riot_id = riot_id;
+    so.signaling.token = options_.token;
+    so.follow_offers = options_.watch;
+    so.voice.source = options_.source;
+    so.voice.sink = options_.sink;
+    so.voice.record_dir = options_.record_dir.value_or("");
+    so.voice.local_addresses = options_.ice_addresses;
+    if (options_.jitter_ms >= 0) so.voice.jitter_ms = options_.jitter_ms;
+    if (options_.bitrate > 0) so.voice.bitrate = options_.bitrate;
+    if (options_.frame_ms > 0) so.voice.frame_ms = options_.frame_ms;
+    if (options_.record_dir) g_mkdir_with_parents(options_.record_dir->c_str(), 0755);
+
+    session::SessionEvents ev;
+    ev.on_phase = [this](session::Phase phase, const std::string& detail) {
+      emit(std::string{"phase "} + to_string(phase) + (detail.empty() ? "" : " " + detail));
+      if (phase == session::Phase::InChannel && session_->core().channel_id()) {
+        channel_id_ = *session_->core().channel_id();
+        emit("joined " + channel_id_);
+      }
+    };
+    ev.on_link = [this](net::LinkState state, const std::string& detail) { on_link(state, detail); };
+    ev.on_link_changed = [this](const std::string& key) { on_link_changed(key); };
+    ev.on_notice = [](const protocol::Notice& n) { emit("notice " + n.text); };
+    ev.on_server_error = [](const protocol::Error& e) {
+      emit("server-error " + std::string{protocol::to_wire(e.code)} + " " + e.message);
+    };
+    ev.on_voice_error = [this](const std::string& message) {
+      finish(1, "the voice pipeline failed: " + message);
+    };
+    std::string error;
+    session_ = session::Session::create(std::move(so), std::move(ev), &error);
+    if (!session_) {
+      fail_now(error);
+      return false;
+    }
+    riot_id_ = riot_id;
+    session_->voice().set_muted(options_.mute);
+    session_->voice().set_deafened(options_.deafen);
+    session_->start();
+    return true;
+  }
+
+  void on_game(const std::optional<session::DetectedGame>& game) {
+    if (!game) {
+      emit("no-game");
+      if (session_) session_->set_target(std::nullopt);
+      return;
+    }
+    if (!session_) {
+      if (!start_session(game->player_riot_id)) return;
+    } else if (protocol::fold_riot_id(game->player_riot_id) != protocol::fold_riot_id(riot_id_)) {
+      emit("error the game is played by " + game->player_riot_id + ", not " + riot_id_);
+      return;
+    }
+    emit("game " + game->target.game_id.text + " " + game->target.team_id.text);
+    session_->set_target(game->target);
+  }
+
+  void on_link(net::LinkState state, const std::string& detail) {
+    if (state == net::LinkState::Registered) {
+      registered_ = true;
+      last_peer_id_ = session_->link().peer_id();
+      emit("registered " + last_peer_id_);
+    } else if (state == net::LinkState::Refused) {
+      finish(1, "the signaling server refused us: " + detail);
+    } else if (state == net::LinkState::Failed && !registered_) {
+      finish(1, "cannot reach the signaling server at " + options_.server + ": " + detail);
+    } else if (!detail.empty()) {
+      emit(std::string{"link "} + to_string(state) + " " + detail);
+    }
+  }
+
+  void on_link_changed(const std::string& key) {
+    const auto it = session_->links().find(key);
+    if (it == session_->links().end()) return;
+    const session::LinkInfo& info = it->second;
+    auto& seen = seen_[key];
+    const std::string phase{mesh::phase_name(info.phase)};
+    if (seen.phase != phase) {
+      seen.phase = phase;
+      emit("peer " + info.riot_id + " " + phase + (info.reason.empty() ? "" : " " + info.reason));
+    }
+    if (info.first_audio_ms && !seen.first_audio) {
+      seen.first_audio = true;
+      emit("first-audio " + info.riot_id + " " + std::to_string(*info.first_audio_ms));
+    }
+  }
+
+  PeerReport report() const {
+    PeerReport r;
+    r.riot_id = riot_id_;
+    r.peer_id = last_peer_id_;
+    r.channel_id = channel_id_;
+    if (!session_) return r;
+    for (const auto& [key, info] : session_->links()) {
+      PeerReportEntry e;
+      e.riot_id = info.riot_id;
+      e.peer_id = info.peer_id;
+      e.state = std::string{mesh::phase_name(info.phase)};
+      e.first_audio_ms = info.first_audio_ms;
+      e.record_file = info.record_file;
+      if (info.stats.rtt_ms >= 0) e.rtt_ms = info.stats.rtt_ms;
+      e.packets_lost = info.stats.packets_lost;
+      e.jitter_ms = info.stats.jitter_ms;
+      r.peers.push_back(std::move(e));
+    }
+    return r;
+  }
+
+  int fail_now(const std::string& message) {
+    std::fprintf(stderr, "shotcall-peer: %s\n", message.c_str());
+    exit_code_ = 1;
+    finished_ = true;
+    return exit_code_;
+  }
+
+  // Leaves the channel, writes the report, lets the goodbye reach the server, then quits.
+  void finish(int code, const std::string& message = "") {
+    if (finished_) return;
+    finished_ = true;
+    exit_code_ = code;
+    if (!message.empty()) std::fprintf(stderr, "shotcall-peer: %s\n", message.c_str());
+    if (detector_) detector_->stop();
+    const PeerReport r = report();
+    if (session_) session_->leave_and_stop();
+    if (options_.report) {
+      std::ofstream out(*options_.report);
+      out << to_json(r);
+      if (!out) {
+        std::fprintf(stderr, "shotcall-peer: cannot write the report to %s\n",
+                     options_.report->c_str());
+        if (exit_code_ == 0) exit_code_ = 1;
+      }
+    }
+    emit("left");
+    flush_deadline_us_ = g_get_monotonic_time() + 2 * G_USEC_PER_SEC;
+    sources_.push_back(g_timeout_add(20, &Impl::on_flush_check, this));
+  }
+
+  static gboolean on_flush_check(gpointer data) {
+    auto* self = static_cast<Impl*>(data);
+    if (!net::SignalingClient::goodbyes_pending() ||
+        g_get_monotonic_time() > self->flush_deadline_us_) {
+      g_main_loop_quit(self->loop_);
+    }
+    return G_SOURCE_CONTINUE;
+  }
+  static gboolean on_signal(gpointer data) {
+    static_cast<Impl*>(data)->finish(0);
+    return G_SOURCE_CONTINUE;
+  }
+  static gboolean on_duration(gpointer data) {
+    static_cast<Impl*>(data)->finish(0);
+    return G_SOURCE_CONTINUE;
+  }
+
+  struct Seen {
+    std::string phase;
+    bool first_audio = false;
+  };
+
+  PeerOptions options_;
+  GMainLoop* loop_;
+  std::unique_ptr<GameDetector> detector_;
+  std::unique_ptr<session::Session> session_;
+  std::vector<guint> sources_;
+  std::map<std::string, Seen> seen_;
+  std::string riot_id_;
+  std::string last_peer_id_;
+  std::string channel_id_;
+  gint64 flush_deadline_us_ = 0;
+  bool registered_ = false;
+  bool finished_ = false;
+  int exit_code_ = 0;
+};
+
+PeerProgram::PeerProgram(PeerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+PeerProgram::~PeerProgram() = default;
+int PeerProgram::run() { return impl_->run(); }
+
+}  // namespace shotcall::cli

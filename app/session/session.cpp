@@ -1,0 +1,198 @@
+#include "app/session/session.hpp"
+
+#include <glib.h>
+
+namespace shotcall::session {
+
+class Session::Impl {
+ public:
+  Impl(SessionOptions options, SessionEvents events)
+      : options_(std::move(options)),
+        events_(std::move(events)),
+        core_(options_.signaling.riot_id, options_.follow_offers) {}
+
+  bool init(std::string* error) {
+    media::VoiceEvents ve;
+    ve.on_peer_state = [this](const std::string& key, media::PeerPhase phase,
+                              const std::string& reason) { on_peer_state(key, phase, reason); };
+    ve.on_speaking = [this](const std::string& key, bool speaking) {
+      if (key.empty()) {
+        if (events_.on_self_speaking) events_.on_self_speaking(speaking);
+        return;
+      }
+      if (auto* info = find(key)) {
+        info->speaking = speaking;
+        changed(key);
+      }
+    };
+    ve.on_level = [this](const std::string& key, double db) {
+      if (key.empty() && events_.on_self_level) events_.on_self_level(db);
+    };
+    ve.on_first_audio = [this](const std::string& key, std::int64_t us) {
+      if (auto* info = find(key)) {
+        info->first_audio_ms = joined_at_us_ ? (us - joined_at_us_) / 1000 : 0;
+        changed(key);
+      }
+    };
+    ve.on_stats = [this](const media::PeerStats& stats) {
+      if (auto* info = find(stats.peer_id)) {
+        info->stats = stats;
+        changed(stats.peer_id);
+      }
+    };
+    ve.on_signal = [this](const std::string& key, const std::string& json) {
+      apply(core_.on_engine_signal(key, json));
+    };
+    ve.on_error = [this](const std::string& message) {
+      if (events_.on_voice_error) events_.on_voice_error(message);
+    };
+    engine_ = media::VoiceEngine::create(options_.voice, std::move(ve), error);
+    if (!engine_) return false;
+
+    net::SignalingClient::Events se;
+    se.on_state = [this](net::LinkState state, const std::string& detail) {
+      on_link_state(state, detail);
+    };
+    se.on_message = [this](const protocol::ServerMessage& m) { on_server_message(m); };
+    client_ = std::make_unique<net::SignalingClient>(options_.signaling, std::move(se));
+    return true;
+  }
+
+  void on_link_state(net::LinkState state, const std::string& detail) {
+    if (events_.on_link) events_.on_link(state, detail);
+    if (state == net::LinkState::Refused) {
+      apply(core_.on_refused(detail));
+    } else if (state != net::LinkState::Registered && core_.phase() != Phase::Offline) {
+      apply(core_.on_link_lost());
+    }
+    phase_changed();
+  }
+
+  void on_server_message(const protocol::ServerMessage& m) {
+    if (const auto* connected = std::get_if<protocol::Connected>(&m.body)) {
+      // ICE servers come from the server; keep any the command line gave as well.
+      apply(core_.on_registered(connected->peer_id));
+    } else {
+      if (std::holds_alternative<protocol::JoinedChannel>(m.body))
+        joined_at_us_ = g_get_monotonic_time();
+      if (const auto* chat = std::get_if<protocol::ChatMessage>(&m.body); chat && events_.on_chat)
+        events_.on_chat(*chat);
+      if (const auto* notice = std::get_if<protocol::Notice>(&m.body); notice && events_.on_notice)
+        events_.on_notice(*notice);
+      if (const auto* error = std::get_if<protocol::Error>(&m.body); error && events_.on_server_error)
+        events_.on_server_error(*error);
+      apply(core_.on_message(m));
+    }
+    refresh_peer_ids();
+    phase_changed();
+  }
+
+  void on_peer_state(const std::string& key, media::PeerPhase phase, const std::string& reason) {
+    if (auto* info = find(key)) {
+      info->phase = phase;
+      if (!reason.empty()) info->reason = reason;
+      changed(key);
+    }
+    // The engine gave up on this link for good: the core decides whether it stays.
+    if (phase == media::PeerPhase::Failed && engine_ && !engine_->peer_phase(key))
+      apply(core_.on_engine_peer_failed(key));
+  }
+
+  void apply(const Actions& actions) {
+    for (const Action& action : actions) {
+      std::visit(
+          [&](const auto& a) {
+            using T = std::decay_t<decltype(a)>;
+            if constexpr (std::is_same_v<T, SendMessage>) {
+              client_->send(a.message);
+            } else if constexpr (std::is_same_v<T, AddPeer>) {
+              LinkInfo& info = links_[a.key];
+              info = LinkInfo{};
+              info.riot_id = a.riot_id;
+              engine_->add_peer(a.key, a.riot_id, a.we_offer);
+              info.record_file = engine_->recording_path(a.key);
+              changed(a.key);
+            } else if constexpr (std::is_same_v<T, RemovePeer>) {
+              engine_->remove_peer(a.key);
+              if (auto* info = find(a.key)) {
+                info->phase = media::PeerPhase::Closed;
+                info->peer_id.clear();
+              }
+              changed(a.key);
+            } else if constexpr (std::is_same_v<T, DeliverSignal>) {
+              engine_->handle_signal(a.key, a.data_json);
+            }
+          },
+          action);
+    }
+  }
+
+  void refresh_peer_ids() {
+    for (auto& [key, info] : links_) {
+      const auto it = core_.teammates().find(key);
+      info.peer_id = it != core_.teammates().end() && it->second.peer_id ? *it->second.peer_id : "";
+    }
+  }
+
+  void phase_changed() {
+    const Phase now = core_.phase();
+    if (now == last_phase_) return;
+    last_phase_ = now;
+    if (events_.on_phase) events_.on_phase(now, core_.last_problem());
+  }
+
+  LinkInfo* find(const std::string& key) {
+    const auto it = links_.find(key);
+    return it == links_.end() ? nullptr : &it->second;
+  }
+  void changed(const std::string& key) {
+    if (events_.on_link_changed) events_.on_link_changed(key);
+  }
+
+  SessionOptions options_;
+  SessionEvents events_;
+  SessionCore core_;
+  std::unique_ptr<media::VoiceEngine> engine_;
+  std::unique_ptr<net::SignalingClient> client_;
+  std::map<std::string, LinkInfo> links_;
+  std::int64_t joined_at_us_ = 0;
+  Phase last_phase_ = Phase::Offline;
+  friend class Session;
+};
+
+std::unique_ptr<Session> Session::create(SessionOptions options, SessionEvents events,
+                                         std::string* error) {
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(events));
+  if (!impl->init(error)) return nullptr;
+  return std::unique_ptr<Session>(new Session(std::move(impl)));
+}
+
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Session::~Session() = default;
+
+void Session::start() { impl_->client_->start(); }
+
+void Session::set_target(std::optional<GameTarget> target) {
+  impl_->apply(impl_->core_.set_target(std::move(target)));
+  impl_->phase_changed();
+}
+
+void Session::leave_and_stop() {
+  impl_->apply(impl_->core_.leave());
+  impl_->client_->stop();
+  impl_->engine_->stop();
+  impl_->phase_changed();
+}
+
+void Session::send_chat(const std::string& text) {
+  if (const auto& channel = impl_->core_.channel_id())
+    impl_->client_->send({std::nullopt, protocol::ChatSend{*channel, text}});
+}
+
+media::VoiceEngine& Session::voice() { return *impl_->engine_; }
+const SessionCore& Session::core() const { return impl_->core_; }
+const net::SignalingClient& Session::link() const { return *impl_->client_; }
+const std::map<std::string, LinkInfo>& Session::links() const { return impl_->links_; }
+std::int64_t Session::joined_at_us() const { return impl_->joined_at_us_; }
+
+}  // namespace shotcall::session

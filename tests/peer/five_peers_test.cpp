@@ -1,0 +1,81 @@
+// Five shotcall-peer processes on loopback, each with its own tone, against the real server:
+// every peer records the other four, and each recording's dominant tone is its sender's. The
+// recordings are judged here, from outside the programs that made them.
+#include <gtest/gtest.h>
+#include <json-glib/json-glib.h>
+
+#include <memory>
+
+#include "tests/peer/mesh_processes.hpp"
+#include "tests/peer/wav_analysis.hpp"
+#include "tests/support/main_loop.hpp"
+#include "tests/support/server_process.hpp"
+
+namespace shotcall::test {
+namespace {
+
+TEST(FivePeers, EveryoneHearsTheRightFourTones) {
+  ServerProcess server;
+  ToneTeam team("E2E", {300, 450, 650, 850, 1100});
+  std::vector<std::unique_ptr<PeerProcess>> peers;
+  for (std::size_t i = 0; i < 5; ++i)
+    peers.push_back(std::make_unique<PeerProcess>(team.peer_args(i, server.url())));
+
+  // Twenty directed links: each peer hears four.
+  for (auto& p : peers)
+    ASSERT_TRUE(p->wait_for_lines("first-audio ", 4, std::chrono::seconds(120))) << p->transcript();
+
+  // Three seconds of each teammate in every recording, then everyone leaves.
+  const bool recorded = run_until(
+      [&] {
+        for (std::size_t i = 0; i < 5; ++i)
+          for (std::size_t j = 0; j < 5; ++j)
+            if (i != j && ToneTeam::file_size(team.recording(i, j)) < wav_bytes(3)) return false;
+        return true;
+      },
+      std::chrono::seconds(60));
+  ASSERT_TRUE(recorded);
+  for (auto& p : peers) {
+    const ProcessExit e = p->terminate();
+    EXPECT_TRUE(e.exited && !e.signaled && e.status == 0) << p->transcript();
+  }
+
+  for (std::size_t i = 0; i < 5; ++i) {
+    // Nobody records themself.
+    EXPECT_EQ(ToneTeam::file_size(team.recording(i, i)), 0u);
+    for (std::size_t j = 0; j < 5; ++j) {
+      if (i == j) continue;
+      std::string error;
+      const auto wav = read_wav(team.recording(i, j), error);
+      ASSERT_TRUE(wav) << error;
+      EXPECT_EQ(wav->rate, 48000);
+      EXPECT_GE(wav->seconds(), 3.0);
+      EXPECT_GT(rms(*wav), 0.01) << team.recording(i, j);
+      const Dominant d = dominant_tone(*wav, team.tones());
+      EXPECT_EQ(d.freq, team.members()[j].tone_hz)
+          << team.members()[i].riot_id << " heard " << d.freq << " Hz from "
+          << team.members()[j].riot_id;
+      EXPECT_GT(d.ratio, 10.0) << team.recording(i, j);
+    }
+  }
+
+  // Each report names the four others, connected, with their first audio and recording.
+  for (std::size_t i = 0; i < 5; ++i) {
+    g_autoptr(JsonParser) parser = json_parser_new();
+    ASSERT_TRUE(json_parser_load_from_file(parser, team.report(i).c_str(), nullptr));
+    JsonObject* root = json_node_get_object(json_parser_get_root(parser));
+    EXPECT_STREQ(json_object_get_string_member(root, "riotId"), team.members()[i].riot_id.c_str());
+    EXPECT_NE(std::string{json_object_get_string_member(root, "channelId")}, "");
+    JsonArray* reported = json_object_get_array_member(root, "peers");
+    ASSERT_EQ(json_array_get_length(reported), 4u);
+    for (guint k = 0; k < 4; ++k) {
+      JsonObject* p = json_array_get_object_element(reported, k);
+      EXPECT_STREQ(json_object_get_string_member(p, "state"), "connected");
+      EXPECT_FALSE(json_object_get_null_member(p, "firstAudioMs"));
+      EXPECT_FALSE(json_object_get_null_member(p, "recordFile"));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace shotcall::test

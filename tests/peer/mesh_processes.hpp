@@ -1,0 +1,49 @@
+// A team of shotcall-peer processes with distinct tones, against one real signaling server:
+// what the end-to-end voice tests share.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/peer/peer_process.hpp"
+
+namespace shotcall::test {
+
+struct TeamMember {
+  std::string riot_id;
+  double tone_hz = 0;
+  std::string dir;  // recordings and report
+};
+
+class ToneTeam {
+ public:
+  // Riot IDs "Tone<i>#<tag>" with the given tones; files under a fresh temporary folder.
+  ToneTeam(const std::string& tag, std::vector<double> tones);
+  ~ToneTeam();
+
+  const std::vector<TeamMember>& members() const { return members_; }
+  std::vector<std::string> riot_ids() const;
+  std::vector<double> tones() const;
+
+  // The arguments that start member `i` as a manual-game peer against `server_url`.
+  std::vector<std::string> peer_args(std::size_t i, const std::string& server_url,
+                                     const std::string& game_id = "E2E_1") const;
+  // Where member `i` records member `from`.
+  std::string recording(std::size_t i, std::size_t from) const;
+  std::string report(std::size_t i) const { return members_[i].dir + "/report.json"; }
+
+  static std::size_t file_size(const std::string& path);
+
+ private:
+  std::string root_;
+  std::vector<TeamMember> members_;
+};
+
+// Bytes of 48 kHz mono S16 audio in `seconds`.
+constexpr std::size_t wav_bytes(double seconds) {
+  return static_cast<std::size_t>(seconds * 48000 * 2);
+}
+
+}  // namespace shotcall::test

@@ -1,0 +1,59 @@
+// shotcall-peer's failures are clear messages and non-zero exits, never crashes.
+#include <gtest/gtest.h>
+
+#include "tests/peer/peer_process.hpp"
+#include "tests/support/server_process.hpp"
+
+namespace shotcall::test {
+namespace {
+
+ProcessExit run(PeerProcess& p) { return p.wait_exit(std::chrono::seconds(60)); }
+
+TEST(PeerCli, BadArgumentsExitTwoWithAMessage) {
+  PeerProcess p({"--server", "ws://127.0.0.1:1/ws", "--game", "G", "--team", "300",
+                 "--riot-id", "A#B", "--teammates", "A#B"});
+  const ProcessExit e = run(p);
+  EXPECT_TRUE(e.exited && !e.signaled);
+  EXPECT_EQ(e.status, 2);
+  EXPECT_NE(p.stderr_text().find("--team must be 100 or 200"), std::string::npos) << p.transcript();
+}
+
+TEST(PeerCli, UnreachableServerExitsOneWithAMessage) {
+  // Port 1 on loopback: nothing listens, the connection is refused at once.
+  PeerProcess p({"--server", "ws://127.0.0.1:1/ws", "--riot-id", "A#B", "--game", "G", "--team",
+                 "100", "--teammates", "A#B", "--source", "audiotestsrc is-live=true", "--sink",
+                 "fakesink"});
+  const ProcessExit e = run(p);
+  EXPECT_TRUE(e.exited && !e.signaled) << p.transcript();
+  EXPECT_EQ(e.status, 1);
+  EXPECT_NE(p.stderr_text().find("cannot reach the signaling server"), std::string::npos)
+      << p.transcript();
+}
+
+TEST(PeerCli, BrokenPipelineFragmentExitsOneWithAMessage) {
+  ServerProcess server;
+  PeerProcess p({"--server", server.url(), "--riot-id", "A#B", "--game", "G", "--team", "100",
+                 "--teammates", "A#B", "--source", "nosuchelement ! audioconvert", "--sink",
+                 "fakesink"});
+  const ProcessExit e = run(p);
+  EXPECT_TRUE(e.exited && !e.signaled) << p.transcript();
+  EXPECT_EQ(e.status, 1);
+  EXPECT_NE(p.stderr_text().find("nosuchelement"), std::string::npos) << p.transcript();
+}
+
+TEST(PeerCli, ARefusedRiotIdExitsOne) {
+  ServerProcess server;
+  const std::vector<std::string> args{"--server", server.url(), "--riot-id", "Same#ONE", "--game",
+                                      "G", "--team", "100", "--teammates", "Same#ONE", "--source",
+                                      "audiotestsrc is-live=true", "--sink", "fakesink"};
+  PeerProcess first(args);
+  ASSERT_TRUE(first.wait_for_lines("registered ", 1, std::chrono::seconds(30))) << first.transcript();
+  PeerProcess second(args);
+  const ProcessExit e = run(second);
+  EXPECT_EQ(e.status, 1) << second.transcript();
+  EXPECT_NE(second.stderr_text().find("refused"), std::string::npos) << second.transcript();
+  EXPECT_TRUE(first.wait_for_lines("notice ", 1, std::chrono::seconds(10))) << first.transcript();
+}
+
+}  // namespace
+}  // namespace shotcall::test
