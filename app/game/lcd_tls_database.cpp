@@ -1,0 +1,216 @@
+#include "app/game/lcd_tls_database.hpp"
+
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <cstring>
+#include <memory>
+
+// Measured on Debian 12 (GLib 2.74, glib-networking 2.74 over GnuTLS 3.7.9), with a throwaway CA
+// and g_tls_database_verify_chain(), identity g_network_address_new("127.0.0.1", 2999):
+//   leaf CN=127.0.0.1, no subjectAltName        -> BAD_IDENTITY (also for "localhost")
+//   leaf CN=127.0.0.1, SAN IP:127.0.0.1          -> trusted (BAD_IDENTITY for "localhost")
+//   leaf signed with SHA-1                        -> INSECURE
+//   relative CA path                              -> UNKNOWN_CA and a GLib-Net warning
+// data/riotgames.pem is a self-signed X.509 v1 certificate (no extensions, SHA-1 self-signature,
+// valid 2013-12-04 to 2043-11-27). GnuTLS accepts it as a trust anchor: the self-signature of an
+// anchor is not checked. No certificate of the game itself was available here; clients of the
+// League client (which uses the same CA) report its leaf as SHA256withRSA, which GnuTLS accepts.
+// A SHA-1 leaf would be refused as INSECURE: we do not relax that.
+
+namespace {
+
+struct ShotcallPinnedTlsDatabase {
+  GTlsDatabase parent_instance;
+  GTlsDatabase* anchors;  // the GTlsFileDatabase doing the real work
+};
+struct ShotcallPinnedTlsDatabaseClass {
+  GTlsDatabaseClass parent_class;
+};
+
+GType shotcall_pinned_tls_database_get_type();
+G_DEFINE_TYPE(ShotcallPinnedTlsDatabase, shotcall_pinned_tls_database, G_TYPE_TLS_DATABASE)
+
+ShotcallPinnedTlsDatabase* self_of(GTlsDatabase* db) {
+  return G_TYPE_CHECK_INSTANCE_CAST(db, shotcall_pinned_tls_database_get_type(),
+                                    ShotcallPinnedTlsDatabase);
+}
+
+struct X509Deleter {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct ByteArrayDeleter {
+  void operator()(GByteArray* b) const { g_byte_array_unref(b); }
+};
+struct GFreeDeleter {
+  void operator()(gpointer p) const { g_free(p); }
+};
+struct GObjectDeleter {
+  void operator()(gpointer p) const { g_object_unref(p); }
+};
+
+// The host an identity names, when it is an IP literal; empty otherwise.
+std::string ip_host_of(GSocketConnectable* identity) {
+  std::string host;
+  if (G_IS_NETWORK_ADDRESS(identity)) {
+    const char* h = g_network_address_get_hostname(G_NETWORK_ADDRESS(identity));
+    if (h) host = h;
+  } else if (G_IS_INET_SOCKET_ADDRESS(identity)) {
+    std::unique_ptr<gchar, GFreeDeleter> s{g_inet_address_to_string(
+        g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(identity)))};
+    host = s.get();
+  }
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return g_hostname_is_ip_address(host.c_str()) ? host : std::string{};
+}
+
+// RFC 2818's legacy rule, kept narrow: the leaf has no subjectAltName at all, exactly one CN,
+// and that CN is the same IP address as the host we connected to.
+bool legacy_cn_names_ip(GTlsCertificate* leaf, const std::string& ip) {
+  GByteArray* raw = nullptr;
+  g_object_get(leaf, "certificate", &raw, nullptr);
+  std::unique_ptr<GByteArray, ByteArrayDeleter> der{raw};
+  if (!der || der->len == 0) return false;
+  const unsigned char* p = der->data;
+  std::unique_ptr<X509, X509Deleter> x509{d2i_X509(nullptr, &p, static_cast<long>(der->len))};
+  if (!x509) return false;
+  if (X509_get_ext_by_NID(x509.get(), NID_subject_alt_name, -1) >= 0) return false;
+
+  X509_NAME* subject = X509_get_subject_name(x509.get());
+  const int idx = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+  if (idx < 0 || X509_NAME_get_index_by_NID(subject, NID_commonName, idx) >= 0) return false;
+  unsigned char* utf8 = nullptr;
+  const int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, idx)));
+  if (len <= 0) return false;
+  const std::string cn(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len));
+  OPENSSL_free(utf8);
+  if (cn.find('\0') != std::string::npos) return false;
+
+  std::unique_ptr<GInetAddress, GObjectDeleter> want{g_inet_address_new_from_string(ip.c_str())};
+  std::unique_ptr<GInetAddress, GObjectDeleter> got{g_inet_address_new_from_string(cn.c_str())};
+  return want && got && g_inet_address_equal(want.get(), got.get());
+}
+
+// Called from glib-networking's handshake thread: reads only immutable state.
+GTlsCertificateFlags pinned_verify_chain(GTlsDatabase* db, GTlsCertificate* chain,
+                                         const gchar* purpose, GSocketConnectable* identity,
+                                         GTlsInteraction* interaction,
+                                         GTlsDatabaseVerifyFlags flags, GCancellable* cancellable,
+                                         GError** error) {
+  GError* local = nullptr;
+  auto result = g_tls_database_verify_chain(self_of(db)->anchors, chain, purpose, identity,
+                                            interaction, flags, cancellable, &local);
+  if (local) {
+    g_propagate_error(error, local);
+    return result;
+  }
+  if ((result & G_TLS_CERTIFICATE_BAD_IDENTITY) && identity) {
+    const std::string ip = ip_host_of(identity);
+    if (!ip.empty() && legacy_cn_names_ip(chain, ip)) {
+      result = static_cast<GTlsCertificateFlags>(result & ~G_TLS_CERTIFICATE_BAD_IDENTITY);
+    }
+  }
+  return result;
+}
+
+// The lookups GIO may ask of any database go straight to the pinned anchors.
+gchar* pinned_create_handle(GTlsDatabase* db, GTlsCertificate* cert) {
+  return g_tls_database_create_certificate_handle(self_of(db)->anchors, cert);
+}
+GTlsCertificate* pinned_for_handle(GTlsDatabase* db, const gchar* handle, GTlsInteraction* i,
+                                   GTlsDatabaseLookupFlags f, GCancellable* c, GError** e) {
+  return g_tls_database_lookup_certificate_for_handle(self_of(db)->anchors, handle, i, f, c, e);
+}
+GTlsCertificate* pinned_issuer(GTlsDatabase* db, GTlsCertificate* cert, GTlsInteraction* i,
+                               GTlsDatabaseLookupFlags f, GCancellable* c, GError** e) {
+  return g_tls_database_lookup_certificate_issuer(self_of(db)->anchors, cert, i, f, c, e);
+}
+GList* pinned_issued_by(GTlsDatabase* db, GByteArray* dn, GTlsInteraction* i,
+                        GTlsDatabaseLookupFlags f, GCancellable* c, GError** e) {
+  return g_tls_database_lookup_certificates_issued_by(self_of(db)->anchors, dn, i, f, c, e);
+}
+
+void shotcall_pinned_tls_database_finalize(GObject* object) {
+  auto* self = reinterpret_cast<ShotcallPinnedTlsDatabase*>(object);
+  g_clear_object(&self->anchors);
+  G_OBJECT_CLASS(shotcall_pinned_tls_database_parent_class)->finalize(object);
+}
+
+void shotcall_pinned_tls_database_init(ShotcallPinnedTlsDatabase* self) { self->anchors = nullptr; }
+
+void shotcall_pinned_tls_database_class_init(ShotcallPinnedTlsDatabaseClass* klass) {
+  G_OBJECT_CLASS(klass)->finalize = shotcall_pinned_tls_database_finalize;
+  GTlsDatabaseClass* db = G_TLS_DATABASE_CLASS(klass);
+  db->verify_chain = pinned_verify_chain;
+  db->create_certificate_handle = pinned_create_handle;
+  db->lookup_certificate_for_handle = pinned_for_handle;
+  db->lookup_certificate_issuer = pinned_issuer;
+  db->lookup_certificates_issued_by = pinned_issued_by;
+}
+
+}  // namespace
+
+namespace shotcall::game {
+
+GTlsDatabase* new_pinned_tls_database(const std::string& ca_file, std::string* error) {
+  auto fail = [&](std::string message) -> GTlsDatabase* {
+    if (error) *error = std::move(message);
+    return nullptr;
+  };
+  if (ca_file.empty()) return fail("no CA file given");
+  std::unique_ptr<gchar, GFreeDeleter> absolute{g_canonicalize_filename(ca_file.c_str(), nullptr)};
+  if (!g_file_test(absolute.get(), G_FILE_TEST_IS_REGULAR)) {
+    return fail("CA file " + ca_file + " does not exist or is not a regular file");
+  }
+  // GTlsFileDatabase accepts a file with no certificate in it (and then trusts nothing); say so
+  // now rather than failing every handshake later.
+  GError* raw = nullptr;
+  GList* certs = g_tls_certificate_list_new_from_file(absolute.get(), &raw);
+  if (raw) {
+    std::string message = "cannot read CA file " + ca_file + ": " + raw->message;
+    g_error_free(raw);
+    return fail(message);
+  }
+  const bool has_cert = certs != nullptr;
+  g_list_free_full(certs, g_object_unref);
+  if (!has_cert) return fail("CA file " + ca_file + " holds no PEM certificate");
+
+  GTlsDatabase* anchors = g_tls_file_database_new(absolute.get(), &raw);
+  if (!anchors) {
+    std::string message =
+        "cannot load CA file " + ca_file + ": " + (raw ? raw->message : "unknown error");
+    if (raw) g_error_free(raw);
+    return fail(message);
+  }
+  auto* db = static_cast<ShotcallPinnedTlsDatabase*>(
+      g_object_new(shotcall_pinned_tls_database_get_type(), nullptr));
+  db->anchors = anchors;
+  return G_TLS_DATABASE(db);
+}
+
+std::string describe_tls_errors(GTlsCertificateFlags flags) {
+  struct Name {
+    GTlsCertificateFlags flag;
+    const char* text;
+  };
+  static constexpr Name kNames[] = {
+      {G_TLS_CERTIFICATE_UNKNOWN_CA, "not signed by the pinned CA"},
+      {G_TLS_CERTIFICATE_BAD_IDENTITY, "issued for another host"},
+      {G_TLS_CERTIFICATE_NOT_ACTIVATED, "not valid yet"},
+      {G_TLS_CERTIFICATE_EXPIRED, "expired"},
+      {G_TLS_CERTIFICATE_REVOKED, "revoked"},
+      {G_TLS_CERTIFICATE_INSECURE, "uses an insecure algorithm"},
+      {G_TLS_CERTIFICATE_GENERIC_ERROR, "could not be checked"},
+  };
+  std::string text;
+  for (const auto& n : kNames) {
+    if (!(flags & n.flag)) continue;
+    text += text.empty() ? "" : ", ";
+    text += n.text;
+  }
+  return "certificate not trusted: " + (text.empty() ? std::string{"handshake failed"} : text);
+}
+
+}  // namespace shotcall::game
