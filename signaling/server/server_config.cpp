@@ -1,0 +1,270 @@
+#include "signaling/server/server_config.hpp"
+
+#include <glib.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+
+#include "signaling/protocol/messages.hpp"
+
+namespace shotcall::server {
+namespace {
+
+struct OptionSpec {
+  std::string_view name;
+  std::string_view value_name;  // empty: a switch without a value
+  bool repeatable = false;
+  std::string_view help;
+};
+
+constexpr OptionSpec kOptions[] = {
+    {"bind", "ADDR", false, "IP address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)"},
+    {"port", "N", false, "TCP port (default 7800; 0 picks a free one)"},
+    {"max-frame", "BYTES", false, "largest incoming message; bigger closes with 1009 (default 65536)"},
+    {"rate", "N", false, "frames per second per connection, sustained (default 50)"},
+    {"burst", "N", false, "frames a connection may send at once (default 100)"},
+    {"max-connections-per-ip", "N", false, "connections per client address, 0 = no limit (default 50)"},
+    {"max-connections", "N", false, "connections in all (default 20000)"},
+    {"max-members", "N", false, "members per channel (default 5)"},
+    {"log-format", "text|json", false, "log lines on stderr as text or one JSON object each (default text)"},
+    {"keepalive", "SECONDS", false, "ping interval; silent peers go after 3 intervals, 0 = off (default 20)"},
+    {"handshake-timeout", "SECONDS", false, "time a client has to send its HTTP request (default 30)"},
+    {"access-token", "TOKEN", false, "require register-user to carry this token"},
+    {"stun", "URL", true, "STUN server for clients (stun:host:port), may repeat"},
+    {"turn", "URL", true, "TURN server for clients (turn:host:port?transport=udp), may repeat"},
+    {"turn-username", "USER", false, "TURN username"},
+    {"turn-credential", "SECRET", false, "TURN credential"},
+    {"tls-cert", "FILE", false, "PEM certificate (chain): serve wss:// directly"},
+    {"tls-key", "FILE", false, "PEM private key for --tls-cert"},
+    {"help", "", false, "print this help and exit"},
+    {"version", "", false, "print the version and exit"},
+};
+
+const OptionSpec* find_option(std::string_view name) {
+  for (const auto& o : kOptions)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+std::string env_name(std::string_view flag) {
+  std::string out = "SHOTCALL_";
+  for (char c : flag) out += c == '-' ? '_' : static_cast<char>(g_ascii_toupper(c));
+  return out;
+}
+
+// A value and where it came from, so an error names what the user must fix.
+struct Raw {
+  std::string value;
+  std::string source;  // "--port" or "SHOTCALL_PORT"
+};
+
+struct BadValue {
+  std::string message;
+};
+
+template <typename Int>
+Int parse_int(const Raw& raw, Int lo, Int hi) {
+  Int v{};
+  const char* first = raw.value.data();
+  const char* last = first + raw.value.size();
+  auto [ptr, ec] = std::from_chars(first, last, v);
+  if (raw.value.empty() || ec != std::errc{} || ptr != last || v < lo || v > hi) {
+    std::ostringstream m;
+    m << raw.source << ": expected a whole number from " << +lo << " to " << +hi << ", got \""
+      << raw.value << "\"";
+    throw BadValue{m.str()};
+  }
+  return v;
+}
+
+double parse_rate(const Raw& raw) {
+  // strtod accepts "inf", "nan" and hex; the range check below refuses all but plain numbers.
+  char* end = nullptr;
+  const double v = std::strtod(raw.value.c_str(), &end);
+  if (raw.value.empty() || end != raw.value.c_str() + raw.value.size() || !std::isfinite(v) ||
+      v <= 0 || v > 100000) {
+    throw BadValue{raw.source + ": expected a number above 0 and at most 100000, got \"" +
+                   raw.value + "\""};
+  }
+  return v;
+}
+
+bool has_control_or_space(std::string_view s) {
+  for (unsigned char c : s)
+    if (c <= 0x20 || c == 0x7f) return true;
+  return false;
+}
+
+std::string checked_url(const Raw& raw, std::initializer_list<std::string_view> schemes) {
+  bool scheme_ok = false;
+  for (auto s : schemes)
+    if (raw.value.size() > s.size() && raw.value.compare(0, s.size(), s) == 0) scheme_ok = true;
+  if (!scheme_ok || has_control_or_space(raw.value) || raw.value.size() > 512) {
+    std::string want;
+    for (auto s : schemes) want += (want.empty() ? "" : " or ") + std::string{s};
+    throw BadValue{raw.source + ": expected a URL starting with " + want + ", got \"" +
+                   raw.value + "\""};
+  }
+  return raw.value;
+}
+
+std::string non_empty(const Raw& raw, std::size_t max_bytes) {
+  if (raw.value.empty() || raw.value.size() > max_bytes || has_control_or_space(raw.value))
+    throw BadValue{raw.source + ": expected 1 to " + std::to_string(max_bytes) +
+                   " bytes without spaces or control characters"};
+  return raw.value;
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+ConfigOutcome fail(const std::string& message) {
+  ConfigOutcome o;
+  o.exit_code = 2;
+  o.err = "shotcall-signal: " + message + "\nTry 'shotcall-signal --help'.\n";
+  return o;
+}
+
+ServerConfig build(const std::map<std::string, std::vector<Raw>, std::less<>>& values) {
+  ServerConfig c;
+  auto one = [&](std::string_view name) -> const Raw* {
+    auto it = values.find(name);
+    return it == values.end() || it->second.empty() ? nullptr : &it->second.back();
+  };
+  if (auto r = one("bind")) {
+    if (!g_hostname_is_ip_address(r->value.c_str()))
+      throw BadValue{r->source + ": expected an IPv4 or IPv6 address, got \"" + r->value + "\""};
+    c.bind = r->value;
+  }
+  if (auto r = one("port")) c.port = parse_int<std::uint16_t>(*r, 0, 65535);
+  if (auto r = one("max-frame")) c.max_frame = parse_int<std::size_t>(*r, 1024, 16 * 1024 * 1024);
+  if (auto r = one("rate")) c.rate = parse_rate(*r);
+  if (auto r = one("burst")) c.burst = parse_int<std::size_t>(*r, 1, 100000);
+  if (auto r = one("max-connections-per-ip"))
+    c.max_connections_per_ip = parse_int<std::size_t>(*r, 0, 1000000);
+  if (auto r = one("max-connections"))
+    c.max_connections = parse_int<std::size_t>(*r, 1, 1000000);
+  if (auto r = one("max-members")) c.max_members = parse_int<std::size_t>(*r, 2, 100);
+  if (auto r = one("log-format")) {
+    if (r->value == "text") c.log_format = LogFormat::Text;
+    else if (r->value == "json") c.log_format = LogFormat::Json;
+    else throw BadValue{r->source + ": expected text or json, got \"" + r->value + "\""};
+  }
+  if (auto r = one("keepalive")) c.keepalive_s = parse_int<unsigned>(*r, 0, 3600);
+  if (auto r = one("handshake-timeout")) c.handshake_timeout_s = parse_int<unsigned>(*r, 1, 3600);
+  if (auto r = one("access-token")) c.access_token = non_empty(*r, protocol::kMaxTokenBytes);
+  if (auto it = values.find("stun"); it != values.end())
+    for (const auto& r : it->second) c.stun_urls.push_back(checked_url(r, {"stun:", "stuns:"}));
+  if (auto it = values.find("turn"); it != values.end())
+    for (const auto& r : it->second) c.turn_urls.push_back(checked_url(r, {"turn:", "turns:"}));
+  if (auto r = one("turn-username")) c.turn_username = non_empty(*r, 256);
+  if (auto r = one("turn-credential")) c.turn_credential = non_empty(*r, 256);
+  if (!c.turn_urls.empty() && (!c.turn_username || !c.turn_credential))
+    throw BadValue{"--turn needs --turn-username and --turn-credential"};
+  if (c.turn_urls.empty() && (c.turn_username || c.turn_credential))
+    throw BadValue{"--turn-username and --turn-credential need --turn"};
+  if (auto r = one("tls-cert")) c.tls_cert = non_empty(*r, 4096);
+  if (auto r = one("tls-key")) c.tls_key = non_empty(*r, 4096);
+  if (c.tls_cert.has_value() != c.tls_key.has_value())
+    throw BadValue{"--tls-cert and --tls-key go together"};
+  return c;
+}
+
+}  // namespace
+
+std::string usage_text() {
+  std::ostringstream u;
+  u << "Usage: shotcall-signal [OPTION]...\n"
+       "The Shotcall signaling server: pairs League of Legends teammates into voice channels\n"
+       "over WebSocket (path /ws), with /healthz and /metrics over HTTP.\n\nOptions:\n";
+  for (const auto& o : kOptions) {
+    std::string left = "  --" + std::string{o.name};
+    if (!o.value_name.empty()) left += " " + std::string{o.value_name};
+    u << left;
+    u << std::string(left.size() < 34 ? 34 - left.size() : 1, ' ') << o.help << "\n";
+  }
+  u << "\nEvery option with a value can also be set by an environment variable: SHOTCALL_ and the\n"
+       "option's name in upper case with dashes as underscores (--max-frame: SHOTCALL_MAX_FRAME).\n"
+       "A flag on the command line wins. SHOTCALL_STUN and SHOTCALL_TURN take comma-separated "
+       "lists.\nInvalid settings exit with status 2.\n";
+  return u.str();
+}
+
+ConfigOutcome parse_config(const std::vector<std::string>& args, const EnvLookup& env) {
+  std::map<std::string, std::vector<Raw>, std::less<>> from_flags;
+  bool help = false, version = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0)
+      return fail("unexpected argument \"" + arg + "\"");
+    std::string name = arg.substr(2);
+    std::optional<std::string> inline_value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      inline_value = name.substr(eq + 1);
+      name.resize(eq);
+    }
+    const OptionSpec* spec = find_option(name);
+    if (!spec) return fail("unknown option --" + name);
+    if (spec->value_name.empty()) {
+      if (inline_value) return fail("--" + name + " takes no value");
+      (name == "help" ? help : version) = true;
+      continue;
+    }
+    std::string value;
+    if (inline_value) {
+      value = *inline_value;
+    } else {
+      if (i + 1 >= args.size()) return fail("--" + name + " needs a value (" +
+                                            std::string{spec->value_name} + ")");
+      value = args[++i];
+    }
+    auto& slot = from_flags[name];
+    if (!spec->repeatable && !slot.empty()) return fail("--" + name + " given twice");
+    slot.push_back(Raw{value, "--" + name});
+  }
+
+  if (help) return ConfigOutcome{std::nullopt, 0, usage_text(), ""};
+  if (version)
+    return ConfigOutcome{std::nullopt, 0, std::string{"shotcall-signal "} + SHOTCALL_VERSION + "\n",
+                         ""};
+
+  // Variables fill in only what the command line left out.
+  auto values = from_flags;
+  for (const auto& o : kOptions) {
+    if (o.value_name.empty() || values.count(o.name)) continue;
+    const std::string var = env_name(o.name);
+    auto v = env ? env(var) : std::nullopt;
+    // An empty variable counts as unset: EnvironmentFile templates often carry `NAME=` lines.
+    if (!v || v->empty()) continue;
+    auto& slot = values[std::string{o.name}];
+    if (o.repeatable) {
+      for (auto& part : split_commas(*v)) slot.push_back(Raw{part, var});
+      if (slot.empty()) values.erase(std::string{o.name});
+    } else {
+      slot.push_back(Raw{*v, var});
+    }
+  }
+
+  try {
+    return ConfigOutcome{build(values), 0, "", ""};
+  } catch (const BadValue& bad) {
+    return fail(bad.message);
+  }
+}
+
+}  // namespace shotcall::server

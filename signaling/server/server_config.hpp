@@ -1,0 +1,59 @@
+// The server's settings, from command-line flags and SHOTCALL_* environment variables. Pure: no
+// IO, so every rule (defaults, precedence, validation) is unit-tested without a process.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shotcall::server {
+
+enum class LogFormat { Text, Json };
+
+struct ServerConfig {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 7800;  // 0: the kernel picks a free port
+  std::size_t max_frame = 65536;  // bytes per incoming message; larger closes with 1009
+  double rate = 50;               // frames per second per connection, sustained
+  std::size_t burst = 100;        // frames a connection may send at once
+  std::size_t max_connections_per_ip = 50;  // 0: no limit (behind a proxy every peer is one IP)
+  std::size_t max_connections = 20000;
+  std::size_t max_members = 5;
+  LogFormat log_format = LogFormat::Text;
+  unsigned keepalive_s = 20;  // ping interval; 0 turns pings and dead-peer detection off
+  // An HTTP request (a WebSocket handshake included) must arrive within this many seconds of the
+  // connection or of the previous request, so idle sockets cannot pile up.
+  unsigned handshake_timeout_s = 30;
+  std::optional<std::string> access_token;
+  std::vector<std::string> stun_urls;
+  std::vector<std::string> turn_urls;
+  std::optional<std::string> turn_username;
+  std::optional<std::string> turn_credential;
+  std::optional<std::string> tls_cert;
+  std::optional<std::string> tls_key;
+
+  bool tls() const { return tls_cert.has_value(); }
+};
+
+// What the process should do after parsing: run with `config`, or print and exit.
+struct ConfigOutcome {
+  std::optional<ServerConfig> config;  // set: run the server
+  int exit_code = 0;                   // otherwise: exit with this
+  std::string out;                     // text for stdout (--help, --version)
+  std::string err;                     // text for stderr (what was wrong, with a hint)
+};
+
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+// `args` excludes argv[0]. Flags take `--name value` or `--name=value`. Each flag also reads
+// SHOTCALL_<NAME> (upper case, dashes → underscores); a flag on the command line wins over its
+// variable. --stun and --turn may repeat; their variables take comma-separated lists.
+ConfigOutcome parse_config(const std::vector<std::string>& args, const EnvLookup& env);
+
+// The usage text --help prints.
+std::string usage_text();
+
+}  // namespace shotcall::server

@@ -1,0 +1,76 @@
+#include "signaling/server/ws_connection.hpp"
+
+#include <string>
+
+namespace shotcall::server {
+
+WsConnection::WsConnection(SoupWebsocketConnection* conn, GIOStream* base, core::ConnId id,
+                           std::string address, FrameGate gate, WsEvents& events)
+    : conn_(SOUP_WEBSOCKET_CONNECTION(g_object_ref(conn))),
+      base_(G_IO_STREAM(g_object_ref(base))),
+      id_(id),
+      address_(std::move(address)),
+      gate_(gate),
+      events_(events) {
+  g_signal_connect(conn, "message", G_CALLBACK(on_message_cb), this);
+  g_signal_connect(conn, "pong", G_CALLBACK(on_pong_cb), this);
+  g_signal_connect(conn, "closed", G_CALLBACK(on_closed_cb), this);
+}
+
+WsConnection::~WsConnection() {
+  g_signal_handlers_disconnect_by_data(conn_.get(), this);
+  // Dropping the last reference of a connection that is still open makes libsoup close it.
+  if (open()) soup_websocket_connection_close(conn_.get(), SOUP_WEBSOCKET_CLOSE_GOING_AWAY, nullptr);
+  close_socket();
+}
+
+void WsConnection::close_socket() {
+  if (!base_ || g_io_stream_is_closed(base_.get()) || g_io_stream_has_pending(base_.get())) return;
+  // The task holds its own reference to the stream until the close completes.
+  g_io_stream_close_async(base_.get(), G_PRIORITY_DEFAULT, nullptr, nullptr, nullptr);
+}
+
+bool WsConnection::open() const {
+  return soup_websocket_connection_get_state(conn_.get()) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+void WsConnection::send_text(const std::string& text) {
+  if (open()) soup_websocket_connection_send_text(conn_.get(), text.c_str());
+}
+
+void WsConnection::close(int code, std::string_view reason) {
+  if (!open()) return;
+  sent_close_code_ = code;
+  const std::string r{reason};
+  soup_websocket_connection_close(conn_.get(), static_cast<gushort>(code), r.c_str());
+}
+
+int WsConnection::close_code() const {
+  if (sent_close_code_ != 0) return sent_close_code_;
+  const int received = soup_websocket_connection_get_close_code(conn_.get());
+  return received != 0 ? received : SOUP_WEBSOCKET_CLOSE_ABNORMAL;
+}
+
+void WsConnection::set_limits(std::uint64_t max_payload, unsigned keepalive_s) {
+  soup_websocket_connection_set_max_incoming_payload_size(conn_.get(), max_payload);
+  soup_websocket_connection_set_keepalive_interval(conn_.get(), keepalive_s);
+}
+
+void WsConnection::on_message_cb(SoupWebsocketConnection*, gint type, GBytes* data,
+                                 gpointer self) {
+  auto* c = static_cast<WsConnection*>(self);
+  c->events_.on_message(*c, static_cast<SoupWebsocketDataType>(type), data);
+}
+
+void WsConnection::on_pong_cb(SoupWebsocketConnection*, GBytes*, gpointer self) {
+  auto* c = static_cast<WsConnection*>(self);
+  c->events_.on_alive(*c);
+}
+
+void WsConnection::on_closed_cb(SoupWebsocketConnection*, gpointer self) {
+  auto* c = static_cast<WsConnection*>(self);
+  c->close_socket();
+  c->events_.on_closed(*c);
+}
+
+}  // namespace shotcall::server

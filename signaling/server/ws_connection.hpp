@@ -1,0 +1,73 @@
+// One accepted WebSocket: owns the libsoup connection, forwards its signals to the server and
+// carries the per-connection state the server keeps (rate budget, liveness, whether its departure
+// was already announced). Libsoup calls back on the main loop, the same thread as the server.
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "signaling/core/pairing.hpp"
+#include "signaling/server/gobject_ptr.hpp"
+#include "signaling/server/rate_limiter.hpp"
+
+namespace shotcall::server {
+
+class WsConnection;
+
+class WsEvents {
+ public:
+  virtual ~WsEvents() = default;
+  virtual void on_message(WsConnection& conn, SoupWebsocketDataType type, GBytes* data) = 0;
+  virtual void on_alive(WsConnection& conn) = 0;   // a pong came back
+  virtual void on_closed(WsConnection& conn) = 0;  // the socket is gone; `conn` may be freed after
+};
+
+class WsConnection {
+ public:
+  // `base` is the client's socket stream under `conn`'s (guarded) stream; closed here when the
+  // WebSocket is done, since libsoup closes only the stream it was given.
+  WsConnection(SoupWebsocketConnection* conn, GIOStream* base, core::ConnId id,
+               std::string address, FrameGate gate, WsEvents& events);
+  ~WsConnection();
+  WsConnection(const WsConnection&) = delete;
+  WsConnection& operator=(const WsConnection&) = delete;
+
+  core::ConnId id() const { return id_; }
+  const std::string& address() const { return address_; }
+  FrameGate& gate() { return gate_; }
+
+  bool open() const;
+  // Sends one text frame; does nothing unless the connection is open.
+  void send_text(const std::string& text);
+  // Starts a close handshake with `code` (libsoup force-closes a peer that never answers).
+  void close(int code, std::string_view reason);
+  // The code for metrics and logs: what we sent if we closed, else what the peer sent, else 1006.
+  int close_code() const;
+
+  void set_limits(std::uint64_t max_payload, unsigned keepalive_s);
+  // Closes the socket under the WebSocket (asynchronously; never blocks on a stalled peer).
+  void close_socket();
+
+  std::int64_t last_seen_us = 0;  // monotonic time of the last frame or pong
+  bool departed = false;          // the pairing core has already been told it left
+  bool holds_slot = false;        // it counts against Admission and must give its slot back
+  bool refused = false;           // closed at once for want of a slot; never joined the core
+
+ private:
+  static void on_message_cb(SoupWebsocketConnection*, gint type, GBytes* data, gpointer self);
+  static void on_pong_cb(SoupWebsocketConnection*, GBytes*, gpointer self);
+  static void on_closed_cb(SoupWebsocketConnection*, gpointer self);
+
+  GObjectPtr<SoupWebsocketConnection> conn_;
+  GObjectPtr<GIOStream> base_;
+  core::ConnId id_;
+  std::string address_;
+  FrameGate gate_;
+  WsEvents& events_;
+  int sent_close_code_ = 0;
+};
+
+}  // namespace shotcall::server

@@ -1,0 +1,319 @@
+#include "signaling/server/ws_server.hpp"
+
+#include <cstdio>
+#include <utility>
+#include <variant>
+
+#include "signaling/protocol/codec.hpp"
+#include "signaling/server/http_reply.hpp"
+#include "signaling/server/peer_id.hpp"
+
+namespace shotcall::server {
+namespace {
+
+// Channels made by find-or-create but never joined go after this long (pairing.hpp: sweep()).
+constexpr std::int64_t kUnjoinedChannelTtlMs = 10 * 60 * 1000;
+constexpr guint kSweepIntervalS = 60;
+// A silent peer (no frame, no pong) goes after this many keepalive intervals.
+constexpr std::int64_t kMissedIntervalsBeforeDrop = 3;
+
+core::PairingConfig pairing_config(const ServerConfig& c) {
+  core::PairingConfig p;
+  p.max_members = c.max_members;
+  if (!c.stun_urls.empty()) p.ice_servers.push_back(protocol::IceServer{c.stun_urls, {}, {}});
+  if (!c.turn_urls.empty())
+    p.ice_servers.push_back(protocol::IceServer{c.turn_urls, c.turn_username, c.turn_credential});
+  p.server = protocol::ServerInfo{"shotcall-signal", SHOTCALL_VERSION};
+  p.access_token = c.access_token;
+  return p;
+}
+
+core::PairingDeps pairing_deps() {
+  return core::PairingDeps{[] { return static_cast<std::int64_t>(g_get_real_time() / 1000); },
+                           [] { return new_peer_id(); }};
+}
+
+double monotonic_s(std::int64_t us) { return static_cast<double>(us) / 1e6; }
+
+}  // namespace
+
+WsServer::WsServer(ServerConfig config, Logger& log)
+    : config_(std::move(config)),
+      log_(log),
+      pairing_(pairing_config(config_), store_, pairing_deps()),
+      admission_(config_.max_connections, config_.max_connections_per_ip) {
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%g", config_.rate);
+  rate_limited_text_ = std::string{"too many messages (at most "} + rate +
+                       " per second): dropped; slow down";
+}
+
+WsServer::~WsServer() {
+  for (guint* s :
+       {&liveness_source_, &sweep_source_, &purge_source_, &grace_source_, &oversize_source_})
+    if (*s) g_source_remove(*s);
+  conns_.clear();
+  graveyard_.clear();
+  if (server_) soup_server_disconnect(server_.get());
+}
+
+bool WsServer::start(std::string& error, bool& bad_config) {
+  bad_config = false;
+  GTlsCertificate* cert = nullptr;
+  if (config_.tls()) {
+    GError* raw = nullptr;
+    cert = g_tls_certificate_new_from_files(config_.tls_cert->c_str(), config_.tls_key->c_str(),
+                                            &raw);
+    GErrorPtr err{raw};
+    if (!cert) {
+      error = "cannot load --tls-cert/--tls-key: " + std::string{err ? err->message : "unknown"};
+      bad_config = true;
+      return false;
+    }
+  }
+  server_.reset(SOUP_SERVER(soup_server_new(SOUP_SERVER_SERVER_HEADER, "shotcall-signal ",
+                                            cert ? SOUP_SERVER_TLS_CERTIFICATE : nullptr, cert,
+                                            nullptr)));
+  if (cert) g_object_unref(cert);
+
+  g_signal_connect(server_.get(), "request-started", G_CALLBACK(request_started_cb), this);
+  soup_server_add_handler(server_.get(), "/ws", handshake_cb, this, nullptr);
+  soup_server_add_handler(server_.get(), "/healthz", healthz_cb, this, nullptr);
+  soup_server_add_handler(server_.get(), "/metrics", metrics_cb, this, nullptr);
+
+  GObjectPtr<GInetAddress> inet{g_inet_address_new_from_string(config_.bind.c_str())};
+  if (!inet) {
+    error = "--bind: not an IP address: " + config_.bind;
+    bad_config = true;
+    return false;
+  }
+  GObjectPtr<GSocketAddress> addr{g_inet_socket_address_new(inet.get(), config_.port)};
+  GError* raw = nullptr;
+  const auto options = config_.tls() ? SOUP_SERVER_LISTEN_HTTPS : SoupServerListenOptions(0);
+  if (!soup_server_listen(server_.get(), addr.get(), options, &raw)) {
+    GErrorPtr err{raw};
+    error = "cannot listen on " + config_.bind + " port " + std::to_string(config_.port) + ": " +
+            (err ? err->message : "unknown");
+    return false;
+  }
+
+  // The bound port, which differs from the configured one when that was 0.
+  guint port = config_.port;
+  GSList* uris = soup_server_get_uris(server_.get());
+  if (uris) port = soup_uri_get_port(static_cast<SoupURI*>(uris->data));
+  g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(soup_uri_free));
+  const bool v6 = g_inet_address_get_family(inet.get()) == G_SOCKET_FAMILY_IPV6;
+  url_ = std::string{config_.tls() ? "wss://" : "ws://"} + (v6 ? "[" : "") + config_.bind +
+         (v6 ? "]" : "") + ":" + std::to_string(port) + "/ws";
+
+  if (config_.keepalive_s > 0)
+    liveness_source_ = g_timeout_add_seconds(config_.keepalive_s, liveness_tick_cb, this);
+  sweep_source_ = g_timeout_add_seconds(kSweepIntervalS, sweep_tick_cb, this);
+  log_.info("listening", {{"url", url_},
+                          {"max_frame", static_cast<std::uint64_t>(config_.max_frame)},
+                          {"max_members", static_cast<std::uint64_t>(config_.max_members)},
+                          {"keepalive_s", config_.keepalive_s},
+                          {"access_token", config_.access_token ? "required" : "none"}});
+  return true;
+}
+
+// ---- frames ----------------------------------------------------------------------------------
+
+void WsServer::on_message(WsConnection& conn, SoupWebsocketDataType type, GBytes* data) {
+  const std::int64_t now = g_get_monotonic_time();
+  if (conn.departed || !conn.open()) return;
+  conn.last_seen_us = now;
+  switch (conn.gate().admit(monotonic_s(now))) {
+    case FrameVerdict::Accept:
+      handle_frame(conn, type, data, now);
+      return;
+    case FrameVerdict::Drop:
+      metrics_.frame_rate_limited();
+      return;
+    case FrameVerdict::DropAndWarn:
+      metrics_.frame_rate_limited();
+      send_error(conn, protocol::ErrorCode::RateLimited, rate_limited_text_);
+      return;
+    case FrameVerdict::Close:
+      metrics_.frame_rate_limited();
+      log_.warn("flood-close", {{"conn", conn.id()}, {"addr", conn.address()}});
+      depart(conn);
+      conn.close(SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "rate limit exceeded");
+      return;
+  }
+}
+
+void WsServer::handle_frame(WsConnection& conn, SoupWebsocketDataType type, GBytes* data,
+                            std::int64_t received_us) {
+  if (type != SOUP_WEBSOCKET_DATA_TEXT) {
+    metrics_.message_received("invalid");
+    send_error(conn, protocol::ErrorCode::BadJson, "binary frames are not accepted: send JSON text");
+    return;
+  }
+  gsize size = 0;
+  const auto* bytes = static_cast<const char*>(g_bytes_get_data(data, &size));
+  auto decoded = protocol::decode_client(std::string_view{bytes ? bytes : "", size});
+  if (auto* err = std::get_if<protocol::DecodeError>(&decoded)) {
+    metrics_.message_received("invalid");
+    deliver(core::Outbox{core::Outgoing{conn.id(), protocol::error_reply(*err)}});
+    return;
+  }
+  const auto& message = std::get<protocol::ClientMessage>(decoded);
+  metrics_.message_received(protocol::type_name(message.body));
+  const bool relay = std::holds_alternative<protocol::SignalTo>(message.body);
+  deliver(pairing_.handle(conn.id(), message), relay ? received_us : 0);
+}
+
+void WsServer::send_error(WsConnection& conn, protocol::ErrorCode code, std::string message) {
+  deliver(core::Outbox{core::Outgoing{
+      conn.id(), protocol::ServerMessage{std::nullopt,
+                                         protocol::Error{code, std::move(message), std::nullopt}}}});
+}
+
+void WsServer::deliver(const core::Outbox& out, std::int64_t relay_start_us) {
+  // Broadcasts repeat one message to several members: encode each distinct one once.
+  std::vector<std::pair<const protocol::ServerMessage*, std::string>> encoded;
+  for (const auto& o : out) {
+    auto it = conns_.find(o.to);
+    if (it == conns_.end() || it->second->departed || !it->second->open()) continue;
+    const std::string* text = nullptr;
+    for (const auto& [m, t] : encoded)
+      if (*m == o.message) text = &t;
+    if (!text) {
+      encoded.emplace_back(&o.message, protocol::encode(o.message));
+      text = &encoded.back().second;
+    }
+    it->second->send_text(*text);
+    if (const auto* e = std::get_if<protocol::Error>(&o.message.body))
+      metrics_.error_sent(protocol::to_wire(e->code));
+    else if (relay_start_us != 0 && std::holds_alternative<protocol::SignalFrom>(o.message.body))
+      metrics_.relay_latency(monotonic_s(g_get_monotonic_time() - relay_start_us));
+  }
+}
+
+// ---- departures ------------------------------------------------------------------------------
+
+void WsServer::depart(WsConnection& conn) {
+  if (conn.departed) return;
+  conn.departed = true;
+  if (conn.holds_slot) {
+    conn.holds_slot = false;
+    admission_.release(conn.address());
+  }
+  deliver(pairing_.disconnect(conn.id()));
+}
+
+void WsServer::on_alive(WsConnection& conn) { conn.last_seen_us = g_get_monotonic_time(); }
+
+void WsServer::on_closed(WsConnection& conn) {
+  const core::ConnId id = conn.id();
+  depart(conn);
+  metrics_.connection_closed(conn.close_code());
+  if (!conn.refused) log_.info("ws-close", {{"conn", id}, {"code", conn.close_code()}});
+  auto it = conns_.find(id);
+  if (it != conns_.end()) {
+    // Freed from an idle callback: this signal emission still runs on the connection.
+    graveyard_.push_back(std::move(it->second));
+    conns_.erase(it);
+    if (!purge_source_) purge_source_ = g_idle_add(purge_cb, this);
+  }
+  maybe_finish_shutdown();
+}
+
+gboolean WsServer::purge_cb(gpointer self) {
+  auto* s = static_cast<WsServer*>(self);
+  s->purge_source_ = 0;
+  s->graveyard_.clear();
+  return G_SOURCE_REMOVE;
+}
+
+gboolean WsServer::liveness_tick_cb(gpointer self) {
+  auto* s = static_cast<WsServer*>(self);
+  const std::int64_t limit_us =
+      kMissedIntervalsBeforeDrop * static_cast<std::int64_t>(s->config_.keepalive_s) * 1000000;
+  const std::int64_t now = g_get_monotonic_time();
+  std::vector<core::ConnId> dead;
+  for (const auto& [id, c] : s->conns_)
+    if (!c->departed && now - c->last_seen_us > limit_us) dead.push_back(id);
+  for (core::ConnId id : dead) {
+    auto it = s->conns_.find(id);
+    if (it == s->conns_.end()) continue;
+    WsConnection& c = *it->second;
+    s->log_.info("keepalive-drop", {{"conn", id}, {"addr", c.address()}});
+    // Announce at once; the close handshake with a dead peer only ends by libsoup's timeout.
+    s->depart(c);
+    c.close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "no pong within 3 keepalive intervals");
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean WsServer::sweep_tick_cb(gpointer self) {
+  auto* s = static_cast<WsServer*>(self);
+  s->pairing_.sweep(kUnjoinedChannelTtlMs);
+  return G_SOURCE_CONTINUE;
+}
+
+// ---- HTTP ------------------------------------------------------------------------------------
+
+void WsServer::healthz_cb(SoupServer*, SoupMessage* msg, const char* path, GHashTable*,
+                          SoupClientContext*, gpointer self) {
+  auto* s = static_cast<WsServer*>(self);
+  if (g_strcmp0(path, "/healthz") != 0) return soup_message_set_status(msg, SOUP_STATUS_NOT_FOUND);
+  if (msg->method != SOUP_METHOD_GET && msg->method != SOUP_METHOD_HEAD)
+    return soup_message_set_status(msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
+  if (s->shutting_down_)
+    set_text_response(msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain", "shutting down\n");
+  else
+    set_text_response(msg, SOUP_STATUS_OK, "text/plain", "ok\n");
+}
+
+void WsServer::metrics_cb(SoupServer*, SoupMessage* msg, const char* path, GHashTable*,
+                          SoupClientContext*, gpointer self) {
+  auto* s = static_cast<WsServer*>(self);
+  if (g_strcmp0(path, "/metrics") != 0) return soup_message_set_status(msg, SOUP_STATUS_NOT_FOUND);
+  if (msg->method != SOUP_METHOD_GET && msg->method != SOUP_METHOD_HEAD)
+    return soup_message_set_status(msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
+  const Gauges gauges{s->admission_.total(), s->pairing_.registered_count(),
+                      s->pairing_.channel_count()};
+  set_text_response(msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8",
+                    s->metrics_.render(gauges));
+}
+
+// ---- shutdown --------------------------------------------------------------------------------
+
+void WsServer::shutdown(std::function<void()> done, unsigned grace_ms) {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  shutdown_done_ = std::move(done);
+  admission_.drain();
+  log_.info("shutting-down", {{"connections", static_cast<std::uint64_t>(conns_.size())}});
+  std::vector<core::ConnId> ids;
+  for (const auto& [id, c] : conns_) ids.push_back(id);
+  for (core::ConnId id : ids) {
+    auto it = conns_.find(id);
+    if (it != conns_.end()) it->second->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
+  }
+  grace_source_ = g_timeout_add(grace_ms, grace_expired_cb, this);
+  maybe_finish_shutdown();
+}
+
+gboolean WsServer::grace_expired_cb(gpointer self) {
+  auto* s = static_cast<WsServer*>(self);
+  s->grace_source_ = 0;
+  s->log_.warn("shutdown-grace-expired",
+               {{"still_open", static_cast<std::uint64_t>(s->conns_.size())}});
+  if (auto done = std::exchange(s->shutdown_done_, nullptr)) done();
+  return G_SOURCE_REMOVE;
+}
+
+void WsServer::maybe_finish_shutdown() {
+  if (!shutting_down_ || !conns_.empty() || !shutdown_done_) return;
+  if (grace_source_) {
+    g_source_remove(grace_source_);
+    grace_source_ = 0;
+  }
+  // Called from inside a signal emission: let the caller decide when to stop the loop.
+  std::exchange(shutdown_done_, nullptr)();
+}
+
+}  // namespace shotcall::server

@@ -1,0 +1,104 @@
+// The libsoup shell around the pairing core: a SoupServer on the thread-default GMainContext
+// serving the WebSocket at /ws, GET /healthz and GET /metrics. It turns frames into
+// core::Pairing calls and the core's Outbox into frames, and enforces the transport limits
+// (frame size, rate, connections per address and in all, keepalive).
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "signaling/core/pairing.hpp"
+#include "signaling/server/admission.hpp"
+#include "signaling/server/gobject_ptr.hpp"
+#include "signaling/server/log.hpp"
+#include "signaling/server/metrics.hpp"
+#include "signaling/server/server_config.hpp"
+#include "signaling/server/ws_connection.hpp"
+#include "signaling/store/memory_store.hpp"
+
+namespace shotcall::server {
+
+class WsServer final : private WsEvents {
+ public:
+  WsServer(ServerConfig config, Logger& log);
+  ~WsServer() override;
+  WsServer(const WsServer&) = delete;
+  WsServer& operator=(const WsServer&) = delete;
+
+  // Loads the certificate (if any) and starts listening. On failure returns false and sets
+  // `error` to a message for the operator and `bad_config` when the settings were at fault
+  // (e.g. an unreadable certificate) rather than the system (e.g. the port is taken).
+  bool start(std::string& error, bool& bad_config);
+  // ws://HOST:PORT/ws (wss:// with TLS), with the port actually bound. Valid after start().
+  const std::string& url() const { return url_; }
+
+  // Graceful stop: refuse new connections, /healthz → 503, close every client with 1001, and
+  // call `done` once all have closed or after `grace_ms`, whichever is first.
+  void shutdown(std::function<void()> done, unsigned grace_ms = 2000);
+
+ private:
+  // WsEvents
+  void on_message(WsConnection& conn, SoupWebsocketDataType type, GBytes* data) override;
+  void on_alive(WsConnection& conn) override;
+  void on_closed(WsConnection& conn) override;
+
+  static void handshake_cb(SoupServer*, SoupMessage*, const char*, GHashTable*, SoupClientContext*,
+                           gpointer self);
+  static void upgraded_cb(SoupMessage* msg, gpointer pending);
+  static void request_started_cb(SoupServer*, SoupMessage*, SoupClientContext* client,
+                                 gpointer self);
+  static gboolean oversize_cb(gpointer self);
+  static void healthz_cb(SoupServer*, SoupMessage*, const char*, GHashTable*, SoupClientContext*,
+                         gpointer self);
+  static void metrics_cb(SoupServer*, SoupMessage*, const char*, GHashTable*, SoupClientContext*,
+                         gpointer self);
+  static gboolean liveness_tick_cb(gpointer self);
+  static gboolean sweep_tick_cb(gpointer self);
+  static gboolean purge_cb(gpointer self);
+  static gboolean grace_expired_cb(gpointer self);
+
+  // Wraps the stolen socket stream of a completed handshake in a FrameGuard and starts the
+  // WebSocket on it.
+  void accept(GIOStream* base, SoupMessage* handshake, const std::string& address);
+  void close_oversized();
+  void handle_frame(WsConnection& conn, SoupWebsocketDataType type, GBytes* data,
+                    std::int64_t received_us);
+  // Sends the core's answers, encoding each distinct message once. `relay_start_us` (monotonic)
+  // is when the frame that caused them arrived; relayed `signal`s are timed against it.
+  void deliver(const core::Outbox& out, std::int64_t relay_start_us = 0);
+  void send_error(WsConnection& conn, protocol::ErrorCode code, std::string message);
+  // Tells the core (and so the channel) that `conn` left, once, and gives back its slot.
+  void depart(WsConnection& conn);
+  void maybe_finish_shutdown();
+
+  ServerConfig config_;
+  Logger& log_;
+  core::MemoryStore store_;
+  core::Pairing pairing_;
+  ServerMetrics metrics_;
+  Admission admission_;
+  GObjectPtr<SoupServer> server_;
+  std::string url_;
+  std::string rate_limited_text_;
+
+  core::ConnId next_id_ = 1;
+  std::unordered_map<core::ConnId, std::unique_ptr<WsConnection>> conns_;
+  // Closed connections wait here until the signal emission that closed them has returned.
+  std::vector<std::unique_ptr<WsConnection>> graveyard_;
+
+  guint liveness_source_ = 0;
+  guint sweep_source_ = 0;
+  guint purge_source_ = 0;
+  guint grace_source_ = 0;
+  guint oversize_source_ = 0;
+  std::vector<core::ConnId> oversized_;  // tripped their FrameGuard; closed from an idle
+  bool shutting_down_ = false;
+  std::function<void()> shutdown_done_;
+};
+
+}  // namespace shotcall::server

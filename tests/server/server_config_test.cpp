@@ -1,0 +1,181 @@
+#include "signaling/server/server_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace shotcall::server {
+namespace {
+
+struct Env {
+  std::map<std::string, std::string, std::less<>> vars;
+  EnvLookup lookup() const {
+    return [this](std::string_view name) -> std::optional<std::string> {
+      auto it = vars.find(name);
+      if (it == vars.end()) return std::nullopt;
+      return it->second;
+    };
+  }
+};
+
+ConfigOutcome parse(std::vector<std::string> args, const Env& env = {}) {
+  return parse_config(args, env.lookup());
+}
+
+ServerConfig ok(std::vector<std::string> args, const Env& env = {}) {
+  auto o = parse(std::move(args), env);
+  EXPECT_TRUE(o.config.has_value()) << o.err;
+  EXPECT_EQ(o.exit_code, 0);
+  return o.config.value_or(ServerConfig{});
+}
+
+void expect_bad(std::vector<std::string> args, const std::string& mentions, const Env& env = {}) {
+  auto o = parse(args, env);
+  EXPECT_FALSE(o.config.has_value());
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find(mentions), std::string::npos) << "stderr was: " << o.err;
+  EXPECT_TRUE(o.out.empty());
+}
+
+TEST(ServerConfig, DefaultsMatchTheDocumentedOnes) {
+  const auto c = ok({});
+  EXPECT_EQ(c.bind, "127.0.0.1");
+  EXPECT_EQ(c.port, 7800);
+  EXPECT_EQ(c.max_frame, 65536u);
+  EXPECT_EQ(c.rate, 50);
+  EXPECT_EQ(c.burst, 100u);
+  EXPECT_EQ(c.max_connections_per_ip, 50u);
+  EXPECT_EQ(c.max_connections, 20000u);
+  EXPECT_EQ(c.max_members, 5u);
+  EXPECT_EQ(c.log_format, LogFormat::Text);
+  EXPECT_EQ(c.keepalive_s, 20u);
+  EXPECT_EQ(c.handshake_timeout_s, 30u);
+  EXPECT_FALSE(c.access_token);
+  EXPECT_TRUE(c.stun_urls.empty());
+  EXPECT_TRUE(c.turn_urls.empty());
+  EXPECT_FALSE(c.tls());
+}
+
+TEST(ServerConfig, ReadsEveryFlagInBothSpellings) {
+  const auto c = ok({"--bind", "::1", "--port=0", "--max-frame", "2048", "--rate=7.5",
+                     "--burst", "9", "--max-connections-per-ip=0", "--max-connections", "10",
+                     "--max-members=3", "--log-format", "json", "--keepalive=1",
+                     "--handshake-timeout", "5",
+                     "--access-token", "s3cret", "--stun", "stun:a.example:3478", "--stun",
+                     "stun:b.example", "--turn", "turns:t.example:5349", "--turn-username",
+                     "u", "--turn-credential", "c", "--tls-cert", "/x/cert.pem", "--tls-key",
+                     "/x/key.pem"});
+  EXPECT_EQ(c.bind, "::1");
+  EXPECT_EQ(c.port, 0);
+  EXPECT_EQ(c.max_frame, 2048u);
+  EXPECT_DOUBLE_EQ(c.rate, 7.5);
+  EXPECT_EQ(c.burst, 9u);
+  EXPECT_EQ(c.max_connections_per_ip, 0u);
+  EXPECT_EQ(c.max_connections, 10u);
+  EXPECT_EQ(c.max_members, 3u);
+  EXPECT_EQ(c.log_format, LogFormat::Json);
+  EXPECT_EQ(c.keepalive_s, 1u);
+  EXPECT_EQ(c.handshake_timeout_s, 5u);
+  EXPECT_EQ(c.access_token, "s3cret");
+  EXPECT_EQ(c.stun_urls, (std::vector<std::string>{"stun:a.example:3478", "stun:b.example"}));
+  EXPECT_EQ(c.turn_urls, (std::vector<std::string>{"turns:t.example:5349"}));
+  EXPECT_EQ(c.turn_username, "u");
+  EXPECT_EQ(c.turn_credential, "c");
+  EXPECT_EQ(c.tls_cert, "/x/cert.pem");
+  EXPECT_EQ(c.tls_key, "/x/key.pem");
+  EXPECT_TRUE(c.tls());
+}
+
+TEST(ServerConfig, EnvironmentFillsWhatFlagsLeaveOut) {
+  Env env;
+  env.vars = {{"SHOTCALL_PORT", "9000"},
+              {"SHOTCALL_MAX_CONNECTIONS_PER_IP", "7"},
+              {"SHOTCALL_LOG_FORMAT", "json"},
+              {"SHOTCALL_STUN", "stun:a,stun:b"},
+              {"SHOTCALL_ACCESS_TOKEN", "tok"}};
+  const auto c = ok({}, env);
+  EXPECT_EQ(c.port, 9000);
+  EXPECT_EQ(c.max_connections_per_ip, 7u);
+  EXPECT_EQ(c.log_format, LogFormat::Json);
+  EXPECT_EQ(c.stun_urls, (std::vector<std::string>{"stun:a", "stun:b"}));
+  EXPECT_EQ(c.access_token, "tok");
+}
+
+TEST(ServerConfig, FlagWinsOverEnvironment) {
+  Env env;
+  env.vars = {{"SHOTCALL_PORT", "9000"}, {"SHOTCALL_STUN", "stun:env"}};
+  const auto c = ok({"--port", "9001", "--stun", "stun:flag"}, env);
+  EXPECT_EQ(c.port, 9001);
+  EXPECT_EQ(c.stun_urls, (std::vector<std::string>{"stun:flag"}));
+}
+
+TEST(ServerConfig, AFlagOverridesABadEnvironmentValue) {
+  Env env;
+  env.vars = {{"SHOTCALL_PORT", "not-a-port"}};
+  EXPECT_EQ(ok({"--port", "1234"}, env).port, 1234);
+  expect_bad({}, "SHOTCALL_PORT", env);
+}
+
+TEST(ServerConfig, EmptyEnvironmentValuesCountAsUnset) {
+  Env env;
+  env.vars = {{"SHOTCALL_ACCESS_TOKEN", ""}, {"SHOTCALL_PORT", ""}};
+  const auto c = ok({}, env);
+  EXPECT_FALSE(c.access_token);
+  EXPECT_EQ(c.port, 7800);
+}
+
+TEST(ServerConfig, BadValuesExitTwoNamingTheSetting) {
+  expect_bad({"--port", "65536"}, "--port");
+  expect_bad({"--port", "-1"}, "--port");
+  expect_bad({"--port", "12x"}, "--port");
+  expect_bad({"--port", ""}, "--port");
+  expect_bad({"--bind", "example.com"}, "--bind");
+  expect_bad({"--max-frame", "10"}, "--max-frame");
+  expect_bad({"--rate", "0"}, "--rate");
+  expect_bad({"--rate", "nan"}, "--rate");
+  expect_bad({"--rate", "inf"}, "--rate");
+  expect_bad({"--burst", "0"}, "--burst");
+  expect_bad({"--max-connections", "0"}, "--max-connections");
+  expect_bad({"--max-members", "1"}, "--max-members");
+  expect_bad({"--log-format", "xml"}, "--log-format");
+  expect_bad({"--keepalive", "3601"}, "--keepalive");
+  expect_bad({"--handshake-timeout", "0"}, "--handshake-timeout");
+  expect_bad({"--access-token", "has space"}, "--access-token");
+  expect_bad({"--stun", "http://x"}, "--stun");
+  expect_bad({"--turn", "stun:x"}, "--turn");
+  expect_bad({"--turn", "turn:x"}, "--turn-username");
+  expect_bad({"--turn-username", "u", "--turn-credential", "c"}, "need --turn");
+  expect_bad({"--tls-cert", "/c.pem"}, "--tls-key");
+  expect_bad({"--tls-key", "/k.pem"}, "--tls-key");
+}
+
+TEST(ServerConfig, MalformedCommandLinesExitTwo) {
+  expect_bad({"--nope"}, "unknown option --nope");
+  expect_bad({"positional"}, "unexpected argument");
+  expect_bad({"-p", "1"}, "unexpected argument");
+  expect_bad({"--port"}, "needs a value");
+  expect_bad({"--port", "1", "--port", "2"}, "given twice");
+  expect_bad({"--help=yes"}, "takes no value");
+}
+
+TEST(ServerConfig, HelpAndVersionPrintToStdoutAndExitZero) {
+  auto h = parse({"--help"});
+  EXPECT_FALSE(h.config);
+  EXPECT_EQ(h.exit_code, 0);
+  EXPECT_NE(h.out.find("--max-connections-per-ip"), std::string::npos);
+  EXPECT_NE(h.out.find("SHOTCALL_"), std::string::npos);
+  EXPECT_TRUE(h.err.empty());
+  auto v = parse({"--version"});
+  EXPECT_FALSE(v.config);
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.out, std::string{"shotcall-signal "} + SHOTCALL_VERSION + "\n");
+}
+
+TEST(ServerConfig, HelpWinsOverBadValuesAfterIt) {
+  // --help is for finding out what is wrong; it must not itself fail on the rest of the line.
+  auto h = parse({"--help", "--port", "99999"});
+  EXPECT_EQ(h.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace shotcall::server
