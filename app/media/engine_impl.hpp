@@ -1,0 +1,107 @@
+// VoiceEngine's insides: the peers, their state machines, and the glue that turns state-machine
+// actions into PeerLink calls and GStreamer news into state-machine events. Internal.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/media/ice_servers.hpp"
+#include "app/media/peer_link.hpp"
+#include "app/media/speaking_detector.hpp"
+#include "app/media/voice_engine.hpp"
+#include "app/media/voice_pipeline.hpp"
+#include "app/mesh/peer_state.hpp"
+
+namespace shotcall::media {
+
+class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(VoiceConfig config, VoiceEvents events);
+  ~Impl() override;
+
+  bool start(std::string* error);
+  void stop();
+
+  bool add_peer(const std::string& id, const std::string& name, bool we_offer);
+  void remove_peer(const std::string& id, const std::string& reason);
+  bool handle_signal(const std::string& id, const std::string& json);
+  bool fail_peer(const std::string& id, const std::string& reason);
+
+  void set_muted(bool muted);
+  void set_deafened(bool deafened);
+  bool set_peer_volume(const std::string& id, double volume);
+  bool set_peer_muted(const std::string& id, bool muted);
+  void set_jitter_ms(int ms);
+  void set_bitrate(int bps);
+
+  std::vector<std::string> peer_ids() const;
+  std::optional<PeerPhase> phase(const std::string& id) const;
+  EngineCounts counts() const;
+  int latency_ms() const;
+  GstElement* pipeline() const { return pipeline_ ? pipeline_->pipeline() : nullptr; }
+
+  // LinkListener: all on the main context.
+  void link_local_description(const LinkToken& t, mesh::SdpType type, std::string sdp) override;
+  void link_local_candidate(const LinkToken& t, mesh::IceCandidate candidate) override;
+  void link_connection_state(const LinkToken& t, mesh::ConnState state) override;
+  void link_dtls_connected(const LinkToken& t) override;
+  void link_failure(const LinkToken& t, std::string reason) override;
+  void link_first_audio(const LinkToken& t, std::int64_t monotonic_us) override;
+  void link_stats(const LinkToken& t, PeerStats stats) override;
+
+  // Bus messages, on the main context (engine_bus.cpp).
+  void on_bus_message(GstMessage* message);
+  void on_stats_tick();
+
+ private:
+  struct Peer {
+    Peer(std::string id, std::string name, bool we_offer, const VoiceConfig& config)
+        : id(std::move(id)), name(std::move(name)), state(we_offer, config.retry),
+          speaking(config.speaking_threshold_db, config.speaking_hangover_ms) {}
+    std::string id;
+    std::string name;
+    mesh::PeerState state;
+    std::unique_ptr<PeerLink> link;
+    std::uint64_t link_generation = 0;
+    PeerPhase phase = PeerPhase::New;
+    SpeakingDetector speaking;
+    bool fingerprint_checked = false;  // for the current link
+    std::uint64_t rx_bytes = 0;        // media watchdog
+    std::int64_t rx_progress_ms = 0;
+    std::int64_t link_built_ms = 0;    // connect timeout
+    double volume = 1.0;
+    bool muted = false;
+    std::vector<GSource*> timers;  // our refs; destroyed with the peer
+  };
+
+  Peer* find(const std::string& id);
+  const Peer* find(const std::string& id) const;
+  // The peer whose *current* link sent this; nullptr for news from a replaced link.
+  Peer* current(const LinkToken& t);
+  void dispatch(const std::string& id, const mesh::PeerEvent& event);
+  // Carries one action out; false when the peer is gone afterwards.
+  bool apply(Peer& peer, const mesh::PeerAction& action);
+  bool build_link(Peer& peer, std::string* error);
+  void erase_peer(const std::string& id);
+  void schedule_retry(Peer& peer, unsigned delay_ms, std::uint64_t generation);
+  void check_fingerprint(Peer& peer);
+  void report_error(const std::string& message);
+  void on_level(GstElement* source, double rms_db);
+
+  VoiceConfig config_;
+  VoiceEvents events_;
+  GMainContext* context_ = nullptr;  // ref held
+  GstIceUris ice_;
+  std::unique_ptr<VoicePipeline> pipeline_;
+  GSource* bus_source_ = nullptr;
+  GSource* stats_source_ = nullptr;
+  std::map<std::string, std::unique_ptr<Peer>> peers_;
+  std::uint64_t next_generation_ = 1;
+  SpeakingDetector self_speaking_;
+  bool muted_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace shotcall::media

@@ -1,0 +1,300 @@
+// Building a peer link into the running pipeline and taking it out again.
+#include "app/media/peer_link.hpp"
+#include "app/media/voice_pipeline.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+
+namespace shotcall::media {
+namespace {
+
+constexpr const char* kOpusRtpCaps =
+    "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
+    "encoding-params=(string)2,minptime=(string)10,useinbandfec=(string)1";
+constexpr const char* kMixCaps = "audio/x-raw,format=S16LE,rate=48000,channels=1";
+constexpr auto kTeardownWait = std::chrono::seconds(3);
+
+// A one-shot flag a streaming thread raises and the main thread waits on (bounded).
+struct Flag {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool raised = false;
+  void raise() {
+    std::lock_guard lock(mutex);
+    raised = true;
+    cv.notify_all();
+  }
+  bool wait() {
+    std::unique_lock lock(mutex);
+    return cv.wait_for(lock, kTeardownWait, [this] { return raised; });
+  }
+};
+using FlagPtr = std::shared_ptr<Flag>;
+
+void delete_flag(gpointer data) { delete static_cast<FlagPtr*>(data); }
+
+// IDLE probe: the pad is between buffers, so unlinking cannot cut one in half.
+GstPadProbeReturn unlink_when_idle(GstPad* pad, GstPadProbeInfo*, gpointer data) {
+  if (GstPad* peer = gst_pad_get_peer(pad)) {
+    gst_pad_unlink(pad, peer);
+    gst_object_unref(peer);
+  }
+  (*static_cast<FlagPtr*>(data))->raise();
+  return GST_PAD_PROBE_REMOVE;
+}
+
+GstPadProbeReturn watch_for_eos(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_EOS) {
+    (*static_cast<FlagPtr*>(data))->raise();
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+// Unlinks `pad` (a src pad) from its peer at a moment no buffer is passing.
+void unlink_src_pad_when_idle(GstPad* pad) {
+  if (!pad || !gst_pad_is_linked(pad)) return;
+  auto flag = std::make_shared<Flag>();
+  gulong id = gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_IDLE, unlink_when_idle,
+                                new FlagPtr(flag), delete_flag);
+  if (!flag->wait()) {
+    // The streaming thread is stuck: unlink anyway rather than leak the branch.
+    gst_pad_remove_probe(pad, id);
+    if (GstPad* peer = gst_pad_get_peer(pad)) {
+      gst_pad_unlink(pad, peer);
+      gst_object_unref(peer);
+    }
+  }
+}
+
+GstCaps* caps(const char* text) { return gst_caps_from_string(text); }
+
+}  // namespace
+
+GstElement* PeerLink::add(const char* factory, std::string* error) {
+  GstElement* e = make_element(factory, nullptr, error);
+  if (!e) return nullptr;
+  gst_bin_add(pipeline_, e);
+  elements_.push_back(e);
+  return e;
+}
+
+std::unique_ptr<PeerLink> PeerLink::create(GstBin* pipeline, GstElement* tee, GstElement* mixer,
+                                           const LinkSettings& settings,
+                                           std::shared_ptr<const LinkToken> token,
+                                           std::string* error) {
+  std::unique_ptr<PeerLink> link(new PeerLink());
+  link->pipeline_ = pipeline;
+  link->tee_ = tee;
+  link->mixer_ = mixer;
+  link->token_ = std::move(token);
+  if (!link->build(settings, error)) return nullptr;  // the destructor removes what was added
+  return link;
+}
+
+bool PeerLink::build(const LinkSettings& settings, std::string* error) {
+  webrtc_ = add("webrtcbin", error);
+  if (!webrtc_) return false;
+  gst_util_set_object_arg(G_OBJECT(webrtc_), "bundle-policy", "max-bundle");
+  g_object_set(webrtc_, "latency", static_cast<guint>(std::max(0, settings.jitter_ms)), nullptr);
+  configure_ice(settings);
+  if (!build_send(settings, error) || !build_receive(settings, error)) return false;
+  if (!settings.record_path.empty()) {
+    record_path_ = settings.record_path;
+    if (!build_recording(error)) return false;
+  }
+  connect_signals();
+  // Start everything before data can reach it, then attach to the shared tee and mixer.
+  for (GstElement* e : elements_) gst_element_sync_state_with_parent(e);
+  mixer_pad_.reset(gst_element_request_pad_simple(mixer_, "sink_%u"));
+  if (!mixer_pad_ || gst_pad_link(recv_out_, mixer_pad_.get()) != GST_PAD_LINK_OK) {
+    if (error) *error = "cannot link a peer into the mixer";
+    return false;
+  }
+  tee_pad_.reset(gst_element_request_pad_simple(tee_, "src_%u"));
+  GstPtr<GstPad> queue_sink(gst_element_get_static_pad(send_queue_, "sink"));
+  if (!tee_pad_ || gst_pad_link(tee_pad_.get(), queue_sink.get()) != GST_PAD_LINK_OK) {
+    if (error) *error = "cannot link a peer to the capture tee";
+    return false;
+  }
+  return true;
+}
+
+bool PeerLink::build_send(const LinkSettings& settings, std::string* error) {
+  send_queue_ = add("queue", error);
+  send_valve_ = send_queue_ ? add("valve", error) : nullptr;
+  if (!send_valve_) return false;
+  // A slow peer must never hold the capture thread back or let delay build up: drop its
+  // oldest data instead, and keep at most a few frames.
+  g_object_set(send_queue_, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time",
+               static_cast<guint64>(60 * GST_MSECOND), nullptr);
+  gst_util_set_object_arg(G_OBJECT(send_queue_), "leaky", "downstream");
+  // Closed until the peer's certificate is verified; caps still pass so negotiation works.
+  gst_util_set_object_arg(G_OBJECT(send_valve_), "drop-mode", "forward-sticky-events");
+  g_object_set(send_valve_, "drop", TRUE, nullptr);
+  GstElement* prev = send_valve_;
+  auto link_failed = [error](const char* what) {
+    if (error) *error = std::string("cannot link the send branch at ") + what;
+    return false;
+  };
+  if (!gst_element_link(send_queue_, send_valve_)) return link_failed("the valve");
+  if (settings.encoder_config) {
+    encoder_ = make_opus_encoder(*settings.encoder_config, error);
+    if (!encoder_) return false;
+    gst_bin_add(pipeline_, encoder_);
+    elements_.push_back(encoder_);
+    if (!gst_element_link(prev, encoder_)) return link_failed("the encoder");
+    prev = encoder_;
+  }
+  GstElement* pay = add("rtpopuspay", error);
+  if (!pay) return false;
+  g_object_set(pay, "pt", 111u, nullptr);
+  if (!gst_element_link(prev, pay)) return link_failed("the payloader");
+
+  GstPtr<GstPad> sink(gst_element_request_pad_simple(webrtc_, "sink_%u"));
+  GstPtr<GstPad> pay_src(gst_element_get_static_pad(pay, "src"));
+  if (!sink || gst_pad_link(pay_src.get(), sink.get()) != GST_PAD_LINK_OK) {
+    if (error) *error = "cannot link the payloader into webrtcbin";
+    return false;
+  }
+  GstWebRTCRTPTransceiver* trans = nullptr;
+  g_signal_emit_by_name(webrtc_, "get-transceiver", 0, &trans);
+  if (!trans) {
+    if (error) *error = "webrtcbin made no transceiver";
+    return false;
+  }
+  GstCaps* prefs = caps(kOpusRtpCaps);
+  g_object_set(trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+               "codec-preferences", prefs, nullptr);
+  gst_caps_unref(prefs);
+  gst_object_unref(trans);
+  return true;
+}
+
+bool PeerLink::build_receive(const LinkSettings& settings, std::string* error) {
+  depay_ = add("rtpopusdepay", error);
+  recv_valve_ = depay_ ? add("valve", error) : nullptr;
+  decoder_ = recv_valve_ ? add("opusdec", error) : nullptr;
+  GstElement* conv = decoder_ ? add("audioconvert", error) : nullptr;
+  GstElement* res = conv ? add("audioresample", error) : nullptr;
+  GstElement* filter = res ? add("capsfilter", error) : nullptr;
+  volume_ = filter ? add("volume", error) : nullptr;
+  level_ = volume_ ? add("level", error) : nullptr;
+  if (!level_) return false;
+  gst_util_set_object_arg(G_OBJECT(recv_valve_), "drop-mode", "forward-sticky-events");
+  g_object_set(recv_valve_, "drop", TRUE, nullptr);
+  // Conceal a lost packet from the next one's FEC, or by PLC, instead of a gap.
+  g_object_set(decoder_, "plc", TRUE, "use-inband-fec", TRUE, nullptr);
+  GstCaps* mix = caps(kMixCaps);
+  g_object_set(filter, "caps", mix, nullptr);
+  gst_caps_unref(mix);
+  g_object_set(level_, "interval",
+               static_cast<guint64>(settings.level_interval_ms) * GST_MSECOND, "post-messages",
+               TRUE, nullptr);
+  if (!gst_element_link_many(depay_, recv_valve_, decoder_, conv, res, filter, volume_, level_,
+                             nullptr)) {
+    if (error) *error = "cannot link the receive branch";
+    return false;
+  }
+  level_src_.reset(gst_element_get_static_pad(level_, "src"));
+  recv_out_ = level_src_.get();
+  return true;
+}
+
+bool PeerLink::build_recording(std::string* error) {
+  rec_tee_ = add("tee", error);
+  rec_queue_ = rec_tee_ ? add("queue", error) : nullptr;
+  GstElement* wavenc = rec_queue_ ? add("wavenc", error) : nullptr;
+  filesink_ = wavenc ? add("filesink", error) : nullptr;
+  if (!filesink_) return false;
+  g_object_set(filesink_, "location", record_path_.c_str(), "async", FALSE, nullptr);
+  if (!gst_element_link(level_, rec_tee_) ||
+      !gst_element_link_many(rec_queue_, wavenc, filesink_, nullptr)) {
+    if (error) *error = "cannot link the recording branch";
+    return false;
+  }
+  rec_tee_pad_.reset(gst_element_request_pad_simple(rec_tee_, "src_%u"));
+  GstPtr<GstPad> q_sink(gst_element_get_static_pad(rec_queue_, "sink"));
+  if (!rec_tee_pad_ || gst_pad_link(rec_tee_pad_.get(), q_sink.get()) != GST_PAD_LINK_OK) {
+    if (error) *error = "cannot link the recording queue";
+    return false;
+  }
+  rec_mix_pad_.reset(gst_element_request_pad_simple(rec_tee_, "src_%u"));
+  if (!rec_mix_pad_) {
+    if (error) *error = "cannot branch the recording tee";
+    return false;
+  }
+  recv_out_ = rec_mix_pad_.get();
+  return true;
+}
+
+bool PeerLink::owns(GstElement* element) const {
+  return element && std::find(elements_.begin(), elements_.end(), element) != elements_.end();
+}
+
+void PeerLink::detach_send() {
+  // An IDLE probe on the tee's pad, so the capture thread is never cut mid-buffer; then give
+  // the request pad back to the tee.
+  unlink_src_pad_when_idle(tee_pad_.get());
+  if (tee_pad_) gst_element_release_request_pad(tee_, tee_pad_.get());
+  tee_pad_.reset();
+}
+
+void PeerLink::finalise_recording() {
+  if (!rec_tee_pad_) return;
+  unlink_src_pad_when_idle(rec_tee_pad_.get());
+  gst_element_release_request_pad(rec_tee_, rec_tee_pad_.get());
+  rec_tee_pad_.reset();
+  // Nothing ever reached the file (the link never carried audio): no header to finalise.
+  GstPtr<GstPad> queue_src(gst_element_get_static_pad(rec_queue_, "src"));
+  if (!gst_pad_has_current_caps(queue_src.get())) return;
+  // EOS down the now lone recording branch makes wavenc rewrite the RIFF sizes; wait until
+  // it reached the file so the WAV is complete before the elements stop.
+  GstPtr<GstPad> file_pad(gst_element_get_static_pad(filesink_, "sink"));
+  auto flag = std::make_shared<Flag>();
+  gulong id = gst_pad_add_probe(file_pad.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                                watch_for_eos, new FlagPtr(flag), delete_flag);
+  GstPtr<GstPad> queue_sink(gst_element_get_static_pad(rec_queue_, "sink"));
+  gst_pad_send_event(queue_sink.get(), gst_event_new_eos());
+  flag->wait();
+  gst_pad_remove_probe(file_pad.get(), id);
+}
+
+PeerLink::~PeerLink() {
+  // No callback may start on our behalf once teardown begins.
+  for (gulong id : webrtc_handlers_) g_signal_handler_disconnect(webrtc_, id);
+  webrtc_handlers_.clear();
+  if (dtls_ && dtls_handler_) g_signal_handler_disconnect(dtls_.get(), dtls_handler_);
+  dtls_.reset();
+
+  detach_send();
+  finalise_recording();
+  // webrtcbin first: it stops the receive threads, so nothing pushes into the branches we
+  // stop next; then the rest in the order data flows.
+  if (webrtc_) gst_element_set_state(webrtc_, GST_STATE_NULL);
+  for (GstElement* e : elements_) gst_element_set_state(e, GST_STATE_NULL);
+  if (mixer_pad_) {
+    if (GstPad* peer = gst_pad_get_peer(mixer_pad_.get())) {
+      gst_pad_unlink(peer, mixer_pad_.get());
+      gst_object_unref(peer);
+    }
+    gst_element_release_request_pad(mixer_, mixer_pad_.get());
+    mixer_pad_.reset();
+  }
+  if (rec_mix_pad_) gst_element_release_request_pad(rec_tee_, rec_mix_pad_.get());
+  rec_mix_pad_.reset();
+  level_src_.reset();
+  for (GstElement* e : elements_) gst_bin_remove(pipeline_, e);
+  elements_.clear();
+  // A link that never received audio leaves no empty, header-less file behind.
+  if (!record_path_.empty()) {
+    std::error_code ec;
+    if (std::filesystem::file_size(record_path_, ec) == 0 && !ec) {
+      std::filesystem::remove(record_path_, ec);
+    }
+  }
+}
+
+}  // namespace shotcall::media

@@ -1,0 +1,167 @@
+// Shotcall's voice engine: one capture chain encoded once and fanned out to one webrtcbin per
+// remote peer, every peer's decoded audio mixed into one output. No GStreamer type leaks out of
+// this header.
+//
+// Threading: create, call and destroy a VoiceEngine on one thread, the one whose thread-default
+// GMainContext runs (the app's main loop). Every callback in VoiceEvents is invoked on that
+// context, never from a GStreamer streaming thread.
+//
+// Signalling: the engine takes and emits the `data` payloads of protocol `signal` messages as
+// JSON text ({"sdp":{...}} / {"ice":{...}}); the signalling layer relays them untouched.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/mesh/peer_state.hpp"
+#include "signaling/protocol/messages.hpp"
+
+namespace shotcall::media {
+
+using IceServer = shotcall::protocol::IceServer;
+using PeerPhase = shotcall::mesh::PeerPhase;
+
+struct VoiceConfig {
+  // gst-launch fragments; the engine converts and resamples around them as needed.
+  std::string source = "autoaudiosrc";
+  std::string sink = "autoaudiosink";
+
+  // webrtcdsp (fed by a webrtcechoprobe on the playback side). With all three off the DSP
+  // element is left out of the chain.
+  bool echo_cancel = true;
+  bool noise_suppression = true;
+  bool gain_control = true;
+
+  // Opus: 48 kHz mono, voice. frame_ms is 10 or 20.
+  int frame_ms = 10;
+  int bitrate = 32000;
+  bool inband_fec = true;
+  int expected_loss_percent = 5;  // tells the encoder how much FEC to spend
+  bool dtx = true;
+
+  // Jitter-buffer depth of every incoming stream (webrtcbin `latency`), in ms. See
+  // docs/latency.md for the budget.
+  int jitter_ms = 20;
+  // buffer-time of GStreamer audio devices found inside the source/sink fragments (pulsesrc,
+  // alsasink, ...), in ms; latency-time (one period) is 10 ms. 0 leaves the devices alone.
+  int device_buffer_ms = 40;
+
+  // Benchmark switch: one encoder per peer instead of one shared encoder.
+  bool encoder_per_peer = false;
+
+  // When not empty, every remote peer's decoded audio is also written to
+  // <record_dir>/<display name>.wav (48 kHz mono S16). Characters outside [A-Za-z0-9._-] become
+  // '_'; an existing file is never overwritten (-2, -3, ... is appended instead).
+  std::string record_dir;
+
+  // ICE.
+  std::vector<IceServer> ice_servers;
+  // When not empty, host candidates are gathered on these addresses only.
+  std::vector<std::string> local_addresses;
+
+  // Speaking detection on each `level` element.
+  double speaking_threshold_db = -45.0;
+  int speaking_hangover_ms = 300;
+  int level_interval_ms = 50;
+
+  // webrtcbin get-stats polling; a connected peer whose received byte count has not moved for
+  // media_timeout_ms is treated as failed (webrtcbin 1.22 has no ICE consent freshness).
+  // 0 disables the watchdog.
+  int stats_interval_ms = 2000;
+  int media_timeout_ms = 8000;
+  // A link that has not connected this long after it was built counts as failed (libnice may
+  // sit in "checking" for a long time when no candidate pair can work).
+  int connect_timeout_ms = 20000;
+
+  // Failure handling (see app/mesh/peer_state.hpp).
+  mesh::RetryPolicy retry;
+};
+
+struct PeerStats {
+  std::string peer_id;
+  double rtt_ms = -1;         // -1 until the remote's RTCP receiver report arrived
+  std::int64_t packets_lost = 0;
+  double jitter_ms = 0;
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;
+  std::uint64_t packets_received = 0;
+};
+
+struct VoiceEvents {
+  // A peer's phase changed; `reason` says why for Failed/Closed.
+  std::function<void(const std::string& peer_id, PeerPhase phase, const std::string& reason)>
+      on_peer_state;
+  // Speaking started/stopped. peer_id is empty for ourselves.
+  std::function<void(const std::string& peer_id, bool speaking)> on_speaking;
+  // RMS level in dB every level interval. peer_id empty = our microphone (before mute).
+  std::function<void(const std::string& peer_id, double rms_db)> on_level;
+  // The first decoded buffer of a peer's link, g_get_monotonic_time() microseconds.
+  std::function<void(const std::string& peer_id, std::int64_t monotonic_us)> on_first_audio;
+  std::function<void(const PeerStats& stats)> on_stats;
+  // A signal payload (JSON text) to relay to peer_id.
+  std::function<void(const std::string& peer_id, const std::string& json)> on_signal;
+  // Something outside any one peer went wrong (a broken source/sink fragment, ...).
+  std::function<void(const std::string& message)> on_error;
+};
+
+// Counts for leak checks in tests and diagnostics.
+struct EngineCounts {
+  int pipeline_children = 0;  // elements directly in the pipeline
+  int tee_src_pads = 0;       // request pads on the fan-out tee
+  int mixer_sink_pads = 0;    // sink pads on the output mixer (1 is the silence keeper)
+  int peers = 0;
+};
+
+class VoiceEngine {
+ public:
+  // Builds and starts the pipeline. On failure returns nullptr and sets `error` to a message
+  // for a person (e.g. a fragment that does not parse, a device that cannot open).
+  static std::unique_ptr<VoiceEngine> create(VoiceConfig config, VoiceEvents events,
+                                             std::string* error = nullptr);
+  ~VoiceEngine();  // same as stop()
+
+  VoiceEngine(const VoiceEngine&) = delete;
+  VoiceEngine& operator=(const VoiceEngine&) = delete;
+
+  // A remote peer joined our mesh. we_offer: we are the member who joined, so we offer.
+  // display_name names the recording. False if the peer exists or the link cannot be built.
+  bool add_peer(const std::string& peer_id, const std::string& display_name, bool we_offer);
+  // The peer left: tear its link down (its recording is finalised). Reports Closed.
+  void remove_peer(const std::string& peer_id, const std::string& reason = "left");
+  // A relayed signal payload from peer_id. False (and nothing done) for an unknown peer or a
+  // payload that does not parse.
+  bool handle_signal(const std::string& peer_id, const std::string& json);
+
+  void set_muted(bool muted);       // silence into the encoder; the links stay up
+  void set_deafened(bool deafened); // silence out of the mixer
+  bool set_peer_volume(const std::string& peer_id, double volume);  // 0.0 .. 4.0
+  bool set_peer_muted(const std::string& peer_id, bool muted);
+  void set_jitter_ms(int ms);
+  void set_bitrate(int bps);
+
+  // Pretend the peer's link failed (tests, and a "reconnect" button).
+  bool fail_peer(const std::string& peer_id, const std::string& reason);
+
+  // Finalises recordings and stops the pipeline. Idempotent; no callback fires afterwards.
+  void stop();
+
+  std::vector<std::string> peers() const;
+  std::optional<PeerPhase> peer_phase(const std::string& peer_id) const;
+  EngineCounts counts() const;
+  // The render delay the pipeline applies to every played buffer, in ms: jitter_ms plus one
+  // mixer period plus 5 ms (docs/latency.md).
+  int pipeline_latency_ms() const;
+
+  class Impl;
+
+ private:
+  friend struct EngineInternals;  // app/media/engine_access.hpp: white-box tests and tools
+  explicit VoiceEngine(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace shotcall::media

@@ -1,0 +1,147 @@
+#include "tests/media/mesh_harness.hpp"
+
+#include <glib.h>
+
+#include <filesystem>
+
+namespace shotcall::test {
+
+std::string make_temp_dir() {
+  gchar* dir = g_dir_make_tmp("shotcall-media-XXXXXX", nullptr);
+  std::string out = dir ? dir : "/tmp";
+  g_free(dir);
+  return out;
+}
+
+Mesh::Mesh(std::string record_root) : record_root_(std::move(record_root)) {}
+
+Mesh::~Mesh() {
+  *alive_ = false;
+  nodes_.clear();  // engines stop, recordings finalise
+  // Let queued relays (now dead) run out so nothing dangles for leak checkers.
+  while (g_main_context_iteration(nullptr, FALSE)) {
+  }
+  if (!record_root_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(record_root_, ec);
+  }
+}
+
+media::VoiceConfig Mesh::config(double freq) const {
+  media::VoiceConfig c;
+  c.source = "audiotestsrc is-live=true wave=sine volume=0.3 freq=" + std::to_string(freq);
+  c.sink = "fakesink sync=true";
+  // Noise suppression and AGC treat a steady test tone as noise; keep them out of tone tests.
+  c.echo_cancel = false;
+  c.noise_suppression = false;
+  c.gain_control = false;
+  c.local_addresses = {"127.0.0.1"};
+  c.stats_interval_ms = 500;
+  return c;
+}
+
+Node& Mesh::add(const std::string& id, media::VoiceConfig config) {
+  auto node = std::make_unique<Node>();
+  node->id = id;
+  Node* n = node.get();
+  if (!record_root_.empty()) {
+    std::filesystem::create_directories(record_dir(id));
+    config.record_dir = record_dir(id);
+  }
+  media::VoiceEvents ev;
+  ev.on_peer_state = [n](const std::string& peer, PeerPhase phase, const std::string& reason) {
+    n->phase[peer] = phase;
+    if (!reason.empty()) n->reasons[peer].push_back(reason);
+    if (phase == PeerPhase::Connected) n->connected_count[peer]++;
+  };
+  ev.on_first_audio = [n](const std::string& peer, std::int64_t) { n->first_audio[peer]++; };
+  ev.on_level = [n](const std::string& peer, double db) {
+    if (!peer.empty() && db > -40.0) n->loud_levels[peer]++;
+  };
+  ev.on_stats = [n](const media::PeerStats& s) { n->stats[s.peer_id] = s; };
+  ev.on_speaking = [n](const std::string& peer, bool on) {
+    n->speaking[peer] = on;
+    n->speaking_changes[peer]++;
+  };
+  ev.on_error = [n](const std::string& m) { n->errors.push_back(m); };
+  ev.on_signal = [this, id](const std::string& to, const std::string& json) {
+    relay(id, to, json);
+  };
+  std::string error;
+  node->engine = media::VoiceEngine::create(std::move(config), std::move(ev), &error);
+  if (!node->engine) throw std::runtime_error("engine " + id + " failed: " + error);
+  auto& ref = *node;
+  nodes_[id] = std::move(node);
+  return ref;
+}
+
+void Mesh::remove_node(const std::string& id) { nodes_.erase(id); }
+
+void Mesh::relay(const std::string& from, const std::string& to, const std::string& json) {
+  std::string payload = tamper ? tamper(from, to, json) : json;
+  ++relayed;
+  if (json.find("\"ice\"") != std::string::npos) {
+    ++candidates;
+    if (json.find(" 127.0.0.1 ") == std::string::npos) off_loopback.push_back(json);
+  }
+  // Through the loop, never inline: like a socket, and no re-entry into the sending engine.
+  auto alive = alive_;
+  auto* job = new std::function<void()>([this, alive, from, to, payload] {
+    if (!*alive) return;
+    auto it = nodes_.find(to);
+    if (it != nodes_.end()) it->second->engine->handle_signal(from, payload);
+  });
+  g_idle_add_full(
+      G_PRIORITY_DEFAULT,
+      [](gpointer d) -> gboolean {
+        (*static_cast<std::function<void()>*>(d))();
+        return G_SOURCE_REMOVE;
+      },
+      job, [](gpointer d) { delete static_cast<std::function<void()>*>(d); });
+}
+
+void Mesh::join(const std::string& joiner, const std::string& existing) {
+  node(existing).engine->add_peer(joiner, joiner + " (Riot#EUW)", false);
+  node(joiner).engine->add_peer(existing, existing + " (Riot#EUW)", true);
+}
+
+void Mesh::leave(const std::string& a, const std::string& b) {
+  node(a).engine->remove_peer(b);
+  node(b).engine->remove_peer(a);
+}
+
+bool Mesh::run_until(const std::function<bool()>& done, double seconds) {
+  const gint64 deadline = g_get_monotonic_time() + static_cast<gint64>(seconds * 1e6);
+  // A ticking source so the loop wakes to re-check the condition and the deadline.
+  guint tick = g_timeout_add(20, [](gpointer) -> gboolean { return G_SOURCE_CONTINUE; }, nullptr);
+  bool ok = done();
+  while (!ok && g_get_monotonic_time() < deadline) {
+    g_main_context_iteration(nullptr, TRUE);
+    ok = done();
+  }
+  g_source_remove(tick);
+  return ok;
+}
+
+bool Mesh::run_audio(const std::vector<std::string>& ids, int levels, double seconds) {
+  std::map<std::string, std::map<std::string, int>> start;
+  for (const auto& id : ids) start[id] = node(id).loud_levels;
+  return run_until(
+      [&] {
+        for (const auto& id : ids) {
+          for (const auto& peer : node(id).engine->peers()) {
+            if (node(id).loud_levels[peer] - start[id][peer] < levels) return false;
+          }
+        }
+        return true;
+      },
+      seconds);
+}
+
+bool Mesh::connected(const std::string& a, const std::string& b) {
+  auto pa = node(a).engine->peer_phase(b);
+  auto pb = node(b).engine->peer_phase(a);
+  return pa == PeerPhase::Connected && pb == PeerPhase::Connected;
+}
+
+}  // namespace shotcall::test

@@ -1,0 +1,77 @@
+// In-process mesh for engine tests: real VoiceEngines whose signal payloads travel to each
+// other through the GMainLoop (that relay is the transport; the engines are real), audiotestsrc
+// tones in, fakesinks out, ICE on 127.0.0.1 only.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/media/voice_engine.hpp"
+
+namespace shotcall::test {
+
+using media::PeerPhase;
+
+struct Node {
+  std::string id;
+  std::unique_ptr<media::VoiceEngine> engine;
+  std::map<std::string, PeerPhase> phase;          // last reported phase per peer
+  std::map<std::string, std::vector<std::string>> reasons;  // reasons reported per peer
+  std::map<std::string, int> connected_count;      // how often each peer reached Connected
+  std::map<std::string, int> first_audio;          // first-audio events per peer
+  std::map<std::string, int> loud_levels;          // level events above -40 dB per peer
+  std::map<std::string, media::PeerStats> stats;
+  std::map<std::string, bool> speaking;             // "" is ourselves
+  std::map<std::string, int> speaking_changes;
+  std::vector<std::string> errors;
+};
+
+class Mesh {
+ public:
+  // Rewrites a payload from `from` to `to` in transit (tests of a tampering relay).
+  using Tamper = std::function<std::string(const std::string& from, const std::string& to,
+                                           const std::string& json)>;
+
+  explicit Mesh(std::string record_root = {});
+  ~Mesh();
+
+  // Config for a node playing a live tone of `freq` Hz.
+  media::VoiceConfig config(double freq) const;
+  Node& add(const std::string& id, media::VoiceConfig config);
+  Node& node(const std::string& id) { return *nodes_.at(id); }
+  void remove_node(const std::string& id);
+
+  // `joiner` joins a channel where `existing` is: existing learns of it (answerer), the joiner
+  // offers — the protocol's order.
+  void join(const std::string& joiner, const std::string& existing);
+  // Both sides drop each other (a leave).
+  void leave(const std::string& a, const std::string& b);
+
+  // Runs the default main context until `done` holds or `seconds` pass; false on timeout.
+  bool run_until(const std::function<bool()>& done, double seconds);
+  // Runs the loop for a while regardless (to let audio accumulate), bounded by real events:
+  // until every listed node has seen `levels` more loud level events from each peer.
+  bool run_audio(const std::vector<std::string>& ids, int levels, double seconds);
+
+  bool connected(const std::string& a, const std::string& b);
+  std::string record_dir(const std::string& id) const { return record_root_ + "/" + id; }
+
+  Tamper tamper;
+  int relayed = 0;
+  int candidates = 0;                       // ICE candidates relayed
+  std::vector<std::string> off_loopback;    // candidates naming anything but 127.0.0.1
+
+ private:
+  void relay(const std::string& from, const std::string& to, const std::string& json);
+  std::string record_root_;
+  std::map<std::string, std::unique_ptr<Node>> nodes_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+// A fresh temporary directory (removed by the caller's Mesh at the end).
+std::string make_temp_dir();
+
+}  // namespace shotcall::test

@@ -1,0 +1,117 @@
+// Measures mouth-to-ear delay between two engines on loopback with the default latency
+// settings: the clock time a tick's first sample is captured in engine A versus the clock time
+// engine B's (synchronised) sink renders it. Both pipelines run on the same system clock.
+// Device buffers of real sound cards are not in this number (see docs/latency.md).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "app/media/engine_access.hpp"
+#include "tests/media/mesh_harness.hpp"
+
+namespace shotcall::test {
+namespace {
+
+struct Onsets {
+  std::mutex mutex;
+  std::vector<GstClockTime> times;
+  bool loud = false;
+  gsize quiet_run = 0;  // samples since the last loud one, across buffers
+  // Finds a silence→tick edge in an S16 mono buffer whose first sample is at `start`.
+  void scan(GstBuffer* buffer, GstClockTime start) {
+    GstMapInfo map;
+    if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return;
+    auto* s = reinterpret_cast<const gint16*>(map.data);
+    const gsize n = map.size / 2;
+    std::lock_guard lock(mutex);
+    for (gsize i = 0; i < n; ++i) {
+      if (std::abs(s[i]) > 4000) {
+        if (!loud) times.push_back(start + gst_util_uint64_scale(i, GST_SECOND, 48000));
+        loud = true;
+        quiet_run = 0;
+      } else if (++quiet_run > 4800) {  // 100 ms of quiet ends a tick
+        loud = false;
+      }
+    }
+    gst_buffer_unmap(buffer, &map);
+  }
+};
+
+GstPadProbeReturn on_capture(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
+  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
+  GstElement* element = GST_ELEMENT(gst_pad_get_parent(pad));
+  // A live source stamps each buffer with the running time its first sample was captured.
+  GstClockTime at = gst_element_get_base_time(element) + GST_BUFFER_PTS(buf);
+  gst_object_unref(element);
+  static_cast<Onsets*>(data)->scan(buf, at);
+  return GST_PAD_PROBE_OK;
+}
+
+void on_render(GstElement* sink, GstBuffer* buf, GstPad*, gpointer data) {
+  // fakesink sync=true hands a buffer off once the clock reached its render time.
+  GstClock* clock = gst_element_get_clock(sink);
+  GstClockTime now = clock ? gst_clock_get_time(clock) : 0;
+  if (clock) gst_object_unref(clock);
+  static_cast<Onsets*>(data)->scan(buf, now);
+}
+
+TEST(MouthToEar, DefaultsOnLoopback) {
+  Onsets mouth, ear;  // before the mesh: the engines' threads write here until they stop
+  Mesh mesh;
+  media::VoiceConfig a = mesh.config(0);
+  a.source = "audiotestsrc is-live=true wave=ticks freq=1000 volume=0.8 samplesperbuffer=480";
+  media::VoiceConfig b = mesh.config(0);
+  b.source = "audiotestsrc is-live=true wave=silence";
+  b.sink = "fakesink name=m2e sync=true signal-handoffs=true";
+  mesh.add("a", a);
+  mesh.add("b", b);
+  GstElement* a_pipe = media::EngineInternals::pipeline(*mesh.node("a").engine);
+  GstElement* b_pipe = media::EngineInternals::pipeline(*mesh.node("b").engine);
+  GstElement* level = gst_bin_get_by_name(GST_BIN(a_pipe), "self-level");
+  GstElement* sink = gst_bin_get_by_name(GST_BIN(b_pipe), "m2e");
+  ASSERT_TRUE(level && sink);
+  GstPad* level_sink = gst_element_get_static_pad(level, "sink");
+  gulong probe = gst_pad_add_probe(level_sink, GST_PAD_PROBE_TYPE_BUFFER, on_capture, &mouth, nullptr);
+  g_signal_connect(sink, "handoff", G_CALLBACK(on_render), &ear);
+
+  mesh.join("b", "a");
+  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("a", "b"); }, 60));
+  ASSERT_TRUE(mesh.run_until([&] {
+    std::lock_guard lock(ear.mutex);
+    return ear.times.size() >= 6;
+  }, 60)) << "ticks captured " << mouth.times.size() << ", rendered " << ear.times.size();
+  std::vector<double> delays;
+  {
+    std::scoped_lock lock(mouth.mutex, ear.mutex);
+    for (GstClockTime e : ear.times) {
+      GstClockTime best = GST_CLOCK_TIME_NONE;
+      for (GstClockTime m : mouth.times) {
+        if (m <= e) best = m;
+      }
+      if (GST_CLOCK_TIME_IS_VALID(best)) delays.push_back((e - best) / 1e6);
+    }
+  }
+  g_signal_handlers_disconnect_by_data(sink, &ear);
+  gst_pad_remove_probe(level_sink, probe);
+  ASSERT_GE(delays.size(), 4u);
+  delays.erase(delays.begin());  // the first tick may straddle the connection
+  std::sort(delays.begin(), delays.end());
+  const double median = delays[delays.size() / 2];
+  std::string all;
+  for (double d : delays) all += std::to_string(static_cast<int>(d)) + " ";
+  RecordProperty("median_ms", static_cast<int>(median));
+  std::printf("mouth-to-ear on loopback (ms): %s| median %.1f | render latency %d ms\n",
+              all.c_str(), median, mesh.node("b").engine->pipeline_latency_ms());
+  EXPECT_EQ(mesh.node("b").engine->pipeline_latency_ms(), media::VoiceConfig{}.jitter_ms + 15);
+  EXPECT_LT(median, 150.0) << "far above the ~40 ms budget in docs/latency.md";
+  EXPECT_GT(median, 5.0) << "faster than the jitter buffer allows: the measurement is wrong";
+  mesh.node("a").engine->stop();
+  mesh.node("b").engine->stop();
+  gst_object_unref(level_sink);
+  gst_object_unref(level);
+  gst_object_unref(sink);
+}
+
+}  // namespace
+}  // namespace shotcall::test

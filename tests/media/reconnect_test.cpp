@@ -1,0 +1,87 @@
+// A failed link is torn down and rebuilt from a fresh offer (webrtcbin 1.22 cannot restart
+// ICE), and the peers hear each other again.
+#include <gtest/gtest.h>
+
+#include "tests/media/mesh_harness.hpp"
+
+namespace shotcall::test {
+namespace {
+
+media::VoiceConfig fast_failure(Mesh& mesh, double freq) {
+  media::VoiceConfig c = mesh.config(freq);
+  c.stats_interval_ms = 250;
+  c.media_timeout_ms = 1500;
+  c.retry.base_delay_ms = 200;
+  return c;
+}
+
+bool has_reason(Node& n, const std::string& peer, const std::string& text) {
+  for (const auto& r : n.reasons[peer]) {
+    if (r.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(Reconnect, AnswererDropsItsSideOffererNoticesAndReoffers) {
+  Mesh mesh;
+  mesh.add("off", fast_failure(mesh, 400));
+  mesh.add("ans", fast_failure(mesh, 800));
+  mesh.join("off", "ans");
+  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("off", "ans"); }, 60));
+  ASSERT_TRUE(mesh.run_audio({"off", "ans"}, 5, 60));
+
+  // The answerer loses its link (a crash of that side, say) and waits for a new offer.
+  Node& ans = mesh.node("ans");
+  ans.engine->remove_peer("off");
+  ans.engine->add_peer("off", "off", false);
+  Node& off = mesh.node("off");
+  // The offerer's media watchdog sees the silence, recreates, and offers afresh.
+  ASSERT_TRUE(mesh.run_until([&] { return off.connected_count["ans"] >= 2; }, 60))
+      << "offerer never reconnected";
+  EXPECT_TRUE(has_reason(off, "ans", "no audio received"));
+  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("off", "ans"); }, 60));
+  const int before = ans.loud_levels["off"];
+  ASSERT_TRUE(mesh.run_until([&] { return ans.loud_levels["off"] >= before + 10; }, 60));
+  ASSERT_TRUE(mesh.run_audio({"off", "ans"}, 10, 60));
+  EXPECT_EQ(ans.first_audio["off"], 2);  // once per link
+}
+
+TEST(Reconnect, OffererFailureRecreatesAndAnswererRebuildsOnTheNewOffer) {
+  Mesh mesh;
+  mesh.add("off", fast_failure(mesh, 400));
+  mesh.add("ans", fast_failure(mesh, 800));
+  mesh.join("off", "ans");
+  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("off", "ans"); }, 60));
+  Node& off = mesh.node("off");
+  Node& ans = mesh.node("ans");
+  // Inject a failure on the offerer (as a DTLS or ICE failure would report it).
+  ASSERT_TRUE(off.engine->fail_peer("ans", "injected failure"));
+  EXPECT_EQ(off.phase["ans"], PeerPhase::Failed);
+  // The answerer receives an offer for a peer it already has: it recreates its link too.
+  ASSERT_TRUE(mesh.run_until(
+      [&] { return off.connected_count["ans"] >= 2 && ans.connected_count["off"] >= 2; }, 60));
+  const int before = ans.loud_levels["off"];
+  ASSERT_TRUE(mesh.run_until([&] { return ans.loud_levels["off"] >= before + 10; }, 60));
+  EXPECT_EQ(ans.first_audio["off"], 2);
+  EXPECT_EQ(off.first_audio["ans"], 2);
+}
+
+TEST(Reconnect, GivesUpAfterTheRetryLimit) {
+  Mesh mesh;
+  media::VoiceConfig c = fast_failure(mesh, 400);
+  c.retry.max_retries = 2;
+  mesh.add("off", c);
+  // Nobody answers: the offers go to an engine that does not know us.
+  mesh.add("ghost", fast_failure(mesh, 800));
+  Node& off = mesh.node("off");
+  off.engine->add_peer("ghost", "ghost", true);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(mesh.run_until([&] { return off.engine->peer_phase("ghost") == PeerPhase::Connecting; }, 30));
+    off.engine->fail_peer("ghost", "ICE failed");
+  }
+  EXPECT_FALSE(off.engine->peer_phase("ghost").has_value());
+  EXPECT_TRUE(has_reason(off, "ghost", "gave up after 2 retries"));
+}
+
+}  // namespace
+}  // namespace shotcall::test

@@ -1,0 +1,90 @@
+#include "tests/media/wav_analysis.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace shotcall::test {
+namespace {
+
+std::uint32_t u32(const char* p) {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(p[0])) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(p[1])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(p[2])) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(p[3])) << 24;
+}
+std::uint16_t u16(const char* p) {
+  return static_cast<std::uint16_t>(static_cast<unsigned char>(p[0]) |
+                                    static_cast<unsigned char>(p[1]) << 8);
+}
+
+}  // namespace
+
+std::optional<Wav> read_wav(const std::string& path, std::string* why) {
+  auto fail = [why](std::string text) -> std::optional<Wav> {
+    if (why) *why = std::move(text);
+    return std::nullopt;
+  };
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot open " + path);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Wav wav;
+  wav.file_size = bytes.size();
+  if (bytes.size() < 44 || std::memcmp(bytes.data(), "RIFF", 4) != 0 ||
+      std::memcmp(bytes.data() + 8, "WAVE", 4) != 0) {
+    return fail("not a RIFF/WAVE file");
+  }
+  wav.riff_size = u32(bytes.data() + 4);
+  if (wav.riff_size + 8 != bytes.size()) return fail("RIFF size not finalised");
+  std::size_t pos = 12;
+  bool have_fmt = false;
+  while (pos + 8 <= bytes.size()) {
+    const char* chunk = bytes.data() + pos;
+    std::uint32_t size = u32(chunk + 4);
+    if (std::memcmp(chunk, "fmt ", 4) == 0 && size >= 16) {
+      if (u16(chunk + 8) != 1 || u16(chunk + 22) != 16) return fail("not PCM16");
+      wav.channels = u16(chunk + 10);
+      wav.rate = static_cast<int>(u32(chunk + 12));
+      have_fmt = true;
+    } else if (std::memcmp(chunk, "data", 4) == 0) {
+      if (!have_fmt) return fail("data before fmt");
+      if (pos + 8 + size != bytes.size()) return fail("data size not finalised");
+      wav.data_size = size;
+      wav.samples.resize(size / 2);
+      std::memcpy(wav.samples.data(), chunk + 8, wav.samples.size() * 2);
+      return wav;
+    }
+    pos += 8 + size + (size & 1);
+  }
+  return fail("no data chunk");
+}
+
+double goertzel_power(const std::vector<std::int16_t>& samples, std::size_t begin,
+                      std::size_t end, int rate, double freq) {
+  const double coeff = 2.0 * std::cos(2.0 * M_PI * freq / rate);
+  double s1 = 0, s2 = 0;
+  for (std::size_t i = begin; i < end && i < samples.size(); ++i) {
+    double s0 = samples[i] / 32768.0 + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  return s1 * s1 + s2 * s2 - coeff * s1 * s2;
+}
+
+double dominant_frequency(const Wav& wav, const std::vector<double>& candidates, double seconds) {
+  const std::size_t n = wav.samples.size();
+  const std::size_t span = static_cast<std::size_t>(seconds * wav.rate);
+  const std::size_t begin = n > span ? n - span : 0;
+  double best = 0, best_power = -1;
+  for (double f : candidates) {
+    double p = goertzel_power(wav.samples, begin, n, wav.rate, f);
+    if (p > best_power) {
+      best_power = p;
+      best = f;
+    }
+  }
+  return best;
+}
+
+}  // namespace shotcall::test
