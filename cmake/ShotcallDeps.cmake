@@ -2,7 +2,12 @@
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(GLIB REQUIRED IMPORTED_TARGET glib-2.0 gobject-2.0 gio-2.0 gio-unix-2.0)
 pkg_check_modules(JSONGLIB REQUIRED IMPORTED_TARGET json-glib-1.0)
+# Two libsoups, never in one process. The server (and its tests) use libsoup 2.4. Every process
+# that runs webrtcbin uses libsoup 3: Debian 12's libnice links gupnp-igd → libsoup 3, and libsoup
+# aborts a process that loads both. So the app side (signaling client, game-data poller, the
+# desktop app, shotcall-peer) is built on SOUP3.
 pkg_check_modules(SOUP REQUIRED IMPORTED_TARGET libsoup-2.4)
+pkg_check_modules(SOUP3 REQUIRED IMPORTED_TARGET libsoup-3.0)
 pkg_check_modules(GST REQUIRED IMPORTED_TARGET
   gstreamer-1.0 gstreamer-base-1.0 gstreamer-audio-1.0 gstreamer-app-1.0
   gstreamer-webrtc-1.0 gstreamer-sdp-1.0)

@@ -25,7 +25,8 @@ LcdFetch* LcdFetch::start(SoupSession* session, const std::string& url,
     delete self;
     return nullptr;
   }
-  soup_message_headers_replace(self->msg_->request_headers, "Accept", "application/json");
+  soup_message_headers_replace(soup_message_get_request_headers(self->msg_), "Accept",
+                               "application/json");
 
   self->timer_ = g_timeout_source_new(static_cast<guint>(std::max<std::int64_t>(1, timeout.count())));
   g_source_set_callback(
@@ -36,7 +37,8 @@ LcdFetch* LcdFetch::start(SoupSession* session, const std::string& url,
       },
       self, nullptr);
   g_source_attach(self->timer_, context);
-  soup_session_send_async(session, self->msg_, self->cancellable_, &LcdFetch::on_sent, self);
+  soup_session_send_async(session, self->msg_, G_PRIORITY_DEFAULT, self->cancellable_,
+                          &LcdFetch::on_sent, self);
   return self;
 }
 
@@ -109,7 +111,7 @@ void LcdFetch::on_read(GObject* source, GAsyncResult* result, gpointer data) {
   }
 
   // End of the body.
-  const guint status = self->msg_->status_code;
+  const guint status = soup_message_get_status(self->msg_);
   PollOutcome out;
   out.http_status = static_cast<int>(status);
   if (status == SOUP_STATUS_OK) {
@@ -117,15 +119,15 @@ void LcdFetch::on_read(GObject* source, GAsyncResult* result, gpointer data) {
     out.body = std::move(self->body_);
   } else {
     out.kind = PollOutcome::Kind::HttpError;
-    out.detail = "HTTP " + std::to_string(status) + " " +
-                 (self->msg_->reason_phrase ? self->msg_->reason_phrase : "");
+    const char* reason = soup_message_get_reason_phrase(self->msg_);
+    out.detail = "HTTP " + std::to_string(status) + " " + (reason ? reason : "");
   }
   self->finish(std::move(out));
 }
 
 PollOutcome LcdFetch::failure(const GError* error) const {
   PollOutcome out;
-  out.http_status = static_cast<int>(msg_->status_code);
+  out.http_status = static_cast<int>(soup_message_get_status(msg_));
   out.detail = error ? error->message : "request failed";
   if (timed_out_) {
     out.kind = PollOutcome::Kind::Timeout;
@@ -133,15 +135,14 @@ PollOutcome LcdFetch::failure(const GError* error) const {
   } else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
              g_error_matches(error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
              g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
-             msg_->status_code == SOUP_STATUS_CANT_CONNECT ||
-             msg_->status_code == SOUP_STATUS_CANT_RESOLVE) {
+             (error && error->domain == G_RESOLVER_ERROR)) {
     out.kind = PollOutcome::Kind::Unreachable;
-  } else if ((error && error->domain == G_TLS_ERROR) ||
-             msg_->status_code == SOUP_STATUS_SSL_FAILED) {
+  } else if (error && error->domain == G_TLS_ERROR) {
+    // libsoup 3 refuses a certificate the database does not trust (no accept-certificate
+    // handler) and keeps the verdict on the message.
     out.kind = PollOutcome::Kind::Untrusted;
-    GTlsCertificateFlags flags{};
-    soup_message_get_https_status(msg_, nullptr, &flags);
-    out.detail = describe_tls_errors(flags);
+    const GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors(msg_);
+    out.detail = flags ? describe_tls_errors(flags) : out.detail;
   } else {
     out.kind = PollOutcome::Kind::TransportError;
   }

@@ -1,7 +1,6 @@
 // One GET of the Live Client Data API with a deadline, reported as a PollOutcome. Internal to
-// the poller (libsoup). Uses soup_session_send_async() with a GCancellable because libsoup 2.4's
-// soup_session_queue_message() cannot be cancelled while it waits for an answer: its I/O source
-// ignores the cancellable (measured: a cancelled request to a silent server never completed).
+// the poller (libsoup 3, as everything in a process with webrtcbin). Uses soup_session_send_async()
+// with a GCancellable, so a request to a silent server can be abandoned at its deadline.
 #pragma once
 
 #include <libsoup/soup.h>

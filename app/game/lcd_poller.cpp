@@ -105,9 +105,10 @@ std::unique_ptr<LcdPoller> LcdPoller::create(const LcdPollerOptions& options, st
   std::string base = options.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   const std::string url = base + kAllGameDataPath;
-  SoupURI* uri = soup_uri_new(url.c_str());
-  const bool https = uri && uri->scheme == SOUP_URI_SCHEME_HTTPS && uri->host && *uri->host;
-  if (uri) soup_uri_free(uri);
+  GUri* uri = g_uri_parse(url.c_str(), G_URI_FLAGS_NONE, nullptr);
+  const bool https = uri && g_strcmp0(g_uri_get_scheme(uri), "https") == 0 && g_uri_get_host(uri) &&
+                     *g_uri_get_host(uri);
+  if (uri) g_uri_unref(uri);
   // Plain http would skip the certificate check altogether, so it is refused like a bad URL.
   if (!https) {
     return fail("LCD URL must look like https://127.0.0.1:2999, got \"" + options.base_url + "\"");
@@ -122,12 +123,12 @@ std::unique_ptr<LcdPoller> LcdPoller::create(const LcdPollerOptions& options, st
   impl->options = options;
   impl->url = url;
   impl->context = g_main_context_ref_thread_default();
-  // ssl-strict fails any request whose certificate the database does not fully trust. No proxy
-  // resolver: the game's port is on this machine and must be reached directly.
+  // libsoup 3 fails any request whose certificate the database does not fully trust (nothing
+  // connects accept-certificate). No proxy resolver: the game's port is on this machine and must
+  // be reached directly.
   impl->session.reset(soup_session_new_with_options(
-      SOUP_SESSION_TLS_DATABASE, db.get(), SOUP_SESSION_SSL_STRICT, TRUE,
-      SOUP_SESSION_PROXY_RESOLVER, nullptr, SOUP_SESSION_USER_AGENT, "shotcall/" SHOTCALL_VERSION,
-      nullptr));
+      "tls-database", db.get(), "proxy-resolver", nullptr, "user-agent",
+      "shotcall/" SHOTCALL_VERSION, nullptr));
   return std::unique_ptr<LcdPoller>(new LcdPoller(std::move(impl)));
 }
 

@@ -127,6 +127,17 @@ bool VoiceEngine::Impl::build_link(Peer& peer, std::string* error) {
   return true;
 }
 
+void VoiceEngine::Impl::set_ice_servers(const std::vector<IceServer>& servers) {
+  config_.ice_servers = servers;
+  ice_ = to_gst_ice_uris(servers);
+}
+
+std::optional<std::string> VoiceEngine::Impl::recording_path(const std::string& id) const {
+  const Peer* p = find(id);
+  if (!p || !p->link || p->link->record_path().empty()) return std::nullopt;
+  return p->link->record_path();
+}
+
 bool VoiceEngine::Impl::add_peer(const std::string& id, const std::string& name, bool we_offer) {
   if (stopped_ || id.empty() || find(id)) return false;
   auto peer = std::make_unique<Peer>(id, name, we_offer, config_);

@@ -35,6 +35,8 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   bool set_peer_muted(const std::string& id, bool muted);
   void set_jitter_ms(int ms);
   void set_bitrate(int bps);
+  void set_ice_servers(const std::vector<IceServer>& servers);
+  std::optional<std::string> recording_path(const std::string& id) const;
 
   std::vector<std::string> peer_ids() const;
   std::optional<PeerPhase> phase(const std::string& id) const;

@@ -39,6 +39,12 @@ bool VoiceEngine::set_peer_muted(const std::string& peer_id, bool muted) {
 }
 void VoiceEngine::set_jitter_ms(int ms) { impl_->set_jitter_ms(ms); }
 void VoiceEngine::set_bitrate(int bps) { impl_->set_bitrate(bps); }
+void VoiceEngine::set_ice_servers(const std::vector<IceServer>& servers) {
+  impl_->set_ice_servers(servers);
+}
+std::optional<std::string> VoiceEngine::recording_path(const std::string& peer_id) const {
+  return impl_->recording_path(peer_id);
+}
 bool VoiceEngine::fail_peer(const std::string& peer_id, const std::string& reason) {
   return impl_->fail_peer(peer_id, reason);
 }

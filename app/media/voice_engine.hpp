@@ -142,6 +142,9 @@ class VoiceEngine {
   bool set_peer_muted(const std::string& peer_id, bool muted);
   void set_jitter_ms(int ms);
   void set_bitrate(int bps);
+  // STUN/TURN servers for links built from now on (the signaling server names them in
+  // `connected`); they replace VoiceConfig::ice_servers.
+  void set_ice_servers(const std::vector<IceServer>& servers);
 
   // Pretend the peer's link failed (tests, and a "reconnect" button).
   bool fail_peer(const std::string& peer_id, const std::string& reason);
@@ -151,6 +154,8 @@ class VoiceEngine {
 
   std::vector<std::string> peers() const;
   std::optional<PeerPhase> peer_phase(const std::string& peer_id) const;
+  // The WAV file the peer's current link records into (none without a record directory).
+  std::optional<std::string> recording_path(const std::string& peer_id) const;
   EngineCounts counts() const;
   // The render delay the pipeline applies to every played buffer, in ms: jitter_ms plus one
   // mixer period plus 5 ms (docs/latency.md).

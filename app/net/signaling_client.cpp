@@ -40,7 +40,7 @@ struct SignalingClient::Impl {
                 [this] { return std::uniform_real_distribution<double>(0, 1)(rng); }),
         rng(std::random_device{}()),
         context(g_main_context_ref_thread_default()),
-        session(soup_session_new_with_options(SOUP_SESSION_TIMEOUT, 10u, nullptr)) {}
+        session(soup_session_new_with_options("timeout", 10u, nullptr)) {}
 
   ~Impl() {
     stopped = true;
@@ -69,7 +69,8 @@ struct SignalingClient::Impl {
     }
     cancellable.reset(g_cancellable_new());
     soup_session_websocket_connect_async(session.get(), msg.get(), nullptr, nullptr,
-                                         cancellable.get(), &Impl::on_connected, this);
+                                         G_PRIORITY_DEFAULT, cancellable.get(),
+                                         &Impl::on_connected, this);
   }
 
   static void on_connected(GObject* source, GAsyncResult* result, gpointer user_data) {

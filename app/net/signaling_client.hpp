@@ -1,4 +1,5 @@
-// The app's side of the signaling protocol: a libsoup 2.4 WebSocket that registers the player,
+// The app's side of the signaling protocol: a libsoup 3 WebSocket (libsoup 3 because the voice
+// engine's libnice loads it, and one process cannot hold both libsoups) that registers the player,
 // hands every server message to the caller, and reconnects with capped exponential backoff when
 // the server goes away. Everything runs on the GMainContext that was current at construction;
 // nothing blocks it.

@@ -70,7 +70,10 @@ class Session::Impl {
 
   void on_server_message(const protocol::ServerMessage& m) {
     if (const auto* connected = std::get_if<protocol::Connected>(&m.body)) {
-      // ICE servers come from the server; keep any the command line gave as well.
+      // The server names the STUN/TURN servers; a command line's own come first.
+      auto servers = options_.voice.ice_servers;
+      servers.insert(servers.end(), connected->ice_servers.begin(), connected->ice_servers.end());
+      engine_->set_ice_servers(servers);
       apply(core_.on_registered(connected->peer_id));
     } else {
       if (std::holds_alternative<protocol::JoinedChannel>(m.body))
@@ -81,6 +84,8 @@ class Session::Impl {
         events_.on_notice(*notice);
       if (const auto* error = std::get_if<protocol::Error>(&m.body); error && events_.on_server_error)
         events_.on_server_error(*error);
+      if (const auto* w = std::get_if<protocol::Watching>(&m.body); w && events_.on_watching)
+        events_.on_watching(*w);
       apply(core_.on_message(m));
     }
     refresh_peer_ids();
@@ -91,6 +96,8 @@ class Session::Impl {
     if (auto* info = find(key)) {
       info->phase = phase;
       if (!reason.empty()) info->reason = reason;
+      // A rebuilt link records into a new file (-2, -3, ...): report the latest.
+      if (const auto file = engine_->recording_path(key)) info->record_file = file;
       changed(key);
     }
     // The engine gave up on this link for good: the core decides whether it stays.

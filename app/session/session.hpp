@@ -45,6 +45,8 @@ struct SessionEvents {
   std::function<void(const protocol::Notice&)> on_notice;
   // The server refused one request (its `error` message).
   std::function<void(const protocol::Error&)> on_server_error;
+  // The server watches our Riot ID for games (its answer to watch-game; follow_offers only).
+  std::function<void(const protocol::Watching&)> on_watching;
   // The voice pipeline broke (a device went away, a fragment failed at run time).
   std::function<void(const std::string& message)> on_voice_error;
 };

@@ -74,12 +74,17 @@ Actions SessionCore::on_registered(const std::string& my_peer_id) {
   // The server forgot our channel with our old connection; links to teammates live on.
   channel_id_.reset();
   forget_peer_ids();
-  return request_channel();
+  watching_ = false;
+  Actions out = request_channel();
+  // The server forgets what a closed connection watched: ask on every registration.
+  if (follow_offers_) out.push_back(send(p::WatchGame{}));
+  return out;
 }
 
 Actions SessionCore::on_link_lost() {
   if (phase_ != Phase::Refused) phase_ = Phase::Offline;
   my_peer_id_.clear();
+  watching_ = false;
   forget_peer_ids();
   return {};
 }
@@ -150,6 +155,20 @@ Actions SessionCore::on_message(const p::ServerMessage& message) {
           }
         } else if constexpr (std::is_same_v<T, p::LeftChannel>) {
           if (channel_id_ == m.channel_id) channel_id_.reset();
+        } else if constexpr (std::is_same_v<T, p::Watching>) {
+          watching_ = true;
+        } else if constexpr (std::is_same_v<T, p::GameEnded>) {
+          // The server saw the game of the channel it offered us end. Our own game detection,
+          // when we have one, decides for itself; following offers, we leave and wait for the
+          // next game's channel.
+          if (follow_offers_ && !target_ && channel_id_ == m.channel_id &&
+              phase_ == Phase::InChannel) {
+            out.push_back(send(p::LeaveChannel{*channel_id_}));
+            channel_id_.reset();
+            drop_all_links(out);
+            teammates_.clear();
+            phase_ = Phase::NoGame;
+          }
         } else if constexpr (std::is_same_v<T, p::SignalFrom>) {
           if (const auto key = key_of_peer(m.from); key && teammates_[*key].linked)
             out.push_back(DeliverSignal{*key, m.data_json});

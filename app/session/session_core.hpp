@@ -64,8 +64,9 @@ struct Teammate {
 
 class SessionCore {
  public:
-  // `follow_offers`: join any channel the server offers (server-side game detection) rather than
-  // only the one our own game names.
+  // `follow_offers`: server-side game detection. Ask the server to watch our Riot ID
+  // (`watch-game`) after every registration, join any channel the server offers rather than only
+  // the one our own game names, and leave it when the server says its game ended.
   SessionCore(std::string my_riot_id, bool follow_offers);
 
   Actions set_target(std::optional<GameTarget> target);
@@ -86,6 +87,8 @@ class SessionCore {
   const std::map<std::string, Teammate>& teammates() const { return teammates_; }
   const std::string& last_problem() const { return last_problem_; }
   const std::optional<GameTarget>& target() const { return target_; }
+  // The server answered `watching` on the current connection.
+  bool watching() const { return watching_; }
   std::optional<std::string> key_of_peer(const std::string& peer_id) const;
 
  private:
@@ -105,6 +108,7 @@ class SessionCore {
   std::optional<std::string> channel_id_;
   std::map<std::string, Teammate> teammates_;  // by folded Riot ID
   std::string last_problem_;
+  bool watching_ = false;
 };
 
 // The roster's pairing identity: teamId and the folded, sorted, unique Riot IDs.

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "tests/media/mesh_harness.hpp"
-#include "tests/media/wav_analysis.hpp"
+#include "tests/support/wav_analysis.hpp"
 
 namespace shotcall::test {
 namespace {

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "tests/media/mesh_harness.hpp"
-#include "tests/media/wav_analysis.hpp"
+#include "tests/support/wav_analysis.hpp"
 
 namespace shotcall::test {
 namespace {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/media/mesh_harness.hpp"
-#include "tests/media/wav_analysis.hpp"
+#include "tests/support/wav_analysis.hpp"
 
 namespace shotcall::test {
 namespace {

@@ -7,7 +7,6 @@
 #include <memory>
 
 #include "tests/peer/mesh_processes.hpp"
-#include "tests/peer/wav_analysis.hpp"
 #include "tests/support/main_loop.hpp"
 #include "tests/support/server_process.hpp"
 
@@ -45,17 +44,13 @@ TEST(FivePeers, EveryoneHearsTheRightFourTones) {
     EXPECT_EQ(ToneTeam::file_size(team.recording(i, i)), 0u);
     for (std::size_t j = 0; j < 5; ++j) {
       if (i == j) continue;
-      std::string error;
-      const auto wav = read_wav(team.recording(i, j), error);
-      ASSERT_TRUE(wav) << error;
-      EXPECT_EQ(wav->rate, 48000);
-      EXPECT_GE(wav->seconds(), 3.0);
-      EXPECT_GT(rms(*wav), 0.01) << team.recording(i, j);
-      const Dominant d = dominant_tone(*wav, team.tones());
-      EXPECT_EQ(d.freq, team.members()[j].tone_hz)
-          << team.members()[i].riot_id << " heard " << d.freq << " Hz from "
+      const ToneVerdict v = judge_recording(team.recording(i, j), team.tones());
+      ASSERT_TRUE(v.ok) << v.why;
+      EXPECT_GE(v.seconds, 3.0);
+      EXPECT_EQ(v.freq, team.members()[j].tone_hz)
+          << team.members()[i].riot_id << " heard " << v.freq << " Hz from "
           << team.members()[j].riot_id;
-      EXPECT_GT(d.ratio, 10.0) << team.recording(i, j);
+      EXPECT_GT(v.ratio, 10.0) << team.recording(i, j);
     }
   }
 
@@ -70,7 +65,11 @@ TEST(FivePeers, EveryoneHearsTheRightFourTones) {
     ASSERT_EQ(json_array_get_length(reported), 4u);
     for (guint k = 0; k < 4; ++k) {
       JsonObject* p = json_array_get_object_element(reported, k);
-      EXPECT_STREQ(json_object_get_string_member(p, "state"), "connected");
+      // Peers leave one after another: the first to go saw everyone connected; the later ones
+      // saw the earlier ones leave.
+      const std::string state = json_object_get_string_member(p, "state");
+      if (i == 0) EXPECT_EQ(state, "connected");
+      else EXPECT_TRUE(state == "connected" || state == "closed") << state;
       EXPECT_FALSE(json_object_get_null_member(p, "firstAudioMs"));
       EXPECT_FALSE(json_object_get_null_member(p, "recordFile"));
     }

@@ -3,7 +3,10 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
+
+#include "tests/support/wav_analysis.hpp"
 
 namespace shotcall::test {
 
@@ -69,6 +72,28 @@ std::string ToneTeam::recording(std::size_t i, std::size_t from) const {
   for (char& c : name)
     if (!g_ascii_isalnum(c) && c != '.' && c != '_' && c != '-') c = '_';
   return members_[i].dir + "/" + name + ".wav";
+}
+
+ToneVerdict judge_recording(const std::string& path, const std::vector<double>& tones,
+                            double seconds) {
+  ToneVerdict v;
+  const auto wav = read_wav(path, &v.why);
+  if (!wav) return v;
+  if (wav->channels != 1 || wav->rate != 48000) {
+    v.why = path + " is not 48 kHz mono";
+    return v;
+  }
+  v.ok = true;
+  v.seconds = static_cast<double>(wav->samples.size()) / wav->rate;
+  v.freq = dominant_frequency(*wav, tones, seconds);
+  const std::size_t n = wav->samples.size();
+  const std::size_t begin = n > seconds * wav->rate ? n - static_cast<std::size_t>(seconds * wav->rate) : 0;
+  const double best = goertzel_power(wav->samples, begin, n, wav->rate, v.freq);
+  double runner_up = 0;
+  for (const double f : tones)
+    if (f != v.freq) runner_up = std::max(runner_up, goertzel_power(wav->samples, begin, n, wav->rate, f));
+  v.ratio = runner_up > 0 ? best / runner_up : 1e9;
+  return v;
 }
 
 std::size_t ToneTeam::file_size(const std::string& path) {

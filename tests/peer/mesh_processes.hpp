@@ -41,6 +41,19 @@ class ToneTeam {
   std::vector<TeamMember> members_;
 };
 
+// What a finished recording holds: which of `tones` dominates its last `seconds`, and by how
+// much over the runner-up (power ratio). `ok` is false, with `why`, for a missing or unfinished
+// file.
+struct ToneVerdict {
+  bool ok = false;
+  std::string why;
+  double freq = 0;
+  double ratio = 0;
+  double seconds = 0;
+};
+ToneVerdict judge_recording(const std::string& path, const std::vector<double>& tones,
+                            double seconds = 2.0);
+
 // Bytes of 48 kHz mono S16 audio in `seconds`.
 constexpr std::size_t wav_bytes(double seconds) {
   return static_cast<std::size_t>(seconds * 48000 * 2);

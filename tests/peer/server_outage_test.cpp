@@ -57,6 +57,8 @@ TEST(ServerOutage, VoiceOutlivesTheServerAndPeersRejoinWhenItReturns) {
       EXPECT_EQ(line.find(" closed"), std::string::npos) << p->transcript();
       EXPECT_EQ(line.find(" failed"), std::string::npos) << p->transcript();
     }
+  }
+  for (auto& p : peers) {
     const ProcessExit e = p->terminate();
     EXPECT_TRUE(e.exited && e.status == 0) << p->transcript();
   }

@@ -40,7 +40,7 @@ struct LcdStandin::Impl {
   // A delayed answer: the message is paused until the timer fires or the client hangs up.
   struct Pending {
     Impl* owner = nullptr;
-    SoupMessage* msg = nullptr;  // a reference of ours
+    SoupServerMessage* msg = nullptr;  // a reference of ours
     GSource* timer = nullptr;
     GSource* hangup = nullptr;
   };
@@ -58,8 +58,8 @@ struct LcdStandin::Impl {
   std::uint64_t game_data_answers = 0;
   std::uint64_t abandoned = 0;
   int max_in_flight = 0;
-  std::unordered_set<SoupMessage*> active;  // read, not yet answered or hung up on
-  std::unordered_map<SoupMessage*, std::unique_ptr<Pending>> pending;
+  std::unordered_set<SoupServerMessage*> active;  // read, not yet answered or hung up on
+  std::unordered_map<SoupServerMessage*, std::unique_ptr<Pending>> pending;
 
   ~Impl() {
     clear_pending(false);
@@ -74,7 +74,7 @@ struct LcdStandin::Impl {
     }
   }
 
-  void forget(SoupMessage* msg) {
+  void forget(SoupServerMessage* msg) {
     auto it = pending.find(msg);
     if (it == pending.end()) return;
     std::unique_ptr<Pending> p = std::move(it->second);
@@ -87,10 +87,10 @@ struct LcdStandin::Impl {
   // Releases every delayed answer; `answer` sends them now, otherwise they are left to die with
   // their connections.
   void clear_pending(bool answer) {
-    std::vector<SoupMessage*> msgs;
+    std::vector<SoupServerMessage*> msgs;
     for (const auto& [msg, p] : pending) msgs.push_back(msg);
-    for (SoupMessage* msg : msgs) {
-      if (answer) soup_server_unpause_message(server.get(), msg);
+    for (SoupServerMessage* msg : msgs) {
+      if (answer) soup_server_message_unpause(msg);
       forget(msg);
     }
   }
@@ -106,46 +106,46 @@ struct LcdStandin::Impl {
     }
     if (port == 0) {
       GSList* uris = soup_server_get_uris(server.get());
-      if (uris) port = static_cast<std::uint16_t>(soup_uri_get_port(static_cast<SoupURI*>(uris->data)));
-      g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(soup_uri_free));
+      if (uris) port = static_cast<std::uint16_t>(g_uri_get_port(static_cast<GUri*>(uris->data)));
+      g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(g_uri_unref));
     }
     return true;
   }
 
-  static void on_request(SoupServer*, SoupMessage* msg, const char* path, GHashTable*,
-                         SoupClientContext* client, gpointer data) {
+  static void on_request(SoupServer*, SoupServerMessage* msg, const char* path, GHashTable*,
+                         gpointer data) {
     auto* self = static_cast<Impl*>(data);
     ++self->requests;
     self->active.insert(msg);
     self->max_in_flight = std::max(self->max_in_flight, static_cast<int>(self->active.size()));
 
-    if (msg->method != SOUP_METHOD_GET) {
-      soup_message_set_status(msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
+    if (g_strcmp0(soup_server_message_get_method(msg), SOUP_METHOD_GET) != 0) {
+      soup_server_message_set_status(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, nullptr);
     } else if (self->phase == LcdPhase::InGame && g_strcmp0(path, kGameDataPath) == 0) {
-      soup_message_set_status(msg, SOUP_STATUS_OK);
-      soup_message_set_response(msg, "application/json", SOUP_MEMORY_COPY,
-                                self->document.data(), self->document.size());
+      soup_server_message_set_status(msg, SOUP_STATUS_OK, nullptr);
+      soup_server_message_set_response(msg, "application/json", SOUP_MEMORY_COPY,
+                                       self->document.data(), self->document.size());
     } else {
-      soup_message_set_status(msg, SOUP_STATUS_NOT_FOUND);
-      soup_message_set_response(msg, "application/json", SOUP_MEMORY_STATIC, kLoadingBody,
-                                strlen(kLoadingBody));
+      soup_server_message_set_status(msg, SOUP_STATUS_NOT_FOUND, nullptr);
+      soup_server_message_set_response(msg, "application/json", SOUP_MEMORY_STATIC, kLoadingBody,
+                                       strlen(kLoadingBody));
     }
-    if (self->delay.count() > 0) self->hold(msg, client);
+    if (self->delay.count() > 0) self->hold(msg);
   }
 
-  void hold(SoupMessage* msg, SoupClientContext* client) {
-    soup_server_pause_message(server.get(), msg);
+  void hold(SoupServerMessage* msg) {
+    soup_server_message_pause(msg);
     auto p = std::make_unique<Pending>();
     p->owner = this;
-    p->msg = static_cast<SoupMessage*>(g_object_ref(msg));
+    p->msg = static_cast<SoupServerMessage*>(g_object_ref(msg));
     p->timer = g_timeout_source_new(static_cast<guint>(delay.count()));
     g_source_set_callback(
         p->timer,
         [](gpointer data) -> gboolean {
           auto* pend = static_cast<Pending*>(data);
           Impl* impl = pend->owner;
-          SoupMessage* m = pend->msg;
-          soup_server_unpause_message(impl->server.get(), m);
+          SoupServerMessage* m = pend->msg;
+          soup_server_message_unpause(m);
           impl->forget(m);  // frees pend and its sources
           return G_SOURCE_REMOVE;
         },
@@ -153,7 +153,7 @@ struct LcdStandin::Impl {
     g_source_attach(p->timer, g_main_context_get_thread_default());
     // While the answer waits, the client sends nothing (HTTP/1.1, no pipelining in libsoup), so
     // anything readable on the connection is its close_notify or FIN: it gave up on us.
-    if (GSocket* sock = soup_client_context_get_gsocket(client)) {
+    if (GSocket* sock = soup_server_message_get_socket(msg)) {
       p->hangup = g_socket_create_source(sock, static_cast<GIOCondition>(G_IO_IN | G_IO_HUP | G_IO_ERR), nullptr);
       // GSocketSourceFunc through GSourceFunc: the cast GLib documents for socket sources.
       g_source_set_callback(p->hangup, G_SOURCE_FUNC(&Impl::on_hangup), p.get(), nullptr);
@@ -165,22 +165,23 @@ struct LcdStandin::Impl {
   static gboolean on_hangup(GSocket*, GIOCondition, gpointer data) {
     auto* pend = static_cast<Pending*>(data);
     Impl* impl = pend->owner;
-    SoupMessage* m = pend->msg;
+    SoupServerMessage* m = pend->msg;
     ++impl->abandoned;
     impl->active.erase(m);
     // Answer at once: libsoup then finds the connection closed and cleans up.
-    soup_server_unpause_message(impl->server.get(), m);
+    soup_server_message_unpause(m);
     impl->forget(m);  // frees pend and its sources
     return G_SOURCE_REMOVE;
   }
 
-  static void on_finished(SoupServer*, SoupMessage* msg, SoupClientContext*, gpointer data) {
+  static void on_finished(SoupServer*, SoupServerMessage* msg, gpointer data) {
     auto* self = static_cast<Impl*>(data);
-    if (self->active.erase(msg) > 0 && msg->status_code == SOUP_STATUS_OK) ++self->game_data_answers;
+    if (self->active.erase(msg) > 0 && soup_server_message_get_status(msg) == SOUP_STATUS_OK)
+      ++self->game_data_answers;
     self->forget(msg);
   }
 
-  static void on_aborted(SoupServer*, SoupMessage* msg, SoupClientContext*, gpointer data) {
+  static void on_aborted(SoupServer*, SoupServerMessage* msg, gpointer data) {
     auto* self = static_cast<Impl*>(data);
     self->active.erase(msg);
     self->forget(msg);
@@ -228,7 +229,7 @@ std::unique_ptr<LcdStandin> LcdStandin::create(const LcdStandinOptions& options,
     g_error_free(raw);
     return fail(message);
   }
-  impl->server.reset(soup_server_new(SOUP_SERVER_TLS_CERTIFICATE, cert.get(), SOUP_SERVER_SERVER_HEADER,
+  impl->server.reset(soup_server_new("tls-certificate", cert.get(), "server-header",
                                      "shotcall-lcd-standin", nullptr));
   if (!impl->server) return fail("cannot make the HTTPS server");
   soup_server_add_handler(impl->server.get(), nullptr, &Impl::on_request, impl.get(), nullptr);

@@ -1,4 +1,4 @@
-#include "tests/media/wav_analysis.hpp"
+#include "tests/support/wav_analysis.hpp"
 
 #include <cmath>
 #include <cstring>
