@@ -69,6 +69,22 @@ TEST(LcdPollerTls, CommonNameOnlyCertificateFor127001IsTrusted) {
   }
 }
 
+// Riot's game certificate has been expired since January 2026; the game still serves it.
+TEST(LcdPollerTls, ExpiredGameCertificateOnLoopbackStillFindsTheGame) {
+  LcdStandinOptions options;
+  options.certificate.riot_shaped = true;
+  options.certificate.expired_leaf = true;
+  auto standin = make_standin(options);
+  ASSERT_TRUE(standin);
+  standin->set_document(read_fixture("classic_order_view.json"));
+  ASSERT_TRUE(standin->set_phase(LcdPhase::InGame));
+  auto poller = make_poller(standin->base_url(), standin->ca_file());
+  ASSERT_TRUE(poller);
+  poller->start();
+  ASSERT_TRUE(run_until([&] { return poller->state() == LcdState::InGame; }, kDeadline))
+      << poller->detail();
+}
+
 // ...but only for the address we connected to.
 TEST(LcdPollerTls, CertificateForAnotherAddressIsRejected) {
   for (const bool san : {false, true}) {

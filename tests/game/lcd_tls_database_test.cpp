@@ -78,6 +78,19 @@ TEST_F(TlsDatabaseTest, PinnedAcceptsARiotShapedChain) {
   EXPECT_EQ(verify(spec, "127.0.0.1", true), G_TLS_CERTIFICATE_BAD_IDENTITY);
 }
 
+// The game's certificate expired in January 2026 and the game still serves it: on loopback the
+// pinned chain is enough; for any other address expiry still counts.
+TEST_F(TlsDatabaseTest, PinnedToleratesAnExpiredGameCertificateOnLoopbackOnly) {
+  test::LcdCertificateSpec spec;
+  spec.riot_shaped = true;
+  spec.expired_leaf = true;
+  EXPECT_EQ(verify(spec, "127.0.0.1", false),
+            G_TLS_CERTIFICATE_BAD_IDENTITY | G_TLS_CERTIFICATE_EXPIRED);
+  EXPECT_EQ(verify(spec, "127.0.0.1", true), 0);
+  spec.common_name = "192.0.2.7";  // a documentation address: only named, never contacted
+  EXPECT_EQ(verify(spec, "192.0.2.7", true), G_TLS_CERTIFICATE_EXPIRED);
+}
+
 TEST_F(TlsDatabaseTest, PinnedAcceptsAnIpSubjectAltName) {
   EXPECT_EQ(verify({}, "127.0.0.1", true), 0);
 }

@@ -111,6 +111,10 @@ bool write_lcd_certificates(const std::string& dir, const LcdCertificateSpec& sp
   if (!ca_ok || !sign(ca.get(), ca_key.get())) return fail("cannot make the CA certificate");
 
   Cert leaf = make_cert(leaf_key.get(), spec.common_name, ca.get(), !v3);
+  if (leaf && spec.expired_leaf) {
+    X509_gmtime_adj(X509_getm_notBefore(leaf.get()), -30L * 24 * 3600);
+    X509_gmtime_adj(X509_getm_notAfter(leaf.get()), -24L * 3600);
+  }
   bool ok = leaf && (!v3 || (add_extension(leaf.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE") &&
                              add_extension(leaf.get(), ca.get(), NID_key_usage, "critical,digitalSignature") &&
                              add_extension(leaf.get(), ca.get(), NID_ext_key_usage, "serverAuth") &&

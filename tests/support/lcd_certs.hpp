@@ -17,6 +17,8 @@ struct LcdCertificateSpec {
   // (so no subjectAltName either; the name is only in the CN). The fields above are ignored but
   // common_name.
   bool riot_shaped = false;
+  // The server certificate's validity ended yesterday, as the game's own did in January 2026.
+  bool expired_leaf = false;
 };
 
 struct LcdCertificateFiles {
