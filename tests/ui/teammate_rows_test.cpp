@@ -1,0 +1,131 @@
+// Teammate rows from the detected roster and the session's links.
+#include <gtest/gtest.h>
+
+#include "signaling/protocol/riot_id.hpp"
+#include "ui/teammate_rows.hpp"
+
+namespace shotcall::ui {
+namespace {
+
+std::string key(const std::string& id) { return protocol::fold_riot_id(id); }
+
+std::vector<RosterEntry> roster() {
+  return {{"Shotcaller#EUW", "Annie", "MIDDLE"},
+          {"Ñandú#ÁÉ", "Garen", "TOP"},
+          {"Саша#RU1", "Lee Sin", "JUNGLE"},
+          {"Lane Bully#NA1", "Leona", "UTILITY"}};
+}
+
+PeerLinkView connected(const std::string& id, double rtt, std::int64_t lost, std::uint64_t recv) {
+  PeerLinkView v;
+  v.key = key(id);
+  v.riot_id = id;
+  v.in_channel = true;
+  v.has_link = true;
+  v.phase = mesh::PeerPhase::Connected;
+  v.rtt_ms = rtt;
+  v.packets_lost = lost;
+  v.packets_received = recv;
+  v.heard = true;
+  return v;
+}
+
+TEST(TeammateRows, RosterOrderWithoutThePlayer) {
+  const auto rows = build_rows(roster(), {}, key("SHOTCALLER#euw"), PeerMemory{});
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].riot_id, "Ñandú#ÁÉ");
+  EXPECT_EQ(rows[0].champion, "Garen");
+  EXPECT_EQ(rows[1].riot_id, "Саша#RU1");
+  EXPECT_EQ(rows[2].riot_id, "Lane Bully#NA1");
+  for (const auto& r : rows) {
+    EXPECT_FALSE(r.has_shotcall);
+    EXPECT_EQ(r.state_text, "Not running Shotcall");
+    EXPECT_FALSE(r.controls_enabled);
+    EXPECT_TRUE(r.quality_text.empty());
+  }
+}
+
+TEST(TeammateRows, LinksAreMatchedCaseInsensitively) {
+  auto link = connected("саша#ru1", 42.4, 1, 999);
+  link.speaking = true;
+  const auto rows = build_rows(roster(), {link}, key("Shotcaller#EUW"), PeerMemory{});
+  ASSERT_EQ(rows.size(), 3u);
+  const TeammateRow& sasha = rows[1];
+  EXPECT_EQ(sasha.riot_id, "Саша#RU1") << "the roster's display form wins";
+  EXPECT_TRUE(sasha.has_shotcall);
+  EXPECT_EQ(sasha.state_text, "Connected");
+  EXPECT_EQ(sasha.quality, Quality::Good);
+  EXPECT_EQ(sasha.quality_text, "42 ms · 0.1% loss");
+  EXPECT_TRUE(sasha.speaking);
+  EXPECT_TRUE(sasha.controls_enabled);
+  EXPECT_NE(sasha.accessible_summary.find("Lee Sin"), std::string::npos);
+  EXPECT_NE(sasha.accessible_summary.find("speaking"), std::string::npos);
+}
+
+TEST(TeammateRows, StatesInWords) {
+  PeerLinkView joining;
+  joining.key = key("Ñandú#ÁÉ");
+  joining.riot_id = "Ñandú#ÁÉ";
+  joining.in_channel = true;
+  PeerLinkView connecting = connected("Саша#RU1", -1, 0, 0);
+  connecting.phase = mesh::PeerPhase::Connecting;
+  PeerLinkView failed = connected("Lane Bully#NA1", 30, 0, 10);
+  failed.phase = mesh::PeerPhase::Failed;
+  failed.reason = "ICE failed";
+  const auto rows = build_rows(roster(), {joining, connecting, failed}, key("Shotcaller#EUW"), {});
+  EXPECT_EQ(rows[0].state_text, "In the channel, no voice link yet");
+  EXPECT_TRUE(rows[0].has_shotcall);
+  EXPECT_FALSE(rows[0].controls_enabled);
+  EXPECT_EQ(rows[1].state_text, "Connecting…");
+  EXPECT_TRUE(rows[1].quality_text.empty());
+  EXPECT_EQ(rows[2].state_text, "Connection lost: ICE failed");
+  EXPECT_FALSE(rows[2].speaking);
+}
+
+TEST(TeammateRows, ConnectedButSilentSaysSo) {
+  auto link = connected("Ñandú#ÁÉ", 20, 0, 0);
+  link.heard = false;
+  const auto rows = build_rows(roster(), {link}, key("Shotcaller#EUW"), {});
+  EXPECT_EQ(rows[0].state_text, "Connected, no sound yet");
+}
+
+TEST(TeammateRows, SomeoneLinkedButNotOnTheRosterIsListedLast) {
+  const auto rows =
+      build_rows(roster(), {connected("Stranger#XX1", 10, 0, 10)}, key("Shotcaller#EUW"), {});
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[3].riot_id, "Stranger#XX1");
+}
+
+TEST(TeammateRows, RememberedVolumeAndMuteShow) {
+  PeerMemory memory;
+  memory.set_volume(key("Ñandú#ÁÉ"), 1.5);
+  memory.set_muted(key("Саша#RU1"), true);
+  const auto rows = build_rows(roster(), {}, key("Shotcaller#EUW"), memory);
+  EXPECT_DOUBLE_EQ(rows[0].volume, 1.5);
+  EXPECT_FALSE(rows[0].muted);
+  EXPECT_DOUBLE_EQ(rows[1].volume, kDefaultPeerVolume);
+  EXPECT_TRUE(rows[1].muted);
+}
+
+TEST(TeammateRows, QualityBands) {
+  EXPECT_EQ(rate_quality(-1, 0, 0), Quality::Unknown);
+  EXPECT_EQ(rate_quality(80, 1, 100), Quality::Good);    // 0.99 %
+  EXPECT_EQ(rate_quality(80, 5, 95), Quality::Fair);     // 5 %
+  EXPECT_EQ(rate_quality(250, 0, 100), Quality::Fair);
+  EXPECT_EQ(rate_quality(400, 0, 100), Quality::Poor);
+  EXPECT_EQ(rate_quality(50, 20, 80), Quality::Poor);    // 20 %
+  EXPECT_EQ(quality_text(-1, 0, 0), "measuring…");
+  EXPECT_EQ(quality_text(12.6, 0, 0), "13 ms · 0.0% loss");
+  EXPECT_EQ(quality_text(100, 25, 75), "100 ms · 25.0% loss");
+  EXPECT_EQ(quality_text(100, -3, 75), "100 ms · 0.0% loss") << "RTCP may report negative loss";
+}
+
+TEST(TeammateRows, PositionLabels) {
+  EXPECT_EQ(position_label("UTILITY"), "Support");
+  EXPECT_EQ(position_label("MIDDLE"), "Mid");
+  EXPECT_EQ(position_label(""), "");
+  EXPECT_EQ(position_label("NONE"), "");
+}
+
+}  // namespace
+}  // namespace shotcall::ui

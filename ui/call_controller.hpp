@@ -1,0 +1,96 @@
+// Runs one player's call for the window: the game detector the settings ask for, and the voice
+// session once the player's Riot ID is known. Feeds every event into the ViewModel and tells the
+// window what changed. GLib only (no GTK): everything happens on the main loop, where the
+// detector and the session deliver their events.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/media/voice_engine.hpp"
+#include "ui/view_model.hpp"
+
+namespace shotcall::session {
+class Session;
+class GameDetector;
+}  // namespace shotcall::session
+
+namespace shotcall::ui {
+
+struct CallConfig {
+  std::string server_url;
+  DetectionMode mode = DetectionMode::Local;
+  std::string riot_id;  // server-side and manual detection; local game data names the player
+  std::string lcd_url;  // empty: the game's own address
+  std::string lcd_ca;   // empty: Riot's certificate authority shipped with Shotcall
+  std::string manual_game;
+  int manual_team = 100;
+  std::vector<std::string> manual_teammates;
+  media::VoiceConfig voice;
+};
+
+class CallController {
+ public:
+  struct Listener {
+    std::function<void()> on_changed;  // status, rows or the gate changed: redraw them
+    std::function<void(double rms_db)> on_level;  // our microphone, ~20 times a second
+    std::function<void(const ChatLine&)> on_chat;
+    std::function<void()> on_channel_formed;
+    std::function<void(const TeammateChange&)> on_teammate;
+    // One machine-readable line per notable event ("game lcd-… 100", "joined …"), for
+    // scripts and the end-to-end tests (printed with --events).
+    std::function<void(const std::string& line)> on_event;
+  };
+
+  CallController(ViewModel& model, Listener listener);
+  ~CallController();
+  CallController(const CallController&) = delete;
+  CallController& operator=(const CallController&) = delete;
+
+  // Stops whatever runs and starts afresh with `config` (settings changed).
+  void start(CallConfig config);
+  // Leaves the channel and stops everything (quitting).
+  void stop();
+  const CallConfig& config() const { return config_; }
+  bool session_running() const;
+
+  // The player's controls.
+  void set_muted(bool muted);
+  void set_deafened(bool deafened);
+  void set_push_to_talk(bool pressed);
+  void set_voice_mode(VoiceMode mode);
+  void set_threshold_db(double db);
+  void set_peer_volume(const std::string& key, double volume);
+  void set_peer_muted(const std::string& key, bool muted);
+  void set_bitrate(int bps);
+  void send_chat(const std::string& text);
+
+ private:
+  void start_detector();
+  bool start_session(const std::string& riot_id);
+  void stop_session();
+  void on_game(const std::optional<session::DetectedGame>& game);
+  void on_link_changed();
+  void apply_gate();
+  void changed();
+  void event(const std::string& line);
+  static int restart_idle(void* self);
+
+  ViewModel& model_;
+  Listener listener_;
+  CallConfig config_;
+  std::unique_ptr<session::GameDetector> detector_;
+  std::unique_ptr<session::Session> session_;
+  std::optional<session::DetectedGame> pending_game_;  // a game by another player: new session
+  unsigned restart_source_ = 0;
+  bool deafened_ = false;
+  std::optional<bool> engine_muted_;  // what we last told the engine
+  std::map<std::string, std::string> reported_phase_;  // for event lines
+  std::map<std::string, bool> reported_audio_;
+};
+
+}  // namespace shotcall::ui

@@ -1,0 +1,144 @@
+#include "ui/status_text.hpp"
+
+namespace shotcall::ui {
+
+DetectionMode detection_mode_from_string(const std::string& text) {
+  if (text == "server") return DetectionMode::Server;
+  if (text == "manual") return DetectionMode::Manual;
+  return DetectionMode::Local;
+}
+
+const char* to_string(DetectionMode mode) {
+  switch (mode) {
+    case DetectionMode::Local: return "local";
+    case DetectionMode::Server: return "server";
+    case DetectionMode::Manual: return "manual";
+  }
+  return "local";
+}
+
+std::string team_name(const std::string& team_id) {
+  if (team_id == "100") return "blue side";
+  if (team_id == "200") return "red side";
+  return "team " + team_id;
+}
+
+namespace {
+
+std::string where(const GameSummary& g) {
+  std::string text = g.map_name.empty() ? "In game" : "In game on " + g.map_name;
+  return text + " as " + team_name(g.team_id);
+}
+
+std::string count_of(int n, int total) {
+  return std::to_string(n) + " of " + std::to_string(total) + (total == 1 ? " teammate" : " teammates");
+}
+
+// The call's progress once the player is in a game.
+StatusText call_state(const StatusInputs& in, const std::string& headline) {
+  using session::Phase;
+  if (in.link == net::LinkState::Refused) {
+    return {"The server turned you away",
+            in.link_detail.empty()
+                ? "Check your Riot ID and the server address in Preferences."
+                : in.link_detail + ". Check your Riot ID and the server address in Preferences.",
+            Tone::Error};
+  }
+  if (in.link == net::LinkState::Failed) {
+    return {headline,
+            "Can't reach the Shotcall server at " + in.server_url +
+                ". Shotcall keeps trying; check the address in Preferences and your connection.",
+            Tone::Warning};
+  }
+  switch (in.phase) {
+    case Phase::Offline:
+      return {headline, "Connecting to the Shotcall server…", Tone::Neutral};
+    case Phase::NoGame:
+    case Phase::Finding:
+      return {headline, "Looking for your team's channel…", Tone::Neutral};
+    case Phase::Joining:
+      return {headline, "Joining your team's channel…", Tone::Neutral};
+    case Phase::Refused:
+      return {headline,
+              in.phase_detail.empty() ? "The server refused this team's channel."
+                                      : "The server refused: " + in.phase_detail,
+              Tone::Error};
+    case Phase::InChannel: break;
+  }
+  if (in.teammates_in_channel == 0) {
+    return {headline,
+            in.teammates > 0 ? "In your team's channel. None of your teammates runs Shotcall yet."
+                             : "In your team's channel.",
+            Tone::Neutral};
+  }
+  if (in.teammates_connected < in.teammates_in_channel) {
+    return {headline,
+            "Connecting voice with " + count_of(in.teammates_in_channel - in.teammates_connected,
+                                                in.teammates_in_channel) + "…",
+            Tone::Neutral};
+  }
+  return {headline,
+          "Connected with " + count_of(in.teammates_connected, in.teammates) + ".",
+          Tone::Good};
+}
+
+}  // namespace
+
+StatusText describe(const StatusInputs& in) {
+  if (!in.setup_problem.empty())
+    return {"Shotcall needs a setting", in.setup_problem, Tone::Warning};
+  if (!in.session_error.empty()) {
+    return {"Voice could not start",
+            in.session_error + ". Pick another microphone or output in Preferences.", Tone::Error};
+  }
+  if (!in.voice_error.empty()) {
+    return {"Your microphone or speakers stopped working",
+            in.voice_error + ". Pick another device in Preferences; the call restarts.",
+            Tone::Error};
+  }
+  if (in.game) return call_state(in, where(*in.game));
+  // Server-side detection names no map: the server's offer is all the client learns.
+  if (in.mode == DetectionMode::Server &&
+      (in.phase == session::Phase::Joining || in.phase == session::Phase::InChannel))
+    return call_state(in, "In game");
+
+  switch (in.mode) {
+    case DetectionMode::Server:
+      if (in.link == net::LinkState::Refused || in.link == net::LinkState::Failed)
+        return call_state(in, "Waiting for the server to find your game");
+      if (!in.watch_problem.empty()) {
+        return {"Your server can't find your games",
+                in.watch_problem + ". Pick “League on this computer” or enter the game by hand "
+                                   "in Preferences.",
+                Tone::Warning};
+      }
+      if (!in.session_running || in.link != net::LinkState::Registered)
+        return {"Waiting for a game", "Connecting to the Shotcall server…", Tone::Neutral};
+      return {"Waiting for a game",
+              in.watching
+                  ? "Your Shotcall server watches your Riot ID; the call starts when your game does."
+                  : "Asking your Shotcall server to watch your Riot ID…",
+              Tone::Neutral};
+    case DetectionMode::Manual:
+      return {"No game entered", "Enter the game and your team in Preferences.", Tone::Warning};
+    case DetectionMode::Local: break;
+  }
+  switch (in.detector) {
+    case session::DetectorState::Loading:
+      return {"Loading into a game", "The call starts as soon as the game does.", Tone::Neutral};
+    case session::DetectorState::Problem:
+      return {"League's game data can't be trusted",
+              (in.detector_detail.empty() ? std::string{"The certificate did not match"}
+                                          : in.detector_detail) +
+                  ". Is the game's certificate authority set right in Preferences?",
+              Tone::Error};
+    case session::DetectorState::InGame:
+      return {"Reading the game…", "", Tone::Neutral};
+    case session::DetectorState::Waiting: break;
+  }
+  return {"Waiting for a game",
+          "Start a League game on this computer and your team's call begins by itself.",
+          Tone::Neutral};
+}
+
+}  // namespace shotcall::ui

@@ -1,0 +1,39 @@
+// One teammate in the window's team list (resources/teammate_row.ui): name, champion, whether
+// they run Shotcall, link state and quality, a speaking indicator, their volume and a mute.
+#pragma once
+
+#include <gtkmm.h>
+
+#include <functional>
+
+#include "ui/teammate_rows.hpp"
+
+namespace shotcall::ui {
+
+class TeammateRowWidget : public Gtk::ListBoxRow {
+ public:
+  // A new row at the end of `list`, which owns it. (Added before the builder that made it goes
+  // away: the builder holds the only reference until then.)
+  static TeammateRowWidget* append_to(Gtk::ListBox& list);
+  TeammateRowWidget(BaseObjectType* cobject, const Glib::RefPtr<Gtk::Builder>& builder);
+
+  void show_row(const TeammateRow& row);
+  const std::string& key() const { return row_.key; }
+
+  std::function<void(const std::string& key, double volume)> on_volume;
+  std::function<void(const std::string& key, bool muted)> on_muted;
+
+ private:
+  TeammateRow row_;
+  Gtk::Image* speaking_ = nullptr;
+  Gtk::Label* name_ = nullptr;
+  Gtk::Label* champion_ = nullptr;
+  Gtk::Image* quality_icon_ = nullptr;
+  Gtk::Label* state_ = nullptr;
+  Gtk::Scale* volume_ = nullptr;
+  Gtk::ToggleButton* mute_ = nullptr;
+  Gtk::Image* mute_image_ = nullptr;
+  bool updating_ = false;  // programmatic changes do not echo back as user actions
+};
+
+}  // namespace shotcall::ui
