@@ -105,6 +105,7 @@ class PeerProgram::Impl {
     ev.on_link = [this](net::LinkState state, const std::string& detail) { on_link(state, detail); };
     ev.on_link_changed = [this](const std::string& key) { on_link_changed(key); };
     ev.on_notice = [](const protocol::Notice& n) { emit("notice " + n.text); };
+    ev.on_watching = [](const protocol::Watching& w) { emit("watching " + w.riot_id); };
     ev.on_server_error = [](const protocol::Error& e) {
       emit("server-error " + std::string{protocol::to_wire(e.code)} + " " + e.message);
     };

@@ -2,7 +2,8 @@
 // one event a line (for testers and our end-to-end tests), writes the report and exits.
 //
 // stdout lines: `registered <peerId>`, `phase <phase>`, `game <gameId> <teamId>`, `no-game`,
-// `joined <channelId>`, `peer <riotId> <state>`, `first-audio <riotId> <ms>`, `left`.
+// `joined <channelId>`, `peer <riotId> <state>`, `first-audio <riotId> <ms>`, `left`; with
+// --watch, `watching <riotId>` once the server watches our games (after each registration).
 #pragma once
 
 #include <memory>

@@ -61,6 +61,11 @@ class ChannelStore {
                                      const std::string& peer_id) = 0;
   // Deletes a channel that has no members (a channel made but never joined); false otherwise.
   virtual bool delete_if_empty(const std::string& channel_id) = 0;
+  // The channel's game is over (the server saw it end): from now on it is found neither by its
+  // pairing key (find_or_create makes a new channel for the same roster: the next game) nor by
+  // channels_for. An empty one is deleted at once, any other when its last member leaves.
+  // False when there is no such channel.
+  virtual bool retire(const std::string& channel_id) = 0;
   // Ids of channels that nobody has joined (or everyone left) since before `cutoff_ms`.
   virtual std::vector<std::string> empty_channels_created_before(std::int64_t cutoff_ms) const = 0;
   virtual std::size_t channel_count() const = 0;

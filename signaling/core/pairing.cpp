@@ -80,6 +80,10 @@ Outbox Pairing::handle(ConnId conn, const protocol::ClientMessage& message) {
           return on_signal(conn, c, id, m);
         else if constexpr (std::is_same_v<T, protocol::ChatSend>)
           return on_chat(conn, c, id, m);
+        else if constexpr (std::is_same_v<T, protocol::WatchGame>)
+          return on_watch(conn, c, id);
+        else if constexpr (std::is_same_v<T, protocol::UnwatchGame>)
+          return on_unwatch(conn, c, id);
         else
           return {};  // register-user was handled above
       },
@@ -119,11 +123,13 @@ Outbox Pairing::on_register(ConnId conn, Conn& c, const std::optional<std::strin
   return out;
 }
 
-Channel Pairing::propose_channel(const protocol::FindOrCreateChannel& m) const {
+Channel Pairing::propose_channel(const protocol::IdValue& game_id,
+                                 const protocol::IdValue& team_id,
+                                 const std::vector<std::string>& teammates) const {
   Channel channel;
-  channel.game_id = m.game_id;
-  channel.team_id = m.team_id;
-  for (const auto& riot_id : m.teammates) {
+  channel.game_id = game_id;
+  channel.team_id = team_id;
+  for (const auto& riot_id : teammates) {
     std::string key = protocol::fold_riot_id(riot_id);
     if (std::find(channel.roster_keys.begin(), channel.roster_keys.end(), key) !=
         channel.roster_keys.end())
@@ -132,28 +138,31 @@ Channel Pairing::propose_channel(const protocol::FindOrCreateChannel& m) const {
     channel.roster_keys.push_back(std::move(key));
   }
   std::sort(channel.roster_keys.begin(), channel.roster_keys.end());
-  channel.pairing_key = m.team_id.text;
+  channel.pairing_key = team_id.text;
   for (const auto& key : channel.roster_keys) {
     channel.pairing_key += '\n';
     channel.pairing_key += key;
   }
   channel.created_ms = deps_.now_ms();
-  channel.id = m.game_id.text + "_" + m.team_id.text + "_" + std::to_string(channel.created_ms);
+  channel.id = game_id.text + "_" + team_id.text + "_" + std::to_string(channel.created_ms);
   return channel;
+}
+
+std::pair<Channel, bool> Pairing::find_or_create(Channel proposal) {
+  // Two teams of one game created in the same millisecond must not share an id.
+  const std::string base_id = proposal.id;
+  for (int n = 1; store_.find(proposal.id); ++n) proposal.id = base_id + "-" + std::to_string(n);
+  return store_.find_or_create(proposal);
 }
 
 Outbox Pairing::on_find_or_create(ConnId conn, Conn& c, const std::optional<std::string>& id,
                                   const protocol::FindOrCreateChannel& m) {
   constexpr std::string_view re = "find-or-create-channel";
-  Channel proposal = propose_channel(m);
+  Channel proposal = propose_channel(m.game_id, m.team_id, m.teammates);
   if (!proposal.on_roster(c.riot_key))
     return {{conn, error(id, ErrorCode::NotOnRoster, "your Riot ID is not on that roster", re)}};
 
-  // Two teams of one game created in the same millisecond must not share an id.
-  const std::string base_id = proposal.id;
-  for (int n = 1; store_.find(proposal.id); ++n) proposal.id = base_id + "-" + std::to_string(n);
-
-  auto [channel, created] = store_.find_or_create(proposal);
+  auto [channel, created] = find_or_create(std::move(proposal));
   if (created) {
     if (c.pending_created && *c.pending_created != channel.id)
       store_.delete_if_empty(*c.pending_created);
@@ -240,7 +249,9 @@ void Pairing::leave_current(Conn& c, Outbox& out) {
   if (!c.channel_id) return;
   const std::string channel_id = *c.channel_id;
   c.channel_id.reset();
-  if (store_.remove_member(channel_id, c.peer_id) != LeaveOutcome::Left) return;
+  const LeaveOutcome outcome = store_.remove_member(channel_id, c.peer_id);
+  if (outcome == LeaveOutcome::LeftAndDeleted) retired_.erase(channel_id);
+  if (outcome != LeaveOutcome::Left) return;
   const auto channel = store_.find(channel_id);
   if (!channel) return;
   for (const auto& member : channel->members) {
@@ -286,6 +297,7 @@ Outbox Pairing::disconnect(ConnId conn) {
   Conn& c = it->second;
   Outbox out;
   leave_current(c, out);
+  if (c.watching) watch_requests_.push_back({WatchRequest::Kind::Unwatch, *c.riot_id});
   if (c.riot_id) {
     store_.release_riot_id(c.riot_key, c.peer_id);
     by_riot_key_.erase(c.riot_key);
@@ -299,6 +311,7 @@ std::size_t Pairing::sweep(std::int64_t unjoined_ttl_ms) {
   std::size_t removed = 0;
   for (const auto& channel_id : store_.empty_channels_created_before(deps_.now_ms() - unjoined_ttl_ms))
     if (store_.delete_if_empty(channel_id)) ++removed;
+  prune_server_games();
   return removed;
 }
 

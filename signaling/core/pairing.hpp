@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "signaling/core/channel_store.hpp"
@@ -29,6 +30,18 @@ struct PairingConfig {
   protocol::ServerInfo server{"shotcall-signal", "0"};
   // When set, register-user must carry this token or get `unauthorized`.
   std::optional<std::string> access_token;
+  // Server-side game detection runs (the server has a Riot API key): watch-game is accepted.
+  // Otherwise it gets `watch-unavailable`.
+  bool watch_available = false;
+};
+
+// What the shell must tell the Riot watcher, produced by watch-game, unwatch-game and closed
+// connections (take_watch_requests). The core stays pure; the shell owns the watcher.
+struct WatchRequest {
+  enum class Kind { Watch, Unwatch };
+  Kind kind = Kind::Watch;
+  std::string riot_id;  // as the connection registered it
+  friend bool operator==(const WatchRequest&, const WatchRequest&) = default;
 };
 
 struct PairingDeps {
@@ -52,6 +65,29 @@ class Pairing {
   // A notice to every connection (admin broadcast, shutdown warnings).
   Outbox broadcast_notice(const protocol::Notice& notice) const;
 
+  // ---- server-side game detection (pairing_watch.cpp) ----
+  // Watch/unwatch requests produced since the last call, oldest first.
+  std::vector<WatchRequest> take_watch_requests();
+  // The watcher saw watched players of this team in a game. Finds or creates the team's channel
+  // by pairing key exactly as find-or-create-channel does (so teammates who detected the game
+  // locally meet it, and joining needs a place on the roster as for any channel), remembers it
+  // under `game_id`, and sends `channel-available` to every registered player on the roster who
+  // is in no channel (or still in the channel of a game that ended). Riot IDs that are not valid
+  // protocol Riot IDs are left out; nothing happens when none is left or the ids are too long.
+  Outbox open_server_channel(const protocol::IdValue& game_id, const protocol::IdValue& team_id,
+                             const std::vector<std::string>& roster);
+  // The watcher saw the game end: each member of its channels gets a `notice` (and the watching
+  // ones `game-ended`), and the channels are retired: deleted now when empty, else once their
+  // last member leaves; the roster's next game gets a new channel.
+  Outbox close_server_game(const std::string& game_id);
+  // The watcher stopped tracking the game without seeing it end (its last watched player left):
+  // its channels become ordinary channels.
+  void forget_server_game(const std::string& game_id);
+  // Riot knows no account by this Riot ID: the watching connection gets a warning `notice`.
+  Outbox account_not_found(const std::string& riot_id) const;
+  std::size_t watching_count() const;
+  std::size_t server_game_count() const { return server_games_.size(); }
+
   std::size_t connection_count() const { return conns_.size(); }
   std::size_t registered_count() const;
   std::size_t channel_count() const { return store_.channel_count(); }
@@ -66,6 +102,7 @@ class Pairing {
     // The last channel this connection created and nobody has joined yet. A player is in one
     // game at a time, so creating another one retires it: one connection cannot pile up channels.
     std::optional<std::string> pending_created;
+    bool watching = false;  // sent watch-game (and not unwatch-game since)
   };
 
   Outbox on_register(ConnId conn, Conn& c, const std::optional<std::string>& id,
@@ -80,11 +117,20 @@ class Pairing {
                    const protocol::SignalTo& m);
   Outbox on_chat(ConnId conn, Conn& c, const std::optional<std::string>& id,
                  const protocol::ChatSend& m);
+  Outbox on_watch(ConnId conn, Conn& c, const std::optional<std::string>& id);
+  Outbox on_unwatch(ConnId conn, Conn& c, const std::optional<std::string>& id);
 
   // Removes `c` from its channel, telling the others; the empty channel goes.
   void leave_current(Conn& c, Outbox& out);
   void offer_channel(const Channel& channel, const std::string& except_key, Outbox& out) const;
-  Channel propose_channel(const protocol::FindOrCreateChannel& m) const;
+  Channel propose_channel(const protocol::IdValue& game_id, const protocol::IdValue& team_id,
+                          const std::vector<std::string>& teammates) const;
+  // find_or_create with an id no other channel has.
+  std::pair<Channel, bool> find_or_create(Channel proposal);
+  // Forgets channels of server games (and retired ones) that no longer exist.
+  void prune_server_games();
+  // Not in a channel, or only in one whose game ended: free for an offer of a server channel.
+  bool free_for_offer(const Conn& c) const;
   std::optional<ConnId> conn_of_peer(const std::string& peer_id) const;
   std::optional<ConnId> conn_of_riot_key(const std::string& riot_key) const;
 
@@ -94,6 +140,11 @@ class Pairing {
   std::unordered_map<ConnId, Conn> conns_;
   std::unordered_map<std::string, ConnId> by_peer_;
   std::unordered_map<std::string, ConnId> by_riot_key_;
+  std::vector<WatchRequest> watch_requests_;
+  // Channel game id (as the watcher names it) → the channels opened for it.
+  std::unordered_map<std::string, std::vector<std::string>> server_games_;
+  // Retired channels that still have members: their members count as free for new offers.
+  std::unordered_set<std::string> retired_;
 };
 
 }  // namespace shotcall::core

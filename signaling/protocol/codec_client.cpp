@@ -62,18 +62,24 @@ ClientBody read_chat(FieldReader& r) {
   return m;
 }
 
+// Extensions: no fields (unknown ones are ignored, as everywhere).
+ClientBody read_watch(FieldReader&) { return WatchGame{}; }
+ClientBody read_unwatch(FieldReader&) { return UnwatchGame{}; }
+
 struct ClientType {
   std::string_view name;
   ClientBody (*read)(FieldReader&);
 };
 
-constexpr std::array<ClientType, 6> kClientTypes{{
+constexpr std::array<ClientType, 8> kClientTypes{{
     {"register-user", read_register_user},
     {"find-or-create-channel", read_find_or_create},
     {"join-channel", read_join},
     {"leave-channel", read_leave},
     {"signal", read_signal},
     {"chat", read_chat},
+    {"watch-game", read_watch},
+    {"unwatch-game", read_unwatch},
 }};
 
 void write_body(json::Writer& w, const RegisterUser& m) {
@@ -105,6 +111,9 @@ void write_body(json::Writer& w, const ChatSend& m) {
   w.string_member("channelId", m.channel_id);
   w.string_member("text", m.text);
 }
+
+void write_body(json::Writer&, const WatchGame&) {}
+void write_body(json::Writer&, const UnwatchGame&) {}
 
 }  // namespace
 

@@ -156,10 +156,21 @@ ServerBody read_error(FieldReader& r) {
   if (const auto known = error_code_from_wire(code)) {
     m.code = *known;
   } else if (r.ok()) {
-    r.fail("code is not an error code of protocol v1");
+    r.fail("code is not a known error code");
   }
   m.message = r.string("message", kText);
   m.re = r.optional_string("re", kText);
+  return m;
+}
+
+ServerBody read_watching(FieldReader& r) { return Watching{r.string("riotId", kId)}; }
+
+ServerBody read_unwatched(FieldReader&) { return Unwatched{}; }
+
+ServerBody read_game_ended(FieldReader& r) {
+  GameEnded m;
+  m.channel_id = r.string("channelId", kId);
+  m.game_id = r.id_value("gameId", std::numeric_limits<std::size_t>::max());
   return m;
 }
 
@@ -168,7 +179,7 @@ struct ServerType {
   ServerBody (*read)(FieldReader&);
 };
 
-constexpr std::array<ServerType, 11> kServerTypes{{
+constexpr std::array<ServerType, 14> kServerTypes{{
     {"connected", read_connected},
     {"channel-created", read_channel_created},
     {"channel-available", read_channel_available},
@@ -180,6 +191,9 @@ constexpr std::array<ServerType, 11> kServerTypes{{
     {"chat", read_chat},
     {"notice", read_notice},
     {"error", read_error},
+    {"watching", read_watching},
+    {"unwatched", read_unwatched},
+    {"game-ended", read_game_ended},
 }};
 
 void write_member(json::Writer& w, const Member& m) {
@@ -264,6 +278,15 @@ void write_body(json::Writer& w, const Error& m) {
   w.string_member("code", to_wire(m.code));
   w.string_member("message", m.message);
   if (m.re) w.string_member("re", *m.re);
+}
+
+void write_body(json::Writer& w, const Watching& m) { w.string_member("riotId", m.riot_id); }
+
+void write_body(json::Writer&, const Unwatched&) {}
+
+void write_body(json::Writer& w, const GameEnded& m) {
+  w.string_member("channelId", m.channel_id);
+  wire::write_id_value(w, "gameId", m.game_id);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 namespace shotcall::protocol {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 13> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 15> kNames{{
     {ErrorCode::BadJson, "bad-json"},
     {ErrorCode::BadMessage, "bad-message"},
     {ErrorCode::UnknownType, "unknown-type"},
@@ -20,6 +20,8 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 13> kNames{{
     {ErrorCode::NoSuchPeer, "no-such-peer"},
     {ErrorCode::RateLimited, "rate-limited"},
     {ErrorCode::Unauthorized, "unauthorized"},
+    {ErrorCode::WatchUnavailable, "watch-unavailable"},
+    {ErrorCode::NotWatching, "not-watching"},
 }};
 
 }  // namespace

@@ -20,6 +20,9 @@ enum class ErrorCode {
   NoSuchPeer,
   RateLimited,
   Unauthorized,
+  // Extensions (docs/protocol.md): server-side game detection.
+  WatchUnavailable,  // watch-game to a server without a Riot API key
+  NotWatching,       // unwatch-game without watch-game
 };
 
 std::string_view to_wire(ErrorCode code);

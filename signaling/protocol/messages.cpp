@@ -12,6 +12,8 @@ constexpr std::string_view name_of() {
   else if constexpr (std::is_same_v<T, LeaveChannel>) return "leave-channel";
   else if constexpr (std::is_same_v<T, SignalTo>) return "signal";
   else if constexpr (std::is_same_v<T, ChatSend>) return "chat";
+  else if constexpr (std::is_same_v<T, WatchGame>) return "watch-game";
+  else if constexpr (std::is_same_v<T, UnwatchGame>) return "unwatch-game";
   else if constexpr (std::is_same_v<T, Connected>) return "connected";
   else if constexpr (std::is_same_v<T, ChannelCreated>) return "channel-created";
   else if constexpr (std::is_same_v<T, ChannelAvailable>) return "channel-available";
@@ -23,6 +25,9 @@ constexpr std::string_view name_of() {
   else if constexpr (std::is_same_v<T, ChatMessage>) return "chat";
   else if constexpr (std::is_same_v<T, Notice>) return "notice";
   else if constexpr (std::is_same_v<T, Error>) return "error";
+  else if constexpr (std::is_same_v<T, Watching>) return "watching";
+  else if constexpr (std::is_same_v<T, Unwatched>) return "unwatched";
+  else if constexpr (std::is_same_v<T, GameEnded>) return "game-ended";
 }
 }  // namespace
 

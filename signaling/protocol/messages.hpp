@@ -72,8 +72,18 @@ struct ChatSend {
   friend bool operator==(const ChatSend&, const ChatSend&) = default;
 };
 
-using ClientBody =
-    std::variant<RegisterUser, FindOrCreateChannel, JoinChannel, LeaveChannel, SignalTo, ChatSend>;
+// Extension (docs/protocol.md, "Extensions"): server-side game detection. No fields: the server
+// watches the Riot ID the connection registered, never one the client names.
+struct WatchGame {
+  friend bool operator==(const WatchGame&, const WatchGame&) = default;
+};
+
+struct UnwatchGame {
+  friend bool operator==(const UnwatchGame&, const UnwatchGame&) = default;
+};
+
+using ClientBody = std::variant<RegisterUser, FindOrCreateChannel, JoinChannel, LeaveChannel,
+                                SignalTo, ChatSend, WatchGame, UnwatchGame>;
 
 struct ClientMessage {
   std::optional<std::string> id;  // copied into the direct reply
@@ -181,9 +191,29 @@ struct Error {
   friend bool operator==(const Error&, const Error&) = default;
 };
 
+// Extension replies and events (docs/protocol.md, "Extensions"); a client sees them only after
+// sending watch-game.
+struct Watching {
+  std::string riot_id;  // the watched Riot ID, as registered
+  friend bool operator==(const Watching&, const Watching&) = default;
+};
+
+struct Unwatched {
+  friend bool operator==(const Unwatched&, const Unwatched&) = default;
+};
+
+// The game of a channel the server made from Riot's data is over (sent to the watching members,
+// beside a `notice` for people): leave the channel, the next game gets a new one.
+struct GameEnded {
+  std::string channel_id;
+  IdValue game_id;
+  friend bool operator==(const GameEnded&, const GameEnded&) = default;
+};
+
 using ServerBody =
     std::variant<Connected, ChannelCreated, ChannelAvailable, JoinedChannel, UserJoinedChannel,
-                 UserLeftChannel, LeftChannel, SignalFrom, ChatMessage, Notice, Error>;
+                 UserLeftChannel, LeftChannel, SignalFrom, ChatMessage, Notice, Error, Watching,
+                 Unwatched, GameEnded>;
 
 struct ServerMessage {
   std::optional<std::string> id;  // set only on direct replies

@@ -2,6 +2,7 @@
 
 #include <glib.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -9,6 +10,8 @@
 #include <sstream>
 
 #include "signaling/protocol/messages.hpp"
+#include "signaling/riot/riot_rate_limiter.hpp"
+#include "signaling/riot/routing.hpp"
 
 namespace shotcall::server {
 namespace {
@@ -39,6 +42,13 @@ constexpr OptionSpec kOptions[] = {
     {"turn-credential", "SECRET", false, "TURN credential"},
     {"tls-cert", "FILE", false, "PEM certificate (chain): serve wss:// directly"},
     {"tls-key", "FILE", false, "PEM private key for --tls-cert"},
+    {"riot-api-key-env", "VAR", false, "detect games with the Riot API key held in environment variable VAR"},
+    {"riot-platform", "PLATFORM", false, "the players' platform: euw1, na1, kr, ... (needed with a key)"},
+    {"riot-api-base", "URL", false, "send Riot API calls to URL instead of Riot's hosts (tests)"},
+    {"riot-rate-limits", "LIMITS", false, "the key's limits until Riot's headers tell (default 20:1,100:120)"},
+    {"riot-poll-interval", "MS", false, "shortest spectator poll interval per player (default 10000)"},
+    {"riot-game-check-interval", "MS", false, "how often a running game is re-checked (default 60000)"},
+    {"riot-end-confirmations", "N", false, "'not in game' answers in a row that end a game (default 2)"},
     {"help", "", false, "print this help and exit"},
     {"version", "", false, "print the version and exit"},
 };
@@ -133,6 +143,71 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
+bool is_env_name(std::string_view s) {
+  if (s.empty() || s.size() > 128 || g_ascii_isdigit(s[0])) return false;
+  for (char c : s)
+    if (!g_ascii_isalnum(c) && c != '_') return false;
+  return true;
+}
+
+using Values = std::map<std::string, std::vector<Raw>, std::less<>>;
+
+// The riot-* options. The key is read from the named variable here, and no message ever quotes
+// it, nor the value of --riot-api-key-env (a key pasted there by mistake must not be echoed).
+std::optional<RiotSettings> build_riot(const Values& values, const EnvLookup& env) {
+  auto one = [&](std::string_view name) -> const Raw* {
+    auto it = values.find(name);
+    return it == values.end() || it->second.empty() ? nullptr : &it->second.back();
+  };
+  const Raw* key_env = one("riot-api-key-env");
+  if (!key_env) {
+    for (std::string_view name : {"riot-platform", "riot-api-base", "riot-rate-limits",
+                                  "riot-poll-interval", "riot-game-check-interval",
+                                  "riot-end-confirmations"})
+      if (one(name)) throw BadValue{"--" + std::string{name} + " needs --riot-api-key-env"};
+    return std::nullopt;
+  }
+  RiotSettings r;
+  if (!is_env_name(key_env->value))
+    throw BadValue{key_env->source +
+                   ": expected the name of an environment variable (letters, digits and _), "
+                   "not the key itself"};
+  r.key_env = key_env->value;
+  const auto key = env ? env(r.key_env) : std::nullopt;
+  if (!key || key->empty())
+    throw BadValue{key_env->source + ": the environment variable " + r.key_env +
+                   " is unset or empty"};
+  const bool printable = std::all_of(key->begin(), key->end(), [](unsigned char c) {
+    return c > 0x20 && c < 0x7f;
+  });
+  if (!printable || key->size() > 256)
+    throw BadValue{"the value of " + r.key_env +
+                   " is not an API key (at most 256 printable ASCII characters, no spaces)"};
+  r.api_key = *key;
+
+  const Raw* platform = one("riot-platform");
+  if (!platform) throw BadValue{"--riot-api-key-env needs --riot-platform (euw1, na1, kr, ...)"};
+  if (!riot::region_for_platform(platform->value))
+    throw BadValue{platform->source + ": not a Riot platform: \"" + platform->value +
+                   "\" (euw1, eun1, na1, kr, jp1, br1, la1, la2, oc1, tr1, ru, ...)"};
+  r.platform = platform->value;
+  for (char& c : r.platform) c = g_ascii_tolower(c);
+  if (const Raw* base = one("riot-api-base")) r.api_base = checked_url(*base, {"http://", "https://"});
+  if (const Raw* limits = one("riot-rate-limits")) {
+    if (!riot::parse_rate_limits(limits->value))
+      throw BadValue{limits->source + ": expected count:seconds pairs like 20:1,100:120, got \"" +
+                     limits->value + "\""};
+    r.rate_limits = limits->value;
+  }
+  constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+  if (const Raw* v = one("riot-poll-interval"))
+    r.min_poll_interval_ms = parse_int<std::int64_t>(*v, 50, kDayMs);
+  if (const Raw* v = one("riot-game-check-interval"))
+    r.game_check_interval_ms = parse_int<std::int64_t>(*v, 50, kDayMs);
+  if (const Raw* v = one("riot-end-confirmations")) r.end_confirmations = parse_int<int>(*v, 1, 100);
+  return r;
+}
+
 ConfigOutcome fail(const std::string& message) {
   ConfigOutcome o;
   o.exit_code = 2;
@@ -140,7 +215,7 @@ ConfigOutcome fail(const std::string& message) {
   return o;
 }
 
-ServerConfig build(const std::map<std::string, std::vector<Raw>, std::less<>>& values) {
+ServerConfig build(const Values& values, const EnvLookup& env) {
   ServerConfig c;
   auto one = [&](std::string_view name) -> const Raw* {
     auto it = values.find(name);
@@ -182,6 +257,7 @@ ServerConfig build(const std::map<std::string, std::vector<Raw>, std::less<>>& v
   if (auto r = one("tls-key")) c.tls_key = non_empty(*r, 4096);
   if (c.tls_cert.has_value() != c.tls_key.has_value())
     throw BadValue{"--tls-cert and --tls-key go together"};
+  c.riot = build_riot(values, env);
   return c;
 }
 
@@ -201,7 +277,8 @@ std::string usage_text() {
   u << "\nEvery option with a value can also be set by an environment variable: SHOTCALL_ and the\n"
        "option's name in upper case with dashes as underscores (--max-frame: SHOTCALL_MAX_FRAME).\n"
        "A flag on the command line wins. SHOTCALL_STUN and SHOTCALL_TURN take comma-separated "
-       "lists.\nInvalid settings exit with status 2.\n";
+       "lists.\nThe Riot API key itself is read only from the variable --riot-api-key-env names.\n"
+       "Invalid settings exit with status 2.\n";
   return u.str();
 }
 
@@ -261,7 +338,7 @@ ConfigOutcome parse_config(const std::vector<std::string>& args, const EnvLookup
   }
 
   try {
-    return ConfigOutcome{build(values), 0, "", ""};
+    return ConfigOutcome{build(values, env), 0, "", ""};
   } catch (const BadValue& bad) {
     return fail(bad.message);
   }

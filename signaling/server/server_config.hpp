@@ -13,6 +13,20 @@ namespace shotcall::server {
 
 enum class LogFormat { Text, Json };
 
+// Server-side game detection through Riot's web API (docs/self-hosting.md, "Riot API key").
+struct RiotSettings {
+  std::string key_env;   // the name of the variable that holds the key (safe to show)
+  std::string api_key;   // its value: never logged, printed or echoed
+  std::string platform;  // lower case: "euw1"; account-v1 goes to its regional cluster
+  std::string api_base;  // empty: Riot's own hosts; tests point it at a stand-in
+  std::string rate_limits = "20:1,100:120";  // Riot's syntax, until Riot's headers say otherwise
+  // Scheduling; the defaults suit Riot. Smaller values are for tests and small deployments:
+  // the rate limiter still keeps every call within the limits.
+  std::int64_t min_poll_interval_ms = 10000;
+  std::int64_t game_check_interval_ms = 60000;
+  int end_confirmations = 2;
+};
+
 struct ServerConfig {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 7800;  // 0: the kernel picks a free port
@@ -34,6 +48,7 @@ struct ServerConfig {
   std::optional<std::string> turn_credential;
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
+  std::optional<RiotSettings> riot;  // set: the server watches games for watch-game
 
   bool tls() const { return tls_cert.has_value(); }
 };

@@ -25,6 +25,7 @@ core::PairingConfig pairing_config(const ServerConfig& c) {
     p.ice_servers.push_back(protocol::IceServer{c.turn_urls, c.turn_username, c.turn_credential});
   p.server = protocol::ServerInfo{"shotcall-signal", SHOTCALL_VERSION};
   p.access_token = c.access_token;
+  p.watch_available = c.riot.has_value();
   return p;
 }
 
@@ -49,6 +50,7 @@ WsServer::WsServer(ServerConfig config, Logger& log)
 }
 
 WsServer::~WsServer() {
+  riot_.reset();  // its callbacks reach into the connections below
   for (guint* s :
        {&liveness_source_, &sweep_source_, &purge_source_, &grace_source_, &oversize_source_})
     if (*s) g_source_remove(*s);
@@ -67,6 +69,17 @@ bool WsServer::start(std::string& error, bool& bad_config) {
     GErrorPtr err{raw};
     if (!cert) {
       error = "cannot load --tls-cert/--tls-key: " + std::string{err ? err->message : "unknown"};
+      bad_config = true;
+      return false;
+    }
+  }
+  if (config_.riot) {
+    std::string riot_error;
+    riot_ = RiotBridge::create(
+        *config_.riot, pairing_, log_, [this](const core::Outbox& out) { deliver(out); },
+        &riot_error);
+    if (!riot_) {
+      error = riot_error;
       bad_config = true;
       return false;
     }
@@ -113,7 +126,8 @@ bool WsServer::start(std::string& error, bool& bad_config) {
                           {"max_frame", static_cast<std::uint64_t>(config_.max_frame)},
                           {"max_members", static_cast<std::uint64_t>(config_.max_members)},
                           {"keepalive_s", config_.keepalive_s},
-                          {"access_token", config_.access_token ? "required" : "none"}});
+                          {"access_token", config_.access_token ? "required" : "none"},
+                          {"riot_platform", config_.riot ? config_.riot->platform.c_str() : "off"}});
   return true;
 }
 
@@ -162,6 +176,7 @@ void WsServer::handle_frame(WsConnection& conn, SoupWebsocketDataType type, GByt
   metrics_.message_received(protocol::type_name(message.body));
   const bool relay = std::holds_alternative<protocol::SignalTo>(message.body);
   deliver(pairing_.handle(conn.id(), message), relay ? received_us : 0);
+  if (riot_) riot_->apply(pairing_.take_watch_requests());
 }
 
 void WsServer::send_error(WsConnection& conn, protocol::ErrorCode code, std::string message) {
@@ -201,6 +216,7 @@ void WsServer::depart(WsConnection& conn) {
     admission_.release(conn.address());
   }
   deliver(pairing_.disconnect(conn.id()));
+  if (riot_) riot_->apply(pairing_.take_watch_requests());
 }
 
 void WsServer::on_alive(WsConnection& conn) { conn.last_seen_us = g_get_monotonic_time(); }
@@ -275,8 +291,9 @@ void WsServer::metrics_cb(SoupServer*, SoupMessage* msg, const char* path, GHash
     return soup_message_set_status(msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
   const Gauges gauges{s->admission_.total(), s->pairing_.registered_count(),
                       s->pairing_.channel_count()};
-  set_text_response(msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8",
-                    s->metrics_.render(gauges));
+  std::string text = s->metrics_.render(gauges);
+  if (s->riot_) text += s->riot_->render_metrics();
+  set_text_response(msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text);
 }
 
 // ---- shutdown --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 #include "signaling/server/gobject_ptr.hpp"
 #include "signaling/server/log.hpp"
 #include "signaling/server/metrics.hpp"
+#include "signaling/server/riot_bridge.hpp"
 #include "signaling/server/server_config.hpp"
 #include "signaling/server/ws_connection.hpp"
 #include "signaling/store/memory_store.hpp"
@@ -82,6 +83,7 @@ class WsServer final : private WsEvents {
   core::Pairing pairing_;
   ServerMetrics metrics_;
   Admission admission_;
+  std::unique_ptr<RiotBridge> riot_;  // server-side game detection; null without a Riot key
   GObjectPtr<SoupServer> server_;
   std::string url_;
   std::string rate_limited_text_;

@@ -80,19 +80,37 @@ std::vector<std::string> MemoryStore::empty_channels_created_before(std::int64_t
   return ids;
 }
 
-void MemoryStore::erase_channel(const std::string& channel_id) {
+bool MemoryStore::retire(const std::string& channel_id) {
   const auto it = channels_.find(channel_id);
-  if (it == channels_.end()) return;
-  by_pairing_.erase(it->second.pairing_key);
-  for (const auto& key : it->second.roster_keys) {
+  if (it == channels_.end()) return false;
+  if (it->second.members.empty()) {
+    erase_channel(channel_id);
+  } else {
+    unindex(it->second);
+  }
+  return true;
+}
+
+void MemoryStore::unindex(const Channel& channel) {
+  // A retired channel's pairing key may already name its successor: erase only our own entry.
+  if (const auto p = by_pairing_.find(channel.pairing_key);
+      p != by_pairing_.end() && p->second == channel.id)
+    by_pairing_.erase(p);
+  for (const auto& key : channel.roster_keys) {
     const auto [first, last] = by_player_.equal_range(key);
     for (auto p = first; p != last; ++p) {
-      if (p->second == channel_id) {
+      if (p->second == channel.id) {
         by_player_.erase(p);
         break;
       }
     }
   }
+}
+
+void MemoryStore::erase_channel(const std::string& channel_id) {
+  const auto it = channels_.find(channel_id);
+  if (it == channels_.end()) return;
+  unindex(it->second);
   channels_.erase(it);
 }
 

@@ -24,11 +24,14 @@ class MemoryStore final : public ChannelStore {
                          std::size_t max_members) override;
   LeaveOutcome remove_member(const std::string& channel_id, const std::string& peer_id) override;
   bool delete_if_empty(const std::string& channel_id) override;
+  bool retire(const std::string& channel_id) override;
   std::vector<std::string> empty_channels_created_before(std::int64_t cutoff_ms) const override;
   std::size_t channel_count() const override { return channels_.size(); }
 
  private:
   void erase_channel(const std::string& channel_id);
+  // Drops the channel from the pairing and player indexes (it stays in channels_).
+  void unindex(const Channel& channel);
 
   std::unordered_map<std::string, std::string> riot_ids_;     // riot key → peer id
   std::unordered_map<std::string, Channel> channels_;         // channel id → channel

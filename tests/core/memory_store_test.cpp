@@ -67,5 +67,35 @@ TEST(MemoryStore, ChannelsForAPlayerAndTheEmptyOnes) {
   EXPECT_EQ(s.channels_for("a").size(), 1u);
 }
 
+TEST(MemoryStore, RetiredChannelLeavesTheIndexesAndGoesWhenEmpty) {
+  MemoryStore s;
+  s.find_or_create(channel("c1", "k", {"a", "b"}));
+  s.add_member("c1", {"p1", "A", "a"}, 5);
+  s.add_member("c1", {"p2", "B", "b"}, 5);
+  EXPECT_TRUE(s.retire("c1"));
+  EXPECT_FALSE(s.retire("nope"));
+  // Members stay; the roster's next game gets a new channel; nobody is offered the old one.
+  ASSERT_TRUE(s.find("c1"));
+  EXPECT_EQ(s.find("c1")->members.size(), 2u);
+  EXPECT_EQ(s.channels_for("a").size(), 0u);
+  auto [next, created] = s.find_or_create(channel("c2", "k", {"a", "b"}));
+  EXPECT_TRUE(created);
+  EXPECT_EQ(next.id, "c2");
+  // The old one goes with its last member, and its successor keeps the pairing key.
+  EXPECT_EQ(s.remove_member("c1", "p1"), LeaveOutcome::Left);
+  EXPECT_EQ(s.remove_member("c1", "p2"), LeaveOutcome::LeftAndDeleted);
+  EXPECT_FALSE(s.find("c1"));
+  EXPECT_EQ(s.find_or_create(channel("c3", "k", {"a", "b"})).first.id, "c2");
+  EXPECT_EQ(s.channels_for("a").size(), 1u);
+}
+
+TEST(MemoryStore, RetiringAnEmptyChannelDeletesIt) {
+  MemoryStore s;
+  s.find_or_create(channel("c1", "k", {"a"}));
+  EXPECT_TRUE(s.retire("c1"));
+  EXPECT_FALSE(s.find("c1"));
+  EXPECT_EQ(s.channel_count(), 0u);
+}
+
 }  // namespace
 }  // namespace shotcall::core

@@ -27,7 +27,8 @@ inline p::FindOrCreateChannel team(std::string game, std::string team_id,
 
 class PairingHarness : public ::testing::Test {
  protected:
-  PairingHarness() : pairing_(make_config(), store_, make_deps()) {}
+  explicit PairingHarness(PairingConfig config = make_config())
+      : pairing_(std::move(config), store_, make_deps()) {}
 
   static PairingConfig make_config() {
     PairingConfig c;

@@ -49,7 +49,8 @@ TEST(ServerDecode, EveryErrorCodeDecodes) {
                          ErrorCode::NotRegistered, ErrorCode::AlreadyRegistered,
                          ErrorCode::RiotIdInUse, ErrorCode::NotOnRoster, ErrorCode::NoSuchChannel,
                          ErrorCode::ChannelFull, ErrorCode::NotInChannel, ErrorCode::NoSuchPeer,
-                         ErrorCode::RateLimited, ErrorCode::Unauthorized}) {
+                         ErrorCode::RateLimited, ErrorCode::Unauthorized,
+                         ErrorCode::WatchUnavailable, ErrorCode::NotWatching}) {
     const std::string frame = R"({"type":"error","code":")" + std::string{to_wire(code)} +
                               R"(","message":"m"})";
     EXPECT_EQ(std::get<Error>(expect_ok(decode_server(frame)).body).code, code) << frame;

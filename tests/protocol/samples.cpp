@@ -36,6 +36,9 @@ std::vector<ClientMessage> client_samples() {
       {std::nullopt, ChatSend{"c1", "gg wp"}},
       {"c", ChatSend{"c1", "Größe ÄÖÜ — 日本語 한국어 🎮 \"quoted\" \\ back\nslash\ttab"}},
       {std::nullopt, ChatSend{"c1", std::string(500, 'x')}},
+      {"w", WatchGame{}},
+      {std::nullopt, WatchGame{}},
+      {"u", UnwatchGame{}},
   };
 }
 
@@ -82,6 +85,13 @@ std::vector<ServerMessage> server_samples() {
       {std::nullopt, Error{ErrorCode::RateLimited, "slow down", std::nullopt}},
       {std::nullopt, Error{ErrorCode::Unauthorized, "", "register-user"}},
       {std::nullopt, Error{ErrorCode::BadJson, "invalid JSON at byte 3: expected ':'", std::nullopt}},
+      {"w", Watching{"Hide on bush#KR1"}},
+      {std::nullopt, Watching{"Ärger Über#ÄÖÜ"}},
+      {"u", Unwatched{}},
+      {std::nullopt, GameEnded{"EUW1_6912345678_100_1700000000000", {"EUW1_6912345678", false}}},
+      {std::nullopt, GameEnded{numeric.channel_id, {"6789012345", true}}},
+      {"w", Error{ErrorCode::WatchUnavailable, "no Riot API key", "watch-game"}},
+      {"u", Error{ErrorCode::NotWatching, "not watching", "unwatch-game"}},
   };
 }
 

@@ -151,5 +151,63 @@ TEST(SessionCore, LeaveSaysGoodbye) {
   EXPECT_THAT(s.leave(), ElementsAre(send(p::LeaveChannel{"EUW1_1_100_5"}), RemovePeer{"garen#euw"}));
 }
 
+TEST(SessionCore, FollowingOffersAsksTheServerToWatchAfterEveryRegistration) {
+  SessionCore s{"Ahri#EUW", true};
+  EXPECT_THAT(s.on_registered("me1"), ElementsAre(send(p::WatchGame{})));
+  EXPECT_FALSE(s.watching());
+  EXPECT_THAT(s.on_message(ev(p::Watching{"Ahri#EUW"})), IsEmpty());
+  EXPECT_TRUE(s.watching());
+  // A new connection watches nothing until asked again.
+  s.on_link_lost();
+  EXPECT_FALSE(s.watching());
+  EXPECT_THAT(s.on_registered("me2"), ElementsAre(send(p::WatchGame{})));
+
+  // Only server-side detection asks.
+  SessionCore own{"Ahri#EUW", false};
+  own.set_target(game());
+  EXPECT_THAT(own.on_registered("me"),
+              ElementsAre(send(p::FindOrCreateChannel{{"EUW1_1", false}, {"100", true}, kTeam})));
+}
+
+TEST(SessionCore, AWatchRefusalIsShownAndChangesNothingElse) {
+  SessionCore s{"Ahri#EUW", true};
+  s.on_registered("me");
+  EXPECT_THAT(s.on_message(ev(p::Error{p::ErrorCode::WatchUnavailable, "no Riot API key",
+                                       std::string{"watch-game"}})),
+              IsEmpty());
+  EXPECT_EQ(s.phase(), Phase::NoGame);
+  EXPECT_EQ(s.last_problem(), "no Riot API key");
+  EXPECT_FALSE(s.watching());
+  // Offers are still followed (teammates may make channels from their local game data).
+  EXPECT_THAT(s.on_message(ev(p::ChannelAvailable{channel("c")})),
+              ElementsAre(send(p::JoinChannel{"c"})));
+}
+
+TEST(SessionCore, FollowingOffersGoesIntoVoiceAndLeavesWhenTheGameEnds) {
+  SessionCore s{"Ahri#EUW", true};
+  s.on_registered("me");
+  s.on_message(ev(p::Watching{"Ahri#EUW"}));
+  EXPECT_THAT(s.on_message(ev(p::ChannelAvailable{channel()})),
+              ElementsAre(send(p::JoinChannel{"EUW1_1_100_5"})));
+  EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {{"g1", "Garen#EUW"}}})),
+              ElementsAre(AddPeer{"garen#euw", "Garen#EUW", true}));
+  EXPECT_EQ(s.phase(), Phase::InChannel);
+  // Another channel's game ending is none of our business.
+  EXPECT_THAT(s.on_message(ev(p::GameEnded{"other", {"EUW1_9", false}})), IsEmpty());
+  EXPECT_THAT(s.on_message(ev(p::GameEnded{"EUW1_1_100_5", {"EUW1_1", false}})),
+              ElementsAre(send(p::LeaveChannel{"EUW1_1_100_5"}), RemovePeer{"garen#euw"}));
+  EXPECT_EQ(s.phase(), Phase::NoGame);
+  EXPECT_FALSE(s.channel_id());
+  // The next game's channel is followed again.
+  EXPECT_THAT(s.on_message(ev(p::ChannelAvailable{channel("EUW1_2_100_9")})),
+              ElementsAre(send(p::JoinChannel{"EUW1_2_100_9"})));
+}
+
+TEST(SessionCore, OwnGameDetectionIgnoresTheServersGameEnd) {
+  SessionCore s = in_channel_with_garen();
+  EXPECT_THAT(s.on_message(ev(p::GameEnded{"EUW1_1_100_5", {"EUW1_1", false}})), IsEmpty());
+  EXPECT_EQ(s.phase(), Phase::InChannel);
+}
+
 }  // namespace
 }  // namespace shotcall::session
