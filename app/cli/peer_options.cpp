@@ -59,6 +59,8 @@ Options:
   --duration SECONDS    leave and exit 0 after this long
   --report FILE         write a JSON report when exiting
   --mute, --deafen      start muted / deafened
+  --no-dsp              no echo cancellation, noise suppression or gain control (test tones,
+                        line-level sources)
   --jitter-ms MS        jitter buffer (default: the engine's)
   --bitrate BPS         Opus bitrate (default 32000)
   --frame-ms 10|20      Opus frame size
@@ -94,7 +96,7 @@ ParseResult parse_peer_options(const std::vector<std::string>& args) {
       {"--frame-ms", [&](const std::string& v) { frame_text = v; }},
   };
   const std::map<std::string, bool*> flags{
-      {"--watch", &o.watch}, {"--mute", &o.mute}, {"--deafen", &o.deafen}};
+      {"--watch", &o.watch}, {"--mute", &o.mute}, {"--deafen", &o.deafen}, {"--no-dsp", &o.no_dsp}};
 
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i];

@@ -27,6 +27,9 @@ struct PeerOptions {
   std::optional<std::string> token;
   bool mute = false;
   bool deafen = false;
+  // Echo cancellation, noise suppression and gain control off: for test tones and line-level
+  // sources, which the speech DSP would treat as noise or echo.
+  bool no_dsp = false;
   int jitter_ms = -1;  // -1: the engine's default
   int bitrate = -1;
   int frame_ms = -1;

@@ -92,6 +92,11 @@ class PeerProgram::Impl {
     if (options_.jitter_ms >= 0) so.voice.jitter_ms = options_.jitter_ms;
     if (options_.bitrate > 0) so.voice.bitrate = options_.bitrate;
     if (options_.frame_ms > 0) so.voice.frame_ms = options_.frame_ms;
+    if (options_.no_dsp) {
+      so.voice.echo_cancel = false;
+      so.voice.noise_suppression = false;
+      so.voice.gain_control = false;
+    }
     if (options_.record_dir) g_mkdir_with_parents(options_.record_dir->c_str(), 0755);
 
     session::SessionEvents ev;

@@ -63,6 +63,7 @@ std::vector<std::string> ToneTeam::peer_args(std::size_t i, const std::string& s
           "--game",       game_id,              "--team",        "100",
           "--teammates",  teammates,            "--source",      source,
           "--sink",       "fakesink",           "--record-dir",  members_[i].dir,
+          "--no-dsp",
           "--ice-address", "127.0.0.1",         "--report",      report(i)};
 }
 
@@ -74,8 +75,7 @@ std::string ToneTeam::recording(std::size_t i, std::size_t from) const {
   return members_[i].dir + "/" + name + ".wav";
 }
 
-ToneVerdict judge_recording(const std::string& path, const std::vector<double>& tones,
-                            double seconds) {
+ToneVerdict judge_recording(const std::string& path, const std::vector<double>& tones) {
   ToneVerdict v;
   const auto wav = read_wav(path, &v.why);
   if (!wav) return v;
@@ -85,9 +85,9 @@ ToneVerdict judge_recording(const std::string& path, const std::vector<double>& 
   }
   v.ok = true;
   v.seconds = static_cast<double>(wav->samples.size()) / wav->rate;
-  v.freq = dominant_frequency(*wav, tones, seconds);
+  v.freq = dominant_frequency(*wav, tones, v.seconds);
   const std::size_t n = wav->samples.size();
-  const std::size_t begin = n > seconds * wav->rate ? n - static_cast<std::size_t>(seconds * wav->rate) : 0;
+  const std::size_t begin = 0;
   const double best = goertzel_power(wav->samples, begin, n, wav->rate, v.freq);
   double runner_up = 0;
   for (const double f : tones)

@@ -27,7 +27,9 @@ class ToneTeam {
   std::vector<std::string> riot_ids() const;
   std::vector<double> tones() const;
 
-  // The arguments that start member `i` as a manual-game peer against `server_url`.
+  // The arguments that start member `i` as a manual-game peer against `server_url`. Speech DSP is
+  // off: echo cancellation and noise suppression treat a steady test tone as echo or noise (on
+  // a loaded machine the canceller lets the far-end mix through), and the tones are the verdict.
   std::vector<std::string> peer_args(std::size_t i, const std::string& server_url,
                                      const std::string& game_id = "E2E_1") const;
   // Where member `i` records member `from`.
@@ -41,9 +43,10 @@ class ToneTeam {
   std::vector<TeamMember> members_;
 };
 
-// What a finished recording holds: which of `tones` dominates its last `seconds`, and by how
-// much over the runner-up (power ratio). `ok` is false, with `why`, for a missing or unfinished
-// file.
+// What a finished recording holds: which of `tones` dominates it, and by how much over the
+// runner-up (power ratio), over the whole file: on a starved machine single seconds glitch (a
+// dropout's clicks are broadband), and a verdict over the whole call is what a listener hears.
+// `ok` is false, with `why`, for a missing or unfinished file.
 struct ToneVerdict {
   bool ok = false;
   std::string why;
@@ -51,8 +54,7 @@ struct ToneVerdict {
   double ratio = 0;
   double seconds = 0;
 };
-ToneVerdict judge_recording(const std::string& path, const std::vector<double>& tones,
-                            double seconds = 2.0);
+ToneVerdict judge_recording(const std::string& path, const std::vector<double>& tones);
 
 // Bytes of 48 kHz mono S16 audio in `seconds`.
 constexpr std::size_t wav_bytes(double seconds) {

@@ -22,7 +22,7 @@ TEST(PeerOptions, ManualGameWithEveryOption) {
   args.insert(args.end(), {"--source", "audiotestsrc freq=300", "--sink=fakesink", "--record-dir",
                            "/tmp/r", "--ice-address", "127.0.0.1", "--ice-address", "::1",
                            "--duration", "2.5", "--report", "r.json", "--mute", "--deafen",
-                           "--jitter-ms", "30", "--bitrate", "24000", "--frame-ms", "10"});
+                           "--jitter-ms", "30", "--bitrate", "24000", "--frame-ms", "10", "--no-dsp"});
   const auto r = parse(args);
   ASSERT_TRUE(std::holds_alternative<PeerOptions>(r)) << error_of(args);
   const auto& o = std::get<PeerOptions>(r);
@@ -32,7 +32,7 @@ TEST(PeerOptions, ManualGameWithEveryOption) {
   EXPECT_EQ(o.sink, "fakesink");
   EXPECT_EQ(o.ice_addresses, (std::vector<std::string>{"127.0.0.1", "::1"}));
   EXPECT_DOUBLE_EQ(*o.duration_s, 2.5);
-  EXPECT_TRUE(o.mute && o.deafen);
+  EXPECT_TRUE(o.mute && o.deafen && o.no_dsp);
   EXPECT_EQ(o.jitter_ms, 30);
   EXPECT_EQ(o.bitrate, 24000);
   EXPECT_EQ(o.frame_ms, 10);

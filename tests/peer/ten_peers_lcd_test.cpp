@@ -111,7 +111,7 @@ TEST(TenPeersFromLocalGameData, TwoTeamsFormAndNobodyHearsAnEnemy) {
                   tones[i]);
     peers.push_back(std::make_unique<PeerProcess>(std::vector<std::string>{
         "--server", server.url(), "--lcd-url", games[i]->base_url(), "--lcd-ca",
-        games[i]->ca_file(), "--source", source, "--sink", "fakesink", "--record-dir",
+        games[i]->ca_file(), "--source", source, "--no-dsp", "--sink", "fakesink", "--record-dir",
         people.members()[i].dir, "--ice-address", "127.0.0.1", "--report", people.report(i)}));
   }
   // Everyone sits on the loading screen first.
