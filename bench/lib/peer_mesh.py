@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Five shotcall-peer processes meet through a real shotcall-signal on loopback.
+
+Measures, per peer: peak resident memory (VmHWM, polled from /proc while it runs), CPU share,
+and the time from the last peer's `joined` line to the last `first-audio` line (lines are
+timestamped as they arrive; the peer flushes each one). When build-bench/bin/shotcall (the
+desktop app) exists, it is started under Xvfb and its VmHWM read too. Writes OUT/voice-peers.json.
+
+  peer_mesh.py --bin BUILD/bin --seconds S --out DIR
+"""
+import argparse
+import json
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import time
+
+TONES = [300, 400, 500, 600, 700]
+
+
+def status_kib(pid, field):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def cpu_seconds(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def stderr_tails(procs):
+    tails = []
+    for p in procs:
+        f = getattr(p, "errf", None)
+        if f is None:
+            tails.append("")
+            continue
+        f.flush()
+        f.seek(0)
+        tails.append(f.read())
+    return tails
+
+
+def stop(procs):
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 8
+    for p in procs:
+        try:
+            p.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def start_server(binary):
+    server = subprocess.Popen([binary, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = server.stdout.readline().strip()
+    if not line.startswith("listening on "):
+        stop([server])
+        raise RuntimeError("shotcall-signal did not start")
+    return server, line[len("listening on "):]
+
+
+def app_memory(bin_dir, seconds, notes):
+    """The desktop app, when built: started under Xvfb and its VmHWM read while it runs."""
+    app = os.path.join(bin_dir, "shotcall")
+    if not os.access(app, os.X_OK):
+        return {"status": "not built"}
+    if not shutil.which("xvfb-run"):
+        return {"status": "not measured: xvfb-run missing"}
+    # The app finds its game through League's local data, which this bench does not stand in
+    # for yet: it is measured running with its window up and no peers.
+    proc = subprocess.Popen(["xvfb-run", "-a", app], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    hwm = None
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and proc.poll() is None:
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                if os.getsid(int(pid)) != proc.pid:
+                    continue
+                with open(f"/proc/{pid}/comm") as f:
+                    if f.read().strip() != "shotcall":
+                        continue
+            except OSError:
+                continue
+            hwm = max(hwm or 0, status_kib(pid, "VmHWM") or 0)
+        time.sleep(0.5)
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    notes.append("the desktop app was measured idle under Xvfb (window up, no peers): the bench has no way yet "
+                 "to put it in a game")
+    return {"status": "measured idle, no peers" if hwm else "did not start", "hwm_kib": hwm, "peers_connected": 0}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    out_path = os.path.join(a.out, "voice-peers.json")
+    peer_bin = os.path.join(a.bin, "shotcall-peer")
+    signal_bin = os.path.join(a.bin, "shotcall-signal")
+    result = {"notes": []}
+    if not os.access(peer_bin, os.X_OK):
+        result["not_built"] = "shotcall-peer not built"
+        result["app"] = app_memory(a.bin, min(a.seconds, 15), result["notes"])
+        json.dump(result, open(out_path, "w"))
+        return 0
+    # Beside OUT (bench/results/raw) run-all keeps logs/, which is not published.
+    logs = os.path.join(os.path.dirname(os.path.abspath(a.out)), "logs")
+    os.makedirs(logs, exist_ok=True)
+    server, url = start_server(signal_bin)
+    riot = [f"p{i}#BENCH" for i in range(5)]
+    procs = []
+    try:
+        sel = selectors.DefaultSelector()
+        for i in range(5):
+            cmd = [peer_bin, "--server", url, "--riot-id", riot[i], "--game", "7777", "--team", "100",
+                   "--teammates", ",".join(riot), "--ice-address", "127.0.0.1",
+                   "--source", f"audiotestsrc is-live=true wave=sine volume=0.3 freq={TONES[i]}",
+                   "--sink", "fakesink sync=true", "--duration", str(a.seconds)]
+            errf = open(os.path.join(logs, f"peer{i}.stderr"), "w+")
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf, text=True, bufsize=1)
+            p.errf = errf
+            procs.append(p)
+            sel.register(p.stdout, selectors.EVENT_READ, i)
+        joined, first_audio = {}, []
+        hwm = [0] * 5
+        cpu0 = [None] * 5
+        cpu_last = [None] * 5
+        t_cpu0 = None
+        open_pipes = 5
+        deadline = time.monotonic() + a.seconds + 15
+        last_poll = 0.0
+        while open_pipes and time.monotonic() < deadline:
+            for key, _ in sel.select(timeout=0.2):
+                i = key.data
+                line = key.fileobj.readline()
+                if not line:
+                    sel.unregister(key.fileobj)
+                    open_pipes -= 1
+                    continue
+                now = time.monotonic()
+                if line.startswith("joined "):
+                    joined[i] = now
+                elif line.startswith("first-audio "):
+                    first_audio.append(now)
+            now = time.monotonic()
+            if now - last_poll >= 0.25:
+                last_poll = now
+                for i, p in enumerate(procs):
+                    if p.poll() is None:
+                        hwm[i] = max(hwm[i], status_kib(p.pid, "VmHWM") or 0)
+                        c = cpu_seconds(p.pid)
+                        # CPU is counted from the moment all twenty links have audio.
+                        if len(first_audio) >= 20 and c is not None:
+                            if t_cpu0 is None:
+                                t_cpu0 = now
+                            if cpu0[i] is None:
+                                cpu0[i] = c
+                            cpu_last[i] = (c, now)
+        for p in procs:
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+        codes = [p.poll() for p in procs]
+        result["peer_exit_codes"] = codes
+        result["peer_hwm_kib"] = hwm
+        result["peer_hwm_kib_max"] = max(hwm) if any(hwm) else None
+        result["links_with_audio"] = len(first_audio)
+        if len(joined) == 5 and len(first_audio) >= 20:
+            result["mesh_ms"] = (max(first_audio[:20]) - max(joined.values())) * 1000
+        else:
+            result["failure"] = f"{len(joined)} joined, {len(first_audio)} of 20 links with audio"
+        crashed = [c for c in codes if c not in (0, None)]
+        if crashed:
+            result["failure"] = (result.get("failure", "mesh formed") +
+                                 f"; peers exited with {codes} (negative: killed by that signal)")
+            result["peer_stderr_tail"] = [e[-400:] for e in stderr_tails(procs)]
+        shares = [(cl[0] - c0) / (cl[1] - t_cpu0) for c0, cl in zip(cpu0, cpu_last)
+                  if c0 is not None and cl is not None and cl[1] > t_cpu0]
+        if shares:
+            result["peer_cpu_share_mean"] = sum(shares) / len(shares)
+        result["app"] = app_memory(a.bin, min(a.seconds, 15), result["notes"])
+    finally:
+        stop(procs)
+        stop([server])
+    json.dump(result, open(out_path, "w"))
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

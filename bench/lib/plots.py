@@ -1,0 +1,175 @@
+"""One gnuplot SVG per benchmark, drawn from its published JSON (report.py)."""
+import subprocess
+
+HEAD = """set terminal svg size 900,{h} dynamic enhanced font 'sans,12' background rgb 'white'
+set output '{out}'
+set grid ytics lc rgb '#dddddd'
+set key top left opaque box
+set style fill solid 0.85 border -1
+"""
+COLORS = {"Shotcall": "#3465a4", "reference": "#cc6600"}
+
+
+def gnuplot(script):
+    subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True, timeout=60)
+
+
+def block(name, lines):
+    return f"${name} << EOD\n" + "\n".join(lines) + "\nEOD\n"
+
+
+def q(s):
+    return '"' + str(s).replace('"', "'") + '"'
+
+
+def val(v):
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else "NaN"
+
+
+def bars(doc, out, title, picks, ylabel, logscale=False):
+    """Grouped bars: picks = [(row label, figure name)], columns Shotcall and reference."""
+    rows = {r[0]: r for r in doc["figures"]["rows"]}
+    data = [f"{q(label)} {val(rows[key][2])} {val(rows[key][3])}" for label, key in picks if key in rows]
+    s = HEAD.format(h=420, out=out) + block("d", data)
+    s += f"set title {q(title)}\nset ylabel {q(ylabel)}\nset style data histogram\n"
+    s += "set style histogram clustered gap 1\nset xtics noenhanced\nset yrange [0:*]\n"
+    if logscale:
+        s += "set logscale y\nset yrange [*:*]\n"
+    s += (f"plot $d using 2:xtic(1) title 'Shotcall' lc rgb '{COLORS['Shotcall']}', "
+          f"'' using 3 title 'reference (Node.js + ws)' lc rgb '{COLORS['reference']}'\n")
+    gnuplot(s)
+
+
+def signaling_joins(doc, out):
+    rows = {r[0]: r for r in doc["figures"]["rows"]}
+    picks = [("CPU-ms/join", "server CPU per 1 000 joins", 1.0),
+             ("KiB/idle session", "resident memory per idle session", 1.0),
+             ("join p50 ms", "team join latency p50", 1.0),
+             ("join p99 ms", "team join latency p99", 1.0),
+             ("CPU-µs/signal ÷10", "server CPU per relayed signal (in teams)", 0.1)]
+    data = []
+    for label, key, scale in picks:
+        if key in rows:
+            a, b = rows[key][2], rows[key][3]
+            a = a * scale if isinstance(a, (int, float)) else "NaN"
+            b = b * scale if isinstance(b, (int, float)) else "NaN"
+            data.append(f"{q(label)} {a} {b}")
+    s = HEAD.format(h=460, out=out) + block("d", data)
+    s += "set title 'Signaling at 1 000 joins/s: Shotcall vs the reference (lower is better; log scale)'\n"
+    s += "set style data histogram\nset style histogram clustered gap 1\nset logscale y\nset xtics noenhanced\n"
+    s += (f"plot $d using 2:xtic(1) title 'Shotcall' lc rgb '{COLORS['Shotcall']}', "
+          f"'' using 3 title 'reference (Node.js + ws)' lc rgb '{COLORS['reference']}'\n")
+    gnuplot(s)
+
+
+def signaling_capacity(doc, out):
+    lines = {"shotcall": [], "reference": []}
+    for name in lines:
+        for st in doc["raw"].get(name, {}).get("steps", []):
+            lines[name].append(f"{st['sessions']} {st.get('server_rss_kib', 0) / 1024:.1f} {1 if st['ok'] else 0}")
+    s = HEAD.format(h=420, out=out) + block("s", lines["shotcall"] or ["NaN NaN 0"]) + block("r", lines["reference"] or ["NaN NaN 0"])
+    s += "set title 'Live sessions held: server resident memory per step (crosses: a failed step)'\n"
+    s += "set xlabel 'registered sessions'\nset ylabel 'server RSS (MiB)'\nset yrange [0:*]\n"
+    s += (f"plot $s using 1:($3==1?$2:NaN) with linespoints pt 7 lc rgb '{COLORS['Shotcall']}' title 'Shotcall', "
+          f"$s using 1:($3==0?$2:NaN) with points pt 2 ps 2 lc rgb '{COLORS['Shotcall']}' notitle, "
+          f"$r using 1:($3==1?$2:NaN) with linespoints pt 5 lc rgb '{COLORS['reference']}' title 'reference', "
+          f"$r using 1:($3==0?$2:NaN) with points pt 2 ps 2 lc rgb '{COLORS['reference']}' notitle\n")
+    gnuplot(s)
+
+
+def signaling_relay_scaling(doc, out):
+    lines = {"shotcall": [], "reference": []}
+    for name in lines:
+        for lv in doc["raw"].get(name, {}).get("levels", []):
+            lines[name].append(f"{lv['idle_sessions']} {lv.get('cpu_us_per_message', 'NaN')} "
+                               f"{100 * lv.get('server_cpu_share', 0):.1f}")
+    s = HEAD.format(h=440, out=out) + block("s", lines["shotcall"] or ["NaN NaN NaN"]) + block("r", lines["reference"] or ["NaN NaN NaN"])
+    s += "set title 'Server CPU per relayed signal vs idle connections held open'\n"
+    s += "set xlabel 'idle registered sessions'\nset ylabel 'CPU µs per relayed signal'\nset yrange [0:*]\n"
+    s += "set y2label 'server CPU (% of one core)'\nset y2range [0:110]\nset y2tics\n"
+    s += (f"plot $s using 1:2 with linespoints pt 7 lw 2 lc rgb '{COLORS['Shotcall']}' title 'Shotcall µs/signal', "
+          f"$r using 1:2 with linespoints pt 5 lw 2 lc rgb '{COLORS['reference']}' title 'reference µs/signal', "
+          f"$s using 1:3 axes x1y2 with lines dt 2 lc rgb '{COLORS['Shotcall']}' title 'Shotcall CPU %', "
+          f"$r using 1:3 axes x1y2 with lines dt 2 lc rgb '{COLORS['reference']}' title 'reference CPU %'\n")
+    gnuplot(s)
+
+
+def signaling_burst(doc, out):
+    key = doc["figures"]["rows"][0][0]
+    bars(doc, out, "1 000 clients connecting at once", [(key, key)], "sessions")
+
+
+def simple_bars(out, title, ylabel, labels_values, target=None):
+    data = [f"{q(l)} {val(v)}" for l, v in labels_values]
+    s = HEAD.format(h=420, out=out) + block("d", data)
+    top = max([v for _, v in labels_values if isinstance(v, (int, float))] + [target or 0])
+    s += f"set title {q(title)}\nset ylabel {q(ylabel)}\nset boxwidth 0.6\nset xtics noenhanced\n"
+    s += f"set yrange [0:{top * 1.25 if top > 0 else 1}]\n"
+    plot = f"plot $d using 0:2:xtic(1) with boxes lc rgb '{COLORS['Shotcall']}' notitle"
+    if target is not None:
+        plot += f", {target} with lines lw 2 dt 2 lc rgb '#cc0000' title 'target'"
+    gnuplot(s + plot + "\n")
+
+
+def voice_mesh(doc, out):
+    ms = doc["raw"].get("in_process", {}).get("ms", [])
+    pairs = [(f"run {i + 1}", v) for i, v in enumerate(ms)]
+    proc = doc["raw"].get("processes", {}).get("mesh_ms")
+    if proc is not None:
+        pairs.append(("processes + server", proc))
+    simple_bars(out, "Time to a full five-mesh (last join → audio on all 20 links)", "ms", pairs, 1000)
+
+
+def voice_mouth_to_ear(doc, out):
+    data = []
+    for s in doc["raw"]:
+        render = s.get("engine_render_latency_ms", 0)
+        rest = max(0.0, s.get("p50_ms", 0) - s["frame_ms"] - render)
+        data.append(f"{q(s['setup'])} {s['frame_ms']} {s['jitter_ms']} {render - s['jitter_ms']} {rest:.1f} "
+                    f"{s.get('p95_ms', 'NaN')} {s.get('p50_ms', 'NaN')}")
+    s = HEAD.format(h=460, out=out) + block("d", data)
+    s += "set title 'Mouth-to-ear: configured delays stacked, measured p50 (circles) and p95 (diamonds)'\n"
+    s += "set ylabel 'ms'\nset yrange [0:*]\n"
+    s += "set style data histogram\nset style histogram rowstacked\nset boxwidth 0.6\nset xtics noenhanced rotate by -15\n"
+    s += ("plot $d using 2:xtic(1) title 'Opus frame' lc rgb '#3465a4', '' using 3 title 'jitter buffer' lc rgb '#73d216', "
+          "'' using 4 title 'mixer + render margin' lc rgb '#edd400', '' using 5 title 'rest' lc rgb '#888a85', "
+          "'' using 0:7 with points pt 7 ps 1.5 lc rgb '#000000' title 'p50 measured', "
+          "'' using 0:6 with points pt 13 ps 1.5 lc rgb '#cc0000' title 'p95 measured'\n")
+    gnuplot(s)
+
+
+def voice_cpu(doc, out):
+    pairs = [(r[0], r[2]) for r in doc["figures"]["rows"] if r[1].startswith("%") and not r[0].startswith("saved")]
+    simple_bars(out, "CPU per peer in a five-mesh (32 kb/s, 20 ms, echo cancellation)", "% of one core", pairs, 5)
+
+
+def voice_bandwidth(doc, out):
+    data = [f"{q(r[0])} {val(r[1])} {val(r[4])} {int(r[0].split()[0])}" for r in doc["figures"]["rows"]]
+    s = HEAD.format(h=420, out=out) + block("d", data)
+    s += "set title 'Bandwidth per link and direction vs the Opus bitrate set'\nset ylabel 'kb/s'\nset yrange [0:*]\n"
+    s += "set style data histogram\nset style histogram clustered gap 1\n"
+    s += ("plot $d using 4:xtic(1) title 'bitrate set' lc rgb '#babdb6', '' using 2 title 'RTP payload (webrtcbin stats)' "
+          "lc rgb '#3465a4', '' using 3 title 'on the wire (estimate)' lc rgb '#cc6600'\n")
+    gnuplot(s)
+
+
+def voice_memory(doc, out):
+    p = doc["raw"]
+    pairs = [(f"peer {i + 1}", v / 1024) for i, v in enumerate(p.get("peer_hwm_kib", []))]
+    app = p.get("app", {})
+    if app.get("hwm_kib"):
+        pairs.append(("desktop app", app["hwm_kib"] / 1024))
+    simple_bars(out, "Peak resident memory (VmHWM) with four peers connected", "MiB", pairs or [("not built", "NaN")], 45)
+
+
+PLOTTERS = {
+    "signaling-joins": signaling_joins,
+    "signaling-capacity": signaling_capacity,
+    "signaling-relay-scaling": signaling_relay_scaling,
+    "signaling-burst": signaling_burst,
+    "voice-mesh": voice_mesh,
+    "voice-mouth-to-ear": voice_mouth_to_ear,
+    "voice-cpu": voice_cpu,
+    "voice-bandwidth": voice_bandwidth,
+    "voice-memory": voice_memory,
+}

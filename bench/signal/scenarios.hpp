@@ -1,0 +1,38 @@
+// The load generator's scenarios. Each drives one running server (given by URL, and by pid for
+// the /proc figures) and writes one JSON object with its figures.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "bench/common/json_out.hpp"
+#include "bench/signal/workload.hpp"
+
+namespace shotcall::bench {
+
+struct ScenarioOptions {
+  WorkloadOptions workload;
+  pid_t server_pid = 0;              // 0: no /proc figures
+  int sessions = 10;                 // joins, smoke, burst
+  double joins_per_s = 1000;         // offered join rate
+  double relay_per_s = 2000;         // offered relay rate
+  double relay_seconds = 5;          // relay-scaling: length of each relay run
+  double idle_seconds = 3;           // relay-scaling: idle CPU window
+  double hold_seconds = 5;           // capacity: how long each step is held
+  double settle_seconds = 2;         // quiet time before a memory reading
+  std::vector<int> steps;            // capacity: session counts
+  std::vector<int> idle_levels;      // relay-scaling: idle session counts
+  std::string perf_output;           // relay-scaling: perf record the largest level here
+};
+
+// Each returns the process exit status: 0 when the scenario ran to the end (a capacity step that
+// fails is a result, not an error), 1 when the workload saw something wrong.
+int run_smoke(const ScenarioOptions& o, JsonOut& out);
+int run_joins(const ScenarioOptions& o, JsonOut& out);
+int run_capacity(const ScenarioOptions& o, JsonOut& out);
+int run_relay_scaling(const ScenarioOptions& o, JsonOut& out);
+int run_burst(const ScenarioOptions& o, JsonOut& out);
+
+}  // namespace shotcall::bench

@@ -1,0 +1,144 @@
+// Mouth-to-ear through the engine (measures.hpp). Engine A plays clicks; a pad probe at A's
+// level element (right after capture and the DSP) stamps the clock time each click's first
+// sample was captured; B's synchronised fakesink stamps the clock time it renders that click.
+// Both pipelines use the system clock, so the difference is the delay a listener would hear,
+// less the sound devices' own buffers (which a fakesink and a test source do not have).
+#include <gst/gst.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <vector>
+
+#include "app/media/engine_access.hpp"
+#include "bench/common/proc_stats.hpp"
+#include "bench/voice/measures.hpp"
+#include "bench/voice/voice_mesh.hpp"
+
+namespace shotcall::bench {
+namespace {
+
+constexpr int kTickMs = 250;
+
+// Finds silence→click edges in S16 mono 48 kHz buffers; called from streaming threads.
+struct Onsets {
+  std::mutex mutex;
+  std::vector<GstClockTime> times;
+  bool loud = false;
+  gsize quiet = 0;
+  void scan(GstBuffer* buffer, GstClockTime start) {
+    GstMapInfo map;
+    if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return;
+    const auto* s = reinterpret_cast<const gint16*>(map.data);
+    const gsize n = map.size / 2;
+    std::lock_guard lock(mutex);
+    for (gsize i = 0; i < n; ++i) {
+      if (std::abs(s[i]) > 3000) {
+        if (!loud) times.push_back(start + gst_util_uint64_scale(i, GST_SECOND, 48000));
+        loud = true;
+        quiet = 0;
+      } else if (++quiet > 48 * 60) {  // 60 ms of quiet ends a click
+        loud = false;
+      }
+    }
+    gst_buffer_unmap(buffer, &map);
+  }
+};
+
+GstPadProbeReturn on_capture(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
+  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
+  GstElement* element = GST_ELEMENT(gst_pad_get_parent(pad));
+  // A live source stamps each buffer with the running time of its first sample.
+  const GstClockTime at = gst_element_get_base_time(element) + GST_BUFFER_PTS(buf);
+  gst_object_unref(element);
+  static_cast<Onsets*>(data)->scan(buf, at);
+  return GST_PAD_PROBE_OK;
+}
+
+void on_render(GstElement* sink, GstBuffer* buf, GstPad*, gpointer data) {
+  // fakesink sync=true hands a buffer off when the clock reaches its render time.
+  GstClock* clock = gst_element_get_clock(sink);
+  const GstClockTime now = clock ? gst_clock_get_time(clock) : 0;
+  if (clock) gst_object_unref(clock);
+  static_cast<Onsets*>(data)->scan(buf, now);
+}
+
+}  // namespace
+
+bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut& out) {
+  Onsets mouth, ear;  // outlive the mesh: streaming threads write here until the engines stop
+  std::vector<double> delays;
+  int render_latency_ms = 0;
+  bool ok = false;
+  {
+    VoiceMesh mesh;
+    media::VoiceConfig a = VoiceMesh::base_config(0);
+    a.source = "audiotestsrc is-live=true wave=ticks freq=1000 volume=0.8 samplesperbuffer=480 "
+               "tick-interval=" + std::to_string(kTickMs * 1000000LL);
+    media::VoiceConfig b = VoiceMesh::base_config(0);
+    b.source = "audiotestsrc is-live=true wave=silence";
+    b.sink = "fakesink name=m2e sync=true signal-handoffs=true";
+    for (media::VoiceConfig* c : {&a, &b}) {
+      c->frame_ms = setup.frame_ms;
+      c->jitter_ms = setup.jitter_ms;
+      c->echo_cancel = c->noise_suppression = c->gain_control = setup.dsp;
+    }
+    mesh.add("a", a);
+    mesh.add("b", b);
+    GstElement* a_pipe = media::EngineInternals::pipeline(*mesh.node("a").engine);
+    GstElement* b_pipe = media::EngineInternals::pipeline(*mesh.node("b").engine);
+    GstElement* level = gst_bin_get_by_name(GST_BIN(a_pipe), "self-level");
+    GstElement* sink = gst_bin_get_by_name(GST_BIN(b_pipe), "m2e");
+    if (level && sink) {
+      GstPad* level_sink = gst_element_get_static_pad(level, "sink");
+      const gulong probe = gst_pad_add_probe(level_sink, GST_PAD_PROBE_TYPE_BUFFER, on_capture, &mouth, nullptr);
+      g_signal_connect(sink, "handoff", G_CALLBACK(on_render), &ear);
+      mesh.join("b", "a");
+      ok = mesh.run_until([&] { return mesh.all_audio({"a", "b"}); }, 30);
+      if (ok) {
+        mesh.run_for(2.0);  // the jitter buffer fills, DTLS settles; first clicks may straddle it
+        {
+          std::scoped_lock lock(mouth.mutex, ear.mutex);
+          mouth.times.clear();
+          ear.times.clear();
+        }
+        mesh.run_for(seconds);
+      }
+      g_signal_handlers_disconnect_by_data(sink, &ear);
+      gst_pad_remove_probe(level_sink, probe);
+      gst_object_unref(level_sink);
+      render_latency_ms = mesh.node("b").engine->pipeline_latency_ms();
+    }
+    if (level) gst_object_unref(level);
+    if (sink) gst_object_unref(sink);
+  }
+  {
+    std::scoped_lock lock(mouth.mutex, ear.mutex);
+    // Each rendered click pairs with the latest captured click before it (clicks are kTickMs
+    // apart, far more than any delay measured here, so there is no ambiguity).
+    for (GstClockTime e : ear.times) {
+      GstClockTime best = GST_CLOCK_TIME_NONE;
+      for (GstClockTime m : mouth.times)
+        if (m <= e) best = m;
+      if (GST_CLOCK_TIME_IS_VALID(best) && e - best < kTickMs * GST_MSECOND)
+        delays.push_back(static_cast<double>(e - best) / 1e6);
+    }
+  }
+  const double p50 = percentile(delays, 50);
+  ok = ok && delays.size() >= 4;
+  out.begin_object().field("setup", setup.name).field("ok", ok);
+  out.field("frame_ms", setup.frame_ms).field("jitter_ms", setup.jitter_ms).field("dsp", setup.dsp);
+  out.field("clicks_captured", static_cast<int>(mouth.times.size()));
+  out.field("clicks_rendered", static_cast<int>(ear.times.size())).field("samples", static_cast<int>(delays.size()));
+  out.field("p50_ms", p50).field("p95_ms", percentile(delays, 95)).field("min_ms", percentile(delays, 0));
+  out.field("engine_render_latency_ms", render_latency_ms);
+  out.key("breakdown_ms").begin_object();
+  out.field("frame", setup.frame_ms).field("jitter_buffer", setup.jitter_ms);
+  out.field("rest", p50 - setup.frame_ms - setup.jitter_ms);
+  out.end_object();
+  out.end_object();
+  return ok;
+}
+
+}  // namespace shotcall::bench
