@@ -269,8 +269,13 @@ std::string usage_text() {
        "The Shotcall signaling server: pairs League of Legends teammates into voice channels\n"
        "over WebSocket (path /ws), with /healthz and /metrics over HTTP.\n\nOptions:\n";
   for (const auto& o : kOptions) {
-    std::string left = "  --" + std::string{o.name};
-    if (!o.value_name.empty()) left += " " + std::string{o.value_name};
+    // Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict) on `"  --" + string`.
+    std::string left = "  --";
+    left += o.name;
+    if (!o.value_name.empty()) {
+      left += ' ';
+      left += o.value_name;
+    }
     u << left;
     u << std::string(left.size() < 34 ? 34 - left.size() : 1, ' ') << o.help << "\n";
   }

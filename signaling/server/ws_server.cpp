@@ -14,6 +14,8 @@ namespace {
 // Channels made by find-or-create but never joined go after this long (pairing.hpp: sweep()).
 constexpr std::int64_t kUnjoinedChannelTtlMs = 10 * 60 * 1000;
 constexpr guint kSweepIntervalS = 60;
+// Pending connections the kernel queues for us (capped by net.core.somaxconn).
+constexpr gint kListenBacklog = 4096;
 // A silent peer (no frame, no pong) goes after this many keepalive intervals.
 constexpr std::int64_t kMissedIntervalsBeforeDrop = 3;
 
@@ -101,9 +103,18 @@ bool WsServer::start(std::string& error, bool& bad_config) {
     return false;
   }
   GObjectPtr<GSocketAddress> addr{g_inet_socket_address_new(inet.get(), config_.port)};
+  // Our own listening socket, because libsoup's has a backlog of 10: after a restart a whole
+  // player base reconnects at once, and with 10 most of them would wait for retransmits.
   GError* raw = nullptr;
+  GObjectPtr<GSocket> listener{g_socket_new(g_inet_address_get_family(inet.get()),
+                                            G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &raw)};
+  if (listener) {
+    g_socket_set_listen_backlog(listener.get(), kListenBacklog);
+    if (!g_socket_bind(listener.get(), addr.get(), TRUE, &raw) || !g_socket_listen(listener.get(), &raw))
+      listener.reset();
+  }
   const auto options = config_.tls() ? SOUP_SERVER_LISTEN_HTTPS : SoupServerListenOptions(0);
-  if (!soup_server_listen(server_.get(), addr.get(), options, &raw)) {
+  if (!listener || !soup_server_listen_socket(server_.get(), listener.get(), options, &raw)) {
     GErrorPtr err{raw};
     error = "cannot listen on " + config_.bind + " port " + std::to_string(config_.port) + ": " +
             (err ? err->message : "unknown");
