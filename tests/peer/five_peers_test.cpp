@@ -50,7 +50,7 @@ TEST(FivePeers, EveryoneHearsTheRightFourTones) {
       EXPECT_EQ(v.freq, team.members()[j].tone_hz)
           << team.members()[i].riot_id << " heard " << v.freq << " Hz from "
           << team.members()[j].riot_id;
-      EXPECT_GT(v.ratio, 10.0) << team.recording(i, j);
+      EXPECT_GT(v.ratio, kToneRatio) << team.recording(i, j);
     }
   }
 

@@ -56,6 +56,12 @@ struct ToneVerdict {
 };
 ToneVerdict judge_recording(const std::string& path, const std::vector<double>& tones);
 
+// How far the sender's tone must stand above every other candidate. A wrong or mixed-up stream
+// puts another tone first (ratio below 1); a clean one stands hundreds of times above. Three
+// leaves room for the broadband clicks of audio dropouts when ten sanitized peers share two
+// cores, which measured 4 to 8 over a whole recording.
+inline constexpr double kToneRatio = 3.0;
+
 // Bytes of 48 kHz mono S16 audio in `seconds`.
 constexpr std::size_t wav_bytes(double seconds) {
   return static_cast<std::size_t>(seconds * 48000 * 2);

@@ -171,7 +171,7 @@ TEST(TenPeersFromLocalGameData, TwoTeamsFormAndNobodyHearsAnEnemy) {
       const ToneVerdict v = judge_recording(recording(i, j), tones);
       ASSERT_TRUE(v.ok) << v.why;
       EXPECT_EQ(v.freq, tones[j]) << name_of(i) << " heard " << v.freq << " from " << name_of(j);
-      EXPECT_GT(v.ratio, 10.0);
+      EXPECT_GT(v.ratio, kToneRatio);
     }
   }
 }

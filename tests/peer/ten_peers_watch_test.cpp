@@ -161,7 +161,7 @@ TEST(TenPeersWatching, TheServerSplitsTheGameIntoTwoTeamsWithinRiotsLimits) {
         EXPECT_GE(v.seconds, 3.0);
         EXPECT_EQ(v.freq, teams[t]->members()[j].tone_hz)
             << me << " heard " << v.freq << " Hz from " << teams[t]->members()[j].riot_id;
-        EXPECT_GT(v.ratio, 10.0) << teams[t]->recording(i, j);
+        EXPECT_GT(v.ratio, kToneRatio) << teams[t]->recording(i, j);
       }
     }
   }
