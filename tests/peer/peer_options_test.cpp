@@ -41,7 +41,8 @@ TEST(PeerOptions, ManualGameWithEveryOption) {
 TEST(PeerOptions, ThePlayerIsNotAddedTwice) {
   auto args = kManual;
   args.back() = "ahri#euw,Garen#EUW";
-  const auto& o = std::get<PeerOptions>(parse(args));
+  const auto r = parse(args);
+  const auto& o = std::get<PeerOptions>(r);
   EXPECT_EQ(o.teammates, (std::vector<std::string>{"ahri#euw", "Garen#EUW"}));
 }
 
