@@ -104,11 +104,10 @@ Outbox Pairing::on_register(ConnId conn, Conn& c, const std::optional<std::strin
   if (!store_.claim_riot_id(key, c.peer_id)) {
     Outbox out{{conn, error(id, ErrorCode::RiotIdInUse,
                             m.riot_id + " is connected from somewhere else", re)}};
-    if (const auto holder = conn_of_riot_key(key)) {
-      out.push_back({*holder, event(protocol::Notice{
-                                  protocol::NoticeLevel::Warning,
-                                  "Someone else tried to sign in with your Riot ID."})});
-    }
+    to_player(key,
+              event(protocol::Notice{protocol::NoticeLevel::Warning,
+                                     "Someone else tried to sign in with your Riot ID."}),
+              out, OnlyIf::Always);
     return out;
   }
   c.riot_id = m.riot_id;
@@ -175,12 +174,9 @@ Outbox Pairing::on_find_or_create(ConnId conn, Conn& c, const std::optional<std:
 
 void Pairing::offer_channel(const Channel& channel, const std::string& except_key,
                             Outbox& out) const {
-  for (const auto& key : channel.roster_keys) {
-    if (key == except_key) continue;
-    const auto teammate = conn_of_riot_key(key);
-    if (!teammate || conns_.at(*teammate).channel_id) continue;
-    out.push_back({*teammate, event(protocol::ChannelAvailable{info_of(channel)})});
-  }
+  const auto offer = event(protocol::ChannelAvailable{info_of(channel)});
+  for (const auto& key : channel.roster_keys)
+    if (key != except_key) to_player(key, offer, out, OnlyIf::InNoChannel);
 }
 
 Outbox Pairing::on_join(ConnId conn, Conn& c, const std::optional<std::string>& id,
@@ -217,17 +213,17 @@ Outbox Pairing::on_join(ConnId conn, Conn& c, const std::optional<std::string>& 
 
   const auto joined_channel = store_.find(m.channel_id);
   protocol::JoinedChannel joined{m.channel_id, {}};
-  std::vector<ConnId> others;
+  std::vector<std::string> others;
   for (const auto& member : joined_channel ? joined_channel->members : std::vector<MemberRecord>{}) {
     if (member.peer_id == c.peer_id) continue;
     joined.members.push_back({member.peer_id, member.riot_id});
-    if (const auto other = conn_of_peer(member.peer_id)) others.push_back(*other);
+    others.push_back(member.peer_id);
   }
   out.push_back({conn, reply(id, std::move(joined))});
   // Joining the channel one is already in only repeats the member list.
   if (outcome == JoinOutcome::Joined) {
     const auto announce = event(protocol::UserJoinedChannel{m.channel_id, {c.peer_id, *c.riot_id}});
-    for (const ConnId other : others) out.push_back({other, announce});
+    for (const auto& other : others) to_member(other, announce, out);
   }
   return out;
 }
@@ -251,13 +247,15 @@ void Pairing::leave_current(Conn& c, Outbox& out) {
   c.channel_id.reset();
   const LeaveOutcome outcome = store_.remove_member(channel_id, c.peer_id);
   if (outcome == LeaveOutcome::LeftAndDeleted) retired_.erase(channel_id);
-  if (outcome != LeaveOutcome::Left) return;
+  if (outcome == LeaveOutcome::Left) announce_left(channel_id, c.peer_id, out);
+}
+
+void Pairing::announce_left(const std::string& channel_id, const std::string& peer_id,
+                            Outbox& out) const {
   const auto channel = store_.find(channel_id);
   if (!channel) return;
-  for (const auto& member : channel->members) {
-    if (const auto other = conn_of_peer(member.peer_id))
-      out.push_back({*other, event(protocol::UserLeftChannel{channel_id, c.peer_id})});
-  }
+  const auto left = event(protocol::UserLeftChannel{channel_id, peer_id});
+  for (const auto& member : channel->members) to_member(member.peer_id, left, out);
 }
 
 Outbox Pairing::on_signal(ConnId conn, Conn& c, const std::optional<std::string>& id,
@@ -266,10 +264,19 @@ Outbox Pairing::on_signal(ConnId conn, Conn& c, const std::optional<std::string>
   if (!c.channel_id)
     return {{conn, error(id, ErrorCode::NotInChannel, "join a channel before signalling", re)}};
   // Whether the peer exists elsewhere is nobody's business outside its channel: one answer.
-  const auto target = conn_of_peer(m.to);
-  if (!target || m.to == c.peer_id || conns_.at(*target).channel_id != c.channel_id)
+  const auto no_such_peer = [&]() -> Outbox {
     return {{conn, error(id, ErrorCode::NoSuchPeer, "no such peer in your channel", re)}};
-  return {{*target, event(protocol::SignalFrom{c.peer_id, m.data_json})}};
+  };
+  if (m.to == c.peer_id) return no_such_peer();
+  auto relayed = event(protocol::SignalFrom{c.peer_id, m.data_json});
+  if (const auto target = conn_of_peer(m.to)) {
+    if (conns_.at(*target).channel_id != c.channel_id) return no_such_peer();
+    return {{*target, std::move(relayed)}};
+  }
+  // Not here: a member of the channel connected to another instance, or nobody.
+  const auto channel = store_.find(*c.channel_id);
+  if (!channel || !channel->member(m.to)) return no_such_peer();
+  return {{kRemote, std::move(relayed), m.to, OnlyIf::InChannel, *c.channel_id}};
 }
 
 Outbox Pairing::on_chat(ConnId conn, Conn& c, const std::optional<std::string>& id,
@@ -285,9 +292,7 @@ Outbox Pairing::on_chat(ConnId conn, Conn& c, const std::optional<std::string>& 
   const auto message =
       event(protocol::ChatMessage{m.channel_id, c.peer_id, *c.riot_id, m.text, deps_.now_ms()});
   Outbox out;
-  for (const auto& member : channel->members) {
-    if (const auto to = conn_of_peer(member.peer_id)) out.push_back({*to, message});
-  }
+  for (const auto& member : channel->members) to_member(member.peer_id, message, out);
   return out;
 }
 
@@ -321,6 +326,38 @@ Outbox Pairing::broadcast_notice(const protocol::Notice& notice) const {
   const auto message = event(notice);
   for (const auto& [conn, c] : conns_) out.push_back({conn, message});
   return out;
+}
+
+void Pairing::to_member(const std::string& peer_id, const protocol::ServerMessage& message,
+                        Outbox& out, OnlyIf only, const std::string& only_channel) const {
+  if (const auto conn = conn_of_peer(peer_id)) {
+    if (passes(conns_.at(*conn), only, only_channel)) out.push_back({*conn, message});
+    return;
+  }
+  out.push_back({kRemote, message, peer_id, only, only_channel});
+}
+
+void Pairing::to_player(const std::string& riot_key, const protocol::ServerMessage& message,
+                        Outbox& out, OnlyIf only, const std::string& only_channel) const {
+  if (const auto conn = conn_of_riot_key(riot_key)) {
+    if (passes(conns_.at(*conn), only, only_channel)) out.push_back({*conn, message});
+    return;
+  }
+  // With one instance every registered player is local; with a shared store the holder of the
+  // Riot ID may be connected elsewhere.
+  const auto holder = store_.riot_id_holder(riot_key);
+  if (holder && !conn_of_peer(*holder)) out.push_back({kRemote, message, *holder, only, only_channel});
+}
+
+bool Pairing::passes(const Conn& c, OnlyIf only, const std::string& only_channel) const {
+  switch (only) {
+    case OnlyIf::Always: return true;
+    case OnlyIf::InNoChannel: return !c.channel_id;
+    case OnlyIf::FreeForOffer: return c.channel_id != only_channel && free_for_offer(c);
+    case OnlyIf::Watching: return c.watching;
+    case OnlyIf::InChannel: return c.channel_id == only_channel;
+  }
+  return false;
 }
 
 std::optional<ConnId> Pairing::conn_of_peer(const std::string& peer_id) const {

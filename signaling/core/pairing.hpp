@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -17,12 +18,48 @@ namespace shotcall::core {
 
 using ConnId = std::uint64_t;  // the shell's handle for one connection
 
+// Whom a message for a peer on another server instance reaches, checked where that peer lives
+// (several instances sharing one store, docs/self-hosting.md "Scaling out"). With one instance
+// every peer is local and these never appear.
+enum class OnlyIf {
+  Always,
+  InNoChannel,       // an offer from find-or-create-channel: only to a teammate in no channel
+  FreeForOffer,      // an offer of a server channel (`only_channel`): see open_server_channel
+  Watching,          // game-ended: only to a connection that sent watch-game
+  InChannel,         // a relay: only while the peer is in `only_channel`
+};
+
 struct Outgoing {
-  ConnId to = 0;
+  Outgoing() = default;
+  Outgoing(ConnId to_conn, protocol::ServerMessage what) : to(to_conn), message(std::move(what)) {}
+  Outgoing(ConnId to_conn, protocol::ServerMessage what, std::string peer, OnlyIf condition,
+           std::string channel)
+      : to(to_conn), message(std::move(what)), to_peer(std::move(peer)), only(condition),
+        only_channel(std::move(channel)) {}
+
+  ConnId to = 0;  // kRemote: the peer `to_peer`, held by another instance
   protocol::ServerMessage message;
+  std::string to_peer;
+  OnlyIf only = OnlyIf::Always;
+  std::string only_channel;
   friend bool operator==(const Outgoing&, const Outgoing&) = default;
 };
 using Outbox = std::vector<Outgoing>;
+inline constexpr ConnId kRemote = 0;
+
+// The store entries one call of the core reads: what a shared store must fetch before the call
+// (pairing.hpp: needs_*). Channels listed by `player_keys` and named by `pairing_keys` come with
+// them; each channel brings its pairing key and players' lists.
+struct StoreNeeds {
+  std::vector<std::string> riot_keys;    // riot_id_holder / claim
+  std::vector<std::string> player_keys;  // channels_for
+  std::vector<std::string> channel_ids;  // find
+  std::vector<std::string> pairing_keys; // find_or_create
+  bool empty() const {
+    return riot_keys.empty() && player_keys.empty() && channel_ids.empty() && pairing_keys.empty();
+  }
+  void merge(const StoreNeeds& other);
+};
 
 struct PairingConfig {
   std::size_t max_members = 5;
@@ -88,6 +125,32 @@ class Pairing {
   std::size_t watching_count() const;
   std::size_t server_game_count() const { return server_games_.size(); }
 
+  // ---- several instances sharing one store (pairing_remote.cpp) ----
+  // What handle(conn, message) / disconnect(conn) / ... will read from the store, for a store
+  // that must fetch before answering. Empty: the call needs nothing (a relay to a local peer).
+  // Channel ids depend on the clock: the caller freezes now_ms between needs and the call.
+  StoreNeeds needs(ConnId conn, const protocol::ClientMessage& message) const;
+  StoreNeeds needs_disconnect(ConnId conn) const;
+  StoreNeeds needs_open_server_channel(const protocol::IdValue& game_id,
+                                       const protocol::IdValue& team_id,
+                                       const std::vector<std::string>& roster) const;
+  StoreNeeds needs_close_server_game(const std::string& game_id) const;
+  // A message another instance's core addressed to a peer (Outgoing with to == kRemote): the
+  // local connection it reaches, if that peer is here and the condition holds.
+  std::optional<ConnId> resolve_remote(const std::string& peer_id, OnlyIf only,
+                                       const std::string& only_channel) const;
+  // Members whose instance died: removed from the channel as if each had closed its connection,
+  // the remaining members told. Local peers are never evicted this way.
+  Outbox evict(const std::string& channel_id, const std::vector<std::string>& peer_ids);
+  // Everything a call may change in the core's own state, so a call whose store transaction
+  // lost a race can be undone and run again.
+  struct Checkpoint;
+  std::unique_ptr<Checkpoint> checkpoint(ConnId conn) const;
+  void restore(const Checkpoint& saved);
+  // Channels that hold at least one local connection, and Riot IDs held here (for TTL refresh).
+  std::vector<std::string> local_channels() const;
+  std::vector<std::pair<std::string, std::string>> local_claims() const;  // riot key, peer id
+
   std::size_t connection_count() const { return conns_.size(); }
   std::size_t registered_count() const;
   std::size_t channel_count() const { return store_.channel_count(); }
@@ -104,6 +167,17 @@ class Pairing {
     std::optional<std::string> pending_created;
     bool watching = false;  // sent watch-game (and not unwatch-game since)
   };
+
+ public:
+  struct Checkpoint {
+    ConnId conn = 0;
+    std::optional<Conn> state;
+    std::size_t watch_requests = 0;
+    std::unordered_map<std::string, std::vector<std::string>> server_games;
+    std::unordered_set<std::string> retired;
+  };
+
+ private:
 
   Outbox on_register(ConnId conn, Conn& c, const std::optional<std::string>& id,
                      const protocol::RegisterUser& m);
@@ -122,6 +196,14 @@ class Pairing {
 
   // Removes `c` from its channel, telling the others; the empty channel goes.
   void leave_current(Conn& c, Outbox& out);
+  // `peer_id` left `channel_id` (already removed from the store): the remaining members hear it.
+  void announce_left(const std::string& channel_id, const std::string& peer_id, Outbox& out) const;
+  // To a member by peer id: the local connection, or a remote message (store-backed deployments).
+  void to_member(const std::string& peer_id, const protocol::ServerMessage& message, Outbox& out,
+                 OnlyIf only = OnlyIf::Always, const std::string& only_channel = {}) const;
+  // To a registered player by Riot key wherever it is connected; nothing when nobody holds it.
+  void to_player(const std::string& riot_key, const protocol::ServerMessage& message, Outbox& out,
+                 OnlyIf only, const std::string& only_channel = {}) const;
   void offer_channel(const Channel& channel, const std::string& except_key, Outbox& out) const;
   Channel propose_channel(const protocol::IdValue& game_id, const protocol::IdValue& team_id,
                           const std::vector<std::string>& teammates) const;
@@ -133,6 +215,7 @@ class Pairing {
   bool free_for_offer(const Conn& c) const;
   std::optional<ConnId> conn_of_peer(const std::string& peer_id) const;
   std::optional<ConnId> conn_of_riot_key(const std::string& riot_key) const;
+  bool passes(const Conn& c, OnlyIf only, const std::string& only_channel) const;
 
   PairingConfig config_;
   ChannelStore& store_;

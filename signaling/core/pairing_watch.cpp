@@ -83,14 +83,9 @@ Outbox Pairing::open_server_channel(const protocol::IdValue& game_id,
   Outbox out;
   const auto offer = event(protocol::ChannelAvailable{
       protocol::ChannelInfo{channel.id, channel.game_id, channel.team_id, channel.roster}});
-  for (const auto& key : channel.roster_keys) {
-    const auto to = conn_of_riot_key(key);
-    if (!to) continue;
-    const Conn& teammate = conns_.at(*to);
-    // A member of this very channel needs no offer; one still in its last game's channel does.
-    if (teammate.channel_id == channel.id || !free_for_offer(teammate)) continue;
-    out.push_back({*to, offer});
-  }
+  // A member of this very channel needs no offer; one still in its last game's channel does.
+  for (const auto& key : channel.roster_keys)
+    to_player(key, offer, out, OnlyIf::FreeForOffer, channel.id);
   return out;
 }
 
@@ -108,10 +103,8 @@ Outbox Pairing::close_server_game(const std::string& game_id) {
         protocol::NoticeLevel::Info, "The game has ended. This channel closes when everyone has left."});
     const auto ended = event(protocol::GameEnded{channel_id, channel->game_id});
     for (const auto& member : channel->members) {
-      const auto to = conn_of_peer(member.peer_id);
-      if (!to) continue;
-      out.push_back({*to, notice});
-      if (conns_.at(*to).watching) out.push_back({*to, ended});
+      to_member(member.peer_id, notice, out);
+      to_member(member.peer_id, ended, out, OnlyIf::Watching);
     }
     store_.retire(channel_id);
     if (store_.find(channel_id)) retired_.insert(channel_id);

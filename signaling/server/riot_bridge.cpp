@@ -95,9 +95,12 @@ void RiotBridge::on_started(const riot::GameStarted& e) {
   std::set<int> teams;
   for (const riot::WatchedTeam& team : e.players) {
     if (!teams.insert(team.team_id).second) continue;
-    deliver_(pairing_.open_server_channel(protocol::IdValue{e.game_id, false},
-                                          protocol::IdValue{std::to_string(team.team_id), true},
-                                          team.roster));
+    protocol::IdValue game{e.game_id, false};
+    protocol::IdValue team_id{std::to_string(team.team_id), true};
+    if (open_)
+      open_(std::move(game), std::move(team_id), team.roster);
+    else
+      deliver_(pairing_.open_server_channel(game, team_id, team.roster));
   }
   log_.info("riot-game-seen", {{"game", e.game_id},
                                {"watched_players", static_cast<std::uint64_t>(e.players.size())},
@@ -111,7 +114,10 @@ void RiotBridge::on_ended(const riot::GameEnded& e) {
     pairing_.forget_server_game(e.game_id);
     return;
   }
-  deliver_(pairing_.close_server_game(e.game_id));
+  if (close_)
+    close_(e.game_id);
+  else
+    deliver_(pairing_.close_server_game(e.game_id));
 }
 
 void RiotBridge::on_not_found(const riot::AccountNotFound& e) {

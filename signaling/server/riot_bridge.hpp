@@ -33,6 +33,14 @@ class RiotBridge {
   RiotBridge& operator=(const RiotBridge&) = delete;
 
   void apply(const std::vector<core::WatchRequest>& requests);
+  // With a shared store the core's server-game calls are store transactions: they go through
+  // these instead of straight to the core.
+  using OpenChannel = std::function<void(protocol::IdValue, protocol::IdValue, std::vector<std::string>)>;
+  using CloseGame = std::function<void(std::string)>;
+  void route_through(OpenChannel open, CloseGame close) {
+    open_ = std::move(open);
+    close_ = std::move(close);
+  }
   std::string render_metrics() const;
 
  private:
@@ -49,6 +57,8 @@ class RiotBridge {
   core::Pairing& pairing_;
   Logger& log_;
   Deliver deliver_;
+  OpenChannel open_;
+  CloseGame close_;
   std::unique_ptr<riot::Watcher> watcher_;
   struct KnownPuuid {
     std::string puuid;

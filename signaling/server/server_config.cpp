@@ -12,6 +12,7 @@
 #include "signaling/protocol/messages.hpp"
 #include "signaling/riot/riot_rate_limiter.hpp"
 #include "signaling/riot/routing.hpp"
+#include "signaling/store/store_records.hpp"
 
 namespace shotcall::server {
 namespace {
@@ -49,6 +50,8 @@ constexpr OptionSpec kOptions[] = {
     {"riot-poll-interval", "MS", false, "shortest spectator poll interval per player (default 10000)"},
     {"riot-game-check-interval", "MS", false, "how often a running game is re-checked (default 60000)"},
     {"riot-end-confirmations", "N", false, "'not in game' answers in a row that end a game (default 2)"},
+    {"redis", "URL", false, "share state with other instances through Redis at redis://HOST:PORT"},
+    {"instance-id", "NAME", false, "this instance's name with --redis: 1-24 of A-Z a-z 0-9 _ - (default random)"},
     {"help", "", false, "print this help and exit"},
     {"version", "", false, "print the version and exit"},
 };
@@ -258,6 +261,17 @@ ServerConfig build(const Values& values, const EnvLookup& env) {
   if (c.tls_cert.has_value() != c.tls_key.has_value())
     throw BadValue{"--tls-cert and --tls-key go together"};
   c.riot = build_riot(values, env);
+  if (auto r = one("redis")) {
+    c.redis_url = non_empty(*r, 1024);
+    if (c.redis_url->rfind("redis://", 0) != 0)
+      throw BadValue{r->source + ": expected redis://HOST:PORT, got \"" + *c.redis_url + "\""};
+  }
+  if (auto r = one("instance-id")) {
+    if (!c.redis_url) throw BadValue{"--instance-id needs --redis"};
+    c.instance_id = r->value;
+    if (!store::is_valid_instance_id(c.instance_id))
+      throw BadValue{r->source + ": expected 1 to 24 of A-Z a-z 0-9 _ -, got \"" + r->value + "\""};
+  }
   return c;
 }
 

@@ -49,6 +49,9 @@ struct ServerConfig {
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
   std::optional<RiotSettings> riot;  // set: the server watches games for watch-game
+  // Set: channels, Riot IDs and messages are shared with other instances through Redis.
+  std::optional<std::string> redis_url;
+  std::string instance_id;  // with redis_url; empty: a random one at start
 
   bool tls() const { return tls_cert.has_value(); }
 };

@@ -31,9 +31,22 @@ core::PairingConfig pairing_config(const ServerConfig& c) {
   return p;
 }
 
-core::PairingDeps pairing_deps() {
-  return core::PairingDeps{[] { return static_cast<std::int64_t>(g_get_real_time() / 1000); },
-                           [] { return new_peer_id(); }};
+core::PairingDeps pairing_deps(const CallClock& clock, const std::string& instance) {
+  return core::PairingDeps{[&clock] { return clock.now_ms(); },
+                           [instance] {
+                             return instance.empty() ? new_peer_id() : instance + "." + new_peer_id();
+                           }};
+}
+
+std::string instance_name(const ServerConfig& c) {
+  if (!c.redis_url) return {};
+  if (!c.instance_id.empty()) return c.instance_id;
+  return new_peer_id().substr(0, 8);
+}
+
+std::unique_ptr<core::ChannelStore> make_store(const ServerConfig& c) {
+  if (c.redis_url) return std::make_unique<store::SnapshotStore>();
+  return std::make_unique<core::MemoryStore>();
 }
 
 double monotonic_s(std::int64_t us) { return static_cast<double>(us) / 1e6; }
@@ -43,7 +56,9 @@ double monotonic_s(std::int64_t us) { return static_cast<double>(us) / 1e6; }
 WsServer::WsServer(ServerConfig config, Logger& log)
     : config_(std::move(config)),
       log_(log),
-      pairing_(pairing_config(config_), store_, pairing_deps()),
+      instance_(instance_name(config_)),
+      store_(make_store(config_)),
+      pairing_(pairing_config(config_), *store_, pairing_deps(clock_, instance_)),
       admission_(config_.max_connections, config_.max_connections_per_ip) {
   char rate[32];
   std::snprintf(rate, sizeof rate, "%g", config_.rate);
@@ -53,6 +68,7 @@ WsServer::WsServer(ServerConfig config, Logger& log)
 
 WsServer::~WsServer() {
   riot_.reset();  // its callbacks reach into the connections below
+  shared_.reset();
   for (guint* s :
        {&liveness_source_, &sweep_source_, &purge_source_, &grace_source_, &oversize_source_})
     if (*s) g_source_remove(*s);
@@ -75,6 +91,31 @@ bool WsServer::start(std::string& error, bool& bad_config) {
       return false;
     }
   }
+  if (config_.redis_url) {
+    RedisEndpoint endpoint;
+    std::string redis_error;
+    if (!parse_redis_url(*config_.redis_url, endpoint, redis_error)) {
+      error = redis_error;
+      bad_config = true;
+      return false;
+    }
+    SharedPairing::Hooks hooks;
+    hooks.deliver = [this](const core::Outbox& out) { deliver(out); };
+    hooks.send_text = [this](core::ConnId id, const std::string& text) {
+      const auto it = conns_.find(id);
+      if (it == conns_.end() || it->second->departed || !it->second->open()) return false;
+      it->second->send_text(text);
+      return true;
+    };
+    hooks.notice_all = [this](const protocol::Notice& notice) {
+      deliver(pairing_.broadcast_notice(notice));
+    };
+    hooks.after_call = [this] {
+      if (riot_) riot_->apply(pairing_.take_watch_requests());
+    };
+    shared_ = std::make_unique<SharedPairing>(pairing_, static_cast<store::SnapshotStore&>(*store_),
+                                              clock_, instance_, endpoint, log_, std::move(hooks));
+  }
   if (config_.riot) {
     std::string riot_error;
     riot_ = RiotBridge::create(
@@ -84,6 +125,13 @@ bool WsServer::start(std::string& error, bool& bad_config) {
       error = riot_error;
       bad_config = true;
       return false;
+    }
+    if (shared_) {
+      riot_->route_through(
+          [this](protocol::IdValue game, protocol::IdValue team, std::vector<std::string> roster) {
+            shared_->open_server_channel(std::move(game), std::move(team), std::move(roster));
+          },
+          [this](std::string game) { shared_->close_server_game(std::move(game)); });
     }
   }
   server_.reset(SOUP_SERVER(soup_server_new(SOUP_SERVER_SERVER_HEADER, "shotcall-signal ",
@@ -133,6 +181,10 @@ bool WsServer::start(std::string& error, bool& bad_config) {
   if (config_.keepalive_s > 0)
     liveness_source_ = g_timeout_add_seconds(config_.keepalive_s, liveness_tick_cb, this);
   sweep_source_ = g_timeout_add_seconds(kSweepIntervalS, sweep_tick_cb, this);
+  if (shared_) {
+    shared_->start();
+    log_.info("shared-state", {{"redis", *config_.redis_url}, {"instance", instance_}});
+  }
   log_.info("listening", {{"url", url_},
                           {"max_frame", static_cast<std::uint64_t>(config_.max_frame)},
                           {"max_members", static_cast<std::uint64_t>(config_.max_members)},
@@ -185,6 +237,10 @@ void WsServer::handle_frame(WsConnection& conn, SoupWebsocketDataType type, GByt
   }
   const auto& message = std::get<protocol::ClientMessage>(decoded);
   metrics_.message_received(protocol::type_name(message.body));
+  if (shared_) {
+    shared_->handle(conn.id(), message);
+    return;
+  }
   const bool relay = std::holds_alternative<protocol::SignalTo>(message.body);
   deliver(pairing_.handle(conn.id(), message), relay ? received_us : 0);
   if (riot_) riot_->apply(pairing_.take_watch_requests());
@@ -225,6 +281,10 @@ void WsServer::depart(WsConnection& conn) {
   if (conn.holds_slot) {
     conn.holds_slot = false;
     admission_.release(conn.address());
+  }
+  if (shared_) {
+    shared_->disconnect(conn.id());
+    return;
   }
   deliver(pairing_.disconnect(conn.id()));
   if (riot_) riot_->apply(pairing_.take_watch_requests());
@@ -276,7 +336,8 @@ gboolean WsServer::liveness_tick_cb(gpointer self) {
 
 gboolean WsServer::sweep_tick_cb(gpointer self) {
   auto* s = static_cast<WsServer*>(self);
-  s->pairing_.sweep(kUnjoinedChannelTtlMs);
+  // With Redis, unjoined channels expire with their keys' TTL instead.
+  if (!s->shared_) s->pairing_.sweep(kUnjoinedChannelTtlMs);
   return G_SOURCE_CONTINUE;
 }
 
@@ -290,6 +351,11 @@ void WsServer::healthz_cb(SoupServer*, SoupMessage* msg, const char* path, GHash
     return soup_message_set_status(msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
   if (s->shutting_down_)
     set_text_response(msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain", "shutting down\n");
+  else if (s->shared_ && !s->shared_->redis_up())
+    // Still 200: the instance serves its own connections, and a load balancer that took every
+    // instance out while Redis is away would cut everyone off.
+    set_text_response(msg, SOUP_STATUS_OK, "text/plain",
+                      "degraded: redis unreachable; serving this instance's connections only\n");
   else
     set_text_response(msg, SOUP_STATUS_OK, "text/plain", "ok\n");
 }
@@ -301,8 +367,9 @@ void WsServer::metrics_cb(SoupServer*, SoupMessage* msg, const char* path, GHash
   if (msg->method != SOUP_METHOD_GET && msg->method != SOUP_METHOD_HEAD)
     return soup_message_set_status(msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
   const Gauges gauges{s->admission_.total(), s->pairing_.registered_count(),
-                      s->pairing_.channel_count()};
+                      s->shared_ ? s->shared_->local_channel_count() : s->pairing_.channel_count()};
   std::string text = s->metrics_.render(gauges);
+  if (s->shared_) text += s->shared_->render_metrics();
   if (s->riot_) text += s->riot_->render_metrics();
   set_text_response(msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text);
 }

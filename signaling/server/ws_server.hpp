@@ -19,6 +19,7 @@
 #include "signaling/server/metrics.hpp"
 #include "signaling/server/riot_bridge.hpp"
 #include "signaling/server/server_config.hpp"
+#include "signaling/server/shared_pairing.hpp"
 #include "signaling/server/ws_connection.hpp"
 #include "signaling/store/memory_store.hpp"
 
@@ -79,8 +80,11 @@ class WsServer final : private WsEvents {
 
   ServerConfig config_;
   Logger& log_;
-  core::MemoryStore store_;
+  CallClock clock_;
+  std::string instance_;  // with Redis: names this instance and prefixes its peer ids
+  std::unique_ptr<core::ChannelStore> store_;  // MemoryStore, or the SnapshotStore of a call
   core::Pairing pairing_;
+  std::unique_ptr<SharedPairing> shared_;  // set with --redis
   ServerMetrics metrics_;
   Admission admission_;
   std::unique_ptr<RiotBridge> riot_;  // server-side game detection; null without a Riot key

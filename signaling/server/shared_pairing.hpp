@@ -1,0 +1,126 @@
+// Runs the pairing core against state shared in Redis, so several shotcall-signal instances
+// serve as one (docs/self-hosting.md, "Scaling out").
+//
+// Each call of the core becomes a small transaction on the main loop, without blocking it:
+// ask the core what the call reads (Pairing::needs*), fetch that in one Lua step, run the core
+// on the fetched snapshot, and commit its writes with a compare-and-set Lua step. When another
+// instance changed a fetched key first, or the call read something not fetched, the core is
+// rolled back (Pairing::checkpoint) and the call runs again on fresh data. Calls run one at a
+// time in arrival order, which keeps each connection's messages in order; a relay between two
+// local peers needs no store and is answered at once when its connection has nothing queued.
+//
+// Messages for peers on other instances go through Redis pub/sub, one channel per instance
+// (a peer id names its instance). Each instance marks itself alive every half second; the first
+// to see another one dead removes that one's members from their channels, and their teammates
+// hear them leave. When Redis is unreachable the instance keeps answering from what it last saw
+// (its own connections and their channels), and puts its channels back when Redis returns.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "signaling/core/pairing.hpp"
+#include "signaling/server/log.hpp"
+#include "signaling/server/redis_link.hpp"
+#include "signaling/store/snapshot_store.hpp"
+
+namespace shotcall::server {
+
+// The clock the core reads: frozen for the length of one transaction, so the channel id the
+// core proposes while naming its needs is the one it creates.
+class CallClock {
+ public:
+  std::int64_t now_ms() const;
+  void freeze(std::int64_t ms) { frozen_ = ms; }
+  void thaw() { frozen_.reset(); }
+
+ private:
+  std::optional<std::int64_t> frozen_;
+};
+
+class SharedPairing {
+ public:
+  struct Hooks {
+    std::function<void(const core::Outbox&)> deliver;       // to local connections
+    std::function<bool(core::ConnId, const std::string&)> send_text;  // an encoded frame
+    std::function<void(const protocol::Notice&)> notice_all;  // to every local connection
+    std::function<void()> after_call;  // e.g. pass the core's watch requests on
+  };
+
+  SharedPairing(core::Pairing& pairing, store::SnapshotStore& store, CallClock& clock,
+                std::string instance, RedisEndpoint endpoint, Logger& log, Hooks hooks);
+  ~SharedPairing();
+  SharedPairing(const SharedPairing&) = delete;
+  SharedPairing& operator=(const SharedPairing&) = delete;
+
+  void start();
+
+  void handle(core::ConnId conn, protocol::ClientMessage message);
+  void disconnect(core::ConnId conn);
+  void open_server_channel(protocol::IdValue game_id, protocol::IdValue team_id,
+                           std::vector<std::string> roster);
+  void close_server_game(std::string game_id);
+
+  bool redis_up() const { return commands_->up() && subscriber_->up(); }
+  std::string render_metrics() const;
+  // Channels this instance's connections are in (the /metrics gauge in this mode).
+  std::size_t local_channel_count() const { return pairing_.local_channels().size(); }
+
+ private:
+  struct Call;
+  void enqueue(std::unique_ptr<Call> call);
+  void pump();
+  void begin(Call& call);
+  void run(Call& call, store::Snapshot snapshot);
+  core::Outbox perform(Call& call);
+  void retry(Call& call, const char* why);
+  void finish(core::Outbox out);
+  void publish_remote(const core::Outbox& out);
+  void on_inbox(const std::string& channel, const std::string& payload);
+  void on_state(bool up);
+  void remember(const store::Snapshot& snapshot);
+  void remember_writes(const std::vector<store::KeyWrite>& writes);
+  store::Snapshot local_snapshot(const core::StoreNeeds& needs) const;
+  void heartbeat();
+  void refresh_ttls();
+  void restore_after_outage();
+  static gboolean heartbeat_cb(gpointer self);
+  static gboolean refresh_cb(gpointer self);
+
+  core::Pairing& pairing_;
+  store::SnapshotStore& store_;
+  CallClock& clock_;
+  std::string instance_;
+  Logger& log_;
+  Hooks hooks_;
+  std::unique_ptr<RedisLink> commands_;
+  std::unique_ptr<RedisLink> subscriber_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // replies after we are gone
+
+  std::deque<std::unique_ptr<Call>> queue_;
+  std::unordered_map<core::ConnId, std::size_t> queued_per_conn_;
+  bool busy_ = false;
+  bool pumping_ = false;
+  bool outage_ = false;  // Redis was lost since it was last reached: restore on return
+
+  // Last values seen of keys our connections use: answers during an outage, and what is put
+  // back after Redis lost its data. Pruned to our connections' keys on every refresh.
+  std::unordered_map<std::string, std::optional<std::string>> cache_;
+
+  guint heartbeat_source_ = 0;
+  guint refresh_source_ = 0;
+
+  struct Counters {
+    std::uint64_t calls = 0, retries_conflict = 0, retries_missed = 0, local_calls = 0;
+    std::uint64_t remote_out = 0, remote_in = 0, remote_dropped = 0, evicted_channels = 0;
+    std::uint64_t restores = 0, redis_lost = 0;
+  } counters_;
+};
+
+}  // namespace shotcall::server
