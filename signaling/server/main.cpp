@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "signaling/server/log.hpp"
+#include "signaling/server/notice_command.hpp"
 #include "signaling/server/server_config.hpp"
 #include "signaling/server/ws_server.hpp"
 
@@ -45,6 +46,8 @@ gboolean on_stop_signal(gpointer data) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args.front() == "notice")
+    return shotcall::server::run_notice_command({args.begin() + 1, args.end()});
   auto outcome = shotcall::server::parse_config(args, [](std::string_view name) {
     const char* v = std::getenv(std::string{name}.c_str());
     return v ? std::optional<std::string>{v} : std::nullopt;

@@ -280,6 +280,7 @@ ServerConfig build(const Values& values, const EnvLookup& env) {
 std::string usage_text() {
   std::ostringstream u;
   u << "Usage: shotcall-signal [OPTION]...\n"
+       "       shotcall-signal notice --redis URL [--level info|warning] TEXT\n"
        "The Shotcall signaling server: pairs League of Legends teammates into voice channels\n"
        "over WebSocket (path /ws), with /healthz and /metrics over HTTP.\n\nOptions:\n";
   for (const auto& o : kOptions) {

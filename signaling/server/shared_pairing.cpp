@@ -389,31 +389,10 @@ void SharedPairing::remember_writes(const std::vector<store::KeyWrite>& writes) 
 }
 
 store::Snapshot SharedPairing::local_snapshot(const core::StoreNeeds& needs) const {
-  store::Snapshot snap;
-  const auto get = [&](const std::string& key) -> std::optional<std::string> {
+  return store::fetch_snapshot(needs, [this](const std::string& key) -> std::optional<std::string> {
     const auto it = cache_.find(key);
-    std::optional<std::string> v = it == cache_.end() ? std::nullopt : it->second;
-    snap.values[key] = v;
-    return v;
-  };
-  const auto channel = [&](const std::string& id, bool closure) {
-    const auto v = get(store::channel_key(id));
-    if (!v || !closure) return;
-    if (const auto c = store::decode_channel(*v)) {
-      get(store::pairing_key(c->pairing_key));
-      for (const auto& k : c->roster_keys) get(store::player_key(k));
-    }
-  };
-  for (const auto& k : needs.riot_keys) get(store::claim_key(k));
-  for (const auto& k : needs.player_keys) {
-    if (const auto v = get(store::player_key(k)))
-      if (const auto ids = store::decode_ids(*v))
-        for (const auto& id : *ids) channel(id, false);
-  }
-  for (const auto& id : needs.channel_ids) channel(id, true);
-  for (const auto& p : needs.pairing_keys)
-    if (const auto id = get(store::pairing_key(p))) channel(*id, true);
-  return snap;
+    return it == cache_.end() ? std::nullopt : it->second;
+  });
 }
 
 gboolean SharedPairing::heartbeat_cb(gpointer self) {

@@ -20,6 +20,32 @@ void add_unique(std::vector<std::string>& to, const std::string& value) {
 
 }  // namespace
 
+Snapshot fetch_snapshot(const core::StoreNeeds& needs, const Lookup& lookup) {
+  Snapshot snap;
+  const auto get = [&](const std::string& key) {
+    if (const auto it = snap.values.find(key); it != snap.values.end()) return it->second;
+    return snap.values[key] = lookup(key);
+  };
+  const auto channel = [&](const std::string& id, bool closure) {
+    const auto v = get(channel_key(id));
+    if (!v || !closure) return;
+    if (const auto c = decode_channel(*v)) {
+      get(pairing_key(c->pairing_key));
+      for (const auto& k : c->roster_keys) get(player_key(k));
+    }
+  };
+  for (const auto& k : needs.riot_keys) get(claim_key(k));
+  for (const auto& k : needs.player_keys) {
+    if (const auto v = get(player_key(k)))
+      if (const auto ids = decode_ids(*v))
+        for (const auto& id : *ids) channel(id, false);
+  }
+  for (const auto& id : needs.channel_ids) channel(id, true);
+  for (const auto& p : needs.pairing_keys)
+    if (const auto id = get(pairing_key(p))) channel(*id, true);
+  return snap;
+}
+
 void SnapshotStore::load(Snapshot snapshot) {
   raw_ = std::move(snapshot.values);
   dead_instances_ = std::move(snapshot.dead_instances);

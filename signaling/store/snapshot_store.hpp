@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -39,6 +40,13 @@ struct KeyCheck {
   std::optional<std::string> expected;  // nullopt: must not exist
   friend bool operator==(const KeyCheck&, const KeyCheck&) = default;
 };
+
+// What the Redis fetch script returns for `needs`, from any key-value lookup: the named entries,
+// channels listed by players and named by pairing keys, and each named channel's pairing key and
+// players' lists. The twin of redis_lua::kFetch (without the liveness check), used when Redis is
+// unreachable and in tests.
+using Lookup = std::function<std::optional<std::string>(const std::string& key)>;
+Snapshot fetch_snapshot(const core::StoreNeeds& needs, const Lookup& lookup);
 
 class SnapshotStore final : public core::ChannelStore {
  public:

@@ -179,3 +179,23 @@ TEST(ServerConfig, HelpWinsOverBadValuesAfterIt) {
 
 }  // namespace
 }  // namespace shotcall::server
+
+namespace shotcall::server {
+namespace {
+
+TEST(ServerConfig, RedisAndInstanceIdShareState) {
+  EXPECT_FALSE(ok({}).redis_url);
+  const auto c = ok({"--redis", "redis://10.0.0.5:6380", "--instance-id=node-1"});
+  EXPECT_EQ(c.redis_url, "redis://10.0.0.5:6380");
+  EXPECT_EQ(c.instance_id, "node-1");
+  const auto from_env = ok({}, Env{{{"SHOTCALL_REDIS", "redis://127.0.0.1:6379"},
+                                    {"SHOTCALL_INSTANCE_ID", "b"}}});
+  EXPECT_EQ(from_env.redis_url, "redis://127.0.0.1:6379");
+  EXPECT_EQ(from_env.instance_id, "b");
+  expect_bad({"--redis", "http://127.0.0.1:6379"}, "redis://");
+  expect_bad({"--redis", "redis://x", "--instance-id", "a.b"}, "--instance-id");
+  expect_bad({"--instance-id", "a"}, "needs --redis");
+}
+
+}  // namespace
+}  // namespace shotcall::server
