@@ -129,14 +129,25 @@ struct SignalingClient::Impl {
       peer_id = connected->peer_id;
       if (registered_once) ++reconnect_count;
       registered_once = true;
+      stale_claim_retries = 0;
       consecutive_failures = 0;
       backoff.reset();
       set_state(LinkState::Registered, "");
     } else if (const auto* error = std::get_if<protocol::Error>(&message.body);
                error && error->re == "register-user" && state != LinkState::Registered) {
-      // Retrying cannot fix these: someone holds our Riot ID, or the token is wrong.
-      if (error->code == protocol::ErrorCode::RiotIdInUse ||
-          error->code == protocol::ErrorCode::Unauthorized) {
+      if (error->code == protocol::ErrorCode::RiotIdInUse && registered_once &&
+          stale_claim_retries < kStaleClaimRetries) {
+        // We were registered a moment ago: the holder is most likely our own previous
+        // connection, on a server instance that died and is not yet known to be dead (a few
+        // seconds, docs/self-hosting.md "Scaling out"). Ask again shortly.
+        ++stale_claim_retries;
+        drop_connection(true);
+        set_state(LinkState::Connecting, "our Riot ID is still held by our previous connection");
+        if (retry_timer) g_source_remove(retry_timer);
+        retry_timer = g_timeout_add(kStaleClaimRetryMs, &Impl::on_retry, this);
+      } else if (error->code == protocol::ErrorCode::RiotIdInUse ||
+                 error->code == protocol::ErrorCode::Unauthorized) {
+        // Retrying cannot fix these: someone holds our Riot ID, or the token is wrong.
         stopped = true;
         drop_connection(true);
         set_state(LinkState::Refused, error->message);
@@ -243,6 +254,10 @@ struct SignalingClient::Impl {
   std::uint32_t consecutive_failures = 0;
   std::uint32_t reconnect_count = 0;
   bool registered_once = false;
+  // A refused re-registration is retried this often, this many times (see on_message).
+  static constexpr std::uint32_t kStaleClaimRetries = 20;
+  static constexpr guint kStaleClaimRetryMs = 500;
+  std::uint32_t stale_claim_retries = 0;
   bool stopped = false;
 };
 

@@ -18,7 +18,7 @@ constexpr std::int64_t kKeyTtlMs = 30000;
 constexpr guint kRefreshIntervalS = 5;
 // An instance that has not marked itself alive for this long is dead: its members are removed
 // and its players' Riot IDs become free. Short, because its clients are reconnecting elsewhere.
-constexpr std::int64_t kAliveTtlMs = 3000;
+constexpr std::int64_t kAliveTtlMs = 2000;
 constexpr guint kHeartbeatIntervalMs = 500;
 // A call that keeps losing races gives up after this many tries (in practice it wins the
 // second: one instance always gets through each round).
@@ -88,6 +88,7 @@ SharedPairing::SharedPairing(core::Pairing& pairing, store::SnapshotStore& store
   commands_ = std::make_unique<RedisLink>(endpoint, [this](bool up) { on_state(up); });
   subscriber_ = std::make_unique<RedisLink>(endpoint, [this](bool up) {
     log_.info(up ? "redis-subscribed" : "redis-subscriber-lost", {{"instance", instance_}});
+    note_ready();
   });
   subscriber_->subscribe(
       {store::inbox_channel(instance_), store::notice_channel()},
@@ -370,6 +371,7 @@ void SharedPairing::on_inbox(const std::string& channel, const std::string& payl
 
 void SharedPairing::on_state(bool up) {
   if (!up) {
+    ready_ = false;
     outage_ = true;
     ++counters_.redis_lost;
     log_.warn("redis-lost", {{"instance", instance_}});
@@ -378,6 +380,16 @@ void SharedPairing::on_state(bool up) {
   log_.info("redis-connected", {{"instance", instance_}});
   heartbeat();
   if (std::exchange(outage_, false)) restore_after_outage();
+  note_ready();
+}
+
+void SharedPairing::note_ready() {
+  const bool up = redis_up();
+  if (up && !ready_) {
+    // Both links up: what /healthz reports as "ok". Counted, so a test can wait for the n-th.
+    log_.info("redis-ready", {{"times", ++counters_.ready}});
+  }
+  ready_ = up;
 }
 
 void SharedPairing::remember(const store::Snapshot& snapshot) {
@@ -455,6 +467,18 @@ void SharedPairing::refresh_ttls() {
 void SharedPairing::restore_after_outage() {
   ++counters_.restores;
   std::size_t channels = 0;
+  // "redis-restored" is logged once every channel is back (or the link fell again).
+  struct Pending {
+    Logger* log;
+    std::shared_ptr<bool> alive;
+    std::size_t channels = 0;
+    std::size_t pending = 1;  // released below, after the last command is queued
+    void done() {
+      if (--pending == 0 && *alive)
+        log->info("redis-restored", {{"channels", static_cast<std::uint64_t>(channels)}});
+    }
+  };
+  auto restore_pending = std::make_shared<Pending>(Pending{&log_, alive_});
   for (const auto& id : pairing_.local_channels()) {
     const auto it = cache_.find(store::channel_key(id));
     if (it == cache_.end() || !it->second) continue;
@@ -465,9 +489,11 @@ void SharedPairing::restore_after_outage() {
       return !pairing_.resolve_remote(m.peer_id, core::OnlyIf::Always, {});
     });
     ++channels;
-    commands_->command({"EVAL", redis_lua::kRestoreChannel, "0", std::to_string(kKeyTtlMs),
-                        store::encode_channel(*channel), "0"},
-                       nullptr);
+    restore_pending->channels = channels;
+    if (commands_->command({"EVAL", redis_lua::kRestoreChannel, "0", std::to_string(kKeyTtlMs),
+                            store::encode_channel(*channel), "0"},
+                           [restore_pending](const redisReply*) { restore_pending->done(); }))
+      ++restore_pending->pending;
   }
   for (const auto& [riot_key, peer] : pairing_.local_claims()) {
     commands_->command({"SET", store::claim_key(riot_key), peer, "PX", std::to_string(kKeyTtlMs),
@@ -485,7 +511,7 @@ void SharedPairing::restore_after_outage() {
                              });
                        });
   }
-  log_.info("redis-restored", {{"channels", static_cast<std::uint64_t>(channels)}});
+  restore_pending->done();
 }
 
 std::string SharedPairing::render_metrics() const {

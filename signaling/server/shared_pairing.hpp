@@ -84,6 +84,7 @@ class SharedPairing {
   void publish_remote(const core::Outbox& out);
   void on_inbox(const std::string& channel, const std::string& payload);
   void on_state(bool up);
+  void note_ready();
   void remember(const store::Snapshot& snapshot);
   void remember_writes(const std::vector<store::KeyWrite>& writes);
   store::Snapshot local_snapshot(const core::StoreNeeds& needs) const;
@@ -108,6 +109,7 @@ class SharedPairing {
   bool busy_ = false;
   bool pumping_ = false;
   bool outage_ = false;  // Redis was lost since it was last reached: restore on return
+  bool ready_ = false;   // both links were up when last looked at
 
   // Last values seen of keys our connections use: answers during an outage, and what is put
   // back after Redis lost its data. Pruned to our connections' keys on every refresh.
@@ -119,7 +121,7 @@ class SharedPairing {
   struct Counters {
     std::uint64_t calls = 0, retries_conflict = 0, retries_missed = 0, local_calls = 0;
     std::uint64_t remote_out = 0, remote_in = 0, remote_dropped = 0, evicted_channels = 0;
-    std::uint64_t restores = 0, redis_lost = 0;
+    std::uint64_t restores = 0, redis_lost = 0, ready = 0;
   } counters_;
 };
 

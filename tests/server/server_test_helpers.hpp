@@ -11,6 +11,15 @@
 #include "tests/support/server_process.hpp"
 #include "tests/support/ws_client.hpp"
 
+// cluster_protocol_tests compiles the protocol's integration tests a second time with this
+// defined: every `ServerProcess` in them becomes three instances sharing Redis behind HAProxy
+// (tests/cluster/redis_cluster.hpp), so the same rules are checked against the scaled-out
+// deployment without a second copy of each test.
+#ifdef SHOTCALL_TESTS_THROUGH_CLUSTER
+#include "tests/cluster/redis_cluster.hpp"
+#define ServerProcess RedisCluster
+#endif
+
 namespace shotcall::test {
 
 struct Player {

@@ -1,0 +1,36 @@
+#include "tests/cluster/redis_cluster.hpp"
+
+#include <gtest/gtest.h>
+
+namespace shotcall::test {
+
+RedisCluster::RedisCluster(std::vector<std::string> args, std::map<std::string, std::string> env,
+                           std::chrono::milliseconds startup)
+    : args_(std::move(args)) {
+  redis_ = std::make_unique<RedisProcess>(startup);
+  std::vector<std::string> backends;
+  for (int n = 1; n <= 3; ++n) {
+    std::vector<std::string> a = args_;
+    // Behind the LB every connection comes from the LB's address: HAProxy limits per client.
+    a.insert(a.end(), {"--redis", redis_->url(), "--instance-id", "s" + std::to_string(n),
+                       "--max-connections-per-ip", "0"});
+    instances_.push_back(std::make_unique<ServerProcess>(a, env, startup));
+    backends.push_back("127.0.0.1:" + std::to_string(instances_.back()->port()));
+  }
+  lb_ = std::make_unique<HaproxyProcess>(backends, std::map<std::string, std::string>{}, startup);
+  EXPECT_TRUE(lb_->wait_fully_healthy(std::chrono::seconds(15))) << lb_->log_text();
+}
+
+std::string RedisCluster::stderr_text() const {
+  std::string all;
+  for (const auto& i : instances_) all += i->stderr_text();
+  return all;
+}
+
+int instance_of(const std::string& peer_id) {
+  if (peer_id.size() < 3 || peer_id[0] != 's' || peer_id[2] != '.') return 0;
+  const int n = peer_id[1] - '0';
+  return n >= 1 && n <= 3 ? n : 0;
+}
+
+}  // namespace shotcall::test

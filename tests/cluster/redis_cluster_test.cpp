@@ -1,0 +1,182 @@
+// Three instances sharing Redis behind HAProxy (issue 7): teammates spread over the instances
+// meet and talk, an instance killed without a goodbye loses no one's channel, and Redis going
+// away and coming back empty loses no channel that had members.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "signaling/store/store_records.hpp"
+#include "tests/cluster/redis_cluster.hpp"
+#include "tests/server/server_test_helpers.hpp"
+#include "tests/support/http_get.hpp"
+
+namespace shotcall::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string offer_json(const std::string& from, const std::string& to) {
+  return R"({"sdp":{"type":"offer","sdp":"v=0 from )" + from + " to " + to + R"("}})";
+}
+
+// Every member signals every other; each signal arrives once, from the right peer, intact.
+void expect_full_signal_mesh(Team& t) {
+  for (auto& from : t.players)
+    for (auto& to : t.players)
+      if (&from != &to) from->send(msg::signal(to.peer_id, offer_json(from.peer_id, to.peer_id)));
+  for (auto& to : t.players)
+    for (auto& from : t.players) {
+      if (&from == &to) continue;
+      const std::string want = offer_json(from.peer_id, to.peer_id);
+      EXPECT_TRUE(to->wait_for([&](const Frame& f) {
+        const auto* s = f.as<protocol::SignalFrom>();
+        return s && s->from == from.peer_id && s->data_json == want;
+      })) << to.riot_id << " got no signal from " << from.riot_id;
+    }
+}
+
+std::set<int> instances_of(const Team& t) {
+  std::set<int> on;
+  for (const auto& p : t.players) on.insert(instance_of(p.peer_id));
+  return on;
+}
+
+std::size_t members_in_redis(RedisCluster& cluster, const std::string& channel_id) {
+  const std::string value = cluster.redis().command({"GET", store::channel_key(channel_id)});
+  const auto channel = store::decode_channel(value);
+  return channel ? channel->members.size() : 0;
+}
+
+TEST(RedisCluster, FiveTeammatesSpreadOverThreeInstancesMeetAndExchangeSignals) {
+  RedisCluster cluster;
+  Team t = form_team(cluster, "Spread", "g1", "100");
+  ASSERT_EQ(t.players.size(), 5u);
+  EXPECT_EQ(instances_of(t), (std::set<int>{1, 2, 3})) << "HAProxy did not spread the team";
+  expect_full_signal_mesh(t);
+  // Chat reaches every member, the sender included, wherever each is connected.
+  t.players[4]->send(msg::chat(t.channel_id, "gg"));
+  for (auto& p : t.players)
+    EXPECT_TRUE(p->wait_for([](const Frame& f) {
+      const auto* c = f.as<protocol::ChatMessage>();
+      return c && c->text == "gg";
+    })) << p.riot_id;
+  EXPECT_EQ(members_in_redis(cluster, t.channel_id), 5u);
+  // A sixth player on the roster of no one cannot get in, whichever instance takes him.
+  Player enemy = registered(cluster, "Enemy#T200");
+  enemy->send(msg::join(t.channel_id));
+  EXPECT_TRUE(enemy->wait_for_error("not-on-roster"));
+}
+
+TEST(RedisCluster, KillingAnInstanceMovesItsClientsWithTheirChannelIntact) {
+  RedisCluster cluster;
+  Team t = form_team(cluster, "Kill", "g2", "200");
+  ASSERT_EQ(t.players.size(), 5u);
+  const int victim = instance_of(t.players[0].peer_id);
+  ASSERT_NE(victim, 0);
+  std::vector<Player*> moving, staying;
+  for (auto& p : t.players) (instance_of(p.peer_id) == victim ? moving : staying).push_back(&p);
+  ASSERT_FALSE(staying.empty());
+
+  const auto killed_at = std::chrono::steady_clock::now();
+  cluster.instance(victim).terminate(10s, 9);  // SIGKILL: no goodbye to anyone
+  for (Player* p : moving) EXPECT_TRUE((*p)->wait_closed(5s)) << p->riot_id;
+
+  // Each moved client does what the app does: reconnect through the LB, register again (its old
+  // registration is refused until its instance is known dead), find its team's channel, join.
+  for (Player* p : moving) {
+    std::string new_peer;
+    while (new_peer.empty() && std::chrono::steady_clock::now() - killed_at < 10s) {
+      p->ws = WsClient::connect(cluster.url());
+      (*p)->send(msg::register_user(p->riot_id));
+      const auto reply = (*p)->wait_for(
+          [](const Frame& f) { return f.type == "connected" || f.type == "error"; });
+      ASSERT_TRUE(reply) << p->riot_id << " got no answer";
+      if (reply->type == "connected") new_peer = reply->as<protocol::Connected>()->peer_id;
+      else ASSERT_TRUE(reply->is_error("riot-id-in-use")) << reply->text;
+    }
+    ASSERT_FALSE(new_peer.empty()) << p->riot_id << " never got its Riot ID back";
+    EXPECT_NE(instance_of(new_peer), victim);
+    const std::string old_peer = std::exchange(p->peer_id, new_peer);
+    EXPECT_EQ(find_or_create(*p, "g2", "200", t.roster), t.channel_id) << "the channel was lost";
+    const auto members = join(*p, t.channel_id);
+    // The old registration is gone from the channel: no ghost takes a seat.
+    EXPECT_EQ(std::count(members.begin(), members.end(), old_peer), 0);
+    // The teammates who stayed saw it leave and come back.
+    for (Player* s : staying) {
+      EXPECT_TRUE((*s)->wait_for([&](const Frame& f) {
+        const auto* u = f.as<protocol::UserLeftChannel>();
+        return u && u->peer_id == old_peer;
+      })) << s->riot_id << " never saw " << p->riot_id << " leave";
+      EXPECT_TRUE((*s)->wait_for([&](const Frame& f) {
+        const auto* u = f.as<protocol::UserJoinedChannel>();
+        return u && u->member.peer_id == new_peer;
+      })) << s->riot_id << " never saw " << p->riot_id << " come back";
+    }
+  }
+  const auto moved_in = std::chrono::steady_clock::now() - killed_at;
+  EXPECT_LT(moved_in, 5s) << "moving the clients took "
+                          << std::chrono::duration_cast<std::chrono::milliseconds>(moved_in).count()
+                          << " ms";
+  EXPECT_EQ(members_in_redis(cluster, t.channel_id), 5u);
+  expect_full_signal_mesh(t);
+}
+
+TEST(RedisCluster, RedisRestartedEmptyLosesNoChannelThatHadMembers) {
+  RedisCluster cluster;
+  Team t = form_team(cluster, "Outage", "g3", "100");
+  ASSERT_EQ(t.players.size(), 5u);
+  for (int i = 1; i <= 3; ++i)
+    ASSERT_EQ(cluster.instance(i).stderr_text().find("redis-restored"), std::string::npos);
+
+  cluster.redis().stop();
+  for (int i = 1; i <= 3; ++i) EXPECT_TRUE(cluster.instance(i).wait_for_stderr("redis-lost", 10s));
+  // Meanwhile two teammates on one instance still talk: that needs no Redis.
+  for (auto& a : t.players)
+    for (auto& b : t.players)
+      if (&a != &b && instance_of(a.peer_id) == instance_of(b.peer_id)) {
+        a->send(msg::signal(b.peer_id, R"({"ice":{"candidate":"during","sdpMLineIndex":0}})"));
+        EXPECT_TRUE(b->wait_for([&](const Frame& f) {
+          const auto* s = f.as<protocol::SignalFrom>();
+          return s && s->from == a.peer_id;
+        }));
+      }
+
+  cluster.redis().start_again();
+  for (int i = 1; i <= 3; ++i)
+    EXPECT_TRUE(cluster.instance(i).wait_for_stderr("redis-restored", 15s)) << "instance " << i;
+  EXPECT_EQ(members_in_redis(cluster, t.channel_id), 5u);
+
+  // The channel is whole again for the protocol too: found by its roster, signals cross.
+  EXPECT_EQ(find_or_create(t.players[1], "g3", "100", t.roster), t.channel_id);
+  expect_full_signal_mesh(t);
+}
+
+TEST(RedisCluster, AnAdminNoticeReachesEveryClientOfEveryInstance) {
+  RedisCluster cluster;
+  Team t = form_team(cluster, "Notice", "g4", "100");
+  const auto run = run_signal_binary(
+      {"notice", "--redis", cluster.redis().url(), "--level", "warning", "Maintenance at 22:00"});
+  ASSERT_TRUE(run.exit.exited && run.exit.status == 0) << run.err;
+  EXPECT_NE(run.out.find("3 instance"), std::string::npos) << run.out;
+  for (auto& p : t.players)
+    EXPECT_TRUE(p->wait_for([](const Frame& f) {
+      const auto* n = f.as<protocol::Notice>();
+      return n && n->level == protocol::NoticeLevel::Warning && n->text == "Maintenance at 22:00";
+    })) << p.riot_id;
+}
+
+TEST(RedisCluster, HealthAndMetricsSayWhenRedisIsAway) {
+  RedisCluster cluster;
+  cluster.redis().stop();
+  ASSERT_TRUE(cluster.instance(1).wait_for_stderr("redis-lost", 10s));
+  auto health = http_get(cluster.instance(1).http_url("/healthz"));
+  EXPECT_EQ(health.status, 200);  // still serving its own connections
+  EXPECT_NE(health.body.find("redis unreachable"), std::string::npos) << health.body;
+  EXPECT_EQ(sample(http_get(cluster.instance(1).http_url("/metrics")).body, "shotcall_redis_up"), 0);
+  cluster.redis().start_again();
+  ASSERT_TRUE(cluster.instance(1).wait_for_stderr("redis-ready times=2", 15s));
+  EXPECT_EQ(http_get(cluster.instance(1).http_url("/healthz")).body, "ok\n");
+}
+
+}  // namespace
+}  // namespace shotcall::test
