@@ -1,0 +1,126 @@
+// Five shotcall-peer processes through HAProxy to three signaling instances sharing Redis
+// (issue 7): spread over the instances they form a working voice mesh; when the instance some of
+// them use is SIGKILLed, those reconnect through the load balancer to the others and rejoin the
+// same channel, their teammates see them leave and come back, and voice between the others never
+// stops.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <set>
+
+#include "tests/cluster/redis_cluster.hpp"
+#include "tests/peer/mesh_processes.hpp"
+#include "tests/support/main_loop.hpp"
+
+namespace shotcall::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The peer id in a peer's latest "registered <peerId>" line.
+std::string peer_id_of(const PeerProcess& p) {
+  std::string id;
+  for (const auto& line : p.lines())
+    if (line.rfind("registered ", 0) == 0) id = line.substr(11);
+  return id;
+}
+
+TEST(ClusterVoice, AMeshOverThreeInstancesSurvivesLosingOne) {
+  RedisCluster cluster;
+  ToneTeam team("LB", {300, 450, 650, 850, 1100});
+  std::vector<std::unique_ptr<PeerProcess>> peers;
+  for (std::size_t i = 0; i < 5; ++i)
+    peers.push_back(std::make_unique<PeerProcess>(team.peer_args(i, cluster.url())));
+  for (auto& p : peers)
+    ASSERT_TRUE(p->wait_for_lines("first-audio ", 4, 120s)) << p->transcript();
+
+  std::map<int, std::vector<std::size_t>> on;  // instance → peers
+  for (std::size_t i = 0; i < 5; ++i) on[instance_of(peer_id_of(*peers[i]))].push_back(i);
+  EXPECT_EQ(on.size(), 3u) << "HAProxy did not spread the peers over the three instances";
+  ASSERT_EQ(on.count(0), 0u);
+  const int victim = instance_of(peer_id_of(*peers[0]));
+  const std::vector<std::size_t> moving = on[victim];
+  std::vector<std::size_t> staying;
+  for (std::size_t i = 0; i < 5; ++i)
+    if (instance_of(peer_id_of(*peers[i])) != victim) staying.push_back(i);
+  std::map<std::size_t, std::string> channel_before;
+  for (std::size_t i = 0; i < 5; ++i)
+    for (const auto& line : peers[i]->lines())
+      if (line.rfind("joined ", 0) == 0) channel_before[i] = line.substr(7);
+
+  const auto size_of = [&](std::size_t i, std::size_t j) {
+    return ToneTeam::file_size(team.recording(i, j));
+  };
+  std::map<std::pair<std::size_t, std::size_t>, std::size_t> at_kill;
+  for (std::size_t i = 0; i < 5; ++i)
+    for (std::size_t j = 0; j < 5; ++j)
+      if (i != j) at_kill[{i, j}] = size_of(i, j);
+
+  cluster.instance(victim).terminate(10s, 9);  // SIGKILL: no goodbye
+
+  // The moved peers register again through the LB and rejoin their team's channel.
+  for (std::size_t i : moving) {
+    ASSERT_TRUE(peers[i]->wait_for_lines("registered ", 2, 30s)) << peers[i]->transcript();
+    ASSERT_TRUE(peers[i]->wait_for_lines("joined ", 2, 30s)) << peers[i]->transcript();
+    EXPECT_NE(instance_of(peer_id_of(*peers[i])), victim);
+    std::string channel_after;
+    for (const auto& line : peers[i]->lines())
+      if (line.rfind("joined ", 0) == 0) channel_after = line.substr(7);
+    EXPECT_EQ(channel_after, channel_before[i]) << "the team's channel was lost";
+  }
+
+  // Voice between those who stayed never stopped, and after the move every link carries audio
+  // again: two more seconds of each teammate in every recording. A link rebuilt for a moved
+  // peer records into a fresh file of the same name: the smallest size seen since the kill is
+  // where its new audio starts.
+  auto low = at_kill;
+  const auto grown = [&](std::size_t i, std::size_t j) {
+    const std::size_t now = size_of(i, j);
+    low[{i, j}] = std::min(low[{i, j}], now);
+    return now >= low[{i, j}] + wav_bytes(2);
+  };
+  const bool flowing = run_until(
+      [&] {
+        bool all = true;
+        for (std::size_t i = 0; i < 5; ++i)
+          for (std::size_t j = 0; j < 5; ++j)
+            if (i != j) all = grown(i, j) && all;
+        return all;
+      },
+      90s);
+  if (!flowing) {
+    for (std::size_t i = 0; i < 5; ++i)
+      for (std::size_t j = 0; j < 5; ++j)
+        if (i != j && !grown(i, j))
+          ADD_FAILURE() << team.members()[i].riot_id << " stopped hearing "
+                        << team.members()[j].riot_id << "\n" << peers[i]->transcript();
+  }
+  for (std::size_t i : staying) {
+    // No link between two who stayed was torn down.
+    for (const auto& line : peers[i]->lines()) {
+      if (line.rfind("peer ", 0) != 0) continue;
+      bool to_stayer = false;
+      for (std::size_t j : staying)
+        to_stayer |= line.rfind("peer " + team.members()[j].riot_id + " ", 0) == 0;
+      if (!to_stayer) continue;
+      EXPECT_EQ(line.find(" closed"), std::string::npos) << peers[i]->transcript();
+      EXPECT_EQ(line.find(" failed"), std::string::npos) << peers[i]->transcript();
+    }
+  }
+  for (auto& p : peers) {
+    const ProcessExit e = p->terminate();
+    EXPECT_TRUE(e.exited && e.status == 0) << p->transcript();
+  }
+  for (std::size_t i = 0; i < 5; ++i)
+    for (std::size_t j = 0; j < 5; ++j) {
+      if (i == j) continue;
+      const ToneVerdict v = judge_recording(team.recording(i, j), team.tones());
+      ASSERT_TRUE(v.ok) << v.why;
+      EXPECT_EQ(v.freq, team.members()[j].tone_hz);
+      EXPECT_GT(v.ratio, kToneRatio) << team.recording(i, j);
+    }
+}
+
+}  // namespace
+}  // namespace shotcall::test
