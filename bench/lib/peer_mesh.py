@@ -3,8 +3,8 @@
 
 Measures, per peer: peak resident memory (VmHWM, polled from /proc while it runs), CPU share,
 and the time from the last peer's `joined` line to the last `first-audio` line (lines are
-timestamped as they arrive; the peer flushes each one). When build-bench/bin/shotcall (the
-desktop app) exists, it is started under Xvfb and its VmHWM read too. Writes OUT/voice-peers.json.
+timestamped as they arrive; the peer flushes each one). Writes OUT/voice-peers.json. (The desktop
+app's memory is measured by app_memory.py.)
 
   peer_mesh.py --bin BUILD/bin --seconds S --out DIR
 """
@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import selectors
-import shutil
 import signal
 import subprocess
 import time
@@ -75,47 +74,6 @@ def start_server(binary):
     return server, line[len("listening on "):]
 
 
-def app_memory(bin_dir, seconds, notes):
-    """The desktop app, when built: started under Xvfb and its VmHWM read while it runs."""
-    app = os.path.join(bin_dir, "shotcall")
-    if not os.access(app, os.X_OK):
-        return {"status": "not built"}
-    if not shutil.which("xvfb-run"):
-        return {"status": "not measured: xvfb-run missing"}
-    # The app finds its game through League's local data, which this bench does not stand in
-    # for yet: it is measured running with its window up and no peers.
-    proc = subprocess.Popen(["xvfb-run", "-a", app], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    hwm = None
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and proc.poll() is None:
-        for pid in os.listdir("/proc"):
-            if not pid.isdigit():
-                continue
-            try:
-                if os.getsid(int(pid)) != proc.pid:
-                    continue
-                with open(f"/proc/{pid}/comm") as f:
-                    if f.read().strip() != "shotcall":
-                        continue
-            except OSError:
-                continue
-            hwm = max(hwm or 0, status_kib(pid, "VmHWM") or 0)
-        time.sleep(0.5)
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    notes.append("the desktop app was measured idle under Xvfb (window up, no peers): the bench has no way yet "
-                 "to put it in a game")
-    return {"status": "measured idle, no peers" if hwm else "did not start", "hwm_kib": hwm, "peers_connected": 0}
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
@@ -128,7 +86,6 @@ def main():
     result = {"notes": []}
     if not os.access(peer_bin, os.X_OK):
         result["not_built"] = "shotcall-peer not built"
-        result["app"] = app_memory(a.bin, min(a.seconds, 15), result["notes"])
         json.dump(result, open(out_path, "w"))
         return 0
     # Beside OUT (bench/results/raw) run-all keeps logs/, which is not published.
@@ -207,7 +164,6 @@ def main():
                   if c0 is not None and cl is not None and cl[1] > t_cpu0]
         if shares:
             result["peer_cpu_share_mean"] = sum(shares) / len(shares)
-        result["app"] = app_memory(a.bin, min(a.seconds, 15), result["notes"])
     finally:
         stop(procs)
         stop([server])

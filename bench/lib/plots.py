@@ -154,12 +154,38 @@ def voice_bandwidth(doc, out):
 
 
 def voice_memory(doc, out):
-    p = doc["raw"]
-    pairs = [(f"peer {i + 1}", v / 1024) for i, v in enumerate(p.get("peer_hwm_kib", []))]
-    app = p.get("app", {})
-    if app.get("hwm_kib"):
-        pairs.append(("desktop app", app["hwm_kib"] / 1024))
-    simple_bars(out, "Peak resident memory (VmHWM) with four peers connected", "MiB", pairs or [("not built", "NaN")], 45)
+    """Left: peak RSS of every process measured against its target; right: the app's VmRSS over time."""
+    peers, app = doc["raw"].get("peers", {}), doc["raw"].get("app", {})
+    idle, call = app.get("idle", {}), app.get("call", {})
+    bars_ = [(f"shotcall-peer {i + 1}", v / 1024, 45) for i, v in enumerate(peers.get("peer_hwm_kib", []))]
+    for label, d in (("app idle", idle), ("app in call", call)):
+        if d.get("hwm_kib"):
+            bars_.append((label, d["hwm_kib"] / 1024, 110))
+    for name, v in app.get("variants", {}).items():
+        if v.get("call", {}).get("hwm_kib"):
+            bars_.append((f"app, {name}", v["call"]["hwm_kib"] / 1024, 110))
+    bars_ = bars_ or [("not built", "NaN", 45)]
+    top = max([b[1] for b in bars_ if isinstance(b[1], float)] + [110]) * 1.15
+    s = HEAD.format(h=460, out=out).replace("size 900", "size 1200")
+    s += block("b", [f"{q(l)} {val(v)} {t}" for l, v, t in bars_])
+    samples = call.get("rss_samples", [])
+    s += block("r", [f"{t} {kib / 1024:.1f}" for t, kib in samples] or ["NaN NaN"])
+    s += "set multiplot layout 1,2\nunset key\n"
+    s += ("set title 'Peak resident memory (VmHWM), dashes: targets'\nset ylabel 'MiB'\nset boxwidth 0.6\n"
+          f"set xtics noenhanced rotate by -30\nset yrange [0:{top:.0f}]\nset xrange [-0.6:{len(bars_) - 0.4}]\n")
+    s += (f"plot $b using 0:2:xtic(1) with boxes lc rgb '{COLORS['Shotcall']}' notitle, "
+          "$b using 0:3:(0.45) with xerrorbars pt -1 lw 2 lc rgb '#cc0000' notitle\n")
+    s += ("set title 'The app in the call: VmRSS over time (dashes: milestones)'\nset xtics norotate\n"
+          "set xlabel 's since the app started'\nset autoscale x\nset yrange [0:*]\n"
+          "set key bottom right opaque box\n")
+    for i, (name, t) in enumerate(call.get("milestones_s", {}).items()):
+        s += f"set arrow {i + 1} from {t}, graph 0 to {t}, graph 1 nohead dt 2 lc rgb '#888a85'\n"
+        s += f"set label {i + 1} {q(name)} at {t}, graph {0.6 - 0.07 * i} offset 0.5,0 font ',9'\n"
+    if samples:
+        s += f"plot $r using 1:2 with lines lw 2 lc rgb '{COLORS['Shotcall']}' title 'VmRSS (MiB)'\n"
+    else:  # gnuplot refuses to autoscale a plot with no points
+        s += "set label 'not measured' at graph 0.4, graph 0.5\nplot [0:1] [0:1] NaN notitle\n"
+    gnuplot(s + "unset multiplot\n")
 
 
 PLOTTERS = {
