@@ -11,6 +11,10 @@ int main(int argc, char** argv) {
   // Running uninstalled (from the build directory): use the schema compiled there.
   shotcall::ui::use_build_tree_schema_if_needed(shotcall::ui::keys::kSchemaId,
                                                 SHOTCALL_BUILD_SCHEMA_DIR);
+  // No widget here draws with OpenGL. Without this, the first GTK program on an X display
+  // probes GLX visuals, which maps Mesa and libLLVM: about 52 MiB for nothing
+  // (docs/performance.md, "Voice: desktop app memory"). The user's own setting still wins.
+  g_setenv("GDK_GL", "disable", FALSE);
   // gtkmm opens the display as soon as the application exists; without one, say why we stop.
   if (!gtk_init_check(nullptr, nullptr)) {
     std::fprintf(stderr,

@@ -157,11 +157,20 @@ void PeerLink::configure_ice(const LinkSettings& settings) {
     gboolean ok = FALSE;
     g_signal_emit_by_name(webrtc_, "add-turn-server", turn.c_str(), &ok);
   }
-  if (settings.local_addresses.empty()) return;
-  // Host candidates only on the addresses we were given (tests: loopback only).
   GstWebRTCICE* ice = nullptr;
   g_object_get(webrtc_, "ice-agent", &ice, nullptr);
   if (!ice) return;
+  // libnice asks the LAN's router for a port mapping over UPnP by default: SSDP multicast on
+  // every interface for each link, and a router changed behind the user's back. STUN and TURN
+  // are how we cross NATs; UPnP stays off.
+  if (g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "agent")) {
+    GObject* agent = nullptr;
+    g_object_get(ice, "agent", &agent, nullptr);
+    if (agent && g_object_class_find_property(G_OBJECT_GET_CLASS(agent), "upnp"))
+      g_object_set(agent, "upnp", FALSE, nullptr);
+    if (agent) g_object_unref(agent);
+  }
+  // Host candidates only on the addresses we were given (tests: loopback only).
   for (const auto& address : settings.local_addresses) {
     gboolean ok = FALSE;
     g_signal_emit_by_name(ice, "add-local-ip-address", address.c_str(), &ok);
