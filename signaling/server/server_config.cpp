@@ -51,6 +51,7 @@ constexpr OptionSpec kOptions[] = {
     {"riot-game-check-interval", "MS", false, "how often a running game is re-checked (default 60000)"},
     {"riot-end-confirmations", "N", false, "'not in game' answers in a row that end a game (default 2)"},
     {"redis", "URL", false, "share state with other instances through Redis at redis://HOST:PORT"},
+    {"reuse-port", "", false, "let several instances listen on one port (SO_REUSEPORT; the kernel spreads clients)"},
     {"instance-id", "NAME", false, "this instance's name with --redis: 1-24 of A-Z a-z 0-9 _ - (default random)"},
     {"help", "", false, "print this help and exit"},
     {"version", "", false, "print the version and exit"},
@@ -261,6 +262,7 @@ ServerConfig build(const Values& values, const EnvLookup& env) {
   if (c.tls_cert.has_value() != c.tls_key.has_value())
     throw BadValue{"--tls-cert and --tls-key go together"};
   c.riot = build_riot(values, env);
+  if (one("reuse-port")) c.reuse_port = true;
   if (auto r = one("redis")) {
     c.redis_url = non_empty(*r, 1024);
     if (c.redis_url->rfind("redis://", 0) != 0)
@@ -319,7 +321,9 @@ ConfigOutcome parse_config(const std::vector<std::string>& args, const EnvLookup
     if (!spec) return fail("unknown option --" + name);
     if (spec->value_name.empty()) {
       if (inline_value) return fail("--" + name + " takes no value");
-      (name == "help" ? help : version) = true;
+      if (name == "help") help = true;
+      else if (name == "version") version = true;
+      else from_flags[name].push_back(Raw{"1", "--" + name});
       continue;
     }
     std::string value;

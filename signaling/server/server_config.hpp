@@ -52,6 +52,9 @@ struct ServerConfig {
   // Set: channels, Riot IDs and messages are shared with other instances through Redis.
   std::optional<std::string> redis_url;
   std::string instance_id;  // with redis_url; empty: a random one at start
+  // SO_REUSEPORT: several instances (sharing Redis) listen on one port; the kernel spreads the
+  // connections over them, no load balancer needed on one machine.
+  bool reuse_port = false;
 
   bool tls() const { return tls_cert.has_value(); }
 };

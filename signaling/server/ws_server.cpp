@@ -1,5 +1,9 @@
 #include "signaling/server/ws_server.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <cstdio>
 #include <utility>
 #include <variant>
@@ -47,6 +51,25 @@ std::string instance_name(const ServerConfig& c) {
 std::unique_ptr<core::ChannelStore> make_store(const ServerConfig& c) {
   if (c.redis_url) return std::make_unique<store::SnapshotStore>();
   return std::make_unique<core::MemoryStore>();
+}
+
+// bind(2) with SO_REUSEPORT. Not g_socket_bind: GLib turns SO_REUSEPORT off on stream sockets
+// just before it binds them.
+bool bind_reusing_port(GSocket* socket, GSocketAddress* address, GError** error) {
+  if (!g_socket_set_option(socket, SOL_SOCKET, SO_REUSEADDR, 1, error) ||
+      !g_socket_set_option(socket, SOL_SOCKET, SO_REUSEPORT, 1, error))
+    return false;
+  sockaddr_storage native{};
+  const gssize size = g_socket_address_get_native_size(address);
+  if (size < 0 || !g_socket_address_to_native(address, &native, sizeof native, error)) return false;
+  if (::bind(g_socket_get_fd(socket), reinterpret_cast<sockaddr*>(&native),
+             static_cast<socklen_t>(size)) != 0) {
+    const int e = errno;
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "Error binding to address: %s",
+                g_strerror(e));
+    return false;
+  }
+  return true;
 }
 
 double monotonic_s(std::int64_t us) { return static_cast<double>(us) / 1e6; }
@@ -158,8 +181,9 @@ bool WsServer::start(std::string& error, bool& bad_config) {
                                             G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &raw)};
   if (listener) {
     g_socket_set_listen_backlog(listener.get(), kListenBacklog);
-    if (!g_socket_bind(listener.get(), addr.get(), TRUE, &raw) || !g_socket_listen(listener.get(), &raw))
-      listener.reset();
+    const bool bound = config_.reuse_port ? bind_reusing_port(listener.get(), addr.get(), &raw)
+                                          : g_socket_bind(listener.get(), addr.get(), TRUE, &raw);
+    if (!bound || !g_socket_listen(listener.get(), &raw)) listener.reset();
   }
   const auto options = config_.tls() ? SOUP_SERVER_LISTEN_HTTPS : SoupServerListenOptions(0);
   if (!listener || !soup_server_listen_socket(server_.get(), listener.get(), options, &raw)) {

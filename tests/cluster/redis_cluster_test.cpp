@@ -8,6 +8,7 @@
 #include "signaling/store/store_records.hpp"
 #include "tests/cluster/redis_cluster.hpp"
 #include "tests/server/server_test_helpers.hpp"
+#include "tests/support/free_port.hpp"
 #include "tests/support/http_get.hpp"
 
 namespace shotcall::test {
@@ -176,6 +177,47 @@ TEST(RedisCluster, HealthAndMetricsSayWhenRedisIsAway) {
   cluster.redis().start_again();
   ASSERT_TRUE(cluster.instance(1).wait_for_stderr("redis-ready times=2", 15s));
   EXPECT_EQ(http_get(cluster.instance(1).http_url("/healthz")).body, "ok\n");
+}
+
+}  // namespace
+}  // namespace shotcall::test
+
+namespace shotcall::test {
+namespace {
+
+// On one machine, instances can share one port instead of a load balancer: the kernel spreads
+// the connections (SO_REUSEPORT), Redis makes them one server.
+TEST(RedisCluster, InstancesSharingOnePortServeAsOne) {
+  RedisProcess redis;
+  const std::string port = std::to_string(free_loopback_port());
+  const auto instance = [&](const std::string& name) {
+    return std::make_unique<SingleServerProcess>(std::vector<std::string>{
+        "--port", port, "--reuse-port", "--redis", redis.url(), "--instance-id", name});
+  };
+  auto r1 = instance("r1");
+  auto r2 = instance("r2");
+  ASSERT_EQ(r1->url(), r2->url());
+  std::set<std::string> seen;
+  std::vector<Player> players;
+  std::vector<std::string> roster;
+  for (int i = 0; i < 20; ++i) roster.push_back("Port" + std::to_string(i) + "#EUW");
+  for (int i = 0; i < 20; ++i) {
+    Player p{WsClient::connect(r1->url()), roster[i], ""};  // r1's URL is r2's: the kernel picks
+    p->send(msg::register_user(roster[i]));
+    const auto connected = p->wait_for_type("connected");
+    ASSERT_TRUE(connected) << roster[i];
+    p.peer_id = connected->as<protocol::Connected>()->peer_id;
+    seen.insert(store::instance_of_peer(p.peer_id));
+    players.push_back(std::move(p));
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"r1", "r2"}));
+  // Five of them, whichever instance each reached, meet in one channel.
+  const std::vector<std::string> team(roster.begin(), roster.begin() + 5);
+  const std::string channel = find_or_create(players[0], "g5", "100", team);
+  for (int i = 0; i < 5; ++i) join(players[i], channel);
+  players[0]->send(msg::chat(channel, "same port"));
+  for (int i = 0; i < 5; ++i)
+    EXPECT_TRUE(players[i]->wait_for([](const Frame& f) { return f.type == "chat"; })) << i;
 }
 
 }  // namespace

@@ -195,6 +195,9 @@ TEST(ServerConfig, RedisAndInstanceIdShareState) {
   expect_bad({"--redis", "http://127.0.0.1:6379"}, "redis://");
   expect_bad({"--redis", "redis://x", "--instance-id", "a.b"}, "--instance-id");
   expect_bad({"--instance-id", "a"}, "needs --redis");
+  EXPECT_FALSE(c.reuse_port);
+  EXPECT_TRUE(ok({"--reuse-port"}).reuse_port);
+  expect_bad({"--reuse-port=1"}, "takes no value");
 }
 
 }  // namespace

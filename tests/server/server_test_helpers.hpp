@@ -17,6 +17,9 @@
 // deployment without a second copy of each test.
 #ifdef SHOTCALL_TESTS_THROUGH_CLUSTER
 #include "tests/cluster/redis_cluster.hpp"
+namespace shotcall::test {
+using SingleServerProcess = ServerProcess;  // the one process, for tests that need it as well
+}
 #define ServerProcess RedisCluster
 #endif
 
