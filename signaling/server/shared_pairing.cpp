@@ -407,6 +407,15 @@ store::Snapshot SharedPairing::local_snapshot(const core::StoreNeeds& needs) con
   });
 }
 
+void SharedPairing::leave() {
+  if (heartbeat_source_) g_source_remove(heartbeat_source_);
+  heartbeat_source_ = 0;
+  // Without our mark the others take over at once: they evict our players from their channels
+  // and free their Riot IDs, so clients we are closing can register elsewhere right away.
+  commands_->command({"DEL", store::instance_key(instance_)}, nullptr);
+  log_.info("instance-leaving", {{"instance", instance_}});
+}
+
 gboolean SharedPairing::heartbeat_cb(gpointer self) {
   static_cast<SharedPairing*>(self)->heartbeat();
   return G_SOURCE_CONTINUE;
@@ -458,8 +467,8 @@ void SharedPairing::refresh_ttls() {
       for (const auto& k : c->roster_keys) hold(store::player_key(k));
     }
   }
-  // While a call is in flight its snapshot's keys stay too: its commit will update them.
-  if (!busy_) cache_ = std::move(keep);
+  // A call in flight loses nothing by this: its commit puts back what it writes.
+  cache_ = std::move(keep);
   for (const auto& key : keys)
     commands_->command({"PEXPIRE", key, std::to_string(kKeyTtlMs)}, nullptr);
 }

@@ -60,6 +60,8 @@ class SharedPairing {
   SharedPairing& operator=(const SharedPairing&) = delete;
 
   void start();
+  // Graceful stop: tell the other instances now instead of letting our mark expire.
+  void leave();
 
   void handle(core::ConnId conn, protocol::ClientMessage message);
   void disconnect(core::ConnId conn);

@@ -405,6 +405,7 @@ void WsServer::shutdown(std::function<void()> done, unsigned grace_ms) {
   shutting_down_ = true;
   shutdown_done_ = std::move(done);
   admission_.drain();
+  if (shared_) shared_->leave();
   log_.info("shutting-down", {{"connections", static_cast<std::uint64_t>(conns_.size())}});
   std::vector<core::ConnId> ids;
   for (const auto& [id, c] : conns_) ids.push_back(id);

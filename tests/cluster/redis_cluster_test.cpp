@@ -3,6 +3,9 @@
 // away and coming back empty loses no channel that had members.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <algorithm>
 #include <set>
 
 #include "signaling/store/store_records.hpp"
@@ -120,6 +123,40 @@ TEST(RedisCluster, KillingAnInstanceMovesItsClientsWithTheirChannelIntact) {
                           << " ms";
   EXPECT_EQ(members_in_redis(cluster, t.channel_id), 5u);
   expect_full_signal_mesh(t);
+}
+
+TEST(RedisCluster, AStoppedInstanceHandsItsPlayersOverAtOnce) {
+  RedisCluster cluster;
+  Team t = form_team(cluster, "Stop", "g6", "100");
+  ASSERT_EQ(t.players.size(), 5u);
+  Player& p = t.players[0];
+  const int stopping = instance_of(p.peer_id);
+  ASSERT_NE(stopping, 0);
+  const std::string old_peer = p.peer_id;
+  // SIGTERM: the instance closes its clients with 1001 and tells the others it is going.
+  ASSERT_TRUE(cluster.instance(stopping).wait_for_stderr("redis-ready"));
+  kill(cluster.instance(stopping).pid(), SIGTERM);
+  ASSERT_TRUE(p->wait_closed(10s));
+  EXPECT_EQ(p->close_code(), 1001);
+  // The first registration that reaches a live instance succeeds: no riot-id-in-use.
+  std::string new_peer;
+  for (int attempt = 0; attempt < 20 && new_peer.empty(); ++attempt) {
+    auto again = WsClient::try_connect(cluster.url());
+    if (!again.client) continue;  // routed to the stopping one, which refuses: try again
+    p.ws = std::move(again.client);
+    p->send(msg::register_user(p.riot_id));
+    const auto reply =
+        p->wait_for([](const Frame& f) { return f.type == "connected" || f.type == "error"; });
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->type, "connected") << reply->text;
+    new_peer = reply->as<protocol::Connected>()->peer_id;
+  }
+  ASSERT_FALSE(new_peer.empty());
+  EXPECT_NE(instance_of(new_peer), stopping);
+  p.peer_id = new_peer;
+  const auto members = join(p, t.channel_id);
+  EXPECT_EQ(std::count(members.begin(), members.end(), old_peer), 0);
+  EXPECT_EQ(cluster.instance(stopping).wait_exit(15s).status, 0);
 }
 
 TEST(RedisCluster, RedisRestartedEmptyLosesNoChannelThatHadMembers) {
