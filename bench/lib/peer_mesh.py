@@ -16,18 +16,9 @@ import signal
 import subprocess
 import time
 
+from watched import status_kib
+
 TONES = [300, 400, 500, 600, 700]
-
-
-def status_kib(pid, field):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
 
 
 def cpu_seconds(pid):
