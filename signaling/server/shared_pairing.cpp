@@ -474,6 +474,7 @@ void SharedPairing::refresh_ttls() {
 }
 
 void SharedPairing::restore_after_outage() {
+  if (pairing_.connection_count() == 0) return;  // nothing of ours to put back
   ++counters_.restores;
   std::size_t channels = 0;
   // "redis-restored" is logged once every channel is back (or the link fell again).

@@ -110,7 +110,8 @@ class SharedPairing {
   std::unordered_map<core::ConnId, std::size_t> queued_per_conn_;
   bool busy_ = false;
   bool pumping_ = false;
-  bool outage_ = false;  // Redis was lost since it was last reached: restore on return
+  // Redis was lost since it was last reached (or never reached yet): restore on return.
+  bool outage_ = true;
   bool ready_ = false;   // both links were up when last looked at
 
   // Last values seen of keys our connections use: answers during an outage, and what is put

@@ -259,3 +259,37 @@ TEST(RedisCluster, InstancesSharingOnePortServeAsOne) {
 
 }  // namespace
 }  // namespace shotcall::test
+
+namespace shotcall::test {
+namespace {
+
+TEST(RedisCluster, AnInstanceStartedBeforeRedisServesAloneThenSharesWhatItHolds) {
+  const int redis_port = free_loopback_port();
+  SingleServerProcess a({"--redis", "redis://127.0.0.1:" + std::to_string(redis_port),
+                         "--instance-id", "early"});
+  // No Redis yet: the instance still pairs its own players.
+  Player alice{WsClient::connect(a.url()), "Alice#EUW", ""};
+  Player bob{WsClient::connect(a.url()), "Bob#EUW", ""};
+  for (Player* p : {&alice, &bob}) {
+    (*p)->send(msg::register_user(p->riot_id));
+    const auto c = (*p)->wait_for_type("connected");
+    ASSERT_TRUE(c);
+    p->peer_id = c->as<protocol::Connected>()->peer_id;
+  }
+  const std::vector<std::string> roster{"Alice#EUW", "Bob#EUW"};
+  const std::string channel = find_or_create(alice, "g7", "100", roster);
+  ASSERT_FALSE(channel.empty());
+  join(alice, channel);
+  join(bob, channel);
+
+  // Redis comes up on the port it was told: the instance connects and writes its channel.
+  RedisProcess redis(redis_port);
+  ASSERT_TRUE(a.wait_for_stderr("redis-restored", 15s)) << a.stderr_text();
+  const auto stored = store::decode_channel(redis.command({"GET", store::channel_key(channel)}));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->members.size(), 2u);
+  EXPECT_EQ(redis.command({"GET", store::claim_key("alice#euw")}), alice.peer_id);
+}
+
+}  // namespace
+}  // namespace shotcall::test

@@ -71,6 +71,15 @@ class RespReader {
 
 std::string RedisProcess::binary_path() { return SpawnedProcess::find_program("redis-server"); }
 
+RedisProcess::RedisProcess(int port, std::chrono::milliseconds startup) {
+  gchar* dir = g_dir_make_tmp("shotcall-redis-XXXXXX", nullptr);
+  if (!dir) throw std::runtime_error("cannot create a temporary directory for redis-server");
+  dir_ = dir;
+  g_free(dir);
+  port_ = port;
+  launch(startup);
+}
+
 RedisProcess::RedisProcess(std::chrono::milliseconds startup) {
   gchar* dir = g_dir_make_tmp("shotcall-redis-XXXXXX", nullptr);
   if (!dir) throw std::runtime_error("cannot create a temporary directory for redis-server");

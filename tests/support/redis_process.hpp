@@ -24,6 +24,8 @@ class RedisProcess {
   // Starts redis-server and waits up to `startup` until it accepts (its ready line, then a PING
   // answered). Throws std::runtime_error with its output if it does not.
   explicit RedisProcess(std::chrono::milliseconds startup = std::chrono::seconds(20));
+  // On this port (one a test chose before Redis was needed).
+  explicit RedisProcess(int port, std::chrono::milliseconds startup = std::chrono::seconds(20));
   ~RedisProcess();  // stops it and removes its directory
   RedisProcess(const RedisProcess&) = delete;
   RedisProcess& operator=(const RedisProcess&) = delete;
