@@ -202,3 +202,28 @@ TEST(ServerConfig, RedisAndInstanceIdShareState) {
 
 }  // namespace
 }  // namespace shotcall::server
+
+#include "signaling/server/redis_link.hpp"
+
+namespace shotcall::server {
+namespace {
+
+TEST(RedisUrl, HostAndPortOrARefusalThatSaysWhy) {
+  RedisEndpoint e;
+  std::string error;
+  ASSERT_TRUE(parse_redis_url("redis://10.0.0.5:6380", e, error));
+  EXPECT_EQ(e.host, "10.0.0.5");
+  EXPECT_EQ(e.port, 6380);
+  ASSERT_TRUE(parse_redis_url("redis://cache.internal/", e, error));
+  EXPECT_EQ(e.host, "cache.internal");
+  EXPECT_EQ(e.port, 6379);
+  for (const char* bad : {"http://x:1", "redis://", "redis://:6379", "redis://x:0", "redis://x:70000",
+                          "redis://x:12ab", "redis://user:pw@x:6379", "redis://x:6379/2"}) {
+    error.clear();
+    EXPECT_FALSE(parse_redis_url(bad, e, error)) << bad;
+    EXPECT_NE(error.find("--redis"), std::string::npos) << bad << ": " << error;
+  }
+}
+
+}  // namespace
+}  // namespace shotcall::server
