@@ -293,3 +293,60 @@ TEST(RedisCluster, AnInstanceStartedBeforeRedisServesAloneThenSharesWhatItHolds)
 
 }  // namespace
 }  // namespace shotcall::test
+
+namespace shotcall::test {
+namespace {
+
+// The rules that must stay atomic across instances, raced: requests are all sent before any
+// answer is read, from clients spread over the three instances.
+TEST(RedisCluster, RacesAcrossInstancesKeepTheRulesAtomic) {
+  RedisCluster cluster;
+
+  // One live connection per Riot ID: six clients claim one Riot ID at once; one wins.
+  std::vector<std::unique_ptr<WsClient>> claimants;
+  for (int i = 0; i < 6; ++i) claimants.push_back(WsClient::connect(cluster.url()));
+  for (auto& c : claimants) c->send(msg::register_user("Contested#EUW"));
+  int won = 0, refused = 0;
+  for (auto& c : claimants) {
+    const auto reply = c->wait_for(
+        [](const Frame& f) { return f.type == "connected" || f.is_error("riot-id-in-use"); });
+    ASSERT_TRUE(reply);
+    (reply->type == "connected" ? won : refused)++;
+  }
+  EXPECT_EQ(won, 1);
+  EXPECT_EQ(refused, 5);
+
+  // One channel per roster: ten teammates ask for their team's channel at once.
+  std::vector<std::string> roster;
+  for (int i = 0; i < 10; ++i) roster.push_back("Race" + std::to_string(i) + "#EUW");
+  std::vector<Player> players;
+  for (const auto& r : roster) players.push_back(registered(cluster, r));
+  std::set<int> spread;
+  for (const auto& p : players) spread.insert(instance_of(p.peer_id));
+  EXPECT_EQ(spread.size(), 3u);
+  for (auto& p : players) p->send(msg::find_or_create("g8", "100", roster));
+  std::set<std::string> ids;
+  for (auto& p : players) {
+    const auto created = p->wait_for_type("channel-created");
+    ASSERT_TRUE(created) << p.riot_id;
+    ids.insert(created->as<protocol::ChannelCreated>()->channel.channel_id);
+  }
+  ASSERT_EQ(ids.size(), 1u) << "one roster made several channels";
+  const std::string channel = *ids.begin();
+
+  // At most five members: all ten join at once; five get in, five are told it is full.
+  for (auto& p : players) p->send(msg::join(channel));
+  int joined = 0, full = 0;
+  for (auto& p : players) {
+    const auto reply = p->wait_for(
+        [](const Frame& f) { return f.type == "joined-channel" || f.is_error("channel-full"); });
+    ASSERT_TRUE(reply) << p.riot_id;
+    (reply->type == "joined-channel" ? joined : full)++;
+  }
+  EXPECT_EQ(joined, 5);
+  EXPECT_EQ(full, 5);
+  EXPECT_EQ(members_in_redis(cluster, channel), 5u);
+}
+
+}  // namespace
+}  // namespace shotcall::test
