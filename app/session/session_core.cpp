@@ -1,6 +1,7 @@
 #include "app/session/session_core.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "signaling/protocol/riot_id.hpp"
 
@@ -71,6 +72,7 @@ Actions SessionCore::request_channel() {
 
 Actions SessionCore::on_registered(const std::string& my_peer_id) {
   my_peer_id_ = my_peer_id;
+  for (auto& [key, mate] : teammates_) mate.since_our_reregistration = mate.linked;
   // The server forgot our channel with our old connection; links to teammates live on.
   channel_id_.reset();
   forget_peer_ids();
@@ -112,7 +114,19 @@ void SessionCore::on_member(const p::Member& member, bool we_offer, Actions& out
   Teammate& mate = teammates_[key];
   mate.riot_id = member.riot_id;
   mate.peer_id = member.peer_id;
-  // A teammate we still hold a link to came back with a new peerId: the link stays.
+  const bool stayed = mate.last_peer_id == member.peer_id;
+  mate.last_peer_id = member.peer_id;
+  const bool linked_before_we_reregistered = std::exchange(mate.since_our_reregistration, false);
+  if (mate.linked && we_offer && linked_before_we_reregistered && stayed) {
+    // We rejoined with a new connection while they kept theirs (the server instance we were on
+    // died, docs/self-hosting.md "Scaling out"): they saw our old connection leave and dropped
+    // their side. Build the link again; we joined, so we offer.
+    out.push_back(RemovePeer{key});
+    out.push_back(AddPeer{key, member.riot_id, true});
+    return;
+  }
+  // A teammate we still hold a link to came back with a new peerId (the server restarted and
+  // everyone registered again): the link stays.
   if (mate.linked) return;
   mate.linked = true;
   out.push_back(AddPeer{key, member.riot_id, we_offer});

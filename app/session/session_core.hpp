@@ -60,6 +60,10 @@ struct Teammate {
   std::string riot_id;
   std::optional<std::string> peer_id;  // while they are in the channel
   bool linked = false;                 // we hold a voice link to them
+  // Their peerId when we last saw them, kept across our own re-registration: if they still have
+  // it when we rejoin, they stayed connected and saw our old connection leave the channel.
+  std::string last_peer_id;
+  bool since_our_reregistration = false;  // linked before our latest registration
 };
 
 class SessionCore {

@@ -67,6 +67,25 @@ std::vector<std::string> ToneTeam::peer_args(std::size_t i, const std::string& s
           "--ice-address", "127.0.0.1",         "--report",      report(i)};
 }
 
+std::vector<std::string> ToneTeam::recordings(std::size_t i, std::size_t from) const {
+  std::vector<std::string> paths;
+  const std::string first = recording(i, from);
+  const std::string stem = first.substr(0, first.size() - 4);  // without ".wav"
+  if (g_file_test(first.c_str(), G_FILE_TEST_EXISTS)) paths.push_back(first);
+  for (int n = 2;; ++n) {
+    const std::string next = stem + "-" + std::to_string(n) + ".wav";
+    if (!g_file_test(next.c_str(), G_FILE_TEST_EXISTS)) break;
+    paths.push_back(next);
+  }
+  return paths;
+}
+
+std::size_t ToneTeam::recorded_bytes(std::size_t i, std::size_t from) const {
+  std::size_t total = 0;
+  for (const auto& path : recordings(i, from)) total += file_size(path);
+  return total;
+}
+
 std::string ToneTeam::recording(std::size_t i, std::size_t from) const {
   // The file is named from the Riot ID: '#' is outside [A-Za-z0-9._-] and becomes '_'.
   std::string name = members_[from].riot_id;

@@ -34,6 +34,11 @@ class ToneTeam {
                                      const std::string& game_id = "E2E_1") const;
   // Where member `i` records member `from`.
   std::string recording(std::size_t i, std::size_t from) const;
+  // Every recording of `from` by `i`, oldest first: a link built again (after `from` moved to
+  // another server instance) records into "<name>-2.wav", "-3", ...
+  std::vector<std::string> recordings(std::size_t i, std::size_t from) const;
+  // Their sizes added up.
+  std::size_t recorded_bytes(std::size_t i, std::size_t from) const;
   std::string report(std::size_t i) const { return members_[i].dir + "/report.json"; }
 
   static std::size_t file_size(const std::string& path);

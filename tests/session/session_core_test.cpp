@@ -85,6 +85,24 @@ TEST(SessionCore, AServerRestartKeepsLinksAndRemapsPeerIds) {
   EXPECT_THAT(s.on_engine_signal("garen#euw", "{}"), ElementsAre(send(p::SignalTo{"g2", "{}"})));
 }
 
+TEST(SessionCore, RejoiningWhileATeammateStayedConnectedRebuildsThatLinkWithUsOffering) {
+  SessionCore s = in_channel_with_garen();
+  s.on_message(ev(p::UserJoinedChannel{"EUW1_1_100_5", {"l1", "Lux#EUW"}}));
+  // Our server instance died; another one took us. Garen kept his connection (same peerId) and
+  // saw us leave; Lux registered again too (new peerId), so his side of the link lives on.
+  s.on_link_lost();
+  s.on_registered("me2");
+  s.on_message(ev(p::ChannelCreated{channel()}));
+  EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5",
+                                               {{"g1", "Garen#EUW"}, {"l2", "Lux#EUW"}}})),
+              ElementsAre(RemovePeer{"garen#euw"}, AddPeer{"garen#euw", "Garen#EUW", true}));
+  EXPECT_THAT(s.on_engine_signal("lux#euw", "{}"), ElementsAre(send(p::SignalTo{"l2", "{}"})));
+  // Joining again on the same connection repeats the member list: nothing is rebuilt.
+  EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5",
+                                               {{"g1", "Garen#EUW"}, {"l2", "Lux#EUW"}}})),
+              IsEmpty());
+}
+
 TEST(SessionCore, GameOverLeavesAndDropsEveryLink) {
   SessionCore s = in_channel_with_garen();
   EXPECT_THAT(s.set_target(std::nullopt),
