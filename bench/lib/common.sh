@@ -19,6 +19,13 @@ cleanup() {
   STARTED_PIDS=()
 }
 
+# forget_pid PID: a process started here that has ended and been waited for.
+forget_pid() {
+  local keep=() pid
+  for pid in "${STARTED_PIDS[@]}"; do [ "$pid" != "$1" ] && keep+=("$pid"); done
+  STARTED_PIDS=("${keep[@]}")
+}
+
 machine_json() { python3 "$ROOT/bench/lib/report.py" --machine "$ROOT"; }
 
 perf_works() {

@@ -99,6 +99,52 @@ def signaling_burst(doc, out):
     bars(doc, out, "1 000 clients connecting at once", [(key, key)], "sessions")
 
 
+def signaling_scaleout(doc, out):
+    """Left: registered sessions per instance and resident memory over the ramp; right: join
+    latency per ramp step of each load generator."""
+    r = doc["raw"]
+    ts = []
+    for smp in r.get("samples", []):
+        m, pr = smp.get("metrics", {}), smp.get("proc", {})
+        ts.append(f"{smp['t']} " + " ".join(str(val(m.get(n, {}).get("shotcall_registered_users"))) for n in ("a", "b"))
+                  + " " + " ".join(f"{pr.get(n, {}).get('vmrss_kib', 0) / 1024:.1f}" for n in ("a", "b", "redis"))
+                  + " " + " ".join(str(val(m.get(n, {}).get("answer_ms"))) for n in ("a", "b")))
+    steps = {}
+    for tag, h in sorted(r.get("halves", {}).items()):
+        steps[tag] = [f"{2 * st['sessions']} {val(st.get('join_p50_ms'))} {val(st.get('join_p99_ms'))}"
+                      for st in (h.get("ramp", {}).get("steps") or []) if st.get("joins")]
+    s = HEAD.format(h=460, out=out).replace("size 900", "size 1650")
+    s += block("t", ts or ["NaN NaN NaN NaN NaN NaN NaN NaN"])
+    for tag in ("A", "B"):
+        s += block(f"s{tag}", steps.get(tag) or ["NaN NaN NaN"])
+    s += "set multiplot layout 1,3\n"
+    s += ("set title 'Two instances, one Redis, one port: the ramp'\nset xlabel 's since the load started'\n"
+          "set ylabel 'registered sessions'\nset y2label 'resident memory (MiB)'\nset y2tics\nset yrange [0:*]\n"
+          "set y2range [0:*]\nset key bottom right opaque box\n")
+    s += (f"plot $t using 1:2 with lines lw 2 lc rgb '{COLORS['Shotcall']}' title 'instance a', "
+          f"$t using 1:3 with lines lw 2 lc rgb '{COLORS['reference']}' title 'instance b', "
+          f"$t using 1:4 axes x1y2 with lines dt 2 lc rgb '{COLORS['Shotcall']}' title 'a RSS', "
+          f"$t using 1:5 axes x1y2 with lines dt 2 lc rgb '{COLORS['reference']}' title 'b RSS', "
+          "$t using 1:6 axes x1y2 with lines dt 3 lc rgb '#cc0000' title 'Redis RSS'\n")
+    s += ("unset y2label\nunset y2tics\nset title 'Join latency per ramp step (teams formed at that size)'\n"
+          "set xlabel 'sessions held in all (both load generators)'\nset ylabel 'ms'\nset logscale y\n"
+          "set yrange [*:*]\n")
+    if any(steps.values()):
+        s += ("plot $sA using 1:3 with linespoints pt 7 lc rgb '#3465a4' title 'p99, load generator A', "
+              "$sB using 1:3 with linespoints pt 5 lc rgb '#cc6600' title 'p99, load generator B', "
+              "$sA using 1:2 with linespoints dt 2 pt 6 lc rgb '#3465a4' title 'p50, A', "
+              "$sB using 1:2 with linespoints dt 2 pt 4 lc rgb '#cc6600' title 'p50, B'\n")
+    else:  # gnuplot refuses to plot nothing: registration only, or no step formed teams
+        s += ("unset logscale y\nunset key\nset label 1 'no teams formed' at graph 0.35, graph 0.5\n"
+              "plot [0:1] [0:1] NaN notitle\nunset label 1\nset key top left opaque box\n")
+    s += ("unset logscale y\nset title \"Each instance's /metrics answer time (how late its loop runs)\"\n"
+          "set xlabel 's since the load started'\nset ylabel 'ms'\nset yrange [0:*]\nset key top left opaque box\n")
+    s += (f"plot $t using 1:7 with linespoints pt 7 ps 0.5 lc rgb '{COLORS['Shotcall']}' title 'instance a', "
+          f"$t using 1:8 with linespoints pt 5 ps 0.5 lc rgb '{COLORS['reference']}' title 'instance b', "
+          "2000 with lines dt 2 lw 2 lc rgb '#cc0000' title 'liveness mark TTL (2 s)'\n")
+    gnuplot(s + "unset multiplot\n")
+
+
 def simple_bars(out, title, ylabel, labels_values, target=None):
     data = [f"{q(l)} {val(v)}" for l, v in labels_values]
     s = HEAD.format(h=420, out=out) + block("d", data)
@@ -193,6 +239,7 @@ PLOTTERS = {
     "signaling-capacity": signaling_capacity,
     "signaling-relay-scaling": signaling_relay_scaling,
     "signaling-burst": signaling_burst,
+    "signaling-scaleout": signaling_scaleout,
     "voice-mesh": voice_mesh,
     "voice-mouth-to-ear": voice_mouth_to_ear,
     "voice-cpu": voice_cpu,

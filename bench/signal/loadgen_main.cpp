@@ -22,6 +22,8 @@ Scenarios:
   capacity        step up the number of live sessions (--steps) until one step fails
   relay-scaling   CPU per relayed message with --idle idle sessions held open
   burst           --sessions connections opened all at once; how many fail
+  scaleout        --sessions held in steps of --ramp-step (teams formed at --rate), held, one
+                  signal each; with --gated, one half of a split run (see scaleout.cpp)
 Options:
   --server-pid PID     the server process, for CPU and memory from /proc
   --sessions N         sessions (smoke, joins; default 10)
@@ -29,11 +31,19 @@ Options:
   --relay-rate N       offered signals per second (default 2000)
   --relay-seconds S    relay-scaling: relay run length (default 5)
   --idle-seconds S     relay-scaling: idle CPU window (default 3)
-  --hold S             capacity: seconds each step is held; burst: how long to wait (default 5)
+  --hold S             capacity: seconds each step is held; burst: how long to wait;
+                       scaleout without --gated: how long everyone is held (default 5)
   --settle S           quiet seconds before memory readings (default 2)
   --steps N,N,...      capacity steps
   --idle N,N,...       relay-scaling idle levels
-  --sources N          client source addresses 127.0.0.10.. (default 8)
+  --sources N          client source addresses 127.0.0.B.. (default 8)
+  --source-base B      the first source address's last byte (default 10)
+  --game-base N        gameId of the first team (default 7000000000)
+  --ramp-step N        scaleout: sessions added per step (default 1000)
+  --gated              scaleout: print `event ready|relayed` on stderr, wait for SIGUSR1 at each
+  --gate-timeout S     scaleout: the longest wait for SIGUSR1 (default 3600)
+  --no-teams           scaleout: sessions register and are held, no teams, no relay
+  --latencies-out FILE scaleout: every join latency of the ramp, one line each
   --inflight N         connections opening at once (default 8)
   --tag TAG            Riot ID tag line (default LOAD)
   --strict             decode every server frame with Shotcall's protocol codec
@@ -89,6 +99,11 @@ int main(int argc, char** argv) {
       {"--inflight", [&](const std::string& v) { o.workload.max_inflight = std::atoi(v.c_str()); }},
       {"--tag", [&](const std::string& v) { o.workload.tag = v; }},
       {"--perf", [&](const std::string& v) { o.perf_output = v; }},
+      {"--source-base", [&](const std::string& v) { o.workload.source_base = std::atoi(v.c_str()); }},
+      {"--game-base", [&](const std::string& v) { o.workload.game_base = std::atoll(v.c_str()); }},
+      {"--ramp-step", [&](const std::string& v) { o.ramp_step = std::atoi(v.c_str()); }},
+      {"--latencies-out", [&](const std::string& v) { o.latencies_output = v; }},
+      {"--gate-timeout", [&](const std::string& v) { o.gate_timeout_s = std::atof(v.c_str()); }},
   };
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -98,6 +113,14 @@ int main(int argc, char** argv) {
     }
     if (a == "--strict") {
       o.workload.strict = true;
+      continue;
+    }
+    if (a == "--gated") {
+      o.gated = true;
+      continue;
+    }
+    if (a == "--no-teams") {
+      o.teams = false;
       continue;
     }
     const auto it = with_value.find(a);
@@ -115,6 +138,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "shotcall-loadgen: rates must be positive and --sessions at least 5\n");
     return 2;
   }
+  if (o.workload.sources < 1 || o.workload.source_base < 1 ||
+      o.workload.source_base + o.workload.sources > 255) {
+    std::fprintf(stderr, "shotcall-loadgen: source addresses must stay within 127.0.0.1-254\n");
+    return 2;
+  }
   // Every session is a descriptor: take all the kernel allows this process.
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
@@ -129,6 +157,7 @@ int main(int argc, char** argv) {
   else if (scenario == "capacity") status = run_capacity(o, out);
   else if (scenario == "relay-scaling") status = run_relay_scaling(o, out);
   else if (scenario == "burst") status = run_burst(o, out);
+  else if (scenario == "scaleout") status = run_scaleout(o, out);
   else {
     std::fprintf(stderr, "shotcall-loadgen: unknown scenario '%s'\n", scenario.c_str());
     return 2;

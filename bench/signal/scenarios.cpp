@@ -8,11 +8,11 @@
 #include <cstdio>
 
 #include "bench/common/proc_stats.hpp"
+#include "bench/signal/scenario_json.hpp"
 
 extern char** environ;
 
 namespace shotcall::bench {
-namespace {
 
 // Generous: a phase that runs out of time is reported, not waited for forever.
 double timeout_for(int sessions, double rate) { return 30.0 + 3.0 * sessions / rate; }
@@ -49,11 +49,7 @@ std::vector<int> all_teams(const Workload& w) {
   return t;
 }
 
-void log(const char* fmt, auto... args) {
-  std::fprintf(stderr, "loadgen: ");
-  std::fprintf(stderr, fmt, args...);
-  std::fputc('\n', stderr);
-}
+namespace {
 
 // `perf record` on the server for `seconds`, in the background; returns its pid (or 0).
 pid_t start_perf(pid_t target, const std::string& output, double seconds) {
@@ -169,7 +165,7 @@ int run_joins(const ScenarioOptions& o, JsonOut& out) {
   Workload w(o.workload);
   const int n = (o.sessions / 5) * 5;
   const ProcSample start = sample_process(o.server_pid);
-  log("joins: registering %d sessions", n);
+  progress("joins: registering %d sessions", n);
   const PhaseResult reg = w.grow_to(n, timeout_for(n, 200));
   w.idle(o.settle_seconds);  // let the server finish what it started before reading its memory
   const ProcSample idle = sample_process(o.server_pid);
@@ -179,13 +175,13 @@ int run_joins(const ScenarioOptions& o, JsonOut& out) {
   RelayPhase relay;
   PhaseResult leave;
   if (reg.ok) {
-    log("joins: %d joins at %.0f/s", n, o.joins_per_s);
+    progress("joins: %d joins at %.0f/s", n, o.joins_per_s);
     before_join = sample_process(o.server_pid);
     join = w.form_teams(0, n, o.joins_per_s, timeout_for(n, o.joins_per_s));
     after_join = sample_process(o.server_pid);
   }
   if (join.ok) {
-    log("joins: relaying %d signals at %.0f/s", 4 * n, o.relay_per_s);
+    progress("joins: relaying %d signals at %.0f/s", 4 * n, o.relay_per_s);
     relay = w.relay(all_teams(w), true, o.relay_per_s, timeout_for(4 * n, o.relay_per_s));
     after_relay = sample_process(o.server_pid);
   }
@@ -239,7 +235,7 @@ int run_capacity(const ScenarioOptions& o, JsonOut& out) {
     const int target = (o.steps[step_index] / 5) * 5;
     if (target <= w.sessions()) continue;
     const int first = w.sessions();
-    log("capacity: step to %d sessions", target);
+    progress("capacity: step to %d sessions", target);
     const double t0 = monotonic_seconds();
     // Registration slows down as sessions pile up on Shotcall (docs/performance.md): allow 20/s.
     PhaseResult step = w.grow_to(target, timeout_for(target - first, 20));
@@ -296,7 +292,7 @@ int run_relay_scaling(const ScenarioOptions& o, JsonOut& out) {
   out.field("offered_per_s", o.relay_per_s).key("levels").begin_array();
   for (std::size_t i = 0; ok && i < o.idle_levels.size(); ++i) {
     const int idle = o.idle_levels[i];
-    log("relay-scaling: %d idle sessions", idle);
+    progress("relay-scaling: %d idle sessions", idle);
     const PhaseResult grown = w.grow_to(kActiveSessions + idle, timeout_for(idle, 200));
     if (!grown.ok) {
       out.begin_object().field("idle_sessions", idle).field("ok", false).field("failure", grown.failure).end_object();
@@ -322,7 +318,7 @@ int run_burst(const ScenarioOptions& o, JsonOut& out) {
   WorkloadOptions wo = o.workload;
   wo.max_inflight = o.sessions;
   Workload w(wo);
-  log("burst: %d connections at once", o.sessions);
+  progress("burst: %d connections at once", o.sessions);
   const PhaseResult r = w.grow_to(o.sessions, o.hold_seconds, true);
   out.begin_object().field("scenario", "burst").field("sessions", o.sessions).field("wait_s", o.hold_seconds);
   out.field("registered", w.registered()).field("failed", w.counters().connect_failures);

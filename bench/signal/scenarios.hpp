@@ -25,6 +25,11 @@ struct ScenarioOptions {
   std::vector<int> steps;            // capacity: session counts
   std::vector<int> idle_levels;      // relay-scaling: idle session counts
   std::string perf_output;           // relay-scaling: perf record the largest level here
+  int ramp_step = 1000;              // scaleout: sessions added per step
+  bool gated = false;                // scaleout: wait for SIGUSR1 after the ramp and the relay
+  bool teams = true;                 // scaleout: false: sessions only register (--no-teams)
+  double gate_timeout_s = 3600;      // scaleout: the longest wait for that signal
+  std::string latencies_output;      // scaleout: every join latency, one line each
 };
 
 // Each returns the process exit status: 0 when the scenario ran to the end (a capacity step that
@@ -34,5 +39,6 @@ int run_joins(const ScenarioOptions& o, JsonOut& out);
 int run_capacity(const ScenarioOptions& o, JsonOut& out);
 int run_relay_scaling(const ScenarioOptions& o, JsonOut& out);
 int run_burst(const ScenarioOptions& o, JsonOut& out);
+int run_scaleout(const ScenarioOptions& o, JsonOut& out);  // scaleout.cpp
 
 }  // namespace shotcall::bench

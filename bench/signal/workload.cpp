@@ -45,7 +45,7 @@ Workload::Workload(WorkloadOptions options) : options_(std::move(options)) {
   std::vector<in_addr> sources;
   for (int i = 0; i < std::max(1, options_.sources); ++i) {
     in_addr a{};
-    a.s_addr = htonl((127u << 24) | static_cast<std::uint32_t>(10 + i));
+    a.s_addr = htonl((127u << 24) | static_cast<std::uint32_t>(options_.source_base + i));
     sources.push_back(a);
   }
   PoolEvents ev;
@@ -202,7 +202,7 @@ void Workload::start_team(int t) {
   for (int si : team.members) sessions_[static_cast<std::size_t>(si)].st = St::WaitingChannel;
   team.t_start = monotonic_seconds();
   const int leader = team.members.front();
-  send(leader, "{\"type\":\"find-or-create-channel\",\"gameId\":" + std::to_string(7000000000LL + t) +
+  send(leader, "{\"type\":\"find-or-create-channel\",\"gameId\":" + std::to_string(options_.game_base + t) +
                    ",\"teamId\":100,\"teammates\":" + team.roster_json + "}");
 }
 
@@ -365,6 +365,10 @@ PhaseResult Workload::leave(const std::vector<int>& teams, double timeout_s) {
 
 void Workload::idle(double seconds) {
   run(monotonic_seconds() + seconds, [] { return false; }, [](double) { return 1.0; });
+}
+
+bool Workload::wait_for(double seconds, const std::function<bool()>& done) {
+  return run(monotonic_seconds() + seconds, done, [](double) { return 1.0; });
 }
 
 }  // namespace shotcall::bench

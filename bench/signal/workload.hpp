@@ -7,6 +7,7 @@
 
 #include <netinet/in.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -19,10 +20,14 @@ namespace shotcall::bench {
 struct WorkloadOptions {
   sockaddr_in server{};
   std::string path = "/ws";
-  int sources = 8;          // client source addresses 127.0.0.10 .. 127.0.0.(10+sources-1)
+  int sources = 8;          // client source addresses 127.0.0.B .. 127.0.0.(B+sources-1)
+  int source_base = 10;     // B: load generators run side by side use disjoint ranges
   int max_inflight = 8;     // connections between connect() and `connected` (see docs/performance.md: backlog)
   bool strict = false;      // also decode every frame with the project's codec (protocol check)
   std::string tag = "LOAD"; // the tag line of every Riot ID of this run
+  // Team t sends gameId game_base + t; side-by-side load generators use distinct bases so their
+  // channels never share an id prefix (which would look like a race between instances).
+  long long game_base = 7000000000LL;
 };
 
 struct Latencies {
@@ -77,6 +82,8 @@ class Workload {
   PhaseResult leave(const std::vector<int>& teams, double timeout_s);
   // Runs the loop (answering pings) for `seconds`.
   void idle(double seconds);
+  // Runs the loop until `done` holds (true) or `seconds` pass (false).
+  bool wait_for(double seconds, const std::function<bool()>& done);
   // Drops every connection.
   void close_all();
 

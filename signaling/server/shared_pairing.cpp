@@ -18,8 +18,11 @@ constexpr std::int64_t kKeyTtlMs = 30000;
 constexpr guint kRefreshIntervalS = 5;
 // An instance that has not marked itself alive for this long is dead: its members are removed
 // and its players' Riot IDs become free. Short, because its clients are reconnecting elsewhere.
+// The mark is renewed from a thread of its own (LivenessBeacon), so a main loop busy for seconds
+// is not taken for dead; one that stops turning for kStallLimitMs is.
 constexpr std::int64_t kAliveTtlMs = 2000;
 constexpr guint kHeartbeatIntervalMs = 500;
+constexpr std::int64_t kStallLimitMs = 15000;
 // A call that keeps losing races gives up after this many tries (in practice it wins the
 // second: one instance always gets through each round).
 constexpr int kMaxAttempts = 64;
@@ -90,6 +93,9 @@ SharedPairing::SharedPairing(core::Pairing& pairing, store::SnapshotStore& store
     log_.info(up ? "redis-subscribed" : "redis-subscriber-lost", {{"instance", instance_}});
     note_ready();
   });
+  beacon_ = std::make_unique<LivenessBeacon>(
+      endpoint, store::instance_key(instance_), std::chrono::milliseconds(kAliveTtlMs),
+      std::chrono::milliseconds(kHeartbeatIntervalMs), std::chrono::milliseconds(kStallLimitMs));
   subscriber_->subscribe(
       {store::inbox_channel(instance_), store::notice_channel()},
       [this](const std::string& channel, const std::string& payload) { on_inbox(channel, payload); });
@@ -97,6 +103,7 @@ SharedPairing::SharedPairing(core::Pairing& pairing, store::SnapshotStore& store
 
 SharedPairing::~SharedPairing() {
   *alive_ = false;
+  beacon_.reset();
   for (guint s : {heartbeat_source_, refresh_source_})
     if (s) g_source_remove(s);
   subscriber_.reset();
@@ -106,6 +113,7 @@ SharedPairing::~SharedPairing() {
 void SharedPairing::start() {
   commands_->start();
   subscriber_->start();
+  beacon_->start();
   heartbeat_source_ = g_timeout_add(kHeartbeatIntervalMs, heartbeat_cb, this);
   refresh_source_ = g_timeout_add_seconds(kRefreshIntervalS, refresh_cb, this);
 }
@@ -410,6 +418,7 @@ store::Snapshot SharedPairing::local_snapshot(const core::StoreNeeds& needs) con
 void SharedPairing::leave() {
   if (heartbeat_source_) g_source_remove(heartbeat_source_);
   heartbeat_source_ = 0;
+  beacon_->stop();  // before the DEL below, which it would otherwise undo
   // Without our mark the others take over at once: they evict our players from their channels
   // and free their Riot IDs, so clients we are closing can register elsewhere right away.
   commands_->command({"DEL", store::instance_key(instance_)}, nullptr);
@@ -417,7 +426,9 @@ void SharedPairing::leave() {
 }
 
 gboolean SharedPairing::heartbeat_cb(gpointer self) {
-  static_cast<SharedPairing*>(self)->heartbeat();
+  auto* s = static_cast<SharedPairing*>(self);
+  s->beacon_->main_loop_alive();
+  s->heartbeat();
   return G_SOURCE_CONTINUE;
 }
 
@@ -530,6 +541,10 @@ std::string SharedPairing::render_metrics() const {
     out += std::string{"# HELP "} + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
            name + " " + std::to_string(v) + "\n";
   };
+  // Which instance answered: through a load balancer or a shared port that is not obvious.
+  out += "# HELP shotcall_instance_info This instance's --instance-id.\n"
+         "# TYPE shotcall_instance_info gauge\nshotcall_instance_info{instance=\"" +
+         instance_ + "\"} 1\n";
   line("shotcall_redis_up", "1 while this instance reaches Redis (both links).", "gauge",
        redis_up() ? 1 : 0);
   line("shotcall_redis_lost_total", "Times the link to Redis was lost.", "counter",

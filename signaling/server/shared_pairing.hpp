@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "signaling/core/pairing.hpp"
+#include "signaling/server/liveness_beacon.hpp"
 #include "signaling/server/log.hpp"
 #include "signaling/server/redis_link.hpp"
 #include "signaling/store/snapshot_store.hpp"
@@ -104,6 +105,7 @@ class SharedPairing {
   Hooks hooks_;
   std::unique_ptr<RedisLink> commands_;
   std::unique_ptr<RedisLink> subscriber_;
+  std::unique_ptr<LivenessBeacon> beacon_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // replies after we are gone
 
   std::deque<std::unique_ptr<Call>> queue_;

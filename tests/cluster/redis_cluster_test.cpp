@@ -210,7 +210,9 @@ TEST(RedisCluster, HealthAndMetricsSayWhenRedisIsAway) {
   auto health = http_get(cluster.instance(1).http_url("/healthz"));
   EXPECT_EQ(health.status, 200);  // still serving its own connections
   EXPECT_NE(health.body.find("redis unreachable"), std::string::npos) << health.body;
-  EXPECT_EQ(sample(http_get(cluster.instance(1).http_url("/metrics")).body, "shotcall_redis_up"), 0);
+  const std::string metrics = http_get(cluster.instance(1).http_url("/metrics")).body;
+  EXPECT_EQ(sample(metrics, "shotcall_redis_up"), 0);
+  EXPECT_EQ(sample(metrics, "shotcall_instance_info{instance=\"s1\"}"), 1);
   cluster.redis().start_again();
   ASSERT_TRUE(cluster.instance(1).wait_for_stderr("redis-ready times=2", 15s));
   EXPECT_EQ(http_get(cluster.instance(1).http_url("/healthz")).body, "ok\n");
