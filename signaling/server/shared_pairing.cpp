@@ -386,7 +386,8 @@ void SharedPairing::on_state(bool up) {
     return;
   }
   log_.info("redis-connected", {{"instance", instance_}});
-  heartbeat();
+  // The restore below covers a mark lost while we were away: the beat need not restore again.
+  heartbeat(false);
   if (std::exchange(outage_, false)) restore_after_outage();
   note_ready();
 }
@@ -432,15 +433,16 @@ gboolean SharedPairing::heartbeat_cb(gpointer self) {
   return G_SOURCE_CONTINUE;
 }
 
-void SharedPairing::heartbeat() {
+void SharedPairing::heartbeat(bool restore_if_mark_lost) {
   commands_->command(
       {"EVAL", redis_lua::kHeartbeat, "0", instance_, std::to_string(kAliveTtlMs)},
-      [this, alive = alive_](const redisReply* reply) {
+      [this, restore_if_mark_lost, alive = alive_](const redisReply* reply) {
         if (!*alive || !reply || reply->type != REDIS_REPLY_ARRAY || reply->elements == 0) return;
         std::vector<std::string> ids;
         for (std::size_t i = 1; i < reply->elements; ++i)
           if (reply->element[i]->type == REDIS_REPLY_STRING) ids.push_back(to_text(reply->element[i]));
-        if (to_text(reply->element[0]) == "0" && !pairing_.local_channels().empty()) {
+        if (restore_if_mark_lost && to_text(reply->element[0]) == "0" &&
+            !pairing_.local_channels().empty()) {
           // Our mark expired (a stall, or Redis lost it): others may have evicted our members.
           log_.warn("instance-mark-lost", {{"instance", instance_}});
           restore_after_outage();

@@ -91,7 +91,9 @@ class SharedPairing {
   void remember(const store::Snapshot& snapshot);
   void remember_writes(const std::vector<store::KeyWrite>& writes);
   store::Snapshot local_snapshot(const core::StoreNeeds& needs) const;
-  void heartbeat();
+  // Marks us alive, finds dead instances; a lost mark of ours means others may have evicted our
+  // members, so they are put back unless `restore_if_mark_lost` is false.
+  void heartbeat(bool restore_if_mark_lost = true);
   void refresh_ttls();
   void restore_after_outage();
   static gboolean heartbeat_cb(gpointer self);
