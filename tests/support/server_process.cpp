@@ -46,25 +46,14 @@ ProcessExit wait_child(GSubprocess* proc, std::chrono::milliseconds timeout) {
   g_subprocess_wait_async(
       proc, nullptr,
       [](GObject*, GAsyncResult*, gpointer d) { *static_cast<bool*>(d) = true; }, &done);
-  ProcessExit r;
   // The callback writes into `done` on this stack frame: keep iterating until it has run, even
   // after a kill.
-  if (!run_until([&] { return done; }, timeout)) {
+  const bool in_time = run_until([&] { return done; }, timeout);
+  if (!in_time) {
     g_subprocess_force_exit(proc);
     run_until([&] { return done; }, 10s);
-    r.exited = false;
-  } else {
-    r.exited = true;
   }
-  r.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                 start);
-  if (g_subprocess_get_if_signaled(proc)) {
-    r.signaled = true;
-    r.status = g_subprocess_get_term_sig(proc);
-  } else if (g_subprocess_get_if_exited(proc)) {
-    r.status = g_subprocess_get_exit_status(proc);
-  }
-  return r;
+  return exit_of(proc, in_time, start);
 }
 
 std::string read_file(const std::string& path) {
@@ -184,6 +173,20 @@ std::string ServerProcess::stderr_text() const { return read_file(stderr_path_);
 bool ServerProcess::wait_for_stderr(const std::string& needle,
                                     std::chrono::milliseconds timeout) const {
   return run_until([&] { return stderr_text().find(needle) != std::string::npos; }, timeout);
+}
+
+ProcessExit exit_of(GSubprocess* proc, bool exited, std::chrono::steady_clock::time_point start) {
+  ProcessExit r;
+  r.exited = exited;
+  r.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
+  if (g_subprocess_get_if_signaled(proc)) {
+    r.signaled = true;
+    r.status = g_subprocess_get_term_sig(proc);
+  } else if (g_subprocess_get_if_exited(proc)) {
+    r.status = g_subprocess_get_exit_status(proc);
+  }
+  return r;
 }
 
 ProcessExit ServerProcess::terminate(std::chrono::milliseconds timeout, int signal) {

@@ -29,6 +29,9 @@ struct ProcessExit {
   std::chrono::milliseconds took{0};
 };
 
+// How a finished child ended (`exited`: within its deadline), and how long waiting took.
+ProcessExit exit_of(GSubprocess* proc, bool exited, std::chrono::steady_clock::time_point start);
+
 class ServerProcess {
  public:
   // Starts the server with `args` (plus "--port 0" unless args set --port) and waits up to

@@ -60,20 +60,6 @@ void on_wait(GObject*, GAsyncResult*, gpointer data) {
   delete ref;
 }
 
-ProcessExit exit_of(GSubprocess* proc, bool in_time, std::chrono::steady_clock::time_point start) {
-  ProcessExit r;
-  r.exited = in_time;
-  r.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                 start);
-  if (g_subprocess_get_if_signaled(proc)) {
-    r.signaled = true;
-    r.status = g_subprocess_get_term_sig(proc);
-  } else if (g_subprocess_get_if_exited(proc)) {
-    r.status = g_subprocess_get_exit_status(proc);
-  }
-  return r;
-}
-
 }  // namespace
 
 SpawnedProcess::SpawnedProcess(const std::vector<std::string>& argv,
