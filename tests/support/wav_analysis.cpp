@@ -87,4 +87,27 @@ double dominant_frequency(const Wav& wav, const std::vector<double>& candidates,
   return best;
 }
 
+std::vector<double> windowed_tone_powers(const std::vector<std::int16_t>& samples, int rate,
+                                         const std::vector<double>& freqs, std::size_t window) {
+  std::vector<double> powers(freqs.size(), 0.0);
+  if (window < 2 || rate <= 0) return powers;
+  std::vector<double> hann(window);
+  for (std::size_t i = 0; i < window; ++i)
+    hann[i] = 0.5 - 0.5 * std::cos(2.0 * M_PI * static_cast<double>(i) / static_cast<double>(window - 1));
+  std::vector<double> coeff(freqs.size());
+  for (std::size_t k = 0; k < freqs.size(); ++k) coeff[k] = 2.0 * std::cos(2.0 * M_PI * freqs[k] / rate);
+  for (std::size_t begin = 0; begin + window <= samples.size(); begin += window) {
+    for (std::size_t k = 0; k < freqs.size(); ++k) {
+      double s1 = 0, s2 = 0;
+      for (std::size_t i = 0; i < window; ++i) {
+        const double s0 = hann[i] * samples[begin + i] / 32768.0 + coeff[k] * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+      }
+      powers[k] += s1 * s1 + s2 * s2 - coeff[k] * s1 * s2;
+    }
+  }
+  return powers;
+}
+
 }  // namespace shotcall::test

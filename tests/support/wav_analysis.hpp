@@ -28,4 +28,13 @@ double goertzel_power(const std::vector<std::int16_t>& samples, std::size_t begi
 // Which of `candidates` carries the most power over the last `seconds` of the file.
 double dominant_frequency(const Wav& wav, const std::vector<double>& candidates, double seconds);
 
+// The power of each of `freqs` in `samples` (mono), measured window by window (`window` samples,
+// Hann-weighted Goertzel) and summed over the windows. One transform over a whole recording only
+// adds a tone up coherently while its phase runs on: every dropout or late packet of a call
+// restarts the phase and the tone's sum collapses, while the clicks' broadband power does not.
+// Per window, a gap costs only the window it falls in. Trailing samples short of a window are
+// left out.
+std::vector<double> windowed_tone_powers(const std::vector<std::int16_t>& samples, int rate,
+                                         const std::vector<double>& freqs, std::size_t window);
+
 }  // namespace shotcall::test
