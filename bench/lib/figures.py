@@ -207,8 +207,15 @@ def signaling_burst(raw, params):
                        "restart, when every client reconnects).",
         "parameters": {"burst": params.get("burst")},
         "figures": {"columns": ["figure", "unit", "Shotcall", "reference"], "rows": out_rows},
-        "targets": [], "notes": [], "raw": r,
+        # It can be re-run alone (--only burst): say when, as the summary's date may be another run's.
+        "targets": [], "notes": [measured_note(raw)], "raw": r,
     }
+
+
+def measured_note(raw):
+    m = load(os.path.join(raw, "machine.json"), {}) or {}
+    return (f"Measured {m.get('date', '?')} at commit {(m.get('git_commit') or '?')[:12]}"
+            f"{' with local changes' if m.get('git_dirty') else ''}.")
 
 
 # ---- voice -----------------------------------------------------------------------------------
