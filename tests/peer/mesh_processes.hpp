@@ -49,24 +49,9 @@ class ToneTeam {
   std::vector<TeamMember> members_;
 };
 
-// What a finished recording holds: which of `tones` dominates it, and by how much over the
-// runner-up (power ratio). Measured in 100 ms windows summed over the whole file: a verdict over
-// the whole call is what a listener hears, and a starved machine's dropouts (broadband clicks,
-// phase jumps) then cost only the windows they fall in. One transform over the whole file needs
-// the tone's phase to run on unbroken for seconds: with ten peers starved onto one busy core,
-// recordings measured anywhere from 9.5 to 5800 that way (and 1.8 once in CI), and 128 to 150
-// in windows.
-// `ok` is false, with `why`, for a missing or unfinished file. Silence is no tone: freq 0.
-struct ToneVerdict {
-  bool ok = false;
-  std::string why;
-  double freq = 0;
-  double ratio = 0;
-  double seconds = 0;
-};
+// judge_tone over a finished recording: `ok` is false, with `why`, for a missing or unfinished
+// file or one that is not 48 kHz mono.
 ToneVerdict judge_recording(const std::string& path, const std::vector<double>& tones);
-// The same verdict over samples already read (mono).
-ToneVerdict judge_tone(const Wav& wav, const std::vector<double>& tones);
 
 // How far the sender's tone must stand above every other candidate. A wrong stream puts another
 // tone first; another stream mixed in at up to a tenth of the sender's power (-10 dB) fails too.

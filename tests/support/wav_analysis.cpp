@@ -1,5 +1,6 @@
 #include "tests/support/wav_analysis.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -108,6 +109,31 @@ std::vector<double> windowed_tone_powers(const std::vector<std::int16_t>& sample
     }
   }
   return powers;
+}
+
+ToneVerdict judge_tone(const Wav& wav, const std::vector<double>& tones) {
+  ToneVerdict v;
+  v.ok = true;
+  v.seconds = wav.rate > 0 ? static_cast<double>(wav.samples.size()) / wav.rate : 0;
+  // 100 ms windows: 10 Hz bins, so tones a few tens of hertz apart stay apart.
+  const auto powers = windowed_tone_powers(wav.samples, wav.rate, tones, wav.rate / 10);
+  double best = -1, runner_up = 0;
+  for (std::size_t k = 0; k < tones.size(); ++k) {
+    if (powers[k] > best) {
+      runner_up = std::max(runner_up, best);
+      best = powers[k];
+      v.freq = tones[k];
+    } else {
+      runner_up = std::max(runner_up, powers[k]);
+    }
+  }
+  if (best <= 0) {
+    v.freq = 0;  // silence: no tone won
+    v.ratio = 0;
+  } else {
+    v.ratio = runner_up > 0 ? best / runner_up : 1e9;
+  }
+  return v;
 }
 
 }  // namespace shotcall::test

@@ -37,4 +37,20 @@ double dominant_frequency(const Wav& wav, const std::vector<double>& candidates,
 std::vector<double> windowed_tone_powers(const std::vector<std::int16_t>& samples, int rate,
                                          const std::vector<double>& freqs, std::size_t window);
 
+// Which of `tones` dominates a recording (mono), and by how much over the runner-up (power
+// ratio). Measured in 100 ms windows summed over the whole file: a verdict over the whole call is
+// what a listener hears, and a starved machine's dropouts (broadband clicks, phase jumps) then
+// cost only the windows they fall in. One transform over the whole file needs the tone's phase
+// to run on unbroken for seconds: with ten peers starved onto one busy core, recordings measured
+// anywhere from 9.5 to 5800 that way (and 1.8 once in CI), and 128 to 150 in windows.
+// Silence is no tone: freq 0, ratio 0.
+struct ToneVerdict {
+  bool ok = false;  // set by judge_tone; judge_recording leaves it false when it cannot read
+  std::string why;
+  double freq = 0;
+  double ratio = 0;
+  double seconds = 0;
+};
+ToneVerdict judge_tone(const Wav& wav, const std::vector<double>& tones);
+
 }  // namespace shotcall::test
