@@ -29,20 +29,19 @@ double goertzel_power(const std::vector<std::int16_t>& samples, std::size_t begi
 double dominant_frequency(const Wav& wav, const std::vector<double>& candidates, double seconds);
 
 // The power of each of `freqs` in `samples` (mono), measured window by window (`window` samples,
-// Hann-weighted Goertzel) and summed over the windows. One transform over a whole recording only
-// adds a tone up coherently while its phase runs on: every dropout or late packet of a call
-// restarts the phase and the tone's sum collapses, while the clicks' broadband power does not.
-// Per window, a gap costs only the window it falls in. Trailing samples short of a window are
-// left out.
+// Hann-weighted Goertzel) and summed over the windows, so that whatever happens in one stretch of
+// a call (a gap, a phase jump, a burst of clicks) only weighs on the windows it falls in.
+// Trailing samples short of a window are left out.
 std::vector<double> windowed_tone_powers(const std::vector<std::int16_t>& samples, int rate,
                                          const std::vector<double>& freqs, std::size_t window);
 
 // Which of `tones` dominates a recording (mono), and by how much over the runner-up (power
 // ratio). Measured in 100 ms windows summed over the whole file: a verdict over the whole call is
-// what a listener hears, and a starved machine's dropouts (broadband clicks, phase jumps) then
-// cost only the windows they fall in. One transform over the whole file needs the tone's phase
-// to run on unbroken for seconds: with ten peers starved onto one busy core, recordings measured
-// anywhere from 9.5 to 5800 that way (and 1.8 once in CI), and 128 to 150 in windows.
+// what a listener hears, and a starved machine's dropouts then cost only the windows they fall
+// in. One transform over the whole file only adds the tone up while its phase and pitch run on
+// unchanged for seconds, and proved fragile: with ten peers starved onto one busy core,
+// recordings measured anywhere from 9.5 to 5800 that way (and 1.8 once in CI), and 128 to 150 in
+// windows.
 // Silence is no tone: freq 0, ratio 0.
 struct ToneVerdict {
   bool ok = false;  // set by judge_tone; judge_recording leaves it false when it cannot read
