@@ -218,7 +218,7 @@ def measured_note(raw):
             f"{' with local changes' if m.get('git_dirty') else ''}.")
 
 
-# ---- voice -----------------------------------------------------------------------------------
+# ---- voice (every table says when it was measured: --only voice re-runs them apart from the rest) -----------------------------------------------------------------------------------
 
 def voice_mesh(raw, params):
     d = load(os.path.join(raw, "voice-mesh.json"), {}) or {}
@@ -239,7 +239,8 @@ def voice_mesh(raw, params):
         "figures": {"columns": ["figure", "unit", "value"], "rows": out_rows},
         "targets": [{"what": "time to full five-mesh on loopback (slowest in-process run)", "target": "≤ 1 000 ms",
                      "value": f"{num(worst)} ms", "met": worst is not None and worst <= 1000}],
-        "notes": ([d["not_built"] + " was not built"] if d.get("not_built") else []), "raw": {"in_process": d, "processes": peers},
+        "notes": ([d["not_built"] + " was not built"] if d.get("not_built") else []) + [measured_note(raw)],
+        "raw": {"in_process": d, "processes": peers},
     }
 
 
@@ -271,7 +272,8 @@ def voice_mouth_to_ear(raw, params):
                                 "mixer + render margin ms", "rest ms", "clicks"], "rows": out_rows},
         "targets": targets,
         "notes": ["'rest' = p50 − frame − the engine's render latency (jitter buffer + mixer period + 5 ms); it holds "
-                  "the test source's 10 ms capture buffer, encoding, SRTP, the loopback hop and decoding."],
+                  "the test source's 10 ms capture buffer, encoding, SRTP, the loopback hop and decoding.",
+                  measured_note(raw)],
         "raw": d,
     }
 
@@ -310,7 +312,7 @@ def voice_cpu(raw, params):
         "targets": [{"what": "CPU per peer, five-mesh, 32 kb/s, 20 ms, echo cancellation", "target": "≤ 5 %",
                      "value": f"{num(100 * shared) if shared is not None else 'n/a'} %",
                      "met": shared is not None and shared <= 0.05}],
-        "notes": notes, "raw": d,
+        "notes": notes + [measured_note(raw)], "raw": d,
     }
 
 
@@ -325,7 +327,7 @@ def voice_bandwidth(raw, params):
         "parameters": {"seconds": params.get("bandwidth_seconds")},
         "figures": {"columns": ["Opus bitrate set", "RTP payload sent kb/s", "received kb/s", "packets/s",
                                 "on the wire kb/s (estimate)"], "rows": out_rows},
-        "targets": [], "notes": [], "raw": d,
+        "targets": [], "notes": [measured_note(raw)], "raw": d,
     }
 
 
@@ -402,6 +404,7 @@ def voice_memory(raw, params):
     machine = load(os.path.join(raw, "machine.json"), {}) or {}
     if call and a.get("date") and machine.get("date") and a["date"][:13] != machine["date"][:13]:
         notes.append(f"The desktop app figures were measured at {a['date']}, apart from the rest of this run.")
+    notes.append(measured_note(raw))
     return {
         "description": "Five shotcall-peer processes (test tones in, fakesink out) meet through a real shotcall-signal "
                        "and talk for a while; then the desktop app joins a call with four shotcall-peer teammates "
