@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <exception>
+
 namespace shotcall::test {
 
 RedisCluster::RedisCluster(std::vector<std::string> args, std::map<std::string, std::string> env,
@@ -19,6 +22,13 @@ RedisCluster::RedisCluster(std::vector<std::string> args, std::map<std::string, 
   }
   lb_ = std::make_unique<HaproxyProcess>(backends, std::map<std::string, std::string>{}, startup);
   EXPECT_TRUE(lb_->wait_fully_healthy(std::chrono::seconds(15))) << lb_->log_text();
+}
+
+RedisCluster::~RedisCluster() {
+  // The exception that fails a test is recorded only after this runs: count it here too.
+  if (std::uncaught_exceptions() == 0 && !::testing::Test::HasFailure()) return;
+  std::fprintf(stderr, "--- HAProxy log ---\n%s\n--- instances' stderr ---\n%s\n",
+               lb_ ? lb_->log_text().c_str() : "(not started)", stderr_text().c_str());
 }
 
 std::string RedisCluster::stderr_text() const {

@@ -24,6 +24,9 @@ class RedisCluster {
   explicit RedisCluster(std::vector<std::string> args = {},
                         std::map<std::string, std::string> env = {},
                         std::chrono::milliseconds startup = std::chrono::seconds(20));
+  // On a failing test (or one left by an exception), prints HAProxy's log and every instance's
+  // stderr: a 502 from the balancer says nothing by itself.
+  ~RedisCluster();
   RedisCluster(const RedisCluster&) = delete;
   RedisCluster& operator=(const RedisCluster&) = delete;
 
