@@ -61,16 +61,29 @@ std::optional<Wav> read_wav(const std::string& path, std::string* why) {
   return fail("no data chunk");
 }
 
-double goertzel_power(const std::vector<std::int16_t>& samples, std::size_t begin,
-                      std::size_t end, int rate, double freq) {
-  const double coeff = 2.0 * std::cos(2.0 * M_PI * freq / rate);
+namespace {
+
+// The Goertzel recurrence over samples[begin, end), each sample scaled by weights[i - begin] when
+// weights are given (a window); the power at the frequency `coeff` was made for.
+double goertzel(const std::vector<std::int16_t>& samples, std::size_t begin, std::size_t end,
+                double coeff, const double* weights) {
   double s1 = 0, s2 = 0;
   for (std::size_t i = begin; i < end && i < samples.size(); ++i) {
-    double s0 = samples[i] / 32768.0 + coeff * s1 - s2;
+    const double x = samples[i] / 32768.0 * (weights ? weights[i - begin] : 1.0);
+    const double s0 = x + coeff * s1 - s2;
     s2 = s1;
     s1 = s0;
   }
   return s1 * s1 + s2 * s2 - coeff * s1 * s2;
+}
+
+double goertzel_coeff(double freq, int rate) { return 2.0 * std::cos(2.0 * M_PI * freq / rate); }
+
+}  // namespace
+
+double goertzel_power(const std::vector<std::int16_t>& samples, std::size_t begin,
+                      std::size_t end, int rate, double freq) {
+  return goertzel(samples, begin, end, goertzel_coeff(freq, rate), nullptr);
 }
 
 double dominant_frequency(const Wav& wav, const std::vector<double>& candidates, double seconds) {
@@ -95,19 +108,9 @@ std::vector<double> windowed_tone_powers(const std::vector<std::int16_t>& sample
   std::vector<double> hann(window);
   for (std::size_t i = 0; i < window; ++i)
     hann[i] = 0.5 - 0.5 * std::cos(2.0 * M_PI * static_cast<double>(i) / static_cast<double>(window - 1));
-  std::vector<double> coeff(freqs.size());
-  for (std::size_t k = 0; k < freqs.size(); ++k) coeff[k] = 2.0 * std::cos(2.0 * M_PI * freqs[k] / rate);
-  for (std::size_t begin = 0; begin + window <= samples.size(); begin += window) {
-    for (std::size_t k = 0; k < freqs.size(); ++k) {
-      double s1 = 0, s2 = 0;
-      for (std::size_t i = 0; i < window; ++i) {
-        const double s0 = hann[i] * samples[begin + i] / 32768.0 + coeff[k] * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-      }
-      powers[k] += s1 * s1 + s2 * s2 - coeff[k] * s1 * s2;
-    }
-  }
+  for (std::size_t begin = 0; begin + window <= samples.size(); begin += window)
+    for (std::size_t k = 0; k < freqs.size(); ++k)
+      powers[k] += goertzel(samples, begin, begin + window, goertzel_coeff(freqs[k], rate), hann.data());
   return powers;
 }
 
