@@ -235,8 +235,7 @@ bool VoiceEngine::Impl::apply(Peer& peer, const mesh::PeerAction& action) {
   } else if (auto* a = std::get_if<act::Report>(&action)) {
     peer.phase = a->phase;
     if (a->phase == PeerPhase::Connected) {
-      peer.rx_progress_ms = g_get_monotonic_time() / 1000;  // the watchdog starts now
-      peer.rx_bytes = 0;
+      peer.watchdog.start(g_get_monotonic_time() / 1000);
     }
     if (events_.on_peer_state) events_.on_peer_state(id, a->phase, a->reason);
   } else if (std::holds_alternative<act::Drop>(action) ||
@@ -312,14 +311,10 @@ void VoiceEngine::Impl::link_stats(const LinkToken& t, PeerStats stats) {
   stats.peer_id = t.peer_id;
   if (events_.on_stats) events_.on_stats(stats);
   peer = current(t);
-  if (!peer || !peer->state.connected() || config_.media_timeout_ms <= 0) return;
-  const std::int64_t now = g_get_monotonic_time() / 1000;
-  if (stats.bytes_received != peer->rx_bytes) {
-    peer->rx_bytes = stats.bytes_received;
-    peer->rx_progress_ms = now;
-  } else if (now - peer->rx_progress_ms >= config_.media_timeout_ms) {
-    dispatch(t.peer_id, mesh::ev::Failure{"no audio received for " +
-                                          std::to_string(now - peer->rx_progress_ms) + " ms"});
+  if (!peer || !peer->state.connected()) return;
+  if (auto silence = peer->watchdog.sample(g_get_monotonic_time() / 1000, stats.bytes_received)) {
+    dispatch(t.peer_id,
+             mesh::ev::Failure{"no audio received for " + std::to_string(*silence) + " ms"});
   }
 }
 

@@ -12,6 +12,7 @@
 #include "app/media/speaking_detector.hpp"
 #include "app/media/voice_engine.hpp"
 #include "app/media/voice_pipeline.hpp"
+#include "app/mesh/media_watchdog.hpp"
 #include "app/mesh/peer_state.hpp"
 
 namespace shotcall::media {
@@ -61,7 +62,8 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   struct Peer {
     Peer(std::string id, std::string name, bool we_offer, const VoiceConfig& config)
         : id(std::move(id)), name(std::move(name)), state(we_offer, config.retry),
-          speaking(config.speaking_threshold_db, config.speaking_hangover_ms) {}
+          speaking(config.speaking_threshold_db, config.speaking_hangover_ms),
+          watchdog(config.media_timeout_ms, config.stats_interval_ms) {}
     std::string id;
     std::string name;
     mesh::PeerState state;
@@ -70,8 +72,7 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
     PeerPhase phase = PeerPhase::New;
     SpeakingDetector speaking;
     bool fingerprint_checked = false;  // for the current link
-    std::uint64_t rx_bytes = 0;        // media watchdog
-    std::int64_t rx_progress_ms = 0;
+    mesh::MediaWatchdog watchdog;      // runs while the link is connected
     std::int64_t link_built_ms = 0;    // connect timeout
     double volume = 1.0;
     bool muted = false;

@@ -16,6 +16,8 @@ constexpr const char* kOpusRtpCaps =
     "encoding-params=(string)2,minptime=(string)10,useinbandfec=(string)1";
 constexpr const char* kMixCaps = "audio/x-raw,format=S16LE,rate=48000,channels=1";
 constexpr auto kTeardownWait = std::chrono::seconds(3);
+// What wavenc writes before the samples of 16-bit PCM: RIFF, fmt and data chunk headers.
+constexpr std::uintmax_t kWavHeaderBytes = 44;
 
 // A one-shot flag a streaming thread raises and the main thread waits on (bounded).
 struct Flag {
@@ -247,18 +249,19 @@ void PeerLink::finalise_recording() {
   unlink_src_pad_when_idle(rec_tee_pad_.get());
   gst_element_release_request_pad(rec_tee_, rec_tee_pad_.get());
   rec_tee_pad_.reset();
-  // Nothing ever reached the file (the link never carried audio): no header to finalise.
-  GstPtr<GstPad> queue_src(gst_element_get_static_pad(rec_queue_, "src"));
-  if (!gst_pad_has_current_caps(queue_src.get())) return;
+  // Nothing ever entered the branch (the link never carried audio): no header to finalise.
+  // Ask the queue's sink, not its src: audio that entered just before the unlink may still sit
+  // in the queue, and its thread would write the header after we looked, with no EOS to follow.
+  GstPtr<GstPad> queue_sink(gst_element_get_static_pad(rec_queue_, "sink"));
+  if (!gst_pad_has_current_caps(queue_sink.get())) return;
   // EOS down the now lone recording branch makes wavenc rewrite the RIFF sizes; wait until
   // it reached the file so the WAV is complete before the elements stop.
   GstPtr<GstPad> file_pad(gst_element_get_static_pad(filesink_, "sink"));
   auto flag = std::make_shared<Flag>();
   gulong id = gst_pad_add_probe(file_pad.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
                                 watch_for_eos, new FlagPtr(flag), delete_flag);
-  GstPtr<GstPad> queue_sink(gst_element_get_static_pad(rec_queue_, "sink"));
   gst_pad_send_event(queue_sink.get(), gst_event_new_eos());
-  flag->wait();
+  if (!flag->wait()) g_warning("a recording's end did not reach %s in time", record_path_.c_str());
   gst_pad_remove_probe(file_pad.get(), id);
 }
 
@@ -288,10 +291,11 @@ PeerLink::~PeerLink() {
   level_src_.reset();
   for (GstElement* e : elements_) gst_bin_remove(pipeline_, e);
   elements_.clear();
-  // A link that never received audio leaves no empty, header-less file behind.
+  // A link that never received audio leaves no file behind: neither an empty one nor one with
+  // just wavenc's header (caps reached the branch, no sample did).
   if (!record_path_.empty()) {
     std::error_code ec;
-    if (std::filesystem::file_size(record_path_, ec) == 0 && !ec) {
+    if (std::filesystem::file_size(record_path_, ec) <= kWavHeaderBytes && !ec) {
       std::filesystem::remove(record_path_, ec);
     }
   }

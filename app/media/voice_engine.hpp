@@ -70,7 +70,8 @@ struct VoiceConfig {
 
   // webrtcbin get-stats polling; a connected peer whose received byte count has not moved for
   // media_timeout_ms is treated as failed (webrtcbin 1.22 has no ICE consent freshness).
-  // 0 disables the watchdog.
+  // Only watched time counts: a gap between stats replies counts as at most two intervals
+  // (app/mesh/media_watchdog.hpp). 0 disables the watchdog.
   int stats_interval_ms = 2000;
   int media_timeout_ms = 8000;
   // A link that has not connected this long after it was built counts as failed (libnice may

@@ -1,8 +1,14 @@
 // Twenty join/leave cycles on a live pipeline: every link's elements and pads go away again,
-// the counts return to their baseline (run under the ASan build for leaks).
+// the counts return to their baseline (run under the ASan build for leaks), and every recording
+// a link left behind is a complete WAV, also when the link went away as its audio began.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <map>
+#include <string>
+
 #include "tests/media/mesh_harness.hpp"
+#include "tests/support/wav_analysis.hpp"
 
 namespace shotcall::test {
 namespace {
@@ -26,6 +32,12 @@ TEST(Churn, TwentyJoinLeaveCyclesLeaveNothingBehind) {
     EXPECT_GT(during.pipeline_children, base.pipeline_children);
     if (cycle % 5 == 0) {  // now and then with audio flowing through the recordings
       ASSERT_TRUE(mesh.run_audio({"host", "guest"}, 3, 60)) << "cycle " << cycle;
+    } else if (cycle % 5 == 2) {
+      // Leave the moment the first decoded audio is reported: the recording branch has just
+      // taken its first buffers, which is when a WAV could be left without its final sizes.
+      const int seen = mesh.node("host").first_audio["guest"];
+      ASSERT_TRUE(mesh.run_until([&] { return mesh.node("host").first_audio["guest"] > seen; }, 60))
+          << "cycle " << cycle;
     }
     mesh.leave("guest", "host");
     auto after = mesh.node("host").engine->counts();
@@ -39,6 +51,18 @@ TEST(Churn, TwentyJoinLeaveCyclesLeaveNothingBehind) {
   }
   EXPECT_TRUE(mesh.node("host").errors.empty());
   EXPECT_TRUE(mesh.node("guest").errors.empty());
+  std::map<std::string, int> recordings;
+  for (const char* id : {"host", "guest"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(mesh.record_dir(id))) {
+      std::string why;
+      EXPECT_TRUE(read_wav(entry.path().string(), &why)) << entry.path() << ": " << why;
+      ++recordings[id];
+    }
+  }
+  // The host heard the guest in cycles 0, 5, 10, 15 and 2, 7, 12, 17; the guest surely in the
+  // first four (a link that never carried audio leaves no file).
+  EXPECT_GE(recordings["host"], 8);
+  EXPECT_GE(recordings["guest"], 4);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iostream>
 #include <set>
 
 #include "tests/media/mesh_harness.hpp"
@@ -17,6 +18,16 @@ TEST(FiveEngineMesh, EveryoneRecordsTheOtherFourTones) {
   std::vector<double> tones;
   for (auto& [id, f] : players) tones.push_back(f);
   Mesh mesh(make_temp_dir());
+  // On any failure, also an early ASSERT, say what each engine saw of its links: a link that
+  // failed and was rebuilt is the usual story behind a one-off here.
+  struct HistoryOnFailure {
+    Mesh& mesh;
+    const std::vector<std::pair<std::string, double>>& players;
+    ~HistoryOnFailure() {
+      if (!::testing::Test::HasFailure()) return;
+      for (const auto& p : players) std::cout << mesh.history(p.first) << "\n";
+    }
+  } history_on_failure{mesh, players};
   // They join one after another; each joiner offers to everyone already there.
   for (std::size_t i = 0; i < players.size(); ++i) {
     mesh.add(players[i].first, mesh.config(players[i].second));
@@ -40,27 +51,39 @@ TEST(FiveEngineMesh, EveryoneRecordsTheOtherFourTones) {
     mesh.node(id).engine->stop();  // finalises the recordings
   }
   for (auto& [id, f] : players) {
-    std::set<std::string> files;
+    // Each of the other four recorded under its own name; a link the engine rebuilt on the way
+    // (its watchdog or connect timeout, which a starved sanitizer build can trip) records into
+    // "<name>-2.wav" and so on. Nothing else, and never itself.
+    std::set<std::string> primaries;
+    std::set<std::string> judged;  // senders with a recording long enough to judge
     for (auto& entry : std::filesystem::directory_iterator(mesh.record_dir(id))) {
-      files.insert(entry.path().filename().string());
-    }
-    std::set<std::string> expected;
-    for (auto& [other, g] : players) {
-      if (other != id) expected.insert(other + "__Riot_EUW_.wav");
-    }
-    EXPECT_EQ(files, expected) << id << " must record exactly the other four, never itself";
-    for (auto& [other, freq] : players) {
-      if (other == id) continue;
+      const std::string name = entry.path().filename().string();
+      const auto cut = name.find("__Riot_EUW_");
+      ASSERT_NE(cut, std::string::npos) << id << " recorded a stranger: " << name;
+      const std::string from = name.substr(0, cut);
+      const double* freq = nullptr;
+      for (auto& [other, g] : players)
+        if (other == from) freq = &g;
+      ASSERT_NE(freq, nullptr) << id << " recorded a stranger: " << name;
+      EXPECT_NE(from, id) << id << " recorded itself: " << name;
+      const bool primary = name == from + "__Riot_EUW_.wav";
+      if (primary) primaries.insert(from);
       std::string why;
-      auto wav = read_wav(mesh.record_dir(id) + "/" + other + "__Riot_EUW_.wav", &why);
-      ASSERT_TRUE(wav) << id << " recording " << other << ": " << why;
+      auto wav = read_wav(entry.path().string(), &why);
+      ASSERT_TRUE(wav) << id << " recording " << name << ": " << why;
       ASSERT_EQ(wav->rate, 48000);
-      ASSERT_GT(wav->samples.size(), 48000u / 2);
+      if (wav->samples.size() < 48000u / 2) continue;  // a link rebuilt just before the end
+      judged.insert(from);
       const ToneVerdict v = judge_tone(*wav, tones);
-      EXPECT_EQ(v.freq, freq) << id << " hearing " << other;
+      EXPECT_EQ(v.freq, *freq) << id << " hearing " << name;
       // Clearly that tone, not a mix or noise: at least 20x the power of any other tone.
-      EXPECT_GT(v.ratio, 20) << id << " hearing " << other;
+      EXPECT_GT(v.ratio, 20) << id << " hearing " << name;
     }
+    std::set<std::string> others;
+    for (auto& [other, g] : players)
+      if (other != id) others.insert(other);
+    EXPECT_EQ(primaries, others) << id << " must record each of the other four";
+    EXPECT_EQ(judged, others) << id << " must hear each of the other four for a while";
   }
 }
 

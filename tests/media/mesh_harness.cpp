@@ -3,8 +3,18 @@
 #include <glib.h>
 
 #include <filesystem>
+#include <optional>
+
+#include "app/mesh/peer_state.hpp"
 
 namespace shotcall::test {
+namespace {
+
+std::string phase_text(const std::optional<PeerPhase>& phase) {
+  return phase ? std::string(phase_name(*phase)) : "gone";
+}
+
+}  // namespace
 
 std::string make_temp_dir() {
   gchar* dir = g_dir_make_tmp("shotcall-media-XXXXXX", nullptr);
@@ -13,7 +23,8 @@ std::string make_temp_dir() {
   return out;
 }
 
-Mesh::Mesh(std::string record_root) : record_root_(std::move(record_root)) {}
+Mesh::Mesh(std::string record_root)
+    : record_root_(std::move(record_root)), began_us_(g_get_monotonic_time()) {}
 
 Mesh::~Mesh() {
   *alive_ = false;
@@ -49,16 +60,28 @@ Node& Mesh::add(const std::string& id, media::VoiceConfig config) {
     config.record_dir = record_dir(id);
   }
   media::VoiceEvents ev;
-  ev.on_peer_state = [n](const std::string& peer, PeerPhase phase, const std::string& reason) {
+  auto now_ms = [began = began_us_] { return (g_get_monotonic_time() - began) / 1000; };
+  ev.on_peer_state = [this, n, now_ms](const std::string& peer, PeerPhase phase,
+                                       const std::string& reason) {
     n->phase[peer] = phase;
-    if (!reason.empty()) n->reasons[peer].push_back(reason);
+    n->timeline.push_back(std::to_string(now_ms()) + " ms " + peer + " " +
+                          std::string(phase_name(phase)) + (reason.empty() ? "" : ": " + reason));
+    if (!reason.empty()) n->reasons[peer].push_back(reason + "\n" + traffic(n->id, peer));
     if (phase == PeerPhase::Connected) n->connected_count[peer]++;
   };
-  ev.on_first_audio = [n](const std::string& peer, std::int64_t) { n->first_audio[peer]++; };
+  ev.on_first_audio = [n, now_ms](const std::string& peer, std::int64_t) {
+    n->first_audio[peer]++;
+    n->timeline.push_back(std::to_string(now_ms()) + " ms " + peer + " first audio");
+  };
   ev.on_level = [n](const std::string& peer, double db) {
     if (!peer.empty() && db > -40.0) n->loud_levels[peer]++;
   };
-  ev.on_stats = [n](const media::PeerStats& s) { n->stats[s.peer_id] = s; };
+  ev.on_stats = [n, now_ms](const media::PeerStats& s) {
+    n->stats[s.peer_id] = s;
+    auto& recent = n->recent_stats[s.peer_id];
+    recent.emplace_back(now_ms(), s);
+    if (recent.size() > 24) recent.pop_front();
+  };
   ev.on_speaking = [n](const std::string& peer, bool on) {
     n->speaking[peer] = on;
     n->speaking_changes[peer]++;
@@ -123,25 +146,75 @@ bool Mesh::run_until(const std::function<bool()>& done, double seconds) {
   return ok;
 }
 
-bool Mesh::run_audio(const std::vector<std::string>& ids, int levels, double seconds) {
+::testing::AssertionResult Mesh::run_audio(const std::vector<std::string>& ids, int levels,
+                                           double seconds) {
   std::map<std::string, std::map<std::string, int>> start;
   for (const auto& id : ids) start[id] = node(id).loud_levels;
-  return run_until(
+  auto gained = [&](const std::string& id, const std::string& peer) {
+    return node(id).loud_levels[peer] - start[id][peer];
+  };
+  const bool ok = run_until(
       [&] {
         for (const auto& id : ids) {
           for (const auto& peer : node(id).engine->peers()) {
-            if (node(id).loud_levels[peer] - start[id][peer] < levels) return false;
+            if (gained(id, peer) < levels) return false;
           }
         }
         return true;
       },
       seconds);
+  if (ok) return ::testing::AssertionSuccess();
+  auto failure = ::testing::AssertionFailure();
+  failure << "within " << seconds << " s, links short of " << levels << " loud levels:";
+  for (const auto& id : ids) {
+    Node& n = node(id);
+    for (const auto& peer : n.engine->peers()) {
+      if (gained(id, peer) >= levels) continue;
+      const media::PeerStats& st = n.stats[peer];
+      failure << "\n  " << id << " <- " << peer << ": " << gained(id, peer) << " loud levels, phase "
+              << phase_text(n.engine->peer_phase(peer)) << ", first-audio events "
+              << n.first_audio[peer] << ", connected " << n.connected_count[peer]
+              << " times, packets received " << st.packets_received << ", bytes sent "
+              << st.bytes_sent << ", lost " << st.packets_lost;
+      for (const auto& r : n.reasons[peer]) failure << "\n    reason: " << r;
+    }
+    for (const auto& e : n.errors) failure << "\n  " << id << " error: " << e;
+  }
+  return failure;
 }
 
 bool Mesh::connected(const std::string& a, const std::string& b) {
   auto pa = node(a).engine->peer_phase(b);
   auto pb = node(b).engine->peer_phase(a);
   return pa == PeerPhase::Connected && pb == PeerPhase::Connected;
+}
+
+std::string Mesh::traffic(const std::string& id, const std::string& peer) {
+  std::string out = "    " + id + " received from " + peer + " (ms: bytes):";
+  for (const auto& [t, s] : node(id).recent_stats[peer])
+    out += " " + std::to_string(t) + ": " + std::to_string(s.bytes_received);
+  auto it = nodes_.find(peer);
+  if (it == nodes_.end()) return out;
+  out += "\n    " + peer + " sent to " + id + " (ms: bytes):";
+  for (const auto& [t, s] : it->second->recent_stats[id])
+    out += " " + std::to_string(t) + ": " + std::to_string(s.bytes_sent);
+  return out;
+}
+
+std::string Mesh::history(const std::string& id) {
+  Node& n = node(id);
+  std::string out = id + ":";
+  for (const auto& line : n.timeline) out += "\n  " + line;
+  for (const auto& [peer, count] : n.connected_count) {
+    out += "\n  " + peer + ": connected " + std::to_string(count) + " times";
+    for (const auto& r : n.reasons[peer]) out += "\n    reason: " + r;
+  }
+  for (const auto& [peer, reasons] : n.reasons) {
+    if (n.connected_count.count(peer)) continue;
+    out += "\n  " + peer + ": never connected";
+    for (const auto& r : reasons) out += "\n    reason: " + r;
+  }
+  return out;
 }
 
 }  // namespace shotcall::test

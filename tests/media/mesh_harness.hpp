@@ -3,11 +3,15 @@
 // tones in, fakesinks out, ICE on 127.0.0.1 only.
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "app/media/voice_engine.hpp"
 
@@ -24,6 +28,9 @@ struct Node {
   std::map<std::string, int> first_audio;          // first-audio events per peer
   std::map<std::string, int> loud_levels;          // level events above -40 dB per peer
   std::map<std::string, media::PeerStats> stats;
+  // Recent stats per peer with their time (ms since the mesh began), for failure messages.
+  std::map<std::string, std::deque<std::pair<std::int64_t, media::PeerStats>>> recent_stats;
+  std::vector<std::string> timeline;                // phase changes and first audio, timed
   std::map<std::string, bool> speaking;             // "" is ourselves
   std::map<std::string, int> speaking_changes;
   std::vector<std::string> errors;
@@ -53,10 +60,17 @@ class Mesh {
   // Runs the default main context until `done` holds or `seconds` pass; false on timeout.
   bool run_until(const std::function<bool()>& done, double seconds);
   // Runs the loop for a while regardless (to let audio accumulate), bounded by real events:
-  // until every listed node has seen `levels` more loud level events from each peer.
-  bool run_audio(const std::vector<std::string>& ids, int levels, double seconds);
+  // until every listed node has seen `levels` more loud level events from each peer. On failure
+  // the message lists each link that fell short, with its phase and receive counters, so a
+  // one-off in CI says which link went quiet and whether packets arrived at all.
+  ::testing::AssertionResult run_audio(const std::vector<std::string>& ids, int levels,
+                                       double seconds);
 
   bool connected(const std::string& a, const std::string& b);
+  // What `id` saw of each peer: how often it connected and every failure reason (for messages).
+  std::string history(const std::string& id);
+  // The last stats of the link `id` <- `peer` on both ends: what arrived, and what was sent.
+  std::string traffic(const std::string& id, const std::string& peer);
   std::string record_dir(const std::string& id) const { return record_root_ + "/" + id; }
 
   Tamper tamper;
@@ -69,6 +83,7 @@ class Mesh {
   std::string record_root_;
   std::map<std::string, std::unique_ptr<Node>> nodes_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::int64_t began_us_;
 };
 
 // A fresh temporary directory (removed by the caller's Mesh at the end).
