@@ -66,7 +66,10 @@ Node& Mesh::add(const std::string& id, media::VoiceConfig config) {
     n->phase[peer] = phase;
     n->timeline.push_back(std::to_string(now_ms()) + " ms " + peer + " " +
                           std::string(phase_name(phase)) + (reason.empty() ? "" : ": " + reason));
-    if (!reason.empty()) n->reasons[peer].push_back(reason + "\n" + traffic(n->id, peer));
+    // Not while the mesh is being torn down: the other nodes may be gone already.
+    if (!reason.empty()) {
+      n->reasons[peer].push_back(*alive_ ? reason + "\n" + traffic(n->id, peer) : reason);
+    }
     if (phase == PeerPhase::Connected) n->connected_count[peer]++;
   };
   ev.on_first_audio = [n, now_ms](const std::string& peer, std::int64_t) {
