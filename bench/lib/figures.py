@@ -218,7 +218,7 @@ def measured_note(raw):
             f"{' with local changes' if m.get('git_dirty') else ''}.")
 
 
-# ---- voice (every table says when it was measured: --only voice re-runs them apart from the rest) -----------------------------------------------------------------------------------
+# ---- voice (each table says when it was measured: --only voice re-runs them apart) ----------
 
 def voice_mesh(raw, params):
     d = load(os.path.join(raw, "voice-mesh.json"), {}) or {}

@@ -2,7 +2,7 @@
 and the 20 000-sessions verdict. Same shape as the builders in figures.py."""
 import os
 
-from figures import get, load, num
+from figures import get, load, measured_note, num
 
 
 def mib(kib):
@@ -143,9 +143,7 @@ def signaling_scaleout(raw, params):
             why = (get(h, "problems", "first") or get(h, "ramp", "failure") or get(h, "relay", "failure")
                    or "see raw")
             notes.append(f"load generator {tag}: {why}")
-    m = load(os.path.join(raw, "machine.json"), {}) or {}
-    notes.append(f"Measured {m.get('date', '?')} at commit {(m.get('git_commit') or '?')[:12]}"
-                 f"{' with local changes' if m.get('git_dirty') else ''}.")
+    notes.append(measured_note(raw))
     notes.append("Each instance's /metrics is read through the shared port; the kernel picks the instance of each "
                  "connection, so each answer is attributed to the process holding the server side of its connection "
                  "(/proc/net/tcp and /proc/PID/fd).")

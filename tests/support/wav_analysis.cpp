@@ -108,9 +108,11 @@ std::vector<double> windowed_tone_powers(const std::vector<std::int16_t>& sample
   std::vector<double> hann(window);
   for (std::size_t i = 0; i < window; ++i)
     hann[i] = 0.5 - 0.5 * std::cos(2.0 * M_PI * static_cast<double>(i) / static_cast<double>(window - 1));
+  std::vector<double> coeff(freqs.size());
+  for (std::size_t k = 0; k < freqs.size(); ++k) coeff[k] = goertzel_coeff(freqs[k], rate);
   for (std::size_t begin = 0; begin + window <= samples.size(); begin += window)
     for (std::size_t k = 0; k < freqs.size(); ++k)
-      powers[k] += goertzel(samples, begin, begin + window, goertzel_coeff(freqs[k], rate), hann.data());
+      powers[k] += goertzel(samples, begin, begin + window, coeff[k], hann.data());
   return powers;
 }
 
