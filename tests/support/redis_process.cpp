@@ -2,6 +2,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <stdexcept>
 
@@ -155,7 +156,12 @@ ProcessExit RedisProcess::kill() {
 }
 
 void RedisProcess::pause() {
-  if (running()) proc_->send_signal(SIGSTOP);
+  if (!running()) return;
+  proc_->send_signal(SIGSTOP);
+  // kill() returns once the signal is queued; under load Redis may still serve a command before
+  // it stops. Wait for the stop itself (WNOWAIT leaves it for nobody else to miss).
+  siginfo_t info{};
+  waitid(P_PID, static_cast<id_t>(proc_->pid()), &info, WSTOPPED | WNOWAIT);
 }
 
 void RedisProcess::resume() {
