@@ -13,10 +13,15 @@ pkg_check_modules(GST REQUIRED IMPORTED_TARGET
   gstreamer-webrtc-1.0 gstreamer-sdp-1.0)
 pkg_check_modules(NICE REQUIRED IMPORTED_TARGET nice)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+# The identity database: SQLite for one instance, PostgreSQL (libpq) for several.
+find_package(SQLite3 REQUIRED)
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 find_package(OpenSSL REQUIRED)
 find_package(Threads REQUIRED)
 if(SHOTCALL_BUILD_UI)
   pkg_check_modules(GTKMM REQUIRED IMPORTED_TARGET gtkmm-3.0)
+  # The app keeps the server's access token in the user's keyring (ui/token_store.cpp).
+  pkg_check_modules(SECRET REQUIRED IMPORTED_TARGET libsecret-1)
 endif()
 if(SHOTCALL_BUILD_TESTS)
   find_package(GTest REQUIRED)

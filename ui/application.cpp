@@ -118,12 +118,14 @@ void Application::add_actions() {
   add_action(settings_->create_action(keys::kMuted));
   add_action(settings_->create_action(keys::kDeafened));
   add_action("preferences", [this] { show_preferences(); });
+  add_action("identity", [this] { show_identity(); });
   add_action("shortcuts", [this] { show_shortcuts(); });
   add_action("about", [this] { show_about(); });
   add_action("quit", [this] { quit(); });
   set_accel_for_action(std::string{"app."} + keys::kMuted, "<Primary>m");
   set_accel_for_action(std::string{"app."} + keys::kDeafened, "<Primary>d");
   set_accel_for_action("app.preferences", "<Primary>comma");
+  set_accel_for_action("app.identity", "<Primary>i");
   set_accel_for_action("app.shortcuts", "<Primary>question");
   set_accel_for_action("app.quit", "<Primary>q");
 }
@@ -175,7 +177,9 @@ MainWindow& Application::window() {
 
 void Application::start_call() {
   restart_timer_.disconnect();
-  call_->start(call_config_from(settings_, cli_));
+  CallConfig config = call_config_from(settings_, cli_);
+  config.token = tokens_.load(config.server_url);
+  call_->start(std::move(config));
   call_->set_muted(settings_->get_boolean(keys::kMuted));
   call_->set_deafened(settings_->get_boolean(keys::kDeafened));
   refresh();
@@ -255,6 +259,7 @@ void Application::refresh() {
   window_->show_status(model_.status());
   window_->show_rows(model_.rows());
   window_->show_voice(model_.gate(), model_.in_channel() && model_.connected_teammates() > 0);
+  if (preferences_) preferences_->identity().show(model_.identity().view());
 }
 
 void Application::notify(const std::string& id, const std::string& title, const std::string& body) {
@@ -294,6 +299,18 @@ void Application::show_preferences() {
     preferences_.reset(PreferencesDialog::create(window(), settings_, *devices_));
     preferences_->show_ptt_hint(ptt_->hint());
     preferences_->show_command_line_note(cli_.overrides_settings());
+    IdentityPage::Actions actions;
+    actions.verify = [this] { call_->verify_riot(); };
+    actions.check = [this] { call_->check_riot(); };
+    actions.link = [this] { call_->link_this_device(); };
+    actions.approve = [this](const std::string& code) { call_->approve_device(code); };
+    actions.refresh_devices = [this] { call_->list_devices(); };
+    actions.unlink = [this](const std::string& key) { call_->unlink_device(key); };
+    actions.save_token = [this](const std::string& token) { save_token(token); };
+    preferences_->identity().set_actions(std::move(actions));
+    const auto token = tokens_.load(call_->config().server_url);
+    preferences_->identity().show_token(tokens_.note(), token.has_value());
+    preferences_->identity().show(model_.identity().view());
   }
   preferences_->present();
   // For scripts: the dialog is on screen (and its X11 id, to screenshot it).
@@ -308,6 +325,42 @@ void Application::show_preferences() {
         return false;
       },
       false);
+}
+
+void Application::show_identity() {
+  const bool was_mapped = preferences_ && preferences_->get_mapped();
+  show_preferences();
+  preferences_->show_page("identity");
+  // For scripts: the identity page is drawn (and the dialog's X11 id, to screenshot it).
+  const auto announce = [this] {
+    const auto xid = x11_window_id(preferences_->get_window()->gobj());
+    after_frames(*preferences_, 2, [this, xid] {
+      emit("identity-shown" + (xid.empty() ? "" : " " + xid));
+    });
+  };
+  if (was_mapped) {
+    announce();
+  } else {
+    auto once = std::make_shared<sigc::connection>();
+    *once = preferences_->signal_map_event().connect(
+        [once, announce](GdkEventAny*) {
+          once->disconnect();
+          announce();
+          return false;
+        },
+        false);
+  }
+  // The bound devices as they are now.
+  if (model_.identity().view().can_act) call_->list_devices();
+}
+
+void Application::save_token(const std::string& token) {
+  const std::string server = call_->config().server_url;
+  tokens_.save(server, token);
+  if (preferences_) preferences_->identity().show_token(tokens_.note(), !token.empty());
+  emit("token " + std::string{token.empty() ? "cleared" : "set"});
+  // The token goes with the registration: reconnect with it.
+  start_call();
 }
 
 void Application::show_shortcuts() {

@@ -11,6 +11,7 @@
 #include "ui/command_line.hpp"
 #include "ui/device_monitor.hpp"
 #include "ui/push_to_talk.hpp"
+#include "ui/token_store.hpp"
 #include "ui/view_model.hpp"
 
 namespace shotcall::ui {
@@ -43,6 +44,8 @@ class Application : public Gtk::Application {
   void emit(const std::string& line);
   void save_peer_memory_soon();
   void show_preferences();
+  void show_identity();
+  void save_token(const std::string& token);
   void show_shortcuts();
   void show_about();
   void on_quit();
@@ -56,6 +59,7 @@ class Application : public Gtk::Application {
   std::unique_ptr<PushToTalk> ptt_;
   MainWindow* window_ = nullptr;
   std::unique_ptr<PreferencesDialog> preferences_;
+  TokenStore tokens_;  // the server's access token, in the keyring
   sigc::connection restart_timer_;
   sigc::connection save_timer_;
 };

@@ -4,6 +4,9 @@
 
 #include "app/session/game_detector.hpp"
 #include "app/session/session.hpp"
+#include "app/session/device_key.hpp"
+#include "app/net/identity_handshake.hpp"
+#include "signaling/identity/crockford.hpp"
 #include "signaling/protocol/riot_id.hpp"
 
 namespace shotcall::ui {
@@ -147,6 +150,21 @@ bool CallController::start_session(const std::string& riot_id) {
   session::SessionOptions so;
   so.signaling.url = config_.server_url;
   so.signaling.riot_id = riot_id;
+  so.signaling.token = config_.token;
+  so.signaling.link_first = link_first_;
+  {
+    // identity-1: this installation's key for the server, so nobody else can take our seat.
+    std::string key_error;
+    const std::string key_path = session::device_key_path(config_.server_url);
+    so.signaling.key = session::load_device_key(key_path, key_error);
+    if (!so.signaling.key)
+      g_warning("the device key %s cannot be used (%s): joining without one", key_path.c_str(),
+                key_error.c_str());
+    const net::IdentityHandshake proofs(
+        {so.signaling.url, riot_id, std::nullopt, std::nullopt, so.signaling.key, false});
+    model_.identity().set_device_key(so.signaling.key ? so.signaling.key->public_base64url() : "",
+                                     proofs.proofs_allowed());
+  }
   so.follow_offers = config_.mode == DetectionMode::Server;
   so.voice = config_.voice;
 
@@ -163,6 +181,12 @@ bool CallController::start_session(const std::string& riot_id) {
   };
   ev.on_link = [this](net::LinkState state, const std::string& detail) {
     model_.on_link(state, detail);
+    model_.identity().on_registered(state == net::LinkState::Registered);
+    if (state == net::LinkState::Registered) {
+      link_first_ = false;  // linked (or never asked): later sessions register at once
+      // The devices bound to our Riot ID, for Preferences (proven connections only).
+      if (model_.identity().view().can_act) list_devices();
+    }
     event(std::string{"link "} + net::to_string(state) + (detail.empty() ? "" : " " + detail));
     changed();
   };
@@ -184,6 +208,10 @@ bool CallController::start_session(const std::string& riot_id) {
   };
   ev.on_server_error = [this](const protocol::Error& e) {
     event("server-error " + std::string{protocol::to_wire(e.code)} + " " + e.message);
+    // A v1 server does not know `hello`: it checks no identities.
+    if (e.re == std::optional<std::string>{"hello"} && e.code == protocol::ErrorCode::UnknownType)
+      model_.identity().on_server_is_v1();
+    if (model_.on_server_error(e)) changed();
     // Server-side detection asked for something this server cannot do (no Riot API key, ...).
     if (e.re == std::optional<std::string>{"watch-game"}) {
       model_.on_watch_refused(e.message);
@@ -197,6 +225,7 @@ bool CallController::start_session(const std::string& riot_id) {
     event("watching " + w.riot_id);
     changed();
   };
+  ev.on_identity = [this](const protocol::ServerMessage& m) { on_identity(m); };
   ev.on_voice_error = [this](const std::string& message) {
     model_.on_voice_error(message);
     event("voice-error " + message);
@@ -211,6 +240,7 @@ bool CallController::start_session(const std::string& riot_id) {
     return false;
   }
   model_.on_session_started(riot_id);
+  model_.identity().on_session(true, riot_id);
   event("session " + riot_id);
   engine_muted_.reset();
   apply_gate();
@@ -224,8 +254,10 @@ void CallController::stop_session() {
   session_->leave_and_stop();
   session_.reset();
   model_.on_session_stopped();
+  model_.identity().on_session(false, model_.my_riot_id());
   reported_phase_.clear();
   reported_audio_.clear();
+  reported_identity_.clear();
 }
 
 void CallController::on_link_changed() {
@@ -236,6 +268,13 @@ void CallController::on_link_changed() {
     v.key = key;
     v.riot_id = t.riot_id;
     v.in_channel = t.peer_id.has_value();
+    v.identity = t.identity;
+    // For scripts and the tests: each teammate's level as their row shows it.
+    const auto reported = reported_identity_.find(key);
+    if (v.in_channel && (reported == reported_identity_.end() || reported->second != t.identity)) {
+      reported_identity_[key] = t.identity;
+      event("identity " + t.riot_id + " " + std::string{protocol::to_wire(t.identity)});
+    }
   }
   for (const auto& [key, info] : session_->links()) {
     PeerLinkView& v = views[key];
@@ -336,6 +375,116 @@ void CallController::changed() {
 
 void CallController::event(const std::string& line) {
   if (listener_.on_event) listener_.on_event(line);
+}
+
+void CallController::on_identity(const protocol::ServerMessage& m) {
+  IdentityModel& id = model_.identity();
+  std::visit(
+      [&](const auto& body) {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, protocol::HelloReply>) {
+          id.on_hello(body);
+        } else if constexpr (std::is_same_v<T, protocol::VerifyRiotChallenge>) {
+          id.on_challenge(body);
+          event("verify-icon " + std::to_string(body.icon_id) + " " + std::to_string(body.round));
+        } else if constexpr (std::is_same_v<T, protocol::Verified>) {
+          id.on_verified(body);
+          event("verified " + body.riot_id);
+          list_devices();  // this device is the Riot ID's only key now
+        } else if constexpr (std::is_same_v<T, protocol::LinkCodeIssued>) {
+          id.on_link_code(body);
+          event("link-code " + body.code + " " + body.fingerprint);
+        } else if constexpr (std::is_same_v<T, protocol::LinkApproved>) {
+          const bool approver = !id.linking();
+          id.on_link_approved(body);
+          event("link-approved " + body.key);
+          if (approver) list_devices();
+        } else if constexpr (std::is_same_v<T, protocol::DeviceList>) {
+          id.on_devices(body);
+          event("devices " + std::to_string(body.devices.size()));
+        } else if constexpr (std::is_same_v<T, protocol::DeviceUnlinked>) {
+          id.on_device_unlinked(body);
+          event("device-unlinked " + body.key);
+        }
+      },
+      m.body);
+  changed();
+}
+
+bool CallController::send_identity(protocol::ClientBody request, IdentityModel::Part part) {
+  if (session_ && session_->send_identity(std::move(request))) return true;
+  model_.identity().on_request_failed(
+      part, "Not connected to your server now: try again once Shotcall is connected.");
+  changed();
+  return false;
+}
+
+void CallController::verify_riot() {
+  std::string why;
+  if (session_ && session_->start_riot_verification(&why)) {
+    model_.identity().on_verify_requested();
+  } else {
+    if (!session_) why = "not connected to your server now";
+    why[0] = static_cast<char>(g_ascii_toupper(why[0]));
+    model_.identity().on_request_failed(IdentityModel::Part::Verify, why + ".");
+  }
+  changed();
+}
+
+void CallController::check_riot() {
+  if (send_identity(protocol::VerifyRiotCheck{}, IdentityModel::Part::Verify)) {
+    model_.identity().on_check_requested();
+    changed();
+  }
+}
+
+void CallController::link_this_device() {
+  if (!session_) {
+    model_.identity().on_request_failed(
+        IdentityModel::Part::Link,
+        "Shotcall is not connected to your server now: linking starts once it is (when your "
+        "game starts, or at once with server-side detection).");
+    changed();
+    return;
+  }
+  // The same player and game, on a new connection that asks for a link code first.
+  const std::string riot_id = model_.my_riot_id();
+  const std::optional<session::DetectedGame> game = model_.game();
+  stop_session();
+  link_first_ = true;
+  if (start_session(riot_id)) {
+    model_.identity().on_link_requested();
+    if (game && config_.mode != DetectionMode::Server) session_->set_target(game->target);
+  }
+  changed();
+}
+
+void CallController::approve_device(const std::string& code) {
+  const auto normalized = identity::normalize_link_code(code);
+  if (!normalized) {
+    model_.identity().on_request_failed(
+        IdentityModel::Part::Approve,
+        "A link code has 8 letters and digits, like ABCD-2345: type the one the new device "
+        "shows.");
+    changed();
+    return;
+  }
+  if (send_identity(protocol::LinkApprove{*normalized}, IdentityModel::Part::Approve)) {
+    model_.identity().on_approve_requested(*normalized);
+    event("link-approve " + *normalized);
+    changed();
+  }
+}
+
+void CallController::list_devices() {
+  send_identity(protocol::ListDevices{}, IdentityModel::Part::Devices);
+}
+
+void CallController::unlink_device(const std::string& key) {
+  if (send_identity(protocol::UnlinkDevice{key}, IdentityModel::Part::Devices)) {
+    model_.identity().on_unlink_requested(key);
+    changed();
+  }
 }
 
 }  // namespace shotcall::ui

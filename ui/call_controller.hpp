@@ -31,6 +31,7 @@ struct CallConfig {
   int manual_team = 100;
   std::vector<std::string> manual_teammates;
   media::VoiceConfig voice;
+  std::optional<std::string> token;  // the server's access token (from the keyring)
 };
 
 class CallController {
@@ -69,6 +70,17 @@ class CallController {
   void set_bitrate(int bps);
   void send_chat(const std::string& text);
 
+  // identity-1, Preferences → Identity (shared/protocol-identity.md). Each one updates
+  // model().identity(); the server's answers arrive there too.
+  void verify_riot();    // hello, then verify-riot signed with the device key
+  void check_riot();     // verify-riot-check, after the player set the icon
+  // Restarts the session asking for a link code first (link-request), waiting for another
+  // device's approval before it registers.
+  void link_this_device();
+  void approve_device(const std::string& code);
+  void list_devices();
+  void unlink_device(const std::string& key);
+
  private:
   void start_detector();
   bool start_session(const std::string& riot_id);
@@ -76,6 +88,9 @@ class CallController {
   void on_game(const std::optional<session::DetectedGame>& game);
   void on_link_changed();
   void apply_gate();
+  void on_identity(const protocol::ServerMessage& message);
+  // Sends an identity request; false (said on the page) when not connected.
+  bool send_identity(protocol::ClientBody request, IdentityModel::Part part);
   void changed();
   void event(const std::string& line);
   static int restart_idle(void* self);
@@ -88,9 +103,11 @@ class CallController {
   std::optional<session::DetectedGame> pending_game_;  // a game by another player: new session
   unsigned restart_source_ = 0;
   bool deafened_ = false;
+  bool link_first_ = false;  // the next session asks for a link code (link_this_device)
   std::optional<bool> engine_muted_;  // what we last told the engine
   std::map<std::string, std::string> reported_phase_;  // for event lines
   std::map<std::string, bool> reported_audio_;
+  std::map<std::string, protocol::IdentityLevel> reported_identity_;
 };
 
 }  // namespace shotcall::ui

@@ -48,7 +48,11 @@ PreferencesDialog* PreferencesDialog::create(Gtk::Window& parent,
 
 PreferencesDialog::PreferencesDialog(BaseObjectType* cobject,
                                      const Glib::RefPtr<Gtk::Builder>& builder)
-    : Gtk::Window(cobject), builder_(builder) {}
+    : Gtk::Window(cobject), builder_(builder), identity_(std::make_unique<IdentityPage>(builder)) {}
+
+void PreferencesDialog::show_page(const std::string& name) {
+  widget<Gtk::Stack>(builder_, "pages")->set_visible_child(name);
+}
 
 void PreferencesDialog::bind(const Glib::RefPtr<Gio::Settings>& s, DeviceMonitor& devices) {
   settings_ = s;

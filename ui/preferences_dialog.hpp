@@ -1,12 +1,15 @@
 // The preferences window (resources/preferences.ui): server and game detection, devices and
-// sound processing, talking mode and push-to-talk key, style. Every control writes its GSettings
+// sound processing, talking mode and push-to-talk key, identity (ui/identity_page.hpp), style. Every control writes its GSettings
 // key at once; the application decides what needs the call restarted.
 #pragma once
 
 #include <giomm/settings.h>
 #include <gtkmm.h>
 
+#include <memory>
+
 #include "ui/device_monitor.hpp"
+#include "ui/identity_page.hpp"
 
 namespace shotcall::ui {
 
@@ -23,6 +26,10 @@ class PreferencesDialog : public Gtk::Window {
   void show_ptt_hint(const std::string& hint);
   // Says that this run's command-line options override what the dialog shows.
   void show_command_line_note(bool shown);
+  // The Identity page (verification, devices, access token).
+  IdentityPage& identity() { return *identity_; }
+  // Brings a page to the front: "game", "voice", "identity", "looks".
+  void show_page(const std::string& name);
 
  protected:
   bool on_key_press_event(GdkEventKey* event) override;
@@ -37,6 +44,7 @@ class PreferencesDialog : public Gtk::Window {
   Glib::RefPtr<Gtk::Builder> builder_;
   Glib::RefPtr<Gio::Settings> settings_;
   DeviceMonitor* devices_ = nullptr;
+  std::unique_ptr<IdentityPage> identity_;
   Gtk::ComboBoxText* detection_ = nullptr;
   Gtk::Label* detection_note_ = nullptr;
   Gtk::ComboBoxText* input_ = nullptr;

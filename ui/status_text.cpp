@@ -1,5 +1,7 @@
 #include "ui/status_text.hpp"
 
+#include <algorithm>
+
 namespace shotcall::ui {
 
 DetectionMode detection_mode_from_string(const std::string& text) {
@@ -37,6 +39,8 @@ std::string count_of(int n, int total) {
 // The call's progress once the player is in a game.
 StatusText call_state(const StatusInputs& in, const std::string& headline) {
   using session::Phase;
+  if (in.link == net::LinkState::Refused && !in.identity_problem.empty())
+    return {"The server turned you away", in.identity_problem, Tone::Error};
   if (in.link == net::LinkState::Refused) {
     return {"The server turned you away",
             in.link_detail.empty()
@@ -139,6 +143,78 @@ StatusText describe(const StatusInputs& in) {
   return {"Waiting for a game",
           "Start a League game on this computer and your team's call begins by itself.",
           Tone::Neutral};
+}
+
+std::string wait_in_words(std::int64_t ms) {
+  const auto plural = [](std::int64_t n, const char* unit) {
+    return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+  };
+  const std::int64_t seconds = std::max<std::int64_t>(1, (ms + 999) / 1000);
+  if (seconds < 60) return plural(seconds, "second");
+  const std::int64_t minutes = (seconds + 59) / 60;
+  if (minutes < 60) return plural(minutes, "minute");
+  return plural((minutes + 59) / 60, "hour");
+}
+
+IdentityBadge identity_badge(protocol::IdentityLevel level) {
+  switch (level) {
+    case protocol::IdentityLevel::Riot:
+      return {"verified",
+              "Verified: the server checked with Riot that this player controls this Riot ID.",
+              true};
+    case protocol::IdentityLevel::Key:
+      return {"not verified",
+              "Not verified: this Riot ID is kept by one device's key on this server, but nobody "
+              "checked with Riot that the device belongs to the player.",
+              false};
+    case protocol::IdentityLevel::None: break;
+  }
+  return {"not verified",
+          "Not verified: the server did not check who uses this Riot ID; anyone could have "
+          "typed it.",
+          false};
+}
+
+std::string identity_error_text(protocol::ErrorCode code,
+                                std::optional<std::int64_t> retry_after_ms) {
+  using protocol::ErrorCode;
+  switch (code) {
+    case ErrorCode::RiotIdBound:
+      return "Your Riot ID is tied to another device's key on this server. Link this device: "
+             "press “Link this device” in Preferences → Identity, then approve the code on a "
+             "device that is already signed in.";
+    case ErrorCode::ProofRequired:
+      return "This server admits only players who proved who they are, and this device has not. "
+             "Verify with Riot in Preferences → Identity, or link this device from one that is "
+             "verified.";
+    case ErrorCode::BadProof:
+      return "The server did not accept this device's proof of its key. Use the server address "
+             "its operator gives you (a proof names the address you dial); if it keeps "
+             "happening, ask the operator to check the server's public host names.";
+    case ErrorCode::Unavailable:
+      return "The server cannot read its identity records right now; nothing was changed. "
+             "Try again in a minute.";
+    case ErrorCode::VerifyUnavailable:
+      return "This server cannot ask Riot (it has no Riot API key), so it cannot verify Riot "
+             "accounts. Ask its operator, or link this device from one that is verified.";
+    case ErrorCode::VerifyBusy:
+      return "Too many verifications right now (there is a limit per player, per address and on "
+             "the server's share of Riot's API). Try again " +
+             (retry_after_ms ? "in " + wait_in_words(*retry_after_ms) : std::string{"later"}) +
+             ".";
+    case ErrorCode::VerifyFailed:
+      return "The verification did not finish: its 10 minutes ran out, it was replaced, or Riot "
+             "knows no such account in this server's region. Check your Riot ID and press "
+             "“Verify with Riot” to start again.";
+    case ErrorCode::BadLinkCode:
+      return "That code is unknown, expired or already used. On the new device press “Link this "
+             "device” again and type the new code here within 10 minutes.";
+    case ErrorCode::NoSuchKey:
+      return "That device is not bound to your Riot ID any more (it may already have been "
+             "unlinked). The list below is up to date again.";
+    default: break;
+  }
+  return "";
 }
 
 }  // namespace shotcall::ui

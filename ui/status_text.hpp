@@ -2,6 +2,8 @@
 // what is going on or what to do, and a tone for its colour. Pure.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "app/net/signaling_client.hpp"
@@ -42,6 +44,9 @@ struct StatusInputs {
   std::string phase_detail;
   bool watching = false;       // server-side detection: the server watches our Riot ID
   std::string watch_problem;   // ... or said why it will not
+  // identity-1: the server refused our registration with one of the extension's codes, in
+  // words (identity_error_text); shown instead of the bare refusal.
+  std::string identity_problem;
 
   int teammates = 0;             // on the roster, the player left out
   int teammates_in_channel = 0;  // running Shotcall and in our channel
@@ -59,5 +64,25 @@ StatusText describe(const StatusInputs& in);
 
 // "blue side" for 100, "red side" for 200.
 std::string team_name(const std::string& team_id);
+
+// ---- identity-1 (shared/protocol-identity.md) ----
+
+// A teammate's level as their row shows it: `riot` is "verified", `none` and `key` are "not
+// verified" (the contract's wording), with what that means for a screen reader and a tooltip.
+struct IdentityBadge {
+  std::string label;        // "verified" / "not verified"
+  std::string description;  // what the level guarantees, in a sentence
+  bool verified = false;
+  friend bool operator==(const IdentityBadge&, const IdentityBadge&) = default;
+};
+IdentityBadge identity_badge(protocol::IdentityLevel level);
+
+// One of identity-1's error codes in words, with what to do about it; empty for any other code.
+// `retry_after_ms` is verify-busy's hint.
+std::string identity_error_text(protocol::ErrorCode code,
+                                std::optional<std::int64_t> retry_after_ms = std::nullopt);
+
+// "45 seconds", "2 minutes", "1 hour": a wait in words, rounded up.
+std::string wait_in_words(std::int64_t ms);
 
 }  // namespace shotcall::ui

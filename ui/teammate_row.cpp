@@ -49,6 +49,7 @@ TeammateRowWidget::TeammateRowWidget(BaseObjectType* cobject,
   builder->get_widget("speaking_image", speaking_);
   builder->get_widget("name_label", name_);
   builder->get_widget("champion_label", champion_);
+  builder->get_widget("identity_badge", badge_);
   builder->get_widget("quality_image", quality_icon_);
   builder->get_widget("state_label", state_);
   builder->get_widget("volume_scale", volume_);
@@ -75,6 +76,16 @@ void TeammateRowWidget::show_row(const TeammateRow& row) {
   if (!position.empty()) champion += (champion.empty() ? "" : " · ") + position;
   champion_->set_text(champion);
   champion_->set_visible(!champion.empty());
+
+  // Their identity level; what it means goes to the tooltip and the screen reader.
+  badge_->set_visible(row.badge.has_value());
+  if (row.badge) {
+    badge_->set_text(row.badge->label);
+    badge_->set_tooltip_text(row.badge->description);
+    badge_->get_accessible()->set_name(row.riot_id + " is " + row.badge->label);
+    badge_->get_accessible()->set_description(row.badge->description);
+    set_class(*badge_, "verified", row.badge->verified);
+  }
 
   std::string state = row.state_text;
   if (!row.quality_text.empty()) state += " · " + row.quality_text;

@@ -1,5 +1,5 @@
-// One teammate in the window's team list (resources/teammate_row.ui): name, champion, whether
-// they run Shotcall, link state and quality, a speaking indicator, their volume and a mute.
+// One teammate in the window's team list (resources/teammate_row.ui): name, identity badge,
+// champion, whether they run Shotcall, link state and quality, a speaking indicator, their volume and a mute.
 #pragma once
 
 #include <gtkmm.h>
@@ -28,6 +28,7 @@ class TeammateRowWidget : public Gtk::ListBoxRow {
   Gtk::Image* speaking_ = nullptr;
   Gtk::Label* name_ = nullptr;
   Gtk::Label* champion_ = nullptr;
+  Gtk::Label* badge_ = nullptr;  // identity-1: "verified" / "not verified"
   Gtk::Image* quality_icon_ = nullptr;
   Gtk::Label* state_ = nullptr;
   Gtk::Scale* volume_ = nullptr;

@@ -87,11 +87,12 @@ std::vector<TeammateRow> build_rows(const std::vector<RosterEntry>& roster,
     }
     row.speaking = connected && link->speaking;
     row.controls_enabled = link && link->has_link;
+    if (row.has_shotcall) row.badge = identity_badge(link->identity);
     const PeerPreference pref = memory.get(key);
     row.volume = pref.volume;
     row.muted = pref.muted;
-    row.accessible_summary = riot_id + (champion.empty() ? "" : ", " + champion) + ", " +
-                             row.state_text +
+    row.accessible_summary = riot_id + (champion.empty() ? "" : ", " + champion) +
+                             (row.badge ? ", " + row.badge->label : "") + ", " + row.state_text +
                              (row.quality_text.empty() ? "" : ", " + row.quality_text) +
                              (row.speaking ? ", speaking" : "") + (row.muted ? ", muted" : "");
     rows.push_back(std::move(row));

@@ -10,6 +10,7 @@
 
 #include "app/mesh/peer_state.hpp"
 #include "ui/peer_memory.hpp"
+#include "ui/status_text.hpp"
 
 namespace shotcall::ui {
 
@@ -32,6 +33,8 @@ struct PeerLinkView {
   std::uint64_t packets_received = 0;
   bool heard = false;       // their audio has arrived at least once
   bool speaking = false;
+  // identity-1: what the server vouches for (meaningful while they are in our channel).
+  protocol::IdentityLevel identity = protocol::IdentityLevel::None;
 };
 
 enum class Quality { Unknown, Good, Fair, Poor };
@@ -49,6 +52,8 @@ struct TeammateRow {
   bool controls_enabled = false;  // volume and mute apply (a link exists)
   double volume = kDefaultPeerVolume;
   bool muted = false;
+  // Their identity level, for teammates who run Shotcall (nobody vouches for the others).
+  std::optional<IdentityBadge> badge;
   // "Ñandú#ÁÉ, Garen, connected, 38 milliseconds" for a screen reader.
   std::string accessible_summary;
 };

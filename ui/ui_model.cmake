@@ -2,6 +2,7 @@
 # by tests/ui when the app itself is not built (the sanitizer build), so its tests run there too.
 add_library(shotcall_ui_model STATIC
   ${PROJECT_SOURCE_DIR}/ui/chat_log.cpp
+  ${PROJECT_SOURCE_DIR}/ui/identity_model.cpp
   ${PROJECT_SOURCE_DIR}/ui/peer_memory.cpp
   ${PROJECT_SOURCE_DIR}/ui/status_text.cpp
   ${PROJECT_SOURCE_DIR}/ui/teammate_rows.cpp
@@ -10,4 +11,4 @@ add_library(shotcall_ui_model STATIC
 )
 target_include_directories(shotcall_ui_model PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(shotcall_ui_model PUBLIC
-  shotcall_defaults shotcall_session_core shotcall_mesh PkgConfig::GLIB)
+  shotcall_defaults shotcall_session_core shotcall_mesh shotcall_identity PkgConfig::GLIB)

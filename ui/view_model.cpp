@@ -51,6 +51,16 @@ void ViewModel::on_session_started(const std::string& my_riot_id) {
   in_.phase = session::Phase::Offline;
   in_.watching = false;
   in_.watch_problem.clear();
+  in_.identity_problem.clear();
+}
+
+bool ViewModel::on_server_error(const protocol::Error& error) {
+  if (identity_.on_error(error)) return true;
+  if (error.re != std::optional<std::string>{"register-user"}) return false;
+  std::string words = identity_error_text(error.code, error.retry_after_ms);
+  if (words.empty()) return false;
+  in_.identity_problem = std::move(words);
+  return true;
 }
 
 void ViewModel::on_session_error(std::string message) {
@@ -71,6 +81,7 @@ void ViewModel::on_session_stopped() {
 void ViewModel::on_link(net::LinkState state, std::string detail) {
   in_.link = state;
   in_.link_detail = std::move(detail);
+  if (state == net::LinkState::Registered) in_.identity_problem.clear();
 }
 
 bool ViewModel::on_phase(session::Phase phase, std::string detail,

@@ -11,6 +11,7 @@
 
 #include "app/session/game_detector.hpp"
 #include "ui/chat_log.hpp"
+#include "ui/identity_model.hpp"
 #include "ui/peer_memory.hpp"
 #include "ui/status_text.hpp"
 #include "ui/teammate_rows.hpp"
@@ -64,6 +65,9 @@ class ViewModel {
     in_.watch_problem.clear();
   }
   void on_watch_refused(std::string why) { in_.watch_problem = std::move(why); }
+  // The server refused a request. Identity-1 refusals of our registration are put in words
+  // for the status; the identity page's own requests go to identity(). True when shown.
+  bool on_server_error(const protocol::Error& error);
 
   // A fresh view of every teammate's link. Returns the remembered settings to apply to links
   // that appeared since the last update, and who joined or left the channel.
@@ -85,6 +89,9 @@ class ViewModel {
   const VoiceGate& gate() const { return gate_; }
   PeerMemory& memory() { return memory_; }
   const PeerMemory& memory() const { return memory_; }
+  // Preferences → Identity.
+  IdentityModel& identity() { return identity_; }
+  const IdentityModel& identity() const { return identity_; }
 
  private:
   StatusInputs in_;
@@ -98,6 +105,7 @@ class ViewModel {
   ChatLog chat_;
   VoiceGate gate_;
   PeerMemory memory_;
+  IdentityModel identity_;
 };
 
 }  // namespace shotcall::ui

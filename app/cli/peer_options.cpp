@@ -52,6 +52,17 @@ Options:
   --server URL          signaling server, ws://HOST:PORT/ws or wss://…
   --riot-id NAME#TAG    the player (taken from the game with --lcd-url)
   --token TOKEN         access token, when the server asks for one
+  --key FILE            this player's device key (created on first use, mode 0600; default
+                        $XDG_DATA_HOME/shotcall/peer-keys/HOST/PLAYER.key)
+  --no-key              register without a key, as a protocol-v1 client
+  --link                first ask to link this key to the Riot ID: prints the code and the
+                        key's fingerprint, waits for a bound device to approve, then joins
+  --approve CODE        once registered, approve another device's link code
+  --verify-riot         once registered, verify the Riot ID with Riot: prints
+                        "verify-icon ICON round N" for each profile icon to set in the League
+                        client, checks every 10 s, then prints "verified" or
+                        "verify-error CODE MESSAGE"; without a way to find the game it exits
+                        then (needs --riot-id)
   --source FRAGMENT     gst-launch fragment for the microphone (default autoaudiosrc)
   --sink FRAGMENT       gst-launch fragment for the speakers (default autoaudiosink)
   --record-dir DIR      write each teammate's audio to DIR/<riot id>.wav
@@ -65,6 +76,9 @@ Options:
   --bitrate BPS         Opus bitrate (default 32000)
   --frame-ms 10|20      Opus frame size
   --help, --version
+
+Exit status: 0 when it left as asked (--duration, a signal, or verified with --verify-riot and
+no game to find); 1 on an error; 3 when Riot verification failed.
 )";
 }
 
@@ -91,12 +105,16 @@ ParseResult parse_peer_options(const std::vector<std::string>& args) {
       {"--duration", [&](const std::string& v) { duration_text = v; }},
       {"--report", [&](const std::string& v) { o.report = v; }},
       {"--token", [&](const std::string& v) { o.token = v; }},
+      {"--key", [&](const std::string& v) { o.key_file = v; }},
+      {"--approve", [&](const std::string& v) { o.approve_code = v; }},
       {"--jitter-ms", [&](const std::string& v) { jitter_text = v; }},
       {"--bitrate", [&](const std::string& v) { bitrate_text = v; }},
       {"--frame-ms", [&](const std::string& v) { frame_text = v; }},
   };
   const std::map<std::string, bool*> flags{
-      {"--watch", &o.watch}, {"--mute", &o.mute}, {"--deafen", &o.deafen}, {"--no-dsp", &o.no_dsp}};
+      {"--watch", &o.watch}, {"--mute", &o.mute},   {"--deafen", &o.deafen},
+      {"--no-dsp", &o.no_dsp}, {"--no-key", &o.no_key}, {"--link", &o.link},
+      {"--verify-riot", &o.verify_riot}};
 
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i];
@@ -128,8 +146,9 @@ ParseResult parse_peer_options(const std::vector<std::string>& args) {
 
   const bool manual = o.game || team_text || teammates_text;
   const int modes = (manual ? 1 : 0) + (o.lcd_url ? 1 : 0) + (o.watch ? 1 : 0);
-  if (modes == 0)
+  if (modes == 0 && !o.verify_riot)
     return ParseError{"say how to find the game: --game/--team/--teammates, --lcd-url or --watch"};
+  if (o.verify_riot && !o.riot_id) return ParseError{"--verify-riot needs --riot-id"};
   if (modes > 1) return ParseError{"choose one of --game/--team/--teammates, --lcd-url and --watch"};
   if (o.lcd_ca && !o.lcd_url) return ParseError{"--lcd-ca goes with --lcd-url"};
   if ((manual || o.watch) && !o.riot_id)
@@ -171,6 +190,9 @@ ParseResult parse_peer_options(const std::vector<std::string>& args) {
     return ParseError{"--bitrate must be 6000 to 510000"};
   if (frame_text && (!parse_number(*frame_text, o.frame_ms) || (o.frame_ms != 10 && o.frame_ms != 20)))
     return ParseError{"--frame-ms must be 10 or 20"};
+  if (o.no_key && (o.key_file || o.link || o.approve_code || o.verify_riot))
+    return ParseError{"--no-key cannot go with --key, --link, --approve or --verify-riot"};
+  if (o.link && o.approve_code) return ParseError{"--link and --approve are for two devices"};
   return o;
 }
 

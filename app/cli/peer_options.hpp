@@ -25,6 +25,15 @@ struct PeerOptions {
   std::optional<double> duration_s;
   std::optional<std::string> report;
   std::optional<std::string> token;
+  // identity-1: the device key file (default: one per server host and Riot ID under
+  // $XDG_DATA_HOME/shotcall/peer-keys/, since a tester runs many players as one user), no key at
+  // all (a v1 client), a link request before registering, a link code to approve once registered.
+  std::optional<std::string> key_file;
+  bool no_key = false;
+  bool link = false;
+  std::optional<std::string> approve_code;
+  // identity-1: once registered, verify the Riot ID with Riot (profile icons, two rounds).
+  bool verify_riot = false;
   bool mute = false;
   bool deafen = false;
   // Echo cancellation, noise suppression and gain control off: for test tones and line-level

@@ -3,12 +3,15 @@
 #include <glib-unix.h>
 #include <glib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
 #include "app/cli/peer_report.hpp"
+#include "app/session/device_key.hpp"
 #include "app/session/game_detector.hpp"
 #include "app/session/session.hpp"
+#include "signaling/identity/ed25519.hpp"
 #include "signaling/protocol/riot_id.hpp"
 
 namespace shotcall::cli {
@@ -32,6 +35,7 @@ class PeerProgram::Impl {
   explicit Impl(PeerOptions o) : options_(std::move(o)), loop_(g_main_loop_new(nullptr, FALSE)) {}
   ~Impl() {
     for (guint id : sources_) g_source_remove(id);
+    if (verify_source_) g_source_remove(verify_source_);
     detector_.reset();
     session_.reset();
     g_main_loop_unref(loop_);
@@ -84,6 +88,19 @@ class PeerProgram::Impl {
     so.signaling.url = options_.server;
     so.signaling.riot_id = riot_id;
     so.signaling.token = options_.token;
+    if (!options_.no_key) {
+      // One key per server host and player: a tester runs many players as one user, and a key
+      // may bind only a few Riot IDs.
+      std::string key_error;
+      const std::string path =
+          options_.key_file.value_or(session::device_key_path(options_.server, riot_id));
+      so.signaling.key = session::load_device_key(path, key_error);
+      if (!so.signaling.key) {
+        fail_now("the device key " + path + " cannot be used: " + key_error);
+        return false;
+      }
+      so.signaling.link_first = options_.link;
+    }
     so.follow_offers = options_.watch;
     so.voice.source = options_.source;
     so.voice.sink = options_.sink;
@@ -111,8 +128,10 @@ class PeerProgram::Impl {
     ev.on_link_changed = [this](const std::string& key) { on_link_changed(key); };
     ev.on_notice = [](const protocol::Notice& n) { emit("notice " + n.text); };
     ev.on_watching = [](const protocol::Watching& w) { emit("watching " + w.riot_id); };
-    ev.on_server_error = [](const protocol::Error& e) {
+    ev.on_identity = [this](const protocol::ServerMessage& m) { on_identity(m); };
+    ev.on_server_error = [this](const protocol::Error& e) {
       emit("server-error " + std::string{protocol::to_wire(e.code)} + " " + e.message);
+      if (verify_started_ && e.re && e.re->rfind("verify-riot", 0) == 0) on_verify_error(e);
     };
     ev.on_voice_error = [this](const std::string& message) {
       finish(1, "the voice pipeline failed: " + message);
@@ -151,6 +170,11 @@ class PeerProgram::Impl {
       registered_ = true;
       last_peer_id_ = session_->link().peer_id();
       emit("registered " + last_peer_id_);
+      if (options_.approve_code && !approve_sent_) {
+        approve_sent_ = true;
+        session_->send_identity(protocol::LinkApprove{*options_.approve_code});
+      }
+      if (options_.verify_riot && !verify_started_) start_verification();
     } else if (state == net::LinkState::Refused) {
       finish(1, "the signaling server refused us: " + detail);
     } else if (state == net::LinkState::Failed && !registered_) {
@@ -176,6 +200,68 @@ class PeerProgram::Impl {
     }
   }
 
+  void on_identity(const protocol::ServerMessage& m) {
+    if (const auto* code = std::get_if<protocol::LinkCodeIssued>(&m.body)) {
+      emit("link-code " + code->code + " fingerprint " + code->fingerprint);
+    } else if (const auto* approved = std::get_if<protocol::LinkApproved>(&m.body)) {
+      emit("link-approved " + approved->key);
+    } else if (const auto* hello = std::get_if<protocol::HelloReply>(&m.body)) {
+      emit("server-policy " + hello->policy);
+    } else if (const auto* challenge = std::get_if<protocol::VerifyRiotChallenge>(&m.body)) {
+      // Each icon once; the same challenge again means "not seen yet".
+      const std::pair<int, int> icon{challenge->icon_id, challenge->round};
+      if (shown_icon_ != icon) {
+        shown_icon_ = icon;
+        emit("verify-icon " + std::to_string(icon.first) + " round " + std::to_string(icon.second));
+      }
+      verify_after(kVerifyCheckMs, false);
+    } else if (std::holds_alternative<protocol::Verified>(m.body)) {
+      emit("verified");
+      verified_ = true;
+      if (!detector_ && !options_.watch) finish(0);  // nothing else was asked of us
+    }
+  }
+
+  // ---- --verify-riot -----------------------------------------------------------------------
+  static constexpr guint kVerifyCheckMs = 10000;  // the server reads Riot at most every 10 s
+
+  void start_verification() {
+    std::string why;
+    if (!session_->start_riot_verification(&why)) return finish(3, "cannot verify with Riot: " + why);
+    verify_started_ = true;
+  }
+
+  // verify-busy: check again (or start again, when nothing is pending) when the server says.
+  void on_verify_error(const protocol::Error& e) {
+    if (verified_) return;
+    if (e.code == protocol::ErrorCode::VerifyBusy) {
+      const auto wait = static_cast<guint>(std::clamp<std::int64_t>(
+          e.retry_after_ms.value_or(kVerifyCheckMs), 1000, 24LL * 3600 * 1000));
+      emit("verify-busy " + std::to_string(wait));
+      verify_after(wait, *e.re == "verify-riot");
+      return;
+    }
+    emit("verify-error " + std::string{protocol::to_wire(e.code)} + " " + e.message);
+    finish(3);
+  }
+
+  void verify_after(guint ms, bool restart) {
+    if (verify_source_) g_source_remove(verify_source_);
+    verify_restart_ = restart;
+    verify_source_ = g_timeout_add(ms, &Impl::on_verify_timer, this);
+  }
+
+  static gboolean on_verify_timer(gpointer data) {
+    auto* self = static_cast<Impl*>(data);
+    self->verify_source_ = 0;
+    if (self->finished_ || self->verified_) return G_SOURCE_REMOVE;
+    if (self->verify_restart_)
+      self->start_verification();
+    else
+      self->session_->send_identity(protocol::VerifyRiotCheck{});
+    return G_SOURCE_REMOVE;
+  }
+
   PeerReport report() const {
     PeerReport r;
     r.riot_id = riot_id_;
@@ -187,6 +273,7 @@ class PeerProgram::Impl {
       e.riot_id = info.riot_id;
       e.peer_id = info.peer_id;
       e.state = std::string{mesh::phase_name(info.phase)};
+      e.identity = std::string{protocol::to_wire(info.identity)};
       e.first_audio_ms = info.first_audio_ms;
       e.record_file = info.record_file;
       if (info.stats.rtt_ms >= 0) e.rtt_ms = info.stats.rtt_ms;
@@ -256,10 +343,16 @@ class PeerProgram::Impl {
   std::vector<guint> sources_;
   std::map<std::string, Seen> seen_;
   std::string riot_id_;
+  bool approve_sent_ = false;
   std::string last_peer_id_;
   std::string channel_id_;
   gint64 flush_deadline_us_ = 0;
   bool registered_ = false;
+  bool verify_started_ = false;
+  bool verify_restart_ = false;
+  bool verified_ = false;
+  std::optional<std::pair<int, int>> shown_icon_;  // icon and round last printed
+  guint verify_source_ = 0;
   bool finished_ = false;
   int exit_code_ = 0;
 };

@@ -23,6 +23,8 @@ std::string to_json(const PeerReport& report) {
     json_builder_add_string_value(b, p.peer_id.c_str());
     json_builder_set_member_name(b, "state");
     json_builder_add_string_value(b, p.state.c_str());
+    json_builder_set_member_name(b, "identity");
+    json_builder_add_string_value(b, p.identity.c_str());
     json_builder_set_member_name(b, "firstAudioMs");
     if (p.first_audio_ms) json_builder_add_int_value(b, *p.first_audio_ms);
     else json_builder_add_null_value(b);

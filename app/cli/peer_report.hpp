@@ -12,6 +12,7 @@ struct PeerReportEntry {
   std::string riot_id;
   std::string peer_id;
   std::string state;
+  std::string identity = "none";  // identity-1: none, key (both "not verified") or riot
   std::optional<std::int64_t> first_audio_ms;
   std::optional<std::string> record_file;
   std::optional<double> rtt_ms;

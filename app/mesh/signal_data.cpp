@@ -31,6 +31,13 @@ std::optional<std::string> string_member(JsonObject* obj, const char* name) {
   return std::string(json_node_get_string(node));
 }
 
+// json-glib turns an unpaired surrogate escape (backslash-u d800) into bytes that are not UTF-8:
+// such a string would be re-encoded as JSON nobody can parse (found by fuzz/signal_data). SDPs
+// and candidates are ASCII in practice; anything that is not UTF-8 once unescaped is refused.
+bool is_utf8(const std::string& text) {
+  return g_utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr);
+}
+
 std::optional<SignalData> decode_sdp(JsonObject* sdp_obj, std::string* error) {
   auto type = string_member(sdp_obj, "type");
   auto sdp = string_member(sdp_obj, "sdp");
@@ -44,6 +51,7 @@ std::optional<SignalData> decode_sdp(JsonObject* sdp_obj, std::string* error) {
     return fail(error, "sdp type must be offer or answer, got '" + *type + "'");
   }
   if (sdp->empty()) return fail(error, "empty sdp");
+  if (!is_utf8(*sdp)) return fail(error, "sdp is not valid UTF-8");
   desc.sdp = std::move(*sdp);
   return desc;
 }
@@ -55,6 +63,7 @@ std::optional<SignalData> decode_ice(JsonObject* ice_obj, std::string* error) {
   if (c && JSON_NODE_HOLDS_NULL(c)) {
     cand.candidate.clear();
   } else if (auto text = string_member(ice_obj, "candidate")) {
+    if (!is_utf8(*text)) return fail(error, "candidate is not valid UTF-8");
     cand.candidate = std::move(*text);
   } else {
     return fail(error, "ice needs a string field candidate");

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "app/net/backoff.hpp"
+#include "app/net/identity_handshake.hpp"
 #include "signaling/protocol/codec.hpp"
 
 namespace shotcall::net {
@@ -40,6 +41,8 @@ struct SignalingClient::Impl {
                 [this] { return std::uniform_real_distribution<double>(0, 1)(rng); }),
         rng(std::random_device{}()),
         context(g_main_context_ref_thread_default()),
+        handshake(HandshakeOptions{options.url, options.riot_id, options.puuid, options.token,
+                                   options.key, options.link_first}),
         session(soup_session_new_with_options("timeout", 10u, nullptr)) {}
 
   ~Impl() {
@@ -100,8 +103,7 @@ struct SignalingClient::Impl {
     handlers[2] = g_signal_connect(conn, "pong", G_CALLBACK(&Impl::on_pong), this);
     watchdog = g_timeout_add_seconds(options.keepalive_s, &Impl::on_watchdog, this);
 
-    protocol::RegisterUser reg{options.riot_id, options.puuid, options.token};
-    send_raw(protocol::encode(protocol::ClientMessage{std::string{"register"}, reg}));
+    send_raw(protocol::encode(handshake.start()));
   }
 
   void send_raw(const std::string& text) {
@@ -125,6 +127,18 @@ struct SignalingClient::Impl {
   }
 
   void on_message(const protocol::ServerMessage& message) {
+    if (state != LinkState::Registered) {
+      const IdentityHandshake::Step step = handshake.on_message(message);
+      for (const auto& next : step.send) send_raw(protocol::encode(next));
+      if (step.refusal) {
+        stopped = true;
+        drop_connection(true);
+        set_state(LinkState::Refused, *step.refusal);
+      } else if (step.retry_later) {
+        drop_connection(true);
+        retry("the server cannot check identities right now");
+      }
+    }
     if (const auto* connected = std::get_if<protocol::Connected>(&message.body)) {
       peer_id = connected->peer_id;
       if (registered_once) ++reconnect_count;
@@ -177,6 +191,15 @@ struct SignalingClient::Impl {
     const int code = soup_websocket_connection_get_close_code(conn);
     self->drop_connection(false);
     if (self->stopped) return;
+    if (code == kReplacedCloseCode) {
+      // identity-1: another session of this device (or an unlink) took the seat. Coming back by
+      // ourselves would throw that session out in turn.
+      self->stopped = true;
+      self->set_state(LinkState::Refused,
+                      "signed in from another session of this device, or this device was "
+                      "unlinked: this session stops");
+      return;
+    }
     self->retry("the server closed the connection (" + std::to_string(code) + ")");
   }
 
@@ -237,11 +260,13 @@ struct SignalingClient::Impl {
     watchdog = 0;
   }
 
+  static constexpr int kReplacedCloseCode = 4001;
   SignalingOptions options;
   Events events;
   Backoff backoff;
   std::mt19937 rng;
   GMainContext* context;
+  IdentityHandshake handshake;
   GPtr<SoupSession> session;
   GPtr<GCancellable> cancellable{g_cancellable_new()};
   GPtr<SoupWebsocketConnection> connection;

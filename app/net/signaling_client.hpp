@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "signaling/identity/ed25519.hpp"
 #include "signaling/protocol/messages.hpp"
 
 namespace shotcall::net {
@@ -20,6 +21,10 @@ struct SignalingOptions {
   std::string riot_id;
   std::optional<std::string> puuid;
   std::optional<std::string> token;
+  // identity-1: the device key for this server (null: no proofs, as a v1 client), and whether
+  // to ask for a link code and wait for another device's approval before registering.
+  std::shared_ptr<const identity::KeyPair> key;
+  bool link_first = false;
   std::uint32_t first_retry_ms = 500;
   std::uint32_t max_retry_ms = 10'000;
   std::uint32_t keepalive_s = 15;  // pings; no answer for three intervals drops the link
@@ -30,7 +35,8 @@ struct SignalingOptions {
 enum class LinkState {
   Connecting,   // opening the socket or waiting to retry
   Registered,   // `connected` received: requests may be sent
-  Refused,      // the server refused us for good (riot-id-in-use, unauthorized); no retries
+  Refused,      // the server refused us for good (riot-id-in-use, riot-id-bound, unauthorized,
+                // replaced by another session of this device); no retries
   Failed,       // several attempts in a row failed; still retrying
   Stopped,
 };
@@ -41,7 +47,8 @@ class SignalingClient {
  public:
   struct Events {
     std::function<void(LinkState, const std::string& detail)> on_state;
-    // Every server message after registration, `connected` included.
+    // Every server message after registration, `connected` included, and the identity messages
+    // before it (hello, link-code, link-approved, errors).
     std::function<void(const protocol::ServerMessage&)> on_message;
   };
 

@@ -2,6 +2,9 @@
 
 #include <glib.h>
 
+#include "app/net/identity_handshake.hpp"
+#include "signaling/identity/sign_proof.hpp"
+
 namespace shotcall::session {
 
 class Session::Impl {
@@ -59,6 +62,7 @@ class Session::Impl {
   }
 
   void on_link_state(net::LinkState state, const std::string& detail) {
+    if (state != net::LinkState::Registered) verify_pending_ = false;  // its hello is lost
     if (events_.on_link) events_.on_link(state, detail);
     if (state == net::LinkState::Refused) {
       apply(core_.on_refused(detail));
@@ -69,6 +73,19 @@ class Session::Impl {
   }
 
   void on_server_message(const protocol::ServerMessage& m) {
+    if (const auto* hello = std::get_if<protocol::HelloReply>(&m.body);
+        hello && verify_pending_ && client_->state() == net::LinkState::Registered) {
+      // The challenge start_riot_verification() asked for: it is used up by this request.
+      verify_pending_ = false;
+      const net::IdentityHandshake proofs(proof_options());
+      const auto signed_proof =
+          identity::sign_proof(*options_.signaling.key, identity::Purpose::VerifyRiot,
+                               proofs.host(), hello->challenge, options_.signaling.riot_id);
+      client_->send({std::string{"verify"},
+                     protocol::VerifyRiot{options_.signaling.riot_id,
+                                          {signed_proof.key, signed_proof.proof,
+                                           signed_proof.host}}});
+    }
     if (const auto* connected = std::get_if<protocol::Connected>(&m.body)) {
       // The server names the STUN/TURN servers; a command line's own come first.
       auto servers = options_.voice.ice_servers;
@@ -84,6 +101,14 @@ class Session::Impl {
         events_.on_notice(*notice);
       if (const auto* error = std::get_if<protocol::Error>(&m.body); error && events_.on_server_error)
         events_.on_server_error(*error);
+      const bool identity_message = std::holds_alternative<protocol::HelloReply>(m.body) ||
+                                    std::holds_alternative<protocol::LinkCodeIssued>(m.body) ||
+                                    std::holds_alternative<protocol::LinkApproved>(m.body) ||
+                                    std::holds_alternative<protocol::DeviceList>(m.body) ||
+                                    std::holds_alternative<protocol::DeviceUnlinked>(m.body) ||
+                                    std::holds_alternative<protocol::VerifyRiotChallenge>(m.body) ||
+                                    std::holds_alternative<protocol::Verified>(m.body);
+      if (identity_message && events_.on_identity) events_.on_identity(m);
       if (const auto* w = std::get_if<protocol::Watching>(&m.body); w && events_.on_watching)
         events_.on_watching(*w);
       apply(core_.on_message(m));
@@ -134,10 +159,16 @@ class Session::Impl {
     }
   }
 
+  net::HandshakeOptions proof_options() const {
+    const auto& s = options_.signaling;
+    return {s.url, s.riot_id, s.puuid, s.token, s.key, s.link_first};
+  }
+
   void refresh_peer_ids() {
     for (auto& [key, info] : links_) {
       const auto it = core_.teammates().find(key);
       info.peer_id = it != core_.teammates().end() && it->second.peer_id ? *it->second.peer_id : "";
+      if (it != core_.teammates().end()) info.identity = it->second.identity;
     }
   }
 
@@ -164,6 +195,7 @@ class Session::Impl {
   std::map<std::string, LinkInfo> links_;
   std::int64_t joined_at_us_ = 0;
   Phase last_phase_ = Phase::Offline;
+  bool verify_pending_ = false;  // a hello is out for start_riot_verification()
   friend class Session;
 };
 
@@ -194,6 +226,26 @@ void Session::leave_and_stop() {
 void Session::send_chat(const std::string& text) {
   if (const auto& channel = impl_->core_.channel_id())
     impl_->client_->send({std::nullopt, protocol::ChatSend{*channel, text}});
+}
+
+bool Session::send_identity(protocol::ClientBody request) {
+  return impl_->client_->send({std::string{"identity"}, std::move(request)});
+}
+
+bool Session::start_riot_verification(std::string* why) {
+  const auto fail = [why](const char* words) {
+    if (why) *why = words;
+    return false;
+  };
+  if (!impl_->options_.signaling.key)
+    return fail("this device has no key for this server, so it cannot prove who it is");
+  if (!net::IdentityHandshake(impl_->proof_options()).proofs_allowed())
+    return fail("this device proves its key only over wss:// or to this computer: use the "
+                "server's wss:// address");
+  if (!impl_->client_->send({std::string{"hello"}, protocol::Hello{}}))
+    return fail("not connected to the server yet: try again once Shotcall is connected");
+  impl_->verify_pending_ = true;
+  return true;
 }
 
 media::VoiceEngine& Session::voice() { return *impl_->engine_; }

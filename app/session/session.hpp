@@ -26,6 +26,7 @@ struct SessionOptions {
 struct LinkInfo {
   std::string riot_id;
   std::string peer_id;  // current peerId, empty while they are not in the channel
+  protocol::IdentityLevel identity = protocol::IdentityLevel::None;  // identity-1
   media::PeerPhase phase = media::PeerPhase::New;
   std::string reason;                       // why it failed or closed
   std::optional<std::int64_t> first_audio_ms;  // from joining the channel to their first audio
@@ -45,6 +46,8 @@ struct SessionEvents {
   std::function<void(const protocol::Notice&)> on_notice;
   // The server refused one request (its `error` message).
   std::function<void(const protocol::Error&)> on_server_error;
+  // identity-1 messages about this device: link-code (show it), link-approved, devices, ...
+  std::function<void(const protocol::ServerMessage&)> on_identity;
   // The server watches our Riot ID for games (its answer to watch-game; follow_offers only).
   std::function<void(const protocol::Watching&)> on_watching;
   // The voice pipeline broke (a device went away, a fragment failed at run time).
@@ -64,6 +67,15 @@ class Session {
   // Sends leave-channel, closes the server link and stops the voice engine.
   void leave_and_stop();
   void send_chat(const std::string& text);
+  // identity-1 requests of this device (link-approve, list-devices, unlink-device): sent when
+  // registered; false otherwise. Answers arrive through on_identity or on_server_error.
+  bool send_identity(protocol::ClientBody request);
+  // identity-1 Riot verification of our Riot ID: asks the server for a fresh challenge (`hello`)
+  // and, when it comes, sends `verify-riot` signed with the device key. The server's
+  // verify-riot-challenge (then `verified`, or an error) arrives through on_identity /
+  // on_server_error; send VerifyRiotCheck with send_identity() after each icon is set. False, with
+  // `why` in words, when it cannot be sent (not registered, no key, no secure connection).
+  bool start_riot_verification(std::string* why);
 
   media::VoiceEngine& voice();
   const SessionCore& core() const;

@@ -114,6 +114,7 @@ void SessionCore::on_member(const p::Member& member, bool we_offer, Actions& out
   Teammate& mate = teammates_[key];
   mate.riot_id = member.riot_id;
   mate.peer_id = member.peer_id;
+  mate.identity = member.identity;
   const bool stayed = mate.last_peer_id == member.peer_id;
   mate.last_peer_id = member.peer_id;
   const bool linked_before_we_reregistered = std::exchange(mate.since_our_reregistration, false);
@@ -147,7 +148,10 @@ Actions SessionCore::on_message(const p::ServerMessage& message) {
           const bool ours = target_ && roster_key(m.channel.team_id, m.channel.roster) ==
                                            target_roster_key_;
           const bool idle = phase_ == Phase::NoGame || phase_ == Phase::Finding;
-          if (idle && (ours || (follow_offers_ && !target_))) {
+          // Following offers without a game of our own, only a roster the server built from
+          // Riot's data is trusted (identity-1: anyone may name us on a roster they make).
+          const bool from_riot = m.origin == p::ChannelOrigin::Riot;
+          if (idle && (ours || (follow_offers_ && !target_ && from_riot))) {
             phase_ = Phase::Joining;
             out.push_back(send(p::JoinChannel{m.channel.channel_id}));
           }
@@ -167,6 +171,9 @@ Actions SessionCore::on_message(const p::ServerMessage& message) {
             if (mate.linked) out.push_back(RemovePeer{*key});
             mate.linked = false;
           }
+        } else if constexpr (std::is_same_v<T, p::UserIdentity>) {
+          if (channel_id_ != m.channel_id) return;
+          if (const auto key = key_of_peer(m.peer_id)) teammates_[*key].identity = m.identity;
         } else if constexpr (std::is_same_v<T, p::LeftChannel>) {
           if (channel_id_ == m.channel_id) channel_id_.reset();
         } else if constexpr (std::is_same_v<T, p::Watching>) {

@@ -64,6 +64,8 @@ struct Teammate {
   // it when we rejoin, they stayed connected and saw our old connection leave the channel.
   std::string last_peer_id;
   bool since_our_reregistration = false;  // linked before our latest registration
+  // identity-1: what the server vouches for (none and key read as "not verified").
+  protocol::IdentityLevel identity = protocol::IdentityLevel::None;
 };
 
 class SessionCore {

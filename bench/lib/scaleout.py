@@ -25,6 +25,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import postgres  # noqa: E402
 import scaleout_probe as probe  # noqa: E402
 
 HALVES = [  # tag, first source address 127.0.0.x, game id base
@@ -191,13 +192,20 @@ def main():
     fail = result["failures"].append
     stop_wait = 30.0
     lat_paths = {tag: os.path.join(a.logs, f"scaleout-latencies-{tag}.txt") for tag, _, _ in HALVES}
+    pg_root = None
     try:
         # ---- Redis, then two instances on one port ----
         redis_port = probe.free_port()
         redis = run.start("redis", ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
                                     "--save", "", "--appendonly", "no", "--loglevel", "notice"], "stdout")
         wait_line(run, redis, "Ready to accept connections")
+        # Identity bindings are shared through PostgreSQL (required with --redis).
+        pg_root = postgres.prepare()
+        pg_port = probe.free_port()
+        pg = run.start("postgres", postgres.command(pg_root, pg_port), "stderr", os.devnull)
+        wait_line(run, pg, postgres.READY_LINE)
         common = ["--bind", "127.0.0.1", "--reuse-port", "--redis", f"redis://127.0.0.1:{redis_port}",
+                  "--database", postgres.url(pg_port),
                   "--max-connections-per-ip", "0", "--max-connections", "100000"]
         inst_a = run.start("instance-a", [f"{a.bin}/shotcall-signal", "--port", "0", "--instance-id", "a"] + common,
                            "stdout")
@@ -291,6 +299,8 @@ def main():
         fail(f"{type(e).__name__}: {e}")
     finally:
         result["exit_codes"] = run.stop_all(stop_wait)
+        if pg_root:
+            postgres.cleanup(pg_root)
         result["halves"] = {}
         for tag, _, _ in HALVES:
             path = os.path.join(a.out, f"signaling-scaleout-loadgen-{tag}.json")

@@ -17,6 +17,7 @@ struct MemberRecord {
   std::string peer_id;
   std::string riot_id;   // display form
   std::string riot_key;  // folded (protocol::fold_riot_id)
+  protocol::IdentityLevel level = protocol::IdentityLevel::None;  // identity-1, as it joined
   friend bool operator==(const MemberRecord&, const MemberRecord&) = default;
 };
 

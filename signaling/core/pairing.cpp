@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "signaling/protocol/codec.hpp"
 #include "signaling/protocol/riot_id.hpp"
 
 namespace shotcall::core {
@@ -40,9 +41,10 @@ bool same_secret(const std::string& a, const std::string& b) {
 Pairing::Pairing(PairingConfig config, ChannelStore& store, PairingDeps deps)
     : config_(std::move(config)), store_(store), deps_(std::move(deps)) {}
 
-void Pairing::connect(ConnId conn) {
+void Pairing::connect(ConnId conn, std::string address) {
   Conn c;
   c.peer_id = deps_.new_peer_id();
+  c.address = std::move(address);
   by_peer_[c.peer_id] = conn;
   conns_[conn] = std::move(c);
 }
@@ -63,10 +65,12 @@ Outbox Pairing::handle(ConnId conn, const protocol::ClientMessage& message) {
 
   if (const auto* m = std::get_if<protocol::RegisterUser>(&message.body))
     return on_register(conn, c, id, *m);
+  if (auto answered = on_identity_unregistered(conn, c, message)) return std::move(*answered);
   if (!c.riot_id) {
     return {{conn, error(id, ErrorCode::NotRegistered, "send register-user first",
                          protocol::type_name(message.body))}};
   }
+  if (auto answered = on_identity_registered(conn, c, message)) return std::move(*answered);
   return std::visit(
       [&](const auto& m) -> Outbox {
         using T = std::decay_t<decltype(m)>;
@@ -85,7 +89,7 @@ Outbox Pairing::handle(ConnId conn, const protocol::ClientMessage& message) {
         else if constexpr (std::is_same_v<T, protocol::UnwatchGame>)
           return on_unwatch(conn, c, id);
         else
-          return {};  // register-user was handled above
+          return {};  // register-user and the identity messages were handled above
       },
       message.body);
 }
@@ -93,6 +97,14 @@ Outbox Pairing::handle(ConnId conn, const protocol::ClientMessage& message) {
 Outbox Pairing::on_register(ConnId conn, Conn& c, const std::optional<std::string>& id,
                             const protocol::RegisterUser& m) {
   constexpr std::string_view re = "register-user";
+  // identity-1: a connection may try three times; the fourth closes it (a key-guessing loop
+  // costs a new connection each time).
+  if (identity_enabled() && ++c.register_attempts > config_.identity.max_register_attempts) {
+    Outbox out{{conn, error(id, ErrorCode::RateLimited, "too many register-user requests", re)}};
+    out.back().close_code = 1008;
+    out.back().close_reason = "too many register-user requests";
+    return out;  // the shell's close disconnects it like any other close
+  }
   if (c.riot_id)
     return {{conn, error(id, ErrorCode::AlreadyRegistered,
                          "this connection is already registered as " + *c.riot_id, re)}};
@@ -101,24 +113,40 @@ Outbox Pairing::on_register(ConnId conn, Conn& c, const std::optional<std::strin
                          re)}};
 
   const std::string key = protocol::fold_riot_id(m.riot_id);
+  Outbox out;
+  Admission admitted;
+  if (identity_enabled()) {
+    if (auto refused = admit_identity(conn, c, id, m, admitted, out)) return std::move(*refused);
+  }  // a server without identity-1 ignores proof fields, as v1 ignores unknown fields
   if (!store_.claim_riot_id(key, c.peer_id)) {
-    Outbox out{{conn, error(id, ErrorCode::RiotIdInUse,
-                            m.riot_id + " is connected from somewhere else", re)}};
-    to_player(key,
-              event(protocol::Notice{protocol::NoticeLevel::Warning,
-                                     "Someone else tried to sign in with your Riot ID."}),
-              out, OnlyIf::Always);
+    out.push_back({conn, error(id, ErrorCode::RiotIdInUse,
+                               m.riot_id + " is connected from somewhere else", re)});
+    if (auto warning = refused_claim_warning(key))
+      to_player(key, event(protocol::Notice{protocol::NoticeLevel::Warning, std::move(*warning)}),
+                out, OnlyIf::Always);
     return out;
+  }
+  if (admitted.bind_first) {
+    if (auto refused = bind_first_key(conn, c, id, m, admitted)) {
+      store_.release_riot_id(key, c.peer_id);
+      return std::move(*refused);
+    }
   }
   c.riot_id = m.riot_id;
   c.riot_key = key;
+  c.level = admitted.level;
+  c.proven_key = admitted.key;
+  c.registered_ms = deps_.now_ms();
   by_riot_key_[key] = conn;
 
-  Outbox out{{conn, reply(id, protocol::Connected{c.peer_id, config_.ice_servers,
-                                                  config_.server})}};
+  out.push_back({conn, reply(id, protocol::Connected{c.peer_id, config_.ice_servers,
+                                                     config_.server, c.level})});
+  if (admitted.bind_first)
+    warn_holder(key, "This device's key is now bound to " + m.riot_id + " on this server.", out);
   // A teammate may have made the team's channel before this player came online.
-  for (const Channel& channel : store_.channels_for(key))
-    out.push_back({conn, event(protocol::ChannelAvailable{info_of(channel)})});
+  if (offers_allowed(c))
+    for (const Channel& channel : store_.channels_for(key))
+      out.push_back({conn, event(protocol::ChannelAvailable{info_of(channel), origin_of(channel)})});
   return out;
 }
 
@@ -157,11 +185,32 @@ std::pair<Channel, bool> Pairing::find_or_create(Channel proposal) {
 Outbox Pairing::on_find_or_create(ConnId conn, Conn& c, const std::optional<std::string>& id,
                                   const protocol::FindOrCreateChannel& m) {
   constexpr std::string_view re = "find-or-create-channel";
+  if (auto refused = below_policy(conn, c, id, re)) return std::move(*refused);
+  if (distinct_riot_ids(m.teammates) > config_.max_members)
+    return {{conn, error(id, ErrorCode::BadMessage,
+                         "teammates lists more players than a channel has seats (" +
+                             std::to_string(config_.max_members) + ")",
+                         re)}};
   Channel proposal = propose_channel(m.game_id, m.team_id, m.teammates);
   if (!proposal.on_roster(c.riot_key))
     return {{conn, error(id, ErrorCode::NotOnRoster, "your Riot ID is not on that roster", re)}};
 
   auto [channel, created] = find_or_create(std::move(proposal));
+  if (created && !c.address.empty() && config_.max_unjoined_per_address != 0) {
+    // Channels nobody joined cost memory until the sweep: one address holds only a few. The one
+    // this connection made before is retired below, so it does not count.
+    std::size_t unjoined = 0;
+    for (const auto& [other_conn, other] : conns_)
+      if (other_conn != conn && other.address == c.address && other.pending_created) ++unjoined;
+    if (unjoined >= config_.max_unjoined_per_address) {
+      store_.delete_if_empty(channel.id);
+      return {{conn, error(id, ErrorCode::RateLimited,
+                           "too many channels nobody has joined yet from your address (" +
+                               std::to_string(config_.max_unjoined_per_address) +
+                               "): join one first",
+                           re)}};
+    }
+  }
   if (created) {
     if (c.pending_created && *c.pending_created != channel.id)
       store_.delete_if_empty(*c.pending_created);
@@ -174,7 +223,7 @@ Outbox Pairing::on_find_or_create(ConnId conn, Conn& c, const std::optional<std:
 
 void Pairing::offer_channel(const Channel& channel, const std::string& except_key,
                             Outbox& out) const {
-  const auto offer = event(protocol::ChannelAvailable{info_of(channel)});
+  const auto offer = event(protocol::ChannelAvailable{info_of(channel), origin_of(channel)});
   for (const auto& key : channel.roster_keys)
     if (key != except_key) to_player(key, offer, out, OnlyIf::InNoChannel);
 }
@@ -182,6 +231,7 @@ void Pairing::offer_channel(const Channel& channel, const std::string& except_ke
 Outbox Pairing::on_join(ConnId conn, Conn& c, const std::optional<std::string>& id,
                         const protocol::JoinChannel& m) {
   constexpr std::string_view re = "join-channel";
+  if (auto refused = below_policy(conn, c, id, re)) return std::move(*refused);
   const auto channel = store_.find(m.channel_id);
   if (!channel) return {{conn, error(id, ErrorCode::NoSuchChannel, "no such channel", re)}};
   if (!channel->on_roster(c.riot_key))
@@ -198,7 +248,7 @@ Outbox Pairing::on_join(ConnId conn, Conn& c, const std::optional<std::string>& 
   Outbox out;
   if (c.channel_id && *c.channel_id != m.channel_id) leave_current(c, out);
 
-  const MemberRecord me{c.peer_id, *c.riot_id, c.riot_key};
+  const MemberRecord me{c.peer_id, *c.riot_id, c.riot_key, c.level};
   const JoinOutcome outcome = store_.add_member(m.channel_id, me, config_.max_members);
   if (outcome == JoinOutcome::NoSuchChannel) {
     out.push_back({conn, error(id, ErrorCode::NoSuchChannel, "no such channel", re)});
@@ -216,13 +266,14 @@ Outbox Pairing::on_join(ConnId conn, Conn& c, const std::optional<std::string>& 
   std::vector<std::string> others;
   for (const auto& member : joined_channel ? joined_channel->members : std::vector<MemberRecord>{}) {
     if (member.peer_id == c.peer_id) continue;
-    joined.members.push_back({member.peer_id, member.riot_id});
+    joined.members.push_back({member.peer_id, member.riot_id, member.level});
     others.push_back(member.peer_id);
   }
   out.push_back({conn, reply(id, std::move(joined))});
   // Joining the channel one is already in only repeats the member list.
   if (outcome == JoinOutcome::Joined) {
-    const auto announce = event(protocol::UserJoinedChannel{m.channel_id, {c.peer_id, *c.riot_id}});
+    const auto announce =
+        event(protocol::UserJoinedChannel{m.channel_id, {c.peer_id, *c.riot_id, c.level}});
     for (const auto& other : others) to_member(other, announce, out);
   }
   return out;
@@ -269,6 +320,18 @@ Outbox Pairing::on_signal(ConnId conn, Conn& c, const std::optional<std::string>
   };
   if (m.to == c.peer_id) return no_such_peer();
   auto relayed = event(protocol::SignalFrom{c.peer_id, m.data_json});
+  // The relayed frame names the sender where the request named the target, so it can be a few
+  // bytes larger than the request: refuse what a client with the same limit would refuse. The
+  // frame is encoded to measure it only near the limit (its fixed text is under 64 bytes).
+  if (config_.max_frame != 0 && m.data_json.size() + c.peer_id.size() + 64 > config_.max_frame) {
+    const std::size_t size = protocol::encode(relayed).size();
+    if (size > config_.max_frame)
+      return {{conn, error(id, ErrorCode::BadMessage,
+                           "data is too large to relay: the relayed frame would be " +
+                               std::to_string(size) + " bytes, over the limit of " +
+                               std::to_string(config_.max_frame),
+                           re)}};
+  }
   if (const auto target = conn_of_peer(m.to)) {
     if (conns_.at(*target).channel_id != c.channel_id) return no_such_peer();
     return {{*target, std::move(relayed)}};
@@ -296,18 +359,25 @@ Outbox Pairing::on_chat(ConnId conn, Conn& c, const std::optional<std::string>& 
   return out;
 }
 
-Outbox Pairing::disconnect(ConnId conn) {
+Outbox Pairing::disconnect(ConnId conn) { return forget(conn); }
+
+Outbox Pairing::forget(ConnId conn) {
   const auto it = conns_.find(conn);
   if (it == conns_.end()) return {};
   Conn& c = it->second;
   Outbox out;
   leave_current(c, out);
+  // A channel its creator made and nobody joined is abandoned: it goes now, not at the sweep
+  // (teammates who still want it meet again through find-or-create).
+  if (c.pending_created) store_.delete_if_empty(*c.pending_created);
   if (c.watching) watch_requests_.push_back({WatchRequest::Kind::Unwatch, *c.riot_id});
   if (c.riot_id) {
     store_.release_riot_id(c.riot_key, c.peer_id);
     by_riot_key_.erase(c.riot_key);
+    claim_warnings_.erase(c.riot_key);
   }
   by_peer_.erase(c.peer_id);
+  verifications_.erase(conn);  // identity-1: its pending Riot verification ends with it
   conns_.erase(it);
   return out;
 }
@@ -317,7 +387,26 @@ std::size_t Pairing::sweep(std::int64_t unjoined_ttl_ms) {
   for (const auto& channel_id : store_.empty_channels_created_before(deps_.now_ms() - unjoined_ttl_ms))
     if (store_.delete_if_empty(channel_id)) ++removed;
   prune_server_games();
+  const std::int64_t stale = deps_.now_ms() - 60 * 60 * 1000;
+  std::erase_if(claim_warnings_, [&](const auto& entry) { return entry.second.last_ms < stale; });
   return removed;
+}
+
+std::optional<std::string> Pairing::refused_claim_warning(const std::string& riot_key) {
+  const std::int64_t now = deps_.now_ms();
+  const auto [it, first] = claim_warnings_.try_emplace(riot_key);
+  ClaimWarnings& w = it->second;
+  if (!first && now - w.last_ms < config_.claim_warning_interval_ms) {
+    ++w.unreported;
+    return std::nullopt;
+  }
+  std::string text = "Someone else tried to sign in with your Riot ID.";
+  if (w.unreported > 0)
+    text += " " + std::to_string(w.unreported) + " more attempt" + (w.unreported == 1 ? "" : "s") +
+            " since the last warning.";
+  w.last_ms = now;
+  w.unreported = 0;
+  return text;
 }
 
 Outbox Pairing::broadcast_notice(const protocol::Notice& notice) const {
@@ -352,8 +441,10 @@ void Pairing::to_player(const std::string& riot_key, const protocol::ServerMessa
 bool Pairing::passes(const Conn& c, OnlyIf only, const std::string& only_channel) const {
   switch (only) {
     case OnlyIf::Always: return true;
-    case OnlyIf::InNoChannel: return !c.channel_id;
-    case OnlyIf::FreeForOffer: return c.channel_id != only_channel && free_for_offer(c);
+    // Offers of channels: under policy riot only to connections at level riot (identity-1).
+    case OnlyIf::InNoChannel: return !c.channel_id && offers_allowed(c);
+    case OnlyIf::FreeForOffer:
+      return c.channel_id != only_channel && free_for_offer(c) && offers_allowed(c);
     case OnlyIf::Watching: return c.watching;
     case OnlyIf::InChannel: return c.channel_id == only_channel;
   }

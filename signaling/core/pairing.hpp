@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "signaling/core/channel_store.hpp"
+#include "signaling/core/identity_rules.hpp"
 #include "signaling/protocol/messages.hpp"
+#include "signaling/store/identity_store.hpp"
 
 namespace shotcall::core {
 
@@ -42,6 +44,11 @@ struct Outgoing {
   std::string to_peer;
   OnlyIf only = OnlyIf::Always;
   std::string only_channel;
+  // Non-zero: after `message`, the shell closes the connection with this WebSocket close code
+  // (identity-1: 4001 "replaced", 1008 too many registrations). The core has already forgotten
+  // the connection by then; its later disconnect() is a no-op.
+  int close_code = 0;
+  std::string close_reason;
   friend bool operator==(const Outgoing&, const Outgoing&) = default;
 };
 using Outbox = std::vector<Outgoing>;
@@ -70,6 +77,20 @@ struct PairingConfig {
   // Server-side game detection runs (the server has a Riot API key): watch-game is accepted.
   // Otherwise it gets `watch-unavailable`.
   bool watch_available = false;
+  // identity-1 (shared/protocol-identity.md). Without an identity store (PairingDeps) the server
+  // speaks plain v1: `hello` is an unknown type.
+  IdentityConfig identity;
+  // The largest frame a client accepts (the server's own incoming limit, --max-frame; 0: none).
+  // A `signal` whose relayed frame would be larger is refused with `bad-message`, never sent.
+  std::size_t max_frame = 0;
+  // Channels made by find-or-create and not yet joined that the connections of one client address
+  // may hold together; one more is refused with `rate-limited`. (A Riot ID has one connection,
+  // and a connection one such channel.) Connections without an address are not counted; 0: no
+  // limit (behind a proxy every client has the proxy's address).
+  std::size_t max_unjoined_per_address = 8;
+  // A refused claim of a connected Riot ID warns its holder at most once per this many ms; the
+  // next warning says how many attempts were not reported.
+  std::int64_t claim_warning_interval_ms = 60 * 1000;
 };
 
 // What the shell must tell the Riot watcher, produced by watch-game, unwatch-game and closed
@@ -81,17 +102,48 @@ struct WatchRequest {
   friend bool operator==(const WatchRequest&, const WatchRequest&) = default;
 };
 
+// identity-1's Riot verification (pairing_verify.cpp): what the shell must ask Riot, produced by
+// verify-riot and verify-riot-check (take_riot_lookups). The shell answers each through
+// riot_account_resolved / riot_summoner_read with the same verification id.
+struct RiotLookup {
+  // RecheckBinding: account-v1 by Riot ID for a riot binding last checked over 24 h ago
+  // (answered through riot_binding_rechecked; `verification` is 0).
+  enum class Kind { ResolveAccount, ReadSummoner, RecheckBinding };
+  Kind kind = Kind::ResolveAccount;
+  std::uint64_t verification = 0;
+  std::string riot_id;  // ResolveAccount, RecheckBinding: account-v1 by Riot ID
+  std::string puuid;    // ReadSummoner: summoner-v4 by puuid
+  friend bool operator==(const RiotLookup&, const RiotLookup&) = default;
+};
+
+// How one lookup went. Busy: verification's share of the Riot budget is spent (or Riot answered
+// 429 or failed): the player is told to retry after `retry_after_ms` and the deadline moves.
+enum class RiotLookupStatus { Ok, NotFound, Busy };
+struct SummonerState {
+  int profile_icon_id = 0;
+  std::int64_t revision_date_ms = 0;  // summoner-v4's revisionDate
+};
+
 struct PairingDeps {
   std::function<std::int64_t()> now_ms;         // wall clock, for channel ids and chat ts
   std::function<std::string()> new_peer_id;     // random, unguessable, >= 64 bits
+  // identity-1: the bindings database (null: no identity extension), fresh challenges
+  // (base64url of >= 16 random bytes) and link codes (8 Crockford base32 characters).
+  store::IdentityStore* identity = nullptr;
+  std::function<std::string()> new_challenge;
+  std::function<std::string()> new_link_code;
+  // A uniformly random integer in [0, n): the icons Riot verification names. Null: the core
+  // seeds its own generator from std::random_device.
+  std::function<std::uint32_t(std::uint32_t n)> random_below;
 };
 
 class Pairing {
  public:
   Pairing(PairingConfig config, ChannelStore& store, PairingDeps deps);
 
-  // A WebSocket opened: gives it a peerId (sent later in `connected`).
-  void connect(ConnId conn);
+  // A WebSocket opened from `address` (the client's IP, for identity-1's per-address limits):
+  // gives it a peerId (sent later in `connected`).
+  void connect(ConnId conn, std::string address = {});
   // One decoded frame from `conn`.
   Outbox handle(ConnId conn, const protocol::ClientMessage& message);
   // The connection closed (any way): leaves its channel at once and frees its Riot ID.
@@ -151,6 +203,32 @@ class Pairing {
   std::vector<std::string> local_channels() const;
   std::vector<std::pair<std::string, std::string>> local_claims() const;  // riot key, peer id
 
+  // ---- identity-1's Riot verification (pairing_verify.cpp) ----
+  // Riot lookups produced since the last call, oldest first.
+  std::vector<RiotLookup> take_riot_lookups();
+  // account-v1's answer for ResolveAccount: the puuid (Ok), no account (NotFound), or Busy.
+  Outbox riot_account_resolved(std::uint64_t verification, RiotLookupStatus status,
+                               const std::string& puuid, std::int64_t retry_after_ms = 0);
+  // summoner-v4's answer for ReadSummoner.
+  Outbox riot_summoner_read(std::uint64_t verification, RiotLookupStatus status,
+                            const SummonerState& summoner, std::int64_t retry_after_ms = 0);
+  std::size_t pending_verifications() const { return verifications_.size(); }
+  // account-v1's answer for RecheckBinding: the same puuid keeps the Riot ID's riot bindings
+  // (checked now); another puuid or no account removes them, closing their connections (4001).
+  // Busy changes nothing: the next registration asks again.
+  Outbox riot_binding_rechecked(const std::string& riot_id, RiotLookupStatus status,
+                                const std::string& puuid);
+
+  // identity-1 (pairing_identity.cpp): counters for /metrics, and the level a connection holds.
+  const IdentityCounters& identity_counters() const { return identity_counters_; }
+  // The server learns its port after listening; proofs name it (identity-1's host rule).
+  void set_accepted_hosts(std::vector<std::string> hosts) {
+    config_.identity.accepted_hosts = std::move(hosts);
+  }
+  protocol::IdentityLevel identity_of(ConnId conn) const;
+  // Lapsed bindings go (key: 30 days unused, riot: 365); the shell calls it with sweep().
+  std::size_t expire_bindings();
+
   std::size_t connection_count() const { return conns_.size(); }
   std::size_t registered_count() const;
   std::size_t channel_count() const { return store_.channel_count(); }
@@ -166,6 +244,14 @@ class Pairing {
     // game at a time, so creating another one retires it: one connection cannot pile up channels.
     std::optional<std::string> pending_created;
     bool watching = false;  // sent watch-game (and not unwatch-game since)
+    // identity-1
+    std::string address;
+    protocol::IdentityLevel level = protocol::IdentityLevel::None;
+    std::optional<std::string> proven_key;  // the key this connection registered with
+    std::optional<Challenge> challenge;     // from the latest hello, until a proof uses it
+    int register_attempts = 0;
+    std::int64_t registered_ms = 0;
+    std::optional<std::string> awaiting_link;  // the code of this device's link-request
   };
 
  public:
@@ -192,8 +278,95 @@ class Pairing {
   Outbox on_chat(ConnId conn, Conn& c, const std::optional<std::string>& id,
                  const protocol::ChatSend& m);
   Outbox on_watch(ConnId conn, Conn& c, const std::optional<std::string>& id);
-  Outbox on_unwatch(ConnId conn, Conn& c, const std::optional<std::string>& id);
 
+  // ---- identity-1 (pairing_identity.cpp) ----
+  bool identity_enabled() const { return deps_.identity != nullptr; }
+  // Messages of the extension that need no registration (hello, verify-riot, link-request);
+  // nullopt for every other message.
+  std::optional<Outbox> on_identity_unregistered(ConnId conn, Conn& c,
+                                                 const protocol::ClientMessage& message);
+  // Messages of the extension for registered connections (link-approve, list-devices, ...).
+  std::optional<Outbox> on_identity_registered(ConnId conn, Conn& c,
+                                               const protocol::ClientMessage& message);
+  // register-user's identity steps, in the contract's order (bad-proof → proof-required →
+  // unavailable → riot-id-bound → riot-id-in-use or replacing). On success sets `level` and
+  // `proven_key` and may have replaced a stale connection (its close is in `out`); on refusal
+  // returns the error reply.
+  struct Admission {
+    protocol::IdentityLevel level = protocol::IdentityLevel::None;
+    std::optional<std::string> key;
+    bool bind_first = false;  // the key becomes the Riot ID's first binding after the claim
+  };
+  std::optional<Outbox> admit_identity(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                                       const protocol::RegisterUser& m, Admission& admitted,
+                                       Outbox& out);
+  // Uses up the connection's challenge and checks a proof against it.
+  ProofVerdict take_and_check(Conn& c, identity::Purpose purpose, const protocol::Proof& proof,
+                              const std::string& riot_id);
+  // The Riot ID's level-gated policy checks for channel requests (policy riot).
+  std::optional<Outbox> below_policy(ConnId conn, const Conn& c, const std::optional<std::string>& id,
+                                     std::string_view re) const;
+  // A warning notice to every local connection holding `riot_key`.
+  void warn_holder(const std::string& riot_key, const std::string& text, Outbox& out) const;
+  // The warning for the holder of `riot_key` after someone else's claim was refused, or nullopt
+  // while the last one is less than claim_warning_interval_ms old (then the attempt is counted
+  // and reported in the next warning): a stranger's retries cannot flood the holder.
+  std::optional<std::string> refused_claim_warning(const std::string& riot_key);
+  // Closes a local connection: its notice and close go out, and the core forgets it at once.
+  void replace_connection(ConnId victim, const std::string& why, Outbox& out);
+  Outbox on_link_request(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                         const protocol::LinkRequest& m);
+  Outbox on_link_approve(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                         const protocol::LinkApprove& m);
+  Outbox on_list_devices(ConnId conn, Conn& c, const std::optional<std::string>& id);
+  Outbox on_unlink_device(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                          const protocol::UnlinkDevice& m);
+  Outbox on_verify_riot(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                        const protocol::VerifyRiot& m);
+  Outbox on_verify_riot_check(ConnId conn, Conn& c, const std::optional<std::string>& id);
+  Outbox on_unwatch(ConnId conn, Conn& c, const std::optional<std::string>& id);
+  // One pending Riot verification (at most one per connection).
+  struct Verification {
+    std::uint64_t id = 0;
+    std::string riot_id;  // as verify-riot spelled it
+    std::string riot_key;
+    std::string key;      // the proven key that will be bound
+    std::string puuid;    // once account-v1 answered
+    int round = 0;        // 0 until the first challenge is named
+    int icon_id = -1;     // the icon named for the current round
+    std::int64_t named_at_ms = 0;
+    std::int64_t expires_at_ms = 0;
+    std::int64_t last_read_ms = 0;  // the last summoner-v4 read (0: none yet)
+    bool lookup_in_flight = false;
+    std::optional<std::string> waiting;  // the request id the next answer replies to
+  };
+  std::optional<Outbox> verify_limits(ConnId conn, const Conn& c,
+                                      const std::optional<std::string>& id,
+                                      const std::string& riot_key);
+  int pick_icon(const Verification& v, int current_icon);
+  protocol::ServerMessage challenge_of(const Verification& v,
+                                       const std::optional<std::string>& id) const;
+  Outbox verification_succeeded(ConnId conn, Verification& v);
+  // The verification `id` and its connection, when both are still there.
+  std::pair<ConnId, Verification*> find_verification(std::uint64_t id);
+  Outbox verification_busy(ConnId conn, Verification& v, std::int64_t retry_after_ms);
+  // An answer to the verification's waiting request; failures drop it.
+  Outbox verification_failed(ConnId conn, const Verification& v, std::string why);
+  // A registration used a riot binding: asks Riot again when its puuid was last checked over
+  // 24 hours ago (protocol-identity.md, "Riot verification").
+  void recheck_if_due(const std::string& riot_id, const store::KeyBinding& binding);
+
+  // The connection closed or was closed: leaves its channel, frees its Riot ID, is forgotten.
+  Outbox forget(ConnId conn);
+  // identity-1: the first binding of the Riot ID to the admitted key, after the claim succeeded
+  // (a refusal answers as if another registration had come first).
+  std::optional<Outbox> bind_first_key(ConnId conn, Conn& c, const std::optional<std::string>& id,
+                                       const protocol::RegisterUser& m, Admission& admitted);
+  // Under policy riot, channel offers go only to connections at level riot.
+  bool offers_allowed(const Conn& c) const;
+  // `riot` when the channel is one the server opened from Riot's data.
+  protocol::ChannelOrigin origin_of(const Channel& channel) const;
+  std::size_t distinct_riot_ids(const std::vector<std::string>& riot_ids) const;
   // Removes `c` from its channel, telling the others; the empty channel goes.
   void leave_current(Conn& c, Outbox& out);
   // `peer_id` left `channel_id` (already removed from the store): the remaining members hear it.
@@ -228,6 +401,18 @@ class Pairing {
   std::unordered_map<std::string, std::vector<std::string>> server_games_;
   // Retired channels that still have members: their members count as free for new offers.
   std::unordered_set<std::string> retired_;
+  IdentityCounters identity_counters_;
+  // refused_claim_warning's memory per Riot key; an entry goes when its holder disconnects or,
+  // unused for an hour, at sweep().
+  struct ClaimWarnings {
+    std::int64_t last_ms = 0;
+    std::size_t unreported = 0;
+  };
+  std::unordered_map<std::string, ClaimWarnings> claim_warnings_;
+  std::unordered_map<ConnId, Verification> verifications_;  // identity-1: pending, by connection
+  std::vector<RiotLookup> riot_lookups_;
+  std::unordered_set<std::string> rechecking_;  // riot keys with a RecheckBinding out
+  std::uint64_t next_verification_ = 0;
 };
 
 }  // namespace shotcall::core

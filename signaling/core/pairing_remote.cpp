@@ -102,6 +102,8 @@ StoreNeeds Pairing::needs_disconnect(ConnId conn) const {
   if (it == conns_.end()) return {};
   StoreNeeds needs;
   if (it->second.channel_id) needs.channel_ids.push_back(*it->second.channel_id);
+  // forget() deletes the channel the connection made if nobody joined it.
+  if (it->second.pending_created) needs.channel_ids.push_back(*it->second.pending_created);
   if (it->second.riot_id) needs.riot_keys.push_back(it->second.riot_key);
   return needs;
 }

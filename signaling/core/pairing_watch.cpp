@@ -23,6 +23,7 @@ ServerMessage event(protocol::ServerBody body) { return ServerMessage{std::nullo
 }  // namespace
 
 Outbox Pairing::on_watch(ConnId conn, Conn& c, const std::optional<std::string>& id) {
+  if (auto refused = below_policy(conn, c, id, "watch-game")) return std::move(*refused);
   if (!config_.watch_available) {
     return {{conn, reply(id, protocol::Error{ErrorCode::WatchUnavailable,
                                              "this server does not detect games: it has no Riot "
@@ -82,7 +83,8 @@ Outbox Pairing::open_server_channel(const protocol::IdValue& game_id,
 
   Outbox out;
   const auto offer = event(protocol::ChannelAvailable{
-      protocol::ChannelInfo{channel.id, channel.game_id, channel.team_id, channel.roster}});
+      protocol::ChannelInfo{channel.id, channel.game_id, channel.team_id, channel.roster},
+      protocol::ChannelOrigin::Riot});
   // A member of this very channel needs no offer; one still in its last game's channel does.
   for (const auto& key : channel.roster_keys)
     to_player(key, offer, out, OnlyIf::FreeForOffer, channel.id);

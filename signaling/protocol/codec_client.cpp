@@ -1,5 +1,7 @@
 // Client → server frames: decoding with the protocol's validation (the server's first line of
 // defence, so every limit of messages.hpp is enforced here) and encoding (for clients).
+#include <glib.h>
+
 #include <array>
 
 #include "signaling/protocol/codec.hpp"
@@ -18,11 +20,62 @@ using json::TextRule;
 constexpr TextRule kChannelId{kMaxChannelIdBytes};
 constexpr TextRule kPeerId{kMaxPeerIdBytes};
 
+// A non-empty string of at most `max_chars` Unicode characters (base64url and link codes are
+// ASCII, so characters and bytes agree for every value the core can accept).
+std::string bounded_chars(FieldReader& r, const char* name, std::size_t max_chars) {
+  // A character is at most 4 bytes: the byte bound refuses the absurd before counting.
+  std::string value = r.string(name, TextRule{max_chars * 4});
+  if (r.ok() && g_utf8_strlen(value.data(), static_cast<gssize>(value.size())) >
+                    static_cast<glong>(max_chars)) {
+    r.fail(r.path(name) + " must be at most " + std::to_string(max_chars) + " characters");
+    return {};
+  }
+  return value;
+}
+
+// identity-1 `key`, `proof`, `host`. The codec checks only shape and size: non-empty strings,
+// `key` within kMaxKeyChars and `proof` within kMaxProofChars characters, `host` within
+// kMaxHostBytes bytes. A longer string can never be a valid key or signature, so it is refused
+// here as bad-message and the server never holds more than the limits. A shorter or otherwise
+// malformed string (wrong length, not base64url, an unknown host) decodes unchanged: the core
+// answers it `bad-proof`, since a present but invalid proof is bad-proof and never bad-message.
+Proof read_proof(FieldReader& r) {
+  Proof p;
+  p.key = bounded_chars(r, "key", kMaxKeyChars);
+  p.proof = bounded_chars(r, "proof", kMaxProofChars);
+  p.host = r.string("host", TextRule{kMaxHostBytes});
+  return p;
+}
+
+// On register-user the three fields are optional but come together: one or two of them is a
+// bad-message (shared/protocol-identity.md, "Keys and proofs").
+std::optional<Proof> read_optional_proof(FieldReader& r) {
+  constexpr std::array<const char*, 3> kFields{"key", "proof", "host"};
+  std::size_t present = 0;
+  const char* missing = nullptr;
+  for (const char* name : kFields) {
+    if (r.find(name) != nullptr) {
+      ++present;
+    } else if (missing == nullptr) {
+      missing = name;
+    }
+  }
+  if (present == 0) return std::nullopt;
+  if (missing != nullptr) {
+    r.fail(r.path(missing) + " is required: key, proof and host come together");
+    return std::nullopt;
+  }
+  Proof p = read_proof(r);
+  if (!r.ok()) return std::nullopt;
+  return p;
+}
+
 ClientBody read_register_user(FieldReader& r) {
   RegisterUser m;
   m.riot_id = r.riot_id("riotId");
   m.puuid = r.optional_string("puuid", TextRule{kMaxPuuidBytes});
   m.token = r.optional_string("token", TextRule{kMaxTokenBytes, /*allow_empty=*/true});
+  m.proof = read_optional_proof(r);
   return m;
 }
 
@@ -51,6 +104,22 @@ ClientBody read_signal(FieldReader& r) {
   return m;
 }
 
+// Chat text is shown to every member: bidirectional controls could make it read as something
+// else (or reorder the sender's name next to it), and control characters (\r, ESC, C1...) could
+// forge lines or drive a terminal. A line break (\n) and a tab are allowed: messages may have
+// several lines and line things up. Returns what is wrong, or "".
+std::string chat_text_problem(std::string_view text) {
+  for (const char* p = text.data(); p < text.data() + text.size(); p = g_utf8_next_char(p)) {
+    const gunichar c = g_utf8_get_char(p);
+    if (c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+        (c >= 0x2066 && c <= 0x2069))
+      return "text must not hold bidirectional control characters";
+    if (c != '\n' && c != '\t' && g_unichar_type(c) == G_UNICODE_CONTROL)
+      return "text must not hold control characters other than \\n and \\t";
+  }
+  return {};
+}
+
 ClientBody read_chat(FieldReader& r) {
   ChatSend m;
   m.channel_id = r.string("channelId", kChannelId);
@@ -59,6 +128,9 @@ ClientBody read_chat(FieldReader& r) {
     r.fail("text must be " + std::to_string(kMinChatChars) + " to " +
            std::to_string(kMaxChatChars) + " characters");
   }
+  if (r.ok()) {
+    if (const std::string problem = chat_text_problem(m.text); !problem.empty()) r.fail(problem);
+  }
   return m;
 }
 
@@ -66,12 +138,43 @@ ClientBody read_chat(FieldReader& r) {
 ClientBody read_watch(FieldReader&) { return WatchGame{}; }
 ClientBody read_unwatch(FieldReader&) { return UnwatchGame{}; }
 
+// identity-1 (shared/protocol-identity.md, "Messages").
+ClientBody read_hello(FieldReader&) { return Hello{}; }
+
+ClientBody read_verify_riot(FieldReader& r) {
+  VerifyRiot m;
+  m.riot_id = r.riot_id("riotId");
+  m.proof = read_proof(r);
+  return m;
+}
+
+ClientBody read_verify_riot_check(FieldReader&) { return VerifyRiotCheck{}; }
+
+ClientBody read_link_request(FieldReader& r) {
+  LinkRequest m;
+  m.riot_id = r.riot_id("riotId");
+  m.proof = read_proof(r);
+  return m;
+}
+
+// The code is read case-insensitively and may carry dashes or spaces: the core normalises it.
+ClientBody read_link_approve(FieldReader& r) {
+  return LinkApprove{bounded_chars(r, "code", kMaxLinkCodeChars)};
+}
+
+ClientBody read_list_devices(FieldReader&) { return ListDevices{}; }
+
+// Like a proof's key: too long is bad-message, malformed is the core's (no-such-key).
+ClientBody read_unlink_device(FieldReader& r) {
+  return UnlinkDevice{bounded_chars(r, "key", kMaxKeyChars)};
+}
+
 struct ClientType {
   std::string_view name;
   ClientBody (*read)(FieldReader&);
 };
 
-constexpr std::array<ClientType, 8> kClientTypes{{
+constexpr std::array<ClientType, 15> kClientTypes{{
     {"register-user", read_register_user},
     {"find-or-create-channel", read_find_or_create},
     {"join-channel", read_join},
@@ -80,12 +183,26 @@ constexpr std::array<ClientType, 8> kClientTypes{{
     {"chat", read_chat},
     {"watch-game", read_watch},
     {"unwatch-game", read_unwatch},
+    {"hello", read_hello},
+    {"verify-riot", read_verify_riot},
+    {"verify-riot-check", read_verify_riot_check},
+    {"link-request", read_link_request},
+    {"link-approve", read_link_approve},
+    {"list-devices", read_list_devices},
+    {"unlink-device", read_unlink_device},
 }};
+
+void write_proof(json::Writer& w, const Proof& p) {
+  w.string_member("key", p.key);
+  w.string_member("proof", p.proof);
+  w.string_member("host", p.host);
+}
 
 void write_body(json::Writer& w, const RegisterUser& m) {
   w.string_member("riotId", m.riot_id);
   if (m.puuid) w.string_member("puuid", *m.puuid);
   if (m.token) w.string_member("token", *m.token);
+  if (m.proof) write_proof(w, *m.proof);
 }
 
 void write_body(json::Writer& w, const FindOrCreateChannel& m) {
@@ -114,6 +231,23 @@ void write_body(json::Writer& w, const ChatSend& m) {
 
 void write_body(json::Writer&, const WatchGame&) {}
 void write_body(json::Writer&, const UnwatchGame&) {}
+void write_body(json::Writer&, const Hello&) {}
+
+void write_body(json::Writer& w, const VerifyRiot& m) {
+  w.string_member("riotId", m.riot_id);
+  write_proof(w, m.proof);
+}
+
+void write_body(json::Writer&, const VerifyRiotCheck&) {}
+
+void write_body(json::Writer& w, const LinkRequest& m) {
+  w.string_member("riotId", m.riot_id);
+  write_proof(w, m.proof);
+}
+
+void write_body(json::Writer& w, const LinkApprove& m) { w.string_member("code", m.code); }
+void write_body(json::Writer&, const ListDevices&) {}
+void write_body(json::Writer& w, const UnlinkDevice& m) { w.string_member("key", m.key); }
 
 }  // namespace
 

@@ -30,9 +30,48 @@ std::vector<std::string> read_string_array(FieldReader& r, const char* name, Tex
   return values;
 }
 
+// identity-1 levels. `required` false: absent (a v1 server) reads as `none`.
+IdentityLevel read_identity(FieldReader& r, const char* name, bool required) {
+  if (!required && r.find(name) == nullptr) return IdentityLevel::None;
+  const std::string text = r.string(name, kId);
+  if (!r.ok()) return IdentityLevel::None;
+  if (const auto level = identity_level_from_wire(text)) return *level;
+  r.fail(r.path(name) + " must be \"none\", \"key\" or \"riot\"");
+  return IdentityLevel::None;
+}
+
+// An integer the message keeps in an `int` (icon ids, rounds); larger ones are refused rather
+// than silently cut.
+int small_integer(FieldReader& r, const char* name) {
+  const std::int64_t value = r.integer(name);
+  if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
+    r.fail(r.path(name) + " is out of range");
+    return 0;
+  }
+  return static_cast<int>(value);
+}
+
+// The objects of an array member, each handed to `read` with its own path ("members[2]").
+template <typename Read>
+void for_each_object(FieldReader& r, const char* name, Read read) {
+  JsonArray* array = r.array(name, 0, std::numeric_limits<std::size_t>::max());
+  if (array == nullptr) return;
+  const guint n = json_array_get_length(array);
+  for (guint i = 0; i < n && r.ok(); ++i) {
+    const std::string where = r.path(std::string{name} + "[" + std::to_string(i) + "]");
+    JsonNode* node = json_array_get_element(array, i);
+    if (!JSON_NODE_HOLDS_OBJECT(node)) {
+      r.fail(where + " must be an object");
+      return;
+    }
+    read(json_node_get_object(node), where);
+  }
+}
+
 Member read_member_object(FieldReader& r, JsonObject* object, const std::string& where) {
   FieldReader member = r.nested(object, where);
   Member m{member.string("peerId", kId), member.string("riotId", kId)};
+  m.identity = read_identity(member, "identity", /*required=*/false);
   r.adopt(member);
   return m;
 }
@@ -69,6 +108,7 @@ ServerBody read_connected(FieldReader& r) {
     m.server = ServerInfo{server.string("name", kText), server.string("version", kText)};
     r.adopt(server);
   }
+  m.identity = read_identity(r, "identity", /*required=*/false);
   return m;
 }
 
@@ -83,25 +123,26 @@ ChannelInfo read_channel_info(FieldReader& r) {
 
 ServerBody read_channel_created(FieldReader& r) { return ChannelCreated{read_channel_info(r)}; }
 
+// `origin` is identity-1's; a v1 server sends none, and its channels are the clients' own.
 ServerBody read_channel_available(FieldReader& r) {
-  return ChannelAvailable{read_channel_info(r)};
+  ChannelAvailable m{read_channel_info(r)};
+  if (r.find("origin") != nullptr) {
+    const std::string origin = r.string("origin", kId);
+    if (origin == "riot") {
+      m.origin = ChannelOrigin::Riot;
+    } else if (origin != "client" && r.ok()) {
+      r.fail(r.path("origin") + " must be \"riot\" or \"client\"");
+    }
+  }
+  return m;
 }
 
 ServerBody read_joined(FieldReader& r) {
   JoinedChannel m;
   m.channel_id = r.string("channelId", kId);
-  if (JsonArray* members = r.array("members", 0, std::numeric_limits<std::size_t>::max())) {
-    const guint n = json_array_get_length(members);
-    for (guint i = 0; i < n && r.ok(); ++i) {
-      const std::string where = r.path("members[" + std::to_string(i) + "]");
-      JsonNode* node = json_array_get_element(members, i);
-      if (!JSON_NODE_HOLDS_OBJECT(node)) {
-        r.fail(where + " must be an object");
-        break;
-      }
-      m.members.push_back(read_member_object(r, json_node_get_object(node), where));
-    }
-  }
+  for_each_object(r, "members", [&](JsonObject* object, const std::string& where) {
+    m.members.push_back(read_member_object(r, object, where));
+  });
   return m;
 }
 
@@ -160,6 +201,7 @@ ServerBody read_error(FieldReader& r) {
   }
   m.message = r.string("message", kText);
   m.re = r.optional_string("re", kText);
+  if (r.find("retryAfterMs") != nullptr) m.retry_after_ms = r.integer("retryAfterMs");
   return m;
 }
 
@@ -174,12 +216,75 @@ ServerBody read_game_ended(FieldReader& r) {
   return m;
 }
 
+// ---- identity-1 (shared/protocol-identity.md, "Messages") ----
+
+// `policy` and the features stay strings: a newer server may name ones this client does not know.
+ServerBody read_hello(FieldReader& r) {
+  HelloReply m;
+  m.challenge = r.string("challenge", kId);
+  m.features = read_string_array(r, "features", kId);
+  m.policy = r.string("policy", kId);
+  return m;
+}
+
+ServerBody read_verify_riot_challenge(FieldReader& r) {
+  VerifyRiotChallenge m;
+  m.riot_id = r.string("riotId", kId);
+  m.method = r.string("method", kId);
+  m.icon_id = small_integer(r, "iconId");
+  m.round = small_integer(r, "round");
+  m.expires_at_ms = r.integer("expiresAtMs");
+  return m;
+}
+
+ServerBody read_verified(FieldReader& r) {
+  Verified m;
+  m.riot_id = r.string("riotId", kId);
+  m.identity = read_identity(r, "identity", /*required=*/true);
+  return m;
+}
+
+ServerBody read_link_code(FieldReader& r) {
+  LinkCodeIssued m;
+  m.code = r.string("code", kId);
+  m.fingerprint = r.string("fingerprint", kId);
+  m.expires_at_ms = r.integer("expiresAtMs");
+  return m;
+}
+
+ServerBody read_link_approved(FieldReader& r) { return LinkApproved{r.string("key", kId)}; }
+
+ServerBody read_devices(FieldReader& r) {
+  DeviceList m;
+  for_each_object(r, "devices", [&](JsonObject* object, const std::string& where) {
+    FieldReader device = r.nested(object, where);
+    Device d;
+    d.key = device.string("key", kId);
+    d.identity = read_identity(device, "identity", /*required=*/true);
+    d.bound_at_ms = device.integer("boundAtMs");
+    d.last_used_ms = device.integer("lastUsedMs");
+    r.adopt(device);
+    m.devices.push_back(std::move(d));
+  });
+  return m;
+}
+
+ServerBody read_device_unlinked(FieldReader& r) { return DeviceUnlinked{r.string("key", kId)}; }
+
+ServerBody read_user_identity(FieldReader& r) {
+  UserIdentity m;
+  m.channel_id = r.string("channelId", kId);
+  m.peer_id = r.string("peerId", kId);
+  m.identity = read_identity(r, "identity", /*required=*/true);
+  return m;
+}
+
 struct ServerType {
   std::string_view name;
   ServerBody (*read)(FieldReader&);
 };
 
-constexpr std::array<ServerType, 14> kServerTypes{{
+constexpr std::array<ServerType, 22> kServerTypes{{
     {"connected", read_connected},
     {"channel-created", read_channel_created},
     {"channel-available", read_channel_available},
@@ -194,12 +299,21 @@ constexpr std::array<ServerType, 14> kServerTypes{{
     {"watching", read_watching},
     {"unwatched", read_unwatched},
     {"game-ended", read_game_ended},
+    {"hello", read_hello},
+    {"verify-riot-challenge", read_verify_riot_challenge},
+    {"verified", read_verified},
+    {"link-code", read_link_code},
+    {"link-approved", read_link_approved},
+    {"devices", read_devices},
+    {"device-unlinked", read_device_unlinked},
+    {"user-identity", read_user_identity},
 }};
 
 void write_member(json::Writer& w, const Member& m) {
   w.begin_object();
   w.string_member("peerId", m.peer_id);
   w.string_member("riotId", m.riot_id);
+  w.string_member("identity", to_wire(m.identity));
   w.end_object();
 }
 
@@ -229,10 +343,14 @@ void write_body(json::Writer& w, const Connected& m) {
   w.string_member("name", m.server.name);
   w.string_member("version", m.server.version);
   w.end_object();
+  w.string_member("identity", to_wire(m.identity));
 }
 
 void write_body(json::Writer& w, const ChannelCreated& m) { write_channel_info(w, m.channel); }
-void write_body(json::Writer& w, const ChannelAvailable& m) { write_channel_info(w, m.channel); }
+void write_body(json::Writer& w, const ChannelAvailable& m) {
+  write_channel_info(w, m.channel);
+  w.string_member("origin", to_wire(m.origin));
+}
 
 void write_body(json::Writer& w, const JoinedChannel& m) {
   w.string_member("channelId", m.channel_id);
@@ -278,6 +396,7 @@ void write_body(json::Writer& w, const Error& m) {
   w.string_member("code", to_wire(m.code));
   w.string_member("message", m.message);
   if (m.re) w.string_member("re", *m.re);
+  if (m.retry_after_ms) w.integer_member("retryAfterMs", *m.retry_after_ms);
 }
 
 void write_body(json::Writer& w, const Watching& m) { w.string_member("riotId", m.riot_id); }
@@ -287,6 +406,56 @@ void write_body(json::Writer&, const Unwatched&) {}
 void write_body(json::Writer& w, const GameEnded& m) {
   w.string_member("channelId", m.channel_id);
   wire::write_id_value(w, "gameId", m.game_id);
+}
+
+void write_body(json::Writer& w, const HelloReply& m) {
+  w.string_member("challenge", m.challenge);
+  w.key("features");
+  wire::write_string_array(w, m.features);
+  w.string_member("policy", m.policy);
+}
+
+void write_body(json::Writer& w, const VerifyRiotChallenge& m) {
+  w.string_member("riotId", m.riot_id);
+  w.string_member("method", m.method);
+  w.integer_member("iconId", m.icon_id);
+  w.integer_member("round", m.round);
+  w.integer_member("expiresAtMs", m.expires_at_ms);
+}
+
+void write_body(json::Writer& w, const Verified& m) {
+  w.string_member("riotId", m.riot_id);
+  w.string_member("identity", to_wire(m.identity));
+}
+
+void write_body(json::Writer& w, const LinkCodeIssued& m) {
+  w.string_member("code", m.code);
+  w.string_member("fingerprint", m.fingerprint);
+  w.integer_member("expiresAtMs", m.expires_at_ms);
+}
+
+void write_body(json::Writer& w, const LinkApproved& m) { w.string_member("key", m.key); }
+
+void write_body(json::Writer& w, const DeviceList& m) {
+  w.key("devices");
+  w.begin_array();
+  for (const Device& d : m.devices) {
+    w.begin_object();
+    w.string_member("key", d.key);
+    w.string_member("identity", to_wire(d.identity));
+    w.integer_member("boundAtMs", d.bound_at_ms);
+    w.integer_member("lastUsedMs", d.last_used_ms);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_body(json::Writer& w, const DeviceUnlinked& m) { w.string_member("key", m.key); }
+
+void write_body(json::Writer& w, const UserIdentity& m) {
+  w.string_member("channelId", m.channel_id);
+  w.string_member("peerId", m.peer_id);
+  w.string_member("identity", to_wire(m.identity));
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 namespace shotcall::protocol {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 15> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 24> kNames{{
     {ErrorCode::BadJson, "bad-json"},
     {ErrorCode::BadMessage, "bad-message"},
     {ErrorCode::UnknownType, "unknown-type"},
@@ -22,6 +22,15 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 15> kNames{{
     {ErrorCode::Unauthorized, "unauthorized"},
     {ErrorCode::WatchUnavailable, "watch-unavailable"},
     {ErrorCode::NotWatching, "not-watching"},
+    {ErrorCode::RiotIdBound, "riot-id-bound"},
+    {ErrorCode::BadProof, "bad-proof"},
+    {ErrorCode::ProofRequired, "proof-required"},
+    {ErrorCode::Unavailable, "unavailable"},
+    {ErrorCode::VerifyUnavailable, "verify-unavailable"},
+    {ErrorCode::VerifyBusy, "verify-busy"},
+    {ErrorCode::VerifyFailed, "verify-failed"},
+    {ErrorCode::BadLinkCode, "bad-link-code"},
+    {ErrorCode::NoSuchKey, "no-such-key"},
 }};
 
 }  // namespace

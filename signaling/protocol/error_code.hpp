@@ -23,6 +23,16 @@ enum class ErrorCode {
   // Extensions (docs/protocol.md): server-side game detection.
   WatchUnavailable,  // watch-game to a server without a Riot API key
   NotWatching,       // unwatch-game without watch-game
+  // identity-1 (shared/protocol-identity.md, "Error codes").
+  RiotIdBound,
+  BadProof,
+  ProofRequired,
+  Unavailable,
+  VerifyUnavailable,
+  VerifyBusy,
+  VerifyFailed,
+  BadLinkCode,
+  NoSuchKey,
 };
 
 std::string_view to_wire(ErrorCode code);

@@ -2,9 +2,11 @@
 
 #include <glib.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace shotcall::protocol::json {
 namespace {
@@ -16,6 +18,63 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+void append_utf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+unsigned hex4_at(std::string_view s, std::size_t at) {
+  unsigned v = 0;
+  for (std::size_t i = at; i < at + 4; ++i) v = v * 16 + static_cast<unsigned>(hex_value(s[i]));
+  return v;
+}
+
+// The text of a member name between its quotes, already checked by the scanner, with its escapes
+// decoded: `"type"` and `"\u0074ype"` name one member.
+std::string decode_name(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\') {
+      out += raw[i];
+      continue;
+    }
+    const char e = raw[++i];
+    switch (e) {
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        unsigned cp = hex4_at(raw, i + 1);
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {  // the scanner checked that a low surrogate follows
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4_at(raw, i + 3) - 0xDC00);
+          i += 6;
+        }
+        append_utf8(out, cp);
+        break;
+      }
+      default: out += e;  // " \ /
+    }
+  }
+  return out;
 }
 
 // Recursive descent over the grammar of RFC 8259. Recursion depth is bounded by max_depth.
@@ -90,10 +149,22 @@ class Scanner {
       ++pos_;
       return true;
     }
+    // RFC 8259 leaves duplicate names to the parser; parsers differ (json-glib keeps the last),
+    // so a frame with one could mean one thing here and another to a proxy or a client: refused.
+    std::vector<std::string> names;
     for (;;) {
       skip_ws();
       if (peek() != '"') return fail("expected a member name in double quotes");
+      const std::size_t name_start = pos_;
       if (!string()) return false;
+      const std::string_view raw = s_.substr(name_start + 1, pos_ - name_start - 2);
+      std::string name = raw.find('\\') == std::string_view::npos ? std::string{raw}
+                                                                   : decode_name(raw);
+      if (std::find(names.begin(), names.end(), name) != names.end()) {
+        pos_ = name_start;
+        return fail("duplicate member name");
+      }
+      names.push_back(std::move(name));
       skip_ws();
       if (peek() != ':') return fail("expected ':'");
       ++pos_;

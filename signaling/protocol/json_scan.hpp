@@ -5,7 +5,8 @@
 // 1e400 into inf (which its generator writes as the invalid `inf.0`), turns a lone `\ud800` into
 // invalid UTF-8, truncates strings at `\u0000`, and recurses without a depth limit. Checking the
 // text first makes the codec's idea of "valid JSON" the standard one and keeps every value the
-// tree holds faithful to the text. Pure: no allocation on valid input without fractions.
+// tree holds faithful to the text. It also refuses duplicate member names (json-glib keeps the
+// last one: a parser differential). Pure: it allocates only to remember each object's names.
 #pragma once
 
 #include <cstddef>

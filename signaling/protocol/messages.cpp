@@ -28,6 +28,21 @@ constexpr std::string_view name_of() {
   else if constexpr (std::is_same_v<T, Watching>) return "watching";
   else if constexpr (std::is_same_v<T, Unwatched>) return "unwatched";
   else if constexpr (std::is_same_v<T, GameEnded>) return "game-ended";
+  else if constexpr (std::is_same_v<T, Hello>) return "hello";
+  else if constexpr (std::is_same_v<T, VerifyRiot>) return "verify-riot";
+  else if constexpr (std::is_same_v<T, VerifyRiotCheck>) return "verify-riot-check";
+  else if constexpr (std::is_same_v<T, LinkRequest>) return "link-request";
+  else if constexpr (std::is_same_v<T, LinkApprove>) return "link-approve";
+  else if constexpr (std::is_same_v<T, ListDevices>) return "list-devices";
+  else if constexpr (std::is_same_v<T, UnlinkDevice>) return "unlink-device";
+  else if constexpr (std::is_same_v<T, HelloReply>) return "hello";
+  else if constexpr (std::is_same_v<T, VerifyRiotChallenge>) return "verify-riot-challenge";
+  else if constexpr (std::is_same_v<T, Verified>) return "verified";
+  else if constexpr (std::is_same_v<T, LinkCodeIssued>) return "link-code";
+  else if constexpr (std::is_same_v<T, LinkApproved>) return "link-approved";
+  else if constexpr (std::is_same_v<T, DeviceList>) return "devices";
+  else if constexpr (std::is_same_v<T, DeviceUnlinked>) return "device-unlinked";
+  else if constexpr (std::is_same_v<T, UserIdentity>) return "user-identity";
 }
 }  // namespace
 
@@ -37,6 +52,26 @@ std::string_view type_name(const ClientBody& body) {
 
 std::string_view type_name(const ServerBody& body) {
   return std::visit([](const auto& m) { return name_of<std::decay_t<decltype(m)>>(); }, body);
+}
+
+std::string_view to_wire(IdentityLevel level) {
+  switch (level) {
+    case IdentityLevel::None: return "none";
+    case IdentityLevel::Key: return "key";
+    case IdentityLevel::Riot: return "riot";
+  }
+  return "none";
+}
+
+std::optional<IdentityLevel> identity_level_from_wire(std::string_view name) {
+  if (name == "none") return IdentityLevel::None;
+  if (name == "key") return IdentityLevel::Key;
+  if (name == "riot") return IdentityLevel::Riot;
+  return std::nullopt;
+}
+
+std::string_view to_wire(ChannelOrigin origin) {
+  return origin == ChannelOrigin::Riot ? "riot" : "client";
 }
 
 }  // namespace shotcall::protocol

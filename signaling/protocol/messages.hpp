@@ -23,6 +23,15 @@ inline constexpr std::size_t kMaxTokenBytes = 512;
 inline constexpr std::size_t kMaxTeammates = 10;
 inline constexpr std::size_t kMinChatChars = 1;
 inline constexpr std::size_t kMaxChatChars = 500;
+// identity-1: base64url of a 32-byte key is 43 characters, of a 64-byte signature 86, but the
+// codec allows up to 128 of each so that a padded or otherwise malformed key or proof of a
+// plausible size reaches the core and is answered `bad-proof`, as the spec says (only a longer
+// one is `bad-message`). A host name is at most 253 bytes plus `:port`; a link code 8 characters
+// (dashes and spaces allowed).
+inline constexpr std::size_t kMaxKeyChars = 128;
+inline constexpr std::size_t kMaxProofChars = 128;
+inline constexpr std::size_t kMaxHostBytes = 262;
+inline constexpr std::size_t kMaxLinkCodeChars = 16;
 
 // gameId and teamId arrive as JSON numbers (Riot's numeric ids, teamId 100/200) or strings
 // ("lcd-…"). The text is what pairing and channel ids use; `number` remembers how the client
@@ -35,10 +44,24 @@ struct IdValue {
 
 // ---- client → server -------------------------------------------------------------------------
 
+// identity-1 (shared/protocol-identity.md): the three fields of a proof, which come together.
+// `key` and `proof` are base64url text as sent; `host` the name the client dialed.
+struct Proof {
+  std::string key;
+  std::string proof;
+  std::string host;
+  friend bool operator==(const Proof&, const Proof&) = default;
+};
+
+// The trust a connection's Riot ID holds (shared/protocol-identity.md, "What each policy
+// guarantees"); wire names `none`, `key`, `riot`.
+enum class IdentityLevel { None, Key, Riot };
+
 struct RegisterUser {
   std::string riot_id;
   std::optional<std::string> puuid;
   std::optional<std::string> token;
+  std::optional<Proof> proof;  // identity-1, purpose `register`
   friend bool operator==(const RegisterUser&, const RegisterUser&) = default;
 };
 
@@ -82,8 +105,46 @@ struct UnwatchGame {
   friend bool operator==(const UnwatchGame&, const UnwatchGame&) = default;
 };
 
+// ---- identity-1, client → server (shared/protocol-identity.md, "Messages") ----
+// Asks for a challenge; the server answers `hello` (HelloReply).
+struct Hello {
+  friend bool operator==(const Hello&, const Hello&) = default;
+};
+
+struct VerifyRiot {
+  std::string riot_id;
+  Proof proof;  // purpose `verify-riot`
+  friend bool operator==(const VerifyRiot&, const VerifyRiot&) = default;
+};
+
+struct VerifyRiotCheck {
+  friend bool operator==(const VerifyRiotCheck&, const VerifyRiotCheck&) = default;
+};
+
+struct LinkRequest {
+  std::string riot_id;
+  Proof proof;  // purpose `link-request`
+  friend bool operator==(const LinkRequest&, const LinkRequest&) = default;
+};
+
+struct LinkApprove {
+  std::string code;
+  friend bool operator==(const LinkApprove&, const LinkApprove&) = default;
+};
+
+struct ListDevices {
+  friend bool operator==(const ListDevices&, const ListDevices&) = default;
+};
+
+struct UnlinkDevice {
+  std::string key;
+  friend bool operator==(const UnlinkDevice&, const UnlinkDevice&) = default;
+};
+
 using ClientBody = std::variant<RegisterUser, FindOrCreateChannel, JoinChannel, LeaveChannel,
-                                SignalTo, ChatSend, WatchGame, UnwatchGame>;
+                                SignalTo, ChatSend, WatchGame, UnwatchGame, Hello, VerifyRiot,
+                                VerifyRiotCheck, LinkRequest, LinkApprove, ListDevices,
+                                UnlinkDevice>;
 
 struct ClientMessage {
   std::optional<std::string> id;  // copied into the direct reply
@@ -96,6 +157,7 @@ struct ClientMessage {
 struct Member {
   std::string peer_id;
   std::string riot_id;  // display form, original case
+  IdentityLevel identity = IdentityLevel::None;  // identity-1; always written
   friend bool operator==(const Member&, const Member&) = default;
 };
 
@@ -117,6 +179,7 @@ struct Connected {
   std::string peer_id;
   std::vector<IceServer> ice_servers;
   ServerInfo server;
+  IdentityLevel identity = IdentityLevel::None;  // identity-1; always written
   friend bool operator==(const Connected&, const Connected&) = default;
 };
 
@@ -133,8 +196,13 @@ struct ChannelCreated {
   friend bool operator==(const ChannelCreated&, const ChannelCreated&) = default;
 };
 
+// Where a channel's roster came from (identity-1, "Policy, offers and rosters"): `riot` when it
+// equals a roster the server built from Riot's data, else `client`.
+enum class ChannelOrigin { Client, Riot };
+
 struct ChannelAvailable {
   ChannelInfo channel;
+  ChannelOrigin origin = ChannelOrigin::Client;  // always written
   friend bool operator==(const ChannelAvailable&, const ChannelAvailable&) = default;
 };
 
@@ -188,6 +256,7 @@ struct Error {
   ErrorCode code = ErrorCode::BadMessage;
   std::string message;            // for a person
   std::optional<std::string> re;  // the type that failed, where known
+  std::optional<std::int64_t> retry_after_ms;  // identity-1: with `verify-busy`
   friend bool operator==(const Error&, const Error&) = default;
 };
 
@@ -210,10 +279,74 @@ struct GameEnded {
   friend bool operator==(const GameEnded&, const GameEnded&) = default;
 };
 
+// ---- identity-1, server → client ----
+// The reply to `hello` (wire type `hello`).
+struct HelloReply {
+  std::string challenge;              // base64url of >= 16 random bytes
+  std::vector<std::string> features;  // `identity-1`, `riot-verify` when the server can ask Riot
+  std::string policy;                 // `none`, `key` or `riot`
+  friend bool operator==(const HelloReply&, const HelloReply&) = default;
+};
+
+struct VerifyRiotChallenge {
+  std::string riot_id;
+  std::string method = "profile-icon";
+  int icon_id = 0;
+  int round = 1;  // 1 or 2
+  std::int64_t expires_at_ms = 0;
+  friend bool operator==(const VerifyRiotChallenge&, const VerifyRiotChallenge&) = default;
+};
+
+struct Verified {
+  std::string riot_id;
+  IdentityLevel identity = IdentityLevel::Riot;
+  friend bool operator==(const Verified&, const Verified&) = default;
+};
+
+// wire type `link-code`
+struct LinkCodeIssued {
+  std::string code;         // 8 Crockford base32 characters
+  std::string fingerprint;  // of the new key
+  std::int64_t expires_at_ms = 0;
+  friend bool operator==(const LinkCodeIssued&, const LinkCodeIssued&) = default;
+};
+
+struct LinkApproved {
+  std::string key;
+  friend bool operator==(const LinkApproved&, const LinkApproved&) = default;
+};
+
+struct Device {
+  std::string key;
+  IdentityLevel identity = IdentityLevel::Key;
+  std::int64_t bound_at_ms = 0;
+  std::int64_t last_used_ms = 0;
+  friend bool operator==(const Device&, const Device&) = default;
+};
+
+// wire type `devices`
+struct DeviceList {
+  std::vector<Device> devices;
+  friend bool operator==(const DeviceList&, const DeviceList&) = default;
+};
+
+struct DeviceUnlinked {
+  std::string key;
+  friend bool operator==(const DeviceUnlinked&, const DeviceUnlinked&) = default;
+};
+
+struct UserIdentity {
+  std::string channel_id;
+  std::string peer_id;
+  IdentityLevel identity = IdentityLevel::None;
+  friend bool operator==(const UserIdentity&, const UserIdentity&) = default;
+};
+
 using ServerBody =
     std::variant<Connected, ChannelCreated, ChannelAvailable, JoinedChannel, UserJoinedChannel,
                  UserLeftChannel, LeftChannel, SignalFrom, ChatMessage, Notice, Error, Watching,
-                 Unwatched, GameEnded>;
+                 Unwatched, GameEnded, HelloReply, VerifyRiotChallenge, Verified, LinkCodeIssued,
+                 LinkApproved, DeviceList, DeviceUnlinked, UserIdentity>;
 
 struct ServerMessage {
   std::optional<std::string> id;  // set only on direct replies
@@ -224,5 +357,9 @@ struct ServerMessage {
 // The wire `type` of each message.
 std::string_view type_name(const ClientBody& body);
 std::string_view type_name(const ServerBody& body);
+
+std::string_view to_wire(IdentityLevel level);
+std::optional<IdentityLevel> identity_level_from_wire(std::string_view name);
+std::string_view to_wire(ChannelOrigin origin);
 
 }  // namespace shotcall::protocol

@@ -10,8 +10,10 @@ namespace shotcall::protocol {
 // take four bytes each, and we leave room for older summoner names.
 inline constexpr std::size_t kMaxRiotIdBytes = 96;
 
-// True for valid UTF-8 with one '#' separating a non-empty name and a non-empty tag, no control
-// characters, at most kMaxRiotIdBytes.
+// True for valid UTF-8 with one '#' separating a non-empty name and a non-empty tag, at most
+// kMaxRiotIdBytes, and none of the characters that make look-alikes: control (Cc), format (Cf:
+// zero-width, bidirectional controls, BOM), line and paragraph separators (Zl, Zp), private-use
+// (Co), unassigned (Cn) and surrogate code points, noncharacters, and spaces other than U+0020.
 bool is_valid_riot_id(std::string_view riot_id);
 
 // The comparison key: NFC-normalised, then Unicode case-folded. Two Riot IDs name the same player

@@ -190,6 +190,10 @@ void RiotClient::active_game(std::string_view puuid, Callback cb) {
   impl_->get(impl_->options.hosts.platform_base, active_game_path(puuid), std::move(cb));
 }
 
+void RiotClient::summoner_by_puuid(std::string_view puuid, Callback cb) {
+  impl_->get(impl_->options.hosts.platform_base, summoner_by_puuid_path(puuid), std::move(cb));
+}
+
 std::size_t RiotClient::in_flight() const { return impl_->in_flight.size(); }
 
 }  // namespace shotcall::riot

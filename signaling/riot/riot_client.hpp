@@ -52,6 +52,8 @@ class RiotClient {
   void account_by_riot_id(std::string_view game_name, std::string_view tag_line, Callback cb);
   // GET {platform_base}/lol/spectator/v5/active-games/by-summoner/{puuid}
   void active_game(std::string_view puuid, Callback cb);
+  // GET {platform_base}/lol/summoner/v4/summoners/by-puuid/{puuid}
+  void summoner_by_puuid(std::string_view puuid, Callback cb);
 
   std::size_t in_flight() const;
 

@@ -148,6 +148,24 @@ RiotParse<Account> parse_account(std::string_view body) {
   return result;
 }
 
+RiotParse<Summoner> parse_summoner(std::string_view body) {
+  RiotParse<Summoner> result;
+  std::unique_ptr<JsonParser, GObjectDeleter> parser;
+  JsonObject* o = load_object(body, parser, &result.error);
+  if (!o) return result;
+  const auto icon = int_member(o, "profileIconId");
+  const auto revision = int_member(o, "revisionDate");
+  if (!icon || *icon < 0 || *icon > INT32_MAX) {
+    result.error = "profileIconId is missing or not a small non-negative integer";
+  } else if (!revision || *revision < 0) {
+    result.error = "revisionDate is missing or not a non-negative integer";
+  } else {
+    result.value = Summoner{string_member(o, "puuid").value_or(""), static_cast<int>(*icon),
+                            *revision};
+  }
+  return result;
+}
+
 RiotParse<ActiveGame> parse_active_game(std::string_view body) {
   RiotParse<ActiveGame> result;
   std::unique_ptr<JsonParser, GObjectDeleter> parser;

@@ -39,6 +39,13 @@ struct ActiveGame {
   std::vector<Participant> participants;
 };
 
+// summoner-v4 SummonerDTO, the fields identity verification reads.
+struct Summoner {
+  std::string puuid;
+  int profile_icon_id = 0;
+  std::int64_t revision_date_ms = 0;  // epoch ms of the summoner's last change (icon included)
+};
+
 // Riot's error body: {"status": {"message": "...", "status_code": 404}}.
 struct RiotError {
   int status_code = 0;
@@ -60,6 +67,9 @@ RiotParse<Account> parse_account(std::string_view body);
 // participant teamId (positive integer). Optional with defaults: gameMode, mapId, gameStartTime,
 // riotId, puuid, championId, bot (false). A participant that is not an object is an error.
 RiotParse<ActiveGame> parse_active_game(std::string_view body);
+
+// Required: profileIconId and revisionDate (integers, not negative). puuid may be missing.
+RiotParse<Summoner> parse_summoner(std::string_view body);
 
 // Required: status.status_code (integer); status.message may be missing (then empty).
 RiotParse<RiotError> parse_riot_error(std::string_view body);

@@ -98,8 +98,15 @@ std::optional<double> parse_retry_after(std::string_view value) {
   return v;
 }
 
+std::vector<RateWindow> scale_windows(std::vector<RateWindow> windows, double share) {
+  if (!(share > 0) || share >= 1) return windows;
+  for (RateWindow& w : windows)
+    w.limit = std::max(1, static_cast<int>(static_cast<double>(w.limit) * share + 1e-9));
+  return windows;
+}
+
 RiotRateLimiter::RiotRateLimiter(RateLimiterOptions options) : options_(std::move(options)) {
-  std::vector<RateWindow> windows = options_.windows;
+  std::vector<RateWindow> windows = scale_windows(options_.windows, options_.share);
   // A limiter with no valid window would let everything through; fall back to a dev key's.
   windows.erase(std::remove_if(windows.begin(), windows.end(),
                                [](const RateWindow& w) { return w.limit < 1 || w.window_ms < 1; }),
@@ -183,9 +190,11 @@ void RiotRateLimiter::set_windows(std::vector<RateWindow> windows) {
 
 void RiotRateLimiter::observe_headers(std::string_view app_limit, std::string_view app_count,
                                       std::int64_t now_ms) {
-  if (const auto limits = parse_rate_limits(app_limit); limits && *limits != windows_) {
-    set_windows(*limits);
+  if (auto limits = parse_rate_limits(app_limit)) {
+    *limits = scale_windows(std::move(*limits), options_.share);
+    if (*limits != windows_) set_windows(*limits);
   }
+  if (options_.share < 1) return;  // Riot's count includes the other share's calls
   const auto counts = parse_pairs(app_count, true);
   if (!counts) return;
   for (const auto& [count, seconds] : *counts) {

@@ -49,7 +49,17 @@ struct RateLimiterOptions {
   // 5xx, timeouts, transport errors: backoff_initial_ms, doubling per consecutive error, capped.
   std::int64_t backoff_initial_ms = 1000;
   std::int64_t backoff_max_ms = 60000;
+  // The part of the key's limits this limiter may spend (0 < share <= 1): with identity
+  // verification on, the server gives verification its share and the game watcher the rest, so
+  // neither can starve the other. Every window's limit (configured or adopted from Riot's
+  // headers) is scaled down to a whole number, at least 1. Below 1, Riot's count header sums both
+  // parts' calls, so it is not adopted: each part keeps its own log, and together they stay
+  // within the key's limits.
+  double share = 1.0;
 };
+
+// The windows one share of a key may use: each limit scaled by `share`, rounded down, at least 1.
+std::vector<RateWindow> scale_windows(std::vector<RateWindow> windows, double share);
 
 class RiotRateLimiter {
  public:

@@ -126,6 +126,10 @@ std::string account_by_puuid_path(std::string_view puuid) {
   return "/riot/account/v1/accounts/by-puuid/" + escape_path_segment(puuid);
 }
 
+std::string summoner_by_puuid_path(std::string_view puuid) {
+  return "/lol/summoner/v4/summoners/by-puuid/" + escape_path_segment(puuid);
+}
+
 std::string active_game_path(std::string_view puuid) {
   return "/lol/spectator/v5/active-games/by-summoner/" + escape_path_segment(puuid);
 }

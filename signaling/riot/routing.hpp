@@ -56,5 +56,7 @@ std::string account_by_riot_id_path(std::string_view game_name, std::string_view
 std::string account_by_puuid_path(std::string_view puuid);
 // "/lol/spectator/v5/active-games/by-summoner/<puuid>".
 std::string active_game_path(std::string_view puuid);
+// "/lol/summoner/v4/summoners/by-puuid/<puuid>" (identity verification reads the icon).
+std::string summoner_by_puuid_path(std::string_view puuid);
 
 }  // namespace shotcall::riot

@@ -12,9 +12,10 @@ namespace {
 
 // The C++ state lives in its own struct, constructed and destroyed with the GObject.
 struct GuardState {
-  GuardState(std::uint64_t max, std::function<void()> cb) : guard(max), on_oversize(std::move(cb)) {}
+  GuardState(std::uint64_t max, GuardHooks hooks)
+      : guard(max, std::move(hooks.admit_control)), on_fault(std::move(hooks.on_fault)) {}
   FrameGuard guard;
-  std::function<void()> on_oversize;
+  std::function<void(GuardFault)> on_fault;
   std::string pending;  // output that did not fit the caller's buffer
   std::string scratch;
 };
@@ -69,7 +70,7 @@ GConverterResult convert(GConverter* converter, const void* inbuf, gsize inbuf_s
   std::memcpy(outbuf, s.scratch.data(), n);
   *bytes_written = n;
   s.pending.assign(s.scratch, n, std::string::npos);
-  if (tripped_now && s.on_oversize) s.on_oversize();
+  if (tripped_now && s.on_fault) s.on_fault(s.guard.fault());
   return G_CONVERTER_CONVERTED;
 }
 
@@ -98,11 +99,10 @@ static void frame_guard_converter_finalize(GObject* object) {
 
 }  // namespace
 
-GIOStream* new_guarded_stream(GIOStream* base, std::uint64_t max_message_bytes,
-                              std::function<void()> on_oversize) {
+GIOStream* new_guarded_stream(GIOStream* base, std::uint64_t max_message_bytes, GuardHooks hooks) {
   auto* converter =
       static_cast<FrameGuardConverter*>(g_object_new(frame_guard_converter_get_type(), nullptr));
-  converter->state = new GuardState(max_message_bytes, std::move(on_oversize));
+  converter->state = new GuardState(max_message_bytes, std::move(hooks));
   GInputStream* in =
       g_converter_input_stream_new(g_io_stream_get_input_stream(base), G_CONVERTER(converter));
   g_object_unref(converter);

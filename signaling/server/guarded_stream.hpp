@@ -1,6 +1,7 @@
 // Puts a FrameGuard between a client's socket and libsoup: the returned stream reads through a
-// GConverter that applies the guard and writes straight to `base`. `on_oversize` runs (from inside
-// libsoup's read) the first time the client goes over the limit.
+// GConverter that applies the guard and writes straight to `base`. `on_fault` runs (from inside
+// libsoup's read) the first time the client goes over the limit or breaks RFC 6455;
+// `admit_control` decides (also from inside the read) whether each ping or pong goes on.
 //
 // libsoup closes only the returned stream's halves, which for a socket connection does not close
 // the socket: the owner must g_io_stream_close() `base` when the WebSocket is done.
@@ -11,9 +12,15 @@
 #include <cstdint>
 #include <functional>
 
+#include "signaling/server/frame_guard.hpp"
+
 namespace shotcall::server {
 
-GIOStream* new_guarded_stream(GIOStream* base, std::uint64_t max_message_bytes,
-                              std::function<void()> on_oversize);
+struct GuardHooks {
+  std::function<void(GuardFault)> on_fault;
+  std::function<bool()> admit_control;  // empty: every ping and pong goes on
+};
+
+GIOStream* new_guarded_stream(GIOStream* base, std::uint64_t max_message_bytes, GuardHooks hooks);
 
 }  // namespace shotcall::server

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "signaling/server/identity_command.hpp"
 #include "signaling/server/log.hpp"
 #include "signaling/server/notice_command.hpp"
 #include "signaling/server/server_config.hpp"
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args.front() == "notice")
     return shotcall::server::run_notice_command({args.begin() + 1, args.end()});
+  if (!args.empty() && args.front() == "identity")
+    return shotcall::server::run_identity_command({args.begin() + 1, args.end()});
   auto outcome = shotcall::server::parse_config(args, [](std::string_view name) {
     const char* v = std::getenv(std::string{name}.c_str());
     return v ? std::optional<std::string>{v} : std::nullopt;

@@ -46,6 +46,8 @@ std::unique_ptr<RiotBridge> RiotBridge::create(const RiotSettings& settings,
     return nullptr;
   }
   o.rate_limits.windows = *windows;
+  // Riot verification (VerificationBridge) spends its own share of the key: the watcher the rest.
+  o.rate_limits.share = 1.0 - settings.verify_share_percent / 100.0;
   o.schedule.min_poll_interval_ms = settings.min_poll_interval_ms;
   o.schedule.game_check_interval_ms = settings.game_check_interval_ms;
   o.schedule.end_confirmations = settings.end_confirmations;

@@ -28,6 +28,8 @@ constexpr OptionSpec kOptions[] = {
     {"bind", "ADDR", false, "IP address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)"},
     {"port", "N", false, "TCP port (default 7800; 0 picks a free one)"},
     {"max-frame", "BYTES", false, "largest incoming message; bigger closes with 1009 (default 65536)"},
+    {"max-queued-bytes", "BYTES", false, "outgoing bytes held for a client that does not read; more closes it with 4008 (default 4194304)"},
+    {"allowed-origin", "ORIGIN", true, "browser origin (https://host[:port]) allowed to connect besides this server's own pages, '*' for any; may repeat"},
     {"rate", "N", false, "frames per second per connection, sustained (default 50)"},
     {"burst", "N", false, "frames a connection may send at once (default 100)"},
     {"max-connections-per-ip", "N", false, "connections per client address, 0 = no limit (default 50)"},
@@ -50,9 +52,15 @@ constexpr OptionSpec kOptions[] = {
     {"riot-poll-interval", "MS", false, "shortest spectator poll interval per player (default 10000)"},
     {"riot-game-check-interval", "MS", false, "how often a running game is re-checked (default 60000)"},
     {"riot-end-confirmations", "N", false, "'not in game' answers in a row that end a game (default 2)"},
+    {"riot-verify-share", "PERCENT", false, "the part of the key's limits Riot verification may use, 0-90; 0: no verification (default 20)"},
     {"redis", "URL", false, "share state with other instances through Redis at redis://HOST:PORT"},
     {"reuse-port", "", false, "let several instances listen on one port (SO_REUSEPORT; the kernel spreads clients)"},
     {"instance-id", "NAME", false, "this instance's name with --redis: 1-24 of A-Z a-z 0-9 _ - (default random)"},
+    {"identity", "none|key|riot", false, "who may take a player's seat: see docs/self-hosting.md, \"Identity\" (default none)"},
+    {"public-host", "NAME", true, "host[:port] clients dial (proofs name it), may repeat; the listening address always counts"},
+    {"database", "SPEC", false, "identity bindings: sqlite:PATH (default under --state-dir) or postgresql://... (needed with --redis)"},
+    {"state-dir", "DIR", false, "where the embedded database lives (default $STATE_DIRECTORY, else ./shotcall-state)"},
+    {"no-web", "", false, "do not serve the browser client at / (only /ws, /healthz, /metrics)"},
     {"help", "", false, "print this help and exit"},
     {"version", "", false, "print the version and exit"},
 };
@@ -132,6 +140,17 @@ std::string non_empty(const Raw& raw, std::size_t max_bytes) {
   return raw.value;
 }
 
+// A --public-host: the host[:port] a client dials, as a proof names it (lower case; no scheme,
+// no path). Upper case is lowered here so the operator need not care.
+std::string checked_public_host(const Raw& raw) {
+  std::string host = non_empty(raw, 262);
+  for (char& ch : host) ch = static_cast<char>(g_ascii_tolower(ch));
+  if (host.find('/') != std::string::npos || host.find("://") != std::string::npos)
+    throw BadValue{raw.source + ": expected a host name with an optional :port (chat.example.org "
+                                "or chat.example.org:8443), got \"" + raw.value + "\""};
+  return host;
+}
+
 std::vector<std::string> split_commas(const std::string& s) {
   std::vector<std::string> out;
   std::string cur;
@@ -167,7 +186,7 @@ std::optional<RiotSettings> build_riot(const Values& values, const EnvLookup& en
   if (!key_env) {
     for (std::string_view name : {"riot-platform", "riot-api-base", "riot-rate-limits",
                                   "riot-poll-interval", "riot-game-check-interval",
-                                  "riot-end-confirmations"})
+                                  "riot-end-confirmations", "riot-verify-share"})
       if (one(name)) throw BadValue{"--" + std::string{name} + " needs --riot-api-key-env"};
     return std::nullopt;
   }
@@ -209,7 +228,25 @@ std::optional<RiotSettings> build_riot(const Values& values, const EnvLookup& en
   if (const Raw* v = one("riot-game-check-interval"))
     r.game_check_interval_ms = parse_int<std::int64_t>(*v, 50, kDayMs);
   if (const Raw* v = one("riot-end-confirmations")) r.end_confirmations = parse_int<int>(*v, 1, 100);
+  if (const Raw* v = one("riot-verify-share")) r.verify_share_percent = parse_int<int>(*v, 0, 90);
   return r;
+}
+
+// "*", or scheme://host[:port] with scheme http or https and nothing after: what a browser sends
+// in Origin. Kept in lower case; a trailing slash is dropped.
+std::string checked_origin(const Raw& raw) {
+  std::string v = raw.value;
+  if (v == "*") return v;
+  if (!v.empty() && v.back() == '/') v.pop_back();
+  for (char& ch : v) ch = static_cast<char>(g_ascii_tolower(ch));
+  const auto scheme_end = v.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : v.substr(0, scheme_end);
+  const std::string rest = scheme_end == std::string::npos ? "" : v.substr(scheme_end + 3);
+  if ((scheme != "http" && scheme != "https") || rest.empty() || has_control_or_space(rest) ||
+      rest.find_first_of("/?#@") != std::string::npos || v.size() > 512)
+    throw BadValue{raw.source + ": expected * or an origin like https://example.org or " +
+                   "http://host:8080, got \"" + raw.value + "\""};
+  return v;
 }
 
 ConfigOutcome fail(const std::string& message) {
@@ -232,6 +269,16 @@ ServerConfig build(const Values& values, const EnvLookup& env) {
   }
   if (auto r = one("port")) c.port = parse_int<std::uint16_t>(*r, 0, 65535);
   if (auto r = one("max-frame")) c.max_frame = parse_int<std::size_t>(*r, 1024, 16 * 1024 * 1024);
+  if (auto r = one("max-queued-bytes")) {
+    c.max_queued_bytes = parse_int<std::size_t>(*r, 1024, std::size_t{1} << 32);
+    if (c.max_queued_bytes < c.max_frame)
+      throw BadValue{r->source + ": must be at least --max-frame (" +
+                     std::to_string(c.max_frame) + ")"};
+  } else {
+    c.max_queued_bytes = std::max(c.max_queued_bytes, 4 * c.max_frame);
+  }
+  if (auto it = values.find("allowed-origin"); it != values.end())
+    for (const auto& r : it->second) c.allowed_origins.push_back(checked_origin(r));
   if (auto r = one("rate")) c.rate = parse_rate(*r);
   if (auto r = one("burst")) c.burst = parse_int<std::size_t>(*r, 1, 100000);
   if (auto r = one("max-connections-per-ip"))
@@ -263,11 +310,37 @@ ServerConfig build(const Values& values, const EnvLookup& env) {
     throw BadValue{"--tls-cert and --tls-key go together"};
   c.riot = build_riot(values, env);
   if (one("reuse-port")) c.reuse_port = true;
+  if (one("no-web")) c.web = false;
   if (auto r = one("redis")) {
     c.redis_url = non_empty(*r, 1024);
     if (c.redis_url->rfind("redis://", 0) != 0)
       throw BadValue{r->source + ": expected redis://HOST:PORT, got \"" + *c.redis_url + "\""};
   }
+  if (auto r = one("identity")) {
+    if (r->value != "none" && r->value != "key" && r->value != "riot")
+      throw BadValue{r->source + ": expected none, key or riot, got \"" + r->value + "\""};
+    c.identity_policy = r->value;
+  }
+  if (auto it = values.find("public-host"); it != values.end())
+    for (const auto& r : it->second) c.public_hosts.push_back(checked_public_host(r));
+  if (auto r = one("state-dir"))
+    c.state_dir = non_empty(*r, 4096);
+  else if (auto dir = env ? env("STATE_DIRECTORY") : std::nullopt; dir && !dir->empty())
+    c.state_dir = dir->substr(0, dir->find(':'));  // systemd may list several, colon-separated
+  else
+    c.state_dir = "./shotcall-state";
+  if (auto r = one("database")) {
+    c.database = non_empty(*r, 4096);
+    if (c.database.rfind("sqlite:", 0) != 0 && c.database.rfind("postgresql://", 0) != 0 &&
+        c.database.rfind("postgres://", 0) != 0)
+      throw BadValue{r->source + ": expected sqlite:PATH or postgresql://..., got \"" +
+                     c.database + "\""};
+  } else {
+    c.database = "sqlite:" + c.state_dir + "/identity.sqlite";
+  }
+  if (c.redis_url && c.database.rfind("sqlite:", 0) == 0)
+    throw BadValue{"--redis needs --database postgresql://...: every instance must see the same "
+                   "identity bindings, and a private SQLite file cannot be shared"};
   if (auto r = one("instance-id")) {
     if (!c.redis_url) throw BadValue{"--instance-id needs --redis"};
     c.instance_id = r->value;
@@ -283,6 +356,7 @@ std::string usage_text() {
   std::ostringstream u;
   u << "Usage: shotcall-signal [OPTION]...\n"
        "       shotcall-signal notice --redis URL [--level info|warning] TEXT\n"
+       "       shotcall-signal identity list|show RIOTID|unbind RIOTID [--database SPEC]\n"
        "The Shotcall signaling server: pairs League of Legends teammates into voice channels\n"
        "over WebSocket (path /ws), with /healthz and /metrics over HTTP.\n\nOptions:\n";
   for (const auto& o : kOptions) {

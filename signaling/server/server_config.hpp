@@ -25,12 +25,22 @@ struct RiotSettings {
   std::int64_t min_poll_interval_ms = 10000;
   std::int64_t game_check_interval_ms = 60000;
   int end_confirmations = 2;
+  // identity-1's Riot verification: its share of the key's limits, in percent (the watcher keeps
+  // the rest); 0 turns verification off.
+  int verify_share_percent = 20;
 };
 
 struct ServerConfig {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 7800;  // 0: the kernel picks a free port
   std::size_t max_frame = 65536;  // bytes per incoming message; larger closes with 1009
+  // Bytes waiting in memory for one client that reads too slowly; more closes it with 4008.
+  // Default 4 MiB, or 4 frames when --max-frame is above 1 MiB; never less than one frame.
+  std::size_t max_queued_bytes = 4 * 1024 * 1024;
+  // Browser page origins (`scheme://host[:port]`, lower case) allowed to open /ws besides the
+  // server's own pages (an Origin whose host:port is the request's Host); "*" allows any.
+  // Clients that send no Origin (native clients) are always allowed.
+  std::vector<std::string> allowed_origins;
   double rate = 50;               // frames per second per connection, sustained
   std::size_t burst = 100;        // frames a connection may send at once
   std::size_t max_connections_per_ip = 50;  // 0: no limit (behind a proxy every peer is one IP)
@@ -55,6 +65,15 @@ struct ServerConfig {
   // SO_REUSEPORT: several instances (sharing Redis) listen on one port; the kernel spreads the
   // connections over them, no load balancer needed on one machine.
   bool reuse_port = false;
+  // Serve the browser client (web/) at / and /app/; --no-web leaves only /ws, /healthz, /metrics.
+  bool web = true;
+  // identity-1 (docs/protocol.md, "Identity"): the policy, the host names proofs may name
+  // besides the listening address, and the bindings database: `sqlite:PATH` (default
+  // sqlite:<state_dir>/identity.sqlite) or `postgresql://…` (required with redis_url).
+  std::string identity_policy = "none";
+  std::vector<std::string> public_hosts;
+  std::string database;
+  std::string state_dir;  // --state-dir, else $STATE_DIRECTORY (systemd), else ./shotcall-state
 
   bool tls() const { return tls_cert.has_value(); }
 };

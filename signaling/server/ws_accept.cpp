@@ -1,8 +1,11 @@
 // The WebSocket handshake and the admission of a new connection (WsServer, continued).
+#include <cstring>
 #include <utility>
 
 #include "signaling/server/guarded_stream.hpp"
 #include "signaling/server/http_reply.hpp"
+#include "signaling/server/origin_policy.hpp"
+#include "signaling/server/output_meter.hpp"
 #include "signaling/server/ws_server.hpp"
 
 namespace shotcall::server {
@@ -21,6 +24,16 @@ void WsServer::handshake_cb(SoupServer*, SoupMessage* msg, const char* path, GHa
                             SoupClientContext* client, gpointer self) {
   auto* s = static_cast<WsServer*>(self);
   if (g_strcmp0(path, "/ws") != 0) return soup_message_set_status(msg, SOUP_STATUS_NOT_FOUND);
+  // A browser page from elsewhere may not use its visitor as a client (origin_policy.hpp).
+  const char* origin = soup_message_headers_get_one(msg->request_headers, "Origin");
+  const char* host_header = soup_message_headers_get_one(msg->request_headers, "Host");
+  if (!origin_allowed(origin ? std::optional<std::string_view>{origin} : std::nullopt,
+                      host_header ? host_header : "", s->config_.public_hosts,
+                      s->config_.allowed_origins)) {
+    s->metrics_.connection_refused("origin");
+    return set_text_response(msg, SOUP_STATUS_FORBIDDEN, "text/plain",
+                             "this page's origin may not connect (see --allowed-origin)\n");
+  }
   // Refusing before the upgrade costs the server nothing; accept() checks again, since several
   // handshakes can be in flight at once.
   const char* host = soup_client_context_get_host(client);
@@ -34,6 +47,14 @@ void WsServer::handshake_cb(SoupServer*, SoupMessage* msg, const char* path, GHa
   // The handshake is done here rather than by soup_server_add_websocket_handler() so that no
   // extension is negotiated (permessage-deflate would let a small frame inflate past any limit)
   // and so the socket can be wrapped in a FrameGuard before libsoup reads a frame.
+  // RFC 6455 §4.2.1: exactly one key. libsoup would take the last of several, so two parsers
+  // could disagree about which handshake this is.
+  const char* keys = soup_message_headers_get_list(msg->request_headers, "Sec-WebSocket-Key");
+  if (keys && std::strchr(keys, ',')) {
+    s->metrics_.connection_refused("bad-handshake");
+    return set_text_response(msg, SOUP_STATUS_BAD_REQUEST, "text/plain",
+                             "exactly one Sec-WebSocket-Key header, please\n");
+  }
   if (!soup_websocket_server_process_handshake(msg, nullptr, nullptr)) return;  // status set
   auto* pending = new PendingUpgrade{
       s, static_cast<SoupClientContext*>(g_boxed_copy(SOUP_TYPE_CLIENT_CONTEXT, client)),
@@ -43,37 +64,44 @@ void WsServer::handshake_cb(SoupServer*, SoupMessage* msg, const char* path, GHa
       [](gpointer p, GClosure*) { delete static_cast<PendingUpgrade*>(p); }, GConnectFlags(0));
 }
 
-void WsServer::request_started_cb(SoupServer*, SoupMessage*, SoupClientContext* client,
-                                  gpointer self) {
-  // libsoup 2.4 keeps an idle HTTP connection forever: bound the wait for each request.
-  if (GSocket* sock = soup_client_context_get_gsocket(client))
-    g_socket_set_timeout(sock, static_cast<WsServer*>(self)->config_.handshake_timeout_s);
-}
-
 void WsServer::upgraded_cb(SoupMessage* msg, gpointer data) {
   auto* p = static_cast<PendingUpgrade*>(data);
   if (msg->status_code != SOUP_STATUS_SWITCHING_PROTOCOLS) return;
-  // A WebSocket may be quiet for long; keepalive judges it from here on.
-  if (GSocket* sock = soup_client_context_get_gsocket(p->client)) g_socket_set_timeout(sock, 0);
+  // No handshake deadline any more: keepalive judges a WebSocket from here on.
+  GObjectPtr<GSocket> socket =
+      p->server->listener_->upgraded(soup_client_context_get_remote_address(p->client));
   GIOStream* base = soup_client_context_steal_connection(p->client);
   if (!base) return;
-  p->server->accept(base, msg, p->address);
+  p->server->accept(base, socket.get(), msg, p->address);
   g_object_unref(base);
 }
 
-void WsServer::accept(GIOStream* base, SoupMessage* handshake, const std::string& address) {
+void WsServer::accept(GIOStream* base, GSocket* socket, SoupMessage* handshake,
+                      const std::string& address) {
   const core::ConnId id = next_id_++;
-  GObjectPtr<GIOStream> guarded{new_guarded_stream(base, config_.max_frame, [this, id] {
+  GuardHooks hooks;
+  hooks.on_fault = [this, id](GuardFault why) {
     // Runs inside libsoup's read: act from an idle.
-    oversized_.push_back(id);
-    if (!oversize_source_) oversize_source_ = g_idle_add(oversize_cb, this);
-  })};
+    if (why == GuardFault::TooBig)
+      faults_.push_back({id, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "frame-too-big", "message too big"});
+    else
+      faults_.push_back({id, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR, "protocol-error",
+                         "protocol error"});
+    if (!faults_source_) faults_source_ = g_idle_add(faults_cb, this);
+  };
+  hooks.admit_control = [this, id] { return admit_control_frame(id); };
+  GObjectPtr<GIOStream> guarded{new_guarded_stream(base, config_.max_frame, std::move(hooks))};
+  // Counts what leaves libsoup's outgoing queue, so a client that does not read is bounded.
+  auto meter = std::make_shared<OutputMeter>();
+  GObjectPtr<GIOStream> metered{with_metered_output(guarded.get(), meter)};
   GObjectPtr<SoupWebsocketConnection> ws{soup_websocket_connection_new(
-      guarded.get(), soup_message_get_uri(handshake), SOUP_WEBSOCKET_CONNECTION_SERVER,
+      metered.get(), soup_message_get_uri(handshake), SOUP_WEBSOCKET_CONNECTION_SERVER,
       soup_message_headers_get_one(handshake->request_headers, "Origin"), nullptr)};
   WsEvents& events = *this;
   auto conn = std::make_unique<WsConnection>(ws.get(), base, id, address,
                                              FrameGate(config_.rate, config_.burst), events);
+  conn->set_socket(socket);
+  conn->limit_queue(std::move(meter), config_.max_queued_bytes);
   const Admit verdict = admission_.acquire(address);
   if (verdict != Admit::Yes) {
     metrics_.connection_refused(refusal_reason(verdict));
@@ -89,28 +117,53 @@ void WsServer::accept(GIOStream* base, SoupMessage* handshake, const std::string
   // without a close frame, and at >=) stays just above it as a second line.
   conn->set_limits(config_.max_frame + 1, config_.keepalive_s);
   conn->last_seen_us = g_get_monotonic_time();
-  pairing_.connect(id);
+  pairing_.connect(id, address);
   metrics_.connection_opened();
   log_.info("ws-open", {{"conn", id}, {"addr", address}});
   conns_.emplace(id, std::move(conn));
 }
 
-gboolean WsServer::oversize_cb(gpointer self) {
+gboolean WsServer::faults_cb(gpointer self) {
   auto* s = static_cast<WsServer*>(self);
-  s->oversize_source_ = 0;
-  s->close_oversized();
+  s->faults_source_ = 0;
+  s->close_faulted();
   return G_SOURCE_REMOVE;
 }
 
-void WsServer::close_oversized() {
-  for (core::ConnId id : std::exchange(oversized_, {})) {
-    auto it = conns_.find(id);
+void WsServer::close_faulted() {
+  for (const Fault& f : std::exchange(faults_, {})) {
+    auto it = conns_.find(f.id);
     if (it == conns_.end()) continue;
     WsConnection& c = *it->second;
-    log_.warn("frame-too-big", {{"conn", id}, {"limit", static_cast<std::uint64_t>(config_.max_frame)}});
+    if (f.code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
+      log_.warn(f.event, {{"conn", f.id}, {"limit", static_cast<std::uint64_t>(config_.max_frame)}});
+    else
+      log_.warn(f.event, {{"conn", f.id}, {"addr", c.address()}});
     depart(c);
-    c.close(SOUP_WEBSOCKET_CLOSE_TOO_BIG, "message too big");
+    c.fail(f.code, f.reason);
   }
+}
+
+bool WsServer::admit_control_frame(core::ConnId id) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return true;  // not yet registered: nothing to spend from
+  WsConnection& c = *it->second;
+  if (c.departed) return false;  // being closed: only its close frame matters now
+  switch (c.gate().admit(static_cast<double>(g_get_monotonic_time()) / 1e6)) {
+    case FrameVerdict::Accept:
+      return true;
+    case FrameVerdict::Drop:
+    case FrameVerdict::DropAndWarn:  // no error message for a ping: it would be read by no one
+      metrics_.frame_rate_limited();
+      return false;
+    case FrameVerdict::Close:
+      metrics_.frame_rate_limited();
+      faults_.push_back({id, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "flood-close",
+                         "rate limit exceeded"});
+      if (!faults_source_) faults_source_ = g_idle_add(faults_cb, this);
+      return false;
+  }
+  return false;
 }
 
 }  // namespace shotcall::server

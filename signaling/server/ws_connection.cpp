@@ -34,8 +34,29 @@ bool WsConnection::open() const {
   return soup_websocket_connection_get_state(conn_.get()) == SOUP_WEBSOCKET_STATE_OPEN;
 }
 
-void WsConnection::send_text(const std::string& text) {
-  if (open()) soup_websocket_connection_send_text(conn_.get(), text.c_str());
+bool WsConnection::send_text(const std::string& text) {
+  if (!open()) return true;
+  const std::uint64_t cost = text.size() + kQueuedFrameOverhead;
+  if (meter_) {
+    const std::uint64_t queued = queued_bytes();
+    if (queued > 0 && queued + cost > max_queued_) return false;
+  }
+  queued_total_ += cost;
+  soup_websocket_connection_send_text(conn_.get(), text.c_str());
+  return true;
+}
+
+void WsConnection::limit_queue(std::shared_ptr<const OutputMeter> meter,
+                               std::uint64_t max_queued_bytes) {
+  meter_ = std::move(meter);
+  max_queued_ = max_queued_bytes;
+  queued_total_ = meter_ ? meter_->written() : 0;
+}
+
+std::uint64_t WsConnection::queued_bytes() const {
+  if (!meter_) return 0;
+  const std::uint64_t written = meter_->written();
+  return queued_total_ > written ? queued_total_ - written : 0;
 }
 
 void WsConnection::close(int code, std::string_view reason) {
@@ -43,6 +64,17 @@ void WsConnection::close(int code, std::string_view reason) {
   sent_close_code_ = code;
   const std::string r{reason};
   soup_websocket_connection_close(conn_.get(), static_cast<gushort>(code), r.c_str());
+}
+
+void WsConnection::fail(int code, std::string_view reason) {
+  close(code, reason);  // libsoup writes the close frame at once when the socket takes it
+  // Both ways: reads then end, so libsoup finishes the close now and emits "closed".
+  if (socket_ && !g_socket_is_closed(socket_.get()))
+    g_socket_shutdown(socket_.get(), TRUE, TRUE, nullptr);
+}
+
+void WsConnection::set_socket(GSocket* socket) {
+  socket_.reset(socket ? G_SOCKET(g_object_ref(socket)) : nullptr);
 }
 
 int WsConnection::close_code() const {

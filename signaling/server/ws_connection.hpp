@@ -6,11 +6,13 @@
 #include <libsoup/soup.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "signaling/core/pairing.hpp"
 #include "signaling/server/gobject_ptr.hpp"
+#include "signaling/server/output_meter.hpp"
 #include "signaling/server/rate_limiter.hpp"
 
 namespace shotcall::server {
@@ -40,10 +42,22 @@ class WsConnection {
   FrameGate& gate() { return gate_; }
 
   bool open() const;
-  // Sends one text frame; does nothing unless the connection is open.
-  void send_text(const std::string& text);
+  // Sends one text frame; does nothing unless the connection is open. Returns false, sending
+  // nothing, when the frame would take what is queued for the client past the limit set by
+  // limit_queue: the client reads too slowly and the caller should close it (kSlowReaderClose).
+  bool send_text(const std::string& text);
+  // Bounds what may wait in memory for this client: `meter` sees what left for the socket
+  // (output_meter.hpp). A frame is always accepted into an empty queue.
+  void limit_queue(std::shared_ptr<const OutputMeter> meter, std::uint64_t max_queued_bytes);
+  // Bytes (with kQueuedFrameOverhead per frame) queued and not yet taken by the socket.
+  std::uint64_t queued_bytes() const;
   // Starts a close handshake with `code` (libsoup force-closes a peer that never answers).
   void close(int code, std::string_view reason);
+  // Fails the connection (RFC 6455 §7.1.7): sends a close frame with `code`, then shuts the
+  // socket down at once instead of waiting for the peer's close, which after a broken or
+  // endless frame could never be read. Without a socket (set_socket) it is close().
+  void fail(int code, std::string_view reason);
+  void set_socket(GSocket* socket);
   // The code for metrics and logs: what we sent if we closed, else what the peer sent, else 1006.
   int close_code() const;
 
@@ -63,11 +77,19 @@ class WsConnection {
 
   GObjectPtr<SoupWebsocketConnection> conn_;
   GObjectPtr<GIOStream> base_;
+  GObjectPtr<GSocket> socket_;  // the TCP socket under base_ (under TLS, if any)
   core::ConnId id_;
   std::string address_;
   FrameGate gate_;
   WsEvents& events_;
   int sent_close_code_ = 0;
+  std::shared_ptr<const OutputMeter> meter_;
+  std::uint64_t max_queued_ = 0;
+  std::uint64_t queued_total_ = 0;  // cost of every data frame sent, the meter's unit
 };
+
+// The close code for a client whose queue is full: it does not read what it is sent (docs/
+// protocol.md, "Limits"). 4xxx: an application code, so a client can tell it from abuse (1008).
+inline constexpr int kSlowReaderClose = 4008;
 
 }  // namespace shotcall::server

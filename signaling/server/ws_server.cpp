@@ -10,7 +10,12 @@
 
 #include "signaling/protocol/codec.hpp"
 #include "signaling/server/http_reply.hpp"
+#include "signaling/server/identity_metrics.hpp"
 #include "signaling/server/peer_id.hpp"
+#include "signaling/server/web_assets.hpp"
+#include "signaling/identity/base64url.hpp"
+#include "signaling/identity/crockford.hpp"
+#include "signaling/store/identity_store_factory.hpp"
 
 namespace shotcall::server {
 namespace {
@@ -26,20 +31,37 @@ constexpr std::int64_t kMissedIntervalsBeforeDrop = 3;
 core::PairingConfig pairing_config(const ServerConfig& c) {
   core::PairingConfig p;
   p.max_members = c.max_members;
+  p.max_frame = c.max_frame;  // clients enforce the same limit on what we relay to them
+  // Behind a proxy (no per-address limit) every client shares one address: no cap per address.
+  if (c.max_connections_per_ip == 0) p.max_unjoined_per_address = 0;
   if (!c.stun_urls.empty()) p.ice_servers.push_back(protocol::IceServer{c.stun_urls, {}, {}});
   if (!c.turn_urls.empty())
     p.ice_servers.push_back(protocol::IceServer{c.turn_urls, c.turn_username, c.turn_credential});
   p.server = protocol::ServerInfo{"shotcall-signal", SHOTCALL_VERSION};
   p.access_token = c.access_token;
   p.watch_available = c.riot.has_value();
+  p.identity.riot_verify = c.riot && c.riot->verify_share_percent > 0;
+  p.identity.policy =
+      core::identity_policy_from_wire(c.identity_policy).value_or(core::IdentityPolicy::None);
   return p;
 }
 
-core::PairingDeps pairing_deps(const CallClock& clock, const std::string& instance) {
-  return core::PairingDeps{[&clock] { return clock.now_ms(); },
-                           [instance] {
-                             return instance.empty() ? new_peer_id() : instance + "." + new_peer_id();
-                           }};
+core::PairingDeps pairing_deps(const CallClock& clock, const std::string& instance,
+                               store::IdentityStore* identity_store) {
+  core::PairingDeps deps{[&clock] { return clock.now_ms(); },
+                         [instance] {
+                           return instance.empty() ? new_peer_id() : instance + "." + new_peer_id();
+                         }};
+  deps.identity = identity_store;
+  deps.new_challenge = [] { return identity::base64url_encode(random_bytes(24)); };
+  deps.new_link_code = [] { return identity::new_link_code(); };
+  return deps;
+}
+
+std::unique_ptr<store::IdentityStore> open_identity(const ServerConfig& c, std::string& error) {
+  auto opened = store::open_identity_store(c.database, error);
+  if (!opened) error = "cannot open the identity database (--database " + c.database + "): " + error;
+  return opened;
 }
 
 std::string instance_name(const ServerConfig& c) {
@@ -81,7 +103,9 @@ WsServer::WsServer(ServerConfig config, Logger& log)
       log_(log),
       instance_(instance_name(config_)),
       store_(make_store(config_)),
-      pairing_(pairing_config(config_), *store_, pairing_deps(clock_, instance_)),
+      identity_store_(open_identity(config_, identity_store_error_)),
+      pairing_(pairing_config(config_), *store_,
+               pairing_deps(clock_, instance_, identity_store_.get())),
       admission_(config_.max_connections, config_.max_connections_per_ip) {
   char rate[32];
   std::snprintf(rate, sizeof rate, "%g", config_.rate);
@@ -91,9 +115,10 @@ WsServer::WsServer(ServerConfig config, Logger& log)
 
 WsServer::~WsServer() {
   riot_.reset();  // its callbacks reach into the connections below
+  verify_.reset();
   shared_.reset();
   for (guint* s :
-       {&liveness_source_, &sweep_source_, &purge_source_, &grace_source_, &oversize_source_})
+       {&liveness_source_, &sweep_source_, &purge_source_, &grace_source_, &faults_source_})
     if (*s) g_source_remove(*s);
   conns_.clear();
   graveyard_.clear();
@@ -102,6 +127,10 @@ WsServer::~WsServer() {
 
 bool WsServer::start(std::string& error, bool& bad_config) {
   bad_config = false;
+  if (!identity_store_) {
+    error = identity_store_error_;
+    return false;
+  }
   GTlsCertificate* cert = nullptr;
   if (config_.tls()) {
     GError* raw = nullptr;
@@ -127,14 +156,14 @@ bool WsServer::start(std::string& error, bool& bad_config) {
     hooks.send_text = [this](core::ConnId id, const std::string& text) {
       const auto it = conns_.find(id);
       if (it == conns_.end() || it->second->departed || !it->second->open()) return false;
-      it->second->send_text(text);
-      return true;
+      return send_or_close_slow(*it->second, text);
     };
     hooks.notice_all = [this](const protocol::Notice& notice) {
       deliver(pairing_.broadcast_notice(notice));
     };
     hooks.after_call = [this] {
       if (riot_) riot_->apply(pairing_.take_watch_requests());
+      if (verify_) verify_->run(pairing_.take_riot_lookups());
     };
     shared_ = std::make_unique<SharedPairing>(pairing_, static_cast<store::SnapshotStore&>(*store_),
                                               clock_, instance_, endpoint, log_, std::move(hooks));
@@ -156,16 +185,25 @@ bool WsServer::start(std::string& error, bool& bad_config) {
           },
           [this](std::string game) { shared_->close_server_game(std::move(game)); });
     }
+    if (config_.riot->verify_share_percent > 0) {
+      verify_ = VerificationBridge::create(
+          *config_.riot, pairing_, [this](const core::Outbox& out) { deliver(out); }, &riot_error);
+      if (!verify_) {
+        error = riot_error;
+        bad_config = true;
+        return false;
+      }
+    }
   }
   server_.reset(SOUP_SERVER(soup_server_new(SOUP_SERVER_SERVER_HEADER, "shotcall-signal ",
                                             cert ? SOUP_SERVER_TLS_CERTIFICATE : nullptr, cert,
                                             nullptr)));
-  if (cert) g_object_unref(cert);
+  GObjectPtr<GTlsCertificate> tls_cert{cert};  // the server and the listener hold their own
 
-  g_signal_connect(server_.get(), "request-started", G_CALLBACK(request_started_cb), this);
   soup_server_add_handler(server_.get(), "/ws", handshake_cb, this, nullptr);
   soup_server_add_handler(server_.get(), "/healthz", healthz_cb, this, nullptr);
   soup_server_add_handler(server_.get(), "/metrics", metrics_cb, this, nullptr);
+  if (config_.web) add_web_handlers(server_.get());  // "/" and "/app/": the browser client
 
   GObjectPtr<GInetAddress> inet{g_inet_address_new_from_string(config_.bind.c_str())};
   if (!inet) {
@@ -185,22 +223,30 @@ bool WsServer::start(std::string& error, bool& bad_config) {
                                           : g_socket_bind(listener.get(), addr.get(), TRUE, &raw);
     if (!bound || !g_socket_listen(listener.get(), &raw)) listener.reset();
   }
-  const auto options = config_.tls() ? SOUP_SERVER_LISTEN_HTTPS : SoupServerListenOptions(0);
-  if (!listener || !soup_server_listen_socket(server_.get(), listener.get(), options, &raw)) {
+  if (!listener) {
     GErrorPtr err{raw};
     error = "cannot listen on " + config_.bind + " port " + std::to_string(config_.port) + ": " +
             (err ? err->message : "unknown");
     return false;
   }
-
   // The bound port, which differs from the configured one when that was 0.
   guint port = config_.port;
-  GSList* uris = soup_server_get_uris(server_.get());
-  if (uris) port = soup_uri_get_port(static_cast<SoupURI*>(uris->data));
-  g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(soup_uri_free));
+  if (GObjectPtr<GSocketAddress> local{g_socket_get_local_address(listener.get(), nullptr)})
+    port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local.get()));
+  listener_ = std::make_unique<Listener>(
+      server_.get(), listener.get(), tls_cert.get(),
+      ListenerSettings{config_.handshake_timeout_s, config_.max_connections_per_ip}, log_,
+      [this](std::string_view reason) { metrics_.connection_refused(reason); });
+  if (!listener_->start(error)) return false;
   const bool v6 = g_inet_address_get_family(inet.get()) == G_SOCKET_FAMILY_IPV6;
   url_ = std::string{config_.tls() ? "wss://" : "ws://"} + (v6 ? "[" : "") + config_.bind +
          (v6 ? "]" : "") + ":" + std::to_string(port) + "/ws";
+  bound_port_ = static_cast<std::uint16_t>(port);
+  pairing_.set_accepted_hosts(accepted_hosts());
+  if (config_.public_hosts.empty() && g_inet_address_get_is_any(inet.get()))
+    log_.warn("identity-no-host",
+              {{"hint", "listening on all addresses without --public-host: clients' identity "
+                        "proofs name the host they dial, and none will be accepted"}});
 
   if (config_.keepalive_s > 0)
     liveness_source_ = g_timeout_add_seconds(config_.keepalive_s, liveness_tick_cb, this);
@@ -214,6 +260,8 @@ bool WsServer::start(std::string& error, bool& bad_config) {
                           {"max_members", static_cast<std::uint64_t>(config_.max_members)},
                           {"keepalive_s", config_.keepalive_s},
                           {"access_token", config_.access_token ? "required" : "none"},
+                          {"identity", config_.identity_policy.c_str()},
+                          {"database", identity_store_->describe().c_str()},
                           {"riot_platform", config_.riot ? config_.riot->platform.c_str() : "off"}});
   return true;
 }
@@ -268,6 +316,7 @@ void WsServer::handle_frame(WsConnection& conn, SoupWebsocketDataType type, GByt
   const bool relay = std::holds_alternative<protocol::SignalTo>(message.body);
   deliver(pairing_.handle(conn.id(), message), relay ? received_us : 0);
   if (riot_) riot_->apply(pairing_.take_watch_requests());
+  if (verify_) verify_->run(pairing_.take_riot_lookups());
 }
 
 void WsServer::send_error(WsConnection& conn, protocol::ErrorCode code, std::string message) {
@@ -289,12 +338,67 @@ void WsServer::deliver(const core::Outbox& out, std::int64_t relay_start_us) {
       encoded.emplace_back(&o.message, protocol::encode(o.message));
       text = &encoded.back().second;
     }
-    it->second->send_text(*text);
+    if (!send_or_close_slow(*it->second, *text)) continue;
+    if (o.close_code != 0) {  // identity-1: replaced (4001), too many registrations (1008)
+      WsConnection& closing = *it->second;
+      log_.info("ws-close-by-core", {{"conn", closing.id()}, {"code", o.close_code}});
+      depart(closing);
+      closing.close(o.close_code, o.close_reason);
+    }
     if (const auto* e = std::get_if<protocol::Error>(&o.message.body))
       metrics_.error_sent(protocol::to_wire(e->code));
     else if (relay_start_us != 0 && std::holds_alternative<protocol::SignalFrom>(o.message.body))
       metrics_.relay_latency(monotonic_s(g_get_monotonic_time() - relay_start_us));
   }
+}
+
+bool WsServer::send_or_close_slow(WsConnection& conn, const std::string& text) {
+  if (conn.send_text(text)) return true;
+  // It does not read what it is sent: closed before its queue takes more memory. A client that
+  // reads again finds the close code after what was already queued.
+  log_.warn("slow-reader", {{"conn", conn.id()}, {"queued", conn.queued_bytes()},
+                            {"limit", static_cast<std::uint64_t>(config_.max_queued_bytes)}});
+  depart(conn);
+  conn.close(kSlowReaderClose, "too slow: the client does not read what it is sent");
+  return false;
+}
+
+std::vector<std::string> WsServer::accepted_hosts() const {
+  std::vector<std::string> hosts = config_.public_hosts;
+  GObjectPtr<GInetAddress> inet{g_inet_address_new_from_string(config_.bind.c_str())};
+  if (!inet || g_inet_address_get_is_any(inet.get())) return hosts;  // only --public-host names
+  const bool v6 = g_inet_address_get_family(inet.get()) == G_SOCKET_FAMILY_IPV6;
+  gchar* text = g_inet_address_to_string(inet.get());  // canonical, lower case
+  const std::string canonical{text};
+  g_free(text);
+  const std::string address = v6 ? "[" + canonical + "]" : canonical;
+  const std::string port = std::to_string(bound_port_);
+  const bool default_port = bound_port_ == (config_.tls() ? 443 : 80);
+  hosts.push_back(address + ":" + port);
+  if (default_port) hosts.push_back(address);
+  if (g_inet_address_get_is_loopback(inet.get())) {
+    hosts.push_back("localhost:" + port);
+    if (default_port) hosts.push_back("localhost");
+  }
+  return hosts;
+}
+
+bool WsServer::identity_store_up() {
+  // A database that does not answer may take its timeout to say so: ask at most every 5 s.
+  const std::int64_t now = g_get_monotonic_time();
+  if (identity_checked_us_ != 0 && now - identity_checked_us_ < 5 * G_USEC_PER_SEC)
+    return identity_up_;
+  identity_checked_us_ = now;
+  const bool was_up = identity_up_;
+  try {
+    identity_store_->ping();
+    identity_up_ = true;
+  } catch (const store::StoreUnavailable& e) {
+    identity_up_ = false;
+    if (was_up) log_.warn("identity-database-down", {{"error", e.what()}});
+  }
+  if (identity_up_ && !was_up) log_.info("identity-database-up");
+  return identity_up_;
 }
 
 // ---- departures ------------------------------------------------------------------------------
@@ -362,6 +466,8 @@ gboolean WsServer::sweep_tick_cb(gpointer self) {
   auto* s = static_cast<WsServer*>(self);
   // With Redis, unjoined channels expire with their keys' TTL instead.
   if (!s->shared_) s->pairing_.sweep(kUnjoinedChannelTtlMs);
+  if (const std::size_t lapsed = s->pairing_.expire_bindings())
+    s->log_.info("identity-lapsed", {{"bindings", static_cast<std::uint64_t>(lapsed)}});
   return G_SOURCE_CONTINUE;
 }
 
@@ -375,6 +481,13 @@ void WsServer::healthz_cb(SoupServer*, SoupMessage* msg, const char* path, GHash
     return soup_message_set_status(msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
   if (s->shutting_down_)
     set_text_response(msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain", "shutting down\n");
+  else if (!s->identity_store_up())
+    // Still 200: connections that proved before keep their seats; new bindings get
+    // `unavailable` until the database answers again.
+    set_text_response(msg, SOUP_STATUS_OK, "text/plain",
+                      "degraded: identity database unreachable (" +
+                          s->identity_store_->describe() +
+                          "); proven players keep their seats, new bindings wait\n");
   else if (s->shared_ && !s->shared_->redis_up())
     // Still 200: the instance serves its own connections, and a load balancer that took every
     // instance out while Redis is away would cut everyone off.
@@ -395,6 +508,7 @@ void WsServer::metrics_cb(SoupServer*, SoupMessage* msg, const char* path, GHash
   std::string text = s->metrics_.render(gauges);
   if (s->shared_) text += s->shared_->render_metrics();
   if (s->riot_) text += s->riot_->render_metrics();
+  text += render_identity_metrics(s->pairing_.identity_counters(), s->identity_store_up());
   set_text_response(msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text);
 }
 

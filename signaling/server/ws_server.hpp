@@ -15,12 +15,15 @@
 #include "signaling/core/pairing.hpp"
 #include "signaling/server/admission.hpp"
 #include "signaling/server/gobject_ptr.hpp"
+#include "signaling/server/listener.hpp"
 #include "signaling/server/log.hpp"
 #include "signaling/server/metrics.hpp"
 #include "signaling/server/riot_bridge.hpp"
 #include "signaling/server/server_config.hpp"
 #include "signaling/server/shared_pairing.hpp"
+#include "signaling/server/verification_bridge.hpp"
 #include "signaling/server/ws_connection.hpp"
+#include "signaling/store/identity_store.hpp"
 #include "signaling/store/memory_store.hpp"
 
 namespace shotcall::server {
@@ -52,9 +55,7 @@ class WsServer final : private WsEvents {
   static void handshake_cb(SoupServer*, SoupMessage*, const char*, GHashTable*, SoupClientContext*,
                            gpointer self);
   static void upgraded_cb(SoupMessage* msg, gpointer pending);
-  static void request_started_cb(SoupServer*, SoupMessage*, SoupClientContext* client,
-                                 gpointer self);
-  static gboolean oversize_cb(gpointer self);
+  static gboolean faults_cb(gpointer self);
   static void healthz_cb(SoupServer*, SoupMessage*, const char*, GHashTable*, SoupClientContext*,
                          gpointer self);
   static void metrics_cb(SoupServer*, SoupMessage*, const char*, GHashTable*, SoupClientContext*,
@@ -65,30 +66,52 @@ class WsServer final : private WsEvents {
   static gboolean grace_expired_cb(gpointer self);
 
   // Wraps the stolen socket stream of a completed handshake in a FrameGuard and starts the
-  // WebSocket on it.
-  void accept(GIOStream* base, SoupMessage* handshake, const std::string& address);
-  void close_oversized();
+  // WebSocket on it. `socket` (may be null) lets a failed connection be cut at once.
+  void accept(GIOStream* base, GSocket* socket, SoupMessage* handshake,
+              const std::string& address);
+  // Fails the connections whose FrameGuard tripped or whose pings flooded (from an idle).
+  void close_faulted();
+  // Whether a ping or pong from `id` may go on to libsoup: control frames spend the same frame
+  // budget as messages, so a ping flood is dropped (and closed) like a message flood.
+  bool admit_control_frame(core::ConnId id);
   void handle_frame(WsConnection& conn, SoupWebsocketDataType type, GBytes* data,
                     std::int64_t received_us);
   // Sends the core's answers, encoding each distinct message once. `relay_start_us` (monotonic)
   // is when the frame that caused them arrived; relayed `signal`s are timed against it.
   void deliver(const core::Outbox& out, std::int64_t relay_start_us = 0);
   void send_error(WsConnection& conn, protocol::ErrorCode code, std::string message);
+  // Sends `text`, or closes a client that does not read with 4008 (ws_connection.hpp) when its
+  // queue is full. False when nothing was sent.
+  bool send_or_close_slow(WsConnection& conn, const std::string& text);
   // Tells the core (and so the channel) that `conn` left, once, and gives back its slot.
   void depart(WsConnection& conn);
   void maybe_finish_shutdown();
+  // The `host` values identity-1 proofs may name, once the listening port is known.
+  std::vector<std::string> accepted_hosts() const;
+  // Whether the identity database answers, asked at most every few seconds (/healthz, log).
+  bool identity_store_up();
+  std::uint16_t bound_port_ = 0;
+  std::int64_t identity_checked_us_ = 0;
+  bool identity_up_ = true;
 
   ServerConfig config_;
   Logger& log_;
   CallClock clock_;
   std::string instance_;  // with Redis: names this instance and prefixes its peer ids
   std::unique_ptr<core::ChannelStore> store_;  // MemoryStore, or the SnapshotStore of a call
+  // identity-1's bindings database (SQLite or PostgreSQL); null when it could not be opened,
+  // and then start() fails with `identity_store_error_`.
+  std::string identity_store_error_;
+  std::unique_ptr<store::IdentityStore> identity_store_;
   core::Pairing pairing_;
   std::unique_ptr<SharedPairing> shared_;  // set with --redis
   ServerMetrics metrics_;
   Admission admission_;
   std::unique_ptr<RiotBridge> riot_;  // server-side game detection; null without a Riot key
+  // identity-1's Riot verification; null without a Riot key or with --riot-verify-share 0
+  std::unique_ptr<VerificationBridge> verify_;
   GObjectPtr<SoupServer> server_;
+  std::unique_ptr<Listener> listener_;  // accepts for server_ (listener.hpp says why)
   std::string url_;
   std::string rate_limited_text_;
 
@@ -101,8 +124,15 @@ class WsServer final : private WsEvents {
   guint sweep_source_ = 0;
   guint purge_source_ = 0;
   guint grace_source_ = 0;
-  guint oversize_source_ = 0;
-  std::vector<core::ConnId> oversized_;  // tripped their FrameGuard; closed from an idle
+  guint faults_source_ = 0;
+  // Connections to fail from an idle (their fault was found inside libsoup's read).
+  struct Fault {
+    core::ConnId id;
+    int code;            // 1009 too big, 1002 protocol error, 1008 control-frame flood
+    const char* event;   // for the log
+    const char* reason;  // for the close frame
+  };
+  std::vector<Fault> faults_;
   bool shutting_down_ = false;
   std::function<void()> shutdown_done_;
 };

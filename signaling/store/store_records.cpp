@@ -106,7 +106,9 @@ std::string encode_channel(const core::Channel& c) {
   w.string_member("pk", c.pairing_key);
   w.key("m");
   w.begin_array();
-  for (const auto& m : c.members) write_strings(w, {m.peer_id, m.riot_id, m.riot_key});
+  // A member's identity level is a fourth string; records written before identity-1 have three.
+  for (const auto& m : c.members)
+    write_strings(w, {m.peer_id, m.riot_id, m.riot_key, std::string{protocol::to_wire(m.level)}});
   w.end_array();
   w.integer_member("c", c.created_ms);
   w.end_object();
@@ -133,9 +135,12 @@ std::optional<core::Channel> decode_channel(std::string_view text) {
     JsonNode* e = json_array_get_element(list, i);
     std::vector<std::string> fields;
     if (!JSON_NODE_HOLDS_ARRAY(e) || !read_strings(json_node_get_array(e), fields) ||
-        fields.size() != 3)
+        fields.size() < 3 || fields.size() > 4)
       return std::nullopt;
-    c.members.push_back(core::MemberRecord{fields[0], fields[1], fields[2]});
+    core::MemberRecord member{fields[0], fields[1], fields[2]};
+    if (fields.size() == 4)
+      member.level = protocol::identity_level_from_wire(fields[3]).value_or(member.level);
+    c.members.push_back(std::move(member));
   }
   return c;
 }

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+
+#include "tests/cluster/shared_postgres.hpp"
+#include "tests/support/free_port.hpp"
 
 namespace shotcall::test {
 
@@ -11,16 +15,27 @@ RedisCluster::RedisCluster(std::vector<std::string> args, std::map<std::string, 
                            std::chrono::milliseconds startup)
     : args_(std::move(args)) {
   redis_ = std::make_unique<RedisProcess>(startup);
+  // With --redis an instance starts only with a shared PostgreSQL store; a test may name its own.
+  const bool own_database = std::any_of(args_.begin(), args_.end(), [](const std::string& a) {
+    return a == "--database" || a.rfind("--database=", 0) == 0;
+  });
+  if (!own_database) database_url_ = fresh_postgres_database();
+  // Clients dial the balancer, and sign its address into their proofs: the instances must know
+  // it before HAProxy (which needs theirs) starts.
+  const int lb_port = free_loopback_port();
   std::vector<std::string> backends;
   for (int n = 1; n <= 3; ++n) {
     std::vector<std::string> a = args_;
     // Behind the LB every connection comes from the LB's address: HAProxy limits per client.
     a.insert(a.end(), {"--redis", redis_->url(), "--instance-id", "s" + std::to_string(n),
-                       "--max-connections-per-ip", "0"});
+                       "--max-connections-per-ip", "0", "--public-host",
+                       "127.0.0.1:" + std::to_string(lb_port)});
+    if (!own_database) a.insert(a.end(), {"--database", database_url_});
     instances_.push_back(std::make_unique<ServerProcess>(a, env, startup));
     backends.push_back("127.0.0.1:" + std::to_string(instances_.back()->port()));
   }
-  lb_ = std::make_unique<HaproxyProcess>(backends, std::map<std::string, std::string>{}, startup);
+  lb_ = std::make_unique<HaproxyProcess>(backends, std::map<std::string, std::string>{}, startup,
+                                         lb_port);
   EXPECT_TRUE(lb_->wait_fully_healthy(std::chrono::seconds(15))) << lb_->log_text();
 }
 

@@ -1,6 +1,8 @@
 // Three real shotcall-signal instances sharing state through a real redis-server, behind the
 // real HAProxy running data/haproxy/shotcall-signal.cfg: the scaled-out deployment of
-// docs/self-hosting.md, started on free loopback ports.
+// docs/self-hosting.md, started on free loopback ports. Their identity bindings live in a
+// database of their own in the test program's PostgreSQL (tests/cluster/shared_postgres.hpp),
+// and they answer proofs for the balancer's address (--public-host), which clients dial.
 //
 // Its constructor takes what ServerProcess's takes (arguments and environment for every
 // instance), and it answers url() and stderr_text() like one server, so the protocol's
@@ -38,11 +40,15 @@ class RedisCluster {
   // Instance n (1..3): "s<n>" in HAProxy and its --instance-id.
   ServerProcess& instance(int n) { return *instances_.at(static_cast<std::size_t>(n - 1)); }
   RedisProcess& redis() { return *redis_; }
+  // The instances' --database (postgresql://…), for `shotcall-signal identity`; "" when the
+  // test passed its own --database.
+  const std::string& database_url() const { return database_url_; }
   HaproxyProcess& lb() { return *lb_; }
   const std::vector<std::string>& instance_args() const { return args_; }
 
  private:
   std::vector<std::string> args_;
+  std::string database_url_;
   std::unique_ptr<RedisProcess> redis_;
   std::vector<std::unique_ptr<ServerProcess>> instances_;
   std::unique_ptr<HaproxyProcess> lb_;

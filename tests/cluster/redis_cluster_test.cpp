@@ -10,6 +10,7 @@
 
 #include "signaling/store/store_records.hpp"
 #include "tests/cluster/redis_cluster.hpp"
+#include "tests/cluster/shared_postgres.hpp"
 #include "tests/server/server_test_helpers.hpp"
 #include "tests/support/free_port.hpp"
 #include "tests/support/http_get.hpp"
@@ -228,10 +229,12 @@ namespace {
 // the connections (SO_REUSEPORT), Redis makes them one server.
 TEST(RedisCluster, InstancesSharingOnePortServeAsOne) {
   RedisProcess redis;
+  const std::string database = fresh_postgres_database();
   const std::string port = std::to_string(free_loopback_port());
   const auto instance = [&](const std::string& name) {
-    return std::make_unique<SingleServerProcess>(std::vector<std::string>{
-        "--port", port, "--reuse-port", "--redis", redis.url(), "--instance-id", name});
+    return std::make_unique<SingleServerProcess>(
+        std::vector<std::string>{"--port", port, "--reuse-port", "--redis", redis.url(),
+                                 "--instance-id", name, "--database", database});
   };
   auto r1 = instance("r1");
   auto r2 = instance("r2");
@@ -268,7 +271,7 @@ namespace {
 TEST(RedisCluster, AnInstanceStartedBeforeRedisServesAloneThenSharesWhatItHolds) {
   const int redis_port = free_loopback_port();
   SingleServerProcess a({"--redis", "redis://127.0.0.1:" + std::to_string(redis_port),
-                         "--instance-id", "early"});
+                         "--instance-id", "early", "--database", fresh_postgres_database()});
   // No Redis yet: the instance still pairs its own players.
   Player alice{WsClient::connect(a.url()), "Alice#EUW", ""};
   Player bob{WsClient::connect(a.url()), "Bob#EUW", ""};
@@ -318,36 +321,43 @@ TEST(RedisCluster, RacesAcrossInstancesKeepTheRulesAtomic) {
   EXPECT_EQ(won, 1);
   EXPECT_EQ(refused, 5);
 
-  // One channel per roster: ten teammates ask for their team's channel at once.
+  // One channel per roster: two teams of five (a roster names at most the five seats), spread
+  // over the instances, each ask for their team's channel at once.
   std::vector<std::string> roster;
   for (int i = 0; i < 10; ++i) roster.push_back("Race" + std::to_string(i) + "#EUW");
+  const std::vector<std::string> blue(roster.begin(), roster.begin() + 5);
+  const std::vector<std::string> red(roster.begin() + 5, roster.end());
+  const auto team_of = [&](std::size_t i) { return i < 5 ? blue : red; };
   std::vector<Player> players;
   for (const auto& r : roster) players.push_back(registered(cluster, r));
   std::set<int> spread;
   for (const auto& p : players) spread.insert(instance_of(p.peer_id));
   EXPECT_EQ(spread.size(), 3u);
-  for (auto& p : players) p->send(msg::find_or_create("g8", "100", roster));
-  std::set<std::string> ids;
-  for (auto& p : players) {
-    const auto created = p->wait_for_type("channel-created");
-    ASSERT_TRUE(created) << p.riot_id;
-    ids.insert(created->as<protocol::ChannelCreated>()->channel.channel_id);
+  for (std::size_t i = 0; i < players.size(); ++i)
+    players[i]->send(msg::find_or_create("g8", i < 5 ? "100" : "200", team_of(i)));
+  std::vector<std::string> channel_of;
+  std::set<std::string> blue_ids, red_ids;
+  for (std::size_t i = 0; i < players.size(); ++i) {
+    const auto created = players[i]->wait_for_type("channel-created");
+    ASSERT_TRUE(created) << players[i].riot_id;
+    channel_of.push_back(created->as<protocol::ChannelCreated>()->channel.channel_id);
+    (i < 5 ? blue_ids : red_ids).insert(channel_of.back());
   }
-  ASSERT_EQ(ids.size(), 1u) << "one roster made several channels";
-  const std::string channel = *ids.begin();
+  ASSERT_EQ(blue_ids.size(), 1u) << "one roster made several channels";
+  ASSERT_EQ(red_ids.size(), 1u) << "one roster made several channels";
+  ASSERT_NE(*blue_ids.begin(), *red_ids.begin()) << "two rosters share a channel";
 
-  // At most five members: all ten join at once; five get in, five are told it is full.
-  for (auto& p : players) p->send(msg::join(channel));
-  int joined = 0, full = 0;
+  // Every seat taken at once: all ten join their team's channel together, and each channel
+  // ends with its five members, none lost to a concurrent write from another instance.
+  for (std::size_t i = 0; i < players.size(); ++i) players[i]->send(msg::join(channel_of[i]));
   for (auto& p : players) {
     const auto reply = p->wait_for(
-        [](const Frame& f) { return f.type == "joined-channel" || f.is_error("channel-full"); });
+        [](const Frame& f) { return f.type == "joined-channel" || f.type == "error"; });
     ASSERT_TRUE(reply) << p.riot_id;
-    (reply->type == "joined-channel" ? joined : full)++;
+    EXPECT_EQ(reply->type, "joined-channel") << p.riot_id << ": " << reply->text;
   }
-  EXPECT_EQ(joined, 5);
-  EXPECT_EQ(full, 5);
-  EXPECT_EQ(members_in_redis(cluster, channel), 5u);
+  EXPECT_EQ(members_in_redis(cluster, *blue_ids.begin()), 5u);
+  EXPECT_EQ(members_in_redis(cluster, *red_ids.begin()), 5u);
 }
 
 }  // namespace

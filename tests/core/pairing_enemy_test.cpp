@@ -37,9 +37,17 @@ TEST_F(Enemy, CannotCreateOrFindTheTeamChannelWithTheirRoster) {
   expect_team_untouched(out);
 }
 
-TEST_F(Enemy, AddingThemselvesToTheRosterMakesAnotherChannel) {
+TEST_F(Enemy, AddingThemselvesToAFullRosterIsRefused) {
   auto roster = kBlue;
-  roster.push_back("Zed#EUW");
+  roster.push_back("Zed#EUW");  // six players: more than a channel has seats
+  const Outbox out = pairing_.handle(zed_, msg(team("EUW1_9", "100", roster)));
+  EXPECT_EQ(error_to(out, zed_), E::BadMessage);
+  expect_team_untouched(out);
+}
+
+TEST_F(Enemy, SwappingThemselvesIntoTheRosterMakesAnotherChannel) {
+  auto roster = kBlue;
+  roster.back() = "Zed#EUW";
   const Outbox out = pairing_.handle(zed_, msg(team("EUW1_9", "100", roster)));
   const auto* created = first<p::ChannelCreated>(out, zed_);
   ASSERT_NE(created, nullptr);

@@ -68,3 +68,25 @@ TEST(SignalData, RejectsOversizedPayload) {
   EXPECT_FALSE(decode_signal(huge, &why));
   EXPECT_NE(why.find("too large"), std::string::npos);
 }
+
+// Found by fuzz/signal_data (its crash input, less the fuzzer's mode byte): json-glib turns a
+// lone surrogate escape into bytes that are not UTF-8, so the payload decoded but its re-encoding
+// no longer did. Text that is not UTF-8 once unescaped is refused, raw or escaped.
+TEST(SignalData, RefusesTextThatIsNotUtf8OnceUnescaped) {
+  const char* bad[] = {
+      R"({"ice":{"candidate":"candid\ud800a552 typhost","sdpMLineIndex":1,"sdpMid":"0"}})",
+      R"({"sdp":{"type":"offer","sdp":"v=0\udc00"}})",
+      "{\"ice\":{\"candidate\":\"candidate:\xff\"}}",
+      "{\"sdp\":{\"type\":\"answer\",\"sdp\":\"v=0\xc3\"}}",
+  };
+  for (const char* text : bad) {
+    std::string why;
+    const auto decoded = decode_signal(text, &why);
+    EXPECT_FALSE(decoded) << text << " → " << encode_signal(*decoded);
+    EXPECT_FALSE(why.empty()) << text;
+  }
+  // A surrogate pair is one character and stays welcome.
+  const auto pair = decode_signal(R"({"ice":{"candidate":"c\ud83d\ude00"}})");
+  ASSERT_TRUE(pair);
+  EXPECT_EQ(std::get<IceCandidate>(*pair).candidate, "c\xf0\x9f\x98\x80");
+}

@@ -48,11 +48,35 @@ TEST(PeerCli, ARefusedRiotIdExitsOne) {
                                       "audiotestsrc is-live=true", "--sink", "fakesink"};
   PeerProcess first(args);
   ASSERT_TRUE(first.wait_for_lines("registered ", 1, std::chrono::seconds(30))) << first.transcript();
-  PeerProcess second(args);
+  // Without the device key the first run bound, the Riot ID is not ours to take.
+  auto keyless = args;
+  keyless.push_back("--no-key");
+  PeerProcess second(keyless);
   const ProcessExit e = run(second);
   EXPECT_EQ(e.status, 1) << second.transcript();
   EXPECT_NE(second.stderr_text().find("refused"), std::string::npos) << second.transcript();
+  EXPECT_NE(second.stderr_text().find("bound to another device"), std::string::npos)
+      << second.transcript();
   EXPECT_TRUE(first.wait_for_lines("notice ", 1, std::chrono::seconds(10))) << first.transcript();
+}
+
+TEST(PeerCli, TheSameDeviceSigningInAgainTakesItsOwnSeat) {
+  ServerProcess server;
+  const std::vector<std::string> args{"--server", server.url(), "--riot-id", "Same#TWO", "--game",
+                                      "G", "--team", "100", "--teammates", "Same#TWO", "--source",
+                                      "audiotestsrc is-live=true", "--sink", "fakesink"};
+  PeerProcess first(args);
+  ASSERT_TRUE(first.wait_for_lines("registered ", 1, std::chrono::seconds(30))) << first.transcript();
+  PeerProcess second(args);  // the same key file: a stale session of this device
+  ASSERT_TRUE(second.wait_for_lines("registered ", 1, std::chrono::seconds(30)))
+      << second.transcript();
+  // The old session is closed with 4001 and does not come back by itself.
+  const ProcessExit e = first.wait_exit(std::chrono::seconds(30));
+  EXPECT_TRUE(e.exited) << first.transcript();
+  EXPECT_EQ(e.status, 1) << first.transcript();
+  EXPECT_NE(first.stderr_text().find("another session of this device"), std::string::npos)
+      << first.transcript();
+  EXPECT_TRUE(second.running()) << second.transcript();
 }
 
 }  // namespace

@@ -87,6 +87,16 @@ TEST(PeerOptions, BadArgumentsSayWhatIsWrong) {
   EXPECT_EQ(error_of(flag), "--mute takes no value");
 }
 
+TEST(PeerOptions, VerifyRiotNeedsARiotIdAndAKeyButNoGame) {
+  const auto r = parse({"--server", "ws://127.0.0.1:1/ws", "--riot-id", "Ahri#EUW", "--verify-riot"});
+  ASSERT_TRUE(std::holds_alternative<PeerOptions>(r));
+  EXPECT_TRUE(std::get<PeerOptions>(r).verify_riot);
+  EXPECT_EQ(error_of({"--server", "ws://x/ws", "--verify-riot"}), "--verify-riot needs --riot-id");
+  EXPECT_EQ(error_of({"--server", "ws://x/ws", "--riot-id", "A#1", "--verify-riot", "--no-key"}),
+            "--no-key cannot go with --key, --link, --approve or --verify-riot");
+  EXPECT_NE(peer_usage().find("verify-icon ICON round N"), std::string::npos);
+}
+
 TEST(PeerOptions, HelpAndVersion) {
   EXPECT_TRUE(std::holds_alternative<HelpRequested>(parse({"--help"})));
   EXPECT_TRUE(std::holds_alternative<VersionRequested>(parse({"--version"})));

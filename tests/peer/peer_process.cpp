@@ -3,6 +3,8 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -10,6 +12,28 @@
 #include "tests/support/main_loop.hpp"
 
 namespace shotcall::test {
+
+namespace {
+
+// Device keys (identity-1) of every peer this test program starts: one folder for the program,
+// so the same player started twice is the same device, and nothing lands in the tester's home.
+const std::string& keys_home() {
+  static const std::string dir = [] {
+    gchar* made = g_dir_make_tmp("shotcall-peer-keys-XXXXXX", nullptr);
+    std::string path = made ? made : g_get_tmp_dir();
+    g_free(made);
+    static std::string for_exit;
+    for_exit = path;
+    std::atexit([] {
+      std::error_code ignored;
+      std::filesystem::remove_all(for_exit, ignored);
+    });
+    return path;
+  }();
+  return dir;
+}
+
+}  // namespace
 
 std::string PeerProcess::binary_path() {
   if (const char* env = g_getenv("SHOTCALL_PEER_BINARY")) return env;
@@ -32,6 +56,7 @@ PeerProcess::PeerProcess(std::vector<std::string> args) {
   g_subprocess_launcher_set_stderr_file_path(launcher, stderr_path_.c_str());
   // Quiet GStreamer's own chatter unless a developer asks for it.
   if (!g_getenv("GST_DEBUG")) g_subprocess_launcher_setenv(launcher, "GST_DEBUG", "1", TRUE);
+  g_subprocess_launcher_setenv(launcher, "XDG_DATA_HOME", keys_home().c_str(), TRUE);
 #ifdef SHOTCALL_SANITIZED
   // Sanitized builds: the peers run without LeakSanitizer (AddressSanitizer still checks them).
   // Each would report GLib's first quark block, which GLib allocates in its ELF constructor and

@@ -227,6 +227,30 @@ std::vector<BadFrame> bad_frames() {
        "text"},
       {"ChatTextWithNul", R"({"type":"chat","channelId":"c","text":"a\u0000b"})", kBad, "chat",
        kNone, "U+0000"},
+      // Chat refuses bidirectional controls and control characters other than \n (issue 18).
+      {"ChatRightToLeftOverride", R"({"type":"chat","channelId":"c","text":"gg \u202Eez"})", kBad,
+       "chat", kNone, "bidirectional"},
+      {"ChatRawRightToLeftOverride",
+       "{\"type\":\"chat\",\"channelId\":\"c\",\"text\":\"a\xe2\x80\xae"
+       "b\"}",
+       kBad, "chat", kNone, "bidirectional"},
+      {"ChatIsolate", R"({"type":"chat","channelId":"c","text":"\u2067x\u2069"})", kBad, "chat",
+       kNone, "bidirectional"},
+      {"ChatLeftToRightMark", R"({"type":"chat","channelId":"c","text":"a\u200Eb"})", kBad, "chat",
+       kNone, "bidirectional"},
+      {"ChatCarriageReturn", R"({"type":"chat","channelId":"c","text":"a\rb"})", kBad, "chat",
+       kNone, "control"},
+      {"ChatEscapeCharacter", R"({"type":"chat","channelId":"c","text":"\u001b[2Jx"})", kBad,
+       "chat", kNone, "control"},
+      {"ChatC1Control", R"({"type":"chat","channelId":"c","text":"a\u0085b"})", kBad, "chat",
+       kNone, "control"},
+      // Duplicate member names are bad-json: parsers disagree which one wins (issue 18).
+      {"DuplicateType", R"({"type":"chat","channelId":"c","text":"hi","type":"signal"})", kJson,
+       kNone, kNone, "duplicate"},
+      {"DuplicateEscapedName", R"({"type":"chat","channelId":"c","text":"hi","\u0074ext":"x"})",
+       kJson, kNone, kNone, "duplicate"},
+      {"DuplicateNestedName", R"({"type":"signal","to":"p","data":{"a":1,"b":{},"a":2}})", kJson,
+       kNone, kNone, "duplicate"},
   };
 }
 
@@ -327,6 +351,21 @@ TEST(ClientDecode, IdIsKeptWhenAnotherFieldIsBad) {
   const ServerMessage reply = error_reply(e);
   EXPECT_EQ(reply.id, "abc");
   EXPECT_EQ(std::get<Error>(reply.body).re, "chat");
+}
+
+}  // namespace
+}  // namespace shotcall::protocol
+
+namespace shotcall::protocol {
+namespace {
+
+// A chat message may have several lines; the same name in two different objects is no duplicate.
+TEST(ClientDecodeAbuse, ChatKeepsLineBreaksAndNamesRepeatAcrossObjects) {
+  const auto chat = decode_client(R"({"type":"chat","channelId":"c","text":"gg\nwp"})");
+  ASSERT_TRUE(std::holds_alternative<ClientMessage>(chat));
+  EXPECT_EQ(std::get<ChatSend>(std::get<ClientMessage>(chat).body).text, "gg\nwp");
+  const auto signal = decode_client(R"({"type":"signal","to":"p","data":{"to":{"to":1}}})");
+  EXPECT_TRUE(std::holds_alternative<ClientMessage>(signal));
 }
 
 }  // namespace

@@ -36,14 +36,14 @@ TEST(CodecEncode, Connected) {
   EXPECT_EQ(encode(ServerMessage{"r1", c}),
             R"({"type":"connected","id":"r1","peerId":"p1","iceServers":[{"urls":["stun:127.0.0.1:3478"]},)"
             R"({"urls":["turn:127.0.0.1:3478"],"username":"u","credential":"c"}],)"
-            R"("server":{"name":"shotcall-signal","version":"0.1.0"}})");
+            R"("server":{"name":"shotcall-signal","version":"0.1.0"},"identity":"none"})");
 }
 
 TEST(CodecEncode, JoinedAndUserJoined) {
   EXPECT_EQ(encode(ServerMessage{"j", JoinedChannel{"c", {{"p1", "A#1"}, {"p2", "B#2"}}}}),
-            R"({"type":"joined-channel","id":"j","channelId":"c","members":[{"peerId":"p1","riotId":"A#1"},{"peerId":"p2","riotId":"B#2"}]})");
+            R"({"type":"joined-channel","id":"j","channelId":"c","members":[{"peerId":"p1","riotId":"A#1","identity":"none"},{"peerId":"p2","riotId":"B#2","identity":"none"}]})");
   EXPECT_EQ(encode(ServerMessage{std::nullopt, UserJoinedChannel{"c", {"p3", "C#3"}}}),
-            R"({"type":"user-joined-channel","channelId":"c","member":{"peerId":"p3","riotId":"C#3"}})");
+            R"({"type":"user-joined-channel","channelId":"c","member":{"peerId":"p3","riotId":"C#3","identity":"none"}})");
 }
 
 TEST(CodecEncode, SignalSplicesData) {

@@ -50,7 +50,11 @@ TEST(ServerDecode, EveryErrorCodeDecodes) {
                          ErrorCode::RiotIdInUse, ErrorCode::NotOnRoster, ErrorCode::NoSuchChannel,
                          ErrorCode::ChannelFull, ErrorCode::NotInChannel, ErrorCode::NoSuchPeer,
                          ErrorCode::RateLimited, ErrorCode::Unauthorized,
-                         ErrorCode::WatchUnavailable, ErrorCode::NotWatching}) {
+                         ErrorCode::WatchUnavailable, ErrorCode::NotWatching,
+                         ErrorCode::RiotIdBound, ErrorCode::BadProof, ErrorCode::ProofRequired,
+                         ErrorCode::Unavailable, ErrorCode::VerifyUnavailable,
+                         ErrorCode::VerifyBusy, ErrorCode::VerifyFailed, ErrorCode::BadLinkCode,
+                         ErrorCode::NoSuchKey}) {
     const std::string frame = R"({"type":"error","code":")" + std::string{to_wire(code)} +
                               R"(","message":"m"})";
     EXPECT_EQ(std::get<Error>(expect_ok(decode_server(frame)).body).code, code) << frame;

@@ -90,6 +90,22 @@ TEST(JsonScan, FlagsNulInStrings) {
   EXPECT_FALSE(scan(R"({"a":"\\u0000"})").nul_in_string);  // an escaped backslash, then text
 }
 
+TEST(JsonScan, RefusesDuplicateMemberNames) {
+  for (const std::string text :
+       {R"({"a":1,"a":2})", R"({"a":1,"b":2,"a":1})", R"({"type":"x","\u0074ype":"y"})",
+        R"({"\ud83d\ude00":1,"😀":2})", R"({"\n":1,"\u000a":2})", R"({"\/":1,"/":2})",
+        R"([{"x":{"":1,"":2}}])"}) {
+    const ScanResult r = scan(text);
+    EXPECT_FALSE(r.ok) << text;
+    EXPECT_EQ(r.error, "duplicate member name") << text;
+  }
+  for (const std::string text : {R"({"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]})",
+                                 R"({"a":1,"A":2,"a ":3,"\u00e9":4,"e\u0301":5})"}) {
+    const ScanResult r = scan(text);
+    EXPECT_TRUE(r.ok) << text << ": " << r.error;
+  }
+}
+
 TEST(JsonScan, FaithfulObject) {
   EXPECT_TRUE(is_faithful_object(R"({"sdp":{"type":"offer","sdp":"v=0\r\n"}})"));
   EXPECT_TRUE(is_faithful_object(" {} "));

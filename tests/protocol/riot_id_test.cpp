@@ -26,6 +26,31 @@ TEST(RiotId, InvalidIds) {
   }
 }
 
+// Look-alikes (issue 18): `Fa\u200bker#KR1` must not register beside `Faker#KR1`.
+TEST(RiotId, RefusesCharactersThatMakeLookAlikes) {
+  for (const std::string& id : std::vector<std::string>{
+           "Fa\u200bker#KR1",      // zero-width space (Cf)
+           "Fa\u200dker#KR1",      // zero-width joiner (Cf)
+           "\ufeffFaker#KR1",      // BOM (Cf)
+           "Faker\u202e#KR1",      // right-to-left override (Cf)
+           "Fa\u2066ker\u2069#KR1", // isolates (Cf)
+           "Faker\u00ad#KR1",      // soft hyphen (Cf)
+           "Faker#KR\U000E0031",   // tag character (Cf)
+           "Fa\u2028ker#KR1",      // line separator (Zl)
+           "Fa\u2029ker#KR1",      // paragraph separator (Zp)
+           "Fa\ue000ker#KR1",      // private use (Co)
+           "Faker#\U000F0000",     // supplementary private use (Co)
+           "Fa\U0003FFFDker#KR1",  // unassigned (Cn)
+           "Fa\ufdd0ker#KR1",      // noncharacter
+           "Faker#KR\uffff",       // noncharacter
+           "Faker#KR\U0001FFFE",   // noncharacter
+           "Fa\u00a0ker#KR1",      // no-break space
+           "Fa\u3000ker#KR1",      // ideographic space
+       }) {
+    EXPECT_FALSE(is_valid_riot_id(id)) << id;
+  }
+}
+
 TEST(RiotId, FoldingIgnoresCase) {
   EXPECT_EQ(fold_riot_id("Faker#KR1"), "faker#kr1");
   EXPECT_EQ(fold_riot_id("FAKER#kr1"), fold_riot_id("faker#KR1"));

@@ -10,6 +10,13 @@ const std::string kCandidate =
 // Every JSON kind, escapes, non-ASCII, fractions, nesting; in the compact form decode produces.
 const std::string kRichData =
     R"({"a":[1,-2,0.5,1e-07,true,false,null,{}],"s":"q\"b\\s/\n\u0001\u001f ä 日本 😀","n":{"m":{"k":[]}}})";
+// identity-1 proofs at their full lengths (43 and 86 base64url characters), and one the codec
+// passes on although the core will refuse it (short, not base64url).
+const Proof kProof{"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+                   "5vDUAKjFdBSwFk1UZy8nRTpYW1zpRUmJ2J-3WXbSjHTqRjYNFMh2DO4u-rAsNKixyDK3K8K45ZaEbCgz"
+                   "h7BIAg",
+                   "voice.example.org"};
+const Proof kOddProof{"k", "not base64url!", "[::1]:7800"};
 }  // namespace
 
 std::vector<ClientMessage> client_samples() {
@@ -39,6 +46,18 @@ std::vector<ClientMessage> client_samples() {
       {"w", WatchGame{}},
       {std::nullopt, WatchGame{}},
       {"u", UnwatchGame{}},
+      {"rp", RegisterUser{"Faker#KR1", std::nullopt, std::nullopt, kProof}},
+      {std::nullopt, RegisterUser{"Ärger Über#ÄÖÜ", "p", "t", kOddProof}},
+      {"h", Hello{}},
+      {std::nullopt, Hello{}},
+      {"v", VerifyRiot{"Hide on bush#KR1", kProof}},
+      {std::nullopt, VerifyRiot{"日本語の名前#JP1", kOddProof}},
+      {"vc", VerifyRiotCheck{}},
+      {"lr", LinkRequest{"Faker#KR1", kProof}},
+      {"la", LinkApprove{"7K3M-9QXZ"}},
+      {std::nullopt, LinkApprove{"7k3m9qxz"}},
+      {"ld", ListDevices{}},
+      {"ud", UnlinkDevice{kProof.key}},
   };
 }
 
@@ -92,6 +111,38 @@ std::vector<ServerMessage> server_samples() {
       {std::nullopt, GameEnded{numeric.channel_id, {"6789012345", true}}},
       {"w", Error{ErrorCode::WatchUnavailable, "no Riot API key", "watch-game"}},
       {"u", Error{ErrorCode::NotWatching, "not watching", "unwatch-game"}},
+      // identity-1: levels on connected and members, origin on offers, retryAfterMs on errors.
+      {"r-2", Connected{"peer-k", {}, ServerInfo{"shotcall-signal", "0.2.0"}, IdentityLevel::Key}},
+      {"r-3", Connected{"peer-r", {}, ServerInfo{"shotcall-signal", "0.2.0"}, IdentityLevel::Riot}},
+      {std::nullopt, ChannelAvailable{numeric, ChannelOrigin::Riot}},
+      {std::nullopt, JoinedChannel{text.channel_id,
+                                   {Member{"peer-1", "Ärger#ÄÖÜ", IdentityLevel::None},
+                                    Member{"peer-2", "日本語#JP1", IdentityLevel::Key},
+                                    Member{"peer-3", "한국어#KR", IdentityLevel::Riot}}}},
+      {std::nullopt, UserJoinedChannel{numeric.channel_id,
+                                       Member{"peer-4", "Faker#KR1", IdentityLevel::Riot}}},
+      {"v", Error{ErrorCode::VerifyBusy, "too many verifications", "verify-riot", 61000}},
+      {"r", Error{ErrorCode::RiotIdBound, "Faker#KR1 is bound to a key", "register-user"}},
+      {"r", Error{ErrorCode::BadProof, "signature does not verify", "register-user"}},
+      {"r", Error{ErrorCode::ProofRequired, "this server asks for a proof", "register-user"}},
+      {"r", Error{ErrorCode::Unavailable, "retry later", "register-user"}},
+      {"v", Error{ErrorCode::VerifyUnavailable, "no Riot API key", "verify-riot"}},
+      {"v", Error{ErrorCode::VerifyFailed, "time ran out", "verify-riot-check"}},
+      {"a", Error{ErrorCode::BadLinkCode, "unknown code", "link-approve"}},
+      {"u", Error{ErrorCode::NoSuchKey, "not bound here", "unlink-device"}},
+      {"h", HelloReply{"q8bLrY3f0x2Qm1aZ7uVb9A", {"identity-1", "riot-verify"}, "key"}},
+      {std::nullopt, HelloReply{"AAAAAAAAAAAAAAAAAAAAAA", {"identity-1"}, "none"}},
+      {"v", VerifyRiotChallenge{"Hide on bush#KR1", "profile-icon", 7, 1, 1700000600000}},
+      {"vc", VerifyRiotChallenge{"Ärger Über#ÄÖÜ", "profile-icon", 28, 2, 1700000600000}},
+      {"vc", Verified{"Hide on bush#KR1", IdentityLevel::Riot}},
+      {"lr", LinkCodeIssued{"7K3M9QXZ", "A1B2C3D4", 1700000600000}},
+      {"la", LinkApproved{kProof.key}},
+      {"ld", DeviceList{{Device{kProof.key, IdentityLevel::Riot, 1700000000000, 1700000500000},
+                         Device{"zz", IdentityLevel::Key, 0, 0}}}},
+      {std::nullopt, DeviceList{}},
+      {"ud", DeviceUnlinked{kProof.key}},
+      {std::nullopt, UserIdentity{numeric.channel_id, "peer-1", IdentityLevel::Riot}},
+      {std::nullopt, UserIdentity{text.channel_id, "peer-2", IdentityLevel::None}},
   };
 }
 

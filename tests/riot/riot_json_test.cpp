@@ -41,6 +41,19 @@ TEST(RiotAccount, RefusesBodiesWithoutTheRequiredFields) {
   }
 }
 
+TEST(RiotSummoner, ParsesIconAndRevisionDateAndRefusesBodiesWithoutThem) {
+  const auto s = parse_summoner(
+      R"({"puuid":"p-1","profileIconId":7,"revisionDate":1700000000123,"summonerLevel":30})");
+  ASSERT_TRUE(s.ok()) << s.error;
+  EXPECT_EQ(s.value->puuid, "p-1");
+  EXPECT_EQ(s.value->profile_icon_id, 7);
+  EXPECT_EQ(s.value->revision_date_ms, 1700000000123);
+  for (const char* bad : {R"({"puuid":"p","revisionDate":1})", R"({"profileIconId":1})",
+                          R"({"profileIconId":-1,"revisionDate":1})",
+                          R"({"profileIconId":"7","revisionDate":1})", "[]", "not json"})
+    EXPECT_FALSE(parse_summoner(bad).ok()) << bad;
+}
+
 TEST(RiotActiveGame, ParsesTheFullDocumentedFixture) {
   const std::string body = fixture();
   ASSERT_FALSE(body.empty()) << "fixture missing";

@@ -146,6 +146,24 @@ TEST(RiotRateLimiter, ACountAtTheLimitBlocksAWholeWindow) {
   EXPECT_EQ(take_all(l, 1300), 5);
 }
 
+TEST(RiotRateLimiter, AShareOfTheKeyGetsItsPartOfEveryWindowAndTheRestStaysForTheOther) {
+  RateLimiterOptions verify = exact({{20, 1000}, {100, 120000}});
+  verify.share = 0.2;
+  RateLimiterOptions watcher = verify;
+  watcher.share = 0.8;
+  RiotRateLimiter v(verify), w(watcher);
+  EXPECT_EQ(v.windows(), (std::vector<RateWindow>{{4, 1000}, {20, 120000}}));
+  EXPECT_EQ(w.windows(), (std::vector<RateWindow>{{16, 1000}, {80, 120000}}));
+  EXPECT_EQ(take_all(v, 0), 4);
+  EXPECT_EQ(take_all(w, 0), 16);  // verification spending its part took nothing from the watcher
+  // Riot's headers: new limits are scaled too, and its count (both parts' calls) is not adopted.
+  v.observe_headers("500:10,30000:600", "20:10,20:600", 10);
+  EXPECT_EQ(v.windows(), (std::vector<RateWindow>{{100, 10000}, {6000, 600000}}));
+  EXPECT_EQ(v.count_in_window(0, 10), 4);
+  EXPECT_EQ(scale_windows({{1, 1000}}, 0.2), (std::vector<RateWindow>{{1, 1000}}));  // at least 1
+  EXPECT_EQ(scale_windows({{20, 1000}}, 1.0), (std::vector<RateWindow>{{20, 1000}}));
+}
+
 TEST(RiotRateLimiter, AdoptsNewLimitsFromRiot) {
   RiotRateLimiter l(exact({{20, 1000}, {100, 120000}}));
   EXPECT_EQ(take_all(l, 0), 20);

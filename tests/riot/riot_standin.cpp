@@ -186,6 +186,12 @@ void RiotStandin::end_game(std::int64_t game_id) {
   impl_->rules.games.erase(game_id);
 }
 
+void RiotStandin::set_summoner(std::string puuid, int profile_icon_id,
+                               std::int64_t revision_date_ms) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->rules.summoners[std::move(puuid)] = {profile_icon_id, revision_date_ms};
+}
+
 void RiotStandin::hide_game(std::int64_t game_id, int answers) {
   std::lock_guard<std::mutex> lock(impl_->mu);
   auto it = impl_->rules.games.find(game_id);

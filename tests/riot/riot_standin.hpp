@@ -1,5 +1,6 @@
 // A stand-in for Riot's web API, for tests and demos: plain HTTP on 127.0.0.1, serving
-// account-v1 by-riot-id / by-puuid and spectator-v5 by-summoner with Riot's shapes, status
+// account-v1 by-riot-id / by-puuid, spectator-v5 by-summoner and summoner-v4 by-puuid (identity
+// verification) with Riot's shapes, status
 // codes and rate-limit headers. It runs its own thread and GMainContext, so its clock and
 // request log do not depend on how busy the client's main loop is; every method is thread-safe.
 //
@@ -21,7 +22,7 @@
 
 namespace shotcall::riot::test {
 
-enum class StandinEndpoint { AccountByRiotId, AccountByPuuid, Spectator, Other };
+enum class StandinEndpoint { AccountByRiotId, AccountByPuuid, Spectator, SummonerByPuuid, Other };
 
 struct StandinRequest {
   std::int64_t time_ms = 0;  // arrival, g_get_monotonic_time() / 1000
@@ -58,6 +59,9 @@ class RiotStandin {
   // The same from a spectator body (the demo's --game FILE); false with *error if unusable.
   bool add_game_json(const std::string& json, std::string* error);
   void end_game(std::int64_t game_id);
+  // summoner-v4 by-puuid serves this summoner (profileIconId, revisionDate in epoch ms); a test
+  // calls it again to "change the icon". A puuid never set answers 404 (no summoner there).
+  void set_summoner(std::string puuid, int profile_icon_id, std::int64_t revision_date_ms);
   // The next `answers` spectator lookups of a running game answer 404 (queues that hide games).
   void hide_game(std::int64_t game_id, int answers);
 

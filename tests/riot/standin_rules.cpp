@@ -55,6 +55,17 @@ int count_since(const std::deque<std::int64_t>& times, std::int64_t since_exclus
   return n;
 }
 
+// summoner-v4's shape (riot-data.md): no summoner or account ids since July 2025.
+std::string summoner_json(const std::string& puuid, const StandinRules::Summoner& s) {
+  gchar* escaped = g_strescape(puuid.c_str(), nullptr);
+  std::string body = std::string{"{\"puuid\":\""} + escaped +
+                     "\",\"profileIconId\":" + std::to_string(s.profile_icon_id) +
+                     ",\"revisionDate\":" + std::to_string(s.revision_date_ms) +
+                     ",\"summonerLevel\":30}";
+  g_free(escaped);
+  return body;
+}
+
 StandinAnswer error(int status, const std::string& message) {
   return StandinAnswer{status, riot_error_json(status, message), {}, false};
 }
@@ -87,8 +98,13 @@ StandinAnswer StandinRules::decide(StandinRequest& rec) {
   } else if (is({"lol", "spectator", "v5", "active-games", "by-summoner"}, 6)) {
     rec.endpoint = StandinEndpoint::Spectator;
     rec.args = {unescape(parts[5])};
+  } else if (is({"lol", "summoner", "v4", "summoners", "by-puuid"}, 6)) {
+    rec.endpoint = StandinEndpoint::SummonerByPuuid;
+    rec.args = {unescape(parts[5])};
   }
-  rec.routing = rec.endpoint == StandinEndpoint::Spectator ? "platform"
+  const bool platform =
+      rec.endpoint == StandinEndpoint::Spectator || rec.endpoint == StandinEndpoint::SummonerByPuuid;
+  rec.routing = platform ? "platform"
                 : rec.endpoint == StandinEndpoint::Other   ? ""
                                                            : "regional";
   if (rec.method != "GET") return error(405, "Method not allowed");
@@ -160,6 +176,11 @@ StandinAnswer StandinRules::answer_endpoint(const StandinRequest& rec) {
       }
     }
     return error(404, "Data not found - No results found for player with puuid");
+  }
+  if (rec.endpoint == StandinEndpoint::SummonerByPuuid) {
+    const auto it = summoners.find(rec.args[0]);
+    if (it == summoners.end()) return error(404, "Data not found - summoner not found");
+    return StandinAnswer{200, summoner_json(rec.args[0], it->second), {}, false};
   }
   for (auto& [id, g] : games) {
     if (!g.puuids.count(rec.args[0])) continue;

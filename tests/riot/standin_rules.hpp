@@ -41,6 +41,11 @@ struct StandinRules {
   std::map<StandinEndpoint, std::deque<std::int64_t>> method_arrivals;
   std::vector<Account> accounts;
   std::map<std::int64_t, Game> games;
+  struct Summoner {
+    int profile_icon_id = 0;
+    std::int64_t revision_date_ms = 0;
+  };
+  std::map<std::string, Summoner> summoners;  // by puuid
   int fail_status = 0;
   int fail_count = 0;
   std::optional<int> fail_retry_after;

@@ -51,6 +51,35 @@ TEST(RiotStandinServer, ServesAccountsAndRiotsNotFoundBody) {
   EXPECT_EQ(reqs[0].token, std::string(kTestKey));
 }
 
+TEST(RiotStandinServer, ServesSummonersByPuuidAsTheTestChangesThem) {
+  auto s = start_standin();
+  ASSERT_TRUE(s);
+  const std::string path = s->base_url() + "/lol/summoner/v4/summoners/by-puuid/";
+  auto unknown = http_get(path + "puuid-1");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_NE(unknown.body.find("\"status_code\":404"), std::string::npos);
+
+  s->set_summoner("puuid-1", 7, 1'700'000'000'000);
+  auto first = http_get(path + "puuid-1");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_NE(first.body.find("\"puuid\":\"puuid-1\""), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find("\"profileIconId\":7,"), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find("\"revisionDate\":1700000000000"), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find("\"summonerLevel\""), std::string::npos) << first.body;
+
+  s->set_summoner("puuid-1", 12, 1'700'000'000'500);
+  auto changed = http_get(path + "puuid-1");
+  EXPECT_NE(changed.body.find("\"profileIconId\":12,"), std::string::npos) << changed.body;
+  EXPECT_NE(changed.body.find("\"revisionDate\":1700000000500"), std::string::npos);
+
+  const auto reqs = s->requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_EQ(reqs[1].endpoint, StandinEndpoint::SummonerByPuuid);
+  EXPECT_EQ(reqs[1].routing, "platform");  // a platform host, counted with spectator-v5
+  EXPECT_EQ(reqs[1].args, (std::vector<std::string>{"puuid-1"}));
+  EXPECT_EQ(changed.headers["X-App-Rate-Limit-Count"], "3:1,3:120");
+}
+
 TEST(RiotStandinServer, ServesTheGameWithEveryDocumentedField) {
   auto s = start_standin();
   ASSERT_TRUE(s);

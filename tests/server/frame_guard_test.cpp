@@ -99,6 +99,61 @@ TEST(FrameGuard, OversizedControlFramesTripToo) {
   bool tripped = false;
   EXPECT_EQ(feed_all(g, frame(9, true, std::string(126, 'p')), &tripped), "");
   EXPECT_TRUE(tripped);
+  // A protocol error (1002), not an oversized message (1009).
+  EXPECT_EQ(g.fault(), GuardFault::ProtocolError);
+  // The stream cannot be trusted after it: nothing more passes, not even a close frame.
+  EXPECT_EQ(feed_all(g, frame(8, true, std::string("\x03\xe8", 2)), &tripped), "");
+  EXPECT_FALSE(tripped);
+}
+
+TEST(FrameGuard, ALengthWithItsTopBitSetIsAProtocolError) {
+  FrameGuard g(1000);
+  std::string f{"\x81\xff\x80", 3};
+  f += std::string(7, '\0') + std::string(4, '\0');
+  bool tripped = false;
+  EXPECT_EQ(feed_all(g, f + frame(1, true, "after"), &tripped), "");
+  EXPECT_TRUE(tripped);
+  EXPECT_EQ(g.fault(), GuardFault::ProtocolError);
+}
+
+TEST(FrameGuard, CloseFramesWithForbiddenCodesAreProtocolErrors) {
+  for (unsigned code : {0u, 999u, 1004u, 1005u, 1006u, 1015u, 1016u, 2999u, 5000u, 65535u}) {
+    FrameGuard g(1000);
+    const std::string body{static_cast<char>(code >> 8), static_cast<char>(code & 0xff)};
+    bool tripped = false;
+    EXPECT_EQ(feed_all(g, frame(8, true, body + "why"), &tripped), "") << code;
+    EXPECT_TRUE(tripped) << code;
+    EXPECT_EQ(g.fault(), GuardFault::ProtocolError) << code;
+  }
+  FrameGuard one(1000);
+  EXPECT_EQ(feed_all(one, frame(8, true, "x")), "");  // a body of one byte holds no code
+  EXPECT_EQ(one.fault(), GuardFault::ProtocolError);
+}
+
+TEST(FrameGuard, CloseFramesWithAllowedCodesPassWholeEvenByteByByte) {
+  for (unsigned code : {1000u, 1001u, 1002u, 1003u, 1007u, 1011u, 1014u, 3000u, 4999u}) {
+    FrameGuard g(1000);
+    const std::string f =
+        frame(8, true, std::string{static_cast<char>(code >> 8), static_cast<char>(code & 0xff)} + "bye");
+    std::string out;
+    for (char c : f) g.feed(std::string_view(&c, 1), out);
+    EXPECT_EQ(out, f) << code;
+    EXPECT_FALSE(g.tripped()) << code;
+  }
+  FrameGuard empty(1000);
+  EXPECT_EQ(feed_all(empty, frame(8, true, "")), frame(8, true, ""));
+}
+
+TEST(FrameGuard, PingsAndPongsSpendTheControlBudget) {
+  int offered = 0;
+  FrameGuard g(1000, [&offered] { return ++offered <= 2; });
+  const std::string ping = frame(9, true, "p");
+  const std::string pong = frame(10, true, "q");
+  const std::string text = frame(1, true, "data");
+  // Two pass; the rest are dropped whole; data frames are not the guard's to count.
+  EXPECT_EQ(feed_all(g, ping + pong + ping + text + pong), ping + pong + text);
+  EXPECT_EQ(offered, 4);
+  EXPECT_FALSE(g.tripped());
 }
 
 TEST(FrameGuard, HugeDeclaredLengthsDoNotOverflow) {

@@ -129,6 +129,27 @@ TEST(RiotConfig, BadSettingsExitTwo) {
              "--riot-end-confirmations", env);
 }
 
+TEST(RiotConfig, VerificationShareOfTheKey) {
+  const std::vector<std::string> key{"--riot-api-key-env", "RIOT_KEY", "--riot-platform", "euw1"};
+  auto o = parse(key, with_key());
+  ASSERT_TRUE(o.config) << o.err;
+  EXPECT_EQ(o.config->riot->verify_share_percent, 20);
+  auto with = key;
+  with.insert(with.end(), {"--riot-verify-share", "0"});
+  o = parse(with, with_key());
+  ASSERT_TRUE(o.config) << o.err;
+  EXPECT_EQ(o.config->riot->verify_share_percent, 0);
+  Env env = with_key();
+  env.vars["SHOTCALL_RIOT_VERIFY_SHARE"] = "35";
+  o = parse(key, env);
+  ASSERT_TRUE(o.config) << o.err;
+  EXPECT_EQ(o.config->riot->verify_share_percent, 35);
+  with.back() = "91";
+  expect_bad(with, "--riot-verify-share", with_key());
+  expect_bad({"--riot-verify-share", "20"}, "--riot-verify-share needs --riot-api-key-env",
+             with_key());
+}
+
 TEST(RiotConfig, RiotSettingsNeedTheKey) {
   for (const char* flag : {"--riot-platform", "--riot-api-base", "--riot-rate-limits",
                            "--riot-poll-interval", "--riot-game-check-interval",

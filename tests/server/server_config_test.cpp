@@ -185,19 +185,91 @@ namespace {
 
 TEST(ServerConfig, RedisAndInstanceIdShareState) {
   EXPECT_FALSE(ok({}).redis_url);
-  const auto c = ok({"--redis", "redis://10.0.0.5:6380", "--instance-id=node-1"});
+  // Instances that share Redis must share identity bindings too: --redis needs PostgreSQL.
+  const std::string pg = "postgresql://shotcall@127.0.0.1:5432/shotcall";
+  const auto c =
+      ok({"--redis", "redis://10.0.0.5:6380", "--instance-id=node-1", "--database", pg});
   EXPECT_EQ(c.redis_url, "redis://10.0.0.5:6380");
   EXPECT_EQ(c.instance_id, "node-1");
+  EXPECT_EQ(c.database, pg);
   const auto from_env = ok({}, Env{{{"SHOTCALL_REDIS", "redis://127.0.0.1:6379"},
-                                    {"SHOTCALL_INSTANCE_ID", "b"}}});
+                                    {"SHOTCALL_INSTANCE_ID", "b"},
+                                    {"SHOTCALL_DATABASE", pg}}});
   EXPECT_EQ(from_env.redis_url, "redis://127.0.0.1:6379");
   EXPECT_EQ(from_env.instance_id, "b");
-  expect_bad({"--redis", "http://127.0.0.1:6379"}, "redis://");
-  expect_bad({"--redis", "redis://x", "--instance-id", "a.b"}, "--instance-id");
+  EXPECT_EQ(from_env.database, pg);
+  expect_bad({"--redis", "http://127.0.0.1:6379", "--database", pg}, "redis://");
+  expect_bad({"--redis", "redis://x", "--instance-id", "a.b", "--database", pg}, "--instance-id");
   expect_bad({"--instance-id", "a"}, "needs --redis");
   EXPECT_FALSE(c.reuse_port);
   EXPECT_TRUE(ok({"--reuse-port"}).reuse_port);
   expect_bad({"--reuse-port=1"}, "takes no value");
+}
+
+TEST(ServerConfig, IdentityPolicyIsNoneKeyOrRiot) {
+  EXPECT_EQ(ok({}).identity_policy, "none");
+  EXPECT_EQ(ok({"--identity", "key"}).identity_policy, "key");
+  EXPECT_EQ(ok({"--identity=riot"}).identity_policy, "riot");
+  EXPECT_EQ(ok({}, Env{{{"SHOTCALL_IDENTITY", "key"}}}).identity_policy, "key");
+  expect_bad({"--identity", "strict"}, "--identity");
+  expect_bad({"--identity", "KEY"}, "expected none, key or riot");
+  expect_bad({"--identity", ""}, "--identity");
+}
+
+TEST(ServerConfig, PublicHostsAreLoweredAndMayRepeat) {
+  EXPECT_TRUE(ok({}).public_hosts.empty());
+  const auto c = ok({"--public-host", "Chat.Example.ORG", "--public-host=chat.example.org:8443"});
+  EXPECT_EQ(c.public_hosts,
+            (std::vector<std::string>{"chat.example.org", "chat.example.org:8443"}));
+  EXPECT_EQ(ok({}, Env{{{"SHOTCALL_PUBLIC_HOST", "a.example,B.example:444"}}}).public_hosts,
+            (std::vector<std::string>{"a.example", "b.example:444"}));
+  // A URL or a path is not what a proof names: say what is expected instead.
+  expect_bad({"--public-host", "wss://chat.example.org"}, "--public-host");
+  expect_bad({"--public-host", "chat.example.org/ws"}, "host name");
+  expect_bad({"--public-host", "has space"}, "--public-host");
+}
+
+TEST(ServerConfig, DatabaseIsSqliteOrPostgresql) {
+  EXPECT_EQ(ok({"--database", "sqlite:/var/lib/shotcall/ids.sqlite"}).database,
+            "sqlite:/var/lib/shotcall/ids.sqlite");
+  EXPECT_EQ(ok({"--database", "postgresql://u@db.internal/shotcall"}).database,
+            "postgresql://u@db.internal/shotcall");
+  expect_bad({"--database", "mysql://u@db/shotcall"}, "--database");
+  expect_bad({"--database", "/var/lib/shotcall/ids.sqlite"}, "sqlite:PATH");
+  expect_bad({"--database", ""}, "--database");
+}
+
+TEST(ServerConfig, StateDirComesFromTheFlagThenSystemdThenTheWorkingDirectory) {
+  const auto plain = ok({});
+  EXPECT_EQ(plain.state_dir, "./shotcall-state");
+  EXPECT_EQ(plain.database, "sqlite:./shotcall-state/identity.sqlite");
+  // systemd's StateDirectory= sets STATE_DIRECTORY (a colon-separated list with several).
+  const auto systemd = ok({}, Env{{{"STATE_DIRECTORY", "/var/lib/shotcall:/var/lib/other"}}});
+  EXPECT_EQ(systemd.state_dir, "/var/lib/shotcall");
+  EXPECT_EQ(systemd.database, "sqlite:/var/lib/shotcall/identity.sqlite");
+  const auto flag =
+      ok({"--state-dir", "/srv/sc"}, Env{{{"STATE_DIRECTORY", "/var/lib/shotcall"}}});
+  EXPECT_EQ(flag.state_dir, "/srv/sc");
+  EXPECT_EQ(flag.database, "sqlite:/srv/sc/identity.sqlite");
+  // An explicit --database wins over the state directory's default file.
+  EXPECT_EQ(ok({"--state-dir", "/srv/sc", "--database", "sqlite:/elsewhere.sqlite"}).database,
+            "sqlite:/elsewhere.sqlite");
+  EXPECT_EQ(ok({}, Env{{{"STATE_DIRECTORY", ""}}}).state_dir, "./shotcall-state");
+}
+
+TEST(ServerConfig, RedisWithAPrivateSqliteDatabaseIsRefusedWithTheReason) {
+  expect_bad({"--redis", "redis://127.0.0.1:6379"}, "--redis needs --database postgresql://");
+  expect_bad({"--redis", "redis://127.0.0.1:6379", "--database", "sqlite:/tmp/x.sqlite"},
+             "cannot be shared");
+  expect_bad({"--redis", "redis://127.0.0.1:6379", "--state-dir", "/srv/sc"}, "postgresql://");
+}
+
+TEST(ServerConfig, NoWebTurnsTheBrowserClientOff) {
+  EXPECT_TRUE(ok({}).web);
+  EXPECT_FALSE(ok({"--no-web"}).web);
+  expect_bad({"--no-web=1"}, "takes no value");
+  // A switch reads no variable: only the command line turns the page off.
+  EXPECT_NE(usage_text().find("--no-web"), std::string::npos);
 }
 
 }  // namespace

@@ -105,33 +105,42 @@ TEST_F(ServerErrors, NoSuchChannel) {
   expect_error(*p.ws, "no-such-channel", "leave-channel", "nsc-2");
 }
 
-TEST_F(ServerErrors, ChannelFullAtFiveMembers) {
-  // A roster of six (a client that counted wrong) and six players on it: the sixth is refused.
+// A team has five seats: a roster naming more distinct Riot IDs (a client that counted wrong, or
+// one padding the roster to let an extra listener in) is refused before any channel exists.
+// With one connection per Riot ID and at most five on a roster, `channel-full` cannot be
+// reached any more; this rule is what keeps a sixth player out.
+TEST_F(ServerErrors, RosterLongerThanTheSeatsIsBadMessage) {
   std::vector<std::string> roster;
   for (int i = 0; i < 6; ++i) roster.push_back("Big" + std::to_string(i) + "#EUW");
-  std::vector<Player> players;
-  for (const auto& r : roster) players.push_back(registered(server, r));
-  const auto channel = find_or_create(players[0], "4", "100", roster);
+  auto p = registered(server, roster[0]);
+  p->send(msg::find_or_create("4", "100", roster, "cf-1"));
+  expect_error(*p.ws, "bad-message", "find-or-create-channel", "cf-1");
+  // Six entries naming five players (case folds: one Riot ID twice) fit the five seats.
+  std::vector<std::string> five(roster.begin(), roster.begin() + 5);
+  std::vector<std::string> padded = five;
+  padded.push_back("BIG4#euw");
+  const auto channel = find_or_create(p, "4", "100", padded);
   ASSERT_FALSE(channel.empty());
-  for (int i = 0; i < 5; ++i) join(players[i], channel);
-  players[5]->send(msg::join(channel, "cf-1"));
-  expect_error(*players[5].ws, "channel-full", "join-channel", "cf-1");
-  // A member leaving makes room.
-  players[0]->send(msg::leave(channel));
-  ASSERT_TRUE(players[0]->wait_for_type("left-channel"));
-  EXPECT_EQ(join(players[5], channel).size(), 4u);
+  // And five players on a roster of five all get a seat.
+  std::vector<Player> players;
+  players.push_back(std::move(p));
+  for (int i = 1; i < 5; ++i) players.push_back(registered(server, five[i]));
+  // (joined-channel lists the members already there.)
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(join(players[i], channel).size(), std::size_t(i));
 }
 
-TEST(ServerMaxMembers, TheFlagSetsTheCap) {
+TEST(ServerMaxMembers, TheFlagSetsTheRosterCap) {
   ServerProcess server({"--max-members", "2"});
-  std::vector<Player> players;
   const std::vector<std::string> roster{"M0#1", "M1#1", "M2#1"};
-  for (const auto& r : roster) players.push_back(registered(server, r));
-  const auto channel = find_or_create(players[0], "4", "100", roster);
-  join(players[0], channel);
-  join(players[1], channel);
-  players[2]->send(msg::join(channel, "cf-2"));
-  expect_error(*players[2].ws, "channel-full", "join-channel", "cf-2");
+  auto a = registered(server, roster[0]);
+  a->send(msg::find_or_create("4", "100", roster, "cf-2"));
+  expect_error(*a.ws, "bad-message", "find-or-create-channel", "cf-2");
+  // Two seats, a roster of two: both join.
+  auto b = registered(server, roster[1]);
+  const auto channel = find_or_create(a, "4", "100", {roster[0], roster[1]});
+  ASSERT_FALSE(channel.empty());
+  EXPECT_TRUE(join(a, channel).empty());
+  EXPECT_EQ(join(b, channel), (std::vector<std::string>{a.peer_id}));
 }
 
 TEST_F(ServerErrors, NotInChannel) {

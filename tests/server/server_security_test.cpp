@@ -83,8 +83,10 @@ TEST_F(EnemyAtTheGate, ChatIntoTheTeamsChannelIsRefused) {
 }
 
 TEST_F(EnemyAtTheGate, AnEnemyWhoRegistersAnOfflineTeammatesIdIsOnlyOfferedThatTeamsChannel) {
-  // The documented limit: a Riot ID that is not connected can be claimed. The team sees the
-  // newcomer join like any teammate — nothing is hidden from them.
+  // The documented limit of policy `none` (docs/self-hosting.md, "Identity"): a Riot ID that was
+  // never bound to a device key and is not connected can be claimed. The team sees the newcomer
+  // join, marked "not verified" (level none). A bound Riot ID cannot be claimed at all:
+  // ServerIdentity.AnEnemyClaimingABoundAbsentTeammateIsRefusedAndHearsNothing.
   auto team2 = form_team(server, "Green", "777", "100", 2);
   team2.players[1]->close();
   ASSERT_TRUE(team2.players[0]->wait_for_type("user-left-channel"));
@@ -96,6 +98,7 @@ TEST_F(EnemyAtTheGate, AnEnemyWhoRegistersAnOfflineTeammatesIdIsOnlyOfferedThatT
   auto seen = team2.players[0]->wait_for_type("user-joined-channel");
   ASSERT_TRUE(seen);
   EXPECT_EQ(seen->as<protocol::UserJoinedChannel>()->member.riot_id, "Green1#T100");
+  EXPECT_EQ(seen->as<protocol::UserJoinedChannel>()->member.identity, protocol::IdentityLevel::None);
   expect_team_untouched();
 }
 

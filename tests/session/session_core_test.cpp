@@ -131,7 +131,11 @@ TEST(SessionCore, OffersAreFollowedOnlyForOurRosterUnlessFollowing) {
   SessionCore watcher{"Ahri#EUW", true};
   watcher.on_registered("me");
   EXPECT_EQ(watcher.phase(), Phase::NoGame);
-  EXPECT_THAT(watcher.on_message(ev(p::ChannelAvailable{channel("offered")})),
+  // identity-1: anyone can put our Riot ID on a roster they make, so without a game of our own
+  // only a roster the server built from Riot's data is followed.
+  EXPECT_THAT(watcher.on_message(ev(p::ChannelAvailable{channel("made-up")})), IsEmpty());
+  EXPECT_THAT(watcher.on_message(
+                  ev(p::ChannelAvailable{channel("offered"), p::ChannelOrigin::Riot})),
               ElementsAre(send(p::JoinChannel{"offered"})));
 }
 
@@ -196,8 +200,10 @@ TEST(SessionCore, AWatchRefusalIsShownAndChangesNothingElse) {
   EXPECT_EQ(s.phase(), Phase::NoGame);
   EXPECT_EQ(s.last_problem(), "no Riot API key");
   EXPECT_FALSE(s.watching());
-  // Offers are still followed (teammates may make channels from their local game data).
-  EXPECT_THAT(s.on_message(ev(p::ChannelAvailable{channel("c")})),
+  // Offers of rosters the server built are still followed; a roster a client made is not
+  // (identity-1: "follows only origin: riot").
+  EXPECT_THAT(s.on_message(ev(p::ChannelAvailable{channel("c")})), IsEmpty());
+  EXPECT_THAT(s.on_message(ev(p::ChannelAvailable{channel("c"), p::ChannelOrigin::Riot})),
               ElementsAre(send(p::JoinChannel{"c"})));
 }
 
@@ -205,7 +211,7 @@ TEST(SessionCore, FollowingOffersGoesIntoVoiceAndLeavesWhenTheGameEnds) {
   SessionCore s{"Ahri#EUW", true};
   s.on_registered("me");
   s.on_message(ev(p::Watching{"Ahri#EUW"}));
-  EXPECT_THAT(s.on_message(ev(p::ChannelAvailable{channel()})),
+  EXPECT_THAT(s.on_message(ev(p::ChannelAvailable{channel(), p::ChannelOrigin::Riot})),
               ElementsAre(send(p::JoinChannel{"EUW1_1_100_5"})));
   EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {{"g1", "Garen#EUW"}}})),
               ElementsAre(AddPeer{"garen#euw", "Garen#EUW", true}));
@@ -217,8 +223,9 @@ TEST(SessionCore, FollowingOffersGoesIntoVoiceAndLeavesWhenTheGameEnds) {
   EXPECT_EQ(s.phase(), Phase::NoGame);
   EXPECT_FALSE(s.channel_id());
   // The next game's channel is followed again.
-  EXPECT_THAT(s.on_message(ev(p::ChannelAvailable{channel("EUW1_2_100_9")})),
-              ElementsAre(send(p::JoinChannel{"EUW1_2_100_9"})));
+  EXPECT_THAT(
+      s.on_message(ev(p::ChannelAvailable{channel("EUW1_2_100_9"), p::ChannelOrigin::Riot})),
+      ElementsAre(send(p::JoinChannel{"EUW1_2_100_9"})));
 }
 
 TEST(SessionCore, OwnGameDetectionIgnoresTheServersGameEnd) {

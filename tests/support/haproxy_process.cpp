@@ -37,7 +37,7 @@ std::string HaproxyProcess::config_path() {
 
 HaproxyProcess::HaproxyProcess(const std::vector<std::string>& backends,
                                std::map<std::string, std::string> env,
-                               std::chrono::milliseconds startup) {
+                               std::chrono::milliseconds startup, int port) {
   if (backends.size() != 3)
     throw std::invalid_argument("the HAProxy configuration has exactly three backends");
   const std::string binary = binary_path();
@@ -49,7 +49,7 @@ HaproxyProcess::HaproxyProcess(const std::vector<std::string>& backends,
 
   // The free ports may be taken before HAProxy binds them: try again with others.
   for (int attempt = 1;; ++attempt) {
-    port_ = free_loopback_port();
+    port_ = port != 0 ? port : free_loopback_port();
     stats_port_ = free_loopback_port();
     env["SHOTCALL_LB_BIND"] = "127.0.0.1:" + std::to_string(port_);
     env["SHOTCALL_LB_STATS"] = "127.0.0.1:" + std::to_string(stats_port_);
@@ -65,7 +65,7 @@ HaproxyProcess::HaproxyProcess(const std::vector<std::string>& backends,
     proc_.reset();
     const bool port_taken = out.find("cannot bind socket") != std::string::npos ||
                             out.find("Address already in use") != std::string::npos;
-    if (!port_taken || attempt == 3)
+    if (!port_taken || attempt == 3 || port != 0)
       throw std::runtime_error("haproxy did not start with " + config_path() + "; it printed:\n" +
                                out);
   }

@@ -48,10 +48,13 @@ class HaproxyProcess {
   // `backends`: exactly three "HOST:PORT" (the configuration has three servers, s1..s3).
   // `env`: more variables for the configuration (SHOTCALL_LB_MAX_CONN_PER_IP,
   // SHOTCALL_LB_TLS_CERT). Waits up to `startup`; throws std::runtime_error with HAProxy's
-  // output if it does not start.
+  // output if it does not start. `port`: 0 for a free one (another is tried if it is taken);
+  // else exactly this one, for instances that must be told the front address before HAProxy
+  // starts (their --public-host).
   explicit HaproxyProcess(const std::vector<std::string>& backends,
                           std::map<std::string, std::string> env = {},
-                          std::chrono::milliseconds startup = std::chrono::seconds(20));
+                          std::chrono::milliseconds startup = std::chrono::seconds(20),
+                          int port = 0);
   ~HaproxyProcess();  // SIGTERM (hard stop: every tunnel is cut), SIGKILL after 10 s
   HaproxyProcess(const HaproxyProcess&) = delete;
   HaproxyProcess& operator=(const HaproxyProcess&) = delete;

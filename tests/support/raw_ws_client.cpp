@@ -2,6 +2,7 @@
 
 #include <libsoup/soup.h>
 
+#include <cstdint>
 #include <stdexcept>
 
 #include "tests/support/main_loop.hpp"
@@ -96,6 +97,60 @@ std::string RawWsClient::encode_frame(unsigned opcode, bool fin, const std::stri
 void RawWsClient::send_text(const std::string& text) { write_all(conn_, encode_text_frame(text)); }
 
 void RawWsClient::send_raw(const std::string& bytes) { write_all(conn_, bytes); }
+
+std::string RawWsClient::read_until_end(std::chrono::milliseconds timeout, bool* ended) {
+  *ended = false;
+  std::string got;
+  if (!conn_) return got;
+  GSocket* sock = g_socket_connection_get_socket(conn_);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return got;
+    GError* error = nullptr;
+    if (!g_socket_condition_timed_wait(sock, G_IO_IN, left.count(), nullptr, &error)) {
+      g_clear_error(&error);
+      return got;  // timed out
+    }
+    char buf[16384];
+    const gssize n = g_socket_receive(sock, buf, sizeof buf, nullptr, &error);
+    g_clear_error(&error);
+    if (n <= 0) {  // end of stream, or a reset: either way the server ended it
+      *ended = true;
+      return got;
+    }
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+int RawWsClient::close_code_in(const std::string& b) {
+  std::size_t i = 0;
+  while (i + 2 <= b.size()) {
+    const auto b0 = static_cast<unsigned char>(b[i]);
+    const auto b1 = static_cast<unsigned char>(b[i + 1]);
+    std::uint64_t len = b1 & 0x7f;
+    std::size_t h = 2;
+    if (len == 126) {
+      if (i + 4 > b.size()) return -1;
+      len = (static_cast<unsigned char>(b[i + 2]) << 8) | static_cast<unsigned char>(b[i + 3]);
+      h = 4;
+    } else if (len == 127) {
+      if (i + 10 > b.size()) return -1;
+      len = 0;
+      for (int k = 2; k < 10; ++k) len = (len << 8) | static_cast<unsigned char>(b[i + k]);
+      h = 10;
+    }
+    if (b1 & 0x80) h += 4;
+    if (i + h + len > b.size()) return -1;
+    if ((b0 & 0x0f) == 8) {
+      if (len < 2) return 0;
+      return (static_cast<unsigned char>(b[i + h]) << 8) | static_cast<unsigned char>(b[i + h + 1]);
+    }
+    i += h + static_cast<std::size_t>(len);
+  }
+  return -1;
+}
 
 void RawWsClient::drop() {
   if (!conn_) return;

@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include <chrono>
 #include <string>
 
 namespace shotcall::test {
@@ -24,6 +25,13 @@ class RawWsClient {
   void send_raw(const std::string& bytes);
   // Closes the TCP connection at once: no close frame (a crashed or unplugged peer).
   void drop();
+
+  // Reads what the server sends until it ends the connection or `timeout` passes; `ended` says
+  // which. (For tests that check how the server closes: its close frame, then end of stream.)
+  std::string read_until_end(std::chrono::milliseconds timeout, bool* ended);
+  // The status code of the first close frame in `server_bytes` (unmasked server frames), 0 for
+  // a close frame without one, -1 if there is none.
+  static int close_code_in(const std::string& server_bytes);
 
   // The server's handshake response headers ("HTTP/1.1 101 …\r\n…\r\n\r\n").
   const std::string& handshake_response() const { return response_; }

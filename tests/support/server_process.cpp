@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -76,6 +77,18 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string
     return a == "--port" || a.rfind("--port=", 0) == 0;
   });
   if (!has_port) args.insert(args.begin(), {"--port", "0"});
+  // Each server gets its own identity database unless the test names one (a restart test
+  // passes the same --state-dir twice): bindings must not leak from one test into the next.
+  const bool has_state = std::any_of(args.begin(), args.end(), [](const std::string& a) {
+    return a.rfind("--state-dir", 0) == 0 || a.rfind("--database", 0) == 0;
+  });
+  if (!has_state && !env.count("SHOTCALL_STATE_DIR") && !env.count("SHOTCALL_DATABASE")) {
+    gchar* dir = g_dir_make_tmp("shotcall-state-XXXXXX", nullptr);
+    if (!dir) throw std::runtime_error("cannot create a temporary state directory");
+    state_dir_ = dir;
+    g_free(dir);
+    args.insert(args.end(), {"--state-dir", state_dir_});
+  }
 
   gchar* tmp_path = nullptr;
   const int fd = g_file_open_tmp("shotcall-signal-XXXXXX.stderr", &tmp_path, nullptr);
@@ -151,6 +164,10 @@ ServerProcess::~ServerProcess() {
   }
   if (proc_) g_object_unref(proc_);
   if (!stderr_path_.empty()) g_unlink(stderr_path_.c_str());
+  if (!state_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(state_dir_, ignored);
+  }
 }
 
 std::string ServerProcess::http_url(const std::string& path) const {

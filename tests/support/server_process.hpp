@@ -66,6 +66,7 @@ class ServerProcess {
  private:
   GSubprocess* proc_ = nullptr;
   std::string stderr_path_;
+  std::string state_dir_;  // made here (removed by the destructor) when the test named none
   std::string url_;
   int port_ = 0;
   bool reaped_ = false;

@@ -176,6 +176,12 @@ TEST_F(AppEndToEnd, FindsTheGameJoinsTheTeamAndIsHeardByAllFour) {
       },
       60s));
 
+  // Every teammate's identity level is on their row (a badge, in both screenshots): the app
+  // proves its key, the teammates' levels come with the channel's members.
+  ASSERT_TRUE(app.wait_for_lines("identity ", 4, 30s)) << app.transcript();
+  for (std::size_t i = 1; i < kTeam.size(); ++i)
+    EXPECT_TRUE(app.find_line("identity " + kTeam[i] + " ").size() > 0) << app.transcript();
+
   // Screenshots from outside: light, then dark after changing the setting as `gsettings` would.
   std::string out;
   const std::string light = output_dir() + "/shotcall-light.png";
@@ -264,6 +270,46 @@ TEST_F(AppEndToEnd, PushToTalkKeyAndShortcutsWorkOnX11) {
   EXPECT_TRUE(run_program({"import", "-display", x.display(), "-window", prefs_xid, prefs}, {}, &out))
       << out;
   EXPECT_GT(file_size(prefs), 5'000u);
+
+  // Ctrl+I: the identity page (this device's key, the server's policy, the bound devices).
+  xdotool({"windowfocus", "--sync", xid});
+  xdotool({"key", "ctrl+i"});
+  ASSERT_TRUE(app.wait_for_lines("identity-shown 0x", 1, 30s)) << app.transcript();
+  const std::string identity_png = output_dir() + "/shotcall-preferences-identity.png";
+  EXPECT_TRUE(run_program({"import", "-display", x.display(), "-window", prefs_xid, identity_png},
+                          {}, &out))
+      << out;
+  EXPECT_GT(file_size(identity_png), 5'000u);
+
+  // Approving another device: a shotcall-peer with a key of its own asks to be linked to the
+  // app's Riot ID; its code, typed on the identity page, binds its key, and the page lists it.
+  ASSERT_TRUE(app.wait_for_lines("devices 1", 1, 30s)) << app.transcript();
+  PeerProcess newcomer({"--server", server.url(), "--riot-id", "Caller#PTT", "--key",
+                        root_ + "/newcomer.key", "--link", "--game", "UI_PTT", "--team", "200",
+                        "--teammates", "Caller#PTT,Mate#PTT", "--source",
+                        "audiotestsrc is-live=true", "--sink", "fakesink", "--ice-address",
+                        "127.0.0.1"});
+  ASSERT_TRUE(newcomer.wait_for_lines("link-code ", 1, 30s)) << newcomer.transcript();
+  std::string code_line;
+  for (const auto& l : newcomer.lines())
+    if (l.rfind("link-code ", 0) == 0) code_line = l;
+  const std::string code = code_line.substr(10, code_line.find(' ', 10) - 10);
+  xdotool({"windowfocus", "--sync", prefs_xid});
+  xdotool({"key", "alt+c"});  // the code field's mnemonic
+  xdotool({"type", code});
+  xdotool({"key", "Return"});
+  ASSERT_TRUE(app.wait_for_lines("link-approved ", 1, 30s)) << app.transcript();
+  ASSERT_TRUE(newcomer.wait_for_lines("link-approved ", 1, 30s)) << newcomer.transcript();
+  // The key the app approved is the newcomer's.
+  std::string newcomer_key;
+  for (const auto& l : newcomer.lines())
+    if (l.rfind("link-approved ", 0) == 0) newcomer_key = l.substr(14);
+  EXPECT_EQ(app.find_line("link-approved ").substr(14), newcomer_key) << app.transcript();
+  ASSERT_TRUE(app.wait_for_lines("devices 2", 1, 30s)) << app.transcript();
+  const std::string approved_png = output_dir() + "/shotcall-preferences-approved.png";
+  EXPECT_TRUE(run_program({"import", "-display", x.display(), "-window", prefs_xid, approved_png},
+                          {}, &out))
+      << out;
 
   const ProcessExit e = app.terminate();
   EXPECT_TRUE(e.exited && !e.signaled && e.status == 0) << app.transcript();

@@ -120,6 +120,26 @@ TEST(TeammateRows, QualityBands) {
   EXPECT_EQ(quality_text(100, -3, 75), "100 ms · 0.0% loss") << "RTCP may report negative loss";
 }
 
+TEST(TeammateRows, IdentityBadgeForTeammatesWhoRunShotcall) {
+  auto verified = connected("Ñandú#ÁÉ", 20, 0, 100);
+  verified.identity = protocol::IdentityLevel::Riot;
+  auto keyed = connected("Саша#RU1", 20, 0, 100);
+  keyed.identity = protocol::IdentityLevel::Key;
+  const auto rows = build_rows(roster(), {verified, keyed}, key("Shotcaller#EUW"), PeerMemory{});
+  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_TRUE(rows[0].badge);
+  EXPECT_EQ(rows[0].badge->label, "verified");
+  EXPECT_TRUE(rows[0].badge->verified);
+  ASSERT_TRUE(rows[1].badge);
+  EXPECT_EQ(rows[1].badge->label, "not verified");
+  EXPECT_NE(rows[0].accessible_summary.find(", verified,"), std::string::npos)
+      << rows[0].accessible_summary;
+  EXPECT_NE(rows[1].accessible_summary.find("not verified"), std::string::npos);
+  // Nobody vouches for a teammate who does not run Shotcall: no badge.
+  EXPECT_FALSE(rows[2].badge);
+  EXPECT_EQ(rows[2].accessible_summary.find("verified"), std::string::npos);
+}
+
 TEST(TeammateRows, PositionLabels) {
   EXPECT_EQ(position_label("UTILITY"), "Support");
   EXPECT_EQ(position_label("MIDDLE"), "Mid");

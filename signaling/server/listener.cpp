@@ -1,0 +1,282 @@
+#include "signaling/server/listener.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace shotcall::server {
+namespace {
+
+// Connections accepted per wake-up before the main loop serves others again.
+constexpr int kAcceptBatch = 64;
+// After an accept error that the reserve could not absorb, try again this much later.
+constexpr guint kRearmMs = 100;
+
+// What a connection refused for want of descriptors reads: a load balancer's /healthz probe
+// gets an answer (not a hang), and a client knows to come back later.
+constexpr char kFullResponse[] =
+    "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+    "Retry-After: 5\r\nContent-Length: 39\r\n\r\nserver full: no free file descriptors\r\n";
+static_assert(sizeof "server full: no free file descriptors\r\n" - 1 == 39);
+
+// Answers 503 on a connection accepted through the reserve and closes it. The request that is
+// already there is read first, so closing does not reset the connection before the client has
+// read the answer. Never blocks.
+void refuse_full(int fd) {
+  char sink[4096];
+  while (::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {
+  }
+  [[maybe_unused]] const ssize_t n =
+      ::send(fd, kFullResponse, sizeof kFullResponse - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+  ::shutdown(fd, SHUT_WR);
+  ::close(fd);
+}
+
+int open_reserve() { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }
+
+bool out_of_descriptors(int e) { return e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM; }
+
+std::string address_of(GSocketAddress* address) {
+  if (!address || !G_IS_INET_SOCKET_ADDRESS(address)) return {};
+  gchar* text =
+      g_inet_address_to_string(g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(address)));
+  std::string out{text};
+  g_free(text);
+  return out;
+}
+
+}  // namespace
+
+std::string endpoint_key(GSocketAddress* address) {
+  const std::string host = address_of(address);
+  if (host.empty()) return {};
+  return host + " " +
+         std::to_string(g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(address)));
+}
+
+Listener::Listener(SoupServer* server, GSocket* listening, GTlsCertificate* cert,
+                   ListenerSettings settings, Logger& log,
+                   std::function<void(std::string_view)> refused)
+    : server_(server),
+      listening_(G_SOCKET(g_object_ref(listening))),
+      cert_(cert ? G_TLS_CERTIFICATE(g_object_ref(cert)) : nullptr),
+      settings_(settings),
+      log_(log),
+      refused_(std::move(refused)) {}
+
+Listener::~Listener() {
+  stop();
+  if (reserve_fd_ >= 0) ::close(reserve_fd_);
+}
+
+bool Listener::start(std::string& error) {
+  reserve_fd_ = open_reserve();
+  if (reserve_fd_ < 0) {
+    error = std::string{"cannot open the reserve descriptor: "} + std::strerror(errno);
+    return false;
+  }
+  arm();
+  tick_source_ = g_timeout_add_seconds(1, tick_cb, this);
+  return true;
+}
+
+void Listener::stop() {
+  stopped_ = true;
+  if (watch_) {
+    g_source_destroy(watch_);
+    g_source_unref(watch_);
+    watch_ = nullptr;
+  }
+  for (guint* s : {&rearm_source_, &tick_source_})
+    if (*s) {
+      g_source_remove(*s);
+      *s = 0;
+    }
+}
+
+void Listener::arm() {
+  if (stopped_ || watch_) return;
+  watch_ = g_socket_create_source(listening_.get(), G_IO_IN, nullptr);
+  // A GSocketSourceFunc goes in as a GSourceFunc, as g_source_set_callback requires.
+  g_source_set_callback(watch_, G_SOURCE_FUNC(+readable_cb), this, nullptr);
+  g_source_attach(watch_, g_main_context_get_thread_default());
+}
+
+void Listener::pause() {
+  if (watch_) {
+    g_source_destroy(watch_);
+    g_source_unref(watch_);
+    watch_ = nullptr;
+  }
+  if (!rearm_source_ && !stopped_) rearm_source_ = g_timeout_add(kRearmMs, rearm_cb, this);
+}
+
+gboolean Listener::rearm_cb(gpointer self) {
+  auto* l = static_cast<Listener*>(self);
+  l->rearm_source_ = 0;
+  l->arm();
+  return G_SOURCE_REMOVE;
+}
+
+gboolean Listener::readable_cb(GSocket*, GIOCondition, gpointer self) {
+  static_cast<Listener*>(self)->accept_ready();
+  return G_SOURCE_CONTINUE;  // the watch stays; pause() removes it explicitly when needed
+}
+
+void Listener::accept_ready() {
+  const int listen_fd = g_socket_get_fd(listening_.get());
+  for (int i = 0; i < kAcceptBatch; ++i) {
+    const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd >= 0) {
+      if (exhausted_ && reserve_fd_ < 0) reserve_fd_ = open_reserve();
+      if (exhausted_ && reserve_fd_ >= 0) {
+        exhausted_ = false;
+        log_.info("descriptors-available", {{"pending", static_cast<std::uint64_t>(pending())}});
+      }
+      hand_to_soup(fd);
+      continue;
+    }
+    const int e = errno;
+    if (e == EAGAIN || e == EWOULDBLOCK) return;
+    if (e == EINTR || e == ECONNABORTED || e == EPROTO) continue;
+    if (out_of_descriptors(e)) {
+      if (!exhausted_) {
+        exhausted_ = true;
+        log_.warn("descriptors-exhausted",
+                  {{"error", std::strerror(e)},
+                   {"pending", static_cast<std::uint64_t>(pending())},
+                   {"hint",
+                    "new connections are refused until descriptors free up; raise "
+                    "LimitNOFILE or lower --max-connections"}});
+      }
+      if (refuse_through_reserve()) continue;
+    } else {
+      log_.warn("accept-failed", {{"error", std::strerror(e)}});
+    }
+    pause();
+    return;
+  }
+}
+
+bool Listener::refuse_through_reserve() {
+  if (reserve_fd_ < 0) reserve_fd_ = open_reserve();
+  if (reserve_fd_ < 0) return false;
+  ::close(reserve_fd_);
+  reserve_fd_ = -1;
+  const int fd = ::accept4(g_socket_get_fd(listening_.get()), nullptr, nullptr, SOCK_CLOEXEC);
+  const int e = errno;
+  if (fd >= 0) refuse_full(fd);
+  reserve_fd_ = open_reserve();
+  if (fd < 0) return e == EINTR || e == ECONNABORTED;  // EAGAIN: the queue is empty after all
+  refused_("descriptors");
+  return reserve_fd_ >= 0;
+}
+
+void Listener::hand_to_soup(int fd) {
+  GError* raw = nullptr;
+  GObjectPtr<GSocket> socket{g_socket_new_from_fd(fd, &raw)};
+  GErrorPtr err{raw};
+  if (!socket) {
+    ::close(fd);
+    return;
+  }
+  g_socket_set_option(socket.get(), IPPROTO_TCP, TCP_NODELAY, TRUE, nullptr);
+  GObjectPtr<GSocketAddress> remote{g_socket_get_remote_address(socket.get(), nullptr)};
+  GObjectPtr<GSocketAddress> local{g_socket_get_local_address(socket.get(), nullptr)};
+  const std::string key = endpoint_key(remote.get());
+  const std::string address = address_of(remote.get());
+  if (key.empty()) {
+    g_socket_close(socket.get(), nullptr);
+    return;
+  }
+  if (settings_.pending_per_address != 0 &&
+      pending_from(address) >= settings_.pending_per_address) {
+    forget_closed(address);
+    if (pending_from(address) >= settings_.pending_per_address) {
+      g_socket_close(socket.get(), nullptr);
+      refused_("address-pending");
+      return;
+    }
+  }
+  GObjectPtr<GIOStream> stream{
+      G_IO_STREAM(g_socket_connection_factory_create_connection(socket.get()))};
+  if (cert_) {
+    // What libsoup's own listener does for HTTPS (soup_socket_start_proxy_ssl).
+    GIOStream* tls = G_IO_STREAM(g_tls_server_connection_new(stream.get(), cert_.get(), &raw));
+    err.reset(raw);
+    if (!tls) {
+      g_socket_close(socket.get(), nullptr);
+      return;
+    }
+    g_object_set(tls, "require-close-notify", FALSE, nullptr);
+    stream.reset(tls);
+  }
+  const std::int64_t deadline =
+      g_get_monotonic_time() + static_cast<std::int64_t>(settings_.deadline_s) * G_USEC_PER_SEC;
+  pending_[key] =
+      Pending{GObjectPtr<GSocket>{G_SOCKET(g_object_ref(socket.get()))}, address, deadline};
+  if (!soup_server_accept_iostream(server_, stream.get(), local.get(), remote.get(), &raw)) {
+    err.reset(raw);
+    pending_.erase(key);
+    g_socket_close(socket.get(), nullptr);
+  }
+}
+
+GObjectPtr<GSocket> Listener::upgraded(GSocketAddress* remote) {
+  auto it = pending_.find(endpoint_key(remote));
+  if (it == pending_.end()) return nullptr;
+  GObjectPtr<GSocket> socket = std::move(it->second.socket);
+  pending_.erase(it);
+  return socket;
+}
+
+std::size_t Listener::pending_from(const std::string& address) const {
+  std::size_t n = 0;
+  for (const auto& [key, p] : pending_)
+    if (p.address == address) ++n;
+  return n;
+}
+
+void Listener::forget_closed(const std::string& address) {
+  // libsoup closes the socket when the client goes (or after a request on a connection that
+  // does not keep alive): those no longer count.
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if ((address.empty() || it->second.address == address) &&
+        g_socket_is_closed(it->second.socket.get()))
+      it = pending_.erase(it);
+    else
+      ++it;
+  }
+}
+
+gboolean Listener::tick_cb(gpointer self) {
+  auto* l = static_cast<Listener*>(self);
+  const std::int64_t now = g_get_monotonic_time();
+  std::vector<std::string> late;
+  for (auto it = l->pending_.begin(); it != l->pending_.end();) {
+    GSocket* s = it->second.socket.get();
+    if (g_socket_is_closed(s)) {
+      it = l->pending_.erase(it);
+    } else if (now >= it->second.deadline_us) {
+      // Shut down rather than closed: libsoup still owns the descriptor and closes it when it
+      // reads the end of the stream.
+      g_socket_shutdown(s, TRUE, TRUE, nullptr);
+      late.push_back(it->second.address);
+      it = l->pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (!late.empty())
+    l->log_.info("handshake-deadline",
+                 {{"closed", static_cast<std::uint64_t>(late.size())}, {"addr", late.front()}});
+  return G_SOURCE_CONTINUE;
+}
+
+}  // namespace shotcall::server

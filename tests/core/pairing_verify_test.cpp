@@ -1,0 +1,540 @@
+// identity-1's Riot verification in the pairing core (shared/protocol-identity.md, "Riot
+// verification"): the rounds, the revisionDate rule, the read throttle, expiry, every limit, and
+// what success does to other devices and to the channel. Riot's answers are fed in by hand, as
+// the server's RiotBridge feeds them; the bindings database is the real SQLite one.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "signaling/core/pairing.hpp"
+#include "signaling/identity/sign_proof.hpp"
+#include "signaling/protocol/riot_id.hpp"
+#include "signaling/store/memory_store.hpp"
+#include "signaling/store/sqlite_identity_store.hpp"
+
+namespace shotcall::core {
+namespace {
+
+namespace p = shotcall::protocol;
+using identity::KeyPair;
+using identity::Purpose;
+
+constexpr const char* kHost = "127.0.0.1:7800";
+constexpr const char* kAhri = "Ahri#EUW";
+constexpr std::int64_t kMinute = 60 * 1000;
+
+p::ClientMessage msg(p::ClientBody body, std::optional<std::string> id = std::nullopt) {
+  return p::ClientMessage{std::move(id), std::move(body)};
+}
+
+// Copies, so that a reply found in a temporary Outbox outlives it.
+template <typename T>
+std::optional<T> find(const Outbox& out, ConnId to) {
+  for (const auto& o : out)
+    if (o.to == to)
+      if (const auto m = std::get_if<T>(&o.message.body)) return *m;
+  return std::nullopt;
+}
+
+std::optional<p::Error> error_to(const Outbox& out, ConnId to) { return find<p::Error>(out, to); }
+
+std::optional<Outgoing> close_of(const Outbox& out, ConnId to) {
+  for (const auto& o : out)
+    if (o.to == to && o.close_code != 0) return o;
+  return std::nullopt;
+}
+
+class VerifyCore : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("shotcall-verify-core-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::string error;
+    db_ = store::SqliteIdentityStore::open((dir_ / "identity.sqlite").string(), error,
+                                           std::chrono::milliseconds(50));
+    ASSERT_TRUE(db_) << error;
+    PairingConfig config;
+    config.server = {"shotcall-signal", "test"};
+    config.identity.accepted_hosts = {kHost};
+    config.identity.riot_verify = true;
+    PairingDeps deps{[this] { return now_ms_; }, [this] { return "p" + std::to_string(++ids_); }};
+    deps.identity = db_.get();
+    deps.new_challenge = [this] { return "challenge-" + std::to_string(++challenges_); };
+    deps.new_link_code = [] { return std::string{"ABCD0011"}; };
+    deps.random_below = [this](std::uint32_t n) {
+      drawn_from_.push_back(n);
+      if (picks_.empty()) return std::uint32_t{0};
+      const std::uint32_t pick = picks_.front();
+      picks_.pop_front();
+      return pick % n;
+    };
+    pairing_ = std::make_unique<Pairing>(config, store_, std::move(deps));
+  }
+  void TearDown() override {
+    pairing_.reset();
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  ConnId open(const std::string& address = "192.0.2.1") {
+    const ConnId conn = ++next_conn_;
+    pairing_->connect(conn, address);
+    return conn;
+  }
+  std::string hello(ConnId conn) {
+    const auto reply = find<p::HelloReply>(pairing_->handle(conn, msg(p::Hello{})), conn);
+    EXPECT_TRUE(reply);
+    return reply ? reply->challenge : "";
+  }
+  p::Proof proof(const KeyPair& key, Purpose purpose, const std::string& challenge,
+                 const std::string& riot_id) {
+    const auto s = identity::sign_proof(key, purpose, kHost, challenge, riot_id);
+    return p::Proof{s.key, s.proof, s.host};
+  }
+  Outbox register_proven(ConnId conn, const KeyPair& key, const std::string& riot_id) {
+    const std::string challenge = hello(conn);
+    return pairing_->handle(
+        conn,
+        msg(p::RegisterUser{riot_id, {}, {}, proof(key, Purpose::Register, challenge, riot_id)}));
+  }
+  Outbox verify(ConnId conn, const KeyPair& key, const std::string& riot_id = kAhri) {
+    const std::string challenge = hello(conn);
+    return pairing_->handle(
+        conn,
+        msg(p::VerifyRiot{riot_id, proof(key, Purpose::VerifyRiot, challenge, riot_id)}, "v"));
+  }
+  Outbox check(ConnId conn) { return pairing_->handle(conn, msg(p::VerifyRiotCheck{}, "c")); }
+
+  // The one lookup the core asked for since the last call.
+  RiotLookup one_lookup() {
+    auto lookups = pairing_->take_riot_lookups();
+    EXPECT_EQ(lookups.size(), 1u);
+    return lookups.empty() ? RiotLookup{} : lookups.front();
+  }
+  // verify-riot and Riot's answers up to the round-1 challenge; the account's icon is `current`.
+  p::VerifyRiotChallenge start(ConnId conn, const KeyPair& key, int current = 0,
+                               const std::string& riot_id = kAhri) {
+    EXPECT_TRUE(verify(conn, key, riot_id).empty());
+    const RiotLookup resolve = one_lookup();
+    EXPECT_EQ(resolve.kind, RiotLookup::Kind::ResolveAccount);
+    EXPECT_EQ(resolve.riot_id, riot_id);
+    EXPECT_TRUE(
+        pairing_
+            ->riot_account_resolved(resolve.verification, RiotLookupStatus::Ok, "puuid-" + riot_id)
+            .empty());
+    const RiotLookup read = one_lookup();
+    EXPECT_EQ(read.kind, RiotLookup::Kind::ReadSummoner);
+    EXPECT_EQ(read.puuid, "puuid-" + riot_id);
+    const Outbox out = pairing_->riot_summoner_read(read.verification, RiotLookupStatus::Ok,
+                                                    {current, now_ms_ - kMinute});
+    const auto challenge = find<p::VerifyRiotChallenge>(out, conn);
+    EXPECT_TRUE(challenge);
+    if (!challenge) return {};
+    EXPECT_EQ(out.front().message.id, "v");
+    return *challenge;
+  }
+  // verify-riot-check after the read interval, Riot answering with `icon` changed at `revision`.
+  Outbox check_reading(ConnId conn, int icon, std::int64_t revision) {
+    now_ms_ += 10'000;
+    EXPECT_TRUE(check(conn).empty());
+    const RiotLookup read = one_lookup();
+    EXPECT_EQ(read.kind, RiotLookup::Kind::ReadSummoner);
+    return pairing_->riot_summoner_read(read.verification, RiotLookupStatus::Ok, {icon, revision});
+  }
+  // Both rounds passed: the player set each named icon.
+  Outbox verify_fully(ConnId conn, const KeyPair& key) {
+    const auto first = start(conn, key);
+    const Outbox second = check_reading(conn, first.icon_id, now_ms_ + 5000);
+    const auto round2 = find<p::VerifyRiotChallenge>(second, conn);
+    EXPECT_TRUE(round2);
+    if (!round2) return {};
+    return check_reading(conn, round2->icon_id, now_ms_ + 5000);
+  }
+  static KeyPair new_key() { return *KeyPair::generate(); }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::SqliteIdentityStore> db_;
+  MemoryStore store_;
+  std::unique_ptr<Pairing> pairing_;
+  std::int64_t now_ms_ = 1'700'000'000'000;
+  int ids_ = 0, challenges_ = 0;
+  ConnId next_conn_ = 0;
+  std::deque<std::uint32_t> picks_;
+  std::vector<std::uint32_t> drawn_from_;
+};
+
+TEST_F(VerifyCore, HelloOffersRiotVerify) {
+  const ConnId a = open();
+  const auto reply = find<p::HelloReply>(pairing_->handle(a, msg(p::Hello{})), a);
+  ASSERT_TRUE(reply);
+  EXPECT_THAT(reply->features, ::testing::ElementsAre("identity-1", "riot-verify"));
+}
+
+TEST_F(VerifyCore, TwoRoundsBindTheKeyAtLevelRiot) {
+  const ConnId a = open();
+  const KeyPair key = new_key();
+  const std::int64_t started = now_ms_;
+  picks_ = {4, 7};
+  const auto first = start(a, key, /*current=*/2);
+  // Icons 0–28 without the current one (2): 28 to choose from; pick 4 of [0,1,3,4,5,...] is 5.
+  EXPECT_EQ(first.riot_id, kAhri);
+  EXPECT_EQ(first.method, "profile-icon");
+  EXPECT_EQ(first.round, 1);
+  EXPECT_EQ(first.icon_id, 5);
+  EXPECT_EQ(first.expires_at_ms, started + 10 * kMinute);
+  EXPECT_EQ(drawn_from_, (std::vector<std::uint32_t>{28}));
+
+  const Outbox second = check_reading(a, 5, now_ms_ + 1);
+  const auto round2 = find<p::VerifyRiotChallenge>(second, a);
+  ASSERT_TRUE(round2);
+  EXPECT_EQ(second.front().message.id, "c");
+  EXPECT_EQ(round2->round, 2);
+  // Chosen now, without the icon the account shows now (5): pick 7 of [0..4,6..28] is 8.
+  EXPECT_EQ(round2->icon_id, 8);
+  EXPECT_EQ(round2->expires_at_ms, started + 10 * kMinute);
+
+  const Outbox done = check_reading(a, 8, now_ms_ + 1);
+  const auto verified = find<p::Verified>(done, a);
+  ASSERT_TRUE(verified);
+  EXPECT_EQ(verified->riot_id, kAhri);
+  EXPECT_EQ(verified->identity, p::IdentityLevel::Riot);
+  const auto bindings = db_->bindings_of(protocol::fold_riot_id(kAhri));
+  ASSERT_EQ(bindings.size(), 1u);
+  EXPECT_EQ(bindings[0].key, identity::sign_proof(key, Purpose::Register, kHost, "x", kAhri).key);
+  EXPECT_EQ(bindings[0].level, store::BindingLevel::Riot);
+  EXPECT_EQ(bindings[0].puuid, "puuid-Ahri#EUW");
+  EXPECT_EQ(pairing_->identity_counters().verifications_started, 1u);
+  EXPECT_EQ(pairing_->identity_counters().verifications_succeeded, 1u);
+  EXPECT_EQ(pairing_->pending_verifications(), 0u);
+
+  // The next registration with that key is connected at level riot.
+  const ConnId b = open();
+  const auto connected = find<p::Connected>(register_proven(b, key, kAhri), b);
+  ASSERT_TRUE(connected);
+  EXPECT_EQ(connected->identity, p::IdentityLevel::Riot);
+}
+
+TEST_F(VerifyCore, AWrongIconLeavesItPendingWithTheSameChallenge) {
+  const ConnId a = open();
+  const auto first = start(a, new_key());
+  const Outbox out = check_reading(a, first.icon_id + 1, now_ms_ + 1);
+  const auto again = find<p::VerifyRiotChallenge>(out, a);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, first);
+  EXPECT_EQ(pairing_->pending_verifications(), 1u);
+}
+
+TEST_F(VerifyCore, AnIconSetBeforeItWasNamedDoesNotCount) {
+  const ConnId a = open();
+  const auto first = start(a, new_key());
+  const std::int64_t named_at = now_ms_;
+  // The right icon, but Riot's revisionDate is not after the moment it was named.
+  const Outbox out = check_reading(a, first.icon_id, named_at);
+  const auto again = find<p::VerifyRiotChallenge>(out, a);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->round, 1);
+  const Outbox later = check_reading(a, first.icon_id, named_at + 1);
+  const auto round2 = find<p::VerifyRiotChallenge>(later, a);
+  ASSERT_TRUE(round2);
+  EXPECT_EQ(round2->round, 2);
+}
+
+TEST_F(VerifyCore, RiotIsReadAtMostOnceInTenSeconds) {
+  const ConnId a = open();
+  const auto first = start(a, new_key());
+  now_ms_ += 9'999;
+  const Outbox fast = check(a);
+  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  const auto answered = find<p::VerifyRiotChallenge>(fast, a);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(*answered, first);
+  EXPECT_EQ(fast.front().message.id, "c");
+  now_ms_ += 1;
+  EXPECT_TRUE(check(a).empty());
+  EXPECT_EQ(one_lookup().kind, RiotLookup::Kind::ReadSummoner);
+  // A check while that read is in flight is answered at once, without another read.
+  const Outbox meanwhile = check(a);
+  EXPECT_TRUE(find<p::VerifyRiotChallenge>(meanwhile, a));
+  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+}
+
+TEST_F(VerifyCore, ItExpiresTenMinutesAfterTheFirstChallenge) {
+  const ConnId a = open();
+  const auto first = start(a, new_key());
+  now_ms_ = first.expires_at_ms;
+  const Outbox out = check(a);
+  const auto failed = error_to(out, a);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->code, p::ErrorCode::VerifyFailed);
+  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  EXPECT_EQ(pairing_->identity_counters().verifications_failed, 1u);
+  // Nothing is pending any more.
+  const auto none = error_to(check(a), a);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->code, p::ErrorCode::VerifyFailed);
+}
+
+TEST_F(VerifyCore, ASeenIconAfterTheDeadlineDoesNotBind) {
+  const ConnId a = open();
+  const auto first = start(a, new_key());
+  now_ms_ = first.expires_at_ms - 1;
+  EXPECT_TRUE(check(a).empty());
+  const RiotLookup read = one_lookup();
+  now_ms_ = first.expires_at_ms;
+  const Outbox out = pairing_->riot_summoner_read(read.verification, RiotLookupStatus::Ok,
+                                                  {first.icon_id, now_ms_});
+  ASSERT_TRUE(error_to(out, a));
+  EXPECT_EQ(error_to(out, a)->code, p::ErrorCode::VerifyFailed);
+}
+
+TEST_F(VerifyCore, CheckWithoutVerificationFails) {
+  const ConnId a = open();
+  const auto failed = error_to(check(a), a);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->code, p::ErrorCode::VerifyFailed);
+}
+
+TEST_F(VerifyCore, NoRiotAccountOrNoSummonerFails) {
+  const ConnId a = open();
+  EXPECT_TRUE(verify(a, new_key()).empty());
+  Outbox out =
+      pairing_->riot_account_resolved(one_lookup().verification, RiotLookupStatus::NotFound, "");
+  ASSERT_TRUE(error_to(out, a));
+  EXPECT_EQ(error_to(out, a)->code, p::ErrorCode::VerifyFailed);
+  EXPECT_EQ(out.front().message.id, "v");
+
+  EXPECT_TRUE(verify(a, new_key()).empty());
+  const auto id = one_lookup().verification;
+  EXPECT_TRUE(pairing_->riot_account_resolved(id, RiotLookupStatus::Ok, "puuid").empty());
+  out = pairing_->riot_summoner_read(one_lookup().verification, RiotLookupStatus::NotFound, {});
+  ASSERT_TRUE(error_to(out, a));
+  EXPECT_EQ(error_to(out, a)->code, p::ErrorCode::VerifyFailed);
+  EXPECT_EQ(pairing_->identity_counters().verifications_failed, 2u);
+  EXPECT_EQ(pairing_->pending_verifications(), 0u);
+}
+
+TEST_F(VerifyCore, ARegisteredConnectionVerifiesOnlyItsOwnRiotId) {
+  const ConnId a = open();
+  ASSERT_TRUE(
+      find<p::Connected>(pairing_->handle(a, msg(p::RegisterUser{"Lux#EUW", {}, {}, {}})), a));
+  const auto refused = error_to(verify(a, new_key(), kAhri), a);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, p::ErrorCode::BadMessage);
+  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  // Its own Riot ID, in any case, is fine.
+  EXPECT_TRUE(verify(a, new_key(), "lux#euw").empty());
+  EXPECT_EQ(one_lookup().riot_id, "lux#euw");
+}
+
+TEST_F(VerifyCore, ANewVerifyRiotReplacesTheConnectionsPendingOne) {
+  const ConnId a = open();
+  EXPECT_TRUE(verify(a, new_key()).empty());
+  const auto old_id = one_lookup().verification;
+  EXPECT_TRUE(verify(a, new_key()).empty());
+  const auto new_id = one_lookup().verification;
+  EXPECT_NE(old_id, new_id);
+  EXPECT_TRUE(pairing_->riot_account_resolved(old_id, RiotLookupStatus::Ok, "puuid").empty());
+  EXPECT_TRUE(pairing_->take_riot_lookups().empty());  // the replaced one asks nothing more
+  EXPECT_EQ(pairing_->pending_verifications(), 1u);
+}
+
+TEST_F(VerifyCore, TwoPendingPerRiotIdAndIconsNamedElsewhereAreExcluded) {
+  const ConnId a = open("192.0.2.1"), b = open("192.0.2.2"), c = open("192.0.2.3");
+  const auto first = start(a, new_key(), /*current=*/0);
+  EXPECT_EQ(first.icon_id, 1);  // pick 0 of [1..28]
+  const auto second = start(b, new_key(), /*current=*/0);
+  EXPECT_EQ(second.icon_id, 2);  // pick 0 of [2..28]: 1 is named to a's verification
+  EXPECT_EQ(drawn_from_, (std::vector<std::uint32_t>{28, 27}));
+  now_ms_ += 1000;
+  const auto busy = error_to(verify(c, new_key()), c);
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->code, p::ErrorCode::VerifyBusy);
+  EXPECT_EQ(busy->retry_after_ms, first.expires_at_ms - now_ms_);
+  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  // Another Riot ID is not affected; and once a's connection closes, Ahri has room again.
+  EXPECT_TRUE(verify(c, new_key(), "Lux#EUW").empty());
+  pairing_->take_riot_lookups();
+  pairing_->disconnect(a);
+  EXPECT_TRUE(verify(c, new_key()).empty());
+}
+
+TEST_F(VerifyCore, TenPerRiotIdADay) {
+  for (int i = 0; i < 10; ++i) {
+    const ConnId conn = open("192.0.2." + std::to_string(i));
+    EXPECT_TRUE(verify(conn, new_key()).empty()) << i;
+    pairing_->disconnect(conn);
+    now_ms_ += kMinute;
+  }
+  const ConnId late = open("198.51.100.1");
+  const auto busy = error_to(verify(late, new_key()), late);
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->code, p::ErrorCode::VerifyBusy);
+  // The first of the ten leaves the day's window 24 h after it started (to the second).
+  const std::int64_t expected = 24 * 60 * kMinute - 10 * kMinute;
+  ASSERT_TRUE(busy->retry_after_ms);
+  EXPECT_NEAR(static_cast<double>(*busy->retry_after_ms), static_cast<double>(expected), 1000);
+  now_ms_ += *busy->retry_after_ms;
+  EXPECT_TRUE(verify(late, new_key()).empty());
+}
+
+TEST_F(VerifyCore, FiveStartedPerAddressAnHour) {
+  const ConnId a = open("203.0.113.9");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(verify(a, new_key(), "Player" + std::to_string(i) + "#EUW").empty()) << i;
+    now_ms_ += kMinute;
+  }
+  const auto busy = error_to(verify(a, new_key(), "Other#EUW"), a);
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->code, p::ErrorCode::VerifyBusy);
+  ASSERT_TRUE(busy->retry_after_ms);
+  EXPECT_NEAR(static_cast<double>(*busy->retry_after_ms), 55.0 * kMinute, 1000);
+  // Another address is not affected.
+  const ConnId b = open("203.0.113.10");
+  EXPECT_TRUE(verify(b, new_key(), "Other#EUW").empty());
+}
+
+TEST_F(VerifyCore, ASpentBudgetAnswersBusyAndMovesTheDeadline) {
+  const ConnId a = open();
+  const std::int64_t started = now_ms_;
+  EXPECT_TRUE(verify(a, new_key()).empty());
+  const auto id = one_lookup().verification;
+  const Outbox out = pairing_->riot_account_resolved(id, RiotLookupStatus::Busy, "", 5000);
+  const auto busy = error_to(out, a);
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->code, p::ErrorCode::VerifyBusy);
+  EXPECT_EQ(busy->retry_after_ms, 5000);
+  EXPECT_EQ(out.front().message.id, "v");
+  // The check resumes it: the account is asked for again.
+  now_ms_ += 5000;
+  EXPECT_TRUE(check(a).empty());
+  const RiotLookup again = one_lookup();
+  EXPECT_EQ(again.kind, RiotLookup::Kind::ResolveAccount);
+  EXPECT_TRUE(pairing_->riot_account_resolved(id, RiotLookupStatus::Ok, "puuid").empty());
+  const Outbox challenge_out =
+      pairing_->riot_summoner_read(one_lookup().verification, RiotLookupStatus::Ok, {0, 1});
+  const auto challenge = find<p::VerifyRiotChallenge>(challenge_out, a);
+  ASSERT_TRUE(challenge);
+  EXPECT_EQ(challenge->expires_at_ms, started + 10 * kMinute + 5000);
+}
+
+TEST_F(VerifyCore, SuccessClosesEveryOtherDeviceOfTheRiotIdWith4001) {
+  const KeyPair old_key = new_key(), new_device = new_key();
+  const ConnId other = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(other, old_key, kAhri), other));
+  ASSERT_EQ(db_->bindings_of(protocol::fold_riot_id(kAhri)).size(), 1u);
+
+  const ConnId a = open();
+  const Outbox done = verify_fully(a, new_device);
+  ASSERT_TRUE(find<p::Verified>(done, a));
+  const auto closed = close_of(done, other);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->close_code, 4001);
+  const auto bindings = db_->bindings_of(protocol::fold_riot_id(kAhri));
+  ASSERT_EQ(bindings.size(), 1u);
+  EXPECT_EQ(bindings[0].key,
+            identity::sign_proof(new_device, Purpose::Register, kHost, "x", kAhri).key);
+  // The old key is refused now.
+  const ConnId again = open();
+  const auto refused = error_to(register_proven(again, old_key, kAhri), again);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, p::ErrorCode::RiotIdBound);
+}
+
+TEST_F(VerifyCore, TheVerifyingConnectionBecomesRiotAndItsChannelHearsIt) {
+  const KeyPair key = new_key();
+  const ConnId a = open(), b = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(a, key, kAhri), a));
+  ASSERT_TRUE(
+      find<p::Connected>(pairing_->handle(b, msg(p::RegisterUser{"Lux#EUW", {}, {}, {}})), b));
+  const p::FindOrCreateChannel game{{"EUW1_1", false}, {"100", true}, {kAhri, "Lux#EUW"}};
+  const auto created = find<p::ChannelCreated>(pairing_->handle(a, msg(game)), a);
+  ASSERT_TRUE(created);
+  const std::string channel = created->channel.channel_id;
+  pairing_->handle(a, msg(p::JoinChannel{channel}));
+  pairing_->handle(b, msg(p::JoinChannel{channel}));
+  EXPECT_EQ(pairing_->identity_of(a), p::IdentityLevel::Key);
+
+  const Outbox done = verify_fully(a, key);
+  ASSERT_TRUE(find<p::Verified>(done, a));
+  EXPECT_FALSE(close_of(done, a));
+  EXPECT_EQ(pairing_->identity_of(a), p::IdentityLevel::Riot);
+  const auto to_b = find<p::UserIdentity>(done, b);
+  ASSERT_TRUE(to_b);
+  EXPECT_EQ(*to_b, (p::UserIdentity{channel, *pairing_->peer_id_of(a), p::IdentityLevel::Riot}));
+  EXPECT_TRUE(find<p::UserIdentity>(done, a));
+  EXPECT_TRUE(find<p::Notice>(done, a));  // every verification warns the Riot ID's holder
+}
+
+TEST_F(VerifyCore, AKeylessSessionOfTheVerifyingConnectionTakesTheKey) {
+  // Registered without a proof, then verified with a key: the same connection stays, at riot.
+  const ConnId a = open();
+  ASSERT_TRUE(find<p::Connected>(pairing_->handle(a, msg(p::RegisterUser{kAhri, {}, {}, {}})), a));
+  const Outbox done = verify_fully(a, new_key());
+  ASSERT_TRUE(find<p::Verified>(done, a));
+  EXPECT_FALSE(close_of(done, a));
+  EXPECT_EQ(pairing_->identity_of(a), p::IdentityLevel::Riot);
+}
+
+TEST_F(VerifyCore, ARiotBindingIsRecheckedAfterADayAndKeptWhileThePuuidMatches) {
+  const KeyPair key = new_key();
+  const ConnId a = open();
+  ASSERT_TRUE(find<p::Verified>(verify_fully(a, key), a));
+  pairing_->disconnect(a);
+  // Within a day a registration asks Riot nothing.
+  now_ms_ += 23 * 60 * kMinute;
+  const ConnId b = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(b, key, kAhri), b));
+  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  pairing_->disconnect(b);
+  now_ms_ += 2 * 60 * kMinute;
+  const ConnId c = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(c, key, kAhri), c));
+  const RiotLookup recheck = one_lookup();
+  EXPECT_EQ(recheck.kind, RiotLookup::Kind::RecheckBinding);
+  EXPECT_EQ(recheck.riot_id, kAhri);
+  EXPECT_TRUE(
+      pairing_->riot_binding_rechecked(kAhri, RiotLookupStatus::Ok, "puuid-Ahri#EUW").empty());
+  const auto bindings = db_->bindings_of(protocol::fold_riot_id(kAhri));
+  ASSERT_EQ(bindings.size(), 1u);
+  EXPECT_EQ(bindings[0].puuid_checked_ms, now_ms_);
+  EXPECT_EQ(pairing_->identity_of(c), p::IdentityLevel::Riot);
+}
+
+TEST_F(VerifyCore, ARiotBindingWhoseRiotIdChangedHandsIsRemoved) {
+  const KeyPair key = new_key();
+  const ConnId a = open();
+  ASSERT_TRUE(find<p::Verified>(verify_fully(a, key), a));
+  pairing_->disconnect(a);
+  now_ms_ += 25 * 60 * kMinute;
+  const ConnId b = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(b, key, kAhri), b));
+  ASSERT_EQ(one_lookup().kind, RiotLookup::Kind::RecheckBinding);
+  // Riot now resolves the Riot ID to another account: the binding goes, and its connection.
+  const Outbox out = pairing_->riot_binding_rechecked(kAhri, RiotLookupStatus::Ok, "someone-else");
+  const auto closed = close_of(out, b);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->close_code, 4001);
+  EXPECT_TRUE(db_->bindings_of(protocol::fold_riot_id(kAhri)).empty());
+}
+
+TEST_F(VerifyCore, ABadProofStartsNothing) {
+  const ConnId a = open();
+  hello(a);
+  const auto refused =
+      error_to(pairing_->handle(a, msg(p::VerifyRiot{kAhri, proof(new_key(), Purpose::VerifyRiot,
+                                                                  "not-the-challenge", kAhri)})),
+               a);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, p::ErrorCode::BadProof);
+  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  EXPECT_EQ(pairing_->identity_counters().verifications_started, 0u);
+}
+
+}  // namespace
+}  // namespace shotcall::core

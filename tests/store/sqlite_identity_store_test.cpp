@@ -1,0 +1,212 @@
+// The identity store contract (identity_store_contract.hpp) on SQLite, and what only SQLite
+// has: its file, its directory, its schema version, its lock.
+#include "signaling/store/sqlite_identity_store.hpp"
+
+#include <glib.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "signaling/store/identity_store_factory.hpp"
+#include "tests/store/identity_store_contract.hpp"
+
+namespace shotcall::store {
+namespace {
+
+using contract::binding;
+using namespace std::chrono_literals;
+
+// A temporary directory for one test, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    gchar* dir = g_dir_make_tmp("shotcall-identity-XXXXXX", nullptr);
+    if (!dir) throw std::runtime_error("cannot create a temporary directory");
+    path_ = dir;
+    g_free(dir);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Another process's connection to the same file, outside the store.
+class RawConnection {
+ public:
+  explicit RawConnection(const std::string& path) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK)
+      throw std::runtime_error("sqlite3_open " + path + ": " + sqlite3_errmsg(db_));
+  }
+  ~RawConnection() { sqlite3_close(db_); }
+  void exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      const std::string why = err ? err : "?";
+      sqlite3_free(err);
+      throw std::runtime_error(std::string(sql) + ": " + why);
+    }
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class SqliteBackend {
+ public:
+  std::unique_ptr<IdentityStore> open() { return open_with(2000ms); }
+  std::unique_ptr<IdentityStore> open_impatient() { return open_with(100ms); }
+  // Another connection holds the write lock (BEGIN EXCLUSIVE) for as long as the test wants.
+  void make_unavailable() {
+    blocker_ = std::make_unique<RawConnection>(path());
+    blocker_->exec("BEGIN EXCLUSIVE");
+  }
+  void make_available() {
+    blocker_->exec("ROLLBACK");
+    blocker_.reset();
+  }
+  std::string path() const { return dir_.path() + "/identity.db"; }
+
+ private:
+  std::unique_ptr<IdentityStore> open_with(std::chrono::milliseconds busy_timeout) {
+    std::string error;
+    auto store = SqliteIdentityStore::open(path(), error, busy_timeout);
+    EXPECT_NE(store, nullptr) << error;
+    return store;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<RawConnection> blocker_;
+};
+
+}  // namespace
+
+namespace contract {
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, IdentityStoreContract, SqliteBackend);
+}  // namespace contract
+
+namespace {
+
+TEST(SqliteIdentityStore, CreatesItsMissingDirectoryReadableOnlyByItsUser) {
+  TempDir dir;
+  const std::string path = dir.path() + "/state/shotcall/identity.db";
+  std::string error;
+  auto store = SqliteIdentityStore::open(path, error);
+  ASSERT_NE(store, nullptr) << error;
+  struct stat st {};
+  ASSERT_EQ(::stat((dir.path() + "/state/shotcall").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(::stat((dir.path() + "/state").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(store->describe(), "sqlite:" + path);
+}
+
+TEST(SqliteIdentityStore, UsesTheWalJournalAndRecordsItsSchemaVersion) {
+  SqliteBackend backend;
+  ASSERT_NE(backend.open(), nullptr);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(backend.path().c_str(), &db), SQLITE_OK);
+  auto read = [&](const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(s), SQLITE_ROW);
+    const std::string v = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return v;
+  };
+  EXPECT_EQ(read("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(read("PRAGMA user_version"), std::to_string(SqliteIdentityStore::schema_version()));
+  sqlite3_close(db);
+}
+
+TEST(SqliteIdentityStore, RefusesADatabaseFromANewerBuild) {
+  SqliteBackend backend;
+  backend.open().reset();  // created at this build's version
+  RawConnection(backend.path()).exec("PRAGMA user_version = 99");
+  std::string error;
+  EXPECT_EQ(SqliteIdentityStore::open(backend.path(), error), nullptr);
+  EXPECT_NE(error.find("schema version 99, newer than this build's"), std::string::npos) << error;
+  EXPECT_NE(error.find(backend.path()), std::string::npos) << error;
+}
+
+TEST(SqliteIdentityStore, RefusesAFileThatIsNotADatabase) {
+  TempDir dir;
+  const std::string path = dir.path() + "/identity.db";
+  ASSERT_TRUE(g_file_set_contents(path.c_str(), "not a database, just text", -1, nullptr));
+  std::string error;
+  EXPECT_EQ(SqliteIdentityStore::open(path, error), nullptr);
+  EXPECT_NE(error.find(path), std::string::npos) << error;
+}
+
+TEST(SqliteIdentityStore, ALockedDatabaseNamesTheFileAndWhatToDo) {
+  SqliteBackend backend;
+  auto store = backend.open_impatient();
+  ASSERT_NE(store, nullptr);
+  backend.make_unavailable();
+  try {
+    store->bind_first(binding("foo#euw", "KEY-A", 1000));
+    ADD_FAILURE() << "bind_first on a locked database did not throw";
+  } catch (const StoreUnavailable& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("sqlite:" + backend.path()), std::string::npos) << what;
+    EXPECT_NE(what.find("retry later"), std::string::npos) << what;
+  }
+  backend.make_available();
+}
+
+TEST(SqliteIdentityStore, AFileDeletedWhileOpenIsUnavailable) {
+  SqliteBackend backend;
+  auto store = backend.open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->bind_first(binding("foo#euw", "KEY-A", 1000)));
+  ASSERT_TRUE(std::filesystem::remove(backend.path()));
+  EXPECT_THROW(store->bind_first(binding("bar#euw", "KEY-A", 1000)), StoreUnavailable);
+  EXPECT_THROW(store->ping(), StoreUnavailable);
+}
+
+TEST(SqliteIdentityStore, TwoStoresOpeningANewFileTogetherBothMigrateIt) {
+  TempDir dir;
+  const std::string path = dir.path() + "/identity.db";
+  std::unique_ptr<SqliteIdentityStore> stores[2];
+  std::string errors[2];
+  std::barrier start(2);
+  auto opener = [&](int i) {
+    start.arrive_and_wait();
+    stores[i] = SqliteIdentityStore::open(path, errors[i]);
+  };
+  std::thread a(opener, 0), b(opener, 1);
+  a.join();
+  b.join();
+  ASSERT_NE(stores[0], nullptr) << errors[0];
+  ASSERT_NE(stores[1], nullptr) << errors[1];
+  EXPECT_TRUE(stores[0]->bind_first(binding("foo#euw", "KEY-A", 1000)));
+  EXPECT_EQ(stores[1]->bindings_of("foo#euw").size(), 1u);
+}
+
+TEST(IdentityStoreFactory, OpensSqliteFromItsSpec) {
+  TempDir dir;
+  std::string error;
+  auto store = open_identity_store("sqlite:" + dir.path() + "/id.db", error);
+  ASSERT_NE(store, nullptr) << error;
+  EXPECT_EQ(store->describe(), "sqlite:" + dir.path() + "/id.db");
+  EXPECT_TRUE(store->bind_first(binding("foo#euw", "KEY-A", 1000)));
+}
+
+TEST(IdentityStoreFactory, RefusesAnythingElseInWords) {
+  for (const std::string spec : {"", "sqlite:", "mysql://db/identity", "/var/lib/identity.db"}) {
+    std::string error;
+    EXPECT_EQ(open_identity_store(spec, error), nullptr) << spec;
+    EXPECT_FALSE(error.empty()) << spec;
+  }
+  std::string error;
+  open_identity_store("mysql://db/identity", error);
+  EXPECT_NE(error.find("neither sqlite:PATH nor a postgresql://"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace shotcall::store

@@ -1,0 +1,203 @@
+// Drives the page shotcall-signal serves in Debian's headless Chromium (Playwright), for the C++
+// end-to-end tests (web_e2e_test.cpp) that also run the server and shotcall-peer and judge the
+// recordings. One JSON argument says what to do:
+//   url          the page, usually a by-hand join link with autojoin=1
+//   out          folder for what the page heard (WAV) and screenshots
+//   name         prefix of those files
+//   mic          "tone:<Hz>" (Chromium's fake capture plays a sox-made sine) or "refused"
+//   hearSeconds  record this many seconds of each teammate the page receives (0: none)
+//   screenshots  take light and dark screenshots once the call is up (before the first "heard")
+//   reload       after the first "registered", reload the page once (identity across reloads)
+//   linkOnBound  when the server says the Riot ID is bound to another device, press the page's
+//                "Link to my other device" and print what the page then shows:
+//                "link-shown <code> <fingerprint>" (read from the page, not from the event)
+//   profile      user-data-dir to use (default: a fresh temporary one)
+// It prints one line per event on stdout, for the test to wait on:
+//   event <name> <json>   the page's own `shotcall` events (state, registered, joined, link, …)
+//   heard <riotId> <wav>  a teammate's audio as the page received it, 48 kHz mono PCM16
+//   request <url> / websocket <url> / csp <header> / csp-violation <text> / screenshot <png>
+//   error <text>          the driver failed (it also exits non-zero)
+// and keeps the page open until SIGTERM, then closes the browser and prints "closed".
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+const cfg = JSON.parse(process.argv[2] ?? '{}');
+const say = (line) => process.stdout.write(`${line}\n`);
+const fail = (text) => {
+  say(`error ${text}`);
+  process.exit(1);
+};
+
+const scratch = mkdtempSync(join(tmpdir(), 'shotcall-web-'));
+const profile = cfg.profile ?? join(scratch, 'profile');
+const args = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required',
+];
+const micMatch = /^tone:(\d+)$/.exec(cfg.mic ?? '');
+if (micMatch) {
+  const wav = join(scratch, `tone-${micMatch[1]}.wav`);
+  const sox = spawnSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', wav, 'synth', '10',
+                                'sine', micMatch[1], 'vol', '0.5']);
+  if (sox.status !== 0) fail(`sox: ${sox.stderr}`);
+  args.push('--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${wav}`);
+} else if (cfg.mic === 'refused') {
+  args.push('--deny-permission-prompts');
+} else {
+  fail(`mic must be tone:<Hz> or refused, not ${cfg.mic}`);
+}
+
+let context;
+let closing = false;
+async function shutdown(code) {
+  if (closing) return;
+  closing = true;
+  await context?.close().catch(() => {});
+  if (!cfg.profile) rmSync(scratch, { recursive: true, force: true });
+  say('closed');
+  process.exit(code);
+}
+process.on('SIGTERM', () => shutdown(0));
+process.on('SIGINT', () => shutdown(0));
+
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true, args, viewport: { width: 760, height: 1000 },
+  });
+} catch (e) {
+  fail(`cannot launch chromium: ${String(e.message).split('\n')[0]}`);
+}
+const page = context.pages()[0] ?? (await context.newPage());
+
+page.on('request', (r) => say(`request ${r.url()}`));
+page.on('websocket', (ws) => say(`websocket ${ws.url()}`));
+page.on('console', (m) => {
+  if (/Content.Security.Policy/i.test(m.text())) say(`csp-violation ${m.text().replace(/\n/g, ' ')}`);
+});
+page.on('pageerror', (e) => say(`page-error ${String(e.message).replace(/\n/g, ' ')}`));
+page.on('response', (r) => {
+  if (r.request().isNavigationRequest()) say(`csp ${r.headers()['content-security-policy'] ?? ''}`);
+});
+
+// "recorded" events carry the audio: it is written as a WAV instead of printed.
+function wavOf(pcm) {
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + pcm.length, 4);
+  h.write('WAVE', 8);
+  h.write('fmt ', 12);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);  // PCM
+  h.writeUInt16LE(1, 22);  // mono
+  h.writeUInt32LE(48000, 24);
+  h.writeUInt32LE(96000, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(pcm.length, 40);
+  return Buffer.concat([h, pcm]);
+}
+
+let reloaded = false;
+let screenshotsTaken = false;
+async function onEvent(name, detail) {
+  if (name === 'recorded') {
+    const { riotId, pcm } = JSON.parse(detail);
+    const path = join(cfg.out, `${cfg.name}-heard-${riotId.replace(/[^A-Za-z0-9._-]/g, '_')}.wav`);
+    writeFileSync(path, wavOf(Buffer.from(pcm, 'base64')));
+    // The pictures come first: once "heard" is out the test may end the call.
+    if (cfg.screenshots && !screenshotsTaken) {
+      screenshotsTaken = true;
+      for (const scheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme: scheme });
+        const png = join(cfg.out, `${cfg.name}-${scheme}.png`);
+        await page.screenshot({ path: png, fullPage: true });
+        say(`screenshot ${png}`);
+      }
+      await page.emulateMedia({ colorScheme: null });
+      // What the pictures show of the team, for the test to check against the call.
+      say(`shown-mates ${await page.locator('#team li').count()} empty-note ${
+        await page.locator('#team-empty').isVisible()}`);
+    }
+    say(`heard ${riotId} ${path}`);
+    return;
+  }
+  say(`event ${name} ${detail}`);
+  if (name === 'server-error' && cfg.linkOnBound && JSON.parse(detail).code === 'riot-id-bound') {
+    await page.locator('#link-request').click();
+    return;
+  }
+  if (name === 'link-code') {
+    await page.locator('#link-box').waitFor({ state: 'visible' });
+    const code = await page.locator('#link-code').textContent();
+    const fingerprint = await page.locator('#link-fingerprint').textContent();
+    const png = join(cfg.out, `${cfg.name}-link-code.png`);
+    await page.locator('#identity-card').screenshot({ path: png });
+    say(`screenshot ${png}`);
+    say(`link-shown ${code} ${fingerprint}`);
+    return;
+  }
+  if (name === 'registered' && cfg.reload && !reloaded) {
+    reloaded = true;
+    say('reloading');
+    await page.reload();
+  }
+}
+
+// The page's `shotcall` events reach onEvent through a binding; the recorder runs in the page.
+await page.exposeBinding('__shotcallEvent', (_source, name, detail) => {
+  onEvent(name, detail).catch((e) => say(`driver-error ${String(e.message).split('\n')[0]}`));
+});
+
+await page.addInitScript(({ hearSeconds }) => {
+  window.addEventListener('shotcall', (e) => {
+    const { name, stream, ...rest } = e.detail;
+    window.__shotcallEvent(name, JSON.stringify(rest));
+    if (name === 'track' && hearSeconds > 0) window.__shotcallRecord(rest.riotId, stream, hearSeconds);
+  });
+  // Records `seconds` of a received stream once it carries sound, as 16-bit PCM in base64.
+  window.__shotcallRecord = async (riotId, stream, seconds) => {
+    const ctx = new AudioContext({ sampleRate: 48000 });
+    await ctx.resume();
+    const source = ctx.createMediaStreamSource(stream);
+    const tap = ctx.createScriptProcessor(4096, 1, 1);
+    const silent = ctx.createGain();
+    silent.gain.value = 0;
+    const samples = new Int16Array(seconds * 48000);
+    let n = 0;
+    let heardSound = false;
+    tap.onaudioprocess = (ev) => {
+      const data = ev.inputBuffer.getChannelData(0);
+      if (!heardSound) heardSound = data.some((x) => Math.abs(x) > 0.01);
+      if (!heardSound) return;
+      for (let i = 0; i < data.length && n < samples.length; ++i)
+        samples[n++] = Math.max(-32768, Math.min(32767, Math.round(data[i] * 32767)));
+      if (n < samples.length) return;
+      tap.onaudioprocess = null;
+      source.disconnect();
+      tap.disconnect();
+      ctx.close();
+      let bin = '';
+      const bytes = new Uint8Array(samples.buffer);
+      for (let i = 0; i < bytes.length; i += 0x8000)
+        bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      window.__shotcallEvent('recorded', JSON.stringify({ riotId, pcm: btoa(bin) }));
+    };
+    source.connect(tap);
+    tap.connect(silent);
+    silent.connect(ctx.destination);
+  };
+}, { hearSeconds: cfg.hearSeconds ?? 0 });
+
+
+try {
+  await page.goto(cfg.url);
+} catch (e) {
+  fail(`cannot open ${cfg.url}: ${String(e.message).split('\n')[0]}`);
+}
+say('loaded');

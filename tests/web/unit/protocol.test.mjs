@@ -1,0 +1,108 @@
+// The page's protocol module: frames as docs/protocol.md writes them, and what it accepts.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+  backoffMs, build, chatText, gameIdValue, iceData, identityLabel, isRiotId, isUnknownType,
+  mayProveOver, parseServerFrame, proofHost, readSignalData, sdpData, wsUrlFor,
+} from '../../../web/js/protocol.js';
+
+test('Riot IDs: one #, both parts, at most 96 bytes, no control characters', () => {
+  assert.ok(isRiotId('Hide on bush#KR1'));
+  assert.ok(isRiotId('ÄÖÜ#ÉÈ'));
+  assert.ok(!isRiotId('NoTag'));
+  assert.ok(!isRiotId('#KR1'));
+  assert.ok(!isRiotId('Name#'));
+  assert.ok(!isRiotId('a#b#c'));
+  assert.ok(!isRiotId('tab\there#X'));
+  assert.ok(isRiotId(`${'a'.repeat(90)}#12345`));       // 96 bytes
+  assert.ok(!isRiotId(`${'a'.repeat(91)}#12345`));      // 97 bytes
+  assert.ok(!isRiotId(`${'é'.repeat(46)}#12345`));      // 98 bytes in 52 characters
+});
+
+test('register-user carries the proof fields only when there is a proof', () => {
+  assert.deepEqual(JSON.parse(build.registerUser('A#1', null, 'r1')),
+                   { type: 'register-user', id: 'r1', riotId: 'A#1' });
+  const proof = { key: 'k', proof: 'p', host: '127.0.0.1:7800' };
+  assert.deepEqual(JSON.parse(build.registerUser('A#1', proof, 'r2')),
+                   { type: 'register-user', id: 'r2', riotId: 'A#1', key: 'k', proof: 'p',
+                     host: '127.0.0.1:7800' });
+  assert.deepEqual(JSON.parse(build.hello('h1')), { type: 'hello', id: 'h1' });
+});
+
+test('find-or-create sends Riot game ids as numbers and team as the number 100 or 200', () => {
+  const f = JSON.parse(build.findOrCreateChannel('6789012345', '200', ['a#1', 'b#1'], 'x'));
+  assert.deepEqual(f, { type: 'find-or-create-channel', id: 'x', gameId: 6789012345, teamId: 200,
+                        teammates: ['a#1', 'b#1'] });
+  assert.equal(gameIdValue('E2E_1'), 'E2E_1');
+  assert.equal(gameIdValue('0123'), '0123');  // a leading zero is not Riot's number
+  assert.equal(gameIdValue('99999999999999999999'), '99999999999999999999');
+});
+
+test('signal data has exactly the browser shapes, and only those are read', () => {
+  assert.deepEqual(sdpData({ type: 'offer', sdp: 'v=0\r\n', extra: 1 }),
+                   { sdp: { type: 'offer', sdp: 'v=0\r\n' } });
+  assert.deepEqual(iceData({ candidate: 'candidate:1 1 UDP 1 127.0.0.1 5000 typ host',
+                             sdpMLineIndex: 0, sdpMid: '0' }),
+                   { ice: { candidate: 'candidate:1 1 UDP 1 127.0.0.1 5000 typ host',
+                            sdpMLineIndex: 0 } });
+  assert.deepEqual(readSignalData({ sdp: { type: 'answer', sdp: 'x' } }),
+                   { kind: 'sdp', type: 'answer', sdp: 'x' });
+  assert.deepEqual(readSignalData({ ice: { candidate: 'c', sdpMLineIndex: 1 } }),
+                   { kind: 'ice', candidate: 'c', sdpMLineIndex: 1 });
+  assert.equal(readSignalData({ sdp: { type: 'pranswer', sdp: 'x' } }), null);
+  assert.equal(readSignalData({ ice: { candidate: 'c', sdpMLineIndex: -1 } }), null);
+  assert.equal(readSignalData({ ice: { candidate: 'c' } }), null);
+  assert.equal(readSignalData(null), null);
+});
+
+test('server frames are objects with a string type; anything else is dropped', () => {
+  assert.deepEqual(parseServerFrame('{"type":"chat","text":"gg"}'), { type: 'chat', text: 'gg' });
+  assert.equal(parseServerFrame('[1]'), null);
+  assert.equal(parseServerFrame('{"type":1}'), null);
+  assert.equal(parseServerFrame('not json'), null);
+  assert.ok(isUnknownType({ type: 'error', code: 'unknown-type', re: 'hello' }, 'hello'));
+  assert.ok(!isUnknownType({ type: 'error', code: 'bad-json', re: 'hello' }, 'hello'));
+});
+
+test('the WebSocket is the page origin\'s /ws, and the proof host is the dialed name', () => {
+  assert.equal(wsUrlFor({ protocol: 'http:', host: '127.0.0.1:7800' }), 'ws://127.0.0.1:7800/ws');
+  assert.equal(wsUrlFor({ protocol: 'https:', host: 'voice.example.org' }), 'wss://voice.example.org/ws');
+  assert.equal(proofHost('ws://127.0.0.1:7800/ws'), '127.0.0.1:7800');
+  assert.equal(proofHost('wss://Voice.Example.ORG:443/ws'), 'voice.example.org');
+  assert.equal(proofHost('ws://LOCALHOST:80/ws'), 'localhost');
+  assert.equal(proofHost('wss://voice.example.org:8443/ws'), 'voice.example.org:8443');
+  assert.equal(proofHost('ws://[::1]:7800/ws'), '[::1]:7800');
+});
+
+test('proofs go only over wss:// or to loopback', () => {
+  assert.ok(mayProveOver('wss://voice.example.org/ws'));
+  assert.ok(mayProveOver('ws://127.0.0.1:7800/ws'));
+  assert.ok(mayProveOver('ws://127.9.9.9:7800/ws'));
+  assert.ok(mayProveOver('ws://localhost:7800/ws'));
+  assert.ok(mayProveOver('ws://[::1]:7800/ws'));
+  assert.ok(!mayProveOver('ws://192.168.1.5:7800/ws'));
+  assert.ok(!mayProveOver('ws://127.0.0.1.example.org/ws'));
+});
+
+test('identity levels: only riot reads as verified', () => {
+  assert.equal(identityLabel('riot'), 'verified');
+  assert.equal(identityLabel('key'), 'not verified');
+  assert.equal(identityLabel('none'), 'not verified');
+  assert.equal(identityLabel(undefined), 'not verified');
+});
+
+test('chat text is 1 to 500 code points after trimming', () => {
+  assert.equal(chatText('  gg  '), 'gg');
+  assert.equal(chatText('   '), null);
+  assert.equal(chatText('👋'.repeat(500)), '👋'.repeat(500));
+  assert.equal(chatText('👋'.repeat(501)), null);
+});
+
+test('reconnect backoff doubles from 0.5 s up to 15 s, with bounded jitter', () => {
+  const mid = () => 0.5;
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 9].map((a) => backoffMs(a, mid)),
+                   [500, 1000, 2000, 4000, 8000, 15000, 15000]);
+  assert.equal(backoffMs(0, () => 0), 400);
+  assert.equal(backoffMs(0, () => 1), 600);
+});

@@ -1,0 +1,29 @@
+// The server's access token (shotcall-signal --access-token), kept in the user's keyring through
+// libsecret (the Secret Service: GNOME Keyring, KWallet, KeePassXC), one per server address, and
+// never in GSettings, whose files any program of the user can read. Without a secret service (a
+// bare X server, the tests) the token is kept in memory for this run only, and note() says so.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace shotcall::ui {
+
+class TokenStore {
+ public:
+  // The token for `server_url`: from memory once read, else from the keyring. nullopt when none
+  // is stored. Blocks on the keyring's D-Bus call the first time for each server.
+  std::optional<std::string> load(const std::string& server_url);
+  // Stores `token` for `server_url` (an empty one removes it). Always takes effect for this run;
+  // false when the keyring could not keep it (note() says why and what to do).
+  bool save(const std::string& server_url, const std::string& token);
+  // Where the token is kept, in words, for the field's caption.
+  const std::string& note() const { return note_; }
+
+ private:
+  std::map<std::string, std::optional<std::string>> known_;
+  std::string note_ = "Kept in your keyring, never in Shotcall's settings.";
+};
+
+}  // namespace shotcall::ui

@@ -1,0 +1,623 @@
+// The page's controller: the signaling connection (hello, registration with a proof, finding and
+// joining the team's channel, reconnecting), the mesh, the microphone and the controls. Page
+// state goes to <body data-*> (conn, state, mic, identity) and to each teammate's row, and every
+// change is also announced as a `shotcall` event on window, for people and for tests.
+import { LevelMeter, MIC_PROBLEM_TEXT, SPEAKING_LEVEL, Voice, openMicrophone } from './audio.js';
+import { loadIdentity, makeProof, normaliseLinkCode } from './identity.js';
+import { buildJoinLink, isCompleteJoin, parseJoinLink, rosterFor } from './join_link.js';
+import { Mesh } from './mesh.js';
+import {
+  backoffMs, build, chatText, isRiotId, isUnknownType, mayProveOver, parseServerFrame, proofHost,
+  requestId, wsUrlFor,
+} from './protocol.js';
+import {
+  $, MateRow, appendChat, fillJoinForm, readJoinForm, setConnection, setIdentityBadge, setJoined,
+  setPageState, setPressed, setStatus, showManualFields, showProblem,
+} from './ui.js';
+
+const WS_URL = wsUrlFor(location);
+const QUALITY_INTERVAL_MS = 1000;
+const REGISTER_RETRIES = 6;  // riot-id-in-use right after a restart: the old session is going
+
+const app = {
+  want: null,         // the join the player asked for: {riot, mode, game, team, teammates}
+  ws: null,
+  attempt: 0,
+  reconnectTimer: 0,
+  registerRefusals: 0,
+  awaitingLink: false,  // this page asked to be linked and shows its code
+  challenge: null,
+  features: [],
+  peerId: null,
+  channelId: null,
+  selfIdentity: 'none',
+  identity: null,     // {keyPair, key, fingerprint, persistent} or null
+  mic: null,          // MediaStream or null
+  micTrack: null,
+  muted: false,
+  deafened: false,
+  talkMode: 'open',
+  pttKey: 'Space',
+  pttHeld: false,
+  audioContext: null,
+  selfMeter: null,
+  // Teammates by folded Riot ID, as the app keys them: a link outlives a signaling outage, and
+  // the teammate's peerId is only where their signals go for now.
+  mates: new Map(),   // key -> {key, peerId, lastPeerId, sinceReregistration, row, voice, …}
+  soundBlocked: false,
+};
+
+function announce(name, detail = {}) {
+  window.dispatchEvent(new CustomEvent('shotcall', { detail: { name, ...detail } }));
+  console.info(`shotcall:${name}`, JSON.stringify({ ...detail, stream: undefined }));
+}
+
+function setState(state, text) {
+  setPageState('state', state);
+  if (text !== undefined) setStatus(text);
+  announce('state', { state });
+}
+
+// ---- signaling -------------------------------------------------------------------------------
+
+function send(text) {
+  if (app.ws?.readyState === WebSocket.OPEN) app.ws.send(text);
+}
+
+function connect() {
+  clearTimeout(app.reconnectTimer);
+  setConnection(app.attempt === 0 ? 'connecting' : 'reconnecting');
+  const ws = new WebSocket(WS_URL);
+  app.ws = ws;
+  ws.onopen = () => {
+    if (app.ws !== ws) return;
+    app.attempt = 0;
+    setConnection('open');
+    app.challenge = null;
+    send(build.hello(requestId('h')));
+  };
+  ws.onmessage = (e) => {
+    if (app.ws !== ws) return;
+    const msg = parseServerFrame(e.data);
+    if (msg) onServerMessage(msg).catch((err) => console.error('shotcall:', err));
+  };
+  ws.onclose = (e) => {
+    if (app.ws !== ws) return;
+    app.ws = null;
+    if (e.code === 4001 || !app.want) dropChannel();
+    else loseSignaling();
+    if (e.code === 4001) {
+      // "replaced": this Riot ID signed in elsewhere with this key; we must not fight it.
+      setConnection('closed');
+      setState('replaced', 'You joined from another tab or device, so this page left the call.');
+      finishLeaving();
+      return;
+    }
+    if (!app.want) return setConnection('closed');
+    const delay = backoffMs(app.attempt++);
+    setConnection('reconnecting');
+    setState('reconnecting', `Lost the server; trying again in ${Math.ceil(delay / 1000)} s…`);
+    app.reconnectTimer = setTimeout(connect, delay);
+  };
+}
+
+async function register() {
+  const riot = app.want.riot;
+  let proof = null;
+  if (app.challenge && app.identity?.persistent && mayProveOver(WS_URL)) {
+    proof = await makeProof(app.identity, 'register', proofHost(WS_URL), app.challenge, riot);
+    app.challenge = null;  // used up by this request, whatever the answer
+  }
+  setState('registering', `Signing in as ${riot}…`);
+  send(build.registerUser(riot, proof, requestId('r')));
+}
+
+function findGame() {
+  const w = app.want;
+  if (w.mode === 'watch') {
+    setState('watching', 'Asking the server to watch for your game…');
+    send(build.watchGame(requestId('w')));
+  } else {
+    setState('finding', 'Finding your team’s channel…');
+    send(build.findOrCreateChannel(w.game, w.team, rosterFor(w.riot, w.teammates), requestId('f')));
+  }
+}
+
+async function proofFor(purpose, riot) {
+  // A fresh challenge for each proven request: ask, then sign what comes back.
+  const challenge = await new Promise((resolve) => {
+    app.pendingChallenge = resolve;
+    send(build.hello(requestId('h')));
+  });
+  return makeProof(app.identity, purpose, proofHost(WS_URL), challenge, riot);
+}
+
+async function onServerMessage(msg) {
+  switch (msg.type) {
+    case 'hello':
+      app.challenge = msg.challenge;
+      app.features = Array.isArray(msg.features) ? msg.features : [];
+      if (app.pendingChallenge) {
+        const resolve = app.pendingChallenge;
+        app.pendingChallenge = null;
+        return resolve(msg.challenge);
+      }
+      setPageState('serverIdentity', app.features.includes('identity-1') ? 'yes' : 'no');
+      showSelfIdentity();  // linking and verifying need a server that checks keys
+      announce('hello', { identity: document.body.dataset.serverIdentity, policy: msg.policy });
+      return register();
+    case 'connected':
+      app.peerId = msg.peerId;
+      // The server forgot our channel with the old connection; links to teammates live on.
+      for (const mate of app.mates.values()) mate.sinceReregistration = true;
+      app.registerRefusals = 0;
+      app.selfIdentity = msg.identity ?? 'none';
+      showSelfIdentity();
+      app.mesh.setIceServers(msg.iceServers);
+      announce('registered', { peerId: msg.peerId, identity: app.selfIdentity,
+                               key: app.identity?.key ?? null });
+      return findGame();
+    case 'channel-created':
+      return send(build.joinChannel(msg.channelId, requestId('j')));
+    case 'channel-available':
+      if (app.want?.mode === 'watch' && !app.channelId && msg.origin !== 'client')
+        send(build.joinChannel(msg.channelId, requestId('j')));
+      return;
+    case 'watching':
+      return setState('watching', `The server is watching for ${msg.riotId}’s next game.`);
+    case 'joined-channel':
+      return onJoined(msg);
+    case 'user-joined-channel':
+      if (msg.channelId !== app.channelId || !msg.member) return;
+      onMember(msg.member, false);
+      setStatus(`${msg.member.riotId} joined the call.`);
+      return;
+    case 'user-left-channel':
+      if (msg.channelId === app.channelId) removeMate(keyOfPeer(msg.peerId));
+      return;
+    case 'left-channel':
+      return;
+    case 'game-ended':
+      if (msg.channelId === app.channelId) {
+        send(build.leaveChannel(app.channelId, requestId('l')));
+        dropChannel();
+        setState('watching', 'The game has ended. Waiting for your next one…');
+      }
+      return;
+    case 'signal':
+      return keyOfPeer(msg.from) ? app.mesh.onSignal(keyOfPeer(msg.from), msg.data) : undefined;
+    case 'chat':
+      if (msg.channelId === app.channelId) {
+        appendChat(msg);
+        announce('chat', { riotId: msg.riotId, text: msg.text });
+      }
+      return;
+    case 'notice':
+      setStatus(msg.text);
+      return announce('notice', { level: msg.level, text: msg.text });
+    case 'user-identity': {
+      const mate = app.mates.get(keyOfPeer(msg.peerId));
+      if (mate) mate.row.setIdentity(msg.identity);
+      if (msg.peerId === app.peerId) {
+        app.selfIdentity = msg.identity;
+        showSelfIdentity();
+      }
+      return;
+    }
+    case 'verify-riot-challenge':
+      $('verify-box').hidden = false;
+      $('verify-text').textContent =
+        `Step ${msg.round} of 2: in the League client, set your profile icon to icon number ` +
+        `${msg.iconId} (one of the free default icons), then press the button below.`;
+      return;
+    case 'verified':
+      $('verify-box').hidden = true;
+      app.selfIdentity = msg.identity ?? 'riot';
+      showSelfIdentity();
+      return setStatus('Verified: your team now sees you as verified.');
+    case 'link-code':
+      app.awaitingLink = true;
+      $('link-box').hidden = false;
+      $('link-code').textContent = msg.code;
+      $('link-fingerprint').textContent = msg.fingerprint;
+      return announce('link-code', { code: msg.code, fingerprint: msg.fingerprint });
+    case 'link-approved':
+      if (app.awaitingLink && msg.key === app.identity?.key) {
+        // Our own code was approved on a bound device: this key now holds the seat, so sign in
+        // again with a fresh challenge.
+        app.awaitingLink = false;
+        $('link-box').hidden = true;
+        announce('link-approved', { key: msg.key, mine: true });
+        setStatus('This browser is linked. Signing in…');
+        return send(build.hello(requestId('h')));
+      }
+      $('approve-code').value = '';
+      announce('link-approved', { key: msg.key, mine: false });
+      return setStatus('The other device is linked.');
+    case 'error':
+      return onError(msg);
+    default:
+      return;
+  }
+}
+
+function onError(msg) {
+  announce('server-error', { code: msg.code, re: msg.re });
+  if (msg.re === 'hello' && isUnknownType(msg, 'hello')) {
+    // A server without the identity extension: protocol v1, no proof.
+    setPageState('serverIdentity', 'no');
+    if (app.pendingChallenge) app.pendingChallenge = null;
+    announce('hello', { identity: 'no' });
+    return register();
+  }
+  if (msg.re === 'watch-game' && (msg.code === 'watch-unavailable' || msg.code === 'unknown-type')) {
+    setState('error', 'This server cannot watch games. Enter the game by hand instead.');
+    return leave();
+  }
+  if (msg.re === 'register-user' && msg.code === 'riot-id-in-use' &&
+      app.registerRefusals++ < REGISTER_RETRIES) {
+    // Right after a server restart our old session may still hold the name for a moment.
+    setState('registering', `${app.want.riot} is still signed in elsewhere; retrying…`);
+    app.ws?.close();
+    return;
+  }
+  if (msg.re === 'register-user' && msg.code === 'riot-id-bound' && app.identity?.persistent &&
+      document.body.dataset.serverIdentity === 'yes') {
+    // Another device holds this Riot ID. Stay connected: linking this browser from that device
+    // (link-request, then approve there) lets it sign in right here.
+    setState('bound', `${app.want.riot} belongs to another device. To use it here, press ` +
+             '“Link to my other device” and approve the code on that device.');
+    return;
+  }
+  if (msg.re === 'register-user' || msg.re === 'find-or-create-channel' || msg.re === 'join-channel') {
+    setState('error', msg.message || msg.code);
+    return leave();
+  }
+  if (msg.code !== 'rate-limited') setStatus(msg.message || msg.code);
+}
+
+function onJoined(msg) {
+  app.channelId = msg.channelId;
+  setJoined(true);
+  setState('in-channel', msg.members.length ? 'In the call.' :
+    'In the call. Waiting for your teammates…');
+  announce('joined', { channelId: msg.channelId, members: msg.members.length });
+  // We joined: we offer to each member already there.
+  for (const m of msg.members) onMember(m, true);
+}
+
+const foldRiotId = (id) => id.normalize('NFC').toLowerCase();
+
+function keyOfPeer(peerId) {
+  for (const [key, mate] of app.mates) if (mate.peerId === peerId) return key;
+  return null;
+}
+
+// A member of our channel, seen on joining (`weOffer`) or when they join. The same rules as the
+// app's session core (app/session/session_core.cpp), so the page and the app agree after a
+// server restart about which links stay and who offers.
+function onMember(member, weOffer) {
+  const key = foldRiotId(member.riotId);
+  if (!member.peerId || key === foldRiotId(app.want?.riot ?? '')) return;
+  let mate = app.mates.get(key);
+  if (mate) {
+    const stayed = mate.lastPeerId === member.peerId;
+    const linkedBefore = mate.sinceReregistration;
+    mate.sinceReregistration = false;
+    mate.peerId = member.peerId;
+    mate.lastPeerId = member.peerId;
+    if (member.identity) mate.row.setIdentity(member.identity);
+    const alive = app.mesh.has(key) && !['failed', 'closed'].includes(mate.row.link);
+    // We came back with a new connection while they kept theirs: they dropped their side when
+    // our old connection left, so we build the link again (we joined, so we offer).
+    if (alive && !(weOffer && linkedBefore && stayed)) return;
+    removeMate(key);
+  }
+  mate = addMate(key, member.peerId, member.riotId, member.identity);
+  if (weOffer) app.mesh.offerTo(key, member.riotId).catch((e) => console.error('shotcall: offer', e));
+  else app.mesh.expect(key, member.riotId);
+}
+
+// Leaves the channel's mesh (we leave, or the server replaced us).
+function dropChannel() {
+  app.channelId = null;
+  app.mesh.closeAll();
+  for (const key of [...app.mates.keys()]) removeMate(key);
+}
+
+// The signaling connection is gone: the links to teammates carry on peer to peer, and their
+// peerIds are forgotten until we are back in the channel.
+function loseSignaling() {
+  app.channelId = null;
+  app.peerId = null;
+  for (const mate of app.mates.values()) mate.peerId = null;
+}
+
+// ---- teammates --------------------------------------------------------------------------------
+
+function addMate(key, peerId, riotId, identity) {
+  const mate = { key, peerId, lastPeerId: peerId, sinceReregistration: false, row: null,
+                 voice: null, meter: null, volume: 1 };
+  mate.row = new MateRow(key, riotId, identity, (v) => {
+    mate.volume = v;
+    mate.voice?.setVolume(v);
+  });
+  app.mates.set(key, mate);
+  $('team').append(mate.row.li);
+  announce('mate', { peerId, riotId, identity: identity ?? 'none' });
+  $('team-empty').hidden = true;
+  return mate;
+}
+
+function removeMate(key) {
+  const mate = app.mates.get(key);
+  if (!mate) return;
+  app.mates.delete(key);
+  mate.voice?.close();
+  mate.meter?.close();
+  mate.row.li.remove();
+  app.mesh.remove(key);
+  $('team-empty').hidden = app.mates.size > 0;
+  announce('mate-left', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId });
+}
+
+async function onTrack(key, stream) {
+  const mate = app.mates.get(key);
+  if (!mate || mate.voice) return;
+  mate.voice = new Voice(stream);
+  mate.voice.setVolume(mate.volume);
+  mate.voice.setDeafened(app.deafened);
+  if (!(await mate.voice.play())) showSoundBlocked(true);
+  if (app.audioContext) mate.meter = new LevelMeter(app.audioContext, stream);
+  // The stream goes with the event so a recorder (the browser tests) can listen in as well.
+  announce('track', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId, stream });
+}
+
+function onLinkState(key, state) {
+  const mate = app.mates.get(key);
+  if (!mate) return;
+  mate.row.setLink(state);
+  announce('link', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId, state });
+}
+
+function showSoundBlocked(blocked) {
+  app.soundBlocked = blocked;
+  $('sound-blocked').hidden = !blocked;
+}
+
+async function pollQuality() {
+  for (const [key, mate] of app.mates) {
+    const q = await app.mesh.quality(key).catch(() => null);
+    if (!q) continue;
+    const wasFlowing = mate.row.li.dataset.audio === 'flowing';
+    mate.row.setQuality(q);
+    if (!wasFlowing && q.receiving)
+      announce('audio', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId });
+  }
+}
+
+function drawLevels() {
+  if (app.selfMeter) {
+    const level = app.selfMeter.level();
+    $('self-level').value = Math.min(1, level * 8);
+    $('self-speaking').dataset.speaking = String(transmitting() && level > SPEAKING_LEVEL);
+  }
+  for (const mate of app.mates.values())
+    if (mate.meter) mate.row.setSpeaking(!app.deafened && mate.meter.level() > SPEAKING_LEVEL);
+  requestAnimationFrame(drawLevels);
+}
+
+// ---- microphone and controls ------------------------------------------------------------------
+
+function transmitting() {
+  return Boolean(app.micTrack) && !app.muted && (app.talkMode === 'open' || app.pttHeld);
+}
+
+function applyTransmit() {
+  if (app.micTrack) app.micTrack.enabled = transmitting();
+  setPageState('mic', !app.micTrack ? document.body.dataset.mic : transmitting() ? 'live' : 'silent');
+}
+
+async function ensureAudio() {
+  if (!app.audioContext) {
+    try {
+      app.audioContext = new AudioContext();
+    } catch {
+      app.audioContext = null;
+    }
+  }
+  if (app.audioContext?.state === 'suspended') app.audioContext.resume().catch(() => {});
+  if (app.mic || document.body.dataset.mic === 'refused') return;
+  const { stream, problem } = await openMicrophone();
+  if (stream) {
+    app.mic = stream;
+    app.micTrack = stream.getAudioTracks()[0] ?? null;
+    app.mesh.setMicrophone(app.micTrack, stream);
+    if (app.audioContext) app.selfMeter = new LevelMeter(app.audioContext, stream);
+    showProblem('mic-problem', null);
+    applyTransmit();
+  } else {
+    setPageState('mic', problem);
+    showProblem('mic-problem', MIC_PROBLEM_TEXT[problem]);
+    $('mute').disabled = true;
+  }
+  announce('mic', { state: document.body.dataset.mic });
+}
+
+async function join(want) {
+  if (!isRiotId(want.riot)) return showProblem('form-problem', 'Enter your Riot ID as Name#TAG.');
+  if (want.mode === 'manual') {
+    if (!want.game) return showProblem('form-problem', 'Enter the game (any name your team agrees on).');
+    if (!want.teammates.every(isRiotId))
+      return showProblem('form-problem', 'Write teammates as Name#TAG, separated by commas.');
+  }
+  showProblem('form-problem', null);
+  app.want = want;
+  setJoined(true);
+  localStorage.setItem('shotcall.riot', want.riot);
+  showShareLink(want);
+  await ensureAudio();
+  if (!app.identity) {
+    app.identity = await loadIdentity(proofHost(WS_URL)).catch(() => null);
+    showSelfIdentity();
+  }
+  app.attempt = 0;
+  app.registerRefusals = 0;
+  connect();
+}
+
+function leave() {
+  if (app.channelId) send(build.leaveChannel(app.channelId, requestId('l')));
+  finishLeaving();
+  const ws = app.ws;
+  app.ws = null;
+  ws?.close(1000);
+  dropChannel();
+  setConnection('idle');
+}
+
+function finishLeaving() {
+  app.want = null;
+  clearTimeout(app.reconnectTimer);
+  setJoined(false);
+  if (document.body.dataset.state === 'in-channel') setState('idle', 'You left the call.');
+}
+
+function showShareLink(want) {
+  if (want.mode !== 'manual') return ($('share-row').hidden = true);
+  const link = buildJoinLink(location.href, {
+    game: want.game, team: want.team, teammates: rosterFor(want.riot, want.teammates),
+    autojoin: true,
+  });
+  $('share-link').value = link;
+  $('share-row').hidden = false;
+}
+
+function showSelfIdentity() {
+  const badge = $('self-identity');
+  const id = app.identity;
+  setPageState('identity', app.selfIdentity);
+  setIdentityBadge(badge, app.selfIdentity);
+  badge.hidden = !app.peerId;
+  const supported = document.body.dataset.serverIdentity === 'yes';
+  if (!id) {
+    $('identity-text').textContent = 'This browser cannot keep a key, so it signs in without one.';
+  } else {
+    $('identity-text').textContent =
+      `Key fingerprint ${id.fingerprint}` + (id.persistent ? '' : ' (not kept: private window)') +
+      (supported ? '' : '. This server does not check keys.');
+  }
+  const proven = supported && id?.persistent && app.peerId;
+  for (const b of ['verify-riot', 'link-request']) $(b).disabled = !(supported && id?.persistent);
+  for (const b of ['approve-code', 'approve-button']) $(b).disabled = !proven;
+}
+
+function bindControls() {
+  $('join-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    join(readJoinForm()).catch((err) => console.error('shotcall: join', err));
+  });
+  $('leave-button').addEventListener('click', leave);
+  for (const r of document.querySelectorAll('input[name="mode"]'))
+    r.addEventListener('change', () => showManualFields(readJoinForm().mode === 'manual'));
+  $('copy-link').addEventListener('click', () => {
+    navigator.clipboard?.writeText($('share-link').value).then(
+      () => setStatus('Link copied.'), () => $('share-link').select());
+  });
+  $('mute').addEventListener('click', () => {
+    app.muted = !app.muted;
+    setPressed('mute', app.muted);
+    applyTransmit();
+  });
+  $('deafen').addEventListener('click', () => {
+    app.deafened = !app.deafened;
+    setPressed('deafen', app.deafened);
+    for (const m of app.mates.values()) m.voice?.setDeafened(app.deafened);
+  });
+  $('talk-mode').addEventListener('change', () => {
+    app.talkMode = $('talk-mode').value;
+    $('ptt-key').hidden = app.talkMode !== 'ptt';
+    applyTransmit();
+  });
+  $('ptt-key').addEventListener('click', () => {
+    $('ptt-key').textContent = 'Press a key…';
+    window.addEventListener('keydown', (e) => {
+      e.preventDefault();
+      app.pttKey = e.code;
+      $('ptt-key').textContent = `Key: ${e.code}`;
+    }, { once: true, capture: true });
+  });
+  // Push to talk while the page has focus: hold the key anywhere but in a text field.
+  const typing = (e) => e.target instanceof HTMLInputElement && e.target.type !== 'range';
+  window.addEventListener('keydown', (e) => {
+    if (app.talkMode !== 'ptt' || e.code !== app.pttKey || typing(e) || e.repeat) return;
+    e.preventDefault();
+    app.pttHeld = true;
+    applyTransmit();
+  });
+  window.addEventListener('keyup', (e) => {
+    if (e.code !== app.pttKey) return;
+    app.pttHeld = false;
+    applyTransmit();
+  });
+  window.addEventListener('blur', () => {
+    app.pttHeld = false;
+    applyTransmit();
+  });
+  $('enable-sound').addEventListener('click', async () => {
+    app.audioContext?.resume().catch(() => {});
+    let ok = true;
+    for (const m of app.mates.values()) if (m.voice) ok = (await m.voice.play()) && ok;
+    showSoundBlocked(!ok);
+  });
+  $('chat-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = chatText($('chat-input').value);
+    if (!text || !app.channelId) return;
+    send(build.chat(app.channelId, text));
+    $('chat-input').value = '';
+  });
+  $('verify-riot').addEventListener('click', async () => {
+    const riot = app.want?.riot ?? $('riot-id').value.trim();
+    if (!isRiotId(riot) || !app.ws) return setStatus('Join first, then verify.');
+    send(build.verifyRiot(riot, await proofFor('verify-riot', riot), requestId('v')));
+  });
+  $('verify-check').addEventListener('click', () => send(build.verifyRiotCheck(requestId('v'))));
+  $('link-request').addEventListener('click', async () => {
+    const riot = app.want?.riot ?? $('riot-id').value.trim();
+    if (!isRiotId(riot) || !app.ws) return setStatus('Join first, then link.');
+    send(build.linkRequest(riot, await proofFor('link-request', riot), requestId('k')));
+  });
+  $('approve-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const code = normaliseLinkCode($('approve-code').value);
+    if (code.length === 8) send(build.linkApprove(code, requestId('a')));
+  });
+}
+
+function start() {
+  app.mesh = new Mesh({
+    // Signals go to the teammate's current peerId; while we have none (the server is away)
+    // there is nobody to relay them, and trickled candidates are simply not needed then.
+    send: (key, data) => {
+      const peerId = app.mates.get(key)?.peerId;
+      if (peerId) send(build.signal(peerId, data));
+    },
+    onTrack: (peerId, stream) => onTrack(peerId, stream),
+    onState: onLinkState,
+  });
+  bindControls();
+  const link = parseJoinLink(location.search);
+  const saved = localStorage.getItem('shotcall.riot');
+  if (saved && !link.riot) $('riot-id').value = saved;
+  fillJoinForm(link);
+  if (link.problems.length) showProblem('form-problem', `The link had problems: ${link.problems.join('; ')}`);
+  setInterval(pollQuality, QUALITY_INTERVAL_MS);
+  requestAnimationFrame(drawLevels);
+  setPageState('ready', 'true');
+  announce('ready');
+  if (link.autojoin && isCompleteJoin(link)) join({ ...link, mode: 'manual' });
+  else setStatus(isSecureContext ? '' : 'Open this page over https:// to use your microphone.');
+}
+
+start();

@@ -1,0 +1,148 @@
+// One RTCPeerConnection per teammate, negotiated over `signal` exactly as protocol v1 says: the
+// member who joins offers to each member already there, the others answer; candidates trickle.
+// Works in both directions, with or without a microphone track (receive-only then).
+import { iceData, readSignalData, sdpData } from './protocol.js';
+
+export class Mesh {
+  // send(peerId, data): relay `data` to that peer. events: onTrack(peerId, stream),
+  // onState(peerId, state) with RTCPeerConnection's connectionState.
+  constructor({ send, onTrack, onState }) {
+    this.send = send;
+    this.onTrack = onTrack;
+    this.onState = onState;
+    this.iceServers = [];
+    this.micTrack = null;
+    this.micStream = null;
+    this.links = new Map();  // peerId -> {pc, riotId, pendingIce, offerer, lastStats}
+  }
+
+  setIceServers(servers) {
+    // Shotcall's server sends `urls` as an array; a single string is accepted as well.
+    this.iceServers = (servers ?? []).map((s) => ({ ...s, urls: s.urls }));
+  }
+
+  // The microphone to send (null: receive only). Applies to links made from now on and, by
+  // replacing the sender's track, to the ones already up.
+  setMicrophone(track, stream) {
+    this.micTrack = track;
+    this.micStream = stream;
+    for (const link of this.links.values()) {
+      const t = audioTransceiver(link.pc);
+      if (t && track) t.sender.replaceTrack(track).catch(() => {});
+    }
+  }
+
+  has(peerId) {
+    return this.links.has(peerId);
+  }
+
+  riotIdOf(peerId) {
+    return this.links.get(peerId)?.riotId;
+  }
+
+  // We joined and `peerId` was there: we offer.
+  async offerTo(peerId, riotId) {
+    const link = this.#create(peerId, riotId, true);
+    if (this.micTrack) link.pc.addTrack(this.micTrack, this.micStream);
+    else link.pc.addTransceiver('audio', { direction: 'recvonly' });
+    const offer = await link.pc.createOffer();
+    await link.pc.setLocalDescription(offer);
+    this.send(peerId, sdpData(link.pc.localDescription));
+  }
+
+  // `peerId` joined after us: it will offer.
+  expect(peerId, riotId) {
+    if (!this.links.has(peerId)) this.#create(peerId, riotId, false);
+  }
+
+  async onSignal(from, data) {
+    const msg = readSignalData(data);
+    if (!msg) return;
+    let link = this.links.get(from);
+    if (msg.kind === 'ice') {
+      if (!link) return;
+      const candidate = { candidate: msg.candidate, sdpMLineIndex: msg.sdpMLineIndex };
+      if (!link.pc.remoteDescription) link.pendingIce.push(candidate);
+      else await link.pc.addIceCandidate(candidate).catch(() => {});
+      return;
+    }
+    if (msg.type === 'offer') {
+      if (!link) link = this.#create(from, this.riotIdOf(from) ?? '', false);
+      const pc = link.pc;
+      await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
+      const t = audioTransceiver(pc);
+      if (t && this.micTrack) {
+        t.direction = 'sendrecv';
+        await t.sender.replaceTrack(this.micTrack);
+        if (this.micStream && t.sender.setStreams) t.sender.setStreams(this.micStream);
+      } else if (t) {
+        t.direction = 'recvonly';
+      }
+      await pc.setLocalDescription(await pc.createAnswer());
+      this.send(from, sdpData(pc.localDescription));
+    } else if (link && link.offerer && link.pc.signalingState === 'have-local-offer') {
+      await link.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
+    } else {
+      return;
+    }
+    for (const c of link.pendingIce.splice(0)) await link.pc.addIceCandidate(c).catch(() => {});
+  }
+
+  remove(peerId) {
+    const link = this.links.get(peerId);
+    if (!link) return;
+    this.links.delete(peerId);
+    link.pc.close();
+    this.onState(peerId, 'closed');
+  }
+
+  closeAll() {
+    for (const id of [...this.links.keys()]) this.remove(id);
+  }
+
+  // Round-trip time (ms) of the selected candidate pair, packet loss (%) since the last call,
+  // and whether audio packets arrive at all.
+  async quality(peerId) {
+    const link = this.links.get(peerId);
+    if (!link) return null;
+    const report = await link.pc.getStats();
+    let rttMs = null;
+    let lost = 0;
+    let received = 0;
+    report.forEach((s) => {
+      if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded' &&
+          typeof s.currentRoundTripTime === 'number')
+        rttMs = Math.round(s.currentRoundTripTime * 1000);
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+        lost += Math.max(0, s.packetsLost ?? 0);
+        received += s.packetsReceived ?? 0;
+      }
+    });
+    const prev = link.lastStats;
+    link.lastStats = { lost, received };
+    const dLost = lost - prev.lost;
+    const dAll = dLost + (received - prev.received);
+    const lossPct = dAll > 0 ? Math.round((1000 * dLost) / dAll) / 10 : 0;
+    return { rttMs, lossPct, receiving: received > 0 };
+  }
+
+  #create(peerId, riotId, offerer) {
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' });
+    const link = { pc, riotId, pendingIce: [], offerer, lastStats: { lost: 0, received: 0 } };
+    this.links.set(peerId, link);
+    pc.onicecandidate = (e) => {
+      // A null or empty candidate marks the end of gathering; v1 has no shape for it.
+      if (e.candidate && e.candidate.candidate) this.send(peerId, iceData(e.candidate));
+    };
+    pc.ontrack = (e) => this.onTrack(peerId, e.streams[0] ?? new MediaStream([e.track]));
+    pc.onconnectionstatechange = () => {
+      if (this.links.get(peerId) === link) this.onState(peerId, pc.connectionState);
+    };
+    this.onState(peerId, 'new');
+    return link;
+  }
+}
+
+function audioTransceiver(pc) {
+  return pc.getTransceivers().find((t) => t.receiver.track?.kind === 'audio' && !t.stopped);
+}

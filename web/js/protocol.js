@@ -1,0 +1,144 @@
+// Shotcall signaling protocol v1 (docs/protocol.md) and the identity extension
+// (shared/protocol-identity.md): building and reading frames. Pure: no DOM, no sockets, so Node's
+// test runner checks it as it is.
+
+export const MAX_RIOT_ID_BYTES = 96;
+export const MAX_CHAT_CHARS = 500;
+
+const encoder = new TextEncoder();
+
+// A Riot ID as the server accepts it: at most 96 bytes of UTF-8, exactly one '#', a name before
+// it and a tag after it, no control characters.
+export function isRiotId(text) {
+  if (typeof text !== 'string') return false;
+  if (encoder.encode(text).length > MAX_RIOT_ID_BYTES) return false;
+  if (/[\u0000-\u001f\u007f-\u009f]/u.test(text)) return false;
+  const parts = text.split('#');
+  return parts.length === 2 && parts[0].length > 0 && parts[1].length > 0;
+}
+
+// Riot IDs compare case-insensitively after NFC; full case folding is the server's job, this
+// is for display decisions only (is this name mine?).
+export function sameRiotId(a, b) {
+  return a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+}
+
+// Riot's numeric game ids go as JSON numbers (as the app sends them), anything else as a string.
+export function gameIdValue(text) {
+  const t = String(text).trim();
+  if (/^[1-9][0-9]{0,15}$/.test(t) && Number.isSafeInteger(Number(t))) return Number(t);
+  return t;
+}
+
+// The WebSocket address of the server that served `location` (the page's own origin).
+export function wsUrlFor(location) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws`;
+}
+
+// The `host` a proof names: the name the client dialed, lower case, IPv6 in brackets, with
+// :port unless it is the scheme's default (80 for ws, 443 for wss). The URL parser does exactly
+// that for ws:/wss: (both are "special" schemes with those defaults).
+export function proofHost(wsUrl) {
+  return new URL(wsUrl).host.toLowerCase();
+}
+
+// Proofs go only over wss:// or to a loopback address (the spec's rule, so a proof is never
+// readable on the way).
+export function mayProveOver(wsUrl) {
+  const u = new URL(wsUrl);
+  if (u.protocol === 'wss:') return true;
+  const h = u.hostname.toLowerCase();
+  return h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+let nextId = 1;
+// A request id the server copies into its direct reply.
+export function requestId(prefix) {
+  return `${prefix}${nextId++}`;
+}
+
+function frame(type, fields, id) {
+  const out = { type };
+  if (id !== undefined) out.id = id;
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) out[k] = v;
+  return JSON.stringify(out);
+}
+
+export const build = {
+  hello: (id) => frame('hello', {}, id),
+  // `proof` is {key, proof, host} or null (v1 registration).
+  registerUser: (riotId, proof, id, token) =>
+    frame('register-user', { riotId, token, ...(proof ?? {}) }, id),
+  findOrCreateChannel: (gameId, teamId, teammates, id) =>
+    frame('find-or-create-channel', { gameId: gameIdValue(gameId), teamId: Number(teamId), teammates }, id),
+  joinChannel: (channelId, id) => frame('join-channel', { channelId }, id),
+  leaveChannel: (channelId, id) => frame('leave-channel', { channelId }, id),
+  signal: (to, data) => frame('signal', { to, data }),
+  chat: (channelId, text) => frame('chat', { channelId, text }),
+  watchGame: (id) => frame('watch-game', {}, id),
+  unwatchGame: (id) => frame('unwatch-game', {}, id),
+  verifyRiot: (riotId, proof, id) => frame('verify-riot', { riotId, ...proof }, id),
+  verifyRiotCheck: (id) => frame('verify-riot-check', {}, id),
+  linkRequest: (riotId, proof, id) => frame('link-request', { riotId, ...proof }, id),
+  linkApprove: (code, id) => frame('link-approve', { code }, id),
+};
+
+// `signal.data` shapes: exactly a browser's RTCSessionDescription and RTCIceCandidate fields.
+export function sdpData(description) {
+  return { sdp: { type: description.type, sdp: description.sdp } };
+}
+
+export function iceData(candidate) {
+  return { ice: { candidate: candidate.candidate, sdpMLineIndex: candidate.sdpMLineIndex ?? 0 } };
+}
+
+// What a relayed `signal.data` holds, or null when it is neither shape.
+export function readSignalData(data) {
+  if (!data || typeof data !== 'object') return null;
+  const s = data.sdp;
+  if (s && typeof s === 'object' && (s.type === 'offer' || s.type === 'answer') &&
+      typeof s.sdp === 'string')
+    return { kind: 'sdp', type: s.type, sdp: s.sdp };
+  const c = data.ice;
+  if (c && typeof c === 'object' && typeof c.candidate === 'string' &&
+      Number.isInteger(c.sdpMLineIndex) && c.sdpMLineIndex >= 0)
+    return { kind: 'ice', candidate: c.candidate, sdpMLineIndex: c.sdpMLineIndex };
+  return null;
+}
+
+// A server frame as an object with a string `type`, or null for anything else.
+export function parseServerFrame(text) {
+  let v;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v) || typeof v.type !== 'string') return null;
+  return v;
+}
+
+// A member's identity level as the page says it ("verified" only for riot).
+export function identityLabel(level) {
+  return level === 'riot' ? 'verified' : 'not verified';
+}
+
+// Whether an `error` frame says the server does not know a request type (an older server).
+export function isUnknownType(msg, type) {
+  return msg.type === 'error' && msg.code === 'unknown-type' && (!type || msg.re === type);
+}
+
+// Chat text as the server counts it: 1 to 500 code points after trimming.
+export function chatText(text) {
+  const t = String(text).trim();
+  const n = [...t].length;
+  return n >= 1 && n <= MAX_CHAT_CHARS ? t : null;
+}
+
+// Reconnect delays: 0.5 s doubling to 15 s, with up to 20 % jitter so a whole team does not
+// knock on a restarted server in step.
+export function backoffMs(attempt, random = Math.random) {
+  const base = Math.min(15000, 500 * 2 ** Math.min(attempt, 5));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
