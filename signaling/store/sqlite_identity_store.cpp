@@ -5,7 +5,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 #include <iterator>
 #include <utility>
 
@@ -258,14 +260,33 @@ std::unique_ptr<SqliteIdentityStore> SqliteIdentityStore::open(
     }
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
-    {
-      Statement wal(db, path, "PRAGMA journal_mode = WAL");
-      if (!wal.step() || wal.text(0) != "wal")
-        throw StoreUnavailable("identity database sqlite:" + path +
-                               ": cannot use the WAL journal (is it on a network file system?)");
+    // Switching a new file to WAL and the first migration take exclusive locks for which SQLite
+    // does not always call the busy handler (two processes creating the file together get
+    // SQLITE_BUSY at once): retry the set-up for as long as the busy timeout would have waited.
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::max(busy_timeout, std::chrono::milliseconds(2000));
+    for (;;) {
+      try {
+        {
+          Statement wal(db, path, "PRAGMA journal_mode = WAL");
+          if (!wal.step() || wal.text(0) != "wal")
+            throw StoreUnavailable("identity database sqlite:" + path +
+                                   ": cannot use the WAL journal (is it on a network file "
+                                   "system?)");
+        }
+        exec(db, path, "PRAGMA foreign_keys = ON", "enabling foreign keys");
+        migrate(db, path);
+        break;
+      } catch (const StoreUnavailable& e) {
+        const int code = sqlite3_errcode(db) & 0xff;
+        const bool contended = code == SQLITE_BUSY || code == SQLITE_LOCKED ||
+                               std::strstr(e.what(), "locked") || std::strstr(e.what(), "busy");
+        if (!contended ||
+            std::chrono::steady_clock::now() >= deadline)
+          throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
     }
-    exec(db, path, "PRAGMA foreign_keys = ON", "enabling foreign keys");
-    migrate(db, path);
   } catch (const StoreUnavailable& e) {
     error = e.what();
     sqlite3_close_v2(db);
