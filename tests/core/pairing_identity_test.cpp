@@ -380,15 +380,16 @@ TEST_F(IdentityCore, LinkingANewDeviceListingAndUnlinkingIt) {
   EXPECT_EQ(code->code.size(), 8u);
   EXPECT_EQ(code->fingerprint.size(), 8u);
   EXPECT_EQ(code->expires_at_ms, now_ms_ + 10 * 60 * 1000);
+  const std::string issued = code->code;  // `out` is reused below
 
-  out = pairing_->handle(a, msg(p::LinkApprove{code->code}));
+  out = pairing_->handle(a, msg(p::LinkApprove{issued}));
   ASSERT_NE(find<p::LinkApproved>(out, a), nullptr);
   EXPECT_EQ(find<p::LinkApproved>(out, a)->key, laptop.public_base64url());
   EXPECT_NE(find<p::LinkApproved>(out, b), nullptr);  // the waiting device hears it
   EXPECT_NE(find<p::Notice>(out, a), nullptr);
 
   // The code is used up.
-  out = pairing_->handle(a, msg(p::LinkApprove{code->code}));
+  out = pairing_->handle(a, msg(p::LinkApprove{issued}));
   EXPECT_EQ(error_to(out, a)->code, p::ErrorCode::BadLinkCode);
 
   out = pairing_->handle(a, msg(p::ListDevices{}));
@@ -537,7 +538,8 @@ TEST_F(IdentityCore, RiotIdBoundWarningsReachTheHolderAtMostOncePerMinute) {
   EXPECT_EQ(warnings, 1u);
   now_ms_ += 60'000;
   const ConnId enemy = open();
-  const auto* next = find<p::Notice>(register_plain(enemy, "Ahri#EUW"), real);
+  const Outbox refused = register_plain(enemy, "Ahri#EUW");  // kept alive: `next` points into it
+  const auto* next = find<p::Notice>(refused, real);
   ASSERT_NE(next, nullptr);
   EXPECT_NE(next->text.find("29 more attempts"), std::string::npos) << next->text;
 }
