@@ -1,4 +1,5 @@
 #include "signaling/core/pairing.hpp"
+#include "signaling/core/replies.hpp"
 
 #include <algorithm>
 #include <type_traits>
@@ -9,19 +10,12 @@
 namespace shotcall::core {
 namespace {
 
+using replies::error;
+using replies::event;
+using replies::reply;
+
 using protocol::ErrorCode;
 using protocol::ServerMessage;
-
-ServerMessage reply(const std::optional<std::string>& id, protocol::ServerBody body) {
-  return ServerMessage{id, std::move(body)};
-}
-
-ServerMessage event(protocol::ServerBody body) { return ServerMessage{std::nullopt, std::move(body)}; }
-
-ServerMessage error(const std::optional<std::string>& id, ErrorCode code, std::string message,
-                    std::string_view re) {
-  return reply(id, protocol::Error{code, std::move(message), std::string{re}});
-}
 
 protocol::ChannelInfo info_of(const Channel& channel) {
   return protocol::ChannelInfo{channel.id, channel.game_id, channel.team_id, channel.roster};

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "signaling/core/pairing.hpp"
+#include "signaling/core/replies.hpp"
 #include "signaling/identity/base64url.hpp"
 #include "signaling/identity/crockford.hpp"
 #include "signaling/identity/fingerprint.hpp"
@@ -16,23 +17,16 @@
 namespace shotcall::core {
 namespace {
 
+using replies::error;
+using replies::event;
+using replies::reply;
+
 using protocol::ErrorCode;
 using protocol::IdentityLevel;
 using protocol::ServerMessage;
 
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 constexpr std::int64_t kTouchEveryMs = 3600LL * 1000;
-
-ServerMessage reply(const std::optional<std::string>& id, protocol::ServerBody body) {
-  return ServerMessage{id, std::move(body)};
-}
-
-ServerMessage event(protocol::ServerBody body) { return ServerMessage{std::nullopt, std::move(body)}; }
-
-ServerMessage error(const std::optional<std::string>& id, ErrorCode code, std::string message,
-                    std::string_view re) {
-  return reply(id, protocol::Error{code, std::move(message), std::string{re}});
-}
 
 ServerMessage unavailable(const std::optional<std::string>& id, std::string_view re) {
   return error(id, ErrorCode::Unavailable,

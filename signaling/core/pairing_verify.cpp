@@ -9,10 +9,15 @@
 #include <utility>
 
 #include "signaling/core/pairing.hpp"
+#include "signaling/core/replies.hpp"
 #include "signaling/protocol/riot_id.hpp"
 
 namespace shotcall::core {
 namespace {
+
+using replies::error;
+using replies::event;
+using replies::reply;
 
 using protocol::ErrorCode;
 using protocol::IdentityLevel;
@@ -28,15 +33,6 @@ constexpr int kDefaultIcons = 29;  // icons 0–28: every account owns them
 constexpr std::size_t kMaxPendingPerRiotId = 2;
 constexpr std::size_t kMaxPerRiotIdPerDay = 10;
 constexpr std::size_t kMaxPerAddressPerHour = 5;
-
-ServerMessage reply(const std::optional<std::string>& id, protocol::ServerBody body) {
-  return ServerMessage{id, std::move(body)};
-}
-
-ServerMessage error(const std::optional<std::string>& id, ErrorCode code, std::string message,
-                    std::string_view re) {
-  return reply(id, protocol::Error{code, std::move(message), std::string{re}});
-}
 
 ServerMessage busy(const std::optional<std::string>& id, std::string message, std::string_view re,
                    std::int64_t retry_after_ms) {

@@ -6,19 +6,18 @@
 #include <utility>
 
 #include "signaling/core/pairing.hpp"
+#include "signaling/core/replies.hpp"
 #include "signaling/protocol/riot_id.hpp"
 
 namespace shotcall::core {
 namespace {
 
+using replies::error;
+using replies::event;
+using replies::reply;
+
 using protocol::ErrorCode;
 using protocol::ServerMessage;
-
-ServerMessage reply(const std::optional<std::string>& id, protocol::ServerBody body) {
-  return ServerMessage{id, std::move(body)};
-}
-
-ServerMessage event(protocol::ServerBody body) { return ServerMessage{std::nullopt, std::move(body)}; }
 
 }  // namespace
 
