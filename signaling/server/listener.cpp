@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -37,6 +38,39 @@ void refuse_full(int fd) {
   ::shutdown(fd, SHUT_WR);
   ::close(fd);
 }
+
+// What a request whose head is over kMaxRequestHead reads (RFC 6585).
+constexpr char kHeadTooLargeBody[] =
+    "request headers over 16 KiB: send fewer or smaller headers (cookies of this host?)\r\n";
+static_assert(kMaxRequestHead == 16 * 1024, "the answer names the limit");
+const std::string kHeadTooLargeResponse =
+    std::string{
+        "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n"
+        "Content-Type: text/plain\r\nContent-Length: "} +
+    std::to_string(sizeof kHeadTooLargeBody - 1) + "\r\n\r\n" + kHeadTooLargeBody;
+
+// How long a refused connection may keep sending before it is closed regardless.
+constexpr std::int64_t kDrainUs = 5 * G_USEC_PER_SEC;
+
+// The length of the request head at the start of `bytes` (through its blank line), or 0 when it
+// has not all arrived. libsoup accepts a bare LF as a line end, so both forms count.
+std::size_t head_length(std::string_view bytes) {
+  const std::size_t crlf = bytes.find("\r\n\r\n");
+  const std::size_t lf = bytes.find("\n\n");
+  std::size_t end = std::string_view::npos;
+  if (crlf != std::string_view::npos) end = crlf + 4;
+  if (lf != std::string_view::npos && (end == std::string_view::npos || lf + 2 < end)) end = lf + 2;
+  return end == std::string_view::npos ? 0 : end;
+}
+
+void set_rcvlowat(int fd, int bytes) {
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &bytes, sizeof bytes);
+}
+
+struct WatchData {
+  Listener* listener;
+  std::string key;
+};
 
 int open_reserve() { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }
 
@@ -72,6 +106,7 @@ Listener::Listener(SoupServer* server, GSocket* listening, GTlsCertificate* cert
 
 Listener::~Listener() {
   stop();
+  while (!pending_.empty()) drop(pending_.begin());
   if (reserve_fd_ >= 0) ::close(reserve_fd_);
 }
 
@@ -204,33 +239,118 @@ void Listener::hand_to_soup(int fd) {
       return;
     }
   }
+  const std::int64_t deadline =
+      g_get_monotonic_time() + static_cast<std::int64_t>(settings_.deadline_s) * G_USEC_PER_SEC;
+  Pending& p = pending_[key] =
+      Pending{std::move(socket), address,          deadline,         Stage::Head,
+              nullptr,           std::move(local), std::move(remote)};
+  if (cert_) {
+    // The head is inside TLS records: libsoup reads it (and applies its own limit).
+    start_soup(key, p);
+    return;
+  }
+  watch_socket(key, p);
+}
+
+void Listener::watch_socket(const std::string& key, Pending& p) {
+  p.watch =
+      g_socket_create_source(p.socket.get(), GIOCondition(G_IO_IN | G_IO_HUP | G_IO_ERR), nullptr);
+  g_source_set_callback(p.watch, G_SOURCE_FUNC(+head_readable_cb), new WatchData{this, key},
+                        [](gpointer d) { delete static_cast<WatchData*>(d); });
+  g_source_attach(p.watch, g_main_context_get_thread_default());
+}
+
+void Listener::stop_watch(Pending& p) {
+  if (!p.watch) return;
+  g_source_destroy(p.watch);
+  g_source_unref(p.watch);
+  p.watch = nullptr;
+}
+
+void Listener::drop(std::unordered_map<std::string, Pending>::iterator it) {
+  stop_watch(it->second);
+  // In Head and Draining the socket is ours alone: the last reference closes it.
+  if (it->second.stage != Stage::Soup) g_socket_close(it->second.socket.get(), nullptr);
+  pending_.erase(it);
+}
+
+gboolean Listener::head_readable_cb(GSocket*, GIOCondition, gpointer data) {
+  // GLib holds `data` for the whole dispatch, so on_readable may destroy this source.
+  auto* d = static_cast<WatchData*>(data);
+  d->listener->on_readable(d->key);
+  return G_SOURCE_CONTINUE;  // stop_watch removes the source when it is no longer wanted
+}
+
+void Listener::on_readable(const std::string& key) {
+  auto it = pending_.find(key);
+  if (it == pending_.end()) return;
+  Pending& p = it->second;
+  const int fd = g_socket_get_fd(p.socket.get());
+  if (p.stage == Stage::Draining) {
+    for (;;) {
+      const ssize_t n = ::recv(fd, peek_buffer_.data(), peek_buffer_.size(), MSG_DONTWAIT);
+      if (n > 0) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+      drop(it);  // the client has read the answer and closed, or the connection broke
+      return;
+    }
+  }
+  const ssize_t n = ::recv(fd, peek_buffer_.data(), peek_buffer_.size(), MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+  if (n <= 0) {
+    drop(it);  // gone before it finished asking
+    return;
+  }
+  const std::size_t head =
+      head_length(std::string_view{peek_buffer_.data(), static_cast<std::size_t>(n)});
+  if (head != 0 && head <= kMaxRequestHead) {
+    stop_watch(p);
+    set_rcvlowat(fd, 1);
+    start_soup(key, p);
+    return;
+  }
+  if (head == 0 && static_cast<std::size_t>(n) <= kMaxRequestHead) {
+    // Wake again only when more than what is already here has arrived.
+    set_rcvlowat(fd, static_cast<int>(n) + 1);
+    return;
+  }
+  set_rcvlowat(fd, 1);
+  [[maybe_unused]] const ssize_t sent = ::send(
+      fd, kHeadTooLargeResponse.data(), kHeadTooLargeResponse.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  ::shutdown(fd, SHUT_WR);
+  p.stage = Stage::Draining;
+  p.deadline_us = std::min(p.deadline_us, g_get_monotonic_time() + kDrainUs);
+  refused_("head-too-large");
+  log_.info("head-too-large", {{"addr", p.address}});
+}
+
+void Listener::start_soup(const std::string& key, Pending& p) {
+  p.stage = Stage::Soup;
+  GError* raw = nullptr;
   GObjectPtr<GIOStream> stream{
-      G_IO_STREAM(g_socket_connection_factory_create_connection(socket.get()))};
+      G_IO_STREAM(g_socket_connection_factory_create_connection(p.socket.get()))};
   if (cert_) {
     // What libsoup's own listener does for HTTPS (soup_socket_start_proxy_ssl).
     GIOStream* tls = G_IO_STREAM(g_tls_server_connection_new(stream.get(), cert_.get(), &raw));
-    err.reset(raw);
+    GErrorPtr err{raw};
     if (!tls) {
-      g_socket_close(socket.get(), nullptr);
+      g_socket_close(p.socket.get(), nullptr);
+      pending_.erase(key);
       return;
     }
     g_object_set(tls, "require-close-notify", FALSE, nullptr);
     stream.reset(tls);
   }
-  const std::int64_t deadline =
-      g_get_monotonic_time() + static_cast<std::int64_t>(settings_.deadline_s) * G_USEC_PER_SEC;
-  pending_[key] =
-      Pending{GObjectPtr<GSocket>{G_SOCKET(g_object_ref(socket.get()))}, address, deadline};
-  if (!soup_server_accept_iostream(server_, stream.get(), local.get(), remote.get(), &raw)) {
-    err.reset(raw);
+  if (!soup_server_accept_iostream(server_, stream.get(), p.local.get(), p.remote.get(), &raw)) {
+    GErrorPtr err{raw};
+    g_socket_close(p.socket.get(), nullptr);
     pending_.erase(key);
-    g_socket_close(socket.get(), nullptr);
   }
 }
 
 GObjectPtr<GSocket> Listener::upgraded(GSocketAddress* remote) {
   auto it = pending_.find(endpoint_key(remote));
-  if (it == pending_.end()) return nullptr;
+  if (it == pending_.end() || it->second.stage != Stage::Soup) return nullptr;
   GObjectPtr<GSocket> socket = std::move(it->second.socket);
   pending_.erase(it);
   return socket;
@@ -245,13 +365,21 @@ std::size_t Listener::pending_from(const std::string& address) const {
 
 void Listener::forget_closed(const std::string& address) {
   // libsoup closes the socket when the client goes (or after a request on a connection that
-  // does not keep alive): those no longer count.
+  // does not keep alive): those no longer count. A connection still waiting for its head is
+  // ours: one whose client has closed (its end of stream is already here) goes now, before its
+  // readable wake-up would have noticed.
   for (auto it = pending_.begin(); it != pending_.end();) {
-    if ((address.empty() || it->second.address == address) &&
-        g_socket_is_closed(it->second.socket.get()))
-      it = pending_.erase(it);
-    else
-      ++it;
+    auto current = it++;
+    Pending& p = current->second;
+    if (!address.empty() && p.address != address) continue;
+    if (p.stage == Stage::Soup) {
+      if (g_socket_is_closed(p.socket.get())) pending_.erase(current);
+      continue;
+    }
+    char byte;
+    const ssize_t n = ::recv(g_socket_get_fd(p.socket.get()), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+      drop(current);
   }
 }
 
@@ -261,7 +389,15 @@ gboolean Listener::tick_cb(gpointer self) {
   std::vector<std::string> late;
   for (auto it = l->pending_.begin(); it != l->pending_.end();) {
     GSocket* s = it->second.socket.get();
-    if (g_socket_is_closed(s)) {
+    if (it->second.stage != Stage::Soup) {
+      if (now < it->second.deadline_us) {
+        ++it;
+        continue;
+      }
+      if (it->second.stage == Stage::Head) late.push_back(it->second.address);
+      auto gone = it++;
+      l->drop(gone);
+    } else if (g_socket_is_closed(s)) {
       it = l->pending_.erase(it);
     } else if (now >= it->second.deadline_us) {
       // Shut down rather than closed: libsoup still owns the descriptor and closes it when it

@@ -13,6 +13,12 @@
 // - every connection is "pending" until its WebSocket upgrade completes: it must finish within
 //   an absolute deadline from the accept (not a per-read timeout a byte at a time can renew),
 //   and one address may hold only so many pending connections at once.
+// - on plain TCP, the first request's head is looked at in the kernel's buffer (MSG_PEEK, with
+//   SO_RCVLOWAT so the socket wakes us only when more has arrived) before libsoup sees it: a
+//   head over kMaxRequestHead is answered `431` and the connection closed gracefully. libsoup
+//   2.74 would read up to 64 KiB and then drop the connection with the rest unread, which the
+//   client sees as a TCP reset and no answer. Later requests on a kept-alive connection, and
+//   requests over the server's own TLS, meet libsoup's limit only.
 #pragma once
 
 #include <gio/gio.h>
@@ -29,6 +35,10 @@
 
 namespace shotcall::server {
 
+// The largest request head (request line and headers) read: Node's default. A WebSocket upgrade
+// needs well under 1 KiB; the rest is room for cookies the server's host name may carry.
+constexpr std::size_t kMaxRequestHead = 16 * 1024;
+
 struct ListenerSettings {
   unsigned deadline_s = 30;              // accept → upgraded (or the connection is closed)
   std::size_t pending_per_address = 50;  // 0: no limit
@@ -36,7 +46,8 @@ struct ListenerSettings {
 
 class Listener {
  public:
-  // `refused(reason)` counts a connection closed at once: "descriptors" or "address-pending".
+  // `refused(reason)` counts a connection closed at once: "descriptors", "address-pending" or
+  // "head-too-large".
   Listener(SoupServer* server, GSocket* listening, GTlsCertificate* cert, ListenerSettings settings,
            Logger& log, std::function<void(std::string_view)> refused);
   ~Listener();
@@ -55,10 +66,17 @@ class Listener {
   std::size_t pending() const { return pending_.size(); }
 
  private:
+  // Waiting for the request head (plain TCP), handed to libsoup, or refused and draining what
+  // the client still sends so that closing does not reset the connection before it has read
+  // the answer.
+  enum class Stage { Head, Soup, Draining };
   struct Pending {
     GObjectPtr<GSocket> socket;
     std::string address;
     std::int64_t deadline_us = 0;
+    Stage stage = Stage::Soup;
+    GSource* watch = nullptr;  // Head and Draining: readable on the socket
+    GObjectPtr<GSocketAddress> local, remote;
   };
 
   static gboolean readable_cb(GSocket*, GIOCondition, gpointer self);
@@ -69,6 +87,14 @@ class Listener {
   // that failed (the caller pauses instead of spinning on a listener that stays readable).
   bool refuse_through_reserve();
   void hand_to_soup(int fd);
+  void start_soup(const std::string& key, Pending& p);
+  static gboolean head_readable_cb(GSocket*, GIOCondition, gpointer data);
+  // One readable wake-up of a connection in Head or Draining.
+  void on_readable(const std::string& key);
+  void watch_socket(const std::string& key, Pending& p);
+  // Removes the entry; closes the socket when libsoup does not own it.
+  void drop(std::unordered_map<std::string, Pending>::iterator it);
+  static void stop_watch(Pending& p);
   void arm();
   void pause();
   void forget_closed(const std::string& address);
@@ -88,6 +114,7 @@ class Listener {
   bool stopped_ = false;
   // Keyed by the remote "address port".
   std::unordered_map<std::string, Pending> pending_;
+  std::string peek_buffer_ = std::string(kMaxRequestHead + 1, '\0');
 };
 
 // "ADDRESS PORT" of an inet socket address ("" for anything else).

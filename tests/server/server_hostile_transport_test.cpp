@@ -237,5 +237,55 @@ TEST(ServerHostile, ADuplicateWebSocketKeyIsRefused) {
   EXPECT_EQ(head.rfind("HTTP/1.1 400", 0), 0u) << head;
 }
 
+// Reads one whole HTTP answer (head and Content-Length body) without waiting for the close.
+std::string read_answer(BlockingTcp& tcp) {
+  std::string got;
+  for (;;) {
+    const std::size_t head_end = got.find("\r\n\r\n");
+    if (head_end != std::string::npos) {
+      const std::size_t at = got.find("Content-Length: ");
+      if (at != std::string::npos && at < head_end &&
+          got.size() >= head_end + 4 + std::stoul(got.substr(at + 16)))
+        return got;
+    }
+    if (!tcp.read_some(&got)) return got;
+  }
+}
+
+TEST(ServerHostile, ARequestHeadOver16KiBIsAnswered431NotReset) {
+  ServerProcess server;
+  BlockingTcp tcp("127.0.0.1", server.port(), 5s);
+  // 64 KiB of headers: libsoup alone read them to its limit and dropped the connection with the
+  // rest unread, which the client saw as a reset and no answer.
+  std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (int i = 0; i < 64; ++i)
+    request += "X-Filler-" + std::to_string(i) + ": " + std::string(1000, 'a') + "\r\n";
+  request += "\r\n";
+  tcp.write_all(request);
+  const std::string answer = read_answer(tcp);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 431 ", 0), 0u) << answer.substr(0, 200);
+  EXPECT_NE(answer.find("16 KiB"), std::string::npos) << answer;
+  EXPECT_EQ(
+      wait_for_sample(server, "shotcall_connections_refused_total{reason=\"head-too-large\"}", 1),
+      1);
+  // Everyone else is served as before.
+  EXPECT_EQ(http_get(server.http_url("/healthz")).status, 200u);
+  Player p = registered(server, "Served#EUW");
+  EXPECT_FALSE(p.peer_id.empty());
+}
+
+TEST(ServerHostile, ARequestHeadJustUnderTheLimitArrivingInPiecesIsServed) {
+  ServerProcess server;
+  BlockingTcp tcp("127.0.0.1", server.port(), 5s);
+  // 15 KiB of cookies, sent in three writes: the guard waits for the blank line, then libsoup
+  // reads the whole head.
+  const std::string cookies = "Cookie: c=" + std::string(15 * 1024, 'b') + "\r\n";
+  tcp.write_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  tcp.write_all(cookies.substr(0, 8000));
+  tcp.write_all(cookies.substr(8000) + "Connection: close\r\n\r\n");
+  const std::string answer = read_answer(tcp);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200 ", 0), 0u) << answer.substr(0, 200);
+}
+
 }  // namespace
 }  // namespace shotcall::test

@@ -16,6 +16,7 @@
 #include "tests/support/server_process.hpp"
 #include "tests/support/wav_analysis.hpp"
 #include "tests/ui/child_process.hpp"
+#include "tests/ui/xvfb.hpp"
 
 namespace shotcall::test {
 namespace {
@@ -27,13 +28,6 @@ const std::vector<std::string> kTeam = {"Shotcaller#EUW", "Ñandú#ÁÉ", "Са�
                                         "ジンクス好き#JP1", "Lane Bully#NA1"};
 constexpr double kAppTone = 440;
 const std::vector<double> kPeerTones = {300, 650, 850, 1100};
-
-std::string temp_dir() {
-  gchar* dir = g_dir_make_tmp("shotcall-ui-e2e-XXXXXX", nullptr);
-  std::string out = dir ? dir : "/tmp";
-  g_free(dir);
-  return out;
-}
 
 std::string file_name_of(const std::string& riot_id) {
   std::string name = riot_id;
@@ -54,27 +48,10 @@ std::size_t file_size(const std::string& path) {
   return g_stat(path.c_str(), &st) == 0 ? static_cast<std::size_t>(st.st_size) : 0;
 }
 
-// Xvfb on a free display number it picks itself (-displayfd), for this test alone.
-class Xvfb {
- public:
-  Xvfb()
-      : process_({"Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp",
-                  "-noreset"},
-                 {}) {
-    if (process_.wait_for_lines("", 1, 30s)) display_ = ":" + process_.lines().front();
-  }
-  const std::string& display() const { return display_; }
-  std::string transcript() const { return process_.transcript(); }
-
- private:
-  ChildProcess process_;
-  std::string display_;
-};
-
 class AppEndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = temp_dir();
+    root_ = make_test_dir("shotcall-ui-e2e");
     g_mkdir_with_parents(output_dir().c_str(), 0755);
     // The theme's CSS transitions would fade a style change in over a few frames; without them
     // the frame after the change is the final picture.

@@ -24,6 +24,7 @@
 #include "tests/support/server_process.hpp"
 #include "tests/support/wav_analysis.hpp"
 #include "tests/ui/child_process.hpp"
+#include "tests/ui/xvfb.hpp"
 #include "tests/web/page_process.hpp"
 
 namespace shotcall::test {
@@ -35,30 +36,6 @@ constexpr auto kCallTimeout = kPageCallTimeout;
 // A frequency nobody in the calls sends: the floor the app's mix is measured
 // against.
 constexpr double kControlTone = 1000;
-
-std::string temp_dir() {
-  gchar* dir = g_dir_make_tmp("shotcall-web-app-XXXXXX", nullptr);
-  std::string out = dir ? dir : "/tmp";
-  g_free(dir);
-  return out;
-}
-
-// Xvfb on a free display number it picks itself (-displayfd), for one test.
-class Xvfb {
- public:
-  Xvfb()
-      : process_({"Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp",
-                  "-noreset"},
-                 {}) {
-    if (process_.wait_for_lines("", 1, 30s)) display_ = ":" + process_.lines().front();
-  }
-  const std::string& display() const { return display_; }
-  std::string transcript() const { return process_.transcript(); }
-
- private:
-  ChildProcess process_;
-  std::string display_;
-};
 
 // The desktop app in manual mode, its microphone a tone, its speakers a raw 48
 // kHz mono S16 file.
@@ -145,7 +122,7 @@ class WebAppE2e : public ::testing::Test {
     return run_until([&] { return app.heard_bytes() >= from + wav_bytes(seconds); }, 60s);
   }
 
-  std::string root_ = temp_dir();
+  std::string root_ = make_test_dir("shotcall-web-app");
   std::string out_ = page_output_dir();
 };
 
