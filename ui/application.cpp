@@ -257,6 +257,15 @@ void Application::apply_style() {
 void Application::refresh() {
   if (!window_) return;
   window_->show_status(model_.status());
+  const DeviceBanner banner = model_.device_banner();
+  window_->show_device_banner(banner);
+  if (banner.headline != banner_shown_) {
+    // For scripts and the tests: the banner is on screen (painted) or gone.
+    banner_shown_ = banner.headline;
+    after_frames(*window_, 2, [this, banner] {
+      emit(banner.shown() ? "banner " + banner.headline : std::string{"banner hidden"});
+    });
+  }
   window_->show_rows(model_.rows());
   window_->show_voice(model_.gate(), model_.in_channel() && model_.connected_teammates() > 0);
   if (preferences_) preferences_->identity().show(model_.identity().view());

@@ -62,6 +62,7 @@ class Application : public Gtk::Application {
   TokenStore tokens_;  // the server's access token, in the keyring
   sigc::connection restart_timer_;
   sigc::connection save_timer_;
+  std::string banner_shown_;  // the device banner's headline as last painted (for --events)
 };
 
 }  // namespace shotcall::ui

@@ -231,6 +231,17 @@ bool CallController::start_session(const std::string& riot_id) {
     event("voice-error " + message);
     changed();
   };
+  // A device that cannot open leaves the call up, receive-only or send-only: the banner says so.
+  ev.on_microphone = [this](bool available, const std::string& sentence) {
+    model_.on_microphone(available, sentence);
+    event(available ? std::string{"microphone ok"} : "microphone unavailable " + sentence);
+    changed();
+  };
+  ev.on_speakers = [this](bool available, const std::string& sentence) {
+    model_.on_speakers(available, sentence);
+    event(available ? std::string{"speakers ok"} : "speakers unavailable " + sentence);
+    changed();
+  };
 
   std::string error;
   session_ = session::Session::create(std::move(so), std::move(ev), &error);
@@ -288,6 +299,13 @@ void CallController::on_link_changed() {
     v.packets_received = info.stats.packets_received;
     v.heard = info.first_audio_ms.has_value();
     v.speaking = info.speaking;
+    using Route = media::PeerStats::LinkRoute;
+    v.path = info.stats.route == Route::Direct    ? LinkPath::Direct
+             : info.stats.route == Route::Relayed ? LinkPath::Relayed
+                                                  : LinkPath::Unknown;
+    v.local_candidate = info.stats.local_candidate_type;
+    v.remote_candidate = info.stats.remote_candidate_type;
+    v.failure = info.failure;
     const std::string phase{mesh::phase_name(info.phase)};
     if (reported_phase_[key] != phase) {
       reported_phase_[key] = phase;

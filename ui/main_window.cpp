@@ -52,6 +52,7 @@ MainWindow::MainWindow(BaseObjectType* cobject, const Glib::RefPtr<Gtk::Builder>
   builder->get_widget("chat_scroller", chat_scroller_);
   builder->get_widget("chat_entry", chat_entry_);
   builder->get_widget("chat_send", chat_send_);
+  make_device_bar(builder);
 
   // The theme's low/high/full colours say nothing here: the bar has two regions, below and
   // above the sensitivity (show_voice moves the mark).
@@ -105,6 +106,42 @@ void MainWindow::show_status(const StatusText& status) {
   set_class(*status_box_, "error", status.tone == Tone::Error);
   status_headline_->get_accessible()->set_name(status.headline);
   status_headline_->get_accessible()->set_description(status.detail);
+}
+
+void MainWindow::make_device_bar(const Glib::RefPtr<Gtk::Builder>& builder) {
+  Gtk::Box* content = nullptr;
+  builder->get_widget("content", content);
+  device_bar_ = Gtk::manage(new Gtk::InfoBar());
+  device_bar_->set_message_type(Gtk::MESSAGE_WARNING);
+  device_bar_->set_name("device_banner");
+  auto* text = Gtk::manage(new Gtk::Box(Gtk::ORIENTATION_VERTICAL, 4));
+  device_headline_ = Gtk::manage(new Gtk::Label());
+  device_detail_ = Gtk::manage(new Gtk::Label());
+  for (Gtk::Label* l : {device_headline_, device_detail_}) {
+    l->set_xalign(0);
+    l->set_line_wrap(true);
+    l->set_max_width_chars(60);
+    text->pack_start(*l, false, false);
+  }
+  device_headline_->get_style_context()->add_class("heading");
+  dynamic_cast<Gtk::Container*>(device_bar_->get_content_area())->add(*text);
+  device_bar_->add_button("_Preferences", Gtk::RESPONSE_ACCEPT);
+  device_bar_->signal_response().connect([this](int) {
+    if (auto app = get_application()) app->activate_action("preferences");
+  });
+  text->show_all();
+  content->pack_start(*device_bar_, false, false);
+  content->reorder_child(*device_bar_, 0);
+  device_bar_->hide();
+}
+
+void MainWindow::show_device_banner(const DeviceBanner& banner) {
+  device_bar_->set_visible(banner.shown());
+  if (!banner.shown()) return;
+  device_headline_->set_markup("<b>" + Glib::Markup::escape_text(banner.headline) + "</b>");
+  device_detail_->set_text(banner.detail);
+  device_bar_->get_accessible()->set_name(banner.headline);
+  device_bar_->get_accessible()->set_description(banner.detail);
 }
 
 void MainWindow::show_rows(const std::vector<TeammateRow>& rows) {

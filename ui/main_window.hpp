@@ -12,6 +12,7 @@
 #include "ui/chat_log.hpp"
 #include "ui/status_text.hpp"
 #include "ui/teammate_rows.hpp"
+#include "ui/view_model.hpp"
 #include "ui/voice_gate.hpp"
 
 namespace shotcall::ui {
@@ -25,6 +26,9 @@ class MainWindow : public Gtk::ApplicationWindow {
   MainWindow(BaseObjectType* cobject, const Glib::RefPtr<Gtk::Builder>& builder);
 
   void show_status(const StatusText& status);
+  // The banner over the call while our microphone or speakers are missing (hidden when empty);
+  // its button opens Preferences.
+  void show_device_banner(const DeviceBanner& banner);
   void show_rows(const std::vector<TeammateRow>& rows);
   void show_level(double rms_db);
   void show_voice(const VoiceGate& gate, bool heard);
@@ -45,6 +49,7 @@ class MainWindow : public Gtk::ApplicationWindow {
 
  private:
   void bind_settings(const Glib::RefPtr<Gio::Settings>& settings);
+  void make_device_bar(const Glib::RefPtr<Gtk::Builder>& builder);
   void send_chat();
 
   Glib::RefPtr<Gio::Settings> settings_;
@@ -52,6 +57,9 @@ class MainWindow : public Gtk::ApplicationWindow {
   Gtk::Image* status_icon_ = nullptr;
   Gtk::Label* status_headline_ = nullptr;
   Gtk::Label* status_detail_ = nullptr;
+  Gtk::InfoBar* device_bar_ = nullptr;  // made in code, first in the content box
+  Gtk::Label* device_headline_ = nullptr;
+  Gtk::Label* device_detail_ = nullptr;
   Gtk::Image* mute_image_ = nullptr;
   Gtk::Image* deafen_image_ = nullptr;
   Gtk::Label* transmit_label_ = nullptr;

@@ -91,13 +91,21 @@ StatusText call_state(const StatusInputs& in, const std::string& headline) {
 StatusText describe(const StatusInputs& in) {
   if (!in.setup_problem.empty())
     return {"Shotcall needs a setting", in.setup_problem, Tone::Warning};
+  // The engine's messages are sentences with their own action (app/media/device_error_words);
+  // a bare fragment gets ours.
+  const auto sentence = [](const std::string& m) { return !m.empty() && m.back() == '.'; };
   if (!in.session_error.empty()) {
     return {"Voice could not start",
-            in.session_error + ". Pick another microphone or output in Preferences.", Tone::Error};
+            sentence(in.session_error)
+                ? in.session_error
+                : in.session_error + ". Pick another microphone or output in Preferences.",
+            Tone::Error};
   }
   if (!in.voice_error.empty()) {
     return {"Your microphone or speakers stopped working",
-            in.voice_error + ". Pick another device in Preferences; the call restarts.",
+            sentence(in.voice_error)
+                ? in.voice_error
+                : in.voice_error + ". Pick another device in Preferences; the call restarts.",
             Tone::Error};
   }
   if (in.game) return call_state(in, where(*in.game));

@@ -52,6 +52,8 @@ TeammateRowWidget::TeammateRowWidget(BaseObjectType* cobject,
   builder->get_widget("identity_badge", badge_);
   builder->get_widget("quality_image", quality_icon_);
   builder->get_widget("state_label", state_);
+  builder->get_widget("route_label", route_);
+  builder->get_widget("failure_label", failure_);
   builder->get_widget("volume_scale", volume_);
   builder->get_widget("mute_toggle", mute_);
   builder->get_widget("mute_toggle_image", mute_image_);
@@ -94,6 +96,15 @@ void TeammateRowWidget::show_row(const TeammateRow& row) {
   quality_icon_->set_visible(row.quality != Quality::Unknown);
   for (Quality q : {Quality::Good, Quality::Fair, Quality::Poor})
     set_class(*quality_icon_, quality_class(q), q == row.quality);
+
+  // Direct or relayed: a small word; what it means goes to the tooltip and the screen reader.
+  route_->set_visible(!row.route_text.empty());
+  route_->set_text("· " + row.route_text);
+  route_->set_tooltip_text(row.route_description);
+  route_->get_accessible()->set_name(row.route_text + " connection to " + row.riot_id);
+  route_->get_accessible()->set_description(row.route_description);
+  failure_->set_visible(!row.failure_text.empty());
+  failure_->set_text(row.failure_text);
 
   set_class(*speaking_, "speaking", row.speaking);
   speaking_->set_tooltip_text(row.speaking ? "Speaking" : "");

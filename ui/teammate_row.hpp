@@ -1,5 +1,6 @@
 // One teammate in the window's team list (resources/teammate_row.ui): name, identity badge,
-// champion, whether they run Shotcall, link state and quality, a speaking indicator, their volume and a mute.
+// champion, whether they run Shotcall, link state and quality, a speaking indicator, their volume and a mute,
+// whether the link is direct or relayed, and in words why a teammate cannot be reached.
 #pragma once
 
 #include <gtkmm.h>
@@ -31,6 +32,8 @@ class TeammateRowWidget : public Gtk::ListBoxRow {
   Gtk::Label* badge_ = nullptr;  // identity-1: "verified" / "not verified"
   Gtk::Image* quality_icon_ = nullptr;
   Gtk::Label* state_ = nullptr;
+  Gtk::Label* route_ = nullptr;    // "Direct" / "Relayed"
+  Gtk::Label* failure_ = nullptr;  // why the teammate cannot be reached
   Gtk::Scale* volume_ = nullptr;
   Gtk::ToggleButton* mute_ = nullptr;
   Gtk::Image* mute_image_ = nullptr;

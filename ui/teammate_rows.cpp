@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <tuple>
 
 #include "signaling/protocol/riot_id.hpp"
 
@@ -19,14 +20,19 @@ double loss_percent(std::int64_t lost, std::uint64_t received) {
   return total > 0 ? 100.0 * static_cast<double>(std::max<std::int64_t>(lost, 0)) / total : 0.0;
 }
 
-std::string state_text(const PeerLinkView* link) {
-  if (!link || (!link->in_channel && !link->has_link)) return "Not running Shotcall";
+// A teammate's state comes from the channel: only a teammate missing from a channel we are in
+// is "Not running Shotcall". Outside one (still joining, no server, our voice would not start)
+// nobody can tell.
+std::string state_text(const PeerLinkView* link, bool we_are_in_channel) {
+  if (!link || (!link->in_channel && !link->has_link))
+    return we_are_in_channel ? "Not running Shotcall" : "Not in the call yet";
   if (!link->has_link) return "In the channel, no voice link yet";
   switch (link->phase) {
     case mesh::PeerPhase::New:
     case mesh::PeerPhase::Connecting: return "Connecting…";
     case mesh::PeerPhase::Connected: return link->heard ? "Connected" : "Connected, no sound yet";
     case mesh::PeerPhase::Failed:
+      if (!link->failure.empty()) return "Can't connect";  // failure_text says why
       return link->reason.empty() ? "Connection lost, retrying" : "Connection lost: " + link->reason;
     case mesh::PeerPhase::Closed: return link->in_channel ? "Reconnecting…" : "Left the call";
   }
@@ -51,6 +57,26 @@ std::string quality_text(double rtt_ms, std::int64_t lost, std::uint64_t receive
   return buf;
 }
 
+std::pair<std::string, std::string> route_words(LinkPath path, const std::string& local_candidate,
+                                                const std::string& remote_candidate) {
+  const std::string pair = local_candidate.empty() || remote_candidate.empty()
+                               ? ""
+                               : " (" + local_candidate + " to " + remote_candidate + ")";
+  switch (path) {
+    case LinkPath::Direct:
+      return {"Direct",
+              "Direct connection: your voices travel straight between your computers" + pair + "."};
+    case LinkPath::Relayed:
+      return {"Relayed",
+              "Relayed connection: your voices pass through the server's relay (TURN), "
+              "still encrypted end to end" +
+                  pair + "."};
+    case LinkPath::Unknown:
+      break;
+  }
+  return {};
+}
+
 std::string position_label(const std::string& position) {
   static const std::map<std::string, std::string> labels{
       {"TOP", "Top"}, {"JUNGLE", "Jungle"}, {"MIDDLE", "Mid"}, {"BOTTOM", "Bot"},
@@ -61,7 +87,8 @@ std::string position_label(const std::string& position) {
 
 std::vector<TeammateRow> build_rows(const std::vector<RosterEntry>& roster,
                                     const std::vector<PeerLinkView>& links,
-                                    const std::string& my_key, const PeerMemory& memory) {
+                                    const std::string& my_key, const PeerMemory& memory,
+                                    bool we_are_in_channel) {
   std::map<std::string, const PeerLinkView*> by_key;
   for (const auto& l : links) by_key[l.key] = &l;
 
@@ -79,11 +106,15 @@ std::vector<TeammateRow> build_rows(const std::vector<RosterEntry>& roster,
     row.champion = champion;
     row.position = position;
     row.has_shotcall = link && (link->in_channel || link->has_link);
-    row.state_text = state_text(link);
+    row.state_text = state_text(link, we_are_in_channel);
     const bool connected = link && link->has_link && link->phase == mesh::PeerPhase::Connected;
     if (connected) {
       row.quality = rate_quality(link->rtt_ms, link->packets_lost, link->packets_received);
       row.quality_text = quality_text(link->rtt_ms, link->packets_lost, link->packets_received);
+      std::tie(row.route_text, row.route_description) =
+          route_words(link->path, link->local_candidate, link->remote_candidate);
+    } else if (link && link->has_link) {
+      row.failure_text = link->failure;
     }
     row.speaking = connected && link->speaking;
     row.controls_enabled = link && link->has_link;
@@ -94,6 +125,9 @@ std::vector<TeammateRow> build_rows(const std::vector<RosterEntry>& roster,
     row.accessible_summary = riot_id + (champion.empty() ? "" : ", " + champion) +
                              (row.badge ? ", " + row.badge->label : "") + ", " + row.state_text +
                              (row.quality_text.empty() ? "" : ", " + row.quality_text) +
+                             (row.route_text == "Direct" ? ", direct connection" : "") +
+                             (row.route_text == "Relayed" ? ", relayed connection" : "") +
+                             (row.failure_text.empty() ? "" : ", " + row.failure_text) +
                              (row.speaking ? ", speaking" : "") + (row.muted ? ", muted" : "");
     rows.push_back(std::move(row));
   };

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/mesh/peer_state.hpp"
@@ -20,6 +21,9 @@ struct RosterEntry {
   std::string position;  // TOP, JUNGLE, MIDDLE, BOTTOM, UTILITY or empty
 };
 
+// The path a connected link's audio takes (the engine's PeerStats::LinkRoute).
+enum class LinkPath { Unknown, Direct, Relayed };
+
 // One teammate's link as the session sees it.
 struct PeerLinkView {
   std::string key;      // folded Riot ID
@@ -33,6 +37,11 @@ struct PeerLinkView {
   std::uint64_t packets_received = 0;
   bool heard = false;       // their audio has arrived at least once
   bool speaking = false;
+  LinkPath path = LinkPath::Unknown;  // while connected
+  std::string local_candidate;        // the selected pair's candidate types (host, srflx, relay)
+  std::string remote_candidate;
+  // Why the link last failed, in words; empty once it connected again (LinkInfo::failure).
+  std::string failure;
   // identity-1: what the server vouches for (meaningful while they are in our channel).
   protocol::IdentityLevel identity = protocol::IdentityLevel::None;
 };
@@ -48,6 +57,11 @@ struct TeammateRow {
   std::string state_text;   // "Connected", "Not running Shotcall", ...
   Quality quality = Quality::Unknown;
   std::string quality_text; // "38 ms · 0.4% loss", empty when not connected
+  std::string route_text;   // "Direct" or "Relayed" while connected and known, else empty
+  std::string route_description;  // what route_text means, for the tooltip and screen reader
+  // The words when the teammate cannot be reached (what was tried, what would help); empty
+  // while connected or when nothing failed.
+  std::string failure_text;
   bool speaking = false;
   bool controls_enabled = false;  // volume and mute apply (a link exists)
   double volume = kDefaultPeerVolume;
@@ -59,13 +73,20 @@ struct TeammateRow {
 };
 
 // Rows in roster order (the player left out), then anyone linked who is not on the roster.
+// A teammate's state is the channel's, never our own pipeline's: `we_are_in_channel` false (still
+// joining, no server, our voice would not start) turns "Not running Shotcall" into "Not in the
+// call yet", since nobody can tell then.
 std::vector<TeammateRow> build_rows(const std::vector<RosterEntry>& roster,
                                     const std::vector<PeerLinkView>& links,
-                                    const std::string& my_key, const PeerMemory& memory);
+                                    const std::string& my_key, const PeerMemory& memory,
+                                    bool we_are_in_channel = true);
 
 Quality rate_quality(double rtt_ms, std::int64_t lost, std::uint64_t received);
 // "38 ms · 0.4% loss"; "measuring…" before the first round trip is known.
 std::string quality_text(double rtt_ms, std::int64_t lost, std::uint64_t received);
+// "Direct"/"Relayed" and a sentence saying what that means; both empty for Unknown.
+std::pair<std::string, std::string> route_words(LinkPath path, const std::string& local_candidate,
+                                                const std::string& remote_candidate);
 // "Top", "Jungle", "Mid", "Bot", "Support", or "" for anything else.
 std::string position_label(const std::string& position);
 

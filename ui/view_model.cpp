@@ -46,6 +46,8 @@ void ViewModel::on_session_started(const std::string& my_riot_id) {
   in_.session_running = true;
   in_.session_error.clear();
   in_.voice_error.clear();
+  microphone_problem_.clear();  // a new engine tries the devices again
+  speakers_problem_.clear();
   in_.link = net::LinkState::Connecting;
   in_.link_detail.clear();
   in_.phase = session::Phase::Offline;
@@ -63,6 +65,24 @@ bool ViewModel::on_server_error(const protocol::Error& error) {
   return true;
 }
 
+void ViewModel::on_microphone(bool available, std::string sentence) {
+  microphone_problem_ = available ? std::string{} : std::move(sentence);
+}
+
+void ViewModel::on_speakers(bool available, std::string sentence) {
+  speakers_problem_ = available ? std::string{} : std::move(sentence);
+}
+
+DeviceBanner ViewModel::device_banner() const {
+  if (!microphone_problem_.empty() && !speakers_problem_.empty())
+    return {"No microphone or speakers", microphone_problem_ + " " + speakers_problem_};
+  if (!microphone_problem_.empty())
+    return {"Listening only: your microphone can't be used", microphone_problem_};
+  if (!speakers_problem_.empty())
+    return {"Talking only: your speakers can't be used", speakers_problem_};
+  return {};
+}
+
 void ViewModel::on_session_error(std::string message) {
   in_.session_running = false;
   in_.session_error = std::move(message);
@@ -72,6 +92,8 @@ void ViewModel::on_session_stopped() {
   in_.session_running = false;
   in_.phase = session::Phase::Offline;
   in_.link = net::LinkState::Stopped;
+  microphone_problem_.clear();
+  speakers_problem_.clear();
   channel_id_.reset();
   links_.clear();
   applied_.clear();
@@ -152,7 +174,7 @@ StatusText ViewModel::status() const {
 std::vector<TeammateRow> ViewModel::rows() const {
   const std::vector<RosterEntry> roster = game_ ? roster_of(*game_) : std::vector<RosterEntry>{};
   const std::string me = !my_key_.empty() || !game_ ? my_key_ : fold(game_->player_riot_id);
-  return build_rows(roster, links_, me, memory_);
+  return build_rows(roster, links_, me, memory_, in_channel());
 }
 
 }  // namespace shotcall::ui

@@ -34,6 +34,15 @@ struct TeammateChange {
   friend bool operator==(const TeammateChange&, const TeammateChange&) = default;
 };
 
+// The banner over the call while one of our devices is missing (the engine replaced it: the call
+// goes on receive-only or send-only). Empty headline: no banner.
+struct DeviceBanner {
+  std::string headline;  // "Listening only: …" / "Talking only: …"
+  std::string detail;    // the engine's sentence: what happened and what to do
+  bool shown() const { return !headline.empty(); }
+  friend bool operator==(const DeviceBanner&, const DeviceBanner&) = default;
+};
+
 struct LinkUpdate {
   std::vector<PeerSetting> apply;
   std::vector<TeammateChange> changes;
@@ -59,6 +68,10 @@ class ViewModel {
   bool on_phase(session::Phase phase, std::string detail,
                 const std::optional<std::string>& channel_id);
   void on_voice_error(std::string message) { in_.voice_error = std::move(message); }
+  // The engine's word on our microphone / speakers (VoiceEvents::on_microphone, on_speakers).
+  void on_microphone(bool available, std::string sentence);
+  void on_speakers(bool available, std::string sentence);
+  DeviceBanner device_banner() const;
   // Server-side detection: the server agreed to watch our Riot ID, or refused to.
   void on_watching() {
     in_.watching = true;
@@ -100,6 +113,8 @@ class ViewModel {
   std::string my_key_;
   std::optional<std::string> channel_id_;
   std::vector<PeerLinkView> links_;
+  std::string microphone_problem_;  // empty while it works
+  std::string speakers_problem_;
   std::set<std::string> applied_;     // links whose remembered settings were handed out
   std::set<std::string> in_channel_;  // teammates in our channel at the last update
   ChatLog chat_;

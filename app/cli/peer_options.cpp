@@ -67,6 +67,8 @@ Options:
   --sink FRAGMENT       gst-launch fragment for the speakers (default autoaudiosink)
   --record-dir DIR      write each teammate's audio to DIR/<riot id>.wav
   --ice-address ADDR    restrict ICE host candidates to ADDR (repeatable)
+  --ice-transport-policy all|relay
+                        relay: connect through the server's TURN relays only (default all)
   --duration SECONDS    leave and exit 0 after this long
   --report FILE         write a JSON report when exiting
   --mute, --deafen      start muted / deafened
@@ -88,6 +90,7 @@ ParseResult parse_peer_options(const std::vector<std::string>& args) {
   std::optional<std::string> teammates_text;
   std::optional<std::string> duration_text;
   std::optional<std::string> jitter_text, bitrate_text, frame_text;
+  std::optional<std::string> policy_text;
 
   using Setter = std::function<void(const std::string&)>;
   const std::map<std::string, Setter> valued{
@@ -102,6 +105,7 @@ ParseResult parse_peer_options(const std::vector<std::string>& args) {
       {"--sink", [&](const std::string& v) { o.sink = v; }},
       {"--record-dir", [&](const std::string& v) { o.record_dir = v; }},
       {"--ice-address", [&](const std::string& v) { o.ice_addresses.push_back(v); }},
+      {"--ice-transport-policy", [&](const std::string& v) { policy_text = v; }},
       {"--duration", [&](const std::string& v) { duration_text = v; }},
       {"--report", [&](const std::string& v) { o.report = v; }},
       {"--token", [&](const std::string& v) { o.token = v; }},
@@ -190,6 +194,11 @@ ParseResult parse_peer_options(const std::vector<std::string>& args) {
     return ParseError{"--bitrate must be 6000 to 510000"};
   if (frame_text && (!parse_number(*frame_text, o.frame_ms) || (o.frame_ms != 10 && o.frame_ms != 20)))
     return ParseError{"--frame-ms must be 10 or 20"};
+  if (policy_text) {
+    if (*policy_text != "all" && *policy_text != "relay")
+      return ParseError{"--ice-transport-policy must be all or relay"};
+    o.ice_relay_only = *policy_text == "relay";
+  }
   if (o.no_key && (o.key_file || o.link || o.approve_code || o.verify_riot))
     return ParseError{"--no-key cannot go with --key, --link, --approve or --verify-riot"};
   if (o.link && o.approve_code) return ParseError{"--link and --approve are for two devices"};

@@ -22,6 +22,7 @@ struct PeerOptions {
   std::string sink = "autoaudiosink";
   std::optional<std::string> record_dir;
   std::vector<std::string> ice_addresses;
+  bool ice_relay_only = false;  // --ice-transport-policy relay: TURN candidates only
   std::optional<double> duration_s;
   std::optional<std::string> report;
   std::optional<std::string> token;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "app/cli/peer_report.hpp"
+#include "app/media/link_route.hpp"
 #include "app/session/device_key.hpp"
 #include "app/session/game_detector.hpp"
 #include "app/session/session.hpp"
@@ -106,6 +107,8 @@ class PeerProgram::Impl {
     so.voice.sink = options_.sink;
     so.voice.record_dir = options_.record_dir.value_or("");
     so.voice.local_addresses = options_.ice_addresses;
+    so.voice.ice_transport_policy = options_.ice_relay_only ? media::IceTransportPolicy::Relay
+                                                            : media::IceTransportPolicy::All;
     if (options_.jitter_ms >= 0) so.voice.jitter_ms = options_.jitter_ms;
     if (options_.bitrate > 0) so.voice.bitrate = options_.bitrate;
     if (options_.frame_ms > 0) so.voice.frame_ms = options_.frame_ms;
@@ -135,6 +138,13 @@ class PeerProgram::Impl {
     };
     ev.on_voice_error = [this](const std::string& message) {
       finish(1, "the voice pipeline failed: " + message);
+    };
+    // A device that cannot open leaves the call half up: say so and stay.
+    ev.on_microphone = [](bool available, const std::string& sentence) {
+      emit(available ? std::string{"microphone ok"} : "microphone unavailable " + sentence);
+    };
+    ev.on_speakers = [](bool available, const std::string& sentence) {
+      emit(available ? std::string{"speakers ok"} : "speakers unavailable " + sentence);
     };
     std::string error;
     session_ = session::Session::create(std::move(so), std::move(ev), &error);
@@ -193,6 +203,17 @@ class PeerProgram::Impl {
     if (seen.phase != phase) {
       seen.phase = phase;
       emit("peer " + info.riot_id + " " + phase + (info.reason.empty() ? "" : " " + info.reason));
+    }
+    // The path audio takes, each time it becomes known or changes: "route <riot id> direct host
+    // srflx" (the selected pair's local and remote candidate types).
+    const std::string route = media::route_name(info.stats.route);
+    const bool known = info.stats.route != media::LinkRoute::Unknown;
+    const std::string path = known ? route + " " + info.stats.local_candidate_type + " " +
+                                         info.stats.remote_candidate_type
+                                   : route;
+    if (seen.route != path && (known || !seen.route.empty())) {
+      seen.route = path;
+      emit("route " + info.riot_id + " " + path);
     }
     if (info.first_audio_ms && !seen.first_audio) {
       seen.first_audio = true;
@@ -268,6 +289,8 @@ class PeerProgram::Impl {
     r.peer_id = last_peer_id_;
     r.channel_id = channel_id_;
     if (!session_) return r;
+    r.microphone = session_->voice().microphone_available() ? "ok" : "unavailable";
+    r.speakers = session_->voice().speakers_available() ? "ok" : "unavailable";
     for (const auto& [key, info] : session_->links()) {
       PeerReportEntry e;
       e.riot_id = info.riot_id;
@@ -279,6 +302,12 @@ class PeerProgram::Impl {
       if (info.stats.rtt_ms >= 0) e.rtt_ms = info.stats.rtt_ms;
       e.packets_lost = info.stats.packets_lost;
       e.jitter_ms = info.stats.jitter_ms;
+      e.route = media::route_name(info.stats.route);
+      if (info.stats.route != media::LinkRoute::Unknown) {
+        e.local_candidate = info.stats.local_candidate_type;
+        e.remote_candidate = info.stats.remote_candidate_type;
+      }
+      if (!info.failure.empty()) e.failure = info.failure;
       r.peers.push_back(std::move(e));
     }
     return r;
@@ -333,6 +362,7 @@ class PeerProgram::Impl {
 
   struct Seen {
     std::string phase;
+    std::string route;  // as last printed; empty before the first known route
     bool first_audio = false;
   };
 

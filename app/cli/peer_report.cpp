@@ -13,6 +13,10 @@ std::string to_json(const PeerReport& report) {
   json_builder_add_string_value(b, report.peer_id.c_str());
   json_builder_set_member_name(b, "channelId");
   json_builder_add_string_value(b, report.channel_id.c_str());
+  json_builder_set_member_name(b, "microphone");
+  json_builder_add_string_value(b, report.microphone.c_str());
+  json_builder_set_member_name(b, "speakers");
+  json_builder_add_string_value(b, report.speakers.c_str());
   json_builder_set_member_name(b, "peers");
   json_builder_begin_array(b);
   for (const auto& p : report.peers) {
@@ -38,6 +42,18 @@ std::string to_json(const PeerReport& report) {
     json_builder_add_int_value(b, p.packets_lost);
     json_builder_set_member_name(b, "jitterMs");
     json_builder_add_double_value(b, p.jitter_ms);
+    json_builder_set_member_name(b, "route");
+    json_builder_add_string_value(b, p.route.c_str());
+    json_builder_set_member_name(b, "localCandidate");
+    if (p.local_candidate) json_builder_add_string_value(b, p.local_candidate->c_str());
+    else json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "remoteCandidate");
+    if (p.remote_candidate) json_builder_add_string_value(b, p.remote_candidate->c_str());
+    else json_builder_add_null_value(b);
+    if (p.failure) {
+      json_builder_set_member_name(b, "failure");
+      json_builder_add_string_value(b, p.failure->c_str());
+    }
     json_builder_end_object(b);
   }
   json_builder_end_array(b);

@@ -18,12 +18,23 @@ struct PeerReportEntry {
   std::optional<double> rtt_ms;
   std::int64_t packets_lost = 0;
   double jitter_ms = 0;
+  // The connected link's path: "direct", "relayed" or "unknown" (not connected, or no pair
+  // selected yet), and the candidate types of its selected pair (host, srflx, prflx, relay).
+  std::string route = "unknown";
+  std::optional<std::string> local_candidate;
+  std::optional<std::string> remote_candidate;
+  // Why the link last failed, in words; absent when it did not fail or connected since.
+  std::optional<std::string> failure;
 };
 
 struct PeerReport {
   std::string riot_id;
   std::string peer_id;
   std::string channel_id;
+  // "ok", or "unavailable" when the device could not open or stopped (the call went on
+  // receive-only / send-only).
+  std::string microphone = "ok";
+  std::string speakers = "ok";
   std::vector<PeerReportEntry> peers;
 };
 

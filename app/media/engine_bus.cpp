@@ -53,6 +53,7 @@ void VoiceEngine::Impl::on_bus_message(GstMessage* message) {
   auto self = shared_from_this();
   switch (GST_MESSAGE_TYPE(message)) {
     case GST_MESSAGE_ERROR: {
+      if (on_device_message(message)) return;
       GstElement* top = child_of_bin_containing(pipeline_->bin(), GST_MESSAGE_SRC(message));
       if (!top) return;  // from a link already taken out: its teardown explains it
       for (auto& [id, peer] : peers_) {
@@ -61,15 +62,22 @@ void VoiceEngine::Impl::on_bus_message(GstMessage* message) {
           return;
         }
       }
-      report_error("audio pipeline error: " + error_text(message));
+      g_warning("voice: audio pipeline error: %s", error_text(message).c_str());
+      report_error(voice_pipeline_error_words());
       return;
     }
+    case GST_MESSAGE_CLOCK_LOST:
+      // The device that gave the pipeline its clock was replaced: pick a new clock.
+      gst_element_set_state(pipeline_->pipeline(), GST_STATE_PAUSED);
+      gst_element_set_state(pipeline_->pipeline(), GST_STATE_PLAYING);
+      return;
     case GST_MESSAGE_LATENCY:
       // A new jitter buffer or a changed setting: every sink must agree on the delay (the
       // pipeline's configured latency, see VoicePipeline::render_latency_ms).
       gst_bin_recalculate_latency(pipeline_->bin());
       return;
     case GST_MESSAGE_ELEMENT: {
+      if (on_device_message(message)) return;
       const GstStructure* s = gst_message_get_structure(message);
       if (s && gst_structure_has_name(s, "level") && GST_IS_ELEMENT(GST_MESSAGE_SRC(message))) {
         on_level(GST_ELEMENT(GST_MESSAGE_SRC(message)), loudest_rms(s));
@@ -117,7 +125,7 @@ void VoiceEngine::Impl::on_stats_tick() {
   }
   // The state machine ignores this for a link nobody used yet or one already failing.
   for (const auto& id : late) {
-    fail_peer(id, "not connected after " + std::to_string(config_.connect_timeout_ms) + " ms");
+    if (const Peer* peer = find(id)) fail_peer(id, unreachable_words(*peer));
   }
 }
 

@@ -7,6 +7,7 @@
 #include "app/media/fingerprint.hpp"
 #include "app/media/recording_path.hpp"
 #include "app/mesh/signal_data.hpp"
+#include "app/mesh/unreachable_reason.hpp"
 
 namespace shotcall::media {
 
@@ -53,6 +54,14 @@ bool VoiceEngine::Impl::start(std::string* error) {
     pipeline_.reset();
     stopped_ = true;
     return false;
+  }
+  // A device replaced while starting: said once create() has returned.
+  for (auto [device, faulty] : {std::pair{AudioDevice::Microphone, !microphone_available()},
+                                std::pair{AudioDevice::Speakers, !speakers_available()}}) {
+    if (!faulty) continue;
+    post_to_context(context_, [weak = weak_from_this(), device = device] {
+      if (auto self = weak.lock()) self->announce_device(device);
+    });
   }
   GstPtr<GstBus> bus(gst_element_get_bus(pipeline_->pipeline()));
   bus_source_ = gst_bus_create_watch(bus.get());
@@ -107,8 +116,9 @@ bool VoiceEngine::Impl::build_link(Peer& peer, std::string* error) {
   }
   s.jitter_ms = config_.jitter_ms;
   s.local_addresses = config_.local_addresses;
-  s.stun_uri = ice_.stun;
+  s.stun_uri = stun_for_attempt(ice_, peer.links_built);
   s.turn_uris = ice_.turn;
+  s.ice_transport_policy = config_.ice_transport_policy;
   s.level_interval_ms = config_.level_interval_ms;
   s.encoder_config = config_.encoder_per_peer ? &config_ : nullptr;
   auto token = std::make_shared<LinkToken>();
@@ -120,8 +130,12 @@ bool VoiceEngine::Impl::build_link(Peer& peer, std::string* error) {
                                error);
   if (!peer.link) return false;
   peer.link_generation = token->generation;
+  ++peer.links_built;
   peer.link_built_ms = g_get_monotonic_time() / 1000;
   peer.fingerprint_checked = false;
+  peer.link_has_turn = !s.turn_uris.empty();
+  peer.local_types.clear();
+  peer.remote_types.clear();
   peer.link->set_volume(peer.volume);
   peer.link->set_muted(peer.muted);
   return true;
@@ -178,12 +192,17 @@ bool VoiceEngine::Impl::handle_signal(const std::string& id, const std::string& 
   std::string why;
   auto data = mesh::decode_signal(json, &why);
   if (!data) return false;
+  std::set<std::string> types;  // noted after dispatch: an offer may rebuild the link first
   if (auto* desc = std::get_if<mesh::SessionDescription>(&*data)) {
+    types = mesh::sdp_candidate_types(desc->sdp);
     if (desc->type == mesh::SdpType::Offer) dispatch(id, mesh::ev::RemoteOffer{desc->sdp});
     else dispatch(id, mesh::ev::RemoteAnswer{desc->sdp});
   } else {
-    dispatch(id, mesh::ev::RemoteCandidate{std::get<mesh::IceCandidate>(*data)});
+    const auto& candidate = std::get<mesh::IceCandidate>(*data);
+    if (auto type = mesh::candidate_type(candidate.candidate)) types.insert(*type);
+    dispatch(id, mesh::ev::RemoteCandidate{candidate});
   }
+  if (Peer* peer = find(id)) peer->remote_types.insert(types.begin(), types.end());
   return true;
 }
 
@@ -283,6 +302,9 @@ void VoiceEngine::Impl::link_local_description(const LinkToken& t, mesh::SdpType
 }
 
 void VoiceEngine::Impl::link_local_candidate(const LinkToken& t, mesh::IceCandidate candidate) {
+  Peer* peer = current(t);
+  if (!peer) return;
+  if (auto type = mesh::candidate_type(candidate.candidate)) peer->local_types.insert(*type);
   if (current(t)) dispatch(t.peer_id, mesh::ev::LocalCandidate{std::move(candidate)});
 }
 
@@ -298,7 +320,21 @@ void VoiceEngine::Impl::link_dtls_connected(const LinkToken& t) {
 }
 
 void VoiceEngine::Impl::link_failure(const LinkToken& t, std::string reason) {
-  if (current(t)) dispatch(t.peer_id, mesh::ev::Failure{std::move(reason)});
+  Peer* peer = current(t);
+  if (!peer) return;
+  // No candidate pair worked: say in words what was tried and what would help.
+  if (reason == kIceFailedReason) reason = unreachable_words(*peer);
+  dispatch(t.peer_id, mesh::ev::Failure{std::move(reason)});
+}
+
+std::string VoiceEngine::Impl::unreachable_words(const Peer& peer) const {
+  mesh::ReachAttempt attempt;
+  attempt.peer_name = peer.name.empty() ? peer.id : peer.name;
+  attempt.turn_configured = peer.link_has_turn;
+  attempt.relay_only = config_.ice_transport_policy == IceTransportPolicy::Relay;
+  attempt.local_types = peer.local_types;
+  attempt.remote_types = peer.remote_types;
+  return mesh::unreachable_reason(attempt);
 }
 
 void VoiceEngine::Impl::link_first_audio(const LinkToken& t, std::int64_t monotonic_us) {

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,8 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   std::optional<PeerPhase> phase(const std::string& id) const;
   EngineCounts counts() const;
   int latency_ms() const;
+  bool microphone_available() const { return !pipeline_ || !pipeline_->microphone_fault(); }
+  bool speakers_available() const { return !pipeline_ || !pipeline_->speakers_fault(); }
   GstElement* pipeline() const { return pipeline_ ? pipeline_->pipeline() : nullptr; }
 
   // LinkListener: all on the main context.
@@ -74,6 +77,11 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
     bool fingerprint_checked = false;  // for the current link
     mesh::MediaWatchdog watchdog;      // runs while the link is connected
     std::int64_t link_built_ms = 0;    // connect timeout
+    std::size_t links_built = 0;       // a rebuilt link takes the next STUN server
+    // What ICE had to work with on the current link, for the words when it fails.
+    bool link_has_turn = false;
+    std::set<std::string> local_types;   // candidate types we gathered
+    std::set<std::string> remote_types;  // candidate types the remote offered
     double volume = 1.0;
     bool muted = false;
     std::vector<GSource*> timers;  // our refs; destroyed with the peer
@@ -90,7 +98,13 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   void erase_peer(const std::string& id);
   void schedule_retry(Peer& peer, unsigned delay_ms, std::uint64_t generation);
   void check_fingerprint(Peer& peer);
+  // Why the peer's current link found no path, in words (app/mesh/unreachable_reason.hpp).
+  std::string unreachable_words(const Peer& peer) const;
   void report_error(const std::string& message);
+  // A device fragment failed (engine_devices.cpp): its stand-in is in, tell the player.
+  void announce_device(AudioDevice device);
+  // A bus message about a device fragment; false when it is not about one.
+  bool on_device_message(GstMessage* message);
   void on_level(GstElement* source, double rms_db);
 
   VoiceConfig config_;

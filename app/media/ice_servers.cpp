@@ -2,6 +2,7 @@
 
 #include <glib.h>
 
+#include <algorithm>
 #include <string_view>
 
 namespace shotcall::media {
@@ -14,8 +15,10 @@ std::string escape(const std::string& s) {
   return out;
 }
 
-// "host", "host:port", "[v6]:port", with an optional "?transport=..." kept apart.
-bool split_url(std::string_view rest, std::string& hostport, std::string& query) {
+// "host", "host:port", "[v6]:port", with an optional "?transport=..." kept apart. A URL without
+// a port gets its scheme's default (RFC 7064/7065): 3478, or 5349 for TURN and STUN over TLS.
+bool split_url(std::string_view rest, std::string& hostport, std::string& query,
+               const char* default_port) {
   if (rest.substr(0, 2) == "//") rest.remove_prefix(2);  // tolerate stun://host too
   std::size_t q = rest.find('?');
   query = q == std::string_view::npos ? "" : std::string(rest.substr(q));
@@ -25,7 +28,7 @@ bool split_url(std::string_view rest, std::string& hostport, std::string& query)
                   hostport.find(':', hostport.rfind(']') == std::string::npos
                                          ? 0
                                          : hostport.rfind(']')) != std::string::npos;
-  if (!has_port) hostport += ":3478";
+  if (!has_port) hostport += default_port;
   return true;
 }
 
@@ -39,13 +42,15 @@ GstIceUris to_gst_ice_uris(const std::vector<shotcall::protocol::IceServer>& ser
       std::size_t colon = u.find(':');
       std::string scheme = colon == std::string_view::npos ? "" : std::string(u.substr(0, colon));
       std::string hostport, query;
-      if (scheme.empty() || !split_url(u.substr(colon + 1), hostport, query)) {
+      const char* default_port = scheme == "turns" || scheme == "stuns" ? ":5349" : ":3478";
+      if (scheme.empty() || !split_url(u.substr(colon + 1), hostport, query, default_port)) {
         out.skipped.push_back(url);
         continue;
       }
-      if (scheme == "stun" || scheme == "stuns") {
-        if (!out.stun) out.stun = "stun://" + hostport;
-        else out.skipped.push_back(url);
+      if (scheme == "stun") {
+        const std::string uri = "stun://" + hostport;
+        if (std::find(out.stuns.begin(), out.stuns.end(), uri) == out.stuns.end())
+          out.stuns.push_back(uri);
       } else if (scheme == "turn" || scheme == "turns") {
         if (!server.username || !server.credential) {
           out.skipped.push_back(url);  // TURN without credentials cannot allocate
@@ -54,11 +59,17 @@ GstIceUris to_gst_ice_uris(const std::vector<shotcall::protocol::IceServer>& ser
         out.turn.push_back(scheme + "://" + escape(*server.username) + ":" +
                            escape(*server.credential) + "@" + hostport + query);
       } else {
-        out.skipped.push_back(url);
+        out.skipped.push_back(url);  // stuns: (libnice has no STUN over TLS), other schemes
       }
     }
   }
+  if (!out.stuns.empty()) out.stun = out.stuns.front();
   return out;
+}
+
+std::optional<std::string> stun_for_attempt(const GstIceUris& uris, std::size_t attempt) {
+  if (uris.stuns.empty()) return std::nullopt;
+  return uris.stuns[attempt % uris.stuns.size()];
 }
 
 }  // namespace shotcall::media

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/media/gst_util.hpp"
@@ -28,6 +29,9 @@ struct LinkToken {
   std::uint64_t generation = 0;  // one per PeerLink: callbacks from a replaced link are stale
   GMainContext* context = nullptr;
 };
+
+// link_failure's reason when ICE found no working candidate pair.
+inline constexpr std::string_view kIceFailedReason = "ICE failed";
 
 // Receives a link's news on the main context.
 class LinkListener {
@@ -48,6 +52,7 @@ struct LinkSettings {
   std::vector<std::string> local_addresses;
   std::optional<std::string> stun_uri;
   std::vector<std::string> turn_uris;
+  IceTransportPolicy ice_transport_policy = IceTransportPolicy::All;
   int level_interval_ms = 50;
   const VoiceConfig* encoder_config = nullptr;  // set: this link has its own encoder
 };

@@ -63,7 +63,7 @@ void on_ice_connection_state(GstElement* webrtc, GParamSpec*, gpointer data) {
   g_object_get(webrtc, "ice-connection-state", &s, nullptr);
   if (s != GST_WEBRTC_ICE_CONNECTION_STATE_FAILED) return;
   hop_to_main(token_of(data), [](LinkListener& l, const LinkToken& t) {
-    l.link_failure(t, "ICE failed");
+    l.link_failure(t, std::string{kIceFailedReason});
   });
 }
 
@@ -152,6 +152,11 @@ GstPadProbeReturn on_first_buffer(GstPad*, GstPadProbeInfo*, gpointer data) {
 }  // namespace
 
 void PeerLink::configure_ice(const LinkSettings& settings) {
+  g_object_set(webrtc_, "ice-transport-policy",
+               settings.ice_transport_policy == IceTransportPolicy::Relay
+                   ? GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY
+                   : GST_WEBRTC_ICE_TRANSPORT_POLICY_ALL,
+               nullptr);
   if (settings.stun_uri) g_object_set(webrtc_, "stun-server", settings.stun_uri->c_str(), nullptr);
   for (const auto& turn : settings.turn_uris) {
     gboolean ok = FALSE;

@@ -2,6 +2,8 @@
 
 #include <gst/webrtc/webrtc.h>
 
+#include "app/media/link_route.hpp"
+
 namespace shotcall::media {
 namespace {
 
@@ -18,8 +20,20 @@ bool number(const GstStructure* s, const char* field, double* out) {
   return ok;
 }
 
+std::string text(const GstStructure* s, const char* field) {
+  const gchar* v = gst_structure_get_string(s, field);
+  return v ? v : "";
+}
+
+struct Reading {
+  PeerStats stats;
+  RouteStats route;
+};
+
 gboolean visit(GQuark, const GValue* value, gpointer user_data) {
-  auto* stats = static_cast<PeerStats*>(user_data);
+  auto* reading = static_cast<Reading*>(user_data);
+  PeerStats* stats = &reading->stats;
+  RouteStats& route = reading->route;
   if (!GST_VALUE_HOLDS_STRUCTURE(value)) return TRUE;
   const GstStructure* s = gst_value_get_structure(value);
   GstWebRTCStatsType type;
@@ -38,6 +52,18 @@ gboolean visit(GQuark, const GValue* value, gpointer user_data) {
     case GST_WEBRTC_STATS_REMOTE_INBOUND_RTP:
       if (number(s, "round-trip-time", &v) && v > 0) stats->rtt_ms = v * 1000.0;
       break;
+    case GST_WEBRTC_STATS_TRANSPORT:
+      if (gst_structure_has_field(s, "selected-candidate-pair-id"))
+        route.selected_pair_ids.push_back(text(s, "selected-candidate-pair-id"));
+      break;
+    case GST_WEBRTC_STATS_CANDIDATE_PAIR:
+      route.pairs[text(s, "id")] = {text(s, "local-candidate-id"), text(s, "remote-candidate-id")};
+      break;
+    // 1.22.0 swaps these two types (link_route.hpp): the pair's ids tell local from remote.
+    case GST_WEBRTC_STATS_LOCAL_CANDIDATE:
+    case GST_WEBRTC_STATS_REMOTE_CANDIDATE:
+      route.candidate_types[text(s, "id")] = text(s, "candidate-type");
+      break;
     default:
       break;
   }
@@ -47,9 +73,13 @@ gboolean visit(GQuark, const GValue* value, gpointer user_data) {
 }  // namespace
 
 PeerStats read_webrtc_stats(const GstStructure* reply) {
-  PeerStats stats;
-  if (reply) gst_structure_foreach(reply, visit, &stats);
-  return stats;
+  Reading reading;
+  if (reply) gst_structure_foreach(reply, visit, &reading);
+  const RouteInfo route = route_from_stats(reading.route);
+  reading.stats.route = route.route;
+  reading.stats.local_candidate_type = route.local_candidate_type;
+  reading.stats.remote_candidate_type = route.remote_candidate_type;
+  return reading.stats;
 }
 
 }  // namespace shotcall::media

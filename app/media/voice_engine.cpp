@@ -54,6 +54,8 @@ std::optional<PeerPhase> VoiceEngine::peer_phase(const std::string& peer_id) con
   return impl_->phase(peer_id);
 }
 EngineCounts VoiceEngine::counts() const { return impl_->counts(); }
+bool VoiceEngine::microphone_available() const { return impl_->microphone_available(); }
+bool VoiceEngine::speakers_available() const { return impl_->speakers_available(); }
 int VoiceEngine::pipeline_latency_ms() const { return impl_->latency_ms(); }
 
 }  // namespace shotcall::media

@@ -25,6 +25,10 @@ namespace shotcall::media {
 using IceServer = shotcall::protocol::IceServer;
 using PeerPhase = shotcall::mesh::PeerPhase;
 
+// Which ICE candidates a link may use (RTCIceTransportPolicy): All, or Relay (TURN only: testers
+// force a relay to prove it carries voice).
+enum class IceTransportPolicy { All, Relay };
+
 struct VoiceConfig {
   // gst-launch fragments; the engine converts and resamples around them as needed.
   std::string source = "autoaudiosrc";
@@ -62,6 +66,7 @@ struct VoiceConfig {
   std::vector<IceServer> ice_servers;
   // When not empty, host candidates are gathered on these addresses only.
   std::vector<std::string> local_addresses;
+  IceTransportPolicy ice_transport_policy = IceTransportPolicy::All;
 
   // Speaking detection on each `level` element.
   double speaking_threshold_db = -45.0;
@@ -90,6 +95,12 @@ struct PeerStats {
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
   std::uint64_t packets_received = 0;
+  // The path ICE selected (app/media/link_route.hpp): Relayed when either end of the selected
+  // candidate pair is a TURN relay candidate; Unknown until a pair is selected.
+  enum class LinkRoute { Unknown, Direct, Relayed };
+  LinkRoute route = LinkRoute::Unknown;
+  std::string local_candidate_type;  // host, srflx, prflx or relay; empty while Unknown
+  std::string remote_candidate_type;
 };
 
 struct VoiceEvents {
@@ -105,8 +116,16 @@ struct VoiceEvents {
   std::function<void(const PeerStats& stats)> on_stats;
   // A signal payload (JSON text) to relay to peer_id.
   std::function<void(const std::string& peer_id, const std::string& json)> on_signal;
-  // Something outside any one peer went wrong (a broken source/sink fragment, ...).
+  // Something outside any one peer and the devices went wrong, in words for a person.
   std::function<void(const std::string& message)> on_error;
+  // Our microphone (VoiceConfig::source) could not start, or stopped during the call
+  // (available=false). The call goes on receive-only: live silence takes the microphone's place,
+  // so the encoder and every link stay up and teammates are still heard. `sentence` says so for
+  // a person, with what to do, and never names a GStreamer element (the detail goes to the log).
+  // Reported at most once per engine, never from inside create().
+  std::function<void(bool available, const std::string& sentence)> on_microphone;
+  // The same for the speakers (VoiceConfig::sink): the call goes on send-only.
+  std::function<void(bool available, const std::string& sentence)> on_speakers;
 };
 
 // Counts for leak checks in tests and diagnostics.
@@ -119,8 +138,9 @@ struct EngineCounts {
 
 class VoiceEngine {
  public:
-  // Builds and starts the pipeline. On failure returns nullptr and sets `error` to a message
-  // for a person (e.g. a fragment that does not parse, a device that cannot open).
+  // Builds and starts the pipeline. A microphone or speaker fragment that cannot open does not
+  // stop it (see VoiceEvents::on_microphone); on failure (neither device works, a fragment that
+  // does not parse, a missing plugin) returns nullptr and sets `error` to a message for a person.
   static std::unique_ptr<VoiceEngine> create(VoiceConfig config, VoiceEvents events,
                                              std::string* error = nullptr);
   ~VoiceEngine();  // same as stop()
@@ -158,6 +178,9 @@ class VoiceEngine {
   // The WAV file the peer's current link records into (none without a record directory).
   std::optional<std::string> recording_path(const std::string& peer_id) const;
   EngineCounts counts() const;
+  // False once the microphone / speakers were replaced by a stand-in (VoiceEvents::on_microphone).
+  bool microphone_available() const;
+  bool speakers_available() const;
   // The render delay the pipeline applies to every played buffer, in ms: jitter_ms plus one
   // mixer period plus 5 ms (docs/latency.md).
   int pipeline_latency_ms() const;

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <initializer_list>
 
+#include "app/media/branch_swap.hpp"
+
 namespace shotcall::media {
 namespace {
 
@@ -29,9 +31,13 @@ GstElement* parse_fragment(const std::string& text, const char* what, std::strin
   GstElement* bin = gst_parse_bin_from_description_full(
       text.c_str(), TRUE, nullptr, GST_PARSE_FLAG_FATAL_ERRORS, &err);
   if (!bin) {
+    // A setting that names something this machine does not have (a missing plugin, a typo in
+    // a tester's fragment): fatal, and said with the setting itself, which the player chose.
     if (error) {
-      *error = std::string("audio ") + what + " '" + text +
-               "' does not parse: " + (err ? err->message : "unknown error");
+      const bool source = std::string(what) == "source";
+      *error = std::string("Shotcall can't use the audio ") + what + " '" + text + "' (" +
+               (err ? err->message : "unknown error") + "). Choose another " +
+               (source ? "microphone" : "output") + " in Preferences.";
     }
     g_clear_error(&err);
     return nullptr;
@@ -69,6 +75,91 @@ bool has_property(GstElement* e, const char* name) {
   return g_object_class_find_property(G_OBJECT_GET_CLASS(e), name) != nullptr;
 }
 
+// device_error_words.hpp spells GStreamer's codes out so that it needs no GStreamer header.
+static_assert(gst_codes::kResourceNotFound == GST_RESOURCE_ERROR_NOT_FOUND);
+static_assert(gst_codes::kResourceBusy == GST_RESOURCE_ERROR_BUSY);
+static_assert(gst_codes::kResourceOpenRead == GST_RESOURCE_ERROR_OPEN_READ);
+static_assert(gst_codes::kResourceOpenReadWrite == GST_RESOURCE_ERROR_OPEN_READ_WRITE);
+static_assert(gst_codes::kResourceRead == GST_RESOURCE_ERROR_READ);
+static_assert(gst_codes::kResourceWrite == GST_RESOURCE_ERROR_WRITE);
+static_assert(gst_codes::kResourceNotAuthorized == GST_RESOURCE_ERROR_NOT_AUTHORIZED);
+static_assert(gst_codes::kStreamWrongType == GST_STREAM_ERROR_WRONG_TYPE);
+static_assert(gst_codes::kStreamFormat == GST_STREAM_ERROR_FORMAT);
+
+ErrorDomain domain_of(const GError* err) {
+  if (!err) return ErrorDomain::Other;
+  if (err->domain == GST_RESOURCE_ERROR) return ErrorDomain::Resource;
+  if (err->domain == GST_STREAM_ERROR) return ErrorDomain::Stream;
+  if (err->domain == GST_CORE_ERROR) return ErrorDomain::Core;
+  if (err->domain == GST_LIBRARY_ERROR) return ErrorDomain::Library;
+  return ErrorDomain::Other;
+}
+
+// An error message as a device fault: the problem for the words, GStreamer's text for the log.
+}  // namespace
+
+DeviceFault device_fault_from(GstMessage* message, bool was_running) {
+  GError* err = nullptr;
+  gchar* debug = nullptr;
+  gst_message_parse_error(message, &err, &debug);
+  DeviceFault f;
+  f.problem = classify_device_error(domain_of(err), err ? err->code : 0, was_running);
+  f.detail = std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(message))) + ": " +
+             (err ? err->message : "unknown error") + (debug ? std::string(" (") + debug + ")" : "");
+  g_clear_error(&err);
+  g_free(debug);
+  return f;
+}
+
+namespace {
+
+// On the pad where the microphone fragment enters the capture chain: notes the first buffer,
+// and turns the fragment's EOS (a file or test source that ran out, a device that went away)
+// into a bus message instead of letting it end every link's stream.
+GstPadProbeReturn watch_microphone(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
+  if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    static_cast<std::atomic<bool>*>(data)->store(true);
+    return GST_PAD_PROBE_OK;
+  }
+  GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
+  if (!event || GST_EVENT_TYPE(event) != GST_EVENT_EOS) return GST_PAD_PROBE_OK;
+  if (GstElement* parent = gst_pad_get_parent_element(pad)) {
+    gst_element_post_message(
+        parent, gst_message_new_element(GST_OBJECT(parent),
+                                        gst_structure_new_empty(VoicePipeline::kMicrophoneEnded)));
+    gst_object_unref(parent);
+  }
+  return GST_PAD_PROBE_DROP;
+}
+
+// The speakers' failure must not stop the mixer: an error returned from their fragment would
+// end the mixer's task, and no sink swapped in later would get sound again. Their ghost sink pad
+// answers "ok" instead; the error message itself still reaches the bus, and the engine replaces
+// them (VoicePipeline::replace_speakers).
+GstFlowReturn swallow_errors(GstFlowReturn ret) {
+  return ret <= GST_FLOW_NOT_NEGOTIATED ? GST_FLOW_OK : ret;
+}
+GstFlowReturn speakers_chain(GstPad* pad, GstObject* parent, GstBuffer* buffer) {
+  return swallow_errors(gst_proxy_pad_chain_default(pad, parent, buffer));
+}
+GstFlowReturn speakers_chain_list(GstPad* pad, GstObject* parent, GstBufferList* list) {
+  return swallow_errors(gst_proxy_pad_chain_list_default(pad, parent, list));
+}
+void shield_mixer_from(GstElement* speakers) {
+  GstPtr<GstPad> in(gst_element_get_static_pad(speakers, "sink"));
+  if (!in || !GST_IS_PROXY_PAD(in.get())) return;
+  gst_pad_set_chain_function(in.get(), speakers_chain);
+  gst_pad_set_chain_list_function(in.get(), speakers_chain_list);
+}
+
+void delete_flag_ref(gpointer data) {
+  delete static_cast<std::shared_ptr<std::atomic<bool>>*>(data);
+}
+
+GstPadProbeReturn watch_microphone_shared(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
+  return watch_microphone(pad, info, static_cast<std::shared_ptr<std::atomic<bool>>*>(data)->get());
+}
+
 }  // namespace
 
 GstElement* make_opus_encoder(const VoiceConfig& config, std::string* error) {
@@ -102,12 +193,33 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
   GstElement* src = parse_fragment(config.source, "source", error);
   if (!src) return false;
   gst_bin_add(bin(), src);
+  source_ = src;
   GstElement* conv = make_element("audioconvert", nullptr, error);
   GstElement* res = conv ? make_element("audioresample", nullptr, error) : nullptr;
   GstElement* caps = res ? caps_filter(kRawCaps, error) : nullptr;
   if (!caps) return false;
   gst_bin_add_many(bin(), conv, res, caps, nullptr);
-  if (!link_chain({src, conv, res, caps}, error)) return false;
+  capture_in_ = conv;
+  if (!link_chain({conv, res, caps}, error)) return false;
+  if (!gst_element_link(src, conv)) {
+    // Nothing it offers converts to audio: the call goes on without it.
+    microphone_fault_ = DeviceFault{DeviceProblem::BadFormat, "source fragment '" + config.source +
+                                                                  "' does not link to audio"};
+    retired_.emplace_back(GST_ELEMENT(gst_object_ref(src)));
+    source_ = make_source_stand_in(false);
+    if (!replace_stopped(bin(), src, source_, conv, BranchEnd::Source)) {
+      if (error) *error = "the silent stand-in for the microphone does not link";
+      return false;
+    }
+  }
+  {
+    GstPtr<GstPad> in(gst_element_get_static_pad(conv, "sink"));
+    gst_pad_add_probe(in.get(),
+                      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
+                                                   GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+                      watch_microphone_shared,
+                      new std::shared_ptr<std::atomic<bool>>(microphone_ran_), delete_flag_ref);
+  }
   GstElement* last = caps;
 
   if (config.echo_cancel || config.noise_suppression || config.gain_control) {
@@ -178,30 +290,155 @@ bool VoicePipeline::build_output(const VoiceConfig& config, std::string* error) 
   GstElement* sink = parse_fragment(config.sink, "sink", error);
   if (!sink) return false;
   gst_bin_add(bin(), sink);
-  return link_chain({last, conv, res, sink}, error);
+  sink_ = sink;
+  output_out_ = res;
+  shield_mixer_from(sink);
+  if (!link_chain({last, conv, res}, error)) return false;
+  if (gst_element_link(res, sink)) return true;
+  speakers_fault_ = DeviceFault{DeviceProblem::BadFormat,
+                                "sink fragment '" + config.sink + "' does not take audio"};
+  retired_.emplace_back(GST_ELEMENT(gst_object_ref(sink)));
+  sink_ = make_sink_stand_in();
+  if (replace_stopped(bin(), sink, sink_, res, BranchEnd::Sink)) return true;
+  if (error) *error = "the stand-in for the speakers does not link";
+  return false;
+}
+
+GstElement* VoicePipeline::make_source_stand_in(bool running) const {
+  // Live silence at the capture chain's period, so the encoder and every link keep running.
+  GstElement* s = gst_element_factory_make("audiotestsrc", "microphone-stand-in");
+  g_object_set(s, "is-live", TRUE, "samplesperbuffer", 480, nullptr);
+  gst_util_set_object_arg(G_OBJECT(s), "wave", "silence");
+  if (running) {
+    // Its buffers start at the pipeline's running time now, not at 0: a live source's old
+    // timestamps would be late, and the links' RTP timestamps would jump back.
+    if (GstClock* clock = gst_element_get_clock(pipeline_.get())) {
+      const GstClockTime now = gst_clock_get_time(clock);
+      const GstClockTime base = gst_element_get_base_time(pipeline_.get());
+      if (now > base) g_object_set(s, "timestamp-offset", static_cast<gint64>(now - base), nullptr);
+      gst_object_unref(clock);
+    }
+  }
+  return s;
+}
+
+GstElement* VoicePipeline::make_sink_stand_in() const {
+  GstElement* s = gst_element_factory_make("fakesink", "speakers-stand-in");
+  // Synchronised like a device; async=false so that joining a running pipeline changes no state.
+  g_object_set(s, "sync", TRUE, "async", FALSE, nullptr);
+  return s;
+}
+
+Branch VoicePipeline::branch_of(GstObject* object) const {
+  GstElement* top = child_of_bin_containing(bin(), object);
+  if (!top) return Branch::Gone;
+  for (const auto& r : retired_) {
+    if (r.get() == top) return Branch::Retired;
+  }
+  if (top == source_ && !microphone_fault_) return Branch::Microphone;
+  if (top == sink_ && !speakers_fault_) return Branch::Speakers;
+  return Branch::Other;
+}
+
+bool VoicePipeline::replace_microphone(DeviceFault fault, GMainContext* context) {
+  if (microphone_fault_ || !source_) return false;
+  microphone_fault_ = std::move(fault);
+  GstElement* old = source_;
+  retired_.emplace_back(GST_ELEMENT(gst_object_ref(old)));
+  source_ = make_source_stand_in(true);
+  replace_running(bin(), old, source_, capture_in_, BranchEnd::Source, context);
+  return true;
+}
+
+bool VoicePipeline::replace_speakers(DeviceFault fault, GMainContext* context) {
+  if (speakers_fault_ || !sink_) return false;
+  speakers_fault_ = std::move(fault);
+  GstElement* old = sink_;
+  retired_.emplace_back(GST_ELEMENT(gst_object_ref(old)));
+  sink_ = make_sink_stand_in();
+  replace_running(bin(), old, sink_, output_out_, BranchEnd::Sink, context);
+  return true;
+}
+
+bool VoicePipeline::start_once(GstStateChangeReturn* ret) {
+  *ret = gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING);
+  if (*ret != GST_STATE_CHANGE_FAILURE) {
+    // Live sinks finish their state change with the first buffer; a broken fragment posts
+    // its error before that.
+    *ret = gst_element_get_state(pipeline_.get(), nullptr, nullptr, 5 * GST_SECOND);
+  }
+  return *ret != GST_STATE_CHANGE_FAILURE;
+}
+
+bool VoicePipeline::take_device_errors(std::vector<GstMessage*>* others) {
+  bool failed = false;
+  GstPtr<GstBus> bus(gst_element_get_bus(pipeline_.get()));
+  while (GstMessage* msg = gst_bus_pop_filtered(bus.get(), GST_MESSAGE_ERROR)) {
+    const Branch b = branch_of(GST_MESSAGE_SRC(msg));
+    if (b == Branch::Microphone || b == Branch::Speakers) {
+      // branch_of says Microphone/Speakers only while the fragment has no fault yet.
+      GstElement* old = b == Branch::Microphone ? source_ : sink_;
+      auto& fault = b == Branch::Microphone ? microphone_fault_ : speakers_fault_;
+      fault = device_fault_from(msg, false);
+      g_warning("voice: the %s fragment failed to start: %s",
+                b == Branch::Microphone ? "microphone" : "speaker", fault->detail.c_str());
+      // Swapped once the pipeline is back at NULL (start()).
+      retired_.emplace_back(GST_ELEMENT(gst_object_ref(old)));
+      failed = true;
+      gst_message_unref(msg);
+    } else if (b == Branch::Retired || b == Branch::Gone) {
+      gst_message_unref(msg);
+    } else {
+      others->push_back(msg);
+    }
+  }
+  return failed;
 }
 
 bool VoicePipeline::start(std::string* error) {
-  GstStateChangeReturn ret = gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING);
-  if (ret != GST_STATE_CHANGE_FAILURE) {
-    // Live sinks finish their state change with the first buffer; a broken fragment posts
-    // its error before that.
-    ret = gst_element_get_state(pipeline_.get(), nullptr, nullptr, 5 * GST_SECOND);
-  }
-  if (ret != GST_STATE_CHANGE_FAILURE) return true;
-  if (error) {
-    *error = "audio pipeline failed to start";
-    GstPtr<GstBus> bus(gst_element_get_bus(pipeline_.get()));
-    if (GstMessage* msg = gst_bus_pop_filtered(bus.get(), GST_MESSAGE_ERROR)) {
-      GError* err = nullptr;
-      gchar* debug = nullptr;
-      gst_message_parse_error(msg, &err, &debug);
-      *error += std::string(": ") + GST_OBJECT_NAME(GST_MESSAGE_SRC(msg)) + ": " +
-                (err ? err->message : "unknown error");
-      g_clear_error(&err);
-      g_free(debug);
-      gst_message_unref(msg);
+  // Each round either starts, fails for good, or swaps at least one failing device for its
+  // stand-in (which does not fail): two swaps at most, so three rounds.
+  for (int round = 0; round < 3 && !(microphone_fault_ && speakers_fault_); ++round) {
+    GstStateChangeReturn ret;
+    const bool started = start_once(&ret);
+    std::vector<GstMessage*> others;
+    const bool device_failed = take_device_errors(&others);
+    if (!device_failed) {
+      if (started) {
+        // Not ours to judge here: the engine's bus watch reports them.
+        GstPtr<GstBus> bus(gst_element_get_bus(pipeline_.get()));
+        for (GstMessage* m : others) gst_bus_post(bus.get(), m);
+        return true;
+      }
+      std::string detail = "the state change failed";
+      for (GstMessage* m : others) {
+        detail = device_fault_from(m, false).detail;
+        gst_message_unref(m);
+      }
+      g_warning("voice: the audio pipeline failed to start: %s", detail.c_str());
+      if (error) *error = voice_start_error_words();
+      stop();
+      return false;
     }
+    for (GstMessage* m : others) gst_message_unref(m);  // consequences of the device's failure
+    stop();
+    // The retired fragments still in the bin are the ones that just failed.
+    if (microphone_fault_ && GST_OBJECT_PARENT(source_) == GST_OBJECT(bin()) &&
+        branch_of(GST_OBJECT(source_)) == Branch::Retired) {
+      GstElement* old = source_;
+      source_ = make_source_stand_in(false);
+      replace_stopped(bin(), old, source_, capture_in_, BranchEnd::Source);
+    }
+    if (speakers_fault_ && GST_OBJECT_PARENT(sink_) == GST_OBJECT(bin()) &&
+        branch_of(GST_OBJECT(sink_)) == Branch::Retired) {
+      GstElement* old = sink_;
+      sink_ = make_sink_stand_in();
+      replace_stopped(bin(), old, sink_, output_out_, BranchEnd::Sink);
+    }
+  }
+  if (error) {
+    *error = microphone_fault_ && speakers_fault_ ? no_audio_device_words()
+                                                  : voice_start_error_words();
   }
   stop();
   return false;

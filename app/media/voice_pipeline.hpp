@@ -5,13 +5,36 @@
 
 #include <gst/gst.h>
 
+#include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "app/media/device_error_words.hpp"
 #include "app/media/gst_util.hpp"
 #include "app/media/voice_engine.hpp"
 
 namespace shotcall::media {
+
+// A device fragment that failed: what it means for the player, and GStreamer's own words (element
+// and message) for the log only.
+struct DeviceFault {
+  DeviceProblem problem = DeviceProblem::CannotOpen;
+  std::string detail;
+};
+
+// Where a bus message came from.
+enum class Branch {
+  Microphone,  // the source fragment in use (not its stand-in)
+  Speakers,    // the sink fragment in use (not its stand-in)
+  Retired,     // a fragment already replaced, on its way out
+  Other,       // anything else in the pipeline
+  Gone,        // not in the pipeline any more
+};
+
+// An ERROR message from a device fragment as a fault. `was_running`: sound had flowed from it.
+DeviceFault device_fault_from(GstMessage* message, bool was_running);
 
 // The Opus encoder as configured (shared by the capture chain and per-peer encoder mode).
 GstElement* make_opus_encoder(const VoiceConfig& config, std::string* error);
@@ -24,8 +47,27 @@ class VoicePipeline {
   ~VoicePipeline();
 
   // PLAYING, waiting (bounded) for the state change so that a device that cannot open or a
-  // fragment that cannot negotiate fails here with GStreamer's message.
+  // fragment that cannot negotiate fails here. A failing source or sink fragment is replaced by
+  // a stand-in (live silence in, a synchronised fakesink out) and the pipeline started again:
+  // see microphone_fault() / speakers_fault(). False, with words for a person in `error`, only
+  // when neither device works or something else failed.
   bool start(std::string* error);
+  // Why the microphone / speaker fragment was replaced (at build, at start or later).
+  const std::optional<DeviceFault>& microphone_fault() const { return microphone_fault_; }
+  const std::optional<DeviceFault>& speakers_fault() const { return speakers_fault_; }
+
+  Branch branch_of(GstObject* object) const;
+  // The microphone fragment broke while running (an error inside it, or it ended): live silence
+  // takes its place through an idle pad probe, so the encoder, the fan-out and every link keep
+  // running. False when it was replaced already.
+  bool replace_microphone(DeviceFault fault, GMainContext* context);
+  // The same for the speaker fragment: a synchronised fakesink takes its place.
+  bool replace_speakers(DeviceFault fault, GMainContext* context);
+  // A buffer from the microphone fragment has reached the capture chain.
+  bool microphone_ran() const { return microphone_ran_->load(); }
+  // Name of the element message the capture chain posts when the microphone fragment ends
+  // (EOS): the EOS itself is dropped there, never reaching the links.
+  static constexpr const char* kMicrophoneEnded = "shotcall-microphone-ended";
   // NULL. Idempotent.
   void stop();
 
@@ -54,8 +96,24 @@ class VoicePipeline {
   bool build_capture(const VoiceConfig& config, std::string* error);
   bool build_output(const VoiceConfig& config, std::string* error);
 
+  bool start_once(GstStateChangeReturn* ret);
+  // Takes the errors posted so far off the bus: device ones become faults (true when a device
+  // failed now), the others are returned.
+  bool take_device_errors(std::vector<GstMessage*>* others);
+  GstElement* make_source_stand_in(bool running) const;
+  GstElement* make_sink_stand_in() const;
+
   GstPtr<GstElement> pipeline_;
+  std::optional<DeviceFault> microphone_fault_;
+  std::optional<DeviceFault> speakers_fault_;
+  // Shared with the capture chain's pad probe (streaming thread).
+  std::shared_ptr<std::atomic<bool>> microphone_ran_ = std::make_shared<std::atomic<bool>>(false);
+  std::vector<GstPtr<GstElement>> retired_;  // replaced fragments (refs), maybe still in the bin
   // Borrowed: owned by the pipeline.
+  GstElement* source_ = nullptr;   // the microphone fragment or its stand-in
+  GstElement* capture_in_ = nullptr;  // what the source feeds
+  GstElement* sink_ = nullptr;     // the speaker fragment or its stand-in
+  GstElement* output_out_ = nullptr;  // what feeds the sink
   GstElement* level_ = nullptr;
   GstElement* mute_ = nullptr;
   GstElement* encoder_ = nullptr;

@@ -2,10 +2,13 @@
 
 #include <libsoup/soup.h>
 
+#include <algorithm>
 #include <atomic>
+#include <optional>
 #include <random>
 
 #include "app/net/backoff.hpp"
+#include "app/net/ice_refresh.hpp"
 #include "app/net/identity_handshake.hpp"
 #include "signaling/protocol/codec.hpp"
 
@@ -139,6 +142,18 @@ struct SignalingClient::Impl {
         retry("the server cannot check identities right now");
       }
     }
+    if (is_refresh_error(message)) {
+      on_refresh_error(std::get<protocol::Error>(message.body));
+      return;  // our own request, not the caller's
+    }
+    if (const auto* fresh = std::get_if<protocol::IceServersReply>(&message.body))
+      schedule_refresh(fresh->ice_servers);
+    if (std::holds_alternative<protocol::Verified>(message.body) && !refresh_unsupported) {
+      // Under policy riot the relay comes with the level this connection has just reached:
+      // ask for it now, not at the next expiry (a player behind a strict NAT needs it to talk).
+      refresh_due_ms = wall_now_ms();
+      arm_refresh();
+    }
     if (const auto* connected = std::get_if<protocol::Connected>(&message.body)) {
       peer_id = connected->peer_id;
       if (registered_once) ++reconnect_count;
@@ -147,6 +162,7 @@ struct SignalingClient::Impl {
       consecutive_failures = 0;
       backoff.reset();
       set_state(LinkState::Registered, "");
+      schedule_refresh(connected->ice_servers);
     } else if (const auto* error = std::get_if<protocol::Error>(&message.body);
                error && error->re == "register-user" && state != LinkState::Registered) {
       if (error->code == protocol::ErrorCode::RiotIdInUse && registered_once &&
@@ -168,6 +184,74 @@ struct SignalingClient::Impl {
       }
     }
     if (events.on_message) events.on_message(message);
+  }
+
+  // ---- renewing time-limited TURN credentials (refresh-ice-servers) ----
+
+  std::int64_t wall_now_ms() const {
+    return options.wall_clock_ms ? options.wall_clock_ms() : g_get_real_time() / 1000;
+  }
+
+  bool is_refresh_error(const protocol::ServerMessage& message) const {
+    const auto* error = std::get_if<protocol::Error>(&message.body);
+    return error && (message.id == kRefreshRequestId || error->re == "refresh-ice-servers");
+  }
+
+  void schedule_refresh(const std::vector<protocol::IceServer>& servers) {
+    if (refresh_unsupported) return;
+    refresh_due_ms = ice_refresh_at_ms(servers, wall_now_ms());
+    arm_refresh();
+  }
+
+  // The timer runs on the monotonic clock, which stands still while the computer sleeps: it is
+  // armed for at most kRefreshRecheckMs at a time, and each time it fires the wall clock decides.
+  void arm_refresh() {
+    if (refresh_timer) g_source_remove(refresh_timer);
+    refresh_timer = 0;
+    if (!refresh_due_ms) return;
+    const std::int64_t wait = std::clamp<std::int64_t>(*refresh_due_ms - wall_now_ms(), 0,
+                                                       kRefreshRecheckMs);
+    refresh_timer = g_timeout_add(static_cast<guint>(wait), &Impl::on_refresh_timer, this);
+  }
+
+  static gboolean on_refresh_timer(gpointer user_data) {
+    auto* self = static_cast<Impl*>(user_data);
+    self->refresh_timer = 0;
+    if (!self->refresh_due_ms) return G_SOURCE_REMOVE;
+    if (*self->refresh_due_ms - self->wall_now_ms() > kRefreshEarlyToleranceMs) {
+      self->arm_refresh();
+      return G_SOURCE_REMOVE;
+    }
+    if (self->state == LinkState::Registered && self->connection) {
+      self->send_raw(protocol::encode(
+          protocol::ClientMessage{std::string{kRefreshRequestId}, protocol::RefreshIceServers{}}));
+    }
+    // Its answer schedules the next one; without an answer, ask again later.
+    self->refresh_due_ms = self->wall_now_ms() + kRefreshNoAnswerMs;
+    self->arm_refresh();
+    return G_SOURCE_REMOVE;
+  }
+
+  void on_refresh_error(const protocol::Error& error) {
+    if (error.code == protocol::ErrorCode::UnknownType) {
+      // A server older than the extension: the credentials from `connected` are all there is
+      // until the next reconnect. Asking again would only repeat this answer.
+      refresh_unsupported = true;
+      refresh_due_ms.reset();
+      arm_refresh();
+      g_message("signaling: the server cannot renew TURN credentials (no refresh-ice-servers); "
+                "links built after they expire may not reach a relay");
+      return;
+    }
+    // rate-limited, or anything else passing: try again a little later.
+    refresh_due_ms = wall_now_ms() + kRefreshNoAnswerMs;
+    arm_refresh();
+  }
+
+  void stop_refresh() {
+    refresh_due_ms.reset();
+    if (refresh_timer) g_source_remove(refresh_timer);
+    refresh_timer = 0;
   }
 
   static void on_pong(SoupWebsocketConnection*, GBytes*, gpointer user_data) {
@@ -220,6 +304,7 @@ struct SignalingClient::Impl {
   }
 
   void drop_connection(bool say_goodbye) {
+    stop_refresh();  // the next `connected` brings new credentials
     if (watchdog) {
       g_source_remove(watchdog);
       watchdog = 0;
@@ -258,6 +343,7 @@ struct SignalingClient::Impl {
     retry_timer = 0;
     if (watchdog) g_source_remove(watchdog);
     watchdog = 0;
+    stop_refresh();
   }
 
   static constexpr int kReplacedCloseCode = 4001;
@@ -284,6 +370,15 @@ struct SignalingClient::Impl {
   static constexpr guint kStaleClaimRetryMs = 500;
   std::uint32_t stale_claim_retries = 0;
   bool stopped = false;
+  // refresh-ice-servers: when to ask next (wall clock, unix ms), the timer that checks, and
+  // whether the server said it does not know the request (then we never ask it again).
+  static constexpr const char* kRefreshRequestId = "ice-refresh";
+  static constexpr std::int64_t kRefreshRecheckMs = 5 * 60 * 1000;
+  static constexpr std::int64_t kRefreshNoAnswerMs = 60 * 1000;
+  static constexpr std::int64_t kRefreshEarlyToleranceMs = 50;
+  std::optional<std::int64_t> refresh_due_ms;
+  guint refresh_timer = 0;
+  bool refresh_unsupported = false;
 };
 
 SignalingClient::SignalingClient(SignalingOptions options, Events events)

@@ -30,6 +30,9 @@ struct SignalingOptions {
   std::uint32_t keepalive_s = 15;  // pings; no answer for three intervals drops the link
   // How many failed attempts in a row before the state says Failed (retries go on regardless).
   std::uint32_t attempts_before_failed = 5;
+  // The wall clock (unix ms) that decides when time-limited TURN credentials are renewed
+  // (ice_refresh.hpp); null: the system's. Tests move it to reach an expiry without waiting.
+  std::function<std::int64_t()> wall_clock_ms;
 };
 
 enum class LinkState {
@@ -48,7 +51,10 @@ class SignalingClient {
   struct Events {
     std::function<void(LinkState, const std::string& detail)> on_state;
     // Every server message after registration, `connected` included, and the identity messages
-    // before it (hello, link-code, link-approved, errors).
+    // before it (hello, link-code, link-approved, errors). The client renews time-limited TURN
+    // credentials by itself (refresh-ice-servers, before they expire): their `ice-servers`
+    // replies arrive here too, to be used like `connected.iceServers`; errors about those
+    // requests do not.
     std::function<void(const protocol::ServerMessage&)> on_message;
   };
 

@@ -40,6 +40,8 @@ class Session::Impl {
     ve.on_stats = [this](const media::PeerStats& stats) {
       if (auto* info = find(stats.peer_id)) {
         info->stats = stats;
+        // A link that is not connected carries no audio, whatever pair its ICE agent last chose.
+        if (info->phase != media::PeerPhase::Connected) forget_route(info->stats);
         changed(stats.peer_id);
       }
     };
@@ -48,6 +50,12 @@ class Session::Impl {
     };
     ve.on_error = [this](const std::string& message) {
       if (events_.on_voice_error) events_.on_voice_error(message);
+    };
+    ve.on_microphone = [this](bool available, const std::string& sentence) {
+      if (events_.on_microphone) events_.on_microphone(available, sentence);
+    };
+    ve.on_speakers = [this](bool available, const std::string& sentence) {
+      if (events_.on_speakers) events_.on_speakers(available, sentence);
     };
     engine_ = media::VoiceEngine::create(options_.voice, std::move(ve), error);
     if (!engine_) return false;
@@ -87,11 +95,12 @@ class Session::Impl {
                                            signed_proof.host}}});
     }
     if (const auto* connected = std::get_if<protocol::Connected>(&m.body)) {
-      // The server names the STUN/TURN servers; a command line's own come first.
-      auto servers = options_.voice.ice_servers;
-      servers.insert(servers.end(), connected->ice_servers.begin(), connected->ice_servers.end());
-      engine_->set_ice_servers(servers);
+      use_server_ice(connected->ice_servers);
       apply(core_.on_registered(connected->peer_id));
+    } else if (const auto* fresh = std::get_if<protocol::IceServersReply>(&m.body)) {
+      // Renewed TURN credentials (the signaling client asks before they expire): the links of
+      // later games are built with them.
+      use_server_ice(fresh->ice_servers);
     } else {
       if (std::holds_alternative<protocol::JoinedChannel>(m.body))
         joined_at_us_ = g_get_monotonic_time();
@@ -121,6 +130,11 @@ class Session::Impl {
     if (auto* info = find(key)) {
       info->phase = phase;
       if (!reason.empty()) info->reason = reason;
+      if (phase == media::PeerPhase::Failed) info->failure = reason;
+      if (phase == media::PeerPhase::Connected) info->failure.clear();
+      // A link being (re)built has no path yet; a closed one keeps the path it had (the report).
+      if (phase != media::PeerPhase::Connected && phase != media::PeerPhase::Closed)
+        forget_route(info->stats);
       // A rebuilt link records into a new file (-2, -3, ...): report the latest.
       if (const auto file = engine_->recording_path(key)) info->record_file = file;
       changed(key);
@@ -159,6 +173,13 @@ class Session::Impl {
     }
   }
 
+  // The server names the STUN/TURN servers; a command line's own come first.
+  void use_server_ice(const std::vector<protocol::IceServer>& from_server) {
+    auto servers = options_.voice.ice_servers;
+    servers.insert(servers.end(), from_server.begin(), from_server.end());
+    engine_->set_ice_servers(servers);
+  }
+
   net::HandshakeOptions proof_options() const {
     const auto& s = options_.signaling;
     return {s.url, s.riot_id, s.puuid, s.token, s.key, s.link_first};
@@ -177,6 +198,12 @@ class Session::Impl {
     if (now == last_phase_) return;
     last_phase_ = now;
     if (events_.on_phase) events_.on_phase(now, core_.last_problem());
+  }
+
+  static void forget_route(media::PeerStats& stats) {
+    stats.route = media::PeerStats::LinkRoute::Unknown;
+    stats.local_candidate_type.clear();
+    stats.remote_candidate_type.clear();
   }
 
   LinkInfo* find(const std::string& key) {

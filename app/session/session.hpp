@@ -29,8 +29,14 @@ struct LinkInfo {
   protocol::IdentityLevel identity = protocol::IdentityLevel::None;  // identity-1
   media::PeerPhase phase = media::PeerPhase::New;
   std::string reason;                       // why it failed or closed
+  // Why the link last failed, in words (for an unreachable teammate: what was tried and what
+  // would help); empty until a failure, and again once the link connects. Kept when they leave,
+  // so a report written after the call still says why it never worked.
+  std::string failure;
   std::optional<std::int64_t> first_audio_ms;  // from joining the channel to their first audio
   std::optional<std::string> record_file;
+  // The latest stats. Route and candidate types: the connected link's; Unknown while a link is
+  // being built or failed; after the link closed, the path it last had.
   media::PeerStats stats;
   bool speaking = false;
 };
@@ -50,8 +56,12 @@ struct SessionEvents {
   std::function<void(const protocol::ServerMessage&)> on_identity;
   // The server watches our Riot ID for games (its answer to watch-game; follow_offers only).
   std::function<void(const protocol::Watching&)> on_watching;
-  // The voice pipeline broke (a device went away, a fragment failed at run time).
+  // The voice pipeline broke (not a device: see on_microphone), in words for a person.
   std::function<void(const std::string& message)> on_voice_error;
+  // Our microphone / speakers could not open or stopped: the call goes on receive-only /
+  // send-only (media::VoiceEvents::on_microphone); `sentence` says so, with what to do.
+  std::function<void(bool available, const std::string& sentence)> on_microphone;
+  std::function<void(bool available, const std::string& sentence)> on_speakers;
 };
 
 class Session {

@@ -8,6 +8,7 @@ import os
 ORDER = [
     "signaling-joins", "signaling-capacity", "signaling-relay-scaling", "signaling-burst",
     "signaling-scaleout", "voice-mesh", "voice-mouth-to-ear", "voice-cpu", "voice-bandwidth", "voice-memory",
+    "voice-netem",
 ]
 
 
@@ -417,6 +418,7 @@ def voice_memory(raw, params):
 
 # Imported here, after the helpers it takes from this module.
 from scaleout_figures import signaling_scaleout  # noqa: E402
+from netem_figures import voice_netem  # noqa: E402
 
 BUILDERS = {
     "signaling-scaleout": signaling_scaleout,
@@ -429,4 +431,5 @@ BUILDERS = {
     "voice-cpu": voice_cpu,
     "voice-bandwidth": voice_bandwidth,
     "voice-memory": voice_memory,
+    "voice-netem": voice_netem,
 }

@@ -234,6 +234,21 @@ def voice_memory(doc, out):
     gnuplot(s + "unset multiplot\n")
 
 
+def voice_netem(doc, out):
+    data = []
+    for r in doc["raw"].get("runs", []):
+        shares = [val((r.get(k) or {}).get("share")) for k in ("a->b", "b->a")]
+        shares = [v * 100 if v != "NaN" else v for v in shares]
+        data.append(f"{q(r['condition'])} {shares[0]} {shares[1]}")
+    s = HEAD.format(h=480, out=out) + block("d", data)
+    s += "set title 'Voice over bad links: 20 ms windows carrying the sender tone'\nset ylabel '%'\n"
+    s += "set yrange [80:100]\nset style data histogram\nset style histogram clustered gap 1\n"
+    s += "set xtics noenhanced rotate by -20 font ',10'\nset key bottom left opaque box\nset bmargin 7\n"
+    s += "set arrow from graph 0, first 95 to graph 1, first 95 nohead lc rgb '#cc0000' dt 2\n"
+    s += ("plot $d using 2:xtic(1) title 'A → B' lc rgb '#3465a4', '' using 3 title 'B → A' lc rgb '#73d216'\n")
+    gnuplot(s)
+
+
 PLOTTERS = {
     "signaling-joins": signaling_joins,
     "signaling-capacity": signaling_capacity,
@@ -245,4 +260,5 @@ PLOTTERS = {
     "voice-cpu": voice_cpu,
     "voice-bandwidth": voice_bandwidth,
     "voice-memory": voice_memory,
+    "voice-netem": voice_netem,
 }

@@ -82,6 +82,10 @@ Outbox Pairing::handle(ConnId conn, const protocol::ClientMessage& message) {
           return on_watch(conn, c, id);
         else if constexpr (std::is_same_v<T, protocol::UnwatchGame>)
           return on_unwatch(conn, c, id);
+        else if constexpr (std::is_same_v<T, protocol::RefreshIceServers>)
+          // Extension: what `connected` would carry now, so credentials minted for a
+          // connection that outlives --turn-ttl can be renewed without reconnecting.
+          return {{conn, reply(id, protocol::IceServersReply{ice_servers_for(c)})}};
         else
           return {};  // register-user and the identity messages were handled above
       },
@@ -133,7 +137,7 @@ Outbox Pairing::on_register(ConnId conn, Conn& c, const std::optional<std::strin
   c.registered_ms = deps_.now_ms();
   by_riot_key_[key] = conn;
 
-  out.push_back({conn, reply(id, protocol::Connected{c.peer_id, config_.ice_servers,
+  out.push_back({conn, reply(id, protocol::Connected{c.peer_id, ice_servers_for(c),
                                                      config_.server, c.level})});
   if (admitted.bind_first)
     warn_holder(key, "This device's key is now bound to " + m.riot_id + " on this server.", out);
@@ -142,6 +146,27 @@ Outbox Pairing::on_register(ConnId conn, Conn& c, const std::optional<std::strin
     for (const Channel& channel : store_.channels_for(key))
       out.push_back({conn, event(protocol::ChannelAvailable{info_of(channel), origin_of(channel)})});
   return out;
+}
+
+std::vector<protocol::IceServer> Pairing::ice_servers_for(const Conn& c) const {
+  std::vector<protocol::IceServer> servers = config_.ice_servers;
+  // A relay is for voice: a connection the policy keeps out of channels (policy riot, below
+  // level riot; under policy key every registration is proven) has no call to relay, and its
+  // credentials would only open the relay to whoever registers. It gets them on the registration
+  // after it reaches the level.
+  const bool may_relay = offers_allowed(c) &&
+                         (config_.identity.policy != IdentityPolicy::Key ||
+                          c.level != protocol::IdentityLevel::None);
+  if (!may_relay) return servers;
+  servers.insert(servers.end(), config_.relay_servers.begin(), config_.relay_servers.end());
+  // The username names the connection by its peerId, never by its Riot ID: coturn writes
+  // usernames to its logs (kept apart from ours, often longer) and TURN carries them in clear
+  // text past every router on the way, so a Riot ID there would tell who is talking from where.
+  // A peerId is random, already known to this player's teammates, and lets an operator match a
+  // relay allocation in coturn's log to the connection in ours.
+  if (config_.turn_secret)
+    servers.push_back(turn_ice_server(*config_.turn_secret, deps_.now_ms(), c.peer_id));
+  return servers;
 }
 
 Channel Pairing::propose_channel(const protocol::IdValue& game_id,

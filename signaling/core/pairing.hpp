@@ -13,6 +13,7 @@
 
 #include "signaling/core/channel_store.hpp"
 #include "signaling/core/identity_rules.hpp"
+#include "signaling/core/turn_credentials.hpp"
 #include "signaling/protocol/messages.hpp"
 #include "signaling/store/identity_store.hpp"
 
@@ -70,7 +71,13 @@ struct StoreNeeds {
 
 struct PairingConfig {
   std::size_t max_members = 5;
+  // `connected.iceServers`: `ice_servers` (STUN) go to every registered connection; the TURN
+  // servers, which relay traffic at the operator's cost, only to connections the identity policy
+  // lets into channels (ice_servers_for): `relay_servers` with static credentials, and
+  // `turn_secret`'s servers with credentials minted for the one registration.
   std::vector<protocol::IceServer> ice_servers;
+  std::vector<protocol::IceServer> relay_servers;
+  std::optional<TurnSecretConfig> turn_secret;
   protocol::ServerInfo server{"shotcall-signal", "0"};
   // When set, register-user must carry this token or get `unauthorized`.
   std::optional<std::string> access_token;
@@ -364,6 +371,8 @@ class Pairing {
                                        const protocol::RegisterUser& m, Admission& admitted);
   // Under policy riot, channel offers go only to connections at level riot.
   bool offers_allowed(const Conn& c) const;
+  // What `connected.iceServers` carries for the registered connection `c`.
+  std::vector<protocol::IceServer> ice_servers_for(const Conn& c) const;
   // `riot` when the channel is one the server opened from Riot's data.
   protocol::ChannelOrigin origin_of(const Channel& channel) const;
   std::size_t distinct_riot_ids(const std::vector<std::string>& riot_ids) const;

@@ -137,6 +137,7 @@ ClientBody read_chat(FieldReader& r) {
 // Extensions: no fields (unknown ones are ignored, as everywhere).
 ClientBody read_watch(FieldReader&) { return WatchGame{}; }
 ClientBody read_unwatch(FieldReader&) { return UnwatchGame{}; }
+ClientBody read_refresh_ice_servers(FieldReader&) { return RefreshIceServers{}; }
 
 // identity-1 (shared/protocol-identity.md, "Messages").
 ClientBody read_hello(FieldReader&) { return Hello{}; }
@@ -174,7 +175,7 @@ struct ClientType {
   ClientBody (*read)(FieldReader&);
 };
 
-constexpr std::array<ClientType, 15> kClientTypes{{
+constexpr std::array<ClientType, 16> kClientTypes{{
     {"register-user", read_register_user},
     {"find-or-create-channel", read_find_or_create},
     {"join-channel", read_join},
@@ -190,6 +191,7 @@ constexpr std::array<ClientType, 15> kClientTypes{{
     {"link-approve", read_link_approve},
     {"list-devices", read_list_devices},
     {"unlink-device", read_unlink_device},
+    {"refresh-ice-servers", read_refresh_ice_servers},
 }};
 
 void write_proof(json::Writer& w, const Proof& p) {
@@ -248,6 +250,7 @@ void write_body(json::Writer& w, const LinkRequest& m) {
 void write_body(json::Writer& w, const LinkApprove& m) { w.string_member("code", m.code); }
 void write_body(json::Writer&, const ListDevices&) {}
 void write_body(json::Writer& w, const UnlinkDevice& m) { w.string_member("key", m.key); }
+void write_body(json::Writer&, const RefreshIceServers&) {}
 
 }  // namespace
 

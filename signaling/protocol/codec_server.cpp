@@ -76,9 +76,9 @@ Member read_member_object(FieldReader& r, JsonObject* object, const std::string&
   return m;
 }
 
-ServerBody read_connected(FieldReader& r) {
-  Connected m;
-  m.peer_id = r.string("peerId", kId);
+// `iceServers` of `connected` and `ice-servers`.
+std::vector<IceServer> read_ice_servers(FieldReader& r) {
+  std::vector<IceServer> list;
   if (JsonArray* servers = r.array("iceServers", 0, std::numeric_limits<std::size_t>::max())) {
     const guint n = json_array_get_length(servers);
     for (guint i = 0; i < n && r.ok(); ++i) {
@@ -100,9 +100,16 @@ ServerBody read_connected(FieldReader& r) {
       ice.username = server.optional_string("username", kText);
       ice.credential = server.optional_string("credential", kText);
       r.adopt(server);
-      m.ice_servers.push_back(std::move(ice));
+      list.push_back(std::move(ice));
     }
   }
+  return list;
+}
+
+ServerBody read_connected(FieldReader& r) {
+  Connected m;
+  m.peer_id = r.string("peerId", kId);
+  m.ice_servers = read_ice_servers(r);
   if (JsonObject* info = r.object("server")) {
     FieldReader server = r.nested(info, r.path("server"));
     m.server = ServerInfo{server.string("name", kText), server.string("version", kText)};
@@ -271,6 +278,8 @@ ServerBody read_devices(FieldReader& r) {
 
 ServerBody read_device_unlinked(FieldReader& r) { return DeviceUnlinked{r.string("key", kId)}; }
 
+ServerBody read_ice_servers_reply(FieldReader& r) { return IceServersReply{read_ice_servers(r)}; }
+
 ServerBody read_user_identity(FieldReader& r) {
   UserIdentity m;
   m.channel_id = r.string("channelId", kId);
@@ -284,7 +293,7 @@ struct ServerType {
   ServerBody (*read)(FieldReader&);
 };
 
-constexpr std::array<ServerType, 22> kServerTypes{{
+constexpr std::array<ServerType, 23> kServerTypes{{
     {"connected", read_connected},
     {"channel-created", read_channel_created},
     {"channel-available", read_channel_available},
@@ -307,6 +316,7 @@ constexpr std::array<ServerType, 22> kServerTypes{{
     {"devices", read_devices},
     {"device-unlinked", read_device_unlinked},
     {"user-identity", read_user_identity},
+    {"ice-servers", read_ice_servers_reply},
 }};
 
 void write_member(json::Writer& w, const Member& m) {
@@ -325,11 +335,10 @@ void write_channel_info(json::Writer& w, const ChannelInfo& c) {
   wire::write_string_array(w, c.roster);
 }
 
-void write_body(json::Writer& w, const Connected& m) {
-  w.string_member("peerId", m.peer_id);
+void write_ice_servers(json::Writer& w, const std::vector<IceServer>& servers) {
   w.key("iceServers");
   w.begin_array();
-  for (const IceServer& ice : m.ice_servers) {
+  for (const IceServer& ice : servers) {
     w.begin_object();
     w.key("urls");
     wire::write_string_array(w, ice.urls);
@@ -338,6 +347,11 @@ void write_body(json::Writer& w, const Connected& m) {
     w.end_object();
   }
   w.end_array();
+}
+
+void write_body(json::Writer& w, const Connected& m) {
+  w.string_member("peerId", m.peer_id);
+  write_ice_servers(w, m.ice_servers);
   w.key("server");
   w.begin_object();
   w.string_member("name", m.server.name);
@@ -451,6 +465,8 @@ void write_body(json::Writer& w, const DeviceList& m) {
 }
 
 void write_body(json::Writer& w, const DeviceUnlinked& m) { w.string_member("key", m.key); }
+
+void write_body(json::Writer& w, const IceServersReply& m) { write_ice_servers(w, m.ice_servers); }
 
 void write_body(json::Writer& w, const UserIdentity& m) {
   w.string_member("channelId", m.channel_id);

@@ -43,6 +43,8 @@ constexpr std::string_view name_of() {
   else if constexpr (std::is_same_v<T, DeviceList>) return "devices";
   else if constexpr (std::is_same_v<T, DeviceUnlinked>) return "device-unlinked";
   else if constexpr (std::is_same_v<T, UserIdentity>) return "user-identity";
+  else if constexpr (std::is_same_v<T, RefreshIceServers>) return "refresh-ice-servers";
+  else if constexpr (std::is_same_v<T, IceServersReply>) return "ice-servers";
 }
 }  // namespace
 

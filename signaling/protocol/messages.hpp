@@ -105,6 +105,12 @@ struct UnwatchGame {
   friend bool operator==(const UnwatchGame&, const UnwatchGame&) = default;
 };
 
+// Extension (docs/protocol.md, "Extensions"): fresh `iceServers` for a long-lived connection
+// whose time-limited TURN credentials are about to expire. No fields; the reply is `ice-servers`.
+struct RefreshIceServers {
+  friend bool operator==(const RefreshIceServers&, const RefreshIceServers&) = default;
+};
+
 // ---- identity-1, client → server (shared/protocol-identity.md, "Messages") ----
 // Asks for a challenge; the server answers `hello` (HelloReply).
 struct Hello {
@@ -144,7 +150,7 @@ struct UnlinkDevice {
 using ClientBody = std::variant<RegisterUser, FindOrCreateChannel, JoinChannel, LeaveChannel,
                                 SignalTo, ChatSend, WatchGame, UnwatchGame, Hello, VerifyRiot,
                                 VerifyRiotCheck, LinkRequest, LinkApprove, ListDevices,
-                                UnlinkDevice>;
+                                UnlinkDevice, RefreshIceServers>;
 
 struct ClientMessage {
   std::optional<std::string> id;  // copied into the direct reply
@@ -279,6 +285,13 @@ struct GameEnded {
   friend bool operator==(const GameEnded&, const GameEnded&) = default;
 };
 
+// The reply to refresh-ice-servers (wire type `ice-servers`): what `connected.iceServers` would
+// hold now, TURN credentials minted afresh. Sent only to a client that asked.
+struct IceServersReply {
+  std::vector<IceServer> ice_servers;
+  friend bool operator==(const IceServersReply&, const IceServersReply&) = default;
+};
+
 // ---- identity-1, server → client ----
 // The reply to `hello` (wire type `hello`).
 struct HelloReply {
@@ -346,7 +359,7 @@ using ServerBody =
     std::variant<Connected, ChannelCreated, ChannelAvailable, JoinedChannel, UserJoinedChannel,
                  UserLeftChannel, LeftChannel, SignalFrom, ChatMessage, Notice, Error, Watching,
                  Unwatched, GameEnded, HelloReply, VerifyRiotChallenge, Verified, LinkCodeIssued,
-                 LinkApproved, DeviceList, DeviceUnlinked, UserIdentity>;
+                 LinkApproved, DeviceList, DeviceUnlinked, UserIdentity, IceServersReply>;
 
 struct ServerMessage {
   std::optional<std::string> id;  // set only on direct replies

@@ -40,9 +40,11 @@ constexpr OptionSpec kOptions[] = {
     {"handshake-timeout", "SECONDS", false, "time a client has to send its HTTP request (default 30)"},
     {"access-token", "TOKEN", false, "require register-user to carry this token"},
     {"stun", "URL", true, "STUN server for clients (stun:host:port), may repeat"},
-    {"turn", "URL", true, "TURN server for clients (turn:host:port?transport=udp), may repeat"},
-    {"turn-username", "USER", false, "TURN username"},
-    {"turn-credential", "SECRET", false, "TURN credential"},
+    {"turn", "URL", true, "TURN server for clients (turn:host:port?transport=udp|tcp, turns:host:port), may repeat"},
+    {"turn-username", "USER", false, "TURN username, the same for every client (or use --turn-secret-env)"},
+    {"turn-credential", "SECRET", false, "TURN credential for --turn-username"},
+    {"turn-secret-env", "VAR", false, "give each client its own time-limited TURN credentials, made with the secret shared with coturn (use-auth-secret) held in environment variable VAR"},
+    {"turn-ttl", "SECONDS", false, "how long those credentials stay valid, 60-604800 (default 43200: 12 hours)"},
     {"tls-cert", "FILE", false, "PEM certificate (chain): serve wss:// directly"},
     {"tls-key", "FILE", false, "PEM private key for --tls-cert"},
     {"riot-api-key-env", "VAR", false, "detect games with the Riot API key held in environment variable VAR"},
@@ -175,6 +177,47 @@ bool is_env_name(std::string_view s) {
 
 using Values = std::map<std::string, std::vector<Raw>, std::less<>>;
 
+// Fewer characters could be guessed offline: every client holds a username and the HMAC of it.
+constexpr std::size_t kMinTurnSecretBytes = 16;
+constexpr std::size_t kMaxTurnSecretBytes = 512;
+
+// --turn-secret-env and --turn-ttl. As for the Riot key, no message quotes the secret or the
+// value of --turn-secret-env (a secret pasted there by mistake must not reach a log).
+std::optional<TurnSecretSettings> build_turn_secret(const Values& values, const EnvLookup& env) {
+  auto one = [&](std::string_view name) -> const Raw* {
+    auto it = values.find(name);
+    return it == values.end() || it->second.empty() ? nullptr : &it->second.back();
+  };
+  const Raw* secret_env = one("turn-secret-env");
+  const Raw* ttl = one("turn-ttl");
+  if (!secret_env) {
+    if (ttl) throw BadValue{"--turn-ttl needs --turn-secret-env"};
+    return std::nullopt;
+  }
+  if (!is_env_name(secret_env->value))
+    throw BadValue{secret_env->source +
+                   ": expected the name of an environment variable (letters, digits and _), "
+                   "not the secret itself"};
+  TurnSecretSettings t;
+  t.env = secret_env->value;
+  const auto secret = env ? env(t.env) : std::nullopt;
+  if (!secret || secret->empty())
+    throw BadValue{secret_env->source +
+                   ": the environment variable it names is unset or empty (give the name of a "
+                   "variable that holds the secret, not the secret)"};
+  const bool printable = std::all_of(secret->begin(), secret->end(), [](unsigned char c) {
+    return c > 0x20 && c < 0x7f;
+  });
+  if (!printable || secret->size() < kMinTurnSecretBytes || secret->size() > kMaxTurnSecretBytes)
+    throw BadValue{"the TURN secret in the variable --turn-secret-env names must be " +
+                   std::to_string(kMinTurnSecretBytes) + " to " +
+                   std::to_string(kMaxTurnSecretBytes) +
+                   " printable ASCII characters without spaces (openssl rand -hex 32 makes one)"};
+  t.secret = *secret;
+  if (ttl) t.ttl_s = parse_int<std::int64_t>(*ttl, 60, 7 * 24 * 3600);
+  return t;
+}
+
 // The riot-* options. The key is read from the named variable here, and no message ever quotes
 // it, nor the value of --riot-api-key-env (a key pasted there by mistake must not be echoed).
 std::optional<RiotSettings> build_riot(const Values& values, const EnvLookup& env) {
@@ -300,10 +343,18 @@ ServerConfig build(const Values& values, const EnvLookup& env) {
     for (const auto& r : it->second) c.turn_urls.push_back(checked_url(r, {"turn:", "turns:"}));
   if (auto r = one("turn-username")) c.turn_username = non_empty(*r, 256);
   if (auto r = one("turn-credential")) c.turn_credential = non_empty(*r, 256);
-  if (!c.turn_urls.empty() && (!c.turn_username || !c.turn_credential))
-    throw BadValue{"--turn needs --turn-username and --turn-credential"};
+  c.turn_secret = build_turn_secret(values, env);
+  if (c.turn_secret && (c.turn_username || c.turn_credential))
+    throw BadValue{"--turn-secret-env cannot be combined with --turn-username/--turn-credential: "
+                   "give clients either time-limited credentials made from the shared secret, "
+                   "or one static username and credential"};
+  if (!c.turn_urls.empty() && !c.turn_secret && (!c.turn_username || !c.turn_credential))
+    throw BadValue{"--turn needs --turn-secret-env (time-limited credentials), or "
+                   "--turn-username and --turn-credential"};
   if (c.turn_urls.empty() && (c.turn_username || c.turn_credential))
     throw BadValue{"--turn-username and --turn-credential need --turn"};
+  if (c.turn_urls.empty() && c.turn_secret)
+    throw BadValue{"--turn-secret-env needs --turn (the TURN servers the credentials are for)"};
   if (auto r = one("tls-cert")) c.tls_cert = non_empty(*r, 4096);
   if (auto r = one("tls-key")) c.tls_key = non_empty(*r, 4096);
   if (c.tls_cert.has_value() != c.tls_key.has_value())
@@ -373,7 +424,8 @@ std::string usage_text() {
   u << "\nEvery option with a value can also be set by an environment variable: SHOTCALL_ and the\n"
        "option's name in upper case with dashes as underscores (--max-frame: SHOTCALL_MAX_FRAME).\n"
        "A flag on the command line wins. SHOTCALL_STUN and SHOTCALL_TURN take comma-separated "
-       "lists.\nThe Riot API key itself is read only from the variable --riot-api-key-env names.\n"
+       "lists.\nThe Riot API key itself is read only from the variable --riot-api-key-env names, "
+       "and the\nTURN secret only from the variable --turn-secret-env names.\n"
        "Invalid settings exit with status 2.\n";
   return u.str();
 }

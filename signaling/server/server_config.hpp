@@ -30,6 +30,18 @@ struct RiotSettings {
   int verify_share_percent = 20;
 };
 
+// Time-limited TURN credentials in coturn's REST scheme (`use-auth-secret`): every registration
+// gets its own username and credential, derived from a secret the server shares with coturn.
+struct TurnSecretSettings {
+  std::string env;     // the name of the variable that holds the secret (safe to show)
+  std::string secret;  // its value: never logged, printed or echoed
+  // How long a credential stays valid after the registration that received it. 12 hours, not
+  // coturn's usual 24: one evening of games fits (a credential only has to be valid when a relay
+  // is allocated or refreshed during a call, and every reconnection brings a fresh one), while a
+  // credential copied out of a client (browser tools, a log) is useful to others for half as long.
+  std::int64_t ttl_s = 12 * 3600;
+};
+
 struct ServerConfig {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 7800;  // 0: the kernel picks a free port
@@ -56,6 +68,7 @@ struct ServerConfig {
   std::vector<std::string> turn_urls;
   std::optional<std::string> turn_username;
   std::optional<std::string> turn_credential;
+  std::optional<TurnSecretSettings> turn_secret;  // instead of turn_username/turn_credential
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
   std::optional<RiotSettings> riot;  // set: the server watches games for watch-game

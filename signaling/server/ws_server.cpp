@@ -35,8 +35,11 @@ core::PairingConfig pairing_config(const ServerConfig& c) {
   // Behind a proxy (no per-address limit) every client shares one address: no cap per address.
   if (c.max_connections_per_ip == 0) p.max_unjoined_per_address = 0;
   if (!c.stun_urls.empty()) p.ice_servers.push_back(protocol::IceServer{c.stun_urls, {}, {}});
-  if (!c.turn_urls.empty())
-    p.ice_servers.push_back(protocol::IceServer{c.turn_urls, c.turn_username, c.turn_credential});
+  if (!c.turn_urls.empty() && c.turn_secret)
+    p.turn_secret =
+        core::TurnSecretConfig{c.turn_urls, c.turn_secret->secret, c.turn_secret->ttl_s};
+  else if (!c.turn_urls.empty())
+    p.relay_servers.push_back(protocol::IceServer{c.turn_urls, c.turn_username, c.turn_credential});
   p.server = protocol::ServerInfo{"shotcall-signal", SHOTCALL_VERSION};
   p.access_token = c.access_token;
   p.watch_available = c.riot.has_value();
@@ -255,6 +258,13 @@ bool WsServer::start(std::string& error, bool& bad_config) {
     shared_->start();
     log_.info("shared-state", {{"redis", *config_.redis_url}, {"instance", instance_}});
   }
+  // How clients get TURN credentials: the secret's variable is named, its value never.
+  const std::string turn = config_.turn_urls.empty() ? "off"
+                           : !config_.turn_secret
+                               ? "static credentials"
+                               : "time-limited credentials, " +
+                                     std::to_string(config_.turn_secret->ttl_s) +
+                                     " s, secret from $" + config_.turn_secret->env;
   log_.info("listening", {{"url", url_},
                           {"max_frame", static_cast<std::uint64_t>(config_.max_frame)},
                           {"max_members", static_cast<std::uint64_t>(config_.max_members)},
@@ -262,7 +272,8 @@ bool WsServer::start(std::string& error, bool& bad_config) {
                           {"access_token", config_.access_token ? "required" : "none"},
                           {"identity", config_.identity_policy.c_str()},
                           {"database", identity_store_->describe().c_str()},
-                          {"riot_platform", config_.riot ? config_.riot->platform.c_str() : "off"}});
+                          {"riot_platform", config_.riot ? config_.riot->platform.c_str() : "off"},
+                          {"turn", turn.c_str()}});
   return true;
 }
 

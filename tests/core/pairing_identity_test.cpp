@@ -12,6 +12,7 @@
 #include "signaling/identity/sign_proof.hpp"
 #include "signaling/store/memory_store.hpp"
 #include "signaling/store/sqlite_identity_store.hpp"
+#include "tests/core/identity_harness.hpp"
 
 namespace shotcall::core {
 namespace {
@@ -19,46 +20,17 @@ namespace {
 namespace p = shotcall::protocol;
 using identity::KeyPair;
 using identity::Purpose;
+using testing::close_of;
+using testing::error_to;
+using testing::find;
+using testing::kHost;
+using testing::msg;
 
-constexpr const char* kHost = "127.0.0.1:7800";
-
-p::ClientMessage msg(p::ClientBody body, std::optional<std::string> id = std::nullopt) {
-  return p::ClientMessage{std::move(id), std::move(body)};
-}
-
-template <typename T>
-const T* find(const Outbox& out, ConnId to) {
-  for (const auto& o : out)
-    if (o.to == to)
-      if (const auto* m = std::get_if<T>(&o.message.body)) return m;
-  return nullptr;
-}
-
-const p::Error* error_to(const Outbox& out, ConnId to) { return find<p::Error>(out, to); }
-
-const Outgoing* close_of(const Outbox& out, ConnId to) {
-  for (const auto& o : out)
-    if (o.to == to && o.close_code != 0) return &o;
-  return nullptr;
-}
-
-class IdentityCore : public ::testing::Test {
+class IdentityCore : public testing::IdentityCoreHarness {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("shotcall-identity-core-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::string error;
-    db_ = store::SqliteIdentityStore::open((dir_ / "identity.sqlite").string(), error,
-                                          std::chrono::milliseconds(50));
-    ASSERT_TRUE(db_) << error;
+    ASSERT_NO_FATAL_FAILURE(open_db("shotcall-identity-core-"));
     make_core(IdentityPolicy::None);
-  }
-  void TearDown() override {
-    pairing_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void make_core(IdentityPolicy policy) {
@@ -66,48 +38,12 @@ class IdentityCore : public ::testing::Test {
     config.server = {"shotcall-signal", "test"};
     config.identity.policy = policy;
     config.identity.accepted_hosts = {kHost, "localhost:7800"};
-    PairingDeps deps{[this] { return now_ms_; }, [this] { return "p" + std::to_string(++ids_); }};
-    deps.identity = db_.get();
-    deps.new_challenge = [this] { return "challenge-" + std::to_string(++challenges_); };
+    PairingDeps deps = identity_deps();
     deps.new_link_code = [this] { return std::string{"ABCD00"} + std::to_string(10 + ++codes_); };
     pairing_ = std::make_unique<Pairing>(config, store_, std::move(deps));
   }
 
-  ConnId open() {
-    const ConnId conn = ++next_conn_;
-    pairing_->connect(conn, "192.0.2.1");
-    return conn;
-  }
-  std::string hello(ConnId conn) {
-    const Outbox out = pairing_->handle(conn, msg(p::Hello{}));
-    const auto* reply = find<p::HelloReply>(out, conn);
-    EXPECT_NE(reply, nullptr);
-    return reply ? reply->challenge : "";
-  }
-  p::Proof proof(const KeyPair& key, Purpose purpose, const std::string& challenge,
-                 const std::string& riot_id, const std::string& host = kHost) {
-    const auto signed_proof = identity::sign_proof(key, purpose, host, challenge, riot_id);
-    return p::Proof{signed_proof.key, signed_proof.proof, signed_proof.host};
-  }
-  // hello, then a proven register-user.
-  Outbox register_proven(ConnId conn, const KeyPair& key, const std::string& riot_id) {
-    const std::string challenge = hello(conn);
-    return pairing_->handle(conn, msg(p::RegisterUser{riot_id, {}, {},
-                                                      proof(key, Purpose::Register, challenge,
-                                                            riot_id)}));
-  }
-  Outbox register_plain(ConnId conn, const std::string& riot_id) {
-    return pairing_->handle(conn, msg(p::RegisterUser{riot_id, {}, {}, {}}));
-  }
-  static KeyPair new_key() { return *KeyPair::generate(); }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<store::SqliteIdentityStore> db_;
-  MemoryStore store_;
-  std::unique_ptr<Pairing> pairing_;
-  std::int64_t now_ms_ = 1'700'000'000'000;
-  int ids_ = 0, challenges_ = 0, codes_ = 0;
-  ConnId next_conn_ = 0;
+  int codes_ = 0;
 };
 
 TEST_F(IdentityCore, HelloOffersIdentityAndThePolicy) {
@@ -123,8 +59,7 @@ TEST_F(IdentityCore, HelloOffersIdentityAndThePolicy) {
 
 TEST_F(IdentityCore, WithoutADatabaseHelloIsAnUnknownTypeAsInV1) {
   PairingConfig config;
-  PairingDeps deps{[this] { return now_ms_; }, [this] { return "p" + std::to_string(++ids_); }};
-  Pairing v1(config, store_, std::move(deps));
+  Pairing v1(config, store_, plain_deps());
   v1.connect(1);
   const Outbox out = v1.handle(1, msg(p::Hello{}));
   ASSERT_NE(error_to(out, 1), nullptr);

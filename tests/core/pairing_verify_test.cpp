@@ -15,6 +15,7 @@
 #include "signaling/protocol/riot_id.hpp"
 #include "signaling/store/memory_store.hpp"
 #include "signaling/store/sqlite_identity_store.hpp"
+#include "tests/core/identity_harness.hpp"
 
 namespace shotcall::core {
 namespace {
@@ -22,50 +23,25 @@ namespace {
 namespace p = shotcall::protocol;
 using identity::KeyPair;
 using identity::Purpose;
+using testing::kHost;
+using testing::msg;
+// Copies, so that a reply found in a temporary Outbox outlives it.
+using testing::copied::close_of;
+using testing::copied::error_to;
+using testing::copied::find;
 
-constexpr const char* kHost = "127.0.0.1:7800";
 constexpr const char* kAhri = "Ahri#EUW";
 constexpr std::int64_t kMinute = 60 * 1000;
 
-p::ClientMessage msg(p::ClientBody body, std::optional<std::string> id = std::nullopt) {
-  return p::ClientMessage{std::move(id), std::move(body)};
-}
-
-// Copies, so that a reply found in a temporary Outbox outlives it.
-template <typename T>
-std::optional<T> find(const Outbox& out, ConnId to) {
-  for (const auto& o : out)
-    if (o.to == to)
-      if (const auto m = std::get_if<T>(&o.message.body)) return *m;
-  return std::nullopt;
-}
-
-std::optional<p::Error> error_to(const Outbox& out, ConnId to) { return find<p::Error>(out, to); }
-
-std::optional<Outgoing> close_of(const Outbox& out, ConnId to) {
-  for (const auto& o : out)
-    if (o.to == to && o.close_code != 0) return o;
-  return std::nullopt;
-}
-
-class VerifyCore : public ::testing::Test {
+class VerifyCore : public testing::IdentityCoreHarness {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("shotcall-verify-core-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::string error;
-    db_ = store::SqliteIdentityStore::open((dir_ / "identity.sqlite").string(), error,
-                                           std::chrono::milliseconds(50));
-    ASSERT_TRUE(db_) << error;
+    ASSERT_NO_FATAL_FAILURE(open_db("shotcall-verify-core-"));
     PairingConfig config;
     config.server = {"shotcall-signal", "test"};
     config.identity.accepted_hosts = {kHost};
     config.identity.riot_verify = true;
-    PairingDeps deps{[this] { return now_ms_; }, [this] { return "p" + std::to_string(++ids_); }};
-    deps.identity = db_.get();
-    deps.new_challenge = [this] { return "challenge-" + std::to_string(++challenges_); };
+    PairingDeps deps = identity_deps();
     deps.new_link_code = [] { return std::string{"ABCD0011"}; };
     deps.random_below = [this](std::uint32_t n) {
       drawn_from_.push_back(n);
@@ -75,33 +51,6 @@ class VerifyCore : public ::testing::Test {
       return pick % n;
     };
     pairing_ = std::make_unique<Pairing>(config, store_, std::move(deps));
-  }
-  void TearDown() override {
-    pairing_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  ConnId open(const std::string& address = "192.0.2.1") {
-    const ConnId conn = ++next_conn_;
-    pairing_->connect(conn, address);
-    return conn;
-  }
-  std::string hello(ConnId conn) {
-    const auto reply = find<p::HelloReply>(pairing_->handle(conn, msg(p::Hello{})), conn);
-    EXPECT_TRUE(reply);
-    return reply ? reply->challenge : "";
-  }
-  p::Proof proof(const KeyPair& key, Purpose purpose, const std::string& challenge,
-                 const std::string& riot_id) {
-    const auto s = identity::sign_proof(key, purpose, kHost, challenge, riot_id);
-    return p::Proof{s.key, s.proof, s.host};
-  }
-  Outbox register_proven(ConnId conn, const KeyPair& key, const std::string& riot_id) {
-    const std::string challenge = hello(conn);
-    return pairing_->handle(
-        conn,
-        msg(p::RegisterUser{riot_id, {}, {}, proof(key, Purpose::Register, challenge, riot_id)}));
   }
   Outbox verify(ConnId conn, const KeyPair& key, const std::string& riot_id = kAhri) {
     const std::string challenge = hello(conn);
@@ -156,15 +105,6 @@ class VerifyCore : public ::testing::Test {
     if (!round2) return {};
     return check_reading(conn, round2->icon_id, now_ms_ + 5000);
   }
-  static KeyPair new_key() { return *KeyPair::generate(); }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<store::SqliteIdentityStore> db_;
-  MemoryStore store_;
-  std::unique_ptr<Pairing> pairing_;
-  std::int64_t now_ms_ = 1'700'000'000'000;
-  int ids_ = 0, challenges_ = 0;
-  ConnId next_conn_ = 0;
   std::deque<std::uint32_t> picks_;
   std::vector<std::uint32_t> drawn_from_;
 };

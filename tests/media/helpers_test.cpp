@@ -20,10 +20,60 @@ TEST(IceServers, ConvertsBrowserUrlsToWebrtcbinUris) {
   };
   GstIceUris uris = to_gst_ice_uris(servers);
   EXPECT_EQ(uris.stun, "stun://stun.example.org:19302");
+  EXPECT_EQ(uris.stuns, (std::vector<std::string>{"stun://stun.example.org:19302",
+                                                  "stun://second.example.org:3478"}));
   EXPECT_EQ(uris.turn, (std::vector<std::string>{
                            "turn://us%3Aer:p%40ss%2Fw@turn.example.org:3478?transport=udp",
                            "turns://us%3Aer:p%40ss%2Fw@turn.example.org:5349"}));
-  EXPECT_EQ(uris.skipped.size(), 4u);  // second stun, turn without credentials, two bad URLs
+  EXPECT_EQ(uris.skipped.size(), 3u);  // turn without credentials, two bad URLs
+}
+
+TEST(IceServers, AUrlWithoutAPortTakesItsSchemesDefault) {
+  // RFC 7065: turn: on 3478, turns: (TLS) on 5349. 3478 for turns: would reach a plain port.
+  auto uris = to_gst_ice_uris(
+      {{{"turn:relay.example.org?transport=tcp", "turns:relay.example.org"}, "u", "p"}});
+  EXPECT_EQ(uris.turn,
+            (std::vector<std::string>{"turn://u:p@relay.example.org:3478?transport=tcp",
+                                      "turns://u:p@relay.example.org:5349"}));
+}
+
+TEST(IceServers, RestUsernamesKeepTheirColonEscaped) {
+  // coturn's REST scheme: "<expiry>:<opaque>" and a base64 credential ('+', '/', '=').
+  auto uris = to_gst_ice_uris(
+      {{{"turn:127.0.0.1:3478?transport=udp"}, "1796307155:team-a", "McIG6i+7XG/Fr45=="}});
+  EXPECT_EQ(uris.turn, (std::vector<std::string>{"turn://1796307155%3Ateam-a:McIG6i%2B7XG%2FFr45"
+                                                 "%3D%3D@127.0.0.1:3478?transport=udp"}));
+}
+
+TEST(IceServers, EveryStunServerOnceInOrderStunsSkipped) {
+  auto uris = to_gst_ice_uris({
+      {{"stun:a.example.org", "stuns:tls.example.org:5349"}, std::nullopt, std::nullopt},
+      {{"stun:b.example.org:3479", "stun:a.example.org:3478"}, std::nullopt, std::nullopt},
+      {{"stun:c.example.org"}, std::nullopt, std::nullopt},
+  });
+  EXPECT_EQ(uris.stuns,
+            (std::vector<std::string>{"stun://a.example.org:3478", "stun://b.example.org:3479",
+                                      "stun://c.example.org:3478"}));
+  EXPECT_EQ(uris.skipped, (std::vector<std::string>{"stuns:tls.example.org:5349"}));
+}
+
+TEST(IceServers, RebuiltLinksTakeTheNextStunServer) {
+  auto uris = to_gst_ice_uris({{{"stun:a.example.org", "stun:b.example.org", "stun:c.example.org"},
+                                std::nullopt,
+                                std::nullopt}});
+  EXPECT_EQ(stun_for_attempt(uris, 0), "stun://a.example.org:3478");  // the first link
+  EXPECT_EQ(stun_for_attempt(uris, 1), "stun://b.example.org:3478");  // first rebuild
+  EXPECT_EQ(stun_for_attempt(uris, 2), "stun://c.example.org:3478");
+  EXPECT_EQ(stun_for_attempt(uris, 3), "stun://a.example.org:3478");  // round again
+  EXPECT_EQ(stun_for_attempt(uris, 3002), "stun://c.example.org:3478");
+
+  auto one = to_gst_ice_uris({{{"stun:only.example.org"}, std::nullopt, std::nullopt}});
+  for (std::size_t attempt = 0; attempt < 4; ++attempt)
+    EXPECT_EQ(stun_for_attempt(one, attempt), "stun://only.example.org:3478");
+
+  auto none = to_gst_ice_uris({{{"turn:t.example.org"}, "u", "p"}});
+  EXPECT_EQ(stun_for_attempt(none, 0), std::nullopt);
+  EXPECT_EQ(stun_for_attempt(none, 5), std::nullopt);
 }
 
 TEST(IceServers, KeepsIpv6Hosts) {

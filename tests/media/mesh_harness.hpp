@@ -34,6 +34,9 @@ struct Node {
   std::map<std::string, bool> speaking;             // "" is ourselves
   std::map<std::string, int> speaking_changes;
   std::vector<std::string> errors;
+  // VoiceEvents::on_microphone / on_speakers sentences (each reports a lost device).
+  std::vector<std::string> microphone_lost;
+  std::vector<std::string> speakers_lost;
 };
 
 class Mesh {

@@ -2,6 +2,8 @@
 // ICE), and the peers hear each other again.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "tests/media/mesh_harness.hpp"
 
 namespace shotcall::test {
@@ -92,6 +94,35 @@ TEST(Reconnect, GivesUpAfterTheRetryLimit) {
   }
   EXPECT_FALSE(off.engine->peer_phase("ghost").has_value());
   EXPECT_TRUE(has_reason(off, "ghost", "gave up after 2 retries"));
+}
+
+// Every candidate points at a port nobody listens on: no pair can work, and the failure the
+// engine reports says in words what was tried and that no relay (TURN) was there to help.
+TEST(Reconnect, UnreachablePeerIsExplainedInWords) {
+  Mesh mesh;
+  media::VoiceConfig c = fast_failure(mesh, 400);
+  c.connect_timeout_ms = 3000;
+  mesh.add("off", c);
+  mesh.add("ans", fast_failure(mesh, 800));
+  int rewritten = 0;
+  mesh.tamper = [&](const std::string&, const std::string&, const std::string& json) {
+    const std::regex port(R"((127\.0\.0\.1) \d+ typ)");
+    const std::string out = std::regex_replace(json, port, "$1 9 typ");
+    if (out != json) ++rewritten;
+    return out;
+  };
+  mesh.join("off", "ans");
+  Node& off = mesh.node("off");
+  ASSERT_TRUE(mesh.run_until([&] { return has_reason(off, "ans", "Can't reach ans"); }, 60))
+      << mesh.history("off");
+  EXPECT_GT(rewritten, 0);
+  EXPECT_TRUE(has_reason(off, "ans", "this server offers no relay (TURN)")) << mesh.history("off");
+  // The harness names each peer "<id> (Riot#EUW)".
+  EXPECT_TRUE(has_reason(off, "ans",
+                         "Tried your local address (host) and ans (Riot#EUW)'s local "
+                         "address (host)."))
+      << mesh.history("off");
+  EXPECT_EQ(off.connected_count["ans"], 0);
 }
 
 }  // namespace

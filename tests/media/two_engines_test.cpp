@@ -31,6 +31,10 @@ TEST(TwoEngines, EachHearsTheOthersTone) {
   EXPECT_LT(st.rtt_ms, 500);
   EXPECT_GT(st.bytes_sent, 0u);
   EXPECT_GT(st.packets_received, 0u);
+  // Host candidates on loopback: the selected pair is host to host, so the route is direct.
+  EXPECT_EQ(st.route, media::PeerStats::LinkRoute::Direct);
+  EXPECT_EQ(st.local_candidate_type, "host");
+  EXPECT_EQ(st.remote_candidate_type, "host");
   std::printf("alice<-bob stats: rtt %.2f ms, lost %lld, jitter %.2f ms, sent %llu B, received %llu B\n",
               st.rtt_ms, static_cast<long long>(st.packets_lost), st.jitter_ms,
               static_cast<unsigned long long>(st.bytes_sent),

@@ -34,6 +34,16 @@ TEST(FivePeers, EveryoneHearsTheRightFourTones) {
       },
       std::chrono::seconds(60));
   ASSERT_TRUE(recorded);
+  // Each link's route is printed once known: host candidates on loopback, a direct path.
+  for (std::size_t i = 0; i < 5; ++i) {
+    ASSERT_TRUE(peers[i]->wait_for_lines("route ", 4, std::chrono::seconds(30)))
+        << peers[i]->transcript();
+    for (std::size_t j = 0; j < 5; ++j) {
+      if (i == j) continue;
+      const std::string line = "route " + team.members()[j].riot_id + " direct host host";
+      EXPECT_TRUE(peers[i]->has_line(line)) << peers[i]->transcript();
+    }
+  }
   for (auto& p : peers) {
     const ProcessExit e = p->terminate();
     EXPECT_TRUE(e.exited && !e.signaled && e.status == 0) << p->transcript();
@@ -70,6 +80,12 @@ TEST(FivePeers, EveryoneHearsTheRightFourTones) {
       const std::string state = json_object_get_string_member(p, "state");
       if (i == 0) EXPECT_EQ(state, "connected");
       else EXPECT_TRUE(state == "connected" || state == "closed") << state;
+      // Host candidates on 127.0.0.1 at both ends: a direct link (a closed one keeps the route
+      // it had), and it never failed.
+      EXPECT_STREQ(json_object_get_string_member(p, "route"), "direct");
+      EXPECT_STREQ(json_object_get_string_member(p, "localCandidate"), "host");
+      EXPECT_STREQ(json_object_get_string_member(p, "remoteCandidate"), "host");
+      EXPECT_FALSE(json_object_has_member(p, "failure"));
       EXPECT_FALSE(json_object_get_null_member(p, "firstAudioMs"));
       EXPECT_FALSE(json_object_get_null_member(p, "recordFile"));
     }

@@ -1,6 +1,8 @@
 // shotcall-peer's failures are clear messages and non-zero exits, never crashes.
 #include <gtest/gtest.h>
+#include <json-glib/json-glib.h>
 
+#include "tests/peer/mesh_processes.hpp"
 #include "tests/peer/peer_process.hpp"
 #include "tests/support/server_process.hpp"
 
@@ -77,6 +79,43 @@ TEST(PeerCli, TheSameDeviceSigningInAgainTakesItsOwnSeat) {
   EXPECT_NE(first.stderr_text().find("another session of this device"), std::string::npos)
       << first.transcript();
   EXPECT_TRUE(second.running()) << second.transcript();
+}
+
+// Relay-only (--ice-transport-policy relay) on a server that offers no relay (TURN): ICE has
+// nothing to try, and both peers say so in words, in their event lines and their reports.
+TEST(PeerCli, RelayOnlyWithoutARelaySaysWhyInWords) {
+  ServerProcess server;  // no --turn
+  ToneTeam team("NORELAY", {440, 660});
+  std::vector<std::unique_ptr<PeerProcess>> peers;
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto args = team.peer_args(i, server.url());
+    args.insert(args.end(), {"--ice-transport-policy", "relay"});
+    peers.push_back(std::make_unique<PeerProcess>(args));
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    const std::string other = team.members()[1 - i].riot_id;
+    ASSERT_TRUE(peers[i]->wait_for_lines("peer " + other + " failed Can't reach " + other, 1,
+                                         std::chrono::seconds(60)))
+        << peers[i]->transcript();
+  }
+  for (auto& p : peers) EXPECT_TRUE(p->terminate().exited) << p->transcript();
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_FALSE(peers[i]->has_line("route ")) << peers[i]->transcript();
+    g_autoptr(JsonParser) parser = json_parser_new();
+    ASSERT_TRUE(json_parser_load_from_file(parser, team.report(i).c_str(), nullptr));
+    JsonObject* root = json_node_get_object(json_parser_get_root(parser));
+    JsonObject* mate =
+        json_array_get_object_element(json_object_get_array_member(root, "peers"), 0);
+    ASSERT_NE(mate, nullptr);
+    EXPECT_STRNE(json_object_get_string_member(mate, "state"), "connected");
+    EXPECT_STREQ(json_object_get_string_member(mate, "route"), "unknown");
+    EXPECT_TRUE(json_object_get_null_member(mate, "localCandidate"));
+    ASSERT_TRUE(json_object_has_member(mate, "failure")) << peers[i]->transcript();
+    const std::string failure = json_object_get_string_member(mate, "failure");
+    EXPECT_NE(failure.find("relay-only mode is on, but this server offers no relay (TURN)"),
+              std::string::npos)
+        << failure;
+  }
 }
 
 }  // namespace

@@ -103,5 +103,37 @@ TEST(PeerOptions, HelpAndVersion) {
   EXPECT_NE(peer_usage().find("--teammates"), std::string::npos);
 }
 
+TEST(PeerOptions, IceTransportPolicyDefaultsToAll) {
+  const auto r = parse(kManual);
+  ASSERT_TRUE(std::holds_alternative<PeerOptions>(r)) << error_of(kManual);
+  EXPECT_FALSE(std::get<PeerOptions>(r).ice_relay_only);
+}
+
+TEST(PeerOptions, IceTransportPolicyRelayAndAll) {
+  for (const auto& [args, relay] : std::vector<std::pair<std::vector<std::string>, bool>>{
+           {{"--ice-transport-policy", "relay"}, true},
+           {{"--ice-transport-policy=relay"}, true},
+           {{"--ice-transport-policy", "all"}, false},
+           {{"--ice-transport-policy", "relay", "--ice-transport-policy", "all"}, false}}) {
+    auto full = kManual;
+    full.insert(full.end(), args.begin(), args.end());
+    const auto r = parse(full);
+    ASSERT_TRUE(std::holds_alternative<PeerOptions>(r)) << error_of(full);
+    EXPECT_EQ(std::get<PeerOptions>(r).ice_relay_only, relay) << args.back();
+  }
+}
+
+TEST(PeerOptions, IceTransportPolicyRejectsOtherWords) {
+  for (const std::string bad : {"Relay", "none", "", "relay "}) {
+    auto args = kManual;
+    args.insert(args.end(), {"--ice-transport-policy", bad});
+    EXPECT_EQ(error_of(args), "--ice-transport-policy must be all or relay") << bad;
+  }
+  auto missing = kManual;
+  missing.push_back("--ice-transport-policy");
+  EXPECT_EQ(error_of(missing), "--ice-transport-policy needs a value");
+  EXPECT_NE(peer_usage().find("--ice-transport-policy all|relay"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace shotcall::cli

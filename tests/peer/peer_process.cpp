@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/support/die_with_test.hpp"
 #include "tests/support/main_loop.hpp"
 
 namespace shotcall::test {
@@ -40,7 +41,7 @@ std::string PeerProcess::binary_path() {
   return SHOTCALL_PEER_BINARY;
 }
 
-PeerProcess::PeerProcess(std::vector<std::string> args) {
+PeerProcess::PeerProcess(std::vector<std::string> args, std::vector<std::string> prefix) {
   gchar* path = nullptr;
   const gint fd = g_file_open_tmp("shotcall-peer-XXXXXX.err", &path, nullptr);
   if (fd >= 0) close(fd);
@@ -48,12 +49,15 @@ PeerProcess::PeerProcess(std::vector<std::string> args) {
   g_free(path);
 
   const std::string bin = binary_path();
-  std::vector<const gchar*> argv{bin.c_str()};
+  std::vector<const gchar*> argv;
+  for (const auto& p : prefix) argv.push_back(p.c_str());
+  argv.push_back(bin.c_str());
   for (const auto& a : args) argv.push_back(a.c_str());
   argv.push_back(nullptr);
 
   GSubprocessLauncher* launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path(launcher, stderr_path_.c_str());
+  die_with_test(launcher);
   // Quiet GStreamer's own chatter unless a developer asks for it.
   if (!g_getenv("GST_DEBUG")) g_subprocess_launcher_setenv(launcher, "GST_DEBUG", "1", TRUE);
   g_subprocess_launcher_setenv(launcher, "XDG_DATA_HOME", keys_home().c_str(), TRUE);

@@ -15,7 +15,9 @@ namespace shotcall::test {
 
 class PeerProcess {
  public:
-  explicit PeerProcess(std::vector<std::string> args);
+  // `prefix` goes before the binary in argv: a network namespace's exec_prefix()
+  // (tests/support/netns.hpp) runs the peer inside it.
+  explicit PeerProcess(std::vector<std::string> args, std::vector<std::string> prefix = {});
   ~PeerProcess();
   PeerProcess(const PeerProcess&) = delete;
   PeerProcess& operator=(const PeerProcess&) = delete;

@@ -61,6 +61,36 @@ TEST(CodecExtensions, ServerOnlyTypesAreUnknownToTheServer) {
   EXPECT_EQ(expect_error(decode_server(R"({"type":"watch-game"})")).code, ErrorCode::UnknownType);
 }
 
+// refresh-ice-servers / ice-servers: fresh TURN credentials for a long-lived connection.
+TEST(CodecExtensions, RefreshIceServersInItsExactForm) {
+  EXPECT_EQ(encode(ClientMessage{"i1", RefreshIceServers{}}),
+            R"({"type":"refresh-ice-servers","id":"i1"})");
+  EXPECT_EQ(expect_ok(decode_client(R"({"type":"refresh-ice-servers","urls":["x"]})")),
+            (ClientMessage{std::nullopt, RefreshIceServers{}}));
+  const ServerMessage reply{
+      "i1", IceServersReply{{IceServer{{"stun:s:3478"}, std::nullopt, std::nullopt},
+                             IceServer{{"turn:t:3478"}, "1700043200:p1", "c2VjcmV0"}}}};
+  const std::string frame =
+      R"({"type":"ice-servers","id":"i1","iceServers":[{"urls":["stun:s:3478"]},)"
+      R"({"urls":["turn:t:3478"],"username":"1700043200:p1","credential":"c2VjcmV0"}]})";
+  EXPECT_EQ(encode(reply), frame);
+  EXPECT_EQ(expect_ok(decode_server(frame)), reply);
+}
+
+TEST(CodecExtensions, IceServersReadsUrlsAsOneStringLikeConnected) {
+  const auto m = expect_ok(
+      decode_server(R"({"type":"ice-servers","iceServers":[{"urls":"turn:t","username":"1:p"}]})"));
+  EXPECT_EQ(std::get<IceServersReply>(m.body).ice_servers,
+            (std::vector<IceServer>{IceServer{{"turn:t"}, "1:p", std::nullopt}}));
+}
+
+TEST(CodecExtensions, RefreshTypesBelongToOneDirection) {
+  EXPECT_EQ(expect_error(decode_client(R"({"type":"ice-servers","iceServers":[]})")).code,
+            ErrorCode::UnknownType);
+  EXPECT_EQ(expect_error(decode_server(R"({"type":"refresh-ice-servers"})")).code,
+            ErrorCode::UnknownType);
+}
+
 struct BadExtensionFrame {
   std::string name;
   std::string frame;
@@ -93,6 +123,10 @@ INSTANTIATE_TEST_SUITE_P(
                           R"({"type":"game-ended","channelId":"c","gameId":1.5})", "gameId"},
         BadExtensionFrame{"GameEndedObjectGame",
                           R"({"type":"game-ended","channelId":"c","gameId":{}})", "gameId"},
+        BadExtensionFrame{"IceServersWithoutList", R"({"type":"ice-servers","id":"i"})",
+                          "iceServers"},
+        BadExtensionFrame{"IceServersEntryNotObject",
+                          R"({"type":"ice-servers","iceServers":["stun:s"]})", "iceServers[0]"},
         BadExtensionFrame{"ErrorUnknownCode",
                           R"({"type":"error","code":"watch-broken","message":"m"})", "code"}),
     [](const ::testing::TestParamInfo<BadExtensionFrame>& info) { return info.param.name; });

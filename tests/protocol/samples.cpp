@@ -58,6 +58,8 @@ std::vector<ClientMessage> client_samples() {
       {std::nullopt, LinkApprove{"7k3m9qxz"}},
       {"ld", ListDevices{}},
       {"ud", UnlinkDevice{kProof.key}},
+      {"ice", RefreshIceServers{}},
+      {std::nullopt, RefreshIceServers{}},
   };
 }
 
@@ -111,6 +113,13 @@ std::vector<ServerMessage> server_samples() {
       {std::nullopt, GameEnded{numeric.channel_id, {"6789012345", true}}},
       {"w", Error{ErrorCode::WatchUnavailable, "no Riot API key", "watch-game"}},
       {"u", Error{ErrorCode::NotWatching, "not watching", "unwatch-game"}},
+      {"ice",
+       IceServersReply{{IceServer{{"stun:127.0.0.1:3478"}, std::nullopt, std::nullopt},
+                        IceServer{{"turn:127.0.0.1:3478?transport=udp", "turns:127.0.0.1:5349"},
+                                  "1700043200:peer-a1b2c3d4e5f60718",
+                                  "4nu1JHnU1TzwPe68P1ItsR/ObMQ="}}}},
+      {std::nullopt, IceServersReply{}},
+      {"ice", Error{ErrorCode::NotRegistered, "send register-user first", "refresh-ice-servers"}},
       // identity-1: levels on connected and members, origin on offers, retryAfterMs on errors.
       {"r-2", Connected{"peer-k", {}, ServerInfo{"shotcall-signal", "0.2.0"}, IdentityLevel::Key}},
       {"r-3", Connected{"peer-r", {}, ServerInfo{"shotcall-signal", "0.2.0"}, IdentityLevel::Riot}},

@@ -2,29 +2,16 @@
 // variable is named, the key comes only from that variable, and no message ever repeats it.
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include "signaling/server/server_config.hpp"
+#include "tests/server/config_env.hpp"
 
 namespace shotcall::server {
 namespace {
 
 constexpr const char* kKey = "RGAPI-5e1f0c2a-0d4b-4c8e-9a71-secretvalue42";
 
-struct Env {
-  std::map<std::string, std::string, std::less<>> vars;
-  EnvLookup lookup() const {
-    return [this](std::string_view name) -> std::optional<std::string> {
-      auto it = vars.find(name);
-      if (it == vars.end()) return std::nullopt;
-      return it->second;
-    };
-  }
-};
-
-ConfigOutcome parse(std::vector<std::string> args, const Env& env = {}) {
-  return parse_config(args, env.lookup());
-}
+using testing::Env;
+using testing::parse;
 
 Env with_key() { return Env{{{"RIOT_KEY", kKey}}}; }
 

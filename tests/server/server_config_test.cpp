@@ -2,25 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
+#include "tests/server/config_env.hpp"
 
 namespace shotcall::server {
 namespace {
 
-struct Env {
-  std::map<std::string, std::string, std::less<>> vars;
-  EnvLookup lookup() const {
-    return [this](std::string_view name) -> std::optional<std::string> {
-      auto it = vars.find(name);
-      if (it == vars.end()) return std::nullopt;
-      return it->second;
-    };
-  }
-};
-
-ConfigOutcome parse(std::vector<std::string> args, const Env& env = {}) {
-  return parse_config(args, env.lookup());
-}
+using testing::Env;
+using testing::parse;
 
 ServerConfig ok(std::vector<std::string> args, const Env& env = {}) {
   auto o = parse(std::move(args), env);

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/die_with_test.hpp"
 #include "tests/support/main_loop.hpp"
 
 namespace shotcall::test {
@@ -31,6 +32,7 @@ GSubprocessLauncher* make_launcher(const std::map<std::string, std::string>& env
   }
   g_strfreev(environ_copy);
   for (const auto& [k, v] : env) g_subprocess_launcher_setenv(launcher, k.c_str(), v.c_str(), TRUE);
+  die_with_test(launcher);
   return launcher;
 }
 
@@ -72,7 +74,8 @@ std::string ServerProcess::binary_path() {
 }
 
 ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env,
-                             std::chrono::milliseconds startup) {
+                             std::chrono::milliseconds startup,
+                             std::vector<std::string> argv_prefix) {
   const bool has_port = std::any_of(args.begin(), args.end(), [](const std::string& a) {
     return a == "--port" || a.rfind("--port=", 0) == 0;
   });
@@ -100,7 +103,11 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string
   GSubprocessLauncher* launcher = make_launcher(env, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path(launcher, stderr_path_.c_str());
   const std::string binary = binary_path();
-  auto argv = argv_of(binary, args);
+  if (!argv_prefix.empty()) {  // e.g. ip netns exec NAME: the prefix runs the binary
+    args.insert(args.begin(), binary);
+    args.insert(args.begin(), argv_prefix.begin() + 1, argv_prefix.end());
+  }
+  auto argv = argv_of(argv_prefix.empty() ? binary : argv_prefix.front(), args);
   GError* error = nullptr;
   proc_ = g_subprocess_launcher_spawnv(launcher, argv.data(), &error);
   g_object_unref(launcher);

@@ -36,10 +36,13 @@ class ServerProcess {
  public:
   // Starts the server with `args` (plus "--port 0" unless args set --port) and waits up to
   // `startup` for its "listening on" line. Throws std::runtime_error (with the child's stderr)
-  // when it exits or stays silent instead.
+  // when it exits or stays silent instead. `argv_prefix` goes before the binary in argv: a network
+  // namespace's exec_prefix() (tests/support/netns.hpp) runs the server inside it; readiness is
+  // its own "listening on" line either way.
   explicit ServerProcess(std::vector<std::string> args = {},
                          std::map<std::string, std::string> env = {},
-                         std::chrono::milliseconds startup = 20s);
+                         std::chrono::milliseconds startup = 20s,
+                         std::vector<std::string> argv_prefix = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

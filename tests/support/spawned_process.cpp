@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "tests/support/die_with_test.hpp"
 #include "tests/support/main_loop.hpp"
 
 namespace shotcall::test {
@@ -78,6 +79,7 @@ SpawnedProcess::SpawnedProcess(const std::vector<std::string>& argv,
   }
   g_strfreev(environ_copy);
   for (const auto& [k, v] : env) g_subprocess_launcher_setenv(launcher, k.c_str(), v.c_str(), TRUE);
+  die_with_test(launcher);
 
   std::vector<const gchar*> args;
   for (const auto& a : argv) args.push_back(a.c_str());

@@ -141,4 +141,72 @@ ToneVerdict judge_tone(const Wav& wav, const std::vector<double>& tones) {
   return v;
 }
 
+ToneShare tone_window_share(const std::vector<std::int16_t>& samples, int rate, double freq,
+                            double window_ms) {
+  ToneShare out;
+  const auto window = static_cast<std::size_t>(std::lround(window_ms * rate / 1000.0));
+  if (window < 2 || rate <= 0) return out;
+  std::vector<double> hann(window);
+  double weight_sum = 0, weight_sq = 0;
+  for (std::size_t i = 0; i < window; ++i) {
+    hann[i] =
+        0.5 - 0.5 * std::cos(2.0 * M_PI * static_cast<double>(i) / static_cast<double>(window - 1));
+    weight_sum += hann[i];
+    weight_sq += hann[i] * hann[i];
+  }
+  const double coeff = goertzel_coeff(freq, rate);
+  // Per window: the tone's amplitude (a sine of amplitude A gives |X| = A/2 * sum(w)) and the
+  // share of the window's weighted energy it accounts for (A^2/2 * sum(w^2) for a pure sine).
+  const std::size_t count = samples.size() / window;
+  std::vector<double> amplitude(count), purity(count);
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::size_t begin = k * window;
+    const double power =
+        std::max(0.0, goertzel(samples, begin, begin + window, coeff, hann.data()));
+    amplitude[k] = 2.0 * std::sqrt(power) / weight_sum;
+    double energy = 0;
+    for (std::size_t i = 0; i < window; ++i) {
+      const double x = samples[begin + i] / 32768.0 * hann[i];
+      energy += x * x;
+    }
+    purity[k] = energy > 0 ? amplitude[k] * amplitude[k] / 2.0 * weight_sq / energy : 0.0;
+  }
+  if (count == 0) return out;
+  std::vector<double> sorted = amplitude;
+  const auto p90 = sorted.begin() + static_cast<std::ptrdiff_t>((count - 1) * 9 / 10);
+  std::nth_element(sorted.begin(), p90, sorted.end());
+  out.level = *p90;
+  const double floor = std::max(out.level / 2.0, 1e-3);
+  std::vector<bool> present(count);
+  for (std::size_t k = 0; k < count; ++k) present[k] = amplitude[k] >= floor && purity[k] >= 0.5;
+  const auto first = std::find(present.begin(), present.end(), true);
+  if (first == present.end()) return out;
+  const auto last = std::find(present.rbegin(), present.rend(), true);
+  const auto begin = static_cast<std::size_t>(first - present.begin());
+  const auto end = count - static_cast<std::size_t>(last - present.rbegin());  // one past
+  std::size_t gap = 0;
+  for (std::size_t k = begin; k < end; ++k) {
+    if (present[k]) {
+      ++out.with_tone;
+      gap = 0;
+    } else {
+      out.longest_gap = std::max(out.longest_gap, ++gap);
+    }
+  }
+  out.windows = end - begin;
+  out.share = static_cast<double>(out.with_tone) / static_cast<double>(out.windows);
+  out.begin_s = static_cast<double>(begin * window) / rate;
+  out.end_s = static_cast<double>(end * window) / rate;
+  return out;
+}
+
+ToneShare tone_window_share(const Wav& wav, double freq, double window_ms) {
+  if (wav.channels <= 1) return tone_window_share(wav.samples, wav.rate, freq, window_ms);
+  std::vector<std::int16_t> first;
+  first.reserve(wav.samples.size() / static_cast<std::size_t>(wav.channels));
+  for (std::size_t i = 0; i < wav.samples.size(); i += static_cast<std::size_t>(wav.channels))
+    first.push_back(wav.samples[i]);
+  return tone_window_share(first, wav.rate, freq, window_ms);
+}
+
 }  // namespace shotcall::test

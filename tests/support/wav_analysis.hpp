@@ -52,4 +52,33 @@ struct ToneVerdict {
 };
 ToneVerdict judge_tone(const Wav& wav, const std::vector<double>& tones);
 
+// How much of a call a listener heard the sender in: the recording cut into windows (20 ms: one
+// Opus frame at the default frame size, so one lost packet concealed badly costs about one
+// window), and in each the sender's tone judged present when
+//   - its amplitude (Hann-weighted Goertzel at `freq`) is at least half (-6 dB) of the call's own
+//     level, taken as the 90th percentile of that amplitude over all windows (the level the link
+//     carries when it carries the tone: the sender's volume and the codec's gain are unknown
+//     here), and at least -60 dBFS, and
+//   - it holds at least half of the window's (Hann-weighted) energy, so that clicks, noise or
+//     another tone do not count as the tone.
+// Counted over the span from the first to the last window with the tone: before it the link
+// was still being set up (the recording starts with the first decoded buffer, which may be
+// silence), after it one peer had left and the other conceals the missing packets until it
+// notices; which of the two goes first is the harness's doing, not the link's. Concealment
+// (Opus PLC and FEC) that keeps the tone audible counts as present: that is what a listener
+// hears. Trailing samples short of a window are left out.
+struct ToneShare {
+  std::size_t windows = 0;      // windows in the span
+  std::size_t with_tone = 0;    // of them, those with the tone present
+  double share = 0;             // with_tone / windows; 0 when no window has the tone
+  std::size_t longest_gap = 0;  // the longest run of windows without the tone inside the span
+  double begin_s = 0;           // the span, in seconds from the start of the recording
+  double end_s = 0;
+  double level = 0;  // the reference amplitude (full scale = 1)
+};
+ToneShare tone_window_share(const std::vector<std::int16_t>& samples, int rate, double freq,
+                            double window_ms = 20);
+// Over a mono recording (a multi-channel one is judged on its first channel).
+ToneShare tone_window_share(const Wav& wav, double freq, double window_ms = 20);
+
 }  // namespace shotcall::test

@@ -292,5 +292,50 @@ TEST_F(AppEndToEnd, PushToTalkKeyAndShortcutsWorkOnX11) {
   EXPECT_TRUE(e.exited && !e.signaled && e.status == 0) << app.transcript();
 }
 
+// Issue 16: a player whose microphone cannot be opened still joins, hears the teammate, and the
+// window says so in a banner with a way to Preferences (screenshot in test-output/). The
+// teammate receives silence, not nothing.
+TEST_F(AppEndToEnd, WithoutAMicrophoneTheAppListensAndSaysSo) {
+  Xvfb x;
+  ASSERT_FALSE(x.display().empty()) << x.transcript();
+  ServerProcess server;
+  const std::string dir = root_ + "/mate";
+  g_mkdir_with_parents(dir.c_str(), 0755);
+  PeerProcess mate({"--server", server.url(), "--riot-id", "Mate#NOMIC", "--game", "UI_NOMIC",
+                    "--team", "100", "--teammates", "Caller#NOMIC,Mate#NOMIC", "--source",
+                    "audiotestsrc is-live=true wave=sine volume=0.3 freq=650", "--sink",
+                    "fakesink", "--record-dir", dir, "--no-dsp", "--ice-address", "127.0.0.1"});
+  // A microphone that cannot open, as on a machine without one.
+  ChildProcess app({SHOTCALL_APP_BINARY, "--server", server.url(), "--riot-id", "Caller#NOMIC",
+                    "--game", "UI_NOMIC", "--team", "100", "--teammates",
+                    "Caller#NOMIC,Mate#NOMIC", "--source",
+                    "filesrc location=/nonexistent-dir/shotcall/microphone.raw", "--sink",
+                    "fakesink", "--ice-address", "127.0.0.1", "--events"},
+                   app_env(x.display()));
+  ASSERT_TRUE(app.wait_for_lines("window-mapped 0x", 1, 60s)) << app.transcript();
+  const std::string xid = app.find_line("window-mapped ").substr(14);
+  ASSERT_TRUE(app.wait_for_lines("microphone unavailable ", 1, 60s)) << app.transcript();
+  EXPECT_EQ(app.find_line("microphone unavailable ").find("filesrc"), std::string::npos);
+  ASSERT_TRUE(app.wait_for_lines("banner Listening only", 1, 60s)) << app.transcript();
+  EXPECT_EQ(app.count_lines("session-error"), 0u) << app.transcript();
+
+  // In the call: the app hears its teammate, the teammate decodes the app's silence.
+  ASSERT_TRUE(app.wait_for_lines("joined UI_NOMIC_100_", 1, 60s)) << app.transcript();
+  ASSERT_TRUE(app.wait_for_lines("first-audio Mate#NOMIC", 1, 60s)) << app.transcript();
+  ASSERT_TRUE(mate.wait_for_lines("first-audio Caller#NOMIC", 1, 60s)) << mate.transcript();
+  EXPECT_EQ(app.count_lines("peer Mate#NOMIC failed"), 0u) << app.transcript();
+
+  std::string out;
+  const std::string shot = output_dir() + "/shotcall-no-microphone.png";
+  EXPECT_TRUE(run_program({"import", "-display", x.display(), "-window", xid, shot}, {}, &out))
+      << out;
+  EXPECT_GT(file_size(shot), 10'000u);
+
+  const ProcessExit m = mate.terminate();
+  EXPECT_TRUE(m.exited && m.status == 0) << mate.transcript();
+  const ProcessExit e = app.terminate();
+  EXPECT_TRUE(e.exited && !e.signaled && e.status == 0) << app.transcript();
+}
+
 }  // namespace
 }  // namespace shotcall::test

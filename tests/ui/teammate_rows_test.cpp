@@ -82,6 +82,55 @@ TEST(TeammateRows, StatesInWords) {
   EXPECT_FALSE(rows[2].speaking);
 }
 
+TEST(TeammateRows, ConnectedLinksSayDirectOrRelayed) {
+  auto direct = connected("Ñandú#ÁÉ", 20, 0, 100);
+  direct.path = LinkPath::Direct;
+  direct.local_candidate = "host";
+  direct.remote_candidate = "srflx";
+  auto relayed = connected("Саша#RU1", 60, 0, 100);
+  relayed.path = LinkPath::Relayed;
+  relayed.local_candidate = "relay";
+  relayed.remote_candidate = "srflx";
+  auto measuring = connected("Lane Bully#NA1", 30, 0, 100);  // no selected pair known yet
+  const auto rows =
+      build_rows(roster(), {direct, relayed, measuring}, key("Shotcaller#EUW"), PeerMemory{});
+  EXPECT_EQ(rows[0].route_text, "Direct");
+  EXPECT_NE(rows[0].route_description.find("(host to srflx)"), std::string::npos)
+      << rows[0].route_description;
+  EXPECT_NE(rows[0].accessible_summary.find("direct connection"), std::string::npos);
+  EXPECT_EQ(rows[1].route_text, "Relayed");
+  EXPECT_NE(rows[1].route_description.find("relay (TURN)"), std::string::npos);
+  EXPECT_NE(rows[1].accessible_summary.find("relayed connection"), std::string::npos);
+  EXPECT_TRUE(rows[2].route_text.empty());
+  EXPECT_TRUE(rows[2].route_description.empty());
+  for (const auto& r : rows) EXPECT_TRUE(r.failure_text.empty());
+}
+
+TEST(TeammateRows, AnUnreachableTeammateIsExplainedInWords) {
+  const std::string words =
+      "Can't reach Саша#RU1: no direct path between your networks, and this server offers no "
+      "relay (TURN). Ask the server's admin to add one.";
+  PeerLinkView failed = connected("Саша#RU1", -1, 0, 0);
+  failed.phase = mesh::PeerPhase::Failed;
+  failed.reason = words;
+  failed.failure = words;
+  failed.path = LinkPath::Direct;  // stale: a link that is not connected has no route shown
+  PeerLinkView retrying = connected("Lane Bully#NA1", -1, 0, 0);
+  retrying.phase = mesh::PeerPhase::Connecting;  // rebuilding after the failure
+  retrying.failure = "Can't reach Lane Bully#NA1, even through the relay server (TURN).";
+  const auto rows = build_rows(roster(), {failed, retrying}, key("Shotcaller#EUW"), PeerMemory{});
+  EXPECT_EQ(rows[1].state_text, "Can't connect");
+  EXPECT_EQ(rows[1].failure_text, words);
+  EXPECT_TRUE(rows[1].route_text.empty());
+  EXPECT_NE(rows[1].accessible_summary.find(words), std::string::npos);
+  EXPECT_EQ(rows[2].state_text, "Connecting…");
+  EXPECT_EQ(rows[2].failure_text, retrying.failure) << "the words stay while it retries";
+  // Connected again: the words go (the session clears LinkInfo::failure on connecting).
+  retrying.phase = mesh::PeerPhase::Connected;
+  retrying.failure.clear();
+  EXPECT_TRUE(build_rows(roster(), {retrying}, key("Shotcaller#EUW"), {})[2].failure_text.empty());
+}
+
 TEST(TeammateRows, ConnectedButSilentSaysSo) {
   auto link = connected("Ñandú#ÁÉ", 20, 0, 0);
   link.heard = false;
@@ -138,6 +187,51 @@ TEST(TeammateRows, IdentityBadgeForTeammatesWhoRunShotcall) {
   // Nobody vouches for a teammate who does not run Shotcall: no badge.
   EXPECT_FALSE(rows[2].badge);
   EXPECT_EQ(rows[2].accessible_summary.find("verified"), std::string::npos);
+}
+
+// Issue 16: a teammate's state is the channel's. Four teammates in the channel whose links our
+// side has not built (or lost) never read "Not running Shotcall"; only one missing from the
+// channel we are in does, and outside a channel nobody can tell.
+TEST(TeammateRows, TeammatesInTheChannelReadTheirChannelStateWhateverOurPipeline) {
+  PeerLinkView waiting;  // in the channel, our side built no link (yet)
+  waiting.key = key("Ñandú#ÁÉ");
+  waiting.riot_id = "Ñandú#ÁÉ";
+  waiting.in_channel = true;
+  PeerLinkView lost = waiting;  // in the channel, our link to them failed
+  lost.key = key("Саша#RU1");
+  lost.riot_id = "Саша#RU1";
+  lost.has_link = true;
+  lost.phase = mesh::PeerPhase::Failed;
+  PeerLinkView rebuilding = lost;  // in the channel, our link closed and is being rebuilt
+  rebuilding.key = key("Lane Bully#NA1");
+  rebuilding.riot_id = "Lane Bully#NA1";
+  rebuilding.phase = mesh::PeerPhase::Closed;
+  const auto rows =
+      build_rows(roster(), {waiting, lost, rebuilding}, key("Shotcaller#EUW"), PeerMemory{});
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].state_text, "In the channel, no voice link yet");
+  EXPECT_EQ(rows[1].state_text, "Connection lost, retrying");
+  EXPECT_EQ(rows[2].state_text, "Reconnecting…");
+  for (const auto& r : rows) {
+    EXPECT_TRUE(r.has_shotcall) << r.riot_id;
+    EXPECT_NE(r.state_text, "Not running Shotcall") << r.riot_id;
+  }
+}
+
+TEST(TeammateRows, NotRunningShotcallOnlyWhenMissingFromTheChannelWeAreIn) {
+  PeerLinkView here = connected("Ñandú#ÁÉ", 20, 0, 100);
+  const auto in_call = build_rows(roster(), {here}, key("Shotcaller#EUW"), PeerMemory{}, true);
+  ASSERT_EQ(in_call.size(), 3u);
+  EXPECT_EQ(in_call[0].state_text, "Connected");
+  EXPECT_EQ(in_call[1].state_text, "Not running Shotcall");
+  EXPECT_FALSE(in_call[1].has_shotcall);
+  // We are not in the channel (joining, no server, our voice would not start): unknown.
+  const auto outside = build_rows(roster(), {}, key("Shotcaller#EUW"), PeerMemory{}, false);
+  ASSERT_EQ(outside.size(), 3u);
+  for (const auto& r : outside) {
+    EXPECT_EQ(r.state_text, "Not in the call yet") << r.riot_id;
+    EXPECT_NE(r.accessible_summary.find("Not in the call yet"), std::string::npos);
+  }
 }
 
 TEST(TeammateRows, PositionLabels) {

@@ -77,6 +77,54 @@ TEST(ViewModel, ConnectedWithTheTeam) {
   EXPECT_EQ(vm.status().detail, "Connected with 2 of 2 teammates.");
 }
 
+// Issue 16: no microphone, the call goes on: a banner says so, the status still tells the call,
+// and the teammates in the channel keep their channel state.
+TEST(ViewModel, NoMicrophoneShowsABannerAndKeepsTheCall) {
+  ViewModel vm;
+  vm.on_game(game());
+  vm.on_session_started("Shotcaller#EUW");
+  EXPECT_FALSE(vm.device_banner().shown());
+  const std::string words =
+      "Shotcall can't open your microphone. You can still hear your team, but they can't hear "
+      "you. Check that it is plugged in and not used by another program, then choose it in "
+      "Preferences.";
+  vm.on_microphone(false, words);
+  vm.on_link(net::LinkState::Registered, "");
+  vm.on_phase(Phase::InChannel, "", std::string{"g_100_1"});
+  vm.update_links({link("Ñandú#ÁÉ", mesh::PeerPhase::Connected)});
+  const DeviceBanner banner = vm.device_banner();
+  ASSERT_TRUE(banner.shown());
+  EXPECT_EQ(banner.headline, "Listening only: your microphone can't be used");
+  EXPECT_EQ(banner.detail, words);
+  EXPECT_EQ(vm.status().detail, "Connected with 1 of 2 teammates.");
+  const auto rows = vm.rows();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].state_text, "Connected, no sound yet");
+  EXPECT_EQ(rows[1].state_text, "Not running Shotcall");  // not in the channel we are in
+
+  vm.on_speakers(false, "Your speakers or headset stopped working.");
+  EXPECT_EQ(vm.device_banner().headline, "No microphone or speakers");
+  // A new session (new devices in Preferences) tries them again.
+  vm.on_session_stopped();
+  EXPECT_FALSE(vm.device_banner().shown());
+  vm.on_session_started("Shotcaller#EUW");
+  vm.on_speakers(false, "Your speakers or headset stopped working.");
+  EXPECT_EQ(vm.device_banner().headline, "Talking only: your speakers can't be used");
+  // Outside the channel nobody can tell who runs Shotcall.
+  for (const auto& r : vm.rows()) EXPECT_EQ(r.state_text, "Not in the call yet") << r.riot_id;
+}
+
+TEST(ViewModel, EngineSentencesAreShownAsTheyAre) {
+  ViewModel vm;
+  vm.on_session_error(
+      "Shotcall can open neither your microphone nor your speakers, so the call cannot start. "
+      "Check that they are plugged in and not used by another program, then choose them in "
+      "Preferences.");
+  EXPECT_EQ(vm.status().headline, "Voice could not start");
+  EXPECT_EQ(vm.status().detail.find("Preferences.."), std::string::npos) << vm.status().detail;
+  EXPECT_EQ(vm.status().detail.find("Pick another"), std::string::npos) << vm.status().detail;
+}
+
 TEST(ViewModel, ChannelFormedOnlyOnTheWayIn) {
   ViewModel vm;
   vm.on_session_started("Shotcaller#EUW");

@@ -3,6 +3,7 @@
 // state goes to <body data-*> (conn, state, mic, identity) and to each teammate's row, and every
 // change is also announced as a `shotcall` event on window, for people and for tests.
 import { LevelMeter, MIC_PROBLEM_TEXT, SPEAKING_LEVEL, Voice, openMicrophone } from './audio.js';
+import { IceRefresher } from './ice_refresh.js';
 import { loadIdentity, makeProof, normaliseLinkCode } from './identity.js';
 import { buildJoinLink, isCompleteJoin, parseJoinLink, rosterFor } from './join_link.js';
 import { Mesh } from './mesh.js';
@@ -45,6 +46,8 @@ const app = {
   // the teammate's peerId is only where their signals go for now.
   mates: new Map(),   // key -> {key, peerId, lastPeerId, sinceReregistration, row, voice, …}
   soundBlocked: false,
+  // Renews time-limited TURN credentials before they expire (refresh-ice-servers).
+  iceRefresher: new IceRefresher({ send, frame: build.refreshIceServers }),
 };
 
 function announce(name, detail = {}) {
@@ -84,6 +87,7 @@ function connect() {
   ws.onclose = (e) => {
     if (app.ws !== ws) return;
     app.ws = null;
+    app.iceRefresher.stop();  // the next `connected` brings new credentials
     if (e.code === 4001 || !app.want) dropChannel();
     else loseSignaling();
     if (e.code === 4001) {
@@ -154,9 +158,15 @@ async function onServerMessage(msg) {
       app.selfIdentity = msg.identity ?? 'none';
       showSelfIdentity();
       app.mesh.setIceServers(msg.iceServers);
+      app.iceRefresher.onServers(msg.iceServers);
       announce('registered', { peerId: msg.peerId, identity: app.selfIdentity,
                                key: app.identity?.key ?? null });
       return findGame();
+    case 'ice-servers':
+      // Renewed credentials: the RTCPeerConnections of later games are built with them.
+      app.mesh.setIceServers(msg.iceServers);
+      app.iceRefresher.onServers(msg.iceServers);
+      return announce('ice-servers', { count: msg.iceServers?.length ?? 0 });
     case 'channel-created':
       return send(build.joinChannel(msg.channelId, requestId('j')));
     case 'channel-available':
@@ -214,6 +224,7 @@ async function onServerMessage(msg) {
       $('verify-box').hidden = true;
       app.selfIdentity = msg.identity ?? 'riot';
       showSelfIdentity();
+      app.iceRefresher.refreshNow();  // under policy riot the relay comes with this level
       return setStatus('Verified: your team now sees you as verified.');
     case 'link-code':
       app.awaitingLink = true;
@@ -242,6 +253,7 @@ async function onServerMessage(msg) {
 }
 
 function onError(msg) {
+  if (app.iceRefresher.onError(msg)) return;  // about our own renewal, nothing to show
   announce('server-error', { code: msg.code, re: msg.re });
   if (msg.re === 'hello' && isUnknownType(msg, 'hello')) {
     // A server without the identity extension: protocol v1, no proof.

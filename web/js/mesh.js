@@ -1,6 +1,7 @@
 // One RTCPeerConnection per teammate, negotiated over `signal` exactly as protocol v1 says: the
 // member who joins offers to each member already there, the others answer; candidates trickle.
 // Works in both directions, with or without a microphone track (receive-only then).
+import { linkRoute } from './link_route.js';
 import { iceData, readSignalData, sdpData } from './protocol.js';
 
 export class Mesh {
@@ -101,7 +102,7 @@ export class Mesh {
   }
 
   // Round-trip time (ms) of the selected candidate pair, packet loss (%) since the last call,
-  // and whether audio packets arrive at all.
+  // whether audio packets arrive at all, and the pair's route ('direct', 'relayed', 'unknown').
   async quality(peerId) {
     const link = this.links.get(peerId);
     if (!link) return null;
@@ -123,7 +124,8 @@ export class Mesh {
     const dLost = lost - prev.lost;
     const dAll = dLost + (received - prev.received);
     const lossPct = dAll > 0 ? Math.round((1000 * dLost) / dAll) / 10 : 0;
-    return { rttMs, lossPct, receiving: received > 0 };
+    const { route } = linkRoute(report.values());
+    return { rttMs, lossPct, receiving: received > 0, route };
   }
 
   #create(peerId, riotId, offerer) {

@@ -78,6 +78,7 @@ export const build = {
   chat: (channelId, text) => frame('chat', { channelId, text }),
   watchGame: (id) => frame('watch-game', {}, id),
   unwatchGame: (id) => frame('unwatch-game', {}, id),
+  refreshIceServers: (id) => frame('refresh-ice-servers', {}, id),
   verifyRiot: (riotId, proof, id) => frame('verify-riot', { riotId, ...proof }, id),
   verifyRiotCheck: (id) => frame('verify-riot-check', {}, id),
   linkRequest: (riotId, proof, id) => frame('link-request', { riotId, ...proof }, id),

@@ -1,6 +1,7 @@
 // The page's DOM: reading the form, drawing teammates, chat and status. State the tests (and
 // assistive technology) read is kept in data attributes and ARIA, never only in colour.
 import { identityLabel } from './protocol.js';
+import { routeWords } from './link_route.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -150,11 +151,18 @@ export class MateRow {
                     closed: 'left' };
     let text = words[this.link] ?? this.link;
     const q = this.quality;
+    const [routeWord, routeMeaning] = routeWords(this.link === 'connected' ? q?.route : null);
     if (this.link === 'connected' && q) {
       if (q.rttMs !== null) text += ` · ${q.rttMs} ms`;
       text += ` · ${q.lossPct}% loss`;
+      if (routeWord) text += ` · ${routeWord}`;
     }
     this.detail.textContent = text;
+    // Direct or relayed, explained on hover and to a screen reader.
+    this.li.dataset.route = routeWord || 'unknown';
+    this.detail.title = routeMeaning;
+    if (routeMeaning) this.detail.setAttribute('aria-description', routeMeaning);
+    else this.detail.removeAttribute('aria-description');
   }
 }
 

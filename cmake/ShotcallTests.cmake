@@ -1,0 +1,13 @@
+# Test helpers shared by every tests/ folder.
+
+# shotcall_test_labels(TARGET "a;b;c"): gives every test that gtest_discover_tests found in TARGET
+# all of these labels. gtest_discover_tests(... PROPERTIES LABELS "a;b") flattens the list (CMake
+# 3.25): the tests get LABELS a and a stray property named b, so `ctest -L b` and `-LE b` miss
+# them. The labels are set instead by a CTest script that runs after the discovered tests are
+# loaded. The discovery call must name the list: TEST_LIST TARGET_TESTS.
+function(shotcall_test_labels target labels)
+  set(script "${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake")
+  file(WRITE "${script}"
+    "if(${target}_TESTS)\n  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${labels}\")\nendif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${script}")
+endfunction()

@@ -1,0 +1,22 @@
+// What the relay tests share: they need Debian's coturn, which CI must have and a developer's
+// machine may lack.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "tests/support/coturn_process.hpp"
+
+// coturn missing: a failure in CI (it must be installed there), a skip on a developer's machine.
+// A macro because FAIL() and GTEST_SKIP() must return from the test body itself.
+#define REQUIRE_COTURN()                                                                    \
+  do {                                                                                      \
+    if (::shotcall::test::CoturnProcess::binary_path().empty()) {                           \
+      const char* ci = std::getenv("CI");                                                   \
+      if (ci && std::string(ci) == "true")                                                  \
+        FAIL() << "turnserver (coturn) is not installed: scripts/install-deps installs it"; \
+      GTEST_SKIP() << "turnserver (coturn) is not installed";                               \
+    }                                                                                       \
+  } while (0)
