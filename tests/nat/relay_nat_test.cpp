@@ -81,7 +81,13 @@ TEST(RelayNat, WithoutTheDeniedRangesCoturnDropsTheAllocation) {
       },
       40s);
   const std::string log = turn.log_text();
-  EXPECT_TRUE(dropped) << turn.output() << log;
+  EXPECT_TRUE(dropped)
+      << "coturn's defaults no longer drop the allocation after an unreachable send: if this "
+         "coturn ("
+      << CoturnProcess::binary_path()
+      << ") fixed that, this test has done its job and the 403 ranges are only a safety measure "
+         "(docs/self-hosting.md, \"TURN relay\"): update the test and the docs.\n"
+      << turn.output() << log;
   for (auto& p : peers) p->terminate();
 }
 
