@@ -2,7 +2,6 @@
 // ICE), and the peers hear each other again.
 #include <gtest/gtest.h>
 
-#include <regex>
 
 #include "tests/media/mesh_harness.hpp"
 
@@ -96,6 +95,27 @@ TEST(Reconnect, GivesUpAfterTheRetryLimit) {
   EXPECT_TRUE(has_reason(off, "ghost", "gave up after 2 retries"));
 }
 
+// Every "127.0.0.1 <port> typ" in a signal's candidate lines with the port replaced by 9 (discard).
+// By hand, not std::regex: GCC 12 with the sanitizers warns inside <regex> (maybe-uninitialized).
+std::string with_port_nine(const std::string& json) {
+  static const std::string kAddress = "127.0.0.1 ";
+  std::string out;
+  std::size_t from = 0;
+  for (std::size_t at; (at = json.find(kAddress, from)) != std::string::npos;) {
+    std::size_t digits = at + kAddress.size();
+    std::size_t end = digits;
+    while (end < json.size() && json[end] >= '0' && json[end] <= '9') ++end;
+    out.append(json, from, digits - from);
+    if (end > digits && json.compare(end, 4, " typ") == 0)
+      out += "9";
+    else
+      out.append(json, digits, end - digits);
+    from = end;
+  }
+  out.append(json, from, std::string::npos);
+  return out;
+}
+
 // Every candidate points at a port nobody listens on: no pair can work, and the failure the
 // engine reports says in words what was tried and that no relay (TURN) was there to help.
 TEST(Reconnect, UnreachablePeerIsExplainedInWords) {
@@ -106,8 +126,7 @@ TEST(Reconnect, UnreachablePeerIsExplainedInWords) {
   mesh.add("ans", fast_failure(mesh, 800));
   int rewritten = 0;
   mesh.tamper = [&](const std::string&, const std::string&, const std::string& json) {
-    const std::regex port(R"((127\.0\.0\.1) \d+ typ)");
-    const std::string out = std::regex_replace(json, port, "$1 9 typ");
+    const std::string out = with_port_nine(json);
     if (out != json) ++rewritten;
     return out;
   };

@@ -7,11 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <regex>
 #include <string>
 
 #include "tests/peer/mesh_processes.hpp"
 #include "tests/support/main_loop.hpp"
+#include "tests/support/number_after.hpp"
 #include "tests/support/netns.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/spawned_process.hpp"
@@ -36,8 +36,7 @@ const char* kTun = "blk0";
 // Packets lost by the impairment on the router, from tc's qdisc statistics ("dropped N").
 long netem_dropped(const Namespace& router, const std::string& dev) {
   const std::string out = router.run({"tc", "-s", "qdisc", "show", "dev", dev}).output;
-  std::smatch m;
-  return std::regex_search(out, m, std::regex("dropped ([0-9]+)")) ? std::stol(m[1]) : -1;
+  return number_after(out, "dropped ").value_or(-1);
 }
 
 TEST(BadLinkVoice, VoiceContinuesThroughTwoPercentLossAndThirtyMsJitter) {
@@ -111,11 +110,12 @@ TEST(BadLinkVoice, VoiceContinuesThroughTwoPercentLossAndThirtyMsJitter) {
     EXPECT_GT(netem_dropped(router, kRouterDev[0]) + netem_dropped(router, kRouterDev[1]), 0);
   } else {
     bad_link->stop();
-    std::smatch m;
     const std::string out = bad_link->output();
-    ASSERT_TRUE(std::regex_search(out, m, std::regex("stats packets=([0-9]+) lost=([0-9]+)")))
-        << out;
-    EXPECT_GT(std::stol(m[2]), 0) << out;
+    std::size_t after_packets = 0;
+    ASSERT_TRUE(number_after(out, "stats packets=", 0, &after_packets)) << out;
+    const auto lost = number_after(out, " lost=", after_packets);
+    ASSERT_TRUE(lost) << out;
+    EXPECT_GT(*lost, 0) << out;
   }
 
   for (std::size_t listener = 0; listener < 2; ++listener) {

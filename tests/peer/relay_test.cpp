@@ -12,13 +12,13 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
-#include <regex>
 #include <string_view>
 
 #include "tests/peer/mesh_processes.hpp"
 #include "tests/peer/relay_support.hpp"
 #include "tests/support/coturn_process.hpp"
 #include "tests/support/main_loop.hpp"
+#include "tests/support/number_after.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -73,13 +73,34 @@ std::string peer_id_of(const PeerProcess& p) {
 // The largest byte count coturn reported relaying from the peer side ("peer usage: ... rb=N")
 // for sessions whose username ends in ":<peer_id>", in this stretch of its log.
 long long relayed_bytes(std::string_view log, const std::string& peer_id) {
-  const std::regex usage("peer usage: realm=<[^>]*>, username=<([0-9]+):" + peer_id +
-                         ">, rp=[0-9]+, rb=([0-9]+)");
   long long most = 0;
-  for (auto it = std::cregex_iterator(log.data(), log.data() + log.size(), usage);
-       it != std::cregex_iterator(); ++it)
-    most = std::max(most, std::atoll((*it)[2].str().c_str()));
+  std::size_t from = 0;
+  for (std::size_t at; (at = log.find("peer usage: realm=<", from)) != std::string_view::npos;) {
+    const std::size_t line_end = std::min(log.find('\n', at), log.size());
+    const std::string_view line = log.substr(at, line_end - at);
+    from = line_end;
+    // "username=<EXPIRY:PEERID>, rp=N, rb=N"
+    const std::size_t user = line.find("username=<");
+    const std::string tail = ":" + peer_id + ">";
+    const std::size_t close = user == std::string_view::npos ? user : line.find('>', user);
+    if (close == std::string_view::npos || close + 1 < tail.size() ||
+        line.substr(close + 1 - tail.size(), tail.size()) != tail ||
+        !all_digits(line.substr(user + 10, close + 1 - tail.size() - (user + 10))))
+      continue;
+    if (auto rb = number_after(line, ", rb=", close)) most = std::max(most, *rb);
+  }
   return most;
+}
+
+// coturn logged a successful ALLOCATE for "user <EXPIRY:ID>".
+bool allocated_for(std::string_view log, const std::string& id) {
+  const std::string tail = ":" + id + ">: incoming packet ALLOCATE processed, success";
+  for (std::size_t at = log.find(tail); at != std::string_view::npos; at = log.find(tail, at + 1)) {
+    const std::size_t open = log.rfind("user <", at);
+    if (open != std::string_view::npos && all_digits(log.substr(open + 6, at - (open + 6))))
+      return true;
+  }
+  return false;
 }
 
 TEST(CoturnProcess, StartsOnAFreePortAndAnswersStun) {
@@ -187,9 +208,7 @@ TEST(RelayVoice, TwoRelayOnlyPeersHearEachOtherThroughCoturnWithServerIssuedCred
   const std::string log = turn.log_text();
   EXPECT_TRUE(relayed) << log;
   for (const auto& id : ids) {
-    EXPECT_TRUE(std::regex_search(
-        log, std::regex("user <[0-9]+:" + id + ">: incoming packet ALLOCATE processed, success")))
-        << id;
+    EXPECT_TRUE(allocated_for(log, id)) << id;
   }
   EXPECT_NE(log.find("CHANNEL_BIND processed, success"), std::string::npos);
   EXPECT_EQ(log.find("Wrong nonce"), std::string::npos);
