@@ -151,13 +151,10 @@ Outbox Pairing::on_register(ConnId conn, Conn& c, const std::optional<std::strin
 std::vector<protocol::IceServer> Pairing::ice_servers_for(const Conn& c) const {
   std::vector<protocol::IceServer> servers = config_.ice_servers;
   // A relay is for voice: a connection the policy keeps out of channels (policy riot, below
-  // level riot; under policy key every registration is proven) has no call to relay, and its
-  // credentials would only open the relay to whoever registers. It gets them on the registration
-  // after it reaches the level.
-  const bool may_relay = offers_allowed(c) &&
-                         (config_.identity.policy != IdentityPolicy::Key ||
-                          c.level != protocol::IdentityLevel::None);
-  if (!may_relay) return servers;
+  // level riot; under policy key every registration is proven, admit_identity refuses the rest)
+  // has no call to relay, and its credentials would only open the relay to whoever registers.
+  // It gets them once it reaches the level (refresh-ice-servers, or its next registration).
+  if (!offers_allowed(c)) return servers;
   servers.insert(servers.end(), config_.relay_servers.begin(), config_.relay_servers.end());
   // The username names the connection by its peerId, never by its Riot ID: coturn writes
   // usernames to its logs (kept apart from ours, often longer) and TURN carries them in clear

@@ -78,6 +78,19 @@ class TurnCore : public testing::IdentityCoreHarness {
         p::fold_riot_id(riot_id), riot_id, identity::base64url_encode(key.public_key),
         store::BindingLevel::Riot, "puuid-1", now_ms_, now_ms_, now_ms_});
   }
+  // A key that verify-riot has bound to `riot_id`.
+  KeyPair riot_verified_key(const std::string& riot_id) {
+    KeyPair key = *KeyPair::generate();
+    bind_riot(key, riot_id);
+    return key;
+  }
+  // Policy riot, time-limited TURN from the secret and the static `static_relay_` beside it.
+  void make_riot_policy_with_static_relay() {
+    PairingConfig config = with_secret();
+    config.relay_servers = {static_relay_};
+    make_identity(config, IdentityPolicy::Riot);
+  }
+  const p::IceServer static_relay_{{"turn:static.example.org"}, "u", "c"};
 };
 
 const p::IceServer kMintedP1{kTurnUrls, "1700043200:p1", kCredentialP1};
@@ -160,17 +173,13 @@ TEST_F(TurnCore, PolicyRiotGivesOnlyStunBelowLevelRiot) {
 }
 
 TEST_F(TurnCore, PolicyRiotGivesTurnToARiotVerifiedRegistration) {
-  PairingConfig config = with_secret();
-  const p::IceServer relay{{"turn:static.example.org"}, "u", "c"};
-  config.relay_servers = {relay};
-  make_identity(config, IdentityPolicy::Riot);
-  const KeyPair key = *KeyPair::generate();
-  bind_riot(key, "Ahri#EUW");
+  ASSERT_NO_FATAL_FAILURE(make_riot_policy_with_static_relay());
+  const KeyPair key = riot_verified_key("Ahri#EUW");
   const ConnId c = open();
   const Outbox out = register_proven(c, key, "Ahri#EUW");
   ASSERT_NE(find<p::Connected>(out, c), nullptr);
   EXPECT_EQ(find<p::Connected>(out, c)->identity, p::IdentityLevel::Riot);
-  EXPECT_THAT(connected_ice(out, c), ::testing::ElementsAre(kStun, relay, kMintedP1));
+  EXPECT_THAT(connected_ice(out, c), ::testing::ElementsAre(kStun, static_relay_, kMintedP1));
 }
 
 // ---- refresh-ice-servers (extension): the same list, minted again with the current clock ----
@@ -251,19 +260,16 @@ TEST_F(TurnCore, RefreshUnderPolicyRiotGivesOnlyStunBelowLevelRiot) {
 }
 
 TEST_F(TurnCore, RefreshUnderPolicyRiotGivesTurnToARiotVerifiedRegistration) {
-  PairingConfig config = with_secret();
-  const p::IceServer relay{{"turn:static.example.org"}, "u", "c"};
-  config.relay_servers = {relay};
-  make_identity(config, IdentityPolicy::Riot);
-  const KeyPair key = *KeyPair::generate();
-  bind_riot(key, "Ahri#EUW");
+  ASSERT_NO_FATAL_FAILURE(make_riot_policy_with_static_relay());
+  const KeyPair key = riot_verified_key("Ahri#EUW");
   const ConnId c = open();
   register_proven(c, key, "Ahri#EUW");
   now_ms_ += 300'000;
   const p::IceServer later{kTurnUrls, "1700043500:p1", kCredentialP1Later};
-  EXPECT_THAT(pairing_->handle(c, kRefresh),
-              ::testing::ElementsAre(Outgoing{
-                  c, p::ServerMessage{"ice-1", p::IceServersReply{{kStun, relay, later}}}}));
+  EXPECT_THAT(
+      pairing_->handle(c, kRefresh),
+      ::testing::ElementsAre(Outgoing{
+          c, p::ServerMessage{"ice-1", p::IceServersReply{{kStun, static_relay_, later}}}}));
 }
 
 TEST_F(TurnCore, RefreshUnderPolicyKeyGivesTurnToAProvenRegistration) {

@@ -8,14 +8,14 @@
 #include <string>
 
 #include "tests/support/coturn_process.hpp"
+#include "tests/support/netns.hpp"
 
 // coturn missing: a failure in CI (it must be installed there), a skip on a developer's machine.
 // A macro because FAIL() and GTEST_SKIP() must return from the test body itself.
 #define REQUIRE_COTURN()                                                                    \
   do {                                                                                      \
     if (::shotcall::test::CoturnProcess::binary_path().empty()) {                           \
-      const char* ci = std::getenv("CI");                                                   \
-      if (ci && std::string(ci) == "true")                                                  \
+      if (::shotcall::test::running_in_ci())                                                \
         FAIL() << "turnserver (coturn) is not installed: scripts/install-deps installs it"; \
       GTEST_SKIP() << "turnserver (coturn) is not installed";                               \
     }                                                                                       \

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/support/die_with_test.hpp"
 #include "tests/support/main_loop.hpp"
 
 namespace shotcall::test {
@@ -16,6 +17,7 @@ namespace {
 GSubprocessLauncher* launcher_with(const std::map<std::string, std::string>& env,
                                    GSubprocessFlags flags) {
   GSubprocessLauncher* launcher = g_subprocess_launcher_new(flags);
+  die_with_test(launcher);  // Xvfb and the app go when a timeout kills the test
   for (const auto& [k, v] : env) g_subprocess_launcher_setenv(launcher, k.c_str(), v.c_str(), TRUE);
   return launcher;
 }
