@@ -40,8 +40,7 @@ class Session::Impl {
     ve.on_stats = [this](const media::PeerStats& stats) {
       if (auto* info = find(stats.peer_id)) {
         info->stats = stats;
-        // A link that is not connected carries no audio, whatever pair its ICE agent last chose.
-        if (info->phase != media::PeerPhase::Connected) forget_route(info->stats);
+        if (!route_holds(info->phase)) forget_route(info->stats);
         changed(stats.peer_id);
       }
     };
@@ -132,9 +131,7 @@ class Session::Impl {
       if (!reason.empty()) info->reason = reason;
       if (phase == media::PeerPhase::Failed) info->failure = reason;
       if (phase == media::PeerPhase::Connected) info->failure.clear();
-      // A link being (re)built has no path yet; a closed one keeps the path it had (the report).
-      if (phase != media::PeerPhase::Connected && phase != media::PeerPhase::Closed)
-        forget_route(info->stats);
+      if (!route_holds(phase)) forget_route(info->stats);
       // A rebuilt link records into a new file (-2, -3, ...): report the latest.
       if (const auto file = engine_->recording_path(key)) info->record_file = file;
       changed(key);
@@ -198,6 +195,13 @@ class Session::Impl {
     if (now == last_phase_) return;
     last_phase_ = now;
     if (events_.on_phase) events_.on_phase(now, core_.last_problem());
+  }
+
+  // Whether a link in `phase` has a route to show: a connected one carries audio on its selected
+  // pair; a closed one keeps the path it had (the report); a link being (re)built or failed has
+  // none, whatever pair its ICE agent last chose.
+  static bool route_holds(media::PeerPhase phase) {
+    return phase == media::PeerPhase::Connected || phase == media::PeerPhase::Closed;
   }
 
   static void forget_route(media::PeerStats& stats) {
