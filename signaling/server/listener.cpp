@@ -63,6 +63,16 @@ std::size_t head_length(std::string_view bytes) {
   return end == std::string_view::npos ? 0 : end;
 }
 
+// What one non-blocking recv says about the client: bytes, nothing yet, or gone (its end of
+// stream, or a broken connection).
+enum class Received { Bytes, Nothing, Gone };
+Received classify_recv(ssize_t n) {
+  if (n > 0) return Received::Bytes;
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return Received::Nothing;
+  return Received::Gone;
+}
+
 void set_rcvlowat(int fd, int bytes) {
   ::setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &bytes, sizeof bytes);
 }
@@ -288,16 +298,18 @@ void Listener::on_readable(const std::string& key) {
   const int fd = g_socket_get_fd(p.socket.get());
   if (p.stage == Stage::Draining) {
     for (;;) {
-      const ssize_t n = ::recv(fd, peek_buffer_.data(), peek_buffer_.size(), MSG_DONTWAIT);
-      if (n > 0) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+      const Received r =
+          classify_recv(::recv(fd, peek_buffer_.data(), peek_buffer_.size(), MSG_DONTWAIT));
+      if (r == Received::Bytes) continue;
+      if (r == Received::Nothing) return;
       drop(it);  // the client has read the answer and closed, or the connection broke
       return;
     }
   }
   const ssize_t n = ::recv(fd, peek_buffer_.data(), peek_buffer_.size(), MSG_PEEK | MSG_DONTWAIT);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-  if (n <= 0) {
+  const Received r = classify_recv(n);
+  if (r == Received::Nothing) return;
+  if (r == Received::Gone) {
     drop(it);  // gone before it finished asking
     return;
   }
@@ -377,8 +389,8 @@ void Listener::forget_closed(const std::string& address) {
       continue;
     }
     char byte;
-    const ssize_t n = ::recv(g_socket_get_fd(p.socket.get()), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+    if (classify_recv(::recv(g_socket_get_fd(p.socket.get()), &byte, 1, MSG_PEEK | MSG_DONTWAIT)) ==
+        Received::Gone)
       drop(current);
   }
 }
