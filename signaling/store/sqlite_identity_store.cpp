@@ -3,12 +3,12 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
-#include <thread>
 #include <iterator>
+#include <thread>
 #include <utility>
 
 namespace shotcall::store {
@@ -75,11 +75,25 @@ std::string advice_for(int code) {
   }
 }
 
+// A failed SQLite call, with its result code: the start-up retry tells lock contention from a
+// real fault by the code, never by the words (a path may contain "locked").
+class SqliteFailure : public StoreUnavailable {
+ public:
+  SqliteFailure(const std::string& what, int code) : StoreUnavailable(what), code_(code) {}
+  bool contended() const {
+    return (code_ & 0xff) == SQLITE_BUSY || (code_ & 0xff) == SQLITE_LOCKED;
+  }
+
+ private:
+  int code_;
+};
+
 [[noreturn]] void fail_code(const std::string& path, const std::string& what, int code,
                             const char* message) {
-  throw StoreUnavailable("identity database sqlite:" + path + ": " + what +
-                         " failed: " + (message ? message : sqlite3_errstr(code)) + " (" +
-                         sqlite3_errstr(code) + "): " + advice_for(code));
+  throw SqliteFailure("identity database sqlite:" + path + ": " + what +
+                          " failed: " + (message ? message : sqlite3_errstr(code)) + " (" +
+                          sqlite3_errstr(code) + "): " + advice_for(code),
+                      code);
 }
 
 [[noreturn]] void fail(sqlite3* db, const std::string& path, const std::string& what) {
@@ -263,8 +277,8 @@ std::unique_ptr<SqliteIdentityStore> SqliteIdentityStore::open(
     // Switching a new file to WAL and the first migration take exclusive locks for which SQLite
     // does not always call the busy handler (two processes creating the file together get
     // SQLITE_BUSY at once): retry the set-up for as long as the busy timeout would have waited.
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::max(busy_timeout, std::chrono::milliseconds(2000));
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::max(busy_timeout, std::chrono::milliseconds(2000));
     for (;;) {
       try {
         {
@@ -277,13 +291,8 @@ std::unique_ptr<SqliteIdentityStore> SqliteIdentityStore::open(
         exec(db, path, "PRAGMA foreign_keys = ON", "enabling foreign keys");
         migrate(db, path);
         break;
-      } catch (const StoreUnavailable& e) {
-        const int code = sqlite3_errcode(db) & 0xff;
-        const bool contended = code == SQLITE_BUSY || code == SQLITE_LOCKED ||
-                               std::strstr(e.what(), "locked") || std::strstr(e.what(), "busy");
-        if (!contended ||
-            std::chrono::steady_clock::now() >= deadline)
-          throw;
+      } catch (const SqliteFailure& e) {
+        if (!e.contended() || std::chrono::steady_clock::now() >= deadline) throw;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
     }
