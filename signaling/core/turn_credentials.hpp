@@ -15,11 +15,17 @@
 
 namespace shotcall::core {
 
+// How long a credential stays valid after the registration that received it. 12 hours, not
+// coturn's usual 24: one evening of games fits (a credential only has to be valid when a relay is
+// allocated or refreshed during a call, and every reconnection brings a fresh one), while a
+// credential copied out of a client (browser tools, a log) is useful to others for half as long.
+inline constexpr std::int64_t kDefaultTurnTtlS = 12 * 3600;
+
 // What the server hands out (PairingConfig::turn_secret).
 struct TurnSecretConfig {
   std::vector<std::string> urls;  // the TURN servers that share the secret
   std::string secret;             // never logged, printed or echoed
-  std::int64_t ttl_s = 12 * 3600;
+  std::int64_t ttl_s = kDefaultTurnTtlS;
 };
 
 // HMAC-SHA1 (RFC 2104) of `message` under `key`.

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "signaling/core/turn_credentials.hpp"
+
 namespace shotcall::server {
 
 enum class LogFormat { Text, Json };
@@ -35,11 +37,7 @@ struct RiotSettings {
 struct TurnSecretSettings {
   std::string env;     // the name of the variable that holds the secret (safe to show)
   std::string secret;  // its value: never logged, printed or echoed
-  // How long a credential stays valid after the registration that received it. 12 hours, not
-  // coturn's usual 24: one evening of games fits (a credential only has to be valid when a relay
-  // is allocated or refreshed during a call, and every reconnection brings a fresh one), while a
-  // credential copied out of a client (browser tools, a log) is useful to others for half as long.
-  std::int64_t ttl_s = 12 * 3600;
+  std::int64_t ttl_s = core::kDefaultTurnTtlS;
 };
 
 struct ServerConfig {
