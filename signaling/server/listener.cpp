@@ -52,17 +52,6 @@ const std::string kHeadTooLargeResponse =
 // How long a refused connection may keep sending before it is closed regardless.
 constexpr std::int64_t kDrainUs = 5 * G_USEC_PER_SEC;
 
-// The length of the request head at the start of `bytes` (through its blank line), or 0 when it
-// has not all arrived. libsoup accepts a bare LF as a line end, so both forms count.
-std::size_t head_length(std::string_view bytes) {
-  const std::size_t crlf = bytes.find("\r\n\r\n");
-  const std::size_t lf = bytes.find("\n\n");
-  std::size_t end = std::string_view::npos;
-  if (crlf != std::string_view::npos) end = crlf + 4;
-  if (lf != std::string_view::npos && (end == std::string_view::npos || lf + 2 < end)) end = lf + 2;
-  return end == std::string_view::npos ? 0 : end;
-}
-
 // What one non-blocking recv says about the client: bytes, nothing yet, or gone (its end of
 // stream, or a broken connection).
 enum class Received { Bytes, Nothing, Gone };
@@ -313,18 +302,18 @@ void Listener::on_readable(const std::string& key) {
     drop(it);  // gone before it finished asking
     return;
   }
-  const std::size_t head =
-      head_length(std::string_view{peek_buffer_.data(), static_cast<std::size_t>(n)});
-  if (head != 0 && head <= kMaxRequestHead) {
-    stop_watch(p);
-    set_rcvlowat(fd, 1);
-    start_soup(key, p);
-    return;
-  }
-  if (head == 0 && static_cast<std::size_t>(n) <= kMaxRequestHead) {
-    // Wake again only when more than what is already here has arrived.
-    set_rcvlowat(fd, static_cast<int>(n) + 1);
-    return;
+  switch (p.head.judge(std::string_view{peek_buffer_.data(), static_cast<std::size_t>(n)})) {
+    case HeadVerdict::Serve:
+      stop_watch(p);
+      set_rcvlowat(fd, 1);
+      start_soup(key, p);
+      return;
+    case HeadVerdict::WaitForMore:
+      // Wake again only when more than what is already here has arrived.
+      set_rcvlowat(fd, static_cast<int>(n) + 1);
+      return;
+    case HeadVerdict::TooLarge:
+      break;
   }
   set_rcvlowat(fd, 1);
   [[maybe_unused]] const ssize_t sent = ::send(

@@ -32,6 +32,7 @@
 
 #include "signaling/server/gobject_ptr.hpp"
 #include "signaling/server/log.hpp"
+#include "signaling/server/request_head.hpp"
 
 namespace shotcall::server {
 
@@ -77,6 +78,7 @@ class Listener {
     Stage stage = Stage::Soup;
     GSource* watch = nullptr;  // Head and Draining: readable on the socket
     GObjectPtr<GSocketAddress> local, remote;
+    RequestHeadJudge head{kMaxRequestHead};
   };
 
   static gboolean readable_cb(GSocket*, GIOCondition, gpointer self);
