@@ -24,14 +24,8 @@ namespace shotcall::core::testing {
 // The host every proof is signed for, and that the cores accept.
 inline constexpr const char* kHost = "127.0.0.1:7800";
 
-// Replies by pointer into `out`: the Outbox must outlive what these return.
-template <typename T>
-const T* find(const Outbox& out, ConnId to) {
-  for (const auto& o : out)
-    if (o.to == to)
-      if (const auto* m = std::get_if<T>(&o.message.body)) return m;
-  return nullptr;
-}
+// Replies by pointer into `out` (find<T> is pairing_harness.hpp's): the Outbox must outlive
+// what these return.
 inline const p::Error* error_to(const Outbox& out, ConnId to) { return find<p::Error>(out, to); }
 inline const Outgoing* close_of(const Outbox& out, ConnId to) {
   for (const auto& o : out)

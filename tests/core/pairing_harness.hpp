@@ -21,8 +21,17 @@ inline p::ClientMessage msg(p::ClientBody body, std::optional<std::string> id = 
 
 inline p::FindOrCreateChannel team(std::string game, std::string team_id,
                                    std::vector<std::string> teammates) {
-  return p::FindOrCreateChannel{{std::move(game), false}, {std::move(team_id), true},
-                                std::move(teammates)};
+  return p::FindOrCreateChannel{
+      {std::move(game), false}, {std::move(team_id), true}, std::move(teammates)};
+}
+
+// The first message of type T to `to` in `out`, by pointer into `out`; nullptr when none.
+template <typename T>
+const T* find(const Outbox& out, ConnId to) {
+  for (const auto& o : out)
+    if (o.to == to)
+      if (const auto* m = std::get_if<T>(&o.message.body)) return m;
+  return nullptr;
 }
 
 class PairingHarness : public ::testing::Test {
@@ -64,10 +73,7 @@ class PairingHarness : public ::testing::Test {
 
   template <typename T>
   static const T* first(const Outbox& out, ConnId to) {
-    for (const auto& o : out)
-      if (o.to == to)
-        if (const auto* m = std::get_if<T>(&o.message.body)) return m;
-    return nullptr;
+    return find<T>(out, to);
   }
   template <typename T>
   static std::vector<ConnId> recipients(const Outbox& out) {
