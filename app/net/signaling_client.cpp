@@ -151,8 +151,7 @@ struct SignalingClient::Impl {
     if (std::holds_alternative<protocol::Verified>(message.body) && !refresh_unsupported) {
       // Under policy riot the relay comes with the level this connection has just reached:
       // ask for it now, not at the next expiry (a player behind a strict NAT needs it to talk).
-      refresh_due_ms = wall_now_ms();
-      arm_refresh();
+      refresh_at(wall_now_ms());
     }
     if (const auto* connected = std::get_if<protocol::Connected>(&message.body)) {
       peer_id = connected->peer_id;
@@ -199,7 +198,12 @@ struct SignalingClient::Impl {
 
   void schedule_refresh(const std::vector<protocol::IceServer>& servers) {
     if (refresh_unsupported) return;
-    refresh_due_ms = ice_refresh_at_ms(servers, wall_now_ms());
+    refresh_at(ice_refresh_at_ms(servers, wall_now_ms()));
+  }
+
+  // Asks for fresh ICE servers at `due_ms` on the wall clock; never, for nullopt.
+  void refresh_at(std::optional<std::int64_t> due_ms) {
+    refresh_due_ms = due_ms;
     arm_refresh();
   }
 
@@ -227,8 +231,7 @@ struct SignalingClient::Impl {
           protocol::ClientMessage{std::string{kRefreshRequestId}, protocol::RefreshIceServers{}}));
     }
     // Its answer schedules the next one; without an answer, ask again later.
-    self->refresh_due_ms = self->wall_now_ms() + kRefreshNoAnswerMs;
-    self->arm_refresh();
+    self->refresh_at(self->wall_now_ms() + kRefreshNoAnswerMs);
     return G_SOURCE_REMOVE;
   }
 
@@ -237,22 +240,16 @@ struct SignalingClient::Impl {
       // A server older than the extension: the credentials from `connected` are all there is
       // until the next reconnect. Asking again would only repeat this answer.
       refresh_unsupported = true;
-      refresh_due_ms.reset();
-      arm_refresh();
+      refresh_at(std::nullopt);
       g_message("signaling: the server cannot renew TURN credentials (no refresh-ice-servers); "
                 "links built after they expire may not reach a relay");
       return;
     }
     // rate-limited, or anything else passing: try again a little later.
-    refresh_due_ms = wall_now_ms() + kRefreshNoAnswerMs;
-    arm_refresh();
+    refresh_at(wall_now_ms() + kRefreshNoAnswerMs);
   }
 
-  void stop_refresh() {
-    refresh_due_ms.reset();
-    if (refresh_timer) g_source_remove(refresh_timer);
-    refresh_timer = 0;
-  }
+  void stop_refresh() { refresh_at(std::nullopt); }
 
   static void on_pong(SoupWebsocketConnection*, GBytes*, gpointer user_data) {
     static_cast<Impl*>(user_data)->last_heard_us = g_get_monotonic_time();
