@@ -14,6 +14,11 @@ namespace {
 // converter sits between them.
 constexpr const char* kRawCaps =
     "audio/x-raw,format=S16LE,rate=48000,channels=1,layout=interleaved";
+// The mixer sums in floating point, where four loud teammates at once are not yet clipped, so the
+// limiter after it can bring their sum back under full scale smoothly (mixing in S16 would clamp
+// every sample over full scale: hard clipping, heard as crackle).
+constexpr const char* kMixCaps =
+    "audio/x-raw,format=F32LE,rate=48000,channels=1,layout=interleaved";
 
 std::atomic<unsigned> g_instance{0};
 
@@ -28,8 +33,8 @@ GstElement* caps_filter(const char* caps_text, std::string* error) {
 
 GstElement* parse_fragment(const std::string& text, const char* what, std::string* error) {
   GError* err = nullptr;
-  GstElement* bin = gst_parse_bin_from_description_full(
-      text.c_str(), TRUE, nullptr, GST_PARSE_FLAG_FATAL_ERRORS, &err);
+  GstElement* bin = gst_parse_bin_from_description_full(text.c_str(), TRUE, nullptr,
+                                                        GST_PARSE_FLAG_FATAL_ERRORS, &err);
   if (!bin) {
     // A setting that names something this machine does not have (a missing plugin, a typo in
     // a tester's fragment): fatal, and said with the setting itself, which the player chose.
@@ -51,8 +56,8 @@ bool link_chain(std::initializer_list<GstElement*> chain, std::string* error) {
   for (GstElement* e : chain) {
     if (prev && !gst_element_link(prev, e)) {
       if (error) {
-        *error = std::string("cannot link ") + GST_ELEMENT_NAME(prev) + " to " +
-                 GST_ELEMENT_NAME(e);
+        *error =
+            std::string("cannot link ") + GST_ELEMENT_NAME(prev) + " to " + GST_ELEMENT_NAME(e);
       }
       return false;
     }
@@ -105,7 +110,8 @@ DeviceFault device_fault_from(GstMessage* message, bool was_running) {
   DeviceFault f;
   f.problem = classify_device_error(domain_of(err), err ? err->code : 0, was_running);
   f.detail = std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(message))) + ": " +
-             (err ? err->message : "unknown error") + (debug ? std::string(" (") + debug + ")" : "");
+             (err ? err->message : "unknown error") +
+             (debug ? std::string(" (") + debug + ")" : "");
   g_clear_error(&err);
   g_free(debug);
   return f;
@@ -167,13 +173,12 @@ GstElement* make_opus_encoder(const VoiceConfig& config, std::string* error) {
   if (!enc) return nullptr;
   gst_util_set_object_arg(G_OBJECT(enc), "audio-type", "voice");
   gst_util_set_object_arg(G_OBJECT(enc), "frame-size", config.frame_ms == 20 ? "20" : "10");
-  g_object_set(enc, "bitrate", config.bitrate, "inband-fec", config.inband_fec, "dtx",
-               config.dtx, "packet-loss-percentage", config.expected_loss_percent, nullptr);
+  g_object_set(enc, "bitrate", config.bitrate, "inband-fec", config.inband_fec, "dtx", config.dtx,
+               "packet-loss-percentage", config.expected_loss_percent, nullptr);
   return enc;
 }
 
-std::unique_ptr<VoicePipeline> VoicePipeline::build(const VoiceConfig& config,
-                                                    std::string* error) {
+std::unique_ptr<VoicePipeline> VoicePipeline::build(const VoiceConfig& config, std::string* error) {
   std::unique_ptr<VoicePipeline> p(new VoicePipeline());
   const unsigned n = g_instance.fetch_add(1);
   std::string name = "shotcall-voice-" + std::to_string(n);
@@ -203,8 +208,8 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
   if (!link_chain({conv, res, caps}, error)) return false;
   if (!gst_element_link(src, conv)) {
     // Nothing it offers converts to audio: the call goes on without it.
-    microphone_fault_ = DeviceFault{DeviceProblem::BadFormat, "source fragment '" + config.source +
-                                                                  "' does not link to audio"};
+    microphone_fault_ = DeviceFault{
+        DeviceProblem::BadFormat, "source fragment '" + config.source + "' does not link to audio"};
     retired_.emplace_back(GST_ELEMENT(gst_object_ref(src)));
     source_ = make_source_stand_in(false);
     if (!replace_stopped(bin(), src, source_, conv, BranchEnd::Source)) {
@@ -236,9 +241,8 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
   level_ = make_element("level", "self-level", error);
   mute_ = level_ ? make_element("volume", "self-mute", error) : nullptr;
   if (!mute_) return false;
-  g_object_set(level_, "interval",
-               static_cast<guint64>(config.level_interval_ms) * GST_MSECOND, "post-messages",
-               TRUE, nullptr);
+  g_object_set(level_, "interval", static_cast<guint64>(config.level_interval_ms) * GST_MSECOND,
+               "post-messages", TRUE, nullptr);
   gst_bin_add_many(bin(), level_, mute_, nullptr);
   if (!link_chain({last, level_, mute_}, error)) return false;
   last = mute_;
@@ -266,16 +270,27 @@ bool VoicePipeline::build_output(const VoiceConfig& config, std::string* error) 
   gst_util_set_object_arg(G_OBJECT(silence), "wave", "silence");
   GstElement* silence_caps = caps_filter(kRawCaps, error);
   mixer_ = silence_caps ? make_element("audiomixer", "mixer", error) : nullptr;
-  GstElement* mix_caps = mixer_ ? caps_filter(kRawCaps, error) : nullptr;
+  GstElement* mix_caps = mixer_ ? caps_filter(kMixCaps, error) : nullptr;
   deafen_ = mix_caps ? make_element("volume", "deafen", error) : nullptr;
-  if (!deafen_) return false;
+  // rglimiter: unity below -6 dBFS, above it a soft knee that approaches full scale and never
+  // reaches it. The mixed output stays clean however many teammates shout at once.
+  GstElement* limiter = deafen_ ? make_element("rglimiter", "limiter", error) : nullptr;
+  GstElement* to_raw = limiter ? make_element("audioconvert", "limited-to-s16", error) : nullptr;
+  GstElement* raw_caps = to_raw ? caps_filter(kRawCaps, error) : nullptr;
+  if (!raw_caps) return false;
+  // Dither and noise shaping would only add work: the float mix came from 16-bit decoders.
+  gst_util_set_object_arg(G_OBJECT(to_raw), "dithering", "none");
+  gst_util_set_object_arg(G_OBJECT(to_raw), "noise-shaping", "none");
   if (has_property(mixer_, "output-buffer-duration")) {
     g_object_set(mixer_, "output-buffer-duration",
                  static_cast<guint64>(kMixerPeriodMs) * GST_MSECOND, nullptr);
   }
-  gst_bin_add_many(bin(), silence, silence_caps, mixer_, mix_caps, deafen_, nullptr);
-  if (!link_chain({silence, silence_caps, mixer_, mix_caps, deafen_}, error)) return false;
-  GstElement* last = deafen_;
+  gst_bin_add_many(bin(), silence, silence_caps, mixer_, mix_caps, deafen_, limiter, to_raw,
+                   raw_caps, nullptr);
+  if (!link_chain({silence, silence_caps, mixer_, mix_caps, deafen_, limiter, to_raw, raw_caps},
+                  error))
+    return false;
+  GstElement* last = raw_caps;
   if (config.echo_cancel) {
     GstElement* probe = make_element("webrtcechoprobe", probe_name_.c_str(), error);
     if (!probe) return false;
@@ -437,8 +452,8 @@ bool VoicePipeline::start(std::string* error) {
     }
   }
   if (error) {
-    *error = microphone_fault_ && speakers_fault_ ? no_audio_device_words()
-                                                  : voice_start_error_words();
+    *error =
+        microphone_fault_ && speakers_fault_ ? no_audio_device_words() : voice_start_error_words();
   }
   stop();
   return false;

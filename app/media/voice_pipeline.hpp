@@ -1,6 +1,6 @@
 // The shared part of the engine's pipeline: capture → DSP → level → mute → (encoder) → tee, and
-// silence keeper + per-peer branches → mixer → deafen → echo probe → sink. Peer links hang off
-// the tee and the mixer (peer_link.hpp). Internal to app/media.
+// silence keeper + per-peer branches → mixer (float) → deafen → limiter → echo probe → sink.
+// Peer links hang off the tee and the mixer (peer_link.hpp). Internal to app/media.
 #pragma once
 
 #include <gst/gst.h>
