@@ -1,10 +1,8 @@
 #include "tests/nat/nat_call.hpp"
-
-#include <json-glib/json-glib.h>
-
 #include <fstream>
 #include <sstream>
 
+#include "tests/peer/report_file.hpp"
 #include "tests/support/main_loop.hpp"
 
 namespace shotcall::test {
@@ -16,13 +14,6 @@ using namespace std::chrono_literals;
 // server in an environment variable, as in production.
 constexpr const char* kSecretVariable = "NAT_TEST_TURN_SECRET";
 constexpr const char* kSecret = "nat-test-shared-secret";
-
-std::string member_string(JsonObject* o, const char* name) {
-  if (!json_object_has_member(o, name)) return "";
-  JsonNode* n = json_object_get_member(o, name);
-  if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING) return "";
-  return json_node_get_string(n);
-}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -57,32 +48,22 @@ std::vector<std::string> server_args(Relay relay) {
 
 TeammateRoute read_teammate_route(const std::string& report_path, const std::string& riot_id) {
   TeammateRoute r;
-  JsonParser* parser = json_parser_new();
-  GError* error = nullptr;
-  if (!json_parser_load_from_file(parser, report_path.c_str(), &error)) {
-    r.why = report_path + ": " + (error ? error->message : "unreadable");
-    g_clear_error(&error);
-    g_object_unref(parser);
+  const PeerReportFile report = read_peer_report(report_path);
+  if (!report.read) {
+    r.why = report.why;
     return r;
   }
-  JsonNode* root = json_parser_get_root(parser);
-  JsonObject* top = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : nullptr;
-  JsonArray* peers = top && json_object_has_member(top, "peers")
-                         ? json_object_get_array_member(top, "peers")
-                         : nullptr;
-  for (guint i = 0; peers && i < json_array_get_length(peers); ++i) {
-    JsonObject* p = json_array_get_object_element(peers, i);
-    if (!p || member_string(p, "riotId") != riot_id) continue;
-    r.found = true;
-    r.state = member_string(p, "state");
-    r.route = member_string(p, "route");
-    r.local_candidate = member_string(p, "localCandidate");
-    r.remote_candidate = member_string(p, "remoteCandidate");
-    r.failure = member_string(p, "failure");
-  }
-  if (!r.found)
+  const ReportedTeammate* mate = report.teammate(riot_id);
+  if (!mate) {
     r.why = report_path + " names no teammate " + riot_id + ":\n" + read_text(report_path);
-  g_object_unref(parser);
+    return r;
+  }
+  r.found = true;
+  r.state = mate->state;
+  r.route = mate->route;
+  r.local_candidate = mate->local_candidate.value_or("");
+  r.remote_candidate = mate->remote_candidate.value_or("");
+  r.failure = mate->failure.value_or("");
   return r;
 }
 

@@ -2,11 +2,11 @@
 // every peer records the other four, and each recording's dominant tone is its sender's. The
 // recordings are judged here, from outside the programs that made them.
 #include <gtest/gtest.h>
-#include <json-glib/json-glib.h>
 
 #include <memory>
 
 #include "tests/peer/mesh_processes.hpp"
+#include "tests/peer/report_file.hpp"
 #include "tests/support/main_loop.hpp"
 #include "tests/support/server_process.hpp"
 
@@ -66,28 +66,26 @@ TEST(FivePeers, EveryoneHearsTheRightFourTones) {
 
   // Each report names the four others, connected, with their first audio and recording.
   for (std::size_t i = 0; i < 5; ++i) {
-    g_autoptr(JsonParser) parser = json_parser_new();
-    ASSERT_TRUE(json_parser_load_from_file(parser, team.report(i).c_str(), nullptr));
-    JsonObject* root = json_node_get_object(json_parser_get_root(parser));
-    EXPECT_STREQ(json_object_get_string_member(root, "riotId"), team.members()[i].riot_id.c_str());
-    EXPECT_NE(std::string{json_object_get_string_member(root, "channelId")}, "");
-    JsonArray* reported = json_object_get_array_member(root, "peers");
-    ASSERT_EQ(json_array_get_length(reported), 4u);
-    for (guint k = 0; k < 4; ++k) {
-      JsonObject* p = json_array_get_object_element(reported, k);
+    const PeerReportFile report = read_peer_report(team.report(i));
+    ASSERT_TRUE(report.read) << report.why;
+    EXPECT_EQ(report.riot_id, team.members()[i].riot_id);
+    EXPECT_NE(report.channel_id, "");
+    ASSERT_EQ(report.peers.size(), 4u);
+    for (const ReportedTeammate& p : report.peers) {
       // Peers leave one after another: the first to go saw everyone connected; the later ones
       // saw the earlier ones leave.
-      const std::string state = json_object_get_string_member(p, "state");
-      if (i == 0) EXPECT_EQ(state, "connected");
-      else EXPECT_TRUE(state == "connected" || state == "closed") << state;
+      if (i == 0)
+        EXPECT_EQ(p.state, "connected");
+      else
+        EXPECT_TRUE(p.state == "connected" || p.state == "closed") << p.state;
       // Host candidates on 127.0.0.1 at both ends: a direct link (a closed one keeps the route
       // it had), and it never failed.
-      EXPECT_STREQ(json_object_get_string_member(p, "route"), "direct");
-      EXPECT_STREQ(json_object_get_string_member(p, "localCandidate"), "host");
-      EXPECT_STREQ(json_object_get_string_member(p, "remoteCandidate"), "host");
-      EXPECT_FALSE(json_object_has_member(p, "failure"));
-      EXPECT_FALSE(json_object_get_null_member(p, "firstAudioMs"));
-      EXPECT_FALSE(json_object_get_null_member(p, "recordFile"));
+      EXPECT_EQ(p.route, "direct");
+      EXPECT_EQ(p.local_candidate, "host");
+      EXPECT_EQ(p.remote_candidate, "host");
+      EXPECT_FALSE(p.failure.has_value()) << *p.failure;
+      EXPECT_TRUE(p.first_audio_ms.has_value());
+      EXPECT_TRUE(p.record_file.has_value());
     }
   }
 }

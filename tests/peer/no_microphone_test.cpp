@@ -3,12 +3,12 @@
 // line, stays in the call and hears its teammate; the teammate receives its silence; the report
 // says the microphone was unavailable.
 #include <gtest/gtest.h>
-#include <json-glib/json-glib.h>
 
 #include <algorithm>
 #include <cstdlib>
 
 #include "tests/peer/mesh_processes.hpp"
+#include "tests/peer/report_file.hpp"
 #include "tests/support/main_loop.hpp"
 #include "tests/support/server_process.hpp"
 
@@ -16,18 +16,6 @@ namespace shotcall::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A top-level string member of a report file; empty when missing.
-std::string report_member(const std::string& path, const char* name) {
-  JsonParser* parser = json_parser_new();
-  std::string out;
-  if (json_parser_load_from_file(parser, path.c_str(), nullptr)) {
-    JsonObject* top = json_node_get_object(json_parser_get_root(parser));
-    if (top && json_object_has_member(top, name)) out = json_object_get_string_member(top, name);
-  }
-  g_object_unref(parser);
-  return out;
-}
 
 TEST(NoMicrophonePeer, StaysInTheCallReceiveOnly) {
   ServerProcess server;
@@ -75,9 +63,13 @@ TEST(NoMicrophonePeer, StaysInTheCallReceiveOnly) {
   for (std::int16_t s : silence->samples) loudest = std::max(loudest, std::abs(int{s}));
   EXPECT_LT(loudest, 100) << "the stand-in for the microphone is not silent";
 
-  EXPECT_EQ(report_member(team.report(0), "microphone"), "unavailable");
-  EXPECT_EQ(report_member(team.report(1), "microphone"), "ok");
-  EXPECT_EQ(report_member(team.report(0), "speakers"), "ok");
+  const PeerReportFile without = read_peer_report(team.report(0));
+  const PeerReportFile with = read_peer_report(team.report(1));
+  ASSERT_TRUE(without.read) << without.why;
+  ASSERT_TRUE(with.read) << with.why;
+  EXPECT_EQ(without.microphone, "unavailable");
+  EXPECT_EQ(with.microphone, "ok");
+  EXPECT_EQ(without.speakers, "ok");
 }
 
 }  // namespace

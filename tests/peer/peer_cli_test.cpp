@@ -1,9 +1,9 @@
 // shotcall-peer's failures are clear messages and non-zero exits, never crashes.
 #include <gtest/gtest.h>
-#include <json-glib/json-glib.h>
 
 #include "tests/peer/mesh_processes.hpp"
 #include "tests/peer/peer_process.hpp"
+#include "tests/peer/report_file.hpp"
 #include "tests/support/server_process.hpp"
 
 namespace shotcall::test {
@@ -12,8 +12,8 @@ namespace {
 ProcessExit run(PeerProcess& p) { return p.wait_exit(std::chrono::seconds(60)); }
 
 TEST(PeerCli, BadArgumentsExitTwoWithAMessage) {
-  PeerProcess p({"--server", "ws://127.0.0.1:1/ws", "--game", "G", "--team", "300",
-                 "--riot-id", "A#B", "--teammates", "A#B"});
+  PeerProcess p({"--server", "ws://127.0.0.1:1/ws", "--game", "G", "--team", "300", "--riot-id",
+                 "A#B", "--teammates", "A#B"});
   const ProcessExit e = run(p);
   EXPECT_TRUE(e.exited && !e.signaled);
   EXPECT_EQ(e.status, 2);
@@ -45,11 +45,13 @@ TEST(PeerCli, BrokenPipelineFragmentExitsOneWithAMessage) {
 
 TEST(PeerCli, ARefusedRiotIdExitsOne) {
   ServerProcess server;
-  const std::vector<std::string> args{"--server", server.url(), "--riot-id", "Same#ONE", "--game",
-                                      "G", "--team", "100", "--teammates", "Same#ONE", "--source",
-                                      "audiotestsrc is-live=true", "--sink", "fakesink"};
+  const std::vector<std::string> args{
+      "--server", server.url(), "--riot-id",   "Same#ONE", "--game",   "G",
+      "--team",   "100",        "--teammates", "Same#ONE", "--source", "audiotestsrc is-live=true",
+      "--sink",   "fakesink"};
   PeerProcess first(args);
-  ASSERT_TRUE(first.wait_for_lines("registered ", 1, std::chrono::seconds(30))) << first.transcript();
+  ASSERT_TRUE(first.wait_for_lines("registered ", 1, std::chrono::seconds(30)))
+      << first.transcript();
   // Without the device key the first run bound, the Riot ID is not ours to take.
   auto keyless = args;
   keyless.push_back("--no-key");
@@ -64,11 +66,13 @@ TEST(PeerCli, ARefusedRiotIdExitsOne) {
 
 TEST(PeerCli, TheSameDeviceSigningInAgainTakesItsOwnSeat) {
   ServerProcess server;
-  const std::vector<std::string> args{"--server", server.url(), "--riot-id", "Same#TWO", "--game",
-                                      "G", "--team", "100", "--teammates", "Same#TWO", "--source",
-                                      "audiotestsrc is-live=true", "--sink", "fakesink"};
+  const std::vector<std::string> args{
+      "--server", server.url(), "--riot-id",   "Same#TWO", "--game",   "G",
+      "--team",   "100",        "--teammates", "Same#TWO", "--source", "audiotestsrc is-live=true",
+      "--sink",   "fakesink"};
   PeerProcess first(args);
-  ASSERT_TRUE(first.wait_for_lines("registered ", 1, std::chrono::seconds(30))) << first.transcript();
+  ASSERT_TRUE(first.wait_for_lines("registered ", 1, std::chrono::seconds(30)))
+      << first.transcript();
   PeerProcess second(args);  // the same key file: a stale session of this device
   ASSERT_TRUE(second.wait_for_lines("registered ", 1, std::chrono::seconds(30)))
       << second.transcript();
@@ -101,20 +105,17 @@ TEST(PeerCli, RelayOnlyWithoutARelaySaysWhyInWords) {
   for (auto& p : peers) EXPECT_TRUE(p->terminate().exited) << p->transcript();
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_FALSE(peers[i]->has_line("route ")) << peers[i]->transcript();
-    g_autoptr(JsonParser) parser = json_parser_new();
-    ASSERT_TRUE(json_parser_load_from_file(parser, team.report(i).c_str(), nullptr));
-    JsonObject* root = json_node_get_object(json_parser_get_root(parser));
-    JsonObject* mate =
-        json_array_get_object_element(json_object_get_array_member(root, "peers"), 0);
-    ASSERT_NE(mate, nullptr);
-    EXPECT_STRNE(json_object_get_string_member(mate, "state"), "connected");
-    EXPECT_STREQ(json_object_get_string_member(mate, "route"), "unknown");
-    EXPECT_TRUE(json_object_get_null_member(mate, "localCandidate"));
-    ASSERT_TRUE(json_object_has_member(mate, "failure")) << peers[i]->transcript();
-    const std::string failure = json_object_get_string_member(mate, "failure");
-    EXPECT_NE(failure.find("relay-only mode is on, but this server offers no relay (TURN)"),
+    const PeerReportFile report = read_peer_report(team.report(i));
+    ASSERT_TRUE(report.read) << report.why;
+    ASSERT_FALSE(report.peers.empty());
+    const ReportedTeammate& mate = report.peers.front();
+    EXPECT_NE(mate.state, "connected");
+    EXPECT_EQ(mate.route, "unknown");
+    EXPECT_FALSE(mate.local_candidate.has_value());
+    ASSERT_TRUE(mate.failure.has_value()) << peers[i]->transcript();
+    EXPECT_NE(mate.failure->find("relay-only mode is on, but this server offers no relay (TURN)"),
               std::string::npos)
-        << failure;
+        << *mate.failure;
   }
 }
 
