@@ -233,6 +233,14 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
     g_object_set(dsp, "echo-cancel", config.echo_cancel, "noise-suppression",
                  config.noise_suppression, "gain-control", config.gain_control, "probe",
                  probe_name_.c_str(), nullptr);
+    // The canceller must find the echo's delay itself: the delay webrtcdsp derives from the
+    // probe's and the capture's timestamps does not match where the far end's voice comes back
+    // (measured: no echo removed at all). The extended filter covers the longer echo paths of
+    // laptop speakers and rooms; high suppression takes ERLE from 11 to 15 dB
+    // (SpeechProcessing.EchoCancellerRemovesTheFarEndsVoiceFromTheMicrophone).
+    if (config.echo_cancel)
+      g_object_set(dsp, "delay-agnostic", TRUE, "extended-filter", TRUE, "echo-suppression-level",
+                   2, nullptr);
     gst_bin_add(bin(), dsp);
     if (!link_chain({last, dsp}, error)) return false;
     last = dsp;

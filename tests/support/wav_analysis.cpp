@@ -209,4 +209,71 @@ ToneShare tone_window_share(const Wav& wav, double freq, double window_ms) {
   return tone_window_share(first, wav.rate, freq, window_ms);
 }
 
+double mean_power(const std::vector<std::int16_t>& samples, std::size_t begin, std::size_t end) {
+  end = std::min(end, samples.size());
+  if (begin >= end) return 0;
+  double sum = 0;
+  for (std::size_t i = begin; i < end; ++i) sum += static_cast<double>(samples[i]) * samples[i];
+  return sum / static_cast<double>(end - begin);
+}
+
+double power_db(double power) {
+  if (power <= 0) return -200;
+  return 10 * std::log10(power / (32768.0 * 32768.0));
+}
+
+std::vector<double> frame_powers(const std::vector<std::int16_t>& samples, std::size_t frame) {
+  std::vector<double> out;
+  if (frame == 0) return out;
+  for (std::size_t b = 0; b + frame <= samples.size(); b += frame)
+    out.push_back(mean_power(samples, b, b + frame));
+  return out;
+}
+
+std::size_t envelope_lag(const std::vector<double>& recording, const std::vector<double>& reference,
+                         std::size_t max_lag) {
+  auto envelope = [](const std::vector<double>& powers) {
+    std::vector<double> e;
+    e.reserve(powers.size());
+    for (double p : powers) e.push_back(std::sqrt(p));
+    double mean = 0;
+    for (double v : e) mean += v;
+    if (!e.empty()) mean /= static_cast<double>(e.size());
+    for (double& v : e) v -= mean;
+    return e;
+  };
+  const std::vector<double> rec = envelope(recording);
+  const std::vector<double> ref = envelope(reference);
+  std::size_t best = 0;
+  double best_score = -1e300;
+  for (std::size_t lag = 0; lag <= max_lag && lag < rec.size(); ++lag) {
+    double score = 0;
+    for (std::size_t i = 0; i < ref.size() && i + lag < rec.size(); ++i)
+      score += rec[i + lag] * ref[i];
+    if (score > best_score) {
+      best_score = score;
+      best = lag;
+    }
+  }
+  return best;
+}
+
+std::vector<std::int16_t> resample_linear(const std::vector<std::int16_t>& samples, int from,
+                                          int to) {
+  std::vector<std::int16_t> out;
+  if (samples.empty() || from <= 0 || to <= 0) return out;
+  const std::size_t n =
+      samples.size() * static_cast<std::size_t>(to) / static_cast<std::size_t>(from);
+  out.reserve(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    const double x = static_cast<double>(j) * from / to;
+    const std::size_t i = static_cast<std::size_t>(x);
+    const double f = x - static_cast<double>(i);
+    const double a = samples[i];
+    const double b = i + 1 < samples.size() ? samples[i + 1] : a;
+    out.push_back(static_cast<std::int16_t>(std::lround(a + (b - a) * f)));
+  }
+  return out;
+}
+
 }  // namespace shotcall::test

@@ -81,4 +81,27 @@ ToneShare tone_window_share(const std::vector<std::int16_t>& samples, int rate, 
 // Over a mono recording (a multi-channel one is judged on its first channel).
 ToneShare tone_window_share(const Wav& wav, double freq, double window_ms = 20);
 
+// Speech measures (tests of the speech processing: echo cancellation, noise suppression).
+
+// Mean power per sample of samples[begin, end) (full scale = 32768^2); 0 for an empty range.
+double mean_power(const std::vector<std::int16_t>& samples, std::size_t begin, std::size_t end);
+// Power level in dB of a mean power (as above) relative to full scale; -200 for silence.
+double power_db(double power);
+
+// Mean power of each consecutive `frame` samples; trailing samples short of a frame are left out.
+std::vector<double> frame_powers(const std::vector<std::int16_t>& samples, std::size_t frame);
+
+// Where `reference` (frame powers, as above) sits in `recording` (frame powers of a recording
+// that carries it, possibly processed and noisy): the offset in frames, 0 .. max_lag, at which
+// the two amplitude envelopes (square roots, mean removed) correlate best. A codec and a link
+// delay a signal by an unknown time; this finds it to the frame (10 ms frames are enough to tell
+// speech from pauses).
+std::size_t envelope_lag(const std::vector<double>& recording, const std::vector<double>& reference,
+                         std::size_t max_lag);
+
+// `samples` at rate `from` resampled to `to` by linear interpolation (test signals only: no
+// anti-alias filter, fine for upsampling speech).
+std::vector<std::int16_t> resample_linear(const std::vector<std::int16_t>& samples, int from,
+                                          int to);
+
 }  // namespace shotcall::test
