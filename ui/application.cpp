@@ -5,7 +5,10 @@
 #include <cstdio>
 
 #include "ui/call_settings.hpp"
+#include "app/history/history_store.hpp"
+#include "ui/first_run_window.hpp"
 #include "ui/frame_events.hpp"
+#include "ui/history_window.hpp"
 #include "ui/main_window.hpp"
 #include "ui/peer_memory_settings.hpp"
 #include "ui/preferences_dialog.hpp"
@@ -120,6 +123,14 @@ void Application::add_actions() {
   add_action("preferences", [this] { show_preferences(); });
   add_action("identity", [this] { show_identity(); });
   add_action("shortcuts", [this] { show_shortcuts(); });
+  // The recent games. For scripts: "history-shown <games listed> [<X11 id>]" once drawn.
+  add_action("history", [this] {
+    HistoryWindow* shown = HistoryWindow::present_for(window(), history::default_history_path());
+    const std::string xid = shown->get_window() ? x11_window_id(shown->get_window()->gobj()) : "";
+    const std::string line = "history-shown " + std::to_string(shown->games_shown()) +
+                             (xid.empty() ? "" : " " + xid);
+    after_frames(*shown, 2, [this, line] { emit(line); });
+  });
   add_action("about", [this] { show_about(); });
   add_action("quit", [this] { quit(); });
   set_accel_for_action(std::string{"app."} + keys::kMuted, "<Primary>m");
@@ -127,10 +138,19 @@ void Application::add_actions() {
   set_accel_for_action("app.preferences", "<Primary>comma");
   set_accel_for_action("app.identity", "<Primary>i");
   set_accel_for_action("app.shortcuts", "<Primary>question");
+  set_accel_for_action("app.history", "<Primary>h");
   set_accel_for_action("app.quit", "<Primary>q");
 }
 
 void Application::on_activate() {
+  if (first_run_) {
+    first_run_->present();
+    return;
+  }
+  if (!window_ && first_run_wanted(settings_->get_boolean(keys::kFirstRunDone), cli_)) {
+    show_first_run();
+    return;
+  }
   const bool first = window_ == nullptr;
   MainWindow& w = window();
   w.present();
@@ -173,6 +193,38 @@ MainWindow& Application::window() {
   window_->show_chat(model_.chat());
   refresh();
   return *window_;
+}
+
+void Application::show_first_run() {
+  first_run_ = FirstRunWindow::create(settings_);
+  add_window(*first_run_);
+  first_run_->on_event = [this](const std::string& line) { emit(line); };
+  first_run_->on_done = [this] {
+    // The main window first, so the application always has one; the page goes on the next turn
+    // (this runs inside its button's handler).
+    MainWindow& w = window();
+    w.present();
+    start_call();
+    first_run_->hide();
+  };
+  first_run_->signal_hide().connect([this] {
+    // Closed without Start: the app has no other window and quits, as closing the main one does.
+    Glib::signal_idle().connect_once([fr = first_run_] { delete fr; });
+    first_run_ = nullptr;
+  });
+  // For scripts: the page is on screen (its X11 id, to drive and screenshot it).
+  auto once = std::make_shared<sigc::connection>();
+  *once = first_run_->signal_map_event().connect(
+      [this, once](GdkEventAny*) {
+        once->disconnect();
+        const auto xid = x11_window_id(first_run_->get_window()->gobj());
+        after_frames(*first_run_, 2, [this, xid] {
+          emit("first-run-mapped" + (xid.empty() ? "" : " " + xid));
+        });
+        return false;
+      },
+      false);
+  first_run_->present();
 }
 
 void Application::start_call() {

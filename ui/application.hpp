@@ -18,6 +18,7 @@ namespace shotcall::ui {
 
 class MainWindow;
 class PreferencesDialog;
+class FirstRunWindow;
 
 inline constexpr const char* kApplicationId = "io.github.shotcall.Shotcall";
 
@@ -49,6 +50,7 @@ class Application : public Gtk::Application {
   void show_shortcuts();
   void show_about();
   void on_quit();
+  void show_first_run();
 
   CommandLine cli_;
   Glib::RefPtr<Gio::Settings> settings_;
@@ -59,6 +61,7 @@ class Application : public Gtk::Application {
   std::unique_ptr<PushToTalk> ptt_;
   MainWindow* window_ = nullptr;
   std::unique_ptr<PreferencesDialog> preferences_;
+  FirstRunWindow* first_run_ = nullptr;  // until the player has set Shotcall up once
   TokenStore tokens_;  // the server's access token, in the keyring
   sigc::connection restart_timer_;
   sigc::connection save_timer_;

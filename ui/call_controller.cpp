@@ -2,9 +2,7 @@
 
 #include <glib.h>
 
-#include "app/session/game_detector.hpp"
-#include "app/session/session.hpp"
-#include "app/session/device_key.hpp"
+#include "app/session/call_runner.hpp"
 #include "app/net/identity_handshake.hpp"
 #include "signaling/identity/crockford.hpp"
 #include "signaling/protocol/riot_id.hpp"
@@ -13,16 +11,17 @@ namespace shotcall::ui {
 
 namespace {
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && s.size() < 19 && s.find_first_not_of("0123456789") == std::string::npos;
-}
-
 std::int64_t now_ms() { return g_get_monotonic_time() / 1000; }
 
 // What is missing before a manual or server-side game can be followed, in words.
 std::string setup_problem(const CallConfig& c) {
   if (c.server_url.empty()) return "Enter your Shotcall server's address in Preferences.";
   if (c.mode == DetectionMode::Local) return "";
+  // The game on another computer names the player, as on this one; only its address is needed.
+  if (c.mode == DetectionMode::Lan)
+    return c.lan_address.empty() && c.lcd_url.empty()
+               ? "Enter the address of the computer League runs on in Preferences."
+               : "";
   if (!protocol::is_valid_riot_id(c.riot_id))
     return c.riot_id.empty() ? "Enter your Riot ID (Name#TAG) in Preferences."
                              : "“" + c.riot_id + "” is not a Riot ID: it looks like Name#TAG.";
@@ -33,17 +32,57 @@ std::string setup_problem(const CallConfig& c) {
   return "";
 }
 
+session::Detection detection_of(DetectionMode mode) {
+  switch (mode) {
+    case DetectionMode::Local: return session::Detection::Local;
+    case DetectionMode::Lan: return session::Detection::Lan;
+    case DetectionMode::Server: return session::Detection::Server;
+    case DetectionMode::Manual: return session::Detection::Manual;
+  }
+  return session::Detection::Local;
+}
+
+session::CallRunnerConfig runner_config(const CallConfig& c, bool link_first) {
+  session::CallRunnerConfig r;
+  r.server_url = c.server_url;
+  r.token = c.token;
+  r.device_keys = session::DeviceKeys::PerServer;
+  r.detection = detection_of(c.mode);
+  r.riot_id = c.riot_id;
+  // Server-side detection knows the player up front; the session waits for an offer.
+  r.session_at_start = c.mode == DetectionMode::Server;
+  r.lcd_url = c.lcd_url;
+  r.lcd_ca = c.lcd_ca;
+  r.lan_address = c.lan_address;
+  r.manual_game = c.manual_game;
+  r.manual_team = c.manual_team;
+  r.manual_teammates = c.manual_teammates;
+  r.voice = c.voice;
+  r.link_first = link_first;
+  r.other_player = session::OtherPlayer::Restart;  // their own session for whoever plays
+  r.lines = {.routes = false, .identities = true};
+  r.history_path = c.history_path;
+  return r;
+}
+
 }  // namespace
 
 CallController::CallController(ViewModel& model, Listener listener)
-    : model_(model), listener_(std::move(listener)) {}
-
-CallController::~CallController() {
-  if (restart_source_) g_source_remove(restart_source_);
-  stop();
+    : model_(model), listener_(std::move(listener)) {
+  model_.set_played_before(
+      [this](const std::string& riot_id) { return runner_ ? runner_->played_before(riot_id) : 0; });
 }
 
-bool CallController::session_running() const { return session_ != nullptr; }
+CallController::~CallController() {
+  stop();
+  model_.set_played_before(nullptr);
+}
+
+session::Session* CallController::session() const {
+  return runner_ ? runner_->session() : nullptr;
+}
+
+bool CallController::session_running() const { return session() != nullptr; }
 
 void CallController::start(CallConfig config) {
   stop();
@@ -55,141 +94,59 @@ void CallController::start(CallConfig config) {
   model_.on_game(std::nullopt);
   model_.on_detector_state(session::DetectorState::Waiting, "");
   if (problem.empty()) {
-    // Server-side detection knows the player up front; the session waits for an offer.
-    if (config_.mode == DetectionMode::Server) start_session(config_.riot_id);
-    start_detector();
+    runner_ = std::make_unique<session::CallRunner>(runner_config(config_, link_first_),
+                                                    runner_events());
+    std::string error;
+    if (!runner_->start(&error) && !error.empty())
+      model_.set_setup_problem("Can't read the game's local data: " + error +
+                               ". Check the game data settings in Preferences.");
   }
   changed();
 }
 
 void CallController::stop() {
-  if (detector_) detector_->stop();
-  detector_.reset();
-  stop_session();
-  pending_game_.reset();
+  if (runner_) runner_->stop();
+  runner_.reset();
 }
 
-void CallController::start_detector() {
-  std::string error;
-  switch (config_.mode) {
-    case DetectionMode::Server: return;  // the server offers the channel
-    case DetectionMode::Manual: {
-      session::DetectedGame game;
-      game.player_riot_id = config_.riot_id;
-      game.target.game_id = {config_.manual_game, all_digits(config_.manual_game)};
-      game.target.team_id = {std::to_string(config_.manual_team), true};
-      game.target.teammates = config_.manual_teammates;
-      bool has_me = false;
-      for (const auto& t : game.target.teammates)
-        if (protocol::is_valid_riot_id(t) &&
-            protocol::fold_riot_id(t) == protocol::fold_riot_id(config_.riot_id))
-          has_me = true;
-      if (!has_me) game.target.teammates.push_back(config_.riot_id);
-      detector_ = session::make_manual_detector(std::move(game));
-      break;
-    }
-    case DetectionMode::Local:
-      detector_ = session::make_lcd_detector(config_.lcd_url, config_.lcd_ca, &error);
-      break;
-  }
-  if (!detector_) {
-    model_.set_setup_problem("Can't read the game's local data: " + error +
-                             ". Check the game data settings in Preferences.");
-    return;
-  }
-  session::GameDetector::Events events;
-  events.on_state = [this](session::DetectorState state, const std::string& detail) {
+session::CallRunnerEvents CallController::runner_events() {
+  session::CallRunnerEvents e;
+  e.on_event = [this](const std::string& line) { event(line); };
+  e.on_game = [this](const std::optional<session::DetectedGame>& game) { on_game(game); };
+  e.on_detector_state = [this](session::DetectorState state, const std::string& detail) {
     model_.on_detector_state(state, detail);
-    event(std::string{"detector "} + session::to_string(state) + (detail.empty() ? "" : " " + detail));
     changed();
   };
-  events.on_game = [this](const std::optional<session::DetectedGame>& game) { on_game(game); };
-  detector_->start(std::move(events));
-}
-
-void CallController::on_game(const std::optional<session::DetectedGame>& game) {
-  if (!game) {
-    model_.on_game(std::nullopt);
-    event("no-game");
-    if (session_) session_->set_target(std::nullopt);
-    changed();
-    return;
-  }
-  const bool same_player =
-      session_ && protocol::fold_riot_id(game->player_riot_id) ==
-                      protocol::fold_riot_id(model_.my_riot_id());
-  if (session_ && !same_player) {
-    // Someone else plays on this computer now: their own session, started outside this
-    // callback because the old session may be on the stack.
-    pending_game_ = game;
-    if (!restart_source_) restart_source_ = g_idle_add(&CallController::restart_idle, this);
-    return;
-  }
-  model_.on_game(game);
-  event("game " + game->target.game_id.text + " " + game->target.team_id.text);
-  if (!session_ && !start_session(game->player_riot_id)) {
-    changed();
-    return;
-  }
-  session_->set_target(game->target);
-  changed();
-}
-
-int CallController::restart_idle(void* data) {
-  auto* self = static_cast<CallController*>(data);
-  self->restart_source_ = 0;
-  if (auto game = std::move(self->pending_game_)) {
-    self->pending_game_.reset();
-    self->stop_session();
-    self->on_game(game);
-  }
-  return G_SOURCE_REMOVE;
-}
-
-bool CallController::start_session(const std::string& riot_id) {
-  session::SessionOptions so;
-  so.signaling.url = config_.server_url;
-  so.signaling.riot_id = riot_id;
-  so.signaling.token = config_.token;
-  so.signaling.link_first = link_first_;
-  {
-    // identity-1: this installation's key for the server, so nobody else can take our seat.
-    std::string key_error;
-    const std::string key_path = session::device_key_path(config_.server_url);
-    so.signaling.key = session::load_device_key(key_path, key_error);
-    if (!so.signaling.key)
-      g_warning("the device key %s cannot be used (%s): joining without one", key_path.c_str(),
-                key_error.c_str());
-    const net::IdentityHandshake proofs(
-        {so.signaling.url, riot_id, std::nullopt, std::nullopt, so.signaling.key, false});
+  // identity-1: what Preferences says of this installation's key for the server.
+  e.on_session_options = [this](const session::SessionOptions& so) {
+    const net::IdentityHandshake proofs({so.signaling.url, so.signaling.riot_id, std::nullopt,
+                                         std::nullopt, so.signaling.key, false});
     model_.identity().set_device_key(so.signaling.key ? so.signaling.key->public_base64url() : "",
                                      proofs.proofs_allowed());
-  }
-  so.follow_offers = config_.mode == DetectionMode::Server;
-  so.voice = config_.voice;
-
-  session::SessionEvents ev;
-  ev.on_phase = [this](session::Phase phase, const std::string& detail) {
-    std::optional<std::string> channel;
-    if (session_ && phase == session::Phase::InChannel) channel = session_->core().channel_id();
-    event(std::string{"phase "} + session::to_string(phase) + (detail.empty() ? "" : " " + detail));
-    if (model_.on_phase(phase, detail, channel)) {
-      if (channel) event("joined " + *channel);
-      if (listener_.on_channel_formed) listener_.on_channel_formed();
-    }
-    on_link_changed();
   };
-  ev.on_link = [this](net::LinkState state, const std::string& detail) {
-    model_.on_link(state, detail);
-    model_.identity().on_registered(state == net::LinkState::Registered);
-    if (state == net::LinkState::Registered) {
-      link_first_ = false;  // linked (or never asked): later sessions register at once
-      // The devices bound to our Riot ID, for Preferences (proven connections only).
-      if (model_.identity().view().can_act) list_devices();
-    }
-    event(std::string{"link "} + net::to_string(state) + (detail.empty() ? "" : " " + detail));
+  e.on_session_failed = [this](const std::string& error) {
+    model_.on_session_error(error);
+    event("session-error " + error);
     changed();
   };
+  e.on_session_started = [this](const std::string& riot_id) {
+    model_.on_session_started(riot_id);
+    model_.identity().on_session(true, riot_id);
+    event("session " + riot_id);
+    engine_muted_.reset();
+    apply_gate();
+    session()->voice().set_deafened(deafened_);
+  };
+  e.on_session_stopped = [this] {
+    model_.on_session_stopped();
+    model_.identity().on_session(false, model_.my_riot_id());
+  };
+
+  session::SessionEvents& ev = e.session;
+  ev.on_phase = [this](session::Phase phase, const std::string& detail) {
+    on_phase(phase, detail);
+  };
+  ev.on_link = [this](net::LinkState state, const std::string& detail) { on_link(state, detail); };
   ev.on_link_changed = [this](const std::string&) { on_link_changed(); };
   ev.on_self_level = [this](double db) {
     model_.gate().on_level(db, now_ms());
@@ -197,7 +154,8 @@ bool CallController::start_session(const std::string& riot_id) {
     if (listener_.on_level) listener_.on_level(db);
   };
   ev.on_chat = [this](const protocol::ChatMessage& m) {
-    ChatLine line{m.riot_id, m.text, m.ts, session_ && m.from == session_->core().peer_id(), false};
+    const session::Session* s = session();
+    ChatLine line{m.riot_id, m.text, m.ts, s && m.from == s->core().peer_id(), false};
     model_.add_chat(line);
     if (listener_.on_chat) listener_.on_chat(line);
   };
@@ -207,7 +165,6 @@ bool CallController::start_session(const std::string& riot_id) {
     if (listener_.on_chat) listener_.on_chat(line);
   };
   ev.on_server_error = [this](const protocol::Error& e) {
-    event("server-error " + std::string{protocol::to_wire(e.code)} + " " + e.message);
     // A v1 server does not know `hello`: it checks no identities.
     if (e.re == std::optional<std::string>{"hello"} && e.code == protocol::ErrorCode::UnknownType)
       model_.identity().on_server_is_v1();
@@ -220,9 +177,8 @@ bool CallController::start_session(const std::string& riot_id) {
   };
   // Server-side detection: the session asks the server to watch our Riot ID (`watch-game`)
   // after every registration; this is its yes.
-  ev.on_watching = [this](const protocol::Watching& w) {
+  ev.on_watching = [this](const protocol::Watching&) {
     model_.on_watching();
-    event("watching " + w.riot_id);
     changed();
   };
   ev.on_identity = [this](const protocol::ServerMessage& m) { on_identity(m); };
@@ -234,60 +190,56 @@ bool CallController::start_session(const std::string& riot_id) {
   // A device that cannot open leaves the call up, receive-only or send-only: the banner says so.
   ev.on_microphone = [this](bool available, const std::string& sentence) {
     model_.on_microphone(available, sentence);
-    event(available ? std::string{"microphone ok"} : "microphone unavailable " + sentence);
     changed();
   };
   ev.on_speakers = [this](bool available, const std::string& sentence) {
     model_.on_speakers(available, sentence);
-    event(available ? std::string{"speakers ok"} : "speakers unavailable " + sentence);
     changed();
   };
+  return e;
+}
 
-  std::string error;
-  session_ = session::Session::create(std::move(so), std::move(ev), &error);
-  if (!session_) {
-    model_.on_session_error(error);
-    event("session-error " + error);
-    return false;
+void CallController::on_game(const std::optional<session::DetectedGame>& game) {
+  model_.on_game(game);
+  changed();
+}
+
+void CallController::on_phase(session::Phase phase, const std::string& detail) {
+  std::optional<std::string> channel;
+  if (const session::Session* s = session(); s && phase == session::Phase::InChannel)
+    channel = s->core().channel_id();
+  if (model_.on_phase(phase, detail, channel)) {
+    if (channel) event("joined " + *channel);
+    if (listener_.on_channel_formed) listener_.on_channel_formed();
   }
-  model_.on_session_started(riot_id);
-  model_.identity().on_session(true, riot_id);
-  event("session " + riot_id);
-  engine_muted_.reset();
-  apply_gate();
-  session_->voice().set_deafened(deafened_);
-  session_->start();
-  return true;
 }
 
-void CallController::stop_session() {
-  if (!session_) return;
-  session_->leave_and_stop();
-  session_.reset();
-  model_.on_session_stopped();
-  model_.identity().on_session(false, model_.my_riot_id());
-  reported_phase_.clear();
-  reported_audio_.clear();
-  reported_identity_.clear();
+void CallController::on_link(net::LinkState state, const std::string& detail) {
+  model_.on_link(state, detail);
+  model_.identity().on_registered(state == net::LinkState::Registered);
+  if (state == net::LinkState::Registered) {
+    link_first_ = false;  // linked (or never asked): later sessions register at once
+    // The devices bound to our Riot ID, for Preferences (proven connections only).
+    if (model_.identity().view().can_act) list_devices();
+  }
+  event(std::string{"link "} + net::to_string(state) + (detail.empty() ? "" : " " + detail));
+  changed();
 }
 
+// Each teammate's row from the session core (who is in the channel, their identity) and their
+// link (phase, path, quality). The event lines for them come from the runner.
 void CallController::on_link_changed() {
-  if (!session_) return;
+  session::Session* s = session();
+  if (!s) return;
   std::map<std::string, PeerLinkView> views;
-  for (const auto& [key, t] : session_->core().teammates()) {
+  for (const auto& [key, t] : s->core().teammates()) {
     PeerLinkView& v = views[key];
     v.key = key;
     v.riot_id = t.riot_id;
     v.in_channel = t.peer_id.has_value();
     v.identity = t.identity;
-    // For scripts and the tests: each teammate's level as their row shows it.
-    const auto reported = reported_identity_.find(key);
-    if (v.in_channel && (reported == reported_identity_.end() || reported->second != t.identity)) {
-      reported_identity_[key] = t.identity;
-      event("identity " + t.riot_id + " " + std::string{protocol::to_wire(t.identity)});
-    }
   }
-  for (const auto& [key, info] : session_->links()) {
+  for (const auto& [key, info] : s->links()) {
     PeerLinkView& v = views[key];
     v.key = key;
     if (v.riot_id.empty()) v.riot_id = info.riot_id;
@@ -306,22 +258,13 @@ void CallController::on_link_changed() {
     v.local_candidate = info.stats.local_candidate_type;
     v.remote_candidate = info.stats.remote_candidate_type;
     v.failure = info.failure;
-    const std::string phase{mesh::phase_name(info.phase)};
-    if (reported_phase_[key] != phase) {
-      reported_phase_[key] = phase;
-      event("peer " + info.riot_id + " " + phase + (info.reason.empty() ? "" : " " + info.reason));
-    }
-    if (info.first_audio_ms && !reported_audio_[key]) {
-      reported_audio_[key] = true;
-      event("first-audio " + info.riot_id + " " + std::to_string(*info.first_audio_ms));
-    }
   }
   std::vector<PeerLinkView> list;
   for (auto& [key, v] : views) list.push_back(std::move(v));
   const LinkUpdate update = model_.update_links(std::move(list));
-  for (const auto& s : update.apply) {
-    session_->voice().set_peer_volume(s.key, s.volume);
-    session_->voice().set_peer_muted(s.key, s.muted);
+  for (const auto& u : update.apply) {
+    s->voice().set_peer_volume(u.key, u.volume);
+    s->voice().set_peer_muted(u.key, u.muted);
   }
   for (const auto& c : update.changes) {
     event(std::string{c.joined ? "teammate-joined " : "teammate-left "} + c.riot_id);
@@ -339,7 +282,7 @@ void CallController::apply_gate() {
   if (engine_muted_ == muted) return;
   const bool first = !engine_muted_.has_value();
   engine_muted_ = muted;
-  if (session_) session_->voice().set_muted(muted);
+  if (session()) session()->voice().set_muted(muted);
   if (!first) event(std::string{"transmitting "} + (muted ? "off" : "on"));
   changed();
 }
@@ -351,7 +294,7 @@ void CallController::set_muted(bool muted) {
 
 void CallController::set_deafened(bool deafened) {
   deafened_ = deafened;
-  if (session_) session_->voice().set_deafened(deafened);
+  if (session()) session()->voice().set_deafened(deafened);
 }
 
 void CallController::set_push_to_talk(bool pressed) {
@@ -368,23 +311,24 @@ void CallController::set_threshold_db(double db) { model_.gate().set_threshold_d
 
 void CallController::set_peer_volume(const std::string& key, double volume) {
   model_.set_peer_volume(key, volume);
-  if (session_) session_->voice().set_peer_volume(key, model_.memory().get(key).volume);
+  if (session()) session()->voice().set_peer_volume(key, model_.memory().get(key).volume);
 }
 
 void CallController::set_peer_muted(const std::string& key, bool muted) {
   model_.set_peer_muted(key, muted);
-  if (session_) session_->voice().set_peer_muted(key, muted);
+  if (session()) session()->voice().set_peer_muted(key, muted);
   changed();
 }
 
 void CallController::set_bitrate(int bps) {
   config_.voice.bitrate = bps;
-  if (session_) session_->voice().set_bitrate(bps);
+  if (runner_) runner_->voice_config().bitrate = bps;
+  if (session()) session()->voice().set_bitrate(bps);
 }
 
 void CallController::send_chat(const std::string& text) {
   std::string trimmed;
-  if (session_ && chat_text_sendable(text, &trimmed)) session_->send_chat(trimmed);
+  if (session() && chat_text_sendable(text, &trimmed)) session()->send_chat(trimmed);
 }
 
 void CallController::changed() {
@@ -430,7 +374,7 @@ void CallController::on_identity(const protocol::ServerMessage& m) {
 }
 
 bool CallController::send_identity(protocol::ClientBody request, IdentityModel::Part part) {
-  if (session_ && session_->send_identity(std::move(request))) return true;
+  if (session() && session()->send_identity(std::move(request))) return true;
   model_.identity().on_request_failed(
       part, "Not connected to your server now: try again once Shotcall is connected.");
   changed();
@@ -439,10 +383,10 @@ bool CallController::send_identity(protocol::ClientBody request, IdentityModel::
 
 void CallController::verify_riot() {
   std::string why;
-  if (session_ && session_->start_riot_verification(&why)) {
+  if (session() && session()->start_riot_verification(&why)) {
     model_.identity().on_verify_requested();
   } else {
-    if (!session_) why = "not connected to your server now";
+    if (!session()) why = "not connected to your server now";
     why[0] = static_cast<char>(g_ascii_toupper(why[0]));
     model_.identity().on_request_failed(IdentityModel::Part::Verify, why + ".");
   }
@@ -457,7 +401,7 @@ void CallController::check_riot() {
 }
 
 void CallController::link_this_device() {
-  if (!session_) {
+  if (!session()) {
     model_.identity().on_request_failed(
         IdentityModel::Part::Link,
         "Shotcall is not connected to your server now: linking starts once it is (when your "
@@ -468,11 +412,12 @@ void CallController::link_this_device() {
   // The same player and game, on a new connection that asks for a link code first.
   const std::string riot_id = model_.my_riot_id();
   const std::optional<session::DetectedGame> game = model_.game();
-  stop_session();
+  runner_->stop_session();
   link_first_ = true;
-  if (start_session(riot_id)) {
+  runner_->set_link_first(true);
+  if (runner_->start_session(riot_id)) {
     model_.identity().on_link_requested();
-    if (game && config_.mode != DetectionMode::Server) session_->set_target(game->target);
+    if (game && config_.mode != DetectionMode::Server) session()->set_target(game->target);
   }
   changed();
 }

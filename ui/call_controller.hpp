@@ -1,7 +1,7 @@
-// Runs one player's call for the window: the game detector the settings ask for, and the voice
-// session once the player's Riot ID is known. Feeds every event into the ViewModel and tells the
-// window what changed. GLib only (no GTK): everything happens on the main loop, where the
-// detector and the session deliver their events.
+// Runs one player's call for the window: a session::CallRunner (the game detector the settings
+// ask for, and the voice session once the player's Riot ID is known) whose every event feeds the
+// ViewModel, telling the window what changed. GLib only (no GTK): everything happens on the main
+// loop, where the detector and the session deliver their events.
 #pragma once
 
 #include <functional>
@@ -16,7 +16,9 @@
 
 namespace shotcall::session {
 class Session;
-class GameDetector;
+class CallRunner;
+struct DetectedGame;
+struct CallRunnerEvents;
 }  // namespace shotcall::session
 
 namespace shotcall::ui {
@@ -27,6 +29,8 @@ struct CallConfig {
   std::string riot_id;  // server-side and manual detection; local game data names the player
   std::string lcd_url;  // empty: the game's own address
   std::string lcd_ca;   // empty: Riot's certificate authority shipped with Shotcall
+  std::string lan_address;  // DetectionMode::Lan: the computer the game runs on
+  std::string history_path;  // the game history database; empty: keep none
   std::string manual_game;
   int manual_team = 100;
   std::vector<std::string> manual_teammates;
@@ -58,6 +62,7 @@ class CallController {
   void stop();
   const CallConfig& config() const { return config_; }
   bool session_running() const;
+  // The running call (nullptr when stopped), for observers such as the history recorder.
 
   // The player's controls.
   void set_muted(bool muted);
@@ -82,10 +87,11 @@ class CallController {
   void unlink_device(const std::string& key);
 
  private:
-  void start_detector();
-  bool start_session(const std::string& riot_id);
-  void stop_session();
+  session::Session* session() const;
+  session::CallRunnerEvents runner_events();
   void on_game(const std::optional<session::DetectedGame>& game);
+  void on_phase(session::Phase phase, const std::string& detail);
+  void on_link(net::LinkState state, const std::string& detail);
   void on_link_changed();
   void apply_gate();
   void on_identity(const protocol::ServerMessage& message);
@@ -93,21 +99,14 @@ class CallController {
   bool send_identity(protocol::ClientBody request, IdentityModel::Part part);
   void changed();
   void event(const std::string& line);
-  static int restart_idle(void* self);
 
   ViewModel& model_;
   Listener listener_;
   CallConfig config_;
-  std::unique_ptr<session::GameDetector> detector_;
-  std::unique_ptr<session::Session> session_;
-  std::optional<session::DetectedGame> pending_game_;  // a game by another player: new session
-  unsigned restart_source_ = 0;
+  std::unique_ptr<session::CallRunner> runner_;
   bool deafened_ = false;
   bool link_first_ = false;  // the next session asks for a link code (link_this_device)
   std::optional<bool> engine_muted_;  // what we last told the engine
-  std::map<std::string, std::string> reported_phase_;  // for event lines
-  std::map<std::string, bool> reported_audio_;
-  std::map<std::string, protocol::IdentityLevel> reported_identity_;
 };
 
 }  // namespace shotcall::ui

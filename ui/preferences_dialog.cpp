@@ -1,6 +1,7 @@
 #include "ui/preferences_dialog.hpp"
 
 #include <sstream>
+#include <utility>
 
 #include "ui/settings_keys.hpp"
 
@@ -62,6 +63,7 @@ void PreferencesDialog::bind(const Glib::RefPtr<Gio::Settings>& s, DeviceMonitor
   s->bind(keys::kRiotId, widget<Gtk::Entry>(b, "riot_id_entry")->property_text());
   s->bind(keys::kLcdUrl, widget<Gtk::Entry>(b, "lcd_url_entry")->property_text());
   s->bind(keys::kLcdCa, widget<Gtk::Entry>(b, "lcd_ca_entry")->property_text());
+  s->bind(keys::kLanAddress, widget<Gtk::Entry>(b, "lan_address_entry")->property_text());
   s->bind(keys::kManualGame, widget<Gtk::Entry>(b, "manual_game_entry")->property_text());
   s->bind(keys::kEchoCancel, widget<Gtk::Switch>(b, "echo_switch")->property_active());
   s->bind(keys::kNoiseSuppression, widget<Gtk::Switch>(b, "noise_switch")->property_active());
@@ -117,10 +119,13 @@ void PreferencesDialog::bind(const Glib::RefPtr<Gio::Settings>& s, DeviceMonitor
 
 void PreferencesDialog::show_mode_rows() {
   const std::string mode = detection_->get_active_id();
-  const bool local = mode == "local", manual = mode == "manual";
-  for (const char* name : {"lcd_url_entry", "lcd_ca_entry"}) {
-    widget<Gtk::Widget>(builder_, name)->set_visible(local);
-    widget<Gtk::Widget>(builder_, (std::string{name} + "_label").c_str())->set_visible(local);
+  const bool local = mode == "local", manual = mode == "manual", lan = mode == "lan";
+  // LAN mode reads the same game data on another computer: its address, and the same CA.
+  const std::pair<const char*, bool> game_rows[] = {
+      {"lcd_url_entry", local}, {"lan_address_entry", lan}, {"lcd_ca_entry", local || lan}};
+  for (const auto& [name, shown] : game_rows) {
+    widget<Gtk::Widget>(builder_, name)->set_visible(shown);
+    widget<Gtk::Widget>(builder_, (std::string{name} + "_label").c_str())->set_visible(shown);
   }
   for (const char* name : {"manual_game_entry", "manual_team_combo", "manual_teammates_entry"}) {
     widget<Gtk::Widget>(builder_, name)->set_visible(manual);
@@ -129,6 +134,11 @@ void PreferencesDialog::show_mode_rows() {
   if (local) {
     detection_note_->set_text(
         "Shotcall reads the game League runs on this computer. Your Riot ID comes from the game.");
+  } else if (lan) {
+    detection_note_->set_text(
+        "League on a Windows computer of your network, its game data forwarded there with "
+        "netsh interface portproxy (the first-run page shows the command). Riot's certificate "
+        "is accepted for this address only.");
   } else if (manual) {
     detection_note_->set_text(
         "Everyone on the team enters the same game name and the whole team's Riot IDs.");

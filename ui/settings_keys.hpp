@@ -7,10 +7,12 @@ namespace shotcall::ui::keys {
 inline constexpr const char* kSchemaId = "io.github.shotcall.Shotcall";
 
 inline constexpr const char* kServerUrl = "server-url";
-inline constexpr const char* kDetectionMode = "detection-mode";  // local | server | manual
+inline constexpr const char* kDetectionMode = "detection-mode";  // local | server | manual | lan
 inline constexpr const char* kRiotId = "riot-id";
 inline constexpr const char* kLcdUrl = "lcd-url";
 inline constexpr const char* kLcdCa = "lcd-ca";
+inline constexpr const char* kLanAddress = "lan-address";    // detection-mode lan: the game's PC
+inline constexpr const char* kFirstRunDone = "first-run-done";
 inline constexpr const char* kManualGame = "manual-game";
 inline constexpr const char* kManualTeam = "manual-team";
 inline constexpr const char* kManualTeammates = "manual-teammates";

@@ -7,6 +7,7 @@ namespace shotcall::ui {
 DetectionMode detection_mode_from_string(const std::string& text) {
   if (text == "server") return DetectionMode::Server;
   if (text == "manual") return DetectionMode::Manual;
+  if (text == "lan") return DetectionMode::Lan;
   return DetectionMode::Local;
 }
 
@@ -15,6 +16,7 @@ const char* to_string(DetectionMode mode) {
     case DetectionMode::Local: return "local";
     case DetectionMode::Server: return "server";
     case DetectionMode::Manual: return "manual";
+    case DetectionMode::Lan: return "lan";
   }
   return "local";
 }
@@ -133,7 +135,8 @@ StatusText describe(const StatusInputs& in) {
               Tone::Neutral};
     case DetectionMode::Manual:
       return {"No game entered", "Enter the game and your team in Preferences.", Tone::Warning};
-    case DetectionMode::Local: break;
+    case DetectionMode::Local:
+    case DetectionMode::Lan: break;
   }
   switch (in.detector) {
     case session::DetectorState::Loading:

@@ -12,7 +12,8 @@
 
 namespace shotcall::ui {
 
-enum class DetectionMode { Local, Server, Manual };
+// Lan: League on another computer of the local network (its Live Client Data API forwarded).
+enum class DetectionMode { Local, Server, Manual, Lan };
 DetectionMode detection_mode_from_string(const std::string& text);  // settings value
 const char* to_string(DetectionMode mode);
 

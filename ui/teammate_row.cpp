@@ -54,6 +54,7 @@ TeammateRowWidget::TeammateRowWidget(BaseObjectType* cobject,
   builder->get_widget("state_label", state_);
   builder->get_widget("route_label", route_);
   builder->get_widget("failure_label", failure_);
+  builder->get_widget("played_before_label", played_before_);
   builder->get_widget("volume_scale", volume_);
   builder->get_widget("mute_toggle", mute_);
   builder->get_widget("mute_toggle_image", mute_image_);
@@ -105,6 +106,8 @@ void TeammateRowWidget::show_row(const TeammateRow& row) {
   route_->get_accessible()->set_description(row.route_description);
   failure_->set_visible(!row.failure_text.empty());
   failure_->set_text(row.failure_text);
+  played_before_->set_visible(!row.played_before_text.empty());
+  played_before_->set_text("· " + row.played_before_text);
 
   set_class(*speaking_, "speaking", row.speaking);
   speaking_->set_tooltip_text(row.speaking ? "Speaking" : "");

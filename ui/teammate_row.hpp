@@ -34,6 +34,7 @@ class TeammateRowWidget : public Gtk::ListBoxRow {
   Gtk::Label* state_ = nullptr;
   Gtk::Label* route_ = nullptr;    // "Direct" / "Relayed"
   Gtk::Label* failure_ = nullptr;  // why the teammate cannot be reached
+  Gtk::Label* played_before_ = nullptr;  // "Played together 3 times before" (the history)
   Gtk::Scale* volume_ = nullptr;
   Gtk::ToggleButton* mute_ = nullptr;
   Gtk::Image* mute_image_ = nullptr;

@@ -1,5 +1,6 @@
 #include "ui/teammate_rows.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -16,7 +17,8 @@ std::string fold(const std::string& riot_id) {
 }
 
 double loss_percent(std::int64_t lost, std::uint64_t received) {
-  const double total = static_cast<double>(received) + static_cast<double>(std::max<std::int64_t>(lost, 0));
+  const double total =
+      static_cast<double>(received) + static_cast<double>(std::max<std::int64_t>(lost, 0));
   return total > 0 ? 100.0 * static_cast<double>(std::max<std::int64_t>(lost, 0)) / total : 0.0;
 }
 
@@ -29,12 +31,16 @@ std::string state_text(const PeerLinkView* link, bool we_are_in_channel) {
   if (!link->has_link) return "In the channel, no voice link yet";
   switch (link->phase) {
     case mesh::PeerPhase::New:
-    case mesh::PeerPhase::Connecting: return "Connecting…";
-    case mesh::PeerPhase::Connected: return link->heard ? "Connected" : "Connected, no sound yet";
+    case mesh::PeerPhase::Connecting:
+      return "Connecting…";
+    case mesh::PeerPhase::Connected:
+      return link->heard ? "Connected" : "Connected, no sound yet";
     case mesh::PeerPhase::Failed:
       if (!link->failure.empty()) return "Can't connect";  // failure_text says why
-      return link->reason.empty() ? "Connection lost, retrying" : "Connection lost: " + link->reason;
-    case mesh::PeerPhase::Closed: return link->in_channel ? "Reconnecting…" : "Left the call";
+      return link->reason.empty() ? "Connection lost, retrying"
+                                  : "Connection lost: " + link->reason;
+    case mesh::PeerPhase::Closed:
+      return link->in_channel ? "Reconnecting…" : "Left the call";
   }
   return "";
 }
@@ -57,30 +63,40 @@ std::string quality_text(double rtt_ms, std::int64_t lost, std::uint64_t receive
   return buf;
 }
 
-std::pair<std::string, std::string> route_words(LinkPath path, const std::string& local_candidate,
-                                                const std::string& remote_candidate) {
+RouteWords route_words(LinkPath path, const std::string& local_candidate,
+                       const std::string& remote_candidate) {
   const std::string pair = local_candidate.empty() || remote_candidate.empty()
                                ? ""
                                : " (" + local_candidate + " to " + remote_candidate + ")";
   switch (path) {
     case LinkPath::Direct:
       return {"Direct",
-              "Direct connection: your voices travel straight between your computers" + pair + "."};
+              "Direct connection: your voices travel straight between your computers" + pair + ".",
+              "direct connection"};
     case LinkPath::Relayed:
       return {"Relayed",
               "Relayed connection: your voices pass through the server's relay (TURN), "
               "still encrypted end to end" +
-                  pair + "."};
+                  pair + ".",
+              "relayed connection"};
     case LinkPath::Unknown:
       break;
   }
   return {};
 }
 
+std::string played_before_text(int games) {
+  if (games <= 0) return "";
+  if (games == 1) return "Played together once before";
+  return "Played together " + std::to_string(games) + " times before";
+}
+
 std::string position_label(const std::string& position) {
-  static const std::map<std::string, std::string> labels{
-      {"TOP", "Top"}, {"JUNGLE", "Jungle"}, {"MIDDLE", "Mid"}, {"BOTTOM", "Bot"},
-      {"UTILITY", "Support"}};
+  static const std::map<std::string, std::string> labels{{"TOP", "Top"},
+                                                         {"JUNGLE", "Jungle"},
+                                                         {"MIDDLE", "Mid"},
+                                                         {"BOTTOM", "Bot"},
+                                                         {"UTILITY", "Support"}};
   const auto it = labels.find(position);
   return it == labels.end() ? "" : it->second;
 }
@@ -95,7 +111,7 @@ std::vector<TeammateRow> build_rows(const std::vector<RosterEntry>& roster,
   std::vector<TeammateRow> rows;
   std::map<std::string, bool> shown;
   auto add = [&](const std::string& key, const std::string& riot_id, const std::string& champion,
-                 const std::string& position) {
+                 const std::string& position, int played_before) {
     if (key == my_key || shown[key]) return;
     shown[key] = true;
     const auto it = by_key.find(key);
@@ -108,11 +124,14 @@ std::vector<TeammateRow> build_rows(const std::vector<RosterEntry>& roster,
     row.has_shotcall = link && (link->in_channel || link->has_link);
     row.state_text = state_text(link, we_are_in_channel);
     const bool connected = link && link->has_link && link->phase == mesh::PeerPhase::Connected;
+    std::string route_spoken;
     if (connected) {
       row.quality = rate_quality(link->rtt_ms, link->packets_lost, link->packets_received);
       row.quality_text = quality_text(link->rtt_ms, link->packets_lost, link->packets_received);
-      std::tie(row.route_text, row.route_description) =
-          route_words(link->path, link->local_candidate, link->remote_candidate);
+      RouteWords route = route_words(link->path, link->local_candidate, link->remote_candidate);
+      row.route_text = std::move(route.label);
+      row.route_description = std::move(route.description);
+      route_spoken = std::move(route.spoken);
     } else if (link && link->has_link) {
       row.failure_text = link->failure;
     }
@@ -122,17 +141,20 @@ std::vector<TeammateRow> build_rows(const std::vector<RosterEntry>& roster,
     const PeerPreference pref = memory.get(key);
     row.volume = pref.volume;
     row.muted = pref.muted;
+    row.played_before_text =
+        played_before_text(std::max(played_before, link ? link->played_before : 0));
     row.accessible_summary = riot_id + (champion.empty() ? "" : ", " + champion) +
                              (row.badge ? ", " + row.badge->label : "") + ", " + row.state_text +
                              (row.quality_text.empty() ? "" : ", " + row.quality_text) +
-                             (row.route_text == "Direct" ? ", direct connection" : "") +
-                             (row.route_text == "Relayed" ? ", relayed connection" : "") +
+                             (route_spoken.empty() ? "" : ", " + route_spoken) +
                              (row.failure_text.empty() ? "" : ", " + row.failure_text) +
-                             (row.speaking ? ", speaking" : "") + (row.muted ? ", muted" : "");
+                             (row.speaking ? ", speaking" : "") + (row.muted ? ", muted" : "") +
+                             (row.played_before_text.empty() ? "" : ", " + row.played_before_text);
     rows.push_back(std::move(row));
   };
-  for (const auto& r : roster) add(fold(r.riot_id), r.riot_id, r.champion, r.position);
-  for (const auto& l : links) add(l.key, l.riot_id, "", "");
+  for (const auto& r : roster)
+    add(fold(r.riot_id), r.riot_id, r.champion, r.position, r.played_before);
+  for (const auto& l : links) add(l.key, l.riot_id, "", "", 0);
   return rows;
 }
 

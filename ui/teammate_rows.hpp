@@ -19,6 +19,7 @@ struct RosterEntry {
   std::string riot_id;
   std::string champion;  // may be empty (manual or server-side detection)
   std::string position;  // TOP, JUNGLE, MIDDLE, BOTTOM, UTILITY or empty
+  int played_before = 0;  // stored games played together before (app/history)
 };
 
 // The path a connected link's audio takes (the engine's PeerStats::LinkRoute).
@@ -44,6 +45,7 @@ struct PeerLinkView {
   std::string failure;
   // identity-1: what the server vouches for (meaningful while they are in our channel).
   protocol::IdentityLevel identity = protocol::IdentityLevel::None;
+  int played_before = 0;  // stored games played together before (app/history)
 };
 
 enum class Quality { Unknown, Good, Fair, Poor };
@@ -68,6 +70,9 @@ struct TeammateRow {
   bool muted = false;
   // Their identity level, for teammates who run Shotcall (nobody vouches for the others).
   std::optional<IdentityBadge> badge;
+  // "Played together 3 times before" (the larger count of the roster's and the link's); empty
+  // for someone new.
+  std::string played_before_text;
   // "Ñandú#ÁÉ, Garen, connected, 38 milliseconds" for a screen reader.
   std::string accessible_summary;
 };
@@ -84,9 +89,17 @@ std::vector<TeammateRow> build_rows(const std::vector<RosterEntry>& roster,
 Quality rate_quality(double rtt_ms, std::int64_t lost, std::uint64_t received);
 // "38 ms · 0.4% loss"; "measuring…" before the first round trip is known.
 std::string quality_text(double rtt_ms, std::int64_t lost, std::uint64_t received);
-// "Direct"/"Relayed" and a sentence saying what that means; both empty for Unknown.
-std::pair<std::string, std::string> route_words(LinkPath path, const std::string& local_candidate,
-                                                const std::string& remote_candidate);
+// The route as the row shows it ("Direct"/"Relayed"), a sentence saying what that means, and
+// what a screen reader says ("direct connection"); all empty for Unknown.
+struct RouteWords {
+  std::string label;
+  std::string description;
+  std::string spoken;
+};
+RouteWords route_words(LinkPath path, const std::string& local_candidate,
+                       const std::string& remote_candidate);
+// "" for 0, "Played together once before", "Played together 3 times before".
+std::string played_before_text(int games);
 // "Top", "Jungle", "Mid", "Bot", "Support", or "" for anything else.
 std::string position_label(const std::string& position);
 

@@ -120,8 +120,8 @@ LinkUpdate ViewModel::update_links(std::vector<PeerLinkView> links) {
   std::set<std::string> now_in;
   for (const auto& l : links) {
     if (l.key == my_key_) continue;
-    const bool live = l.has_link && l.phase != mesh::PeerPhase::Closed &&
-                      l.phase != mesh::PeerPhase::Failed;
+    const bool live =
+        l.has_link && l.phase != mesh::PeerPhase::Closed && l.phase != mesh::PeerPhase::Failed;
     if (live && !applied_.count(l.key)) {
       const PeerPreference pref = memory_.get(l.key);
       out.apply.push_back({l.key, pref.volume, pref.muted});
@@ -172,9 +172,14 @@ StatusText ViewModel::status() const {
 }
 
 std::vector<TeammateRow> ViewModel::rows() const {
-  const std::vector<RosterEntry> roster = game_ ? roster_of(*game_) : std::vector<RosterEntry>{};
+  std::vector<RosterEntry> roster = game_ ? roster_of(*game_) : std::vector<RosterEntry>{};
+  if (played_before_)
+    for (auto& r : roster) r.played_before = played_before_(r.riot_id);
+  std::vector<PeerLinkView> links = links_;
+  if (played_before_)
+    for (auto& l : links) l.played_before = played_before_(l.riot_id);
   const std::string me = !my_key_.empty() || !game_ ? my_key_ : fold(game_->player_riot_id);
-  return build_rows(roster, links_, me, memory_, in_channel());
+  return build_rows(roster, links, me, memory_, in_channel());
 }
 
 }  // namespace shotcall::ui

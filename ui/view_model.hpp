@@ -3,6 +3,7 @@
 // the detector and the session; the window only reads it. Pure: no GTK, no GStreamer, no IO.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -54,6 +55,10 @@ class ViewModel {
   void set_mode(DetectionMode mode) { in_.mode = mode; }
   void set_server_url(std::string url) { in_.server_url = std::move(url); }
   void set_setup_problem(std::string problem) { in_.setup_problem = std::move(problem); }
+  // How many games the player has played with a teammate before (the game history); rows show it.
+  void set_played_before(std::function<int(const std::string& riot_id)> lookup) {
+    played_before_ = std::move(lookup);
+  }
 
   // The game detector.
   void on_detector_state(session::DetectorState state, std::string detail);
@@ -120,6 +125,7 @@ class ViewModel {
   ChatLog chat_;
   VoiceGate gate_;
   PeerMemory memory_;
+  std::function<int(const std::string&)> played_before_;
   IdentityModel identity_;
 };
 

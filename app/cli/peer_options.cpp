@@ -71,6 +71,8 @@ Options:
                         relay: connect through the server's TURN relays only (default all)
   --duration SECONDS    leave and exit 0 after this long
   --report FILE         write a JSON report when exiting
+  --history FILE        record the game in this game history database (SQLite; created when
+                        missing, moved aside and started afresh when damaged)
   --mute, --deafen      start muted / deafened
   --no-dsp              no echo cancellation, noise suppression or gain control (test tones,
                         line-level sources)
@@ -108,6 +110,7 @@ ParseResult parse_peer_options(const std::vector<std::string>& args) {
       {"--ice-transport-policy", [&](const std::string& v) { policy_text = v; }},
       {"--duration", [&](const std::string& v) { duration_text = v; }},
       {"--report", [&](const std::string& v) { o.report = v; }},
+      {"--history", [&](const std::string& v) { o.history = v; }},
       {"--token", [&](const std::string& v) { o.token = v; }},
       {"--key", [&](const std::string& v) { o.key_file = v; }},
       {"--approve", [&](const std::string& v) { o.approve_code = v; }},
@@ -155,6 +158,7 @@ ParseResult parse_peer_options(const std::vector<std::string>& args) {
   if (o.verify_riot && !o.riot_id) return ParseError{"--verify-riot needs --riot-id"};
   if (modes > 1) return ParseError{"choose one of --game/--team/--teammates, --lcd-url and --watch"};
   if (o.lcd_ca && !o.lcd_url) return ParseError{"--lcd-ca goes with --lcd-url"};
+  if (o.history && o.history->empty()) return ParseError{"--history needs a file name"};
   if ((manual || o.watch) && !o.riot_id)
     return ParseError{"--riot-id is required unless the game is read with --lcd-url"};
 

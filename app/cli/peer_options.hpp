@@ -25,6 +25,8 @@ struct PeerOptions {
   bool ice_relay_only = false;  // --ice-transport-policy relay: TURN candidates only
   std::optional<double> duration_s;
   std::optional<std::string> report;
+  // The game history database to record the game in (app/history); none when absent.
+  std::optional<std::string> history;
   std::optional<std::string> token;
   // identity-1: the device key file (default: one per server host and Riot ID under
   // $XDG_DATA_HOME/shotcall/peer-keys/, since a tester runs many players as one user), no key at

@@ -9,11 +9,8 @@
 
 #include "app/cli/peer_report.hpp"
 #include "app/media/link_route.hpp"
-#include "app/session/device_key.hpp"
-#include "app/session/game_detector.hpp"
-#include "app/session/session.hpp"
+#include "app/session/call_runner.hpp"
 #include "signaling/identity/ed25519.hpp"
-#include "signaling/protocol/riot_id.hpp"
 
 namespace shotcall::cli {
 
@@ -25,10 +22,6 @@ void emit(const std::string& line) {
   std::fflush(stdout);
 }
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && s.size() < 19 && s.find_first_not_of("0123456789") == std::string::npos;
-}
-
 }  // namespace
 
 class PeerProgram::Impl {
@@ -37,152 +30,121 @@ class PeerProgram::Impl {
   ~Impl() {
     for (guint id : sources_) g_source_remove(id);
     if (verify_source_) g_source_remove(verify_source_);
-    detector_.reset();
-    session_.reset();
+    runner_.reset();
     g_main_loop_unref(loop_);
   }
 
   int run() {
-    std::string error;
-    if (!make_detector(&error)) return fail_now(error);
-    // With a Riot ID known up front the session starts at once; from local game data it starts
-    // when the game names the player.
-    if (options_.riot_id && !start_session(*options_.riot_id)) return exit_code_;
-
+    if (options_.record_dir) g_mkdir_with_parents(options_.record_dir->c_str(), 0755);
+    runner_ = std::make_unique<session::CallRunner>(runner_config(), runner_events());
     sources_.push_back(g_unix_signal_add(SIGINT, &Impl::on_signal, this));
     sources_.push_back(g_unix_signal_add(SIGTERM, &Impl::on_signal, this));
     if (options_.duration_s) {
       sources_.push_back(g_timeout_add(static_cast<guint>(*options_.duration_s * 1000),
                                        &Impl::on_duration, this));
     }
-    GameDetector::Events events;
-    events.on_game = [this](const std::optional<session::DetectedGame>& game) { on_game(game); };
-    events.on_state = [](session::DetectorState state, const std::string& detail) {
-      emit(std::string{"detector "} + to_string(state) + (detail.empty() ? "" : " " + detail));
-    };
-    if (detector_) detector_->start(std::move(events));
+    // With a Riot ID known up front the session starts at once; from local game data it starts
+    // when the game names the player.
+    std::string error;
+    if (!runner_->start(&error)) return error.empty() ? exit_code_ : fail_now(error);
     if (!finished_) g_main_loop_run(loop_);
     return exit_code_;
   }
 
  private:
-  using GameDetector = session::GameDetector;
-
-  bool make_detector(std::string* error) {
+  session::CallRunnerConfig runner_config() const {
+    session::CallRunnerConfig c;
+    c.server_url = options_.server;
+    c.token = options_.token;
+    // One key per server host and player: a tester runs many players as one user, and a key
+    // may bind only a few Riot IDs.
+    c.device_keys = options_.no_key ? session::DeviceKeys::Off : session::DeviceKeys::PerPlayer;
+    c.key_file = options_.key_file;
+    c.link_first = options_.link;
+    c.riot_id = options_.riot_id.value_or("");
+    c.session_at_start = options_.riot_id.has_value();
     if (options_.lcd_url) {
-      detector_ = session::make_lcd_detector(*options_.lcd_url, options_.lcd_ca.value_or(""), error);
-      return detector_ != nullptr;
+      c.detection = session::Detection::Local;
+      c.lcd_url = *options_.lcd_url;
+      c.lcd_ca = options_.lcd_ca.value_or("");
+    } else if (options_.game) {
+      c.detection = session::Detection::Manual;
+      c.manual_game = *options_.game;
+      c.manual_team = *options_.team;
+      c.manual_teammates = options_.teammates;
+    } else {
+      // --watch: the server finds the game; otherwise there is none to find (--verify-riot).
+      c.detection = options_.watch ? session::Detection::Server : session::Detection::None;
     }
-    if (options_.game) {
-      session::DetectedGame game;
-      game.player_riot_id = *options_.riot_id;
-      game.target.game_id = {*options_.game, all_digits(*options_.game)};
-      game.target.team_id = {std::to_string(*options_.team), true};
-      game.target.teammates = options_.teammates;
-      detector_ = session::make_manual_detector(std::move(game));
+    c.other_player = session::OtherPlayer::Refuse;  // one player per process
+    c.lines = {.routes = true, .identities = false};
+    c.history_path = options_.history.value_or("");
+
+    media::VoiceConfig& v = c.voice;
+    v.source = options_.source;
+    v.sink = options_.sink;
+    v.record_dir = options_.record_dir.value_or("");
+    v.local_addresses = options_.ice_addresses;
+    v.ice_transport_policy = options_.ice_relay_only ? media::IceTransportPolicy::Relay
+                                                     : media::IceTransportPolicy::All;
+    if (options_.jitter_ms >= 0) v.jitter_ms = options_.jitter_ms;
+    if (options_.bitrate > 0) v.bitrate = options_.bitrate;
+    if (options_.frame_ms > 0) v.frame_ms = options_.frame_ms;
+    if (options_.no_dsp) {
+      v.echo_cancel = false;
+      v.noise_suppression = false;
+      v.gain_control = false;
     }
-    return true;  // --watch: the server finds the game
+    return c;
   }
 
-  bool start_session(const std::string& riot_id) {
-    session::SessionOptions so;
-    so.signaling.url = options_.server;
-    so.signaling.riot_id = riot_id;
-    so.signaling.token = options_.token;
-    if (!options_.no_key) {
-      // One key per server host and player: a tester runs many players as one user, and a key
-      // may bind only a few Riot IDs.
-      std::string key_error;
-      const std::string path =
-          options_.key_file.value_or(session::device_key_path(options_.server, riot_id));
-      so.signaling.key = session::load_device_key(path, key_error);
-      if (!so.signaling.key) {
-        fail_now("the device key " + path + " cannot be used: " + key_error);
-        return false;
-      }
-      so.signaling.link_first = options_.link;
-    }
-    so.follow_offers = options_.watch;
-    so.voice.source = options_.source;
-    so.voice.sink = options_.sink;
-    so.voice.record_dir = options_.record_dir.value_or("");
-    so.voice.local_addresses = options_.ice_addresses;
-    so.voice.ice_transport_policy = options_.ice_relay_only ? media::IceTransportPolicy::Relay
-                                                            : media::IceTransportPolicy::All;
-    if (options_.jitter_ms >= 0) so.voice.jitter_ms = options_.jitter_ms;
-    if (options_.bitrate > 0) so.voice.bitrate = options_.bitrate;
-    if (options_.frame_ms > 0) so.voice.frame_ms = options_.frame_ms;
-    if (options_.no_dsp) {
-      so.voice.echo_cancel = false;
-      so.voice.noise_suppression = false;
-      so.voice.gain_control = false;
-    }
-    if (options_.record_dir) g_mkdir_with_parents(options_.record_dir->c_str(), 0755);
-
-    session::SessionEvents ev;
-    ev.on_phase = [this](session::Phase phase, const std::string& detail) {
-      emit(std::string{"phase "} + to_string(phase) + (detail.empty() ? "" : " " + detail));
-      if (phase == session::Phase::InChannel && session_->core().channel_id()) {
-        channel_id_ = *session_->core().channel_id();
+  session::CallRunnerEvents runner_events() {
+    session::CallRunnerEvents e;
+    e.on_event = [](const std::string& line) { emit(line); };
+    // Before the loop runs, run() returns the failure; once it runs, finish() ends it.
+    e.on_session_failed = [this](const std::string& error) {
+      if (g_main_loop_is_running(loop_))
+        finish(1, error);
+      else
+        fail_now(error);
+    };
+    e.on_session_started = [this](const std::string& riot_id) {
+      riot_id_ = riot_id;
+      runner_->session()->voice().set_muted(options_.mute);
+      runner_->session()->voice().set_deafened(options_.deafen);
+    };
+    session::SessionEvents& ev = e.session;
+    ev.on_phase = [this](session::Phase phase, const std::string&) {
+      const session::Session* s = runner_->session();
+      if (phase == session::Phase::InChannel && s && s->core().channel_id()) {
+        channel_id_ = *s->core().channel_id();
         emit("joined " + channel_id_);
       }
     };
-    ev.on_link = [this](net::LinkState state, const std::string& detail) { on_link(state, detail); };
-    ev.on_link_changed = [this](const std::string& key) { on_link_changed(key); };
+    ev.on_link = [this](net::LinkState state, const std::string& detail) {
+      on_link(state, detail);
+    };
     ev.on_notice = [](const protocol::Notice& n) { emit("notice " + n.text); };
-    ev.on_watching = [](const protocol::Watching& w) { emit("watching " + w.riot_id); };
     ev.on_identity = [this](const protocol::ServerMessage& m) { on_identity(m); };
     ev.on_server_error = [this](const protocol::Error& e) {
-      emit("server-error " + std::string{protocol::to_wire(e.code)} + " " + e.message);
       if (verify_started_ && e.re && e.re->rfind("verify-riot", 0) == 0) on_verify_error(e);
     };
     ev.on_voice_error = [this](const std::string& message) {
       finish(1, "the voice pipeline failed: " + message);
     };
-    // A device that cannot open leaves the call half up: say so and stay.
-    ev.on_microphone = [](bool available, const std::string& sentence) {
-      emit(available ? std::string{"microphone ok"} : "microphone unavailable " + sentence);
-    };
-    ev.on_speakers = [](bool available, const std::string& sentence) {
-      emit(available ? std::string{"speakers ok"} : "speakers unavailable " + sentence);
-    };
-    std::string error;
-    session_ = session::Session::create(std::move(so), std::move(ev), &error);
-    if (!session_) {
-      fail_now(error);
-      return false;
-    }
-    riot_id_ = riot_id;
-    session_->voice().set_muted(options_.mute);
-    session_->voice().set_deafened(options_.deafen);
-    session_->start();
-    return true;
+    return e;
   }
 
-  void on_game(const std::optional<session::DetectedGame>& game) {
-    if (!game) {
-      emit("no-game");
-      if (session_) session_->set_target(std::nullopt);
-      return;
-    }
-    if (!session_) {
-      if (!start_session(game->player_riot_id)) return;
-    } else if (protocol::fold_riot_id(game->player_riot_id) != protocol::fold_riot_id(riot_id_)) {
-      emit("error the game is played by " + game->player_riot_id + ", not " + riot_id_);
-      return;
-    }
-    emit("game " + game->target.game_id.text + " " + game->target.team_id.text);
-    session_->set_target(game->target);
-  }
+  session::Session& session() { return *runner_->session(); }
 
   void on_link(net::LinkState state, const std::string& detail) {
     if (state == net::LinkState::Registered) {
       registered_ = true;
-      last_peer_id_ = session_->link().peer_id();
+      last_peer_id_ = session().link().peer_id();
       emit("registered " + last_peer_id_);
       if (options_.approve_code && !approve_sent_) {
         approve_sent_ = true;
-        session_->send_identity(protocol::LinkApprove{*options_.approve_code});
+        session().send_identity(protocol::LinkApprove{*options_.approve_code});
       }
       if (options_.verify_riot && !verify_started_) start_verification();
     } else if (state == net::LinkState::Refused) {
@@ -191,33 +153,6 @@ class PeerProgram::Impl {
       finish(1, "cannot reach the signaling server at " + options_.server + ": " + detail);
     } else if (!detail.empty()) {
       emit(std::string{"link "} + to_string(state) + " " + detail);
-    }
-  }
-
-  void on_link_changed(const std::string& key) {
-    const auto it = session_->links().find(key);
-    if (it == session_->links().end()) return;
-    const session::LinkInfo& info = it->second;
-    auto& seen = seen_[key];
-    const std::string phase{mesh::phase_name(info.phase)};
-    if (seen.phase != phase) {
-      seen.phase = phase;
-      emit("peer " + info.riot_id + " " + phase + (info.reason.empty() ? "" : " " + info.reason));
-    }
-    // The path audio takes, each time it becomes known or changes: "route <riot id> direct host
-    // srflx" (the selected pair's local and remote candidate types).
-    const std::string route = media::route_name(info.stats.route);
-    const bool known = info.stats.route != media::LinkRoute::Unknown;
-    const std::string path = known ? route + " " + info.stats.local_candidate_type + " " +
-                                         info.stats.remote_candidate_type
-                                   : route;
-    if (seen.route != path && (known || !seen.route.empty())) {
-      seen.route = path;
-      emit("route " + info.riot_id + " " + path);
-    }
-    if (info.first_audio_ms && !seen.first_audio) {
-      seen.first_audio = true;
-      emit("first-audio " + info.riot_id + " " + std::to_string(*info.first_audio_ms));
     }
   }
 
@@ -239,7 +174,7 @@ class PeerProgram::Impl {
     } else if (std::holds_alternative<protocol::Verified>(m.body)) {
       emit("verified");
       verified_ = true;
-      if (!detector_ && !options_.watch) finish(0);  // nothing else was asked of us
+      if (!runner_->has_detector() && !options_.watch) finish(0);  // nothing else was asked of us
     }
   }
 
@@ -248,7 +183,8 @@ class PeerProgram::Impl {
 
   void start_verification() {
     std::string why;
-    if (!session_->start_riot_verification(&why)) return finish(3, "cannot verify with Riot: " + why);
+    if (!session().start_riot_verification(&why))
+      return finish(3, "cannot verify with Riot: " + why);
     verify_started_ = true;
   }
 
@@ -275,23 +211,24 @@ class PeerProgram::Impl {
   static gboolean on_verify_timer(gpointer data) {
     auto* self = static_cast<Impl*>(data);
     self->verify_source_ = 0;
-    if (self->finished_ || self->verified_) return G_SOURCE_REMOVE;
+    if (self->finished_ || self->verified_ || !self->runner_->session()) return G_SOURCE_REMOVE;
     if (self->verify_restart_)
       self->start_verification();
     else
-      self->session_->send_identity(protocol::VerifyRiotCheck{});
+      self->session().send_identity(protocol::VerifyRiotCheck{});
     return G_SOURCE_REMOVE;
   }
 
-  PeerReport report() const {
+  PeerReport report() {
     PeerReport r;
     r.riot_id = riot_id_;
     r.peer_id = last_peer_id_;
     r.channel_id = channel_id_;
-    if (!session_) return r;
-    r.microphone = session_->voice().microphone_available() ? "ok" : "unavailable";
-    r.speakers = session_->voice().speakers_available() ? "ok" : "unavailable";
-    for (const auto& [key, info] : session_->links()) {
+    session::Session* s = runner_ ? runner_->session() : nullptr;
+    if (!s) return r;
+    r.microphone = s->voice().microphone_available() ? "ok" : "unavailable";
+    r.speakers = s->voice().speakers_available() ? "ok" : "unavailable";
+    for (const auto& [key, info] : s->links()) {
       PeerReportEntry e;
       e.riot_id = info.riot_id;
       e.peer_id = info.peer_id;
@@ -326,9 +263,9 @@ class PeerProgram::Impl {
     finished_ = true;
     exit_code_ = code;
     if (!message.empty()) std::fprintf(stderr, "shotcall-peer: %s\n", message.c_str());
-    if (detector_) detector_->stop();
     const PeerReport r = report();
-    if (session_) session_->leave_and_stop();
+    // The detector, then the session leaves (finish may run inside the session's own events).
+    if (runner_) runner_->leave();
     if (options_.report) {
       std::ofstream out(*options_.report);
       out << to_json(r);
@@ -360,18 +297,10 @@ class PeerProgram::Impl {
     return G_SOURCE_CONTINUE;
   }
 
-  struct Seen {
-    std::string phase;
-    std::string route;  // as last printed; empty before the first known route
-    bool first_audio = false;
-  };
-
   PeerOptions options_;
   GMainLoop* loop_;
-  std::unique_ptr<GameDetector> detector_;
-  std::unique_ptr<session::Session> session_;
+  std::unique_ptr<session::CallRunner> runner_;
   std::vector<guint> sources_;
-  std::map<std::string, Seen> seen_;
   std::string riot_id_;
   bool approve_sent_ = false;
   std::string last_peer_id_;

@@ -1,9 +1,11 @@
-// shotcall-peer as an object: finds the game, runs the session, reports progress on stdout as
-// one event a line (for testers and our end-to-end tests), writes the report and exits.
+// shotcall-peer as an object: a session::CallRunner finds the game and runs the session; this
+// reports progress on stdout as one event a line (for testers and our end-to-end tests), writes
+// the report and exits.
 //
 // stdout lines: `registered <peerId>`, `phase <phase>`, `game <gameId> <teamId>`, `no-game`,
-// `joined <channelId>`, `peer <riotId> <state>`, `first-audio <riotId> <ms>`, `left`; with
-// --watch, `watching <riotId>` once the server watches our games (after each registration).
+// `joined <channelId>`, `peer <riotId> <state>`, `route <riotId> <route> ...`,
+// `first-audio <riotId> <ms>`, `left`; with --watch, `watching <riotId>` once the server watches
+// our games (after each registration). The shared ones come from app/session/event_lines.hpp.
 #pragma once
 
 #include <memory>

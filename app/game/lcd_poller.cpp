@@ -14,12 +14,15 @@ struct GObjectDeleter {
   void operator()(gpointer p) const { g_object_unref(p); }
 };
 
-guint to_ms(std::chrono::milliseconds d) { return static_cast<guint>(d.count() < 1 ? 1 : d.count()); }
+guint to_ms(std::chrono::milliseconds d) {
+  return static_cast<guint>(d.count() < 1 ? 1 : d.count());
+}
 
 }  // namespace
 
 std::string default_riot_ca_file() {
-  if (g_file_test(SHOTCALL_RIOT_CA_INSTALLED, G_FILE_TEST_IS_REGULAR)) return SHOTCALL_RIOT_CA_INSTALLED;
+  if (g_file_test(SHOTCALL_RIOT_CA_INSTALLED, G_FILE_TEST_IS_REGULAR))
+    return SHOTCALL_RIOT_CA_INSTALLED;
   return SHOTCALL_RIOT_CA_SOURCE;
 }
 
@@ -116,7 +119,8 @@ std::unique_ptr<LcdPoller> LcdPoller::create(const LcdPollerOptions& options, st
 
   const std::string ca = options.ca_file.empty() ? default_riot_ca_file() : options.ca_file;
   std::string tls_error;
-  std::unique_ptr<GTlsDatabase, GObjectDeleter> db{new_pinned_tls_database(ca, &tls_error)};
+  std::unique_ptr<GTlsDatabase, GObjectDeleter> db{
+      new_pinned_tls_database(ca, &tls_error, options.lan_address)};
   if (!db) return fail(tls_error);
 
   auto impl = std::make_unique<Impl>();
@@ -124,11 +128,11 @@ std::unique_ptr<LcdPoller> LcdPoller::create(const LcdPollerOptions& options, st
   impl->url = url;
   impl->context = g_main_context_ref_thread_default();
   // libsoup 3 fails any request whose certificate the database does not fully trust (nothing
-  // connects accept-certificate). No proxy resolver: the game's port is on this machine and must
-  // be reached directly.
-  impl->session.reset(soup_session_new_with_options(
-      "tls-database", db.get(), "proxy-resolver", nullptr, "user-agent",
-      "shotcall/" SHOTCALL_VERSION, nullptr));
+  // connects accept-certificate). No proxy resolver: the game's port is on this machine (or, in
+  // LAN mode, on the player's own network) and must be reached directly.
+  impl->session.reset(soup_session_new_with_options("tls-database", db.get(), "proxy-resolver",
+                                                    nullptr, "user-agent",
+                                                    "shotcall/" SHOTCALL_VERSION, nullptr));
   return std::unique_ptr<LcdPoller>(new LcdPoller(std::move(impl)));
 }
 

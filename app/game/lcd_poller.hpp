@@ -27,6 +27,9 @@ std::string default_riot_ca_file();
 struct LcdPollerOptions {
   std::string base_url = kDefaultLcdBaseUrl;  // https only; --lcd-url
   std::string ca_file;                        // empty: default_riot_ca_file(); --lcd-ca
+  // LAN mode: the game's PC, its port forwarded with netsh portproxy. The game's certificate
+  // (CN=127.0.0.1 only) is accepted for this address and no other (new_pinned_tls_database).
+  std::string lan_address;
   std::chrono::milliseconds interval{1000};   // pause between an answer and the next request
   std::chrono::milliseconds request_timeout{3000};
 };

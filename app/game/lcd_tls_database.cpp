@@ -6,6 +6,8 @@
 #include <cstring>
 #include <memory>
 
+#include "app/game/lan_setup.hpp"
+
 // Measured on Debian 12 (GLib 2.74, glib-networking 2.74 over GnuTLS 3.7.9), with a throwaway CA
 // and g_tls_database_verify_chain(), identity g_network_address_new("127.0.0.1", 2999):
 //   leaf CN=127.0.0.1, no subjectAltName        -> BAD_IDENTITY (also for "localhost")
@@ -23,6 +25,7 @@ namespace {
 struct ShotcallPinnedTlsDatabase {
   GTlsDatabase parent_instance;
   GTlsDatabase* anchors;  // the GTlsFileDatabase doing the real work
+  GInetAddress* lan;      // LAN mode: the game PC's configured address; nullptr otherwise
 };
 struct ShotcallPinnedTlsDatabaseClass {
   GTlsDatabaseClass parent_class;
@@ -66,6 +69,13 @@ std::string ip_host_of(GSocketConnectable* identity) {
   return g_hostname_is_ip_address(host.c_str()) ? host : std::string{};
 }
 
+// LAN mode: the host we connected to is exactly the configured address of the game's PC.
+bool is_configured_lan_address(GInetAddress* lan, const std::string& ip) {
+  if (!lan || ip.empty()) return false;
+  std::unique_ptr<GInetAddress, GObjectDeleter> got{g_inet_address_new_from_string(ip.c_str())};
+  return got && g_inet_address_equal(lan, got.get());
+}
+
 bool is_loopback(const std::string& ip) {
   if (ip.empty()) return false;
   std::unique_ptr<GInetAddress, GObjectDeleter> address{g_inet_address_new_from_string(ip.c_str())};
@@ -88,7 +98,8 @@ bool legacy_cn_names_ip(GTlsCertificate* leaf, const std::string& ip) {
   const int idx = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
   if (idx < 0 || X509_NAME_get_index_by_NID(subject, NID_commonName, idx) >= 0) return false;
   unsigned char* utf8 = nullptr;
-  const int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, idx)));
+  const int len =
+      ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, idx)));
   if (len <= 0) return false;
   const std::string cn(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len));
   OPENSSL_free(utf8);
@@ -113,14 +124,23 @@ GTlsCertificateFlags pinned_verify_chain(GTlsDatabase* db, GTlsCertificate* chai
     return result;
   }
   const std::string ip = identity ? ip_host_of(identity) : std::string{};
-  if ((result & G_TLS_CERTIFICATE_BAD_IDENTITY) && !ip.empty() && legacy_cn_names_ip(chain, ip)) {
+  // Both exceptions below hold only for a chain the pinned CA signed: a certificate from any
+  // other authority keeps every flag, its expiry included.
+  if (result & G_TLS_CERTIFICATE_UNKNOWN_CA) return result;
+  // LAN mode: the game on another PC, reached through its `netsh interface portproxy`, still
+  // serves its certificate naming only CN=127.0.0.1. That name is accepted for the one address
+  // the player configured, on the pinned chain, and for no other host.
+  const bool lan = is_configured_lan_address(self_of(db)->lan, ip);
+  if ((result & G_TLS_CERTIFICATE_BAD_IDENTITY) && !ip.empty() &&
+      (legacy_cn_names_ip(chain, ip) || (lan && legacy_cn_names_ip(chain, "127.0.0.1")))) {
     result = static_cast<GTlsCertificateFlags>(result & ~G_TLS_CERTIFICATE_BAD_IDENTITY);
   }
   // Riot let the game's own certificate expire (January 2026) and the game still serves it. On
   // this machine's loopback, with the chain anchored at the pinned game CA and every other check
   // passed, expiry protects the player from nothing: refusing it would only stop Shotcall from
-  // seeing the game. Anywhere else expiry stands.
-  if ((result & G_TLS_CERTIFICATE_EXPIRED) && is_loopback(ip)) {
+  // seeing the game. The same holds in LAN mode for the game's PC (it serves the same expired
+  // certificate), at the configured address only. Anywhere else expiry stands.
+  if ((result & G_TLS_CERTIFICATE_EXPIRED) && (is_loopback(ip) || lan)) {
     result = static_cast<GTlsCertificateFlags>(result & ~G_TLS_CERTIFICATE_EXPIRED);
   }
   return result;
@@ -146,10 +166,14 @@ GList* pinned_issued_by(GTlsDatabase* db, GByteArray* dn, GTlsInteraction* i,
 void shotcall_pinned_tls_database_finalize(GObject* object) {
   auto* self = reinterpret_cast<ShotcallPinnedTlsDatabase*>(object);
   g_clear_object(&self->anchors);
+  g_clear_object(&self->lan);
   G_OBJECT_CLASS(shotcall_pinned_tls_database_parent_class)->finalize(object);
 }
 
-void shotcall_pinned_tls_database_init(ShotcallPinnedTlsDatabase* self) { self->anchors = nullptr; }
+void shotcall_pinned_tls_database_init(ShotcallPinnedTlsDatabase* self) {
+  self->anchors = nullptr;
+  self->lan = nullptr;
+}
 
 void shotcall_pinned_tls_database_class_init(ShotcallPinnedTlsDatabaseClass* klass) {
   G_OBJECT_CLASS(klass)->finalize = shotcall_pinned_tls_database_finalize;
@@ -165,12 +189,24 @@ void shotcall_pinned_tls_database_class_init(ShotcallPinnedTlsDatabaseClass* kla
 
 namespace shotcall::game {
 
-GTlsDatabase* new_pinned_tls_database(const std::string& ca_file, std::string* error) {
+GTlsDatabase* new_pinned_tls_database(const std::string& ca_file, std::string* error,
+                                      const std::string& lan_address) {
   auto fail = [&](std::string message) -> GTlsDatabase* {
     if (error) *error = std::move(message);
     return nullptr;
   };
   if (ca_file.empty()) return fail("no CA file given");
+  std::unique_ptr<GInetAddress, GObjectDeleter> lan;
+  if (!lan_address.empty()) {
+    lan.reset(g_inet_address_new_from_string(lan_address.c_str()));
+    if (!lan) return fail("LAN address \"" + lan_address + "\" is not an IP address");
+    // The game's certificate and key are the same on every install: the exception may name only
+    // an address of the player's own network, never one the internet can route to.
+    if (!is_own_network_address(lan_address)) {
+      return fail("LAN address \"" + lan_address +
+                  "\" is not on your own network (a private, link-local or loopback address)");
+    }
+  }
   std::unique_ptr<gchar, GFreeDeleter> absolute{g_canonicalize_filename(ca_file.c_str(), nullptr)};
   if (!g_file_test(absolute.get(), G_FILE_TEST_IS_REGULAR)) {
     return fail("CA file " + ca_file + " does not exist or is not a regular file");
@@ -198,6 +234,7 @@ GTlsDatabase* new_pinned_tls_database(const std::string& ca_file, std::string* e
   auto* db = static_cast<ShotcallPinnedTlsDatabase*>(
       g_object_new(shotcall_pinned_tls_database_get_type(), nullptr));
   db->anchors = anchors;
+  db->lan = lan.release();
   return G_TLS_DATABASE(db);
 }
 

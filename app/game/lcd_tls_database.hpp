@@ -20,7 +20,16 @@ namespace shotcall::game {
 // A new reference to a database trusting exactly the certificates in `ca_file` (PEM). The path
 // is made absolute (GTlsFileDatabase insists). Returns nullptr and sets *error when the file is
 // missing, unreadable or holds no certificate.
-GTlsDatabase* new_pinned_tls_database(const std::string& ca_file, std::string* error);
+//
+// `lan_address` (LAN mode: the game runs on another PC, its port forwarded there with
+// `netsh interface portproxy`): an IP address of the player's own network
+// (is_own_network_address: private, link-local or loopback). A pinned-chain certificate whose
+// only name is CN=127.0.0.1 (the game's own) is then accepted when connecting to exactly that
+// address, and its expiry tolerated there as on loopback; a chain from any other CA keeps all its
+// flags. Empty: no such exception for any host. Not an IP address, or a routable one (the game's
+// key ships with every install, so it proves nothing there): nullptr with *error.
+GTlsDatabase* new_pinned_tls_database(const std::string& ca_file, std::string* error,
+                                      const std::string& lan_address = "");
 
 // "certificate not trusted: not signed by the pinned CA, expired" and the like.
 std::string describe_tls_errors(GTlsCertificateFlags flags);

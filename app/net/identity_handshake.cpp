@@ -27,6 +27,15 @@ protocol::Proof to_proof(const identity::SignedProof& s) { return {s.key, s.proo
 
 }  // namespace
 
+bool key_proofs_allowed(const std::string& server_url) {
+  GUri* uri = g_uri_parse(server_url.c_str(), G_URI_FLAGS_NONE, nullptr);
+  if (!uri) return false;
+  const std::string scheme = g_uri_get_scheme(uri) ? g_uri_get_scheme(uri) : "";
+  const std::string host = g_uri_get_host(uri) ? g_uri_get_host(uri) : "";
+  g_uri_unref(uri);
+  return scheme == "wss" || is_loopback(host);
+}
+
 IdentityHandshake::IdentityHandshake(HandshakeOptions options) : options_(std::move(options)) {
   GUri* uri = g_uri_parse(options_.url.c_str(), G_URI_FLAGS_NONE, nullptr);
   if (!uri) return;
@@ -35,9 +44,8 @@ IdentityHandshake::IdentityHandshake(HandshakeOptions options) : options_(std::m
   const int port = g_uri_get_port(uri);
   g_uri_unref(uri);
   const bool secure = scheme == "wss";
-  host_ = identity::dial_host(secure ? "wss" : "ws", host,
-                              port > 0 ? port : (secure ? 443 : 80));
-  proofs_allowed_ = options_.key && (secure || is_loopback(host));
+  host_ = identity::dial_host(secure ? "wss" : "ws", host, port > 0 ? port : (secure ? 443 : 80));
+  proofs_allowed_ = options_.key && key_proofs_allowed(options_.url);
 }
 
 protocol::ClientMessage IdentityHandshake::start() {
@@ -61,8 +69,8 @@ IdentityHandshake::Step IdentityHandshake::on_message(const protocol::ServerMess
   Step step;
   if (const auto* hello = std::get_if<protocol::HelloReply>(&message.body)) {
     hello_ = *hello;
-    const bool identity = std::find(hello->features.begin(), hello->features.end(),
-                                    "identity-1") != hello->features.end();
+    const bool identity = std::find(hello->features.begin(), hello->features.end(), "identity-1") !=
+                          hello->features.end();
     if (identity && hello->policy == "key" && !proofs_allowed_) {
       step.refusal = options_.key ? "this server admits only devices with a key, and keys are "
                                     "sent only over wss:// or to this computer: use the "
@@ -98,18 +106,23 @@ IdentityHandshake::Step IdentityHandshake::on_message(const protocol::ServerMess
   }
   if (error->re != "register-user" && error->re != "link-request") return step;
   switch (error->code) {
-    case ErrorCode::Unavailable: step.retry_later = true; break;
+    case ErrorCode::Unavailable:
+      step.retry_later = true;
+      break;
     case ErrorCode::RiotIdBound:
-      step.refusal = options_.key
-                         ? error->message + ". Link this device from one already bound "
-                                            "(shotcall-peer --link, or the app's Devices page)."
-                         : error->message;
+      step.refusal = options_.key ? error->message +
+                                        ". Link this device from one already bound "
+                                        "(shotcall-peer --link, or the app's Devices page)."
+                                  : error->message;
       break;
     case ErrorCode::ProofRequired:
     case ErrorCode::BadProof:
     case ErrorCode::Unauthorized:
-    case ErrorCode::RateLimited: step.refusal = error->message; break;
-    default: break;
+    case ErrorCode::RateLimited:
+      step.refusal = error->message;
+      break;
+    default:
+      break;
   }
   return step;
 }

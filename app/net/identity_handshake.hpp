@@ -15,6 +15,11 @@
 
 namespace shotcall::net {
 
+// Whether this device's key, and so its proofs, may go to the server at `server_url`: only over
+// wss://, or to this computer (localhost or a loopback address) where nothing is on the wire.
+// The one rule the handshake and the connection test (server_probe.hpp) both apply.
+bool key_proofs_allowed(const std::string& server_url);
+
 struct HandshakeOptions {
   std::string url;  // ws://host:port/ws or wss://…: the host proofs name
   std::string riot_id;
@@ -40,7 +45,7 @@ class IdentityHandshake {
   };
   Step on_message(const protocol::ServerMessage& message);
 
-  // Whether proofs go to this server at all: wss://, or a loopback address.
+  // Whether proofs go to this server at all: a key, and key_proofs_allowed(url).
   bool proofs_allowed() const { return proofs_allowed_; }
   // The `host` field proofs carry (protocol-identity.md "Keys and proofs").
   const std::string& host() const { return host_; }

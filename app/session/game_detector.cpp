@@ -98,11 +98,22 @@ std::unique_ptr<GameDetector> make_manual_detector(DetectedGame game) {
   return std::make_unique<ManualDetector>(std::move(game));
 }
 
+std::string lan_lcd_base_url(const std::string& lan_address) {
+  const bool v6 = lan_address.find(':') != std::string::npos;
+  return "https://" + (v6 ? "[" + lan_address + "]" : lan_address) + ":2999";
+}
+
 std::unique_ptr<GameDetector> make_lcd_detector(const std::string& base_url,
-                                                const std::string& ca_file, std::string* error) {
+                                                const std::string& ca_file, std::string* error,
+                                                const std::string& lan_address) {
   game::LcdPollerOptions options;
-  if (!base_url.empty()) options.base_url = base_url;
+  if (!base_url.empty()) {
+    options.base_url = base_url;
+  } else if (!lan_address.empty()) {
+    options.base_url = lan_lcd_base_url(lan_address);
+  }
   options.ca_file = ca_file;
+  options.lan_address = lan_address;
   auto poller = game::LcdPoller::create(options, error);
   if (!poller) return nullptr;
   return std::make_unique<LcdDetector>(std::move(poller));

@@ -44,9 +44,16 @@ class GameDetector {
 // The game as the player typed it: reported once, at start.
 std::unique_ptr<GameDetector> make_manual_detector(DetectedGame game);
 
-// League's Live Client Data API. nullptr with *error for a bad URL or CA file.
+// League's Live Client Data API. nullptr with *error for a bad URL, CA file or LAN address.
+// `lan_address` non-empty: LAN mode, the game runs on that PC (its port 2999 forwarded there
+// with `netsh interface portproxy`); an empty `base_url` then means https://<lan_address>:2999,
+// and the game's certificate (CN=127.0.0.1) is accepted for that address only.
 std::unique_ptr<GameDetector> make_lcd_detector(const std::string& base_url,
-                                                const std::string& ca_file, std::string* error);
+                                                const std::string& ca_file, std::string* error,
+                                                const std::string& lan_address = "");
+
+// The Live Client Data URL of a game on `lan_address` (IPv6 in brackets).
+std::string lan_lcd_base_url(const std::string& lan_address);
 
 // Riot's map numbers, in words.
 std::string map_display_name(std::int64_t map_number);

@@ -11,12 +11,18 @@ namespace p = shotcall::protocol;
 
 const char* to_string(Phase phase) {
   switch (phase) {
-    case Phase::Offline: return "offline";
-    case Phase::NoGame: return "no-game";
-    case Phase::Finding: return "finding";
-    case Phase::Joining: return "joining";
-    case Phase::InChannel: return "in-channel";
-    case Phase::Refused: return "refused";
+    case Phase::Offline:
+      return "offline";
+    case Phase::NoGame:
+      return "no-game";
+    case Phase::Finding:
+      return "finding";
+    case Phase::Joining:
+      return "joining";
+    case Phase::InChannel:
+      return "in-channel";
+    case Phase::Refused:
+      return "refused";
   }
   return "unknown";
 }
@@ -145,8 +151,8 @@ Actions SessionCore::on_message(const p::ServerMessage& message) {
             out.push_back(send(p::JoinChannel{m.channel.channel_id}));
           }
         } else if constexpr (std::is_same_v<T, p::ChannelAvailable>) {
-          const bool ours = target_ && roster_key(m.channel.team_id, m.channel.roster) ==
-                                           target_roster_key_;
+          const bool ours =
+              target_ && roster_key(m.channel.team_id, m.channel.roster) == target_roster_key_;
           const bool idle = phase_ == Phase::NoGame || phase_ == Phase::Finding;
           // Following offers without a game of our own, only a roster the server built from
           // Riot's data is trusted (identity-1: anyone may name us on a roster they make).
@@ -154,6 +160,7 @@ Actions SessionCore::on_message(const p::ServerMessage& message) {
           if (idle && (ours || (follow_offers_ && !target_ && from_riot))) {
             phase_ = Phase::Joining;
             out.push_back(send(p::JoinChannel{m.channel.channel_id}));
+            if (!ours) followed_offer_ = m.channel;
           }
         } else if constexpr (std::is_same_v<T, p::JoinedChannel>) {
           phase_ = Phase::InChannel;
@@ -188,6 +195,7 @@ Actions SessionCore::on_message(const p::ServerMessage& message) {
             channel_id_.reset();
             drop_all_links(out);
             teammates_.clear();
+            followed_offer_.reset();
             phase_ = Phase::NoGame;
           }
         } else if constexpr (std::is_same_v<T, p::SignalFrom>) {
@@ -197,7 +205,9 @@ Actions SessionCore::on_message(const p::ServerMessage& message) {
           last_problem_ = m.message;
           if (m.re == "join-channel" || m.re == "find-or-create-channel") {
             // The channel went (swept, or emptied) or is full: ask again once the game is still
-            // ours; a full or refused channel leaves us waiting with the problem shown.
+            // ours; a full or refused channel leaves us waiting with the problem shown. An offer
+            // we could not join is not followed.
+            if (m.re == "join-channel" && phase_ == Phase::Joining) followed_offer_.reset();
             if (m.code == p::ErrorCode::NoSuchChannel) {
               auto again = request_channel();
               out.insert(out.end(), again.begin(), again.end());
@@ -232,6 +242,7 @@ Actions SessionCore::leave() {
   drop_all_links(out);
   teammates_.clear();
   target_.reset();
+  followed_offer_.reset();
   if (phase_ != Phase::Offline && phase_ != Phase::Refused) phase_ = Phase::NoGame;
   return out;
 }

@@ -47,12 +47,12 @@ using Action = std::variant<SendMessage, AddPeer, RemovePeer, DeliverSignal>;
 using Actions = std::vector<Action>;
 
 enum class Phase {
-  Offline,     // no link to the server
-  NoGame,      // registered, nothing to join (waiting for a game or an offer)
-  Finding,     // find-or-create sent
-  Joining,     // join-channel sent
+  Offline,  // no link to the server
+  NoGame,   // registered, nothing to join (waiting for a game or an offer)
+  Finding,  // find-or-create sent
+  Joining,  // join-channel sent
   InChannel,
-  Refused,     // the server refused us for good
+  Refused,  // the server refused us for good
 };
 const char* to_string(Phase phase);
 
@@ -93,6 +93,9 @@ class SessionCore {
   const std::map<std::string, Teammate>& teammates() const { return teammates_; }
   const std::string& last_problem() const { return last_problem_; }
   const std::optional<GameTarget>& target() const { return target_; }
+  // Following offers without a game of our own: the channel the server offered and we joined
+  // (its game, team and roster), until the server says that game ended.
+  const std::optional<protocol::ChannelInfo>& followed_offer() const { return followed_offer_; }
   // The server answered `watching` on the current connection.
   bool watching() const { return watching_; }
   std::optional<std::string> key_of_peer(const std::string& peer_id) const;
@@ -109,6 +112,7 @@ class SessionCore {
   bool follow_offers_;
   std::optional<GameTarget> target_;
   std::string target_roster_key_;
+  std::optional<protocol::ChannelInfo> followed_offer_;
   Phase phase_ = Phase::Offline;
   std::string my_peer_id_;
   std::optional<std::string> channel_id_;

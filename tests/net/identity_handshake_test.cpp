@@ -1,9 +1,10 @@
 // identity-1 from the client's side (app/net/identity_handshake.hpp): hello first, a proof the
 // server's own rules accept, v1 servers get v1, and refusals in words. Proofs are checked with
 // the server's check_proof, so client and server agree on every byte of the signed text.
+#include "app/net/identity_handshake.hpp"
+
 #include <gtest/gtest.h>
 
-#include "app/net/identity_handshake.hpp"
 #include "signaling/core/identity_rules.hpp"
 
 namespace shotcall::net {
@@ -67,6 +68,24 @@ TEST(IdentityHandshake, NoProofsOverPlainWebSocketsToAnotherComputer) {
   EXPECT_NE(step.refusal->find("wss://"), std::string::npos);
 }
 
+// The one rule the handshake and the connection test share: keys only over wss:// or to this
+// computer.
+TEST(KeyProofsAllowed, OnlyOverWssOrToThisComputer) {
+  for (const char* url :
+       {"wss://voice.example.org/ws", "wss://192.0.2.10:8443/ws", "ws://127.0.0.1:7800/ws",
+        "ws://127.0.0.9:7800/ws", "ws://[::1]:7800/ws", "ws://localhost:7800/ws"}) {
+    EXPECT_TRUE(key_proofs_allowed(url)) << url;
+  }
+  for (const char* url :
+       {"ws://voice.example.org:7800/ws", "ws://192.168.1.20:7800/ws", "ws://[fd00::5]:7800/ws",
+        "ws://localhost.example.org/ws", "not a url", ""}) {
+    EXPECT_FALSE(key_proofs_allowed(url)) << url;
+  }
+  // The handshake also needs a key to prove anything with.
+  EXPECT_FALSE(IdentityHandshake({"wss://voice.example.org/ws", "A#1", {}, {}, nullptr, false})
+                   .proofs_allowed());
+}
+
 TEST(IdentityHandshake, AVersionOneServerGetsAPlainRegistration) {
   IdentityHandshake h({"ws://127.0.0.1:7800/ws", "Ahri#EUW", {}, std::string{"t"}, a_key(), false});
   const auto step = h.on_message(
@@ -93,12 +112,13 @@ TEST(IdentityHandshake, LinkingAsksForACodeAndRegistersOnceApproved) {
 
 TEST(IdentityHandshake, RefusalsSayWhatToDoAndUnavailableIsRetried) {
   IdentityHandshake h({"ws://127.0.0.1:7800/ws", "Ahri#EUW", {}, {}, a_key(), false});
-  auto step = h.on_message({std::string{"register"},
-                            p::Error{p::ErrorCode::RiotIdBound, "Ahri#EUW is bound", "register-user"}});
+  auto step =
+      h.on_message({std::string{"register"},
+                    p::Error{p::ErrorCode::RiotIdBound, "Ahri#EUW is bound", "register-user"}});
   ASSERT_TRUE(step.refusal);
   EXPECT_NE(step.refusal->find("Link this device"), std::string::npos);
-  step = h.on_message({std::string{"register"},
-                       p::Error{p::ErrorCode::Unavailable, "later", "register-user"}});
+  step = h.on_message(
+      {std::string{"register"}, p::Error{p::ErrorCode::Unavailable, "later", "register-user"}});
   EXPECT_FALSE(step.refusal);
   EXPECT_TRUE(step.retry_later);
 }

@@ -1,9 +1,9 @@
 // The client's session logic, fed typed server messages: exactly which requests and mesh changes
 // come out. Pure: no sockets, no GStreamer.
+#include "app/session/session_core.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "app/session/session_core.hpp"
 
 namespace shotcall::session {
 namespace {
@@ -41,10 +41,9 @@ TEST(SessionCore, RegisteringWithAGameFindsJoinsAndOffersToEachMember) {
   EXPECT_EQ(s.phase(), Phase::Finding);
   EXPECT_THAT(s.on_message(ev(p::ChannelCreated{channel()})),
               ElementsAre(send(p::JoinChannel{"EUW1_1_100_5"})));
-  EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5",
-                                               {{"g1", "Garen#EUW"}, {"l1", "Lux#EUW"}}})),
-              ElementsAre(AddPeer{"garen#euw", "Garen#EUW", true},
-                          AddPeer{"lux#euw", "Lux#EUW", true}));
+  EXPECT_THAT(
+      s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {{"g1", "Garen#EUW"}, {"l1", "Lux#EUW"}}})),
+      ElementsAre(AddPeer{"garen#euw", "Garen#EUW", true}, AddPeer{"lux#euw", "Lux#EUW", true}));
   EXPECT_EQ(s.phase(), Phase::InChannel);
   EXPECT_EQ(s.channel_id(), "EUW1_1_100_5");
 }
@@ -93,14 +92,14 @@ TEST(SessionCore, RejoiningWhileATeammateStayedConnectedRebuildsThatLinkWithUsOf
   s.on_link_lost();
   s.on_registered("me2");
   s.on_message(ev(p::ChannelCreated{channel()}));
-  EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5",
-                                               {{"g1", "Garen#EUW"}, {"l2", "Lux#EUW"}}})),
-              ElementsAre(RemovePeer{"garen#euw"}, AddPeer{"garen#euw", "Garen#EUW", true}));
+  EXPECT_THAT(
+      s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {{"g1", "Garen#EUW"}, {"l2", "Lux#EUW"}}})),
+      ElementsAre(RemovePeer{"garen#euw"}, AddPeer{"garen#euw", "Garen#EUW", true}));
   EXPECT_THAT(s.on_engine_signal("lux#euw", "{}"), ElementsAre(send(p::SignalTo{"l2", "{}"})));
   // Joining again on the same connection repeats the member list: nothing is rebuilt.
-  EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5",
-                                               {{"g1", "Garen#EUW"}, {"l2", "Lux#EUW"}}})),
-              IsEmpty());
+  EXPECT_THAT(
+      s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {{"g1", "Garen#EUW"}, {"l2", "Lux#EUW"}}})),
+      IsEmpty());
 }
 
 TEST(SessionCore, GameOverLeavesAndDropsEveryLink) {
@@ -114,9 +113,10 @@ TEST(SessionCore, GameOverLeavesAndDropsEveryLink) {
 TEST(SessionCore, ANewGameLeavesTheOldChannelAndFindsTheNewOne) {
   SessionCore s = in_channel_with_garen();
   GameTarget next{{"EUW1_2", false}, {"200", true}, {"Ahri#EUW", "Zed#EUW"}};
-  EXPECT_THAT(s.set_target(next),
-              ElementsAre(send(p::LeaveChannel{"EUW1_1_100_5"}), RemovePeer{"garen#euw"},
-                          send(p::FindOrCreateChannel{next.game_id, next.team_id, next.teammates})));
+  EXPECT_THAT(
+      s.set_target(next),
+      ElementsAre(send(p::LeaveChannel{"EUW1_1_100_5"}), RemovePeer{"garen#euw"},
+                  send(p::FindOrCreateChannel{next.game_id, next.team_id, next.teammates})));
 }
 
 TEST(SessionCore, OffersAreFollowedOnlyForOurRosterUnlessFollowing) {
@@ -134,9 +134,9 @@ TEST(SessionCore, OffersAreFollowedOnlyForOurRosterUnlessFollowing) {
   // identity-1: anyone can put our Riot ID on a roster they make, so without a game of our own
   // only a roster the server built from Riot's data is followed.
   EXPECT_THAT(watcher.on_message(ev(p::ChannelAvailable{channel("made-up")})), IsEmpty());
-  EXPECT_THAT(watcher.on_message(
-                  ev(p::ChannelAvailable{channel("offered"), p::ChannelOrigin::Riot})),
-              ElementsAre(send(p::JoinChannel{"offered"})));
+  EXPECT_THAT(
+      watcher.on_message(ev(p::ChannelAvailable{channel("offered"), p::ChannelOrigin::Riot})),
+      ElementsAre(send(p::JoinChannel{"offered"})));
 }
 
 TEST(SessionCore, AVanishedChannelIsLookedForAgain) {
@@ -146,7 +146,8 @@ TEST(SessionCore, AVanishedChannelIsLookedForAgain) {
   s.on_message(ev(p::ChannelCreated{channel()}));
   const auto out = s.on_message(
       ev(p::Error{p::ErrorCode::NoSuchChannel, "no such channel", std::string{"join-channel"}}));
-  EXPECT_THAT(out, ElementsAre(send(p::FindOrCreateChannel{{"EUW1_1", false}, {"100", true}, kTeam})));
+  EXPECT_THAT(out,
+              ElementsAre(send(p::FindOrCreateChannel{{"EUW1_1", false}, {"100", true}, kTeam})));
 }
 
 TEST(SessionCore, AFullChannelLeavesUsWaitingWithTheProblem) {
@@ -170,7 +171,8 @@ TEST(SessionCore, AFailedLinkToSomeoneGoneIsRemovedButKeptWhileTheyAreThere) {
 
 TEST(SessionCore, LeaveSaysGoodbye) {
   SessionCore s = in_channel_with_garen();
-  EXPECT_THAT(s.leave(), ElementsAre(send(p::LeaveChannel{"EUW1_1_100_5"}), RemovePeer{"garen#euw"}));
+  EXPECT_THAT(s.leave(),
+              ElementsAre(send(p::LeaveChannel{"EUW1_1_100_5"}), RemovePeer{"garen#euw"}));
 }
 
 TEST(SessionCore, FollowingOffersAsksTheServerToWatchAfterEveryRegistration) {
@@ -216,16 +218,30 @@ TEST(SessionCore, FollowingOffersGoesIntoVoiceAndLeavesWhenTheGameEnds) {
   EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {{"g1", "Garen#EUW"}}})),
               ElementsAre(AddPeer{"garen#euw", "Garen#EUW", true}));
   EXPECT_EQ(s.phase(), Phase::InChannel);
+  // The offer followed is kept, for the game history: its game, team and roster.
+  ASSERT_TRUE(s.followed_offer());
+  EXPECT_EQ(*s.followed_offer(), channel());
   // Another channel's game ending is none of our business.
   EXPECT_THAT(s.on_message(ev(p::GameEnded{"other", {"EUW1_9", false}})), IsEmpty());
+  EXPECT_TRUE(s.followed_offer());
   EXPECT_THAT(s.on_message(ev(p::GameEnded{"EUW1_1_100_5", {"EUW1_1", false}})),
               ElementsAre(send(p::LeaveChannel{"EUW1_1_100_5"}), RemovePeer{"garen#euw"}));
   EXPECT_EQ(s.phase(), Phase::NoGame);
   EXPECT_FALSE(s.channel_id());
+  EXPECT_FALSE(s.followed_offer());
   // The next game's channel is followed again.
   EXPECT_THAT(
       s.on_message(ev(p::ChannelAvailable{channel("EUW1_2_100_9"), p::ChannelOrigin::Riot})),
       ElementsAre(send(p::JoinChannel{"EUW1_2_100_9"})));
+  EXPECT_EQ(s.followed_offer()->channel_id, "EUW1_2_100_9");
+  // An offer that could not be joined is not followed; leaving forgets the one followed.
+  s.on_message(ev(p::Error{p::ErrorCode::ChannelFull, "full", std::string{"join-channel"}}));
+  EXPECT_FALSE(s.followed_offer());
+  s.on_message(ev(p::ChannelAvailable{channel("EUW1_3_100_9"), p::ChannelOrigin::Riot}));
+  s.on_message(ev(p::JoinedChannel{"EUW1_3_100_9", {}}));
+  ASSERT_TRUE(s.followed_offer());
+  s.leave();
+  EXPECT_FALSE(s.followed_offer());
 }
 
 TEST(SessionCore, OwnGameDetectionIgnoresTheServersGameEnd) {

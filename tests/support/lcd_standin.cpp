@@ -50,6 +50,7 @@ struct LcdStandin::Impl {
   bool owns_cert_dir = false;
   LcdCertificateFiles files;
   std::uint16_t port = 0;
+  std::string address = "127.0.0.1";
   LcdPhase phase = LcdPhase::Down;
   std::string document;
   std::chrono::milliseconds delay{0};
@@ -97,10 +98,14 @@ struct LcdStandin::Impl {
 
   bool listen(std::string* error) {
     GError* raw = nullptr;
-    const auto flags = static_cast<SoupServerListenOptions>(SOUP_SERVER_LISTEN_HTTPS |
-                                                            SOUP_SERVER_LISTEN_IPV4_ONLY);
-    if (!soup_server_listen_local(server.get(), port, flags, &raw)) {
-      if (error) *error = "cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + raw->message;
+    std::unique_ptr<GSocketAddress, GObjectDeleter> where{
+        g_inet_socket_address_new_from_string(address.c_str(), port)};
+    if (!where) {
+      if (error) *error = "not an IP address: " + address;
+      return false;
+    }
+    if (!soup_server_listen(server.get(), where.get(), SOUP_SERVER_LISTEN_HTTPS, &raw)) {
+      if (error) *error = "cannot listen on " + address + ":" + std::to_string(port) + ": " + raw->message;
       g_error_free(raw);
       return false;
     }
@@ -238,6 +243,7 @@ std::unique_ptr<LcdStandin> LcdStandin::create(const LcdStandinOptions& options,
 
   // Listen once even when starting Down: that settles the port number.
   impl->port = options.port;
+  impl->address = options.listen_address;
   std::string listen_error;
   if (!impl->listen(&listen_error)) return fail(listen_error);
   std::unique_ptr<LcdStandin> standin{new LcdStandin(std::move(impl))};
@@ -246,7 +252,9 @@ std::unique_ptr<LcdStandin> LcdStandin::create(const LcdStandinOptions& options,
 }
 
 std::uint16_t LcdStandin::port() const { return impl_->port; }
-std::string LcdStandin::base_url() const { return "https://127.0.0.1:" + std::to_string(impl_->port); }
+std::string LcdStandin::base_url() const {
+  return "https://" + impl_->address + ":" + std::to_string(impl_->port);
+}
 const std::string& LcdStandin::ca_file() const { return impl_->files.ca_file; }
 LcdPhase LcdStandin::phase() const { return impl_->phase; }
 

@@ -29,7 +29,10 @@ struct LcdStandinOptions {
   std::string cert_dir;
   bool reuse_certificates = true;
   LcdCertificateSpec certificate;  // for newly written certificates
-  std::uint16_t port = 0;          // 0: any free loopback port (kept across Down/up)
+  std::uint16_t port = 0;          // 0: any free port (kept across Down/up)
+  // The IPv4 address to listen on: 127.0.0.1 by default; a LAN stand-in listens on another one
+  // (127.0.0.2, or a test network namespace's address) with the game's 127.0.0.1 certificate.
+  std::string listen_address = "127.0.0.1";
   LcdPhase initial_phase = LcdPhase::Down;
 };
 
@@ -42,7 +45,7 @@ class LcdStandin {
   LcdStandin& operator=(const LcdStandin&) = delete;
 
   std::uint16_t port() const;
-  std::string base_url() const;  // "https://127.0.0.1:<port>", what the poller takes
+  std::string base_url() const;  // "https://<listen_address>:<port>", what the poller takes
   const std::string& ca_file() const;
 
   // Down stops listening and closes every connection (requests in flight are dropped). Leaving

@@ -1,5 +1,6 @@
 // lcd-standin: the Live Client Data stand-in as a program, for the desktop demo and manual runs.
-//   lcd-standin --port N --cert-dir DIR --document FILE [--loading-seconds S]
+//   lcd-standin --port N [--address IP] [--game-certificate] --cert-dir DIR --document FILE
+//               [--loading-seconds S]
 // Serves FILE at https://127.0.0.1:N/liveclientdata/allgamedata with a certificate from DIR
 // (made there when missing; point the app at DIR/ca.pem with --lcd-ca), after S seconds of
 // answering 404 as a loading game does. Prints "listening on https://127.0.0.1:PORT" once ready.
@@ -33,12 +34,17 @@ gboolean quit(gpointer data) {
 int main(int argc, char** argv) {
   gint port = 0;
   gchar* cert_dir = nullptr;
+  gchar* address = nullptr;
   gchar* document = nullptr;
   gdouble loading_seconds = 0;
+  gboolean game_certificate = FALSE;
   GOptionEntry entries[] = {
-      {"port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0: any free one)", "N"},
+      {"port", 0, 0, G_OPTION_ARG_INT, &port, "Port (0: any free one)", "N"},
+      {"address", 0, 0, G_OPTION_ARG_STRING, &address, "IPv4 address to listen on (127.0.0.1)", "IP"},
       {"cert-dir", 0, 0, G_OPTION_ARG_FILENAME, &cert_dir, "Directory of ca.pem/server.pem/server.key", "DIR"},
       {"document", 0, 0, G_OPTION_ARG_FILENAME, &document, "allgamedata JSON to serve", "FILE"},
+      {"game-certificate", 0, 0, G_OPTION_ARG_NONE, &game_certificate,
+       "New certificates shaped like the game's: X.509 v1, named only by CN=127.0.0.1", nullptr},
       {"loading-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &loading_seconds, "Answer 404 this long first", "S"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
   GOptionContext* ctx = g_option_context_new("- stand-in for League's Live Client Data API");
@@ -56,6 +62,8 @@ int main(int argc, char** argv) {
   shotcall::test::LcdStandinOptions options;
   options.cert_dir = cert_dir;
   options.port = static_cast<std::uint16_t>(port);
+  if (address) options.listen_address = address;
+  options.certificate.riot_shaped = game_certificate;
   options.initial_phase = loading_seconds > 0 ? LcdPhase::Loading : LcdPhase::InGame;
   std::string message;
   auto standin = LcdStandin::create(options, &message);
@@ -98,5 +106,6 @@ int main(int argc, char** argv) {
   g_main_loop_unref(app.loop);
   g_free(cert_dir);
   g_free(document);
+  g_free(address);
   return 0;
 }
