@@ -152,31 +152,46 @@ bool read_teammates(sqlite3* db, std::int64_t id, std::vector<TeammateRecord>* o
 
 enum class Health { Ok, Corrupt, Unusable };
 
+// What a failed open left: the sentence for a person and SQLite's own words. Closes *db.
+struct OpenFailure {
+  sqlite3** db;
+  std::string* why;
+  std::string* detail;
+  Health operator()(int code, const std::string& message) const {
+    *why = explain(code, message);
+    *detail = message;
+    // _v2: a statement of the caller's may still be open; the connection goes with it.
+    sqlite3_close_v2(*db);
+    *db = nullptr;
+    return is_corrupt(code) ? Health::Corrupt : Health::Unusable;
+  }
+};
+
+// Opens the file with `flags` and checks that it is a sound database (quick check): the step
+// both the writer and the reader start with.
+Health open_checked(const std::string& path, int flags, int busy_timeout_ms, sqlite3** db,
+                    const OpenFailure& fail) {
+  *db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), db, flags, nullptr);
+  if (rc != SQLITE_OK) return fail(rc, *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
+  sqlite3_extended_result_codes(*db, 1);
+  sqlite3_busy_timeout(*db, busy_timeout_ms);
+  Statement check(*db, "PRAGMA quick_check(1)");
+  const bool row = check.step();
+  if (!check.ok()) return fail(sqlite3_extended_errcode(*db), sqlite3_errmsg(*db));
+  const std::string verdict = row ? check.text(0) : "no answer";
+  if (verdict != "ok") return fail(SQLITE_CORRUPT, "quick check: " + verdict);
+  return Health::Ok;
+}
+
 // Opens the file and makes it a usable history: a quick check, WAL, the schema. On failure
 // *db is closed and *why says what happened.
 Health open_database(const std::string& path, int busy_timeout_ms, sqlite3** db, std::string* why,
                      std::string* detail) {
-  *db = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  auto fail = [&](int code, const std::string& message) {
-    *why = explain(code, message);
-    *detail = message;
-    sqlite3_close(*db);
-    *db = nullptr;
-    return is_corrupt(code) ? Health::Corrupt : Health::Unusable;
-  };
-  if (rc != SQLITE_OK) return fail(rc, *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
-  sqlite3_extended_result_codes(*db, 1);
-  sqlite3_busy_timeout(*db, busy_timeout_ms);
-
-  {
-    Statement check(*db, "PRAGMA quick_check(1)");
-    const bool row = check.step();
-    if (!check.ok()) return fail(sqlite3_extended_errcode(*db), sqlite3_errmsg(*db));
-    const std::string verdict = row ? check.text(0) : "no answer";
-    if (verdict != "ok") return fail(SQLITE_CORRUPT, "quick check: " + verdict);
-  }
+  const OpenFailure fail{db, why, detail};
+  const Health health =
+      open_checked(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, busy_timeout_ms, db, fail);
+  if (health != Health::Ok) return health;
   char* message = nullptr;
   const std::string setup = std::string(
                                 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
@@ -194,26 +209,10 @@ Health open_database(const std::string& path, int busy_timeout_ms, sqlite3** db,
 // says whether it holds a history yet (an empty file does not). On failure *db is closed.
 Health open_read_only(const std::string& path, int busy_timeout_ms, sqlite3** db, bool* has_games,
                       std::string* why, std::string* detail) {
-  *db = nullptr;
   *has_games = false;
-  const int rc = sqlite3_open_v2(path.c_str(), db, SQLITE_OPEN_READONLY, nullptr);
-  auto fail = [&](int code, const std::string& message) {
-    *why = explain(code, message);
-    *detail = message;
-    sqlite3_close(*db);
-    *db = nullptr;
-    return is_corrupt(code) ? Health::Corrupt : Health::Unusable;
-  };
-  if (rc != SQLITE_OK) return fail(rc, *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
-  sqlite3_extended_result_codes(*db, 1);
-  sqlite3_busy_timeout(*db, busy_timeout_ms);
-  {
-    Statement check(*db, "PRAGMA quick_check(1)");
-    const bool row = check.step();
-    if (!check.ok()) return fail(sqlite3_extended_errcode(*db), sqlite3_errmsg(*db));
-    const std::string verdict = row ? check.text(0) : "no answer";
-    if (verdict != "ok") return fail(SQLITE_CORRUPT, "quick check: " + verdict);
-  }
+  const OpenFailure fail{db, why, detail};
+  const Health health = open_checked(path, SQLITE_OPEN_READONLY, busy_timeout_ms, db, fail);
+  if (health != Health::Ok) return health;
   Statement tables(*db,
                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'games'");
   if (!tables.step()) return fail(sqlite3_extended_errcode(*db), sqlite3_errmsg(*db));
