@@ -1,6 +1,8 @@
 // The first-run page of the real `shotcall` app under Xvfb, driven as a player would, with real
 // key presses (xdotool): choose where the game runs, type the addresses, test the server
-// connection, Start, and reach the team's channel. Two ways of finding the game:
+// connection, Start, and reach the team's channel. Three ways of finding the game:
+//   - this computer: the stand-in on League's own address, 127.0.0.1:2999; then the game ends
+//     and History lists it;
 //   - another computer on my network: the Live Client Data stand-in (a child lcd-standin) serves
 //     the game's kind of certificate (X.509 v1, named only CN=127.0.0.1) on 127.0.0.2:2999, the
 //     "LAN address" (loopback, but not the certificate's name: the LAN trust rule is what lets
@@ -63,6 +65,46 @@ TEST_F(FirstRunEndToEnd, GameOnAnotherComputerOfTheNetwork) {
   ASSERT_TRUE(again->wait_for_lines("window-mapped 0x", 1, 60s)) << again->transcript();
   EXPECT_EQ(again->count_lines("first-run-mapped"), 0u) << again->transcript();
   ASSERT_TRUE(again->wait_for_lines("joined ", 1, 60s)) << again->transcript();
+}
+
+// "On this computer": League's own address, https://127.0.0.1:2999 (the stand-in serves it there
+// with the game's kind of certificate). When the game ends (the stand-in goes away, as the game
+// does), the call's game is in the history, and History (Ctrl+H) lists it.
+TEST_F(FirstRunEndToEnd, GameOnThisComputerThenTheHistoryListsIt) {
+  ASSERT_FALSE(x_.display().empty()) << x_.transcript();
+  ServerProcess server;
+  ChildProcess lcd(
+      {SHOTCALL_LCD_STANDIN_BINARY, "--port", "2999", "--address", "127.0.0.1",
+       "--game-certificate", "--cert-dir", root_ + "/lcd", "--document", SHOTCALL_LCD_FIXTURE},
+      {});
+  ASSERT_TRUE(lcd.wait_for_lines("listening on https://127.0.0.1:2999", 1, 30s))
+      << lcd.transcript();
+  preset_devices();
+  set("lcd-ca", root_ + "/lcd/ca.pem");  // the stand-in's CA pinned in place of Riot's
+
+  auto app = start_app();
+  first_run_page(*app);
+  xdotool({"key", "alt+o"});  // "On this c_omputer"
+  enter_and_test_server(*app, server.url());
+  xdotool({"key", "alt+s"});  // _Start
+  ASSERT_TRUE(app->wait_for_lines("first-run-done local", 1, 30s)) << app->transcript();
+  ASSERT_TRUE(app->wait_for_lines("window-mapped 0x", 1, 60s)) << app->transcript();
+  ASSERT_TRUE(app->wait_for_lines("joined ", 1, 60s)) << app->transcript();
+  EXPECT_EQ(get("detection-mode"), "'local'");
+
+  // The game ends; the game is written to the history, then History lists it.
+  lcd.terminate();
+  ASSERT_TRUE(app->wait_for_lines("history-saved", 1, 60s)) << app->transcript();
+  const std::string xid = app->find_line("window-mapped ").substr(14);
+  xdotool({"windowfocus", "--sync", xid});
+  xdotool({"key", "ctrl+h"});
+  ASSERT_TRUE(app->wait_for_lines("history-shown ", 1, 30s)) << app->transcript();
+  const std::string shown = app->find_line("history-shown ");
+  EXPECT_EQ(shown.rfind("history-shown 1 0x", 0), 0u) << shown;
+  screenshot(shown.substr(shown.find("0x")), "history-one-game");
+  EXPECT_EQ(app->count_lines("history "), 0u) << app->transcript();  // nothing went wrong
+  const ProcessExit e = app->terminate();
+  EXPECT_TRUE(e.exited && !e.signaled && e.status == 0) << app->transcript();
 }
 
 TEST_F(FirstRunEndToEnd, TheServerWatchesMyRiotId) {
