@@ -205,6 +205,9 @@ void Application::show_first_run() {
     MainWindow& w = window();
     w.present();
     start_call();
+    // Watching a Riot ID on a server that verifies: the seat is the player's once verified, so
+    // the page that does it comes next.
+    if (first_run_->verification_next()) show_identity();
     first_run_->hide();
   };
   first_run_->signal_hide().connect([this] {

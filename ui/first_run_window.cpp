@@ -1,5 +1,6 @@
 #include "ui/first_run_window.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "app/game/lan_setup.hpp"
@@ -123,12 +124,17 @@ void FirstRunWindow::test_connection() {
   cancel_probe_ = net::probe_server(url, [this](const net::ProbeFindings& findings) {
     cancel_probe_ = nullptr;
     test_button_->set_sensitive(true);
+    server_verifies_ = findings.hello &&
+                       std::find(findings.hello->features.begin(), findings.hello->features.end(),
+                                 "riot-verify") != findings.hello->features.end();
     const net::ProbeReport report = net::describe_probe(findings);
     test_result_->set_text(report.text());
     say_event(std::string{"first-run-probe "} + (report.usable ? "usable " : "unusable ") +
               (report.lines.empty() ? "" : report.lines.front()));
   });
 }
+
+bool FirstRunWindow::verification_next() const { return mode() == "server" && server_verifies_; }
 
 void FirstRunWindow::start() {
   const std::string m = mode();

@@ -25,6 +25,9 @@ class FirstRunWindow : public Gtk::Window {
   std::function<void()> on_done;
   // One line per notable step, for --events ("first-run-probe usable …", "first-run-done lan").
   std::function<void(const std::string& line)> on_event;
+  // The player chose server-side detection, and the server they tested can verify Riot IDs:
+  // verification is the next step (Preferences → Identity).
+  bool verification_next() const;
 
  private:
   template <typename W>
@@ -52,6 +55,7 @@ class FirstRunWindow : public Gtk::Window {
   Gtk::Label* test_result_ = nullptr;
   Gtk::Label* start_error_ = nullptr;
   std::function<void()> cancel_probe_;  // the connection test under way, if any
+  bool server_verifies_ = false;        // the last connection test found `riot-verify`
 };
 
 // Whether the first-run page opens: not once it is done, and not when this run's command line

@@ -52,6 +52,7 @@ TEST_F(FirstRunEndToEnd, GameOnAnotherComputerOfTheNetwork) {
   EXPECT_NE(app->find_line("game lcd-").find(" 100"), std::string::npos) << app->transcript();
   ASSERT_TRUE(app->wait_for_lines("joined ", 1, 60s)) << app->transcript();
   EXPECT_EQ(app->count_lines("restart"), 0u) << app->transcript();
+  EXPECT_EQ(app->count_lines("identity-shown"), 0u) << app->transcript();  // not watching
 
   EXPECT_EQ(get("detection-mode"), "'lan'");
   EXPECT_EQ(get("lan-address"), "'127.0.0.2'");
@@ -140,6 +141,9 @@ TEST_F(FirstRunEndToEnd, TheServerWatchesMyRiotId) {
   ASSERT_TRUE(app->wait_for_lines("first-run-done server", 1, 30s)) << app->transcript();
 
   ASSERT_TRUE(app->wait_for_lines("window-mapped 0x", 1, 60s)) << app->transcript();
+  // This server can verify Riot IDs (it has a Riot API key): the Identity page, where that is
+  // done, comes next.
+  ASSERT_TRUE(app->wait_for_lines("identity-shown", 1, 30s)) << app->transcript();
   ASSERT_TRUE(app->wait_for_lines("joined ", 1, 60s)) << app->transcript();
   EXPECT_EQ(get("detection-mode"), "'server'");
   EXPECT_EQ(get("riot-id"), "'" + me + "'");
