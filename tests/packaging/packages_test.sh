@@ -30,7 +30,7 @@ give_up() {
 
 if [ -z "${SHOTCALL_IN_PRIVATE_MOUNTS:-}" ]; then
   [ "$(id -u)" -eq 0 ] || give_up "the packages test needs root (debootstrap, chroot, mounts)"
-  for tool in debootstrap unshare setpriv chroot Xvfb; do
+  for tool in debootstrap unshare setpriv chroot Xvfb curl; do
     command -v "$tool" >/dev/null || give_up "$tool is missing: run scripts/install-deps"
   done
   compgen -G "$packages/shotcall*.deb" >/dev/null ||
@@ -41,6 +41,13 @@ if [ -z "${SHOTCALL_IN_PRIVATE_MOUNTS:-}" ]; then
   SHOTCALL_IN_PRIVATE_MOUNTS=1 exec unshare --mount --propagation private --pid --fork \
     --mount-proc --kill-child "$0" "$@"
 fi
+
+# The namespaces are real, not just claimed by the variable: this process is the first of its own
+# PID namespace. Otherwise every mount below would land on the host.
+[ "$$" -eq 1 ] || {
+  echo "FAIL: not in private PID and mount namespaces (SHOTCALL_IN_PRIVATE_MOUNTS set outside?)" >&2
+  exit 1
+}
 
 root=$work/root
 log=$work/log
@@ -68,6 +75,15 @@ remove_root() {
 children=()
 cleanup() {
   local pid
+  # TERM first: Xvfb then removes its lock and socket in the host's /tmp (a KILL leaves them,
+  # with a PID of this namespace in the lock, and that display number stays taken).
+  for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for _ in $(seq 20); do
+    local alive=0
+    for pid in "${children[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
   for pid in "${children[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
@@ -99,10 +115,20 @@ setpriv --pdeathsig KILL debootstrap --variant=minbase bookworm "$root" "$mirror
   >"$log/debootstrap.log" 2>&1 ||
   fail "debootstrap failed: $(tail -5 "$log/debootstrap.log")"
 
+# What the packages' scripts may touch, as root in the chroot: a private /dev with only the
+# harmless devices, a read-only /sys, and no service ever started (policy-rc.d says no to all).
 mount -t proc proc "$root/proc"
-mount --bind /dev "$root/dev"
+mount -t tmpfs -o mode=0755,nosuid tmpfs "$root/dev"
+for dev in null zero full random urandom tty; do
+  touch "$root/dev/$dev"
+  mount --bind "/dev/$dev" "$root/dev/$dev"
+done
+mkdir -p "$root/dev/shm" "$root/dev/pts"
 mount -t tmpfs tmpfs "$root/dev/shm"
-mount -t sysfs sysfs "$root/sys"
+mount -t sysfs -o ro sysfs "$root/sys"
+printf '#!/bin/sh\n# the packages test: never start a service in this root\nexit 101\n' \
+  >"$root/usr/sbin/policy-rc.d"
+chmod 0755 "$root/usr/sbin/policy-rc.d"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # The mirror's updates and security suites too, as on the machine that built the packages: their
 # libraries may be newer than bookworm's first release.
@@ -117,9 +143,9 @@ mkdir -p "$root/tmp/packages"
 cp "$packages"/shotcall*.deb "$root/tmp/packages/"
 debs=()
 for deb in "$root"/tmp/packages/*.deb; do debs+=("/tmp/packages/${deb##*/}"); done
-in_root apt-get update -q >"$log/apt.log" 2>&1 || fail "apt-get update: $(tail -5 "$log/apt.log")"
+in_root apt-get -o Acquire::Retries=5 update -q >"$log/apt.log" 2>&1 || fail "apt-get update: $(tail -5 "$log/apt.log")"
 # Recommends (PulseAudio, a keyring) left out: the Depends must be enough to run.
-in_root apt-get install -y -q --no-install-recommends "${debs[@]}" >>"$log/apt.log" 2>&1 ||
+in_root apt-get -o Acquire::Retries=5 install -y -q --no-install-recommends "${debs[@]}" >>"$log/apt.log" 2>&1 ||
   fail "apt-get install: $(tail -20 "$log/apt.log")"
 # shellcheck disable=SC2016 # dpkg-query's own ${...}
 phase "installed: $(in_root dpkg-query -W -f='${Package} ' 'shotcall*')"
