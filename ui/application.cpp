@@ -180,6 +180,10 @@ MainWindow& Application::window() {
         return false;
       },
       false);
+  // For scripts and the tests: whether the player looks at the window (notify() speaks only
+  // when not).
+  window_->property_is_active().signal_changed().connect(
+      [this] { emit(std::string{"window-active "} + (window_->is_active() ? "on" : "off")); });
   window_->signal_hide().connect([this] {
     // Closing the window quits: a call with no window would be a hidden microphone.
     delete window_;
