@@ -203,15 +203,16 @@ void CallRunner::stop_session() {
 void CallRunner::on_phase(Phase phase, const std::string& detail) {
   event(phase_line(to_string(phase), detail));
   if (config_.detection == Detection::Server && session_) {
-    // Server-side detection: the game is the channel the server offered, until it says the game
-    // ended (a reconnection in between is the same game).
+    // Server-side detection: the game is the channel the server offered while we are in it; a
+    // reconnection in between ends the record, and rejoining the same game merges into it.
     const auto& offer = session_->core().followed_offer();
     if (offer && phase == Phase::InChannel) {
       DetectedGame game;
       game.player_riot_id = player_.value_or(config_.riot_id);
       game.target = GameTarget{offer->game_id, offer->team_id, offer->roster};
       history_game(game);
-    } else if (!offer) {
+    } else if (!offer || phase == Phase::NoGame) {
+      // A game-ended missed while offline must not leave the game open.
       history_game_over();
     }
   }
