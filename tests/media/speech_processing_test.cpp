@@ -4,7 +4,6 @@
 //     again 40 ms later at -6 dB (tests/media/acoustic_room.hpp), while alice is silent. What bob
 //     hears back of himself is the residual echo. ERLE (echo return loss enhancement) = the echo
 //     power entering alice's microphone over the residual power bob receives.
-//     (DISABLED: the canceller removes nothing today; see the test.)
 //   - Noise: alice talks with white noise at 5 dB SNR in her room; in her pauses bob hears less
 //     noise with noise suppression than without, and her speech about as loud.
 // Each figure is measured with the processing on and, in the same run, off (the baseline), and
@@ -105,7 +104,11 @@ std::optional<std::vector<std::int16_t>> speech(const std::vector<const char*>& 
   std::vector<std::int16_t> out;
   for (const char* text : lines) {
     auto line = speak_line(text, dir, voice, why);
-    if (!line) return std::nullopt;
+    if (!line) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+      return std::nullopt;
+    }
     out.insert(out.end(), line->begin(), line->end());
     out.insert(out.end(), static_cast<std::size_t>(gap_ms) * kRate / 1000, 0);
   }
