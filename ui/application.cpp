@@ -438,6 +438,13 @@ void Application::show_shortcuts() {
   // Show the push-to-talk key the player chose.
   Glib::RefPtr<Glib::Object> ptt = builder->get_object("ptt_shortcut");
   ptt->set_property("accelerator", settings_->get_string(keys::kPttShortcut));
+  // GTK's search button in this window's header bar is an icon with no name: give it one, so a
+  // screen reader says what it does.
+  if (auto* bar = dynamic_cast<Gtk::Container*>(shortcuts->get_titlebar())) {
+    for (Gtk::Widget* child : bar->get_children())
+      if (auto* search = dynamic_cast<Gtk::ToggleButton*>(child))
+        search->get_accessible()->set_name("Search shortcuts");
+  }
   shortcuts->set_transient_for(window());
   shortcuts->signal_hide().connect([shortcuts] { delete shortcuts; });
   shortcuts->present();
