@@ -104,6 +104,7 @@ void Application::on_startup() {
     if (call_) call_->set_push_to_talk(pressed);
   };
   pe.on_status = [this] {
+    emit("ptt-hint " + ptt_->hint());  // what the window says about the key, then where
     emit(std::string{"ptt "} + to_string(ptt_->backend()));
     if (window_) window_->show_ptt_hint(ptt_->hint());
     if (preferences_) preferences_->show_ptt_hint(ptt_->hint());

@@ -36,9 +36,12 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
   GDBusConnection* bus = nullptr;
   GCancellable* cancel = g_cancellable_new();
   std::string session_handle;
+  bool held = false;  // between Activated and Deactivated
   guint response_sub = 0;
   guint activated_sub = 0;
   guint deactivated_sub = 0;
+  guint changed_sub = 0;
+  guint closed_sub = 0;
   std::string token_prefix;
   int tokens = 0;
 
@@ -46,7 +49,7 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
     g_cancellable_cancel(cancel);
     g_object_unref(cancel);
     if (bus) {
-      for (guint id : {response_sub, activated_sub, deactivated_sub})
+      for (guint id : {response_sub, activated_sub, deactivated_sub, changed_sub, closed_sub})
         if (id) g_dbus_connection_signal_unsubscribe(bus, id);
       if (!session_handle.empty()) {
         g_dbus_connection_call(bus, kBus, session_handle.c_str(), "org.freedesktop.portal.Session",
@@ -62,6 +65,11 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
     ready_reported = true;
     if (events.on_ready) events.on_ready(ok, message);
   }
+  // After setup: the desktop changed the trigger, or ended the session.
+  void changed(bool ok, const std::string& message) {
+    if (!ready_reported || !alive) return;
+    if (events.on_ready) events.on_ready(ok, message);
+  }
 
   // The portal answers each request with a Response signal on a Request object whose path we
   // can predict from our unique name and a token: subscribe before calling.
@@ -75,14 +83,19 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
 
   using ResponseHandler = void (*)(Impl*, guint32 code, GVariant* results);
   ResponseHandler on_response = nullptr;
+  std::string response_path;  // the Request object the next Response comes from
 
   void expect_response(const std::string& token, ResponseHandler handler) {
-    if (response_sub) g_dbus_connection_signal_unsubscribe(bus, response_sub);
     on_response = handler;
+    listen_for_response(request_path(token));
+  }
+  void listen_for_response(const std::string& path) {
+    if (response_sub) g_dbus_connection_signal_unsubscribe(bus, response_sub);
+    response_path = path;
     auto* weak = new std::weak_ptr<Impl>(weak_from_this());
     response_sub = g_dbus_connection_signal_subscribe(
-        bus, kBus, "org.freedesktop.portal.Request", "Response", request_path(token).c_str(),
-        nullptr, G_DBUS_SIGNAL_FLAGS_NO_MATCH_RULE,
+        bus, kBus, "org.freedesktop.portal.Request", "Response", path.c_str(), nullptr,
+        G_DBUS_SIGNAL_FLAGS_NO_MATCH_RULE,
         [](GDBusConnection*, const gchar*, const gchar*, const gchar*, const gchar*,
            GVariant* params, gpointer data) {
           auto self = static_cast<std::weak_ptr<Impl>*>(data)->lock();
@@ -99,19 +112,27 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
   void call(const char* method, GVariant* params) {
     auto* weak = new std::weak_ptr<Impl>(weak_from_this());
     g_dbus_connection_call(
-        bus, kBus, kPath, kIface, method, params, G_VARIANT_TYPE("(o)"), G_DBUS_CALL_FLAGS_NONE,
-        -1, cancel,
+        bus, kBus, kPath, kIface, method, params, G_VARIANT_TYPE("(o)"), G_DBUS_CALL_FLAGS_NONE, -1,
+        cancel,
         [](GObject* source, GAsyncResult* result, gpointer data) {
           std::unique_ptr<std::weak_ptr<Impl>> weak(static_cast<std::weak_ptr<Impl>*>(data));
           GError* error = nullptr;
-          GVariant* reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+          GVariant* reply =
+              g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
           auto self = weak->lock();
           if (!reply) {
             if (self && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-              self->ready(false, std::string{"the desktop's shortcut service failed: "} + error->message);
+              self->ready(false,
+                          std::string{"the desktop's shortcut service failed: "} + error->message);
             g_error_free(error);
             return;
           }
+          // A portal older than the predictable handle (xdg-desktop-portal < 0.9) answers on
+          // another path: listen there (the Response cannot have been sent before this reply).
+          const gchar* handle = nullptr;
+          g_variant_get(reply, "(&o)", &handle);
+          if (self && self->alive && self->response_path != handle)
+            self->listen_for_response(handle);
           g_variant_unref(reply);
         },
         weak);
@@ -135,7 +156,8 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
         [](GObject* source, GAsyncResult* result, gpointer data) {
           std::unique_ptr<std::weak_ptr<Impl>> weak(static_cast<std::weak_ptr<Impl>*>(data));
           GError* error = nullptr;
-          GVariant* reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+          GVariant* reply =
+              g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
           auto self = weak->lock();
           if (!reply) {
             if (self && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -152,14 +174,21 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
   void create_session() {
     const std::string token = next_token();
     expect_response(token, [](Impl* self, guint32 code, GVariant* results) {
-      const gchar* handle = nullptr;
-      if (code != 0 || !g_variant_lookup(results, "session_handle", "&s", &handle)) {
-        self->ready(false, "the desktop refused a shortcut session");
+      // The specification types session_handle as `s` (an old mistake it keeps); accept an
+      // `o` too, from portals that "fixed" it.
+      GVariant* handle =
+          code == 0 ? g_variant_lookup_value(results, "session_handle", nullptr) : nullptr;
+      if (!handle || (!g_variant_is_of_type(handle, G_VARIANT_TYPE_STRING) &&
+                      !g_variant_is_of_type(handle, G_VARIANT_TYPE_OBJECT_PATH))) {
+        if (handle) g_variant_unref(handle);
+        self->ready(false, code == 1 ? "you declined a shortcut session"
+                                     : "the desktop refused a shortcut session");
         return;
       }
-      self->session_handle = handle;
+      self->session_handle = g_variant_get_string(handle, nullptr);
+      g_variant_unref(handle);
       self->subscribe_keys();
-      self->bind();
+      self->list();
     });
     GVariantBuilder options;
     g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
@@ -183,47 +212,115 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
             const gchar* id = nullptr;
             g_variant_get_child(params, 0, "&o", &session);
             g_variant_get_child(params, 1, "&s", &id);
-            if (self->session_handle == session && g_strcmp0(id, kShortcutId) == 0 &&
-                self->events.on_key)
-              self->events.on_key(p->second);
+            if (self->session_handle != session || g_strcmp0(id, kShortcutId) != 0) return;
+            self->held = p->second;
+            if (self->events.on_key) self->events.on_key(p->second);
           },
-          weak, [](gpointer data) {
-            delete static_cast<std::pair<std::weak_ptr<Impl>, bool>*>(data);
-          });
+          weak,
+          [](gpointer data) { delete static_cast<std::pair<std::weak_ptr<Impl>, bool>*>(data); });
     };
     activated_sub = subscribe("Activated", true);
     deactivated_sub = subscribe("Deactivated", false);
+
+    // The user gave the shortcut another trigger in the desktop's settings.
+    auto* weak = new std::weak_ptr<Impl>(weak_from_this());
+    changed_sub = g_dbus_connection_signal_subscribe(
+        bus, kBus, kIface, "ShortcutsChanged", kPath, nullptr, G_DBUS_SIGNAL_FLAGS_NONE,
+        [](GDBusConnection*, const gchar*, const gchar*, const gchar*, const gchar*,
+           GVariant* params, gpointer data) {
+          auto self = static_cast<std::weak_ptr<Impl>*>(data)->lock();
+          if (!self || !self->alive) return;
+          const gchar* session = nullptr;
+          GVariant* shortcuts = nullptr;
+          g_variant_get(params, "(&o@a(sa{sv}))", &session, &shortcuts);
+          GVariant* results = g_variant_new_parsed("{'shortcuts': <%@a(sa{sv})>}", shortcuts);
+          g_variant_ref_sink(results);
+          std::string trigger;
+          if (self->session_handle == session && find_shortcut(results, &trigger))
+            self->changed(true, trigger.empty() ? "set in your desktop's settings" : trigger);
+          g_variant_unref(results);
+          g_variant_unref(shortcuts);
+        },
+        weak, [](gpointer data) { delete static_cast<std::weak_ptr<Impl>*>(data); });
+
+    // The desktop ended the session (the user revoked it, the portal restarted): no more keys.
+    weak = new std::weak_ptr<Impl>(weak_from_this());
+    closed_sub = g_dbus_connection_signal_subscribe(
+        bus, kBus, "org.freedesktop.portal.Session", "Closed", session_handle.c_str(), nullptr,
+        G_DBUS_SIGNAL_FLAGS_NONE,
+        [](GDBusConnection*, const gchar*, const gchar*, const gchar*, const gchar*, GVariant*,
+           gpointer data) {
+          auto self = static_cast<std::weak_ptr<Impl>*>(data)->lock();
+          if (!self || !self->alive) return;
+          self->session_handle.clear();  // gone: nothing to close
+          // No Deactivated will come: a key held now must not leave the microphone open.
+          if (self->held && self->events.on_key) self->events.on_key(false);
+          self->held = false;
+          self->changed(false, "your desktop ended Shotcall's shortcut session");
+          self->ready(false, "your desktop ended Shotcall's shortcut session");
+        },
+        weak, [](gpointer data) { delete static_cast<std::weak_ptr<Impl>*>(data); });
+  }
+
+  // Whether `results` (a Response's) hold our shortcut in "shortcuts", and how it is triggered.
+  static bool find_shortcut(GVariant* results, std::string* trigger) {
+    bool found = false;
+    GVariant* shortcuts = g_variant_lookup_value(results, "shortcuts", G_VARIANT_TYPE("a(sa{sv})"));
+    if (!shortcuts) return false;
+    GVariantIter iter;
+    g_variant_iter_init(&iter, shortcuts);
+    const gchar* id = nullptr;
+    GVariant* props = nullptr;
+    while (g_variant_iter_next(&iter, "(&s@a{sv})", &id, &props)) {
+      const gchar* description = nullptr;
+      if (g_strcmp0(id, kShortcutId) == 0) {
+        found = true;
+        if (g_variant_lookup(props, "trigger_description", "&s", &description))
+          *trigger = description;
+      }
+      g_variant_unref(props);
+    }
+    g_variant_unref(shortcuts);
+    return found;
+  }
+
+  void bound(const std::string& trigger) {
+    ready(true, trigger.empty() ? "set in your desktop's settings" : trigger);
+  }
+
+  // The desktop keeps a binding across sessions (its permission store): a shortcut it lists is
+  // bound already, and binding it again could ask the user a second time.
+  void list() {
+    const std::string token = next_token();
+    expect_response(token, [](Impl* self, guint32 code, GVariant* results) {
+      std::string trigger;
+      if (code == 0 && find_shortcut(results, &trigger))
+        self->bound(trigger);
+      else
+        self->bind();
+    });
+    GVariantBuilder options;
+    g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add(&options, "{sv}", "handle_token", g_variant_new_string(token.c_str()));
+    call("ListShortcuts", g_variant_new("(oa{sv})", session_handle.c_str(), &options));
   }
 
   void bind() {
     const std::string token = next_token();
     expect_response(token, [](Impl* self, guint32 code, GVariant* results) {
-      if (code != 0) {
-        self->ready(false, "the push-to-talk shortcut was not allowed");
+      std::string trigger;
+      if (code != 0 || !find_shortcut(results, &trigger)) {
+        self->ready(false, code == 1 ? "the push-to-talk shortcut was declined"
+                                     : "the desktop did not bind the push-to-talk shortcut");
         return;
       }
-      std::string chosen;
-      GVariant* shortcuts = g_variant_lookup_value(results, "shortcuts", G_VARIANT_TYPE("a(sa{sv})"));
-      if (shortcuts) {
-        GVariantIter iter;
-        g_variant_iter_init(&iter, shortcuts);
-        const gchar* id = nullptr;
-        GVariant* props = nullptr;
-        while (g_variant_iter_next(&iter, "(&s@a{sv})", &id, &props)) {
-          const gchar* description = nullptr;
-          if (g_strcmp0(id, kShortcutId) == 0 &&
-              g_variant_lookup(props, "trigger_description", "&s", &description))
-            chosen = description;
-          g_variant_unref(props);
-        }
-        g_variant_unref(shortcuts);
-      }
-      self->ready(true, chosen.empty() ? "set in your desktop's settings" : chosen);
+      self->bound(trigger);
     });
     GVariantBuilder props;
     g_variant_builder_init(&props, G_VARIANT_TYPE_VARDICT);
     g_variant_builder_add(&props, "{sv}", "description", g_variant_new_string("Push to talk"));
-    g_variant_builder_add(&props, "{sv}", "preferred_trigger", g_variant_new_string(trigger.c_str()));
+    g_variant_builder_add(&props, "{sv}", "preferred_trigger",
+                          g_variant_new_string(trigger.c_str()));
     GVariantBuilder list;
     g_variant_builder_init(&list, G_VARIANT_TYPE("a(sa{sv})"));
     g_variant_builder_add(&list, "(sa{sv})", kShortcutId, &props);

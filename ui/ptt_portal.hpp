@@ -15,8 +15,9 @@ class PortalShortcut {
  public:
   struct Events {
     std::function<void(bool pressed)> on_key;
-    // Once: whether the shortcut is bound, and a sentence for the user (the trigger the desktop
-    // chose, or why it did not work).
+    // Whether the shortcut is bound, and a sentence for the user (the trigger the desktop chose,
+    // or why it did not work): once set up, then again when the desktop changes the trigger
+    // (ShortcutsChanged) or ends the session (Session.Closed).
     std::function<void(bool ok, const std::string& message)> on_ready;
   };
   // `trigger` in the shortcuts spec's form ("F8", "CTRL+ALT+t").

@@ -9,10 +9,14 @@ namespace shotcall::ui {
 
 const char* to_string(PttBackend backend) {
   switch (backend) {
-    case PttBackend::Off: return "off";
-    case PttBackend::X11: return "x11";
-    case PttBackend::Portal: return "portal";
-    case PttBackend::WindowOnly: return "window-only";
+    case PttBackend::Off:
+      return "off";
+    case PttBackend::X11:
+      return "x11";
+    case PttBackend::Portal:
+      return "portal";
+    case PttBackend::WindowOnly:
+      return "window-only";
   }
   return "off";
 }
@@ -27,13 +31,27 @@ void PushToTalk::set(PttBackend backend, std::string hint) {
 }
 
 void PushToTalk::disable() {
+  accelerator_.clear();
   x11_.reset();
   portal_.reset();
   keyval_ = 0;
   set(PttBackend::Off, "");
 }
 
+namespace {
+// A Wayland session, even when GDK talks to XWayland: there an X11 grab only sees keys while an
+// X11 window has the focus (not the game's, nor the desktop's), so the portal comes first.
+bool wayland_session() {
+  const char* type = g_getenv("XDG_SESSION_TYPE");
+  const char* wayland = g_getenv("WAYLAND_DISPLAY");
+  return g_strcmp0(type, "wayland") == 0 || (wayland && *wayland);
+}
+}  // namespace
+
 void PushToTalk::enable(const std::string& accelerator) {
+  // The same key again (another voice setting changed): keep the binding, ask nobody again.
+  if (backend_ != PttBackend::Off && accelerator == accelerator_) return;
+  accelerator_ = accelerator;
   x11_.reset();
   portal_.reset();
   gtk_accelerator_parse(accelerator.c_str(), &keyval_, &modifiers_);
@@ -50,7 +68,7 @@ void PushToTalk::enable(const std::string& accelerator) {
     if (events_.on_key) events_.on_key(pressed);
   };
   std::string error;
-  x11_ = X11KeyGrab::create(keyval_, modifiers_, on_key, &error);
+  if (!wayland_session()) x11_ = X11KeyGrab::create(keyval_, modifiers_, on_key, &error);
   if (x11_) {
     set(PttBackend::X11, "Hold " + label_ + " to talk, in any window.");
     return;
@@ -68,19 +86,23 @@ void PushToTalk::enable(const std::string& accelerator) {
     if (ok) {
       set(PttBackend::Portal, "Push to talk: " + message + ", in any window.");
     } else {
-      set(PttBackend::WindowOnly, "Hold " + label_ + " to talk while Shotcall's window is " +
-                                      "focused: " + message + ".");
+      // What works instead, in words: the key in our window, or no key at all.
+      set(PttBackend::WindowOnly,
+          "No push-to-talk key in other windows: " + message + ". Hold " + label_ +
+              " while Shotcall's window is focused, or switch to voice activity in " +
+              "Preferences to talk from the game" +
+              (wayland_session() ? " (in an X11 session the key works in any window)." : "."));
     }
   };
-  portal_ = std::make_unique<PortalShortcut>(portal_trigger_from_accelerator(accelerator),
-                                             std::move(pe));
+  portal_ =
+      std::make_unique<PortalShortcut>(portal_trigger_from_accelerator(accelerator), std::move(pe));
 }
 
 bool PushToTalk::window_key(guint keyval, GdkModifierType state, bool pressed) {
   if (backend_ != PttBackend::WindowOnly || !keyval_) return false;
   if (gdk_keyval_to_lower(keyval) != gdk_keyval_to_lower(keyval_)) return false;
-  const auto relevant = static_cast<GdkModifierType>(
-      gtk_accelerator_get_default_mod_mask() & ~GDK_LOCK_MASK);
+  const auto relevant =
+      static_cast<GdkModifierType>(gtk_accelerator_get_default_mod_mask() & ~GDK_LOCK_MASK);
   // A release may come with the modifiers already up: only presses must match them.
   if (pressed && (state & relevant) != (modifiers_ & relevant)) return false;
   if (events_.on_key) events_.on_key(pressed);

@@ -1,6 +1,7 @@
 // Push-to-talk: one key held while talking, wherever the focus is when the desktop allows it.
-// Picks what works here: a key grab on X11, the GlobalShortcuts portal elsewhere (Wayland), and
-// failing both, the key only while Shotcall's window has the focus, saying so.
+// Picks what works here: a key grab on X11, the GlobalShortcuts portal in a Wayland session
+// (XDG_SESSION_TYPE=wayland or WAYLAND_DISPLAY set, XWayland included) or on any other display,
+// and failing both, the key only while Shotcall's window has the focus, saying so.
 #pragma once
 
 #include <gdk/gdk.h>
@@ -47,6 +48,7 @@ class PushToTalk {
   guint keyval_ = 0;
   GdkModifierType modifiers_{};
   std::string label_;
+  std::string accelerator_;  // as enabled, to tell a new key from the same one
   std::unique_ptr<X11KeyGrab> x11_;
   std::unique_ptr<PortalShortcut> portal_;
 };

@@ -82,6 +82,10 @@ class AppEndToEnd : public ::testing::Test {
             {"XDG_CACHE_HOME", root_ + "/cache"},
             {"DBUS_SESSION_BUS_ADDRESS", "unix:path=" + root_ + "/no-session-bus"},
             {"NO_AT_BRIDGE", "1"},  // no accessibility bus without a session bus
+            // An X11 session, even when the test runs from a Wayland desktop's terminal: the
+            // app takes the X11 key grab only there (the portal is tried in Wayland sessions).
+            {"XDG_SESSION_TYPE", "x11"},
+            {"WAYLAND_DISPLAY", ""},
             // (GTK_THEME stays unset: it would pin the theme's variant and hide the dark style.)
             {"GST_DEBUG", "1"}};
   }
