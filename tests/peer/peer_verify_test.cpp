@@ -21,12 +21,18 @@ constexpr const char* kPuuid = "puuid-verify-peer";
 
 std::int64_t wall_ms() { return g_get_real_time() / 1000; }
 
-// The icon of the last `verify-icon ICON round N` line.
-int last_icon(const PeerProcess& peer) {
-  int icon = -1;
+// The last `verify-icon ICON round N` line (other lines may have come after it).
+std::string last_icon_line(const PeerProcess& peer) {
+  std::string last;
   for (const auto& line : peer.lines())
-    if (line.rfind("verify-icon ", 0) == 0) icon = std::stoi(line.substr(12));
-  return icon;
+    if (line.rfind("verify-icon ", 0) == 0) last = line;
+  return last;
+}
+
+// Its icon.
+int last_icon(const PeerProcess& peer) {
+  const std::string line = last_icon_line(peer);
+  return line.empty() ? -1 : std::stoi(line.substr(12));
 }
 
 TEST(PeerVerify, PrintsEachIconAndExitsZeroOnceVerified) {
@@ -46,7 +52,7 @@ TEST(PeerVerify, PrintsEachIconAndExitsZeroOnceVerified) {
     ASSERT_TRUE(peer.wait_for_lines("verify-icon ", round, std::chrono::seconds(40)))
         << peer.transcript();
     const std::string expected = " round " + std::to_string(round);
-    EXPECT_NE(peer.lines().back().find(expected), std::string::npos) << peer.transcript();
+    EXPECT_NE(last_icon_line(peer).find(expected), std::string::npos) << peer.transcript();
     const int icon = last_icon(peer);
     ASSERT_GE(icon, 1);  // never 0: the account shows icon 0 already
     ASSERT_LE(icon, 28);
