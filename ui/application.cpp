@@ -112,9 +112,17 @@ void Application::on_startup() {
   ptt_ = std::make_unique<PushToTalk>(std::move(pe));
 
   devices_ = std::make_unique<DeviceMonitor>();
-  devices_->start([this] {
+  auto on_devices = [this] {
     if (preferences_) preferences_->refresh_devices();
-  });
+    // The call follows: to the default device when the chosen one went away, back when it returns.
+    std::vector<std::string> inputs;
+    std::vector<std::string> outputs;
+    for (const auto& d : devices_->inputs()) inputs.push_back(d.fragment);
+    for (const auto& d : devices_->outputs()) outputs.push_back(d.fragment);
+    if (call_) call_->devices_changed(std::move(inputs), std::move(outputs));
+  };
+  devices_->start(on_devices);
+  on_devices();  // the lists as they are now, for the first call
 }
 
 void Application::add_actions() {

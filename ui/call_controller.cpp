@@ -136,6 +136,8 @@ session::CallRunnerEvents CallController::runner_events() {
     engine_muted_.reset();
     apply_gate();
     session()->voice().set_deafened(deafened_);
+    // A chosen device missing already: the default device from the start.
+    if (devices_) session()->voice().devices_changed(devices_->first, devices_->second);
   };
   e.on_session_stopped = [this] {
     model_.on_session_stopped();
@@ -295,6 +297,12 @@ void CallController::set_muted(bool muted) {
 void CallController::set_deafened(bool deafened) {
   deafened_ = deafened;
   if (session()) session()->voice().set_deafened(deafened);
+}
+
+void CallController::devices_changed(std::vector<std::string> inputs,
+                                     std::vector<std::string> outputs) {
+  devices_.emplace(std::move(inputs), std::move(outputs));
+  if (session()) session()->voice().devices_changed(devices_->first, devices_->second);
 }
 
 void CallController::set_push_to_talk(bool pressed) {

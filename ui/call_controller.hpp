@@ -74,6 +74,10 @@ class CallController {
   void set_peer_muted(const std::string& key, bool muted);
   void set_bitrate(int bps);
   void send_chat(const std::string& text);
+  // The system's devices changed (DeviceMonitor: the fragments it lists now): a chosen device
+  // that went away and is back is used again (VoiceEngine::devices_changed). Kept for the next
+  // call too.
+  void devices_changed(std::vector<std::string> inputs, std::vector<std::string> outputs);
 
   // identity-1, Preferences → Identity (shared/protocol-identity.md). Each one updates
   // model().identity(); the server's answers arrive there too.
@@ -107,6 +111,8 @@ class CallController {
   bool deafened_ = false;
   bool link_first_ = false;  // the next session asks for a link code (link_this_device)
   std::optional<bool> engine_muted_;  // what we last told the engine
+  // The device monitor's last lists; empty until it reported.
+  std::optional<std::pair<std::vector<std::string>, std::vector<std::string>>> devices_;
 };
 
 }  // namespace shotcall::ui

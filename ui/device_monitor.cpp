@@ -80,9 +80,15 @@ struct DeviceMonitor::Impl {
       const bool is_input = gst_device_has_classes(device, "Audio/Source");
       if (is_input != inputs) continue;
       // PulseAudio/PipeWire list each output's monitor as a source: not a microphone.
+      // PipeWire's PulseAudio server says so in the device's properties only.
       gchar* klass = gst_device_get_device_class(device);
-      const bool monitor_source = klass && g_strrstr(klass, "Monitor");
+      bool monitor_source = klass && g_strrstr(klass, "Monitor");
       g_free(klass);
+      if (GstStructure* props = gst_device_get_properties(device)) {
+        const gchar* device_class = gst_structure_get_string(props, "device.class");
+        if (g_strcmp0(device_class, "monitor") == 0) monitor_source = true;
+        gst_structure_free(props);
+      }
       if (monitor_source) continue;
       gchar* name = gst_device_get_display_name(device);
       AudioDevice d{name ? name : "", fragment_of(device), is_input};

@@ -55,6 +55,10 @@ bool VoiceEngine::Impl::start(std::string* error) {
     stopped_ = true;
     return false;
   }
+  // A device that failed while starting runs as the stand-in until the device monitor sees the
+  // chosen one again (devices_changed).
+  microphone_state_ = {config_.source, !microphone_available(), !microphone_available()};
+  speakers_state_ = {config_.sink, !speakers_available(), !speakers_available()};
   // A device replaced while starting: said once create() has returned.
   for (auto [device, faulty] : {std::pair{AudioDevice::Microphone, !microphone_available()},
                                 std::pair{AudioDevice::Speakers, !speakers_available()}}) {

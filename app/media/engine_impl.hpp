@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/media/device_fallback.hpp"
 #include "app/media/ice_servers.hpp"
 #include "app/media/peer_link.hpp"
 #include "app/media/speaking_detector.hpp"
@@ -61,6 +62,12 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   void on_bus_message(GstMessage* message);
   void on_stats_tick();
 
+  // The player's choice and the device monitor's news (engine_devices.cpp).
+  void use_device(AudioDevice device, const std::string& fragment);
+  void devices_changed(const std::vector<std::string>& inputs,
+                       const std::vector<std::string>& outputs);
+  std::string device_in_use(AudioDevice device) const;
+
  private:
   struct Peer {
     Peer(std::string id, std::string name, bool we_offer, const VoiceConfig& config)
@@ -105,6 +112,8 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   void announce_device(AudioDevice device);
   // A bus message about a device fragment; false when it is not about one.
   bool on_device_message(GstMessage* message);
+  // The fragment in use failed: the default device when it can stand in, else the stand-in.
+  void device_failed(AudioDevice device, DeviceFault fault);
   void on_level(GstElement* source, double rms_db);
 
   VoiceConfig config_;
@@ -119,6 +128,9 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   SpeakingDetector self_speaking_;
   bool muted_ = false;
   bool stopped_ = false;
+  // Which microphone / speaker fragment runs (device_fallback.hpp).
+  DeviceState microphone_state_;
+  DeviceState speakers_state_;
 };
 
 }  // namespace shotcall::media

@@ -54,6 +54,22 @@ std::optional<PeerPhase> VoiceEngine::peer_phase(const std::string& peer_id) con
   return impl_->phase(peer_id);
 }
 EngineCounts VoiceEngine::counts() const { return impl_->counts(); }
+void VoiceEngine::use_microphone(const std::string& fragment) {
+  impl_->use_device(AudioDevice::Microphone, fragment);
+}
+void VoiceEngine::use_speakers(const std::string& fragment) {
+  impl_->use_device(AudioDevice::Speakers, fragment);
+}
+void VoiceEngine::devices_changed(const std::vector<std::string>& inputs,
+                                  const std::vector<std::string>& outputs) {
+  impl_->devices_changed(inputs, outputs);
+}
+std::string VoiceEngine::microphone_in_use() const {
+  return impl_->device_in_use(AudioDevice::Microphone);
+}
+std::string VoiceEngine::speakers_in_use() const {
+  return impl_->device_in_use(AudioDevice::Speakers);
+}
 bool VoiceEngine::microphone_available() const { return impl_->microphone_available(); }
 bool VoiceEngine::speakers_available() const { return impl_->speakers_available(); }
 int VoiceEngine::pipeline_latency_ms() const { return impl_->latency_ms(); }

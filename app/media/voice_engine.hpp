@@ -125,7 +125,12 @@ struct VoiceEvents {
   // (available=false). The call goes on receive-only: live silence takes the microphone's place,
   // so the encoder and every link stay up and teammates are still heard. `sentence` says so for
   // a person, with what to do, and never names a GStreamer element (the detail goes to the log).
-  // Reported at most once per engine, never from inside create().
+  // Never from inside create().
+  // When the chosen device (one named by device=, e.g. "pulsesrc device=headset") goes away
+  // mid-call and the system's default device works, the call moves to the default instead and
+  // this says so with available=true ("Your microphone went away: using the default
+  // microphone."); when the chosen one is back (VoiceEngine::devices_changed), again
+  // available=true with a sentence saying so.
   std::function<void(bool available, const std::string& sentence)> on_microphone;
   // The same for the speakers (VoiceConfig::sink): the call goes on send-only.
   std::function<void(bool available, const std::string& sentence)> on_speakers;
@@ -169,6 +174,20 @@ class VoiceEngine {
   // STUN/TURN servers for links built from now on (the signaling server names them in
   // `connected`); they replace VoiceConfig::ice_servers.
   void set_ice_servers(const std::vector<IceServer>& servers);
+
+  // The player chose another microphone / output (a gst-launch fragment, as VoiceConfig::source
+  // and sink): it replaces the one in use without interrupting the call. A device that then fails
+  // is handled like one that goes away (VoiceEvents::on_microphone).
+  void use_microphone(const std::string& fragment);
+  void use_speakers(const std::string& fragment);
+  // The system's devices changed (the app's device monitor: the fragments of every input and
+  // output it lists now). A chosen device that went away and is listed again is used again.
+  void devices_changed(const std::vector<std::string>& inputs,
+                       const std::vector<std::string>& outputs);
+  // The fragment that runs now: the chosen one, its default ("pulsesrc") while the chosen one is
+  // away, or "" while the stand-in (silence / no output) runs.
+  std::string microphone_in_use() const;
+  std::string speakers_in_use() const;
 
   // Pretend the peer's link failed (tests, and a "reconnect" button).
   bool fail_peer(const std::string& peer_id, const std::string& reason);

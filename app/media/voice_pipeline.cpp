@@ -130,9 +130,16 @@ GstPadProbeReturn watch_microphone(GstPad* pad, GstPadProbeInfo* info, gpointer 
   GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
   if (!event || GST_EVENT_TYPE(event) != GST_EVENT_EOS) return GST_PAD_PROBE_OK;
   if (GstElement* parent = gst_pad_get_parent_element(pad)) {
-    gst_element_post_message(
-        parent, gst_message_new_element(GST_OBJECT(parent),
-                                        gst_structure_new_empty(VoicePipeline::kMicrophoneEnded)));
+    // Which fragment ended: one already replaced (its EOS racing the swap) is not news.
+    GstStructure* s = gst_structure_new_empty(VoicePipeline::kMicrophoneEnded);
+    if (GstPad* peer = gst_pad_get_peer(pad)) {
+      if (GstElement* from = gst_pad_get_parent_element(peer)) {
+        gst_structure_set(s, "fragment", GST_TYPE_ELEMENT, from, nullptr);
+        gst_object_unref(from);
+      }
+      gst_object_unref(peer);
+    }
+    gst_element_post_message(parent, gst_message_new_element(GST_OBJECT(parent), s));
     gst_object_unref(parent);
   }
   return GST_PAD_PROBE_DROP;
@@ -185,6 +192,14 @@ std::unique_ptr<VoicePipeline> VoicePipeline::build(const VoiceConfig& config, s
   p->pipeline_.reset(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(name.c_str()))));
   // webrtcdsp finds its echo probe by name, process-wide: each engine needs its own name.
   p->probe_name_ = "shotcall-echo-probe-" + std::to_string(n);
+  // The system clock, always: a device element that provided the clock (pulsesrc does) may be
+  // swapped out mid-call (a device that went away, VoicePipeline::use_microphone), and a clock
+  // that stops with it would stall the whole pipeline. The devices slave to it instead.
+  {
+    GstClock* clock = gst_system_clock_obtain();
+    gst_pipeline_use_clock(GST_PIPELINE(p->pipeline_.get()), clock);
+    gst_object_unref(clock);
+  }
   if (config.device_buffer_ms > 0) {
     g_signal_connect(p->pipeline_.get(), "deep-element-added", G_CALLBACK(tune_device),
                      GINT_TO_POINTER(config.device_buffer_ms));
@@ -379,6 +394,44 @@ bool VoicePipeline::replace_speakers(DeviceFault fault, GMainContext* context) {
   GstElement* old = sink_;
   retired_.emplace_back(GST_ELEMENT(gst_object_ref(old)));
   sink_ = make_sink_stand_in();
+  replace_running(bin(), old, sink_, output_out_, BranchEnd::Sink, context);
+  return true;
+}
+
+bool VoicePipeline::use_microphone(const std::string& fragment, GMainContext* context) {
+  if (!source_) return false;
+  GstElement* fresh = parse_fragment(fragment, "source", nullptr);
+  if (!fresh) return false;
+  GstElement* old = source_;
+  retired_.emplace_back(GST_ELEMENT(gst_object_ref(old)));
+  microphone_fault_.reset();
+  microphone_ran_->store(false);
+  source_ = fresh;
+  replace_running(bin(), old, source_, capture_in_, BranchEnd::Source, context);
+  return true;
+}
+
+bool VoicePipeline::use_speakers(const std::string& fragment, GMainContext* context) {
+  if (!sink_) return false;
+  GstElement* fresh = parse_fragment(fragment, "sink", nullptr);
+  if (!fresh) return false;
+  // Joining a running pipeline: a sink that waited for preroll would take the pipeline's state
+  // back to PAUSED for a moment.
+  if (GST_IS_BIN(fresh)) {
+    GstIterator* it = gst_bin_iterate_sinks(GST_BIN(fresh));
+    GValue item = G_VALUE_INIT;
+    while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+      g_object_set(g_value_get_object(&item), "async", FALSE, nullptr);
+      g_value_reset(&item);
+    }
+    g_value_unset(&item);
+    gst_iterator_free(it);
+  }
+  shield_mixer_from(fresh);
+  GstElement* old = sink_;
+  retired_.emplace_back(GST_ELEMENT(gst_object_ref(old)));
+  speakers_fault_.reset();
+  sink_ = fresh;
   replace_running(bin(), old, sink_, output_out_, BranchEnd::Sink, context);
   return true;
 }

@@ -63,6 +63,12 @@ class VoicePipeline {
   bool replace_microphone(DeviceFault fault, GMainContext* context);
   // The same for the speaker fragment: a synchronised fakesink takes its place.
   bool replace_speakers(DeviceFault fault, GMainContext* context);
+  // Runs `fragment` (another device, the default one, or the chosen one back) in place of the
+  // microphone / speaker element in use (a device or the stand-in), through the same idle pad
+  // probe, and clears the fault. False (nothing changed) when the fragment does not parse; a
+  // device that then fails to open reports an error like any microphone / speaker fragment.
+  bool use_microphone(const std::string& fragment, GMainContext* context);
+  bool use_speakers(const std::string& fragment, GMainContext* context);
   // A buffer from the microphone fragment has reached the capture chain.
   bool microphone_ran() const { return microphone_ran_->load(); }
   // Name of the element message the capture chain posts when the microphone fragment ends

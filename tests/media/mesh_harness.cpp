@@ -92,9 +92,11 @@ Node& Mesh::add(const std::string& id, media::VoiceConfig config) {
   ev.on_error = [n](const std::string& m) { n->errors.push_back(m); };
   ev.on_microphone = [n](bool available, const std::string& sentence) {
     if (!available) n->microphone_lost.push_back(sentence);
+    n->device_news.push_back(sentence);
   };
   ev.on_speakers = [n](bool available, const std::string& sentence) {
     if (!available) n->speakers_lost.push_back(sentence);
+    n->device_news.push_back(sentence);
   };
   ev.on_signal = [this, id](const std::string& to, const std::string& json) {
     relay(id, to, json);

@@ -37,6 +37,9 @@ struct Node {
   // VoiceEvents::on_microphone / on_speakers sentences (each reports a lost device).
   std::vector<std::string> microphone_lost;
   std::vector<std::string> speakers_lost;
+  // Every on_microphone / on_speakers sentence, with available=true too (a move to the default
+  // device and back).
+  std::vector<std::string> device_news;
 };
 
 class Mesh {
