@@ -20,6 +20,7 @@
 #include "tests/support/lcd_standin.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/ui/child_process.hpp"
+#include "tests/ui/session_bus.hpp"
 #include "tests/ui/xvfb.hpp"
 
 namespace shotcall::test {
@@ -167,29 +168,10 @@ class Accessibility : public ::testing::Test {
     x_ = std::make_unique<Xvfb>();
     ASSERT_FALSE(x_->display().empty()) << x_->transcript();
 
-    const std::string config = root_ + "/session-bus.conf";
-    const std::string bus_config =
-        "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-        " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-        "<busconfig>\n"
-        "  <type>session</type>\n"
-        "  <listen>unix:path=" +
-        root_ +
-        "/bus</listen>\n"
-        "  <auth>EXTERNAL</auth>\n"
-        "  <policy context=\"default\">\n"
-        "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-        "    <allow eavesdrop=\"true\"/>\n"
-        "    <allow own=\"*\"/>\n"
-        "  </policy>\n"
-        "</busconfig>\n";
-    ASSERT_TRUE(g_file_set_contents(config.c_str(), bus_config.c_str(), -1, nullptr));
-    bus_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{"dbus-daemon", "--config-file=" + config, "--nofork",
-                                 "--print-address"},
-        std::map<std::string, std::string>{});
-    ASSERT_TRUE(bus_->wait_for_lines("unix:", 1, 30s)) << bus_->transcript();
-    bus_address_ = bus_->find_line("unix:");
+    std::string why;
+    bus_ = SessionBus::start(root_, &why);
+    ASSERT_TRUE(bus_) << why;
+    bus_address_ = bus_->address();
 
     // The accessibility bus, started now rather than activated (this bus activates nothing).
     launcher_ = std::make_unique<ChildProcess>(
@@ -244,7 +226,7 @@ class Accessibility : public ::testing::Test {
   std::string root_;
   std::string python_;
   std::unique_ptr<Xvfb> x_;
-  std::unique_ptr<ChildProcess> bus_;
+  std::unique_ptr<SessionBus> bus_;
   std::string bus_address_;
   std::unique_ptr<ChildProcess> launcher_;
   std::unique_ptr<ChildProcess> app_;
