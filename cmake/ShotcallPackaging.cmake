@@ -34,6 +34,8 @@ configure_file(${PROJECT_SOURCE_DIR}/data/packaging/shotcall-signal.sysusers.in
                ${_pkg_out}/shotcall-signal.conf @ONLY)
 configure_file(${PROJECT_SOURCE_DIR}/data/packaging/shotcall-signal.postinst.in
                ${_pkg_out}/server/postinst @ONLY)
+configure_file(${PROJECT_SOURCE_DIR}/data/packaging/shotcall-signal.prerm.in
+               ${_pkg_out}/server/prerm @ONLY)
 configure_file(${PROJECT_SOURCE_DIR}/data/packaging/shotcall-signal.postrm.in
                ${_pkg_out}/server/postrm @ONLY)
 file(WRITE ${_pkg_out}/server/conffiles "${SHOTCALL_SIGNAL_CONF}\n")
@@ -96,7 +98,7 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "glib-networking")
 set(CPACK_DEBIAN_SERVER_PACKAGE_SUGGESTS "coturn, haproxy")
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
-    "${_pkg_out}/server/postinst;${_pkg_out}/server/postrm;${_pkg_out}/server/conffiles")
+    "${_pkg_out}/server/postinst;${_pkg_out}/server/prerm;${_pkg_out}/server/postrm;${_pkg_out}/server/conffiles")
 set(CPACK_COMPONENT_SERVER_DESCRIPTION "Shotcall signaling server (systemd service)
 Pairs League of Legends teammates into voice channels over WebSocket and serves the browser
 client. Runs as the shotcall-signal system user; settings in ${SHOTCALL_SIGNAL_CONF}.")

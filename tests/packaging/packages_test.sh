@@ -245,6 +245,18 @@ wait_for_line "$log/app.out" 60 '^window-mapped 0x' $! ||
 
 cleanup
 children=()
+
+# Removing keeps the server's database (and its user); purging deletes the database. Both run the
+# package's prerm and postrm, which must work where no systemd runs.
+phase "apt-get remove, then purge, shotcall-signal"
+in_root apt-get remove -y -q shotcall-signal >>"$log/apt.log" 2>&1 ||
+  fail "apt-get remove shotcall-signal: $(tail -20 "$log/apt.log")"
+[ ! -e "$root/usr/bin/shotcall-signal" ] || fail "the server's binary outlived its package"
+[ -f "$db" ] || fail "removing the package deleted the identity database (only purge may)"
+in_root apt-get purge -y -q shotcall-signal >>"$log/apt.log" 2>&1 ||
+  fail "apt-get purge shotcall-signal: $(tail -20 "$log/apt.log")"
+[ ! -e "$root/var/lib/shotcall-signal" ] || fail "purge left /var/lib/shotcall-signal"
+
 trap - EXIT
 phase "all checks passed; removing the root"
 remove_root
