@@ -86,6 +86,7 @@ class Statement {
   Statement(sqlite3* db, const char* sql) : db_(db) {
     rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
   }
+  Statement(sqlite3* db, const std::string& sql) : Statement(db, sql.c_str()) {}
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -128,6 +129,25 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   int rc_ = SQLITE_OK;
 };
+
+// A stored game's own columns, its id first: what game_of_row() reads.
+constexpr const char* kSelectGames =
+    "SELECT id, started_at_ms, duration_s, game_id, map, mode, side, my_riot_id, my_champion "
+    "FROM games";
+
+// One row of kSelectGames, without its teammates.
+GameRecord game_of_row(const Statement& row) {
+  GameRecord g;
+  g.started_at_ms = row.integer(1);
+  g.duration_s = row.integer(2);
+  g.game_id = row.text(3);
+  g.map = row.text(4);
+  g.mode = row.text(5);
+  g.side = row.text(6);
+  g.my_riot_id = row.text(7);
+  g.my_champion = row.text(8);
+  return g;
+}
 
 // The teammates of stored game `id`, in their order; false when the read failed.
 bool read_teammates(sqlite3* db, std::int64_t id, std::vector<TeammateRecord>* out) {
@@ -346,24 +366,14 @@ bool HistoryStore::add(const GameRecord& game, std::string* error) {
   // that covers both parts replaces it.
   GameRecord merged = game;
   {
-    Statement earlier(db_,
-                      "SELECT id, started_at_ms, duration_s, game_id, map, mode, side, my_riot_id, "
-                      "my_champion FROM games WHERE game_id = ?1 AND my_riot_id = ?2 ORDER BY id");
+    Statement earlier(
+        db_, std::string{kSelectGames} + " WHERE game_id = ?1 AND my_riot_id = ?2 ORDER BY id");
     earlier.bind(1, game.game_id).bind(2, game.my_riot_id);
     std::vector<std::int64_t> old_ids;
     std::vector<GameRecord> parts;
     while (earlier.step()) {
       old_ids.push_back(earlier.integer(0));
-      GameRecord g;
-      g.started_at_ms = earlier.integer(1);
-      g.duration_s = earlier.integer(2);
-      g.game_id = earlier.text(3);
-      g.map = earlier.text(4);
-      g.mode = earlier.text(5);
-      g.side = earlier.text(6);
-      g.my_riot_id = earlier.text(7);
-      g.my_champion = earlier.text(8);
-      parts.push_back(std::move(g));
+      parts.push_back(game_of_row(earlier));
     }
     if (earlier.code() != SQLITE_DONE) return fail();
     if (!parts.empty()) {
@@ -424,22 +434,11 @@ std::vector<GameRecord> HistoryStore::recent(int limit, std::string* error) {
     if (error) *error = "The game history could not be read: " + last_error(db_) + ".";
     return std::vector<GameRecord>{};
   };
-  Statement list(db_,
-                 "SELECT id, started_at_ms, duration_s, game_id, map, mode, side, my_riot_id, "
-                 "my_champion FROM games ORDER BY started_at_ms DESC, id DESC LIMIT ?1");
+  Statement list(db_, std::string{kSelectGames} + " ORDER BY started_at_ms DESC, id DESC LIMIT ?1");
   list.bind(1, std::int64_t{limit});
   while (list.step()) {
     ids.push_back(list.integer(0));
-    GameRecord g;
-    g.started_at_ms = list.integer(1);
-    g.duration_s = list.integer(2);
-    g.game_id = list.text(3);
-    g.map = list.text(4);
-    g.mode = list.text(5);
-    g.side = list.text(6);
-    g.my_riot_id = list.text(7);
-    g.my_champion = list.text(8);
-    games.push_back(std::move(g));
+    games.push_back(game_of_row(list));
   }
   if (list.code() != SQLITE_DONE) return fail();
   for (std::size_t i = 0; i < games.size(); ++i)
