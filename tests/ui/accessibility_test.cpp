@@ -118,12 +118,7 @@ void expect_accessible(const Findings& f, const std::vector<std::string>& window
 class Accessibility : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::vector<std::string> missing;
-    for (const char* tool : kTools) {
-      gchar* path = g_find_program_in_path(tool);
-      if (!path) missing.push_back(std::string{tool} + " is not installed");
-      g_free(path);
-    }
+    std::vector<std::string> missing = missing_programs(kTools);
     if (!g_file_test(kBusLauncher, G_FILE_TEST_IS_EXECUTABLE))
       missing.push_back(std::string{kBusLauncher} + " is missing (at-spi2-core)");
     python_ = find_pyatspi_python();
@@ -145,14 +140,7 @@ class Accessibility : public ::testing::Test {
     app_.reset();
     launcher_.reset();
     bus_.reset();
-    if (root_.empty()) return;
-    if (g_getenv("SHOTCALL_KEEP_TEST_FILES") || HasFailure()) {
-      std::fprintf(stderr, "test files kept in %s\n", root_.c_str());
-      return;
-    }
-    gchar* argv[] = {const_cast<gchar*>("rm"), const_cast<gchar*>("-rf"), root_.data(), nullptr};
-    g_spawn_sync(nullptr, argv, nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr, nullptr, nullptr,
-                 nullptr, nullptr);
+    remove_test_dir(root_, HasFailure());
   }
 
   // Debian's python3 has pyatspi; a python3 earlier on PATH (pyenv, a venv) may not.

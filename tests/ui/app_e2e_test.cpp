@@ -4,8 +4,8 @@
 // the app found its game, its window is on screen, it joined its team, its voice (a tone) reaches
 // all four teammates' recordings, and screenshots of the window in light and dark style are kept
 // in test-output/ for a person to look at.
-#include <gtest/gtest.h>
 #include <glib/gstdio.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <memory>
@@ -60,15 +60,7 @@ class AppEndToEnd : public ::testing::Test {
     g_file_set_contents((gtk_dir + "/settings.ini").c_str(),
                         "[Settings]\ngtk-enable-animations=false\n", -1, nullptr);
   }
-  void TearDown() override {
-    if (g_getenv("SHOTCALL_KEEP_TEST_FILES") || HasFailure()) {
-      std::fprintf(stderr, "test files kept in %s\n", root_.c_str());
-      return;
-    }
-    gchar* argv[] = {const_cast<gchar*>("rm"), const_cast<gchar*>("-rf"), root_.data(), nullptr};
-    g_spawn_sync(nullptr, argv, nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr, nullptr, nullptr,
-                 nullptr, nullptr);
-  }
+  void TearDown() override { remove_test_dir(root_, HasFailure()); }
   static std::string output_dir() { return SHOTCALL_TEST_OUTPUT_DIR; }
 
   // What every program that shares the app's settings sees: a private keyfile store, the build
@@ -167,7 +159,8 @@ TEST_F(AppEndToEnd, FindsTheGameJoinsTheTeamAndIsHeardByAllFour) {
   std::string out;
   const std::string light = output_dir() + "/shotcall-light.png";
   const std::string dark = output_dir() + "/shotcall-dark.png";
-  EXPECT_TRUE(run_program({"import", "-display", x.display(), "-window", xid, light}, {}, &out)) << out;
+  EXPECT_TRUE(run_program({"import", "-display", x.display(), "-window", xid, light}, {}, &out))
+      << out;
   EXPECT_GT(file_size(light), 10'000u);
   EXPECT_GT(brightness(light), 0.6) << light << " should show the light style";
   const std::size_t painted_before = app.count_lines("painted dark");
@@ -175,7 +168,8 @@ TEST_F(AppEndToEnd, FindsTheGameJoinsTheTeamAndIsHeardByAllFour) {
                           app_env(x.display()), &out))
       << out;
   ASSERT_TRUE(app.wait_for_lines("painted dark", painted_before + 1, 30s)) << app.transcript();
-  EXPECT_TRUE(run_program({"import", "-display", x.display(), "-window", xid, dark}, {}, &out)) << out;
+  EXPECT_TRUE(run_program({"import", "-display", x.display(), "-window", xid, dark}, {}, &out))
+      << out;
   EXPECT_GT(file_size(dark), 10'000u);
   const double dark_level = brightness(dark);
   EXPECT_GE(dark_level, 0.0) << "cannot measure " << dark;
@@ -212,9 +206,9 @@ TEST_F(AppEndToEnd, PushToTalkKeyAndShortcutsWorkOnX11) {
   ASSERT_FALSE(x.display().empty()) << x.transcript();
   ServerProcess server;
   std::string out;
-  ASSERT_TRUE(run_program({"gsettings", "set", "io.github.shotcall.Shotcall", "voice-mode",
-                           "push-to-talk"},
-                          app_env(x.display()), &out))
+  ASSERT_TRUE(
+      run_program({"gsettings", "set", "io.github.shotcall.Shotcall", "voice-mode", "push-to-talk"},
+                  app_env(x.display()), &out))
       << out;
   ChildProcess app({SHOTCALL_APP_BINARY, "--server", server.url(), "--riot-id", "Caller#PTT",
                     "--game", "UI_PTT", "--team", "200", "--teammates", "Caller#PTT,Mate#PTT",
@@ -248,7 +242,8 @@ TEST_F(AppEndToEnd, PushToTalkKeyAndShortcutsWorkOnX11) {
   ASSERT_TRUE(app.wait_for_lines("preferences-shown 0x", 1, 30s)) << app.transcript();
   const std::string prefs = output_dir() + "/shotcall-preferences.png";
   const std::string prefs_xid = app.find_line("preferences-shown ").substr(18);
-  EXPECT_TRUE(run_program({"import", "-display", x.display(), "-window", prefs_xid, prefs}, {}, &out))
+  EXPECT_TRUE(
+      run_program({"import", "-display", x.display(), "-window", prefs_xid, prefs}, {}, &out))
       << out;
   EXPECT_GT(file_size(prefs), 5'000u);
 
@@ -307,14 +302,13 @@ TEST_F(AppEndToEnd, WithoutAMicrophoneTheAppListensAndSaysSo) {
   g_mkdir_with_parents(dir.c_str(), 0755);
   PeerProcess mate({"--server", server.url(), "--riot-id", "Mate#NOMIC", "--game", "UI_NOMIC",
                     "--team", "100", "--teammates", "Caller#NOMIC,Mate#NOMIC", "--source",
-                    "audiotestsrc is-live=true wave=sine volume=0.3 freq=650", "--sink",
-                    "fakesink", "--record-dir", dir, "--no-dsp", "--ice-address", "127.0.0.1"});
+                    "audiotestsrc is-live=true wave=sine volume=0.3 freq=650", "--sink", "fakesink",
+                    "--record-dir", dir, "--no-dsp", "--ice-address", "127.0.0.1"});
   // A microphone that cannot open, as on a machine without one.
   ChildProcess app({SHOTCALL_APP_BINARY, "--server", server.url(), "--riot-id", "Caller#NOMIC",
-                    "--game", "UI_NOMIC", "--team", "100", "--teammates",
-                    "Caller#NOMIC,Mate#NOMIC", "--source",
-                    "filesrc location=/nonexistent-dir/shotcall/microphone.raw", "--sink",
-                    "fakesink", "--ice-address", "127.0.0.1", "--events"},
+                    "--game", "UI_NOMIC", "--team", "100", "--teammates", "Caller#NOMIC,Mate#NOMIC",
+                    "--source", "filesrc location=/nonexistent-dir/shotcall/microphone.raw",
+                    "--sink", "fakesink", "--ice-address", "127.0.0.1", "--events"},
                    app_env(x.display()));
   ASSERT_TRUE(app.wait_for_lines("window-mapped 0x", 1, 60s)) << app.transcript();
   const std::string xid = app.find_line("window-mapped ").substr(14);

@@ -28,14 +28,7 @@ class FirstRunEndToEnd : public ::testing::Test {
     g_file_set_contents((gtk_dir + "/settings.ini").c_str(),
                         "[Settings]\ngtk-enable-animations=false\n", -1, nullptr);
   }
-  void TearDown() override {
-    if (g_getenv("SHOTCALL_KEEP_TEST_FILES") || HasFailure()) {
-      std::fprintf(stderr, "test files kept in %s\n", root_.c_str());
-      return;
-    }
-    std::string out;
-    run_program({"rm", "-rf", root_}, {}, &out);
-  }
+  void TearDown() override { remove_test_dir(root_, HasFailure()); }
 
   // A private keyfile settings store and the build tree's schema, no session bus.
   std::map<std::string, std::string> app_env() const {

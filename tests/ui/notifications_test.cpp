@@ -34,27 +34,14 @@ std::string summary_line(const std::string& summary) { return "\tsummary: '" + s
 class Notifications : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* tool : kTools) {
-      gchar* path = g_find_program_in_path(tool);
-      const bool found = path != nullptr;
-      g_free(path);
-      if (found) continue;
-      const std::string why = std::string{tool} + " is not installed (scripts/install-deps)";
+    if (const auto missing = missing_programs(kTools); !missing.empty()) {
+      const std::string why = missing.front() + " (scripts/install-deps)";
       if (g_strcmp0(g_getenv("CI"), "true") == 0) FAIL() << why;
       GTEST_SKIP() << why;
     }
     root_ = make_test_dir("shotcall-ui-notify");
   }
-  void TearDown() override {
-    if (root_.empty()) return;
-    if (g_getenv("SHOTCALL_KEEP_TEST_FILES") || HasFailure()) {
-      std::fprintf(stderr, "test files kept in %s\n", root_.c_str());
-      return;
-    }
-    gchar* argv[] = {const_cast<gchar*>("rm"), const_cast<gchar*>("-rf"), root_.data(), nullptr};
-    g_spawn_sync(nullptr, argv, nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr, nullptr, nullptr,
-                 nullptr, nullptr);
-  }
+  void TearDown() override { remove_test_dir(root_, HasFailure()); }
 
   // The desktop of one test: X server, session bus, notification daemon, and the window that
   // stands for the game (which the player looks at when not at Shotcall).

@@ -34,12 +34,7 @@ constexpr const char* kPortal = SHOTCALL_SOURCE_DIR "/tests/ui/global_shortcuts_
 class PortalPushToTalk : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::vector<std::string> missing;
-    for (const char* tool : kTools) {
-      gchar* path = g_find_program_in_path(tool);
-      if (!path) missing.push_back(std::string{tool} + " is not installed");
-      g_free(path);
-    }
+    std::vector<std::string> missing = missing_programs(kTools);
     std::string out;
     if (!run_program({kPython, "-c", "import gi; gi.require_version('Gio', '2.0')"}, {}, &out))
       missing.push_back(std::string{kPython} + " cannot import gi (python3-gi): " + out);
@@ -52,16 +47,7 @@ class PortalPushToTalk : public ::testing::Test {
     }
     root_ = make_test_dir("shotcall-ui-ptt-portal");
   }
-  void TearDown() override {
-    if (root_.empty()) return;
-    if (g_getenv("SHOTCALL_KEEP_TEST_FILES") || HasFailure()) {
-      std::fprintf(stderr, "test files kept in %s\n", root_.c_str());
-      return;
-    }
-    gchar* argv[] = {const_cast<gchar*>("rm"), const_cast<gchar*>("-rf"), root_.data(), nullptr};
-    g_spawn_sync(nullptr, argv, nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr, nullptr, nullptr,
-                 nullptr, nullptr);
-  }
+  void TearDown() override { remove_test_dir(root_, HasFailure()); }
 
   // X server, session bus, signaling server, and the app's settings: push-to-talk on F8.
   void start_desktop() {

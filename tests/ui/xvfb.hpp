@@ -6,7 +6,9 @@
 #include <glib.h>
 
 #include <chrono>
+#include <cstdio>
 #include <string>
+#include <vector>
 
 #include "tests/ui/child_process.hpp"
 
@@ -36,6 +38,32 @@ inline std::string make_test_dir(const char* prefix) {
   std::string out = dir ? dir : "/tmp";
   g_free(dir);
   return out;
+}
+
+// Removes a test's directory once it passed; a failed test's files (or every test's, with
+// SHOTCALL_KEEP_TEST_FILES) are kept for a person to look at, and the path is said.
+inline void remove_test_dir(const std::string& dir, bool failed) {
+  if (dir.empty()) return;
+  if (failed || g_getenv("SHOTCALL_KEEP_TEST_FILES")) {
+    std::fprintf(stderr, "test files kept in %s\n", dir.c_str());
+    return;
+  }
+  gchar* argv[] = {const_cast<gchar*>("rm"), const_cast<gchar*>("-rf"),
+                   const_cast<gchar*>(dir.c_str()), nullptr};
+  g_spawn_sync(nullptr, argv, nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr, nullptr, nullptr,
+               nullptr, nullptr);
+}
+
+// "<program> is not installed" for each of `programs` not found on PATH.
+template <typename Programs>
+std::vector<std::string> missing_programs(const Programs& programs) {
+  std::vector<std::string> missing;
+  for (const char* program : programs) {
+    gchar* path = g_find_program_in_path(program);
+    if (!path) missing.push_back(std::string{program} + " is not installed");
+    g_free(path);
+  }
+  return missing;
 }
 
 }  // namespace shotcall::test
