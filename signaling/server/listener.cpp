@@ -11,6 +11,8 @@
 #include <cstring>
 #include <vector>
 
+#include "signaling/server/proxy_header.hpp"
+
 namespace shotcall::server {
 namespace {
 
@@ -51,6 +53,9 @@ const std::string kHeadTooLargeResponse =
 
 // How long a refused connection may keep sending before it is closed regardless.
 constexpr std::int64_t kDrainUs = 5 * G_USEC_PER_SEC;
+// A proxy writes its PROXY header as it connects: one that has not finished it by then is
+// broken or not a proxy, and must not hold a slot for the whole handshake deadline.
+constexpr std::int64_t kProxyHeaderUs = 5 * G_USEC_PER_SEC;
 
 // What one non-blocking recv says about the client: bytes, nothing yet, or gone (its end of
 // stream, or a broken connection).
@@ -229,7 +234,10 @@ void Listener::hand_to_soup(int fd) {
     g_socket_close(socket.get(), nullptr);
     return;
   }
-  if (settings_.pending_per_address != 0 &&
+  // A trusted proxy's connections are many clients: they are counted by the client the PROXY
+  // header names (on_proxy_readable), not by the proxy's address.
+  const bool trusted = settings_.trusted.contains(address);
+  if (!trusted && settings_.pending_per_address != 0 &&
       pending_from(address) >= settings_.pending_per_address) {
     forget_closed(address);
     if (pending_from(address) >= settings_.pending_per_address) {
@@ -243,6 +251,14 @@ void Listener::hand_to_soup(int fd) {
   Pending& p = pending_[key] =
       Pending{std::move(socket), address,          deadline,         Stage::Head,
               nullptr,           std::move(local), std::move(remote)};
+  p.handshake_deadline_us = deadline;
+  if (trusted) {
+    // Its PROXY header (if any) comes first, before TLS too.
+    p.stage = Stage::Proxy;
+    p.deadline_us = std::min(deadline, g_get_monotonic_time() + kProxyHeaderUs);
+    watch_socket(key, p);
+    return;
+  }
   if (cert_) {
     // The head is inside TLS records: libsoup reads it (and applies its own limit).
     start_soup(key, p);
@@ -284,6 +300,7 @@ void Listener::on_readable(const std::string& key) {
   auto it = pending_.find(key);
   if (it == pending_.end()) return;
   Pending& p = it->second;
+  if (p.stage == Stage::Proxy) return on_proxy_readable(it);
   const int fd = g_socket_get_fd(p.socket.get());
   if (p.stage == Stage::Draining) {
     for (;;) {
@@ -323,6 +340,74 @@ void Listener::on_readable(const std::string& key) {
   p.deadline_us = std::min(p.deadline_us, g_get_monotonic_time() + kDrainUs);
   refused_("head-too-large");
   log_.info("head-too-large", {{"addr", p.address}});
+}
+
+void Listener::on_proxy_readable(std::unordered_map<std::string, Pending>::iterator it) {
+  Pending& p = it->second;
+  const int fd = g_socket_get_fd(p.socket.get());
+  static_assert(kMaxProxyHeader <= kMaxRequestHead, "peek_buffer_ holds a whole header");
+  const ssize_t n = ::recv(fd, peek_buffer_.data(), kMaxProxyHeader, MSG_PEEK | MSG_DONTWAIT);
+  const Received r = classify_recv(n);
+  if (r == Received::Nothing) return;
+  if (r == Received::Gone) {
+    drop(it);
+    return;
+  }
+  const ProxyHeader header =
+      parse_proxy_header(std::string_view{peek_buffer_.data(), static_cast<std::size_t>(n)});
+  switch (header.verdict) {
+    case ProxyVerdict::NeedMore:
+      set_rcvlowat(fd, static_cast<int>(n) + 1);
+      return;
+    case ProxyVerdict::Invalid:
+      // A trusted peer that speaks neither HTTP nor the PROXY protocol: nothing to answer.
+      refused_("proxy-header");
+      log_.warn("proxy-header-invalid", {{"peer", p.address}});
+      drop(it);
+      return;
+    case ProxyVerdict::Absent:
+      break;  // an HTTP proxy, or the proxy's own request: X-Forwarded-For may name the client
+    case ProxyVerdict::Done: {
+      // Consume exactly the header; what follows is the client's and stays for libsoup.
+      if (::recv(fd, peek_buffer_.data(), header.length, MSG_DONTWAIT) !=
+          static_cast<ssize_t>(header.length)) {
+        drop(it);
+        return;
+      }
+      if (!header.source) break;  // LOCAL: the proxy's own connection keeps its address
+      const std::string client = *header.source;
+      if (settings_.pending_per_address != 0 && !settings_.trusted.contains(client)) {
+        forget_closed(client);  // `p` still goes by the proxy's address: untouched
+        if (pending_from(client) >= settings_.pending_per_address) {
+          refused_("address-pending");
+          drop(it);
+          return;
+        }
+      }
+      p.address = client;
+      break;
+    }
+  }
+  set_rcvlowat(fd, 1);
+  const std::string key = it->first;  // a copy: start_soup may erase the entry by this key
+  after_proxy(key, p);
+}
+
+void Listener::after_proxy(const std::string& key, Pending& p) {
+  p.deadline_us = p.handshake_deadline_us;
+  if (cert_) {
+    stop_watch(p);
+    start_soup(key, p);
+    return;
+  }
+  // The watch stays: the request head may already be here, and the next wake-up judges it.
+  p.stage = Stage::Head;
+}
+
+std::optional<std::string> Listener::address_of_pending(GSocketAddress* remote) const {
+  auto it = pending_.find(endpoint_key(remote));
+  if (it == pending_.end()) return std::nullopt;
+  return it->second.address;
 }
 
 void Listener::start_soup(const std::string& key, Pending& p) {
@@ -396,6 +481,8 @@ gboolean Listener::tick_cb(gpointer self) {
         continue;
       }
       if (it->second.stage == Stage::Head) late.push_back(it->second.address);
+      if (it->second.stage == Stage::Proxy)
+        l->log_.info("proxy-header-deadline", {{"peer", it->second.address}});
       auto gone = it++;
       l->drop(gone);
     } else if (g_socket_is_closed(s)) {

@@ -19,6 +19,13 @@
 //   2.74 would read up to 64 KiB and then drop the connection with the rest unread, which the
 //   client sees as a TCP reset and no answer. Later requests on a kept-alive connection, and
 //   requests over the server's own TLS, meet libsoup's limit only.
+// - a connection from a trusted proxy (--trusted-proxy) may start with a PROXY protocol header
+//   (proxy_header.hpp), plain TCP or before TLS alike: it is read, checked and consumed here,
+//   so libsoup never sees it, and from then on the connection goes by the client the header
+//   names (its pending count too). The header has at most kProxyHeaderUs, within the deadline.
+//   The header is optional, so one list serves both HAProxy (send-proxy-v2) and HTTP proxies
+//   that only add X-Forwarded-For; see docs/self-hosting.md, "Behind a proxy", for why that is
+//   safe. Untrusted peers are never read for it: their "PROXY …" is a bad HTTP request.
 #pragma once
 
 #include <gio/gio.h>
@@ -26,10 +33,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "signaling/server/client_address.hpp"
 #include "signaling/server/gobject_ptr.hpp"
 #include "signaling/server/log.hpp"
 #include "signaling/server/request_head.hpp"
@@ -43,12 +52,13 @@ constexpr std::size_t kMaxRequestHead = 16 * 1024;
 struct ListenerSettings {
   unsigned deadline_s = 30;              // accept → upgraded (or the connection is closed)
   std::size_t pending_per_address = 50;  // 0: no limit
+  TrustedProxies trusted;                // peers that may send a PROXY header
 };
 
 class Listener {
  public:
-  // `refused(reason)` counts a connection closed at once: "descriptors", "address-pending" or
-  // "head-too-large".
+  // `refused(reason)` counts a connection closed at once: "descriptors", "address-pending",
+  // "head-too-large" or "proxy-header" (a trusted peer's header that is malformed or too long).
   Listener(SoupServer* server, GSocket* listening, GTlsCertificate* cert, ListenerSettings settings,
            Logger& log, std::function<void(std::string_view)> refused);
   ~Listener();
@@ -66,11 +76,15 @@ class Listener {
 
   std::size_t pending() const { return pending_.size(); }
 
+  // The address the connection from `remote` goes by: the client its PROXY header named, else
+  // its peer's address. nullopt when the connection is not (or no longer) pending.
+  std::optional<std::string> address_of_pending(GSocketAddress* remote) const;
+
  private:
-  // Waiting for the request head (plain TCP), handed to libsoup, or refused and draining what
-  // the client still sends so that closing does not reset the connection before it has read
-  // the answer.
-  enum class Stage { Head, Soup, Draining };
+  // Waiting for a trusted peer's PROXY header, for the request head (plain TCP), handed to
+  // libsoup, or refused and draining what the client still sends so that closing does not
+  // reset the connection before it has read the answer.
+  enum class Stage { Proxy, Head, Soup, Draining };
   struct Pending {
     GObjectPtr<GSocket> socket;
     std::string address;
@@ -79,6 +93,7 @@ class Listener {
     GSource* watch = nullptr;  // Head and Draining: readable on the socket
     GObjectPtr<GSocketAddress> local, remote;
     RequestHeadJudge head{kMaxRequestHead};
+    std::int64_t handshake_deadline_us = 0;  // deadline_us once past Stage::Proxy
   };
 
   static gboolean readable_cb(GSocket*, GIOCondition, gpointer self);
@@ -93,6 +108,10 @@ class Listener {
   static gboolean head_readable_cb(GSocket*, GIOCondition, gpointer data);
   // One readable wake-up of a connection in Head or Draining.
   void on_readable(const std::string& key);
+  // One readable wake-up in Stage::Proxy.
+  void on_proxy_readable(std::unordered_map<std::string, Pending>::iterator it);
+  // Past the PROXY stage (or without one): on to the request head, or straight to libsoup.
+  void after_proxy(const std::string& key, Pending& p);
   void watch_socket(const std::string& key, Pending& p);
   // Removes the entry; closes the socket when libsoup does not own it.
   void drop(std::unordered_map<std::string, Pending>::iterator it);

@@ -27,41 +27,73 @@ struct OptionSpec {
 constexpr OptionSpec kOptions[] = {
     {"bind", "ADDR", false, "IP address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)"},
     {"port", "N", false, "TCP port (default 7800; 0 picks a free one)"},
-    {"max-frame", "BYTES", false, "largest incoming message; bigger closes with 1009 (default 65536)"},
-    {"max-queued-bytes", "BYTES", false, "outgoing bytes held for a client that does not read; more closes it with 4008 (default 4194304)"},
-    {"allowed-origin", "ORIGIN", true, "browser origin (https://host[:port]) allowed to connect besides this server's own pages, '*' for any; may repeat"},
+    {"max-frame", "BYTES", false,
+     "largest incoming message; bigger closes with 1009 (default 65536)"},
+    {"max-queued-bytes", "BYTES", false,
+     "outgoing bytes held for a client that does not read; more closes it with 4008 (default "
+     "4194304)"},
+    {"allowed-origin", "ORIGIN", true,
+     "browser origin (https://host[:port]) allowed to connect besides this server's own pages, '*' "
+     "for any; may repeat"},
     {"rate", "N", false, "frames per second per connection, sustained (default 50)"},
     {"burst", "N", false, "frames a connection may send at once (default 100)"},
-    {"max-connections-per-ip", "N", false, "connections per client address, 0 = no limit (default 50)"},
+    {"max-connections-per-ip", "N", false,
+     "connections per client address, 0 = no limit (default 50)"},
     {"max-connections", "N", false, "connections in all (default 20000)"},
+    {"trusted-proxy", "CIDR", true,
+     "a load balancer (address or network) whose PROXY protocol header or X-Forwarded-For names "
+     "the client; may repeat"},
     {"max-members", "N", false, "members per channel (default 5)"},
-    {"log-format", "text|json", false, "log lines on stderr as text or one JSON object each (default text)"},
-    {"keepalive", "SECONDS", false, "ping interval; silent peers go after 3 intervals, 0 = off (default 20)"},
-    {"handshake-timeout", "SECONDS", false, "time a client has to send its HTTP request (default 30)"},
+    {"log-format", "text|json", false,
+     "log lines on stderr as text or one JSON object each (default text)"},
+    {"keepalive", "SECONDS", false,
+     "ping interval; silent peers go after 3 intervals, 0 = off (default 20)"},
+    {"handshake-timeout", "SECONDS", false,
+     "time a client has to send its HTTP request (default 30)"},
     {"access-token", "TOKEN", false, "require register-user to carry this token"},
     {"stun", "URL", true, "STUN server for clients (stun:host:port), may repeat"},
-    {"turn", "URL", true, "TURN server for clients (turn:host:port?transport=udp|tcp, turns:host:port), may repeat"},
-    {"turn-username", "USER", false, "TURN username, the same for every client (or use --turn-secret-env)"},
+    {"turn", "URL", true,
+     "TURN server for clients (turn:host:port?transport=udp|tcp, turns:host:port), may repeat"},
+    {"turn-username", "USER", false,
+     "TURN username, the same for every client (or use --turn-secret-env)"},
     {"turn-credential", "SECRET", false, "TURN credential for --turn-username"},
-    {"turn-secret-env", "VAR", false, "give each client its own time-limited TURN credentials, made with the secret shared with coturn (use-auth-secret) held in environment variable VAR"},
-    {"turn-ttl", "SECONDS", false, "how long those credentials stay valid, 60-604800 (default 43200: 12 hours)"},
+    {"turn-secret-env", "VAR", false,
+     "give each client its own time-limited TURN credentials, made with the secret shared with "
+     "coturn (use-auth-secret) held in environment variable VAR"},
+    {"turn-ttl", "SECONDS", false,
+     "how long those credentials stay valid, 60-604800 (default 43200: 12 hours)"},
     {"tls-cert", "FILE", false, "PEM certificate (chain): serve wss:// directly"},
     {"tls-key", "FILE", false, "PEM private key for --tls-cert"},
-    {"riot-api-key-env", "VAR", false, "detect games with the Riot API key held in environment variable VAR"},
-    {"riot-platform", "PLATFORM", false, "the players' platform: euw1, na1, kr, ... (needed with a key)"},
+    {"riot-api-key-env", "VAR", false,
+     "detect games with the Riot API key held in environment variable VAR"},
+    {"riot-platform", "PLATFORM", false,
+     "the players' platform: euw1, na1, kr, ... (needed with a key)"},
     {"riot-api-base", "URL", false, "send Riot API calls to URL instead of Riot's hosts (tests)"},
-    {"riot-rate-limits", "LIMITS", false, "the key's limits until Riot's headers tell (default 20:1,100:120)"},
-    {"riot-poll-interval", "MS", false, "shortest spectator poll interval per player (default 10000)"},
-    {"riot-game-check-interval", "MS", false, "how often a running game is re-checked (default 60000)"},
-    {"riot-end-confirmations", "N", false, "'not in game' answers in a row that end a game (default 2)"},
-    {"riot-verify-share", "PERCENT", false, "the part of the key's limits Riot verification may use, 0-90; 0: no verification (default 20)"},
+    {"riot-rate-limits", "LIMITS", false,
+     "the key's limits until Riot's headers tell (default 20:1,100:120)"},
+    {"riot-poll-interval", "MS", false,
+     "shortest spectator poll interval per player (default 10000)"},
+    {"riot-game-check-interval", "MS", false,
+     "how often a running game is re-checked (default 60000)"},
+    {"riot-end-confirmations", "N", false,
+     "'not in game' answers in a row that end a game (default 2)"},
+    {"riot-verify-share", "PERCENT", false,
+     "the part of the key's limits Riot verification may use, 0-90; 0: no verification (default "
+     "20)"},
     {"redis", "URL", false, "share state with other instances through Redis at redis://HOST:PORT"},
-    {"reuse-port", "", false, "let several instances listen on one port (SO_REUSEPORT; the kernel spreads clients)"},
-    {"instance-id", "NAME", false, "this instance's name with --redis: 1-24 of A-Z a-z 0-9 _ - (default random)"},
-    {"identity", "none|key|riot", false, "who may take a player's seat: see docs/self-hosting.md, \"Identity\" (default none)"},
-    {"public-host", "NAME", true, "host[:port] clients dial (proofs name it), may repeat; the listening address always counts"},
-    {"database", "SPEC", false, "identity bindings: sqlite:PATH (default under --state-dir) or postgresql://... (needed with --redis)"},
-    {"state-dir", "DIR", false, "where the embedded database lives (default $STATE_DIRECTORY, else ./shotcall-state)"},
+    {"reuse-port", "", false,
+     "let several instances listen on one port (SO_REUSEPORT; the kernel spreads clients)"},
+    {"instance-id", "NAME", false,
+     "this instance's name with --redis: 1-24 of A-Z a-z 0-9 _ - (default random)"},
+    {"identity", "none|key|riot", false,
+     "who may take a player's seat: see docs/self-hosting.md, \"Identity\" (default none)"},
+    {"public-host", "NAME", true,
+     "host[:port] clients dial (proofs name it), may repeat; the listening address always counts"},
+    {"database", "SPEC", false,
+     "identity bindings: sqlite:PATH (default under --state-dir) or postgresql://... (needed with "
+     "--redis)"},
+    {"state-dir", "DIR", false,
+     "where the embedded database lives (default $STATE_DIRECTORY, else ./shotcall-state)"},
     {"no-web", "", false, "do not serve the browser client at / (only /ws, /healthz, /metrics)"},
     {"help", "", false, "print this help and exit"},
     {"version", "", false, "print the version and exit"},
@@ -328,6 +360,19 @@ ServerConfig build(const Values& values, const EnvLookup& env) {
     c.max_connections_per_ip = parse_int<std::size_t>(*r, 0, 1000000);
   if (auto r = one("max-connections"))
     c.max_connections = parse_int<std::size_t>(*r, 1, 1000000);
+  if (auto it = values.find("trusted-proxy"); it != values.end()) {
+    std::vector<Cidr> networks;
+    for (const auto& r : it->second) {
+      auto cidr = parse_cidr(r.value);
+      if (!cidr)
+        throw BadValue{r.source +
+                       ": expected an address or a network (10.0.0.5, 10.0.0.0/8, "
+                       "2001:db8::/32) with no host bits set, got \"" +
+                       r.value + "\""};
+      networks.push_back(*cidr);
+    }
+    c.trusted_proxies = TrustedProxies{std::move(networks)};
+  }
   if (auto r = one("max-members")) c.max_members = parse_int<std::size_t>(*r, 2, 100);
   if (auto r = one("log-format")) {
     if (r->value == "text") c.log_format = LogFormat::Text;

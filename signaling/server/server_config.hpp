@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "signaling/core/turn_credentials.hpp"
+#include "signaling/server/client_address.hpp"
 
 namespace shotcall::server {
 
@@ -55,6 +56,9 @@ struct ServerConfig {
   std::size_t burst = 100;        // frames a connection may send at once
   std::size_t max_connections_per_ip = 50;  // 0: no limit (behind a proxy every peer is one IP)
   std::size_t max_connections = 20000;
+  // --trusted-proxy: peers whose PROXY header or X-Forwarded-For names the client
+  // (client_address.hpp). Empty: every connection is its peer's address.
+  TrustedProxies trusted_proxies;
   std::size_t max_members = 5;
   LogFormat log_format = LogFormat::Text;
   unsigned keepalive_s = 20;  // ping interval; 0 turns pings and dead-peer detection off

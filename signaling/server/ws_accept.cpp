@@ -2,6 +2,7 @@
 #include <cstring>
 #include <utility>
 
+#include "signaling/server/client_address.hpp"
 #include "signaling/server/guarded_stream.hpp"
 #include "signaling/server/http_reply.hpp"
 #include "signaling/server/origin_policy.hpp"
@@ -36,8 +37,17 @@ void WsServer::handshake_cb(SoupServer*, SoupMessage* msg, const char* path, GHa
   }
   // Refusing before the upgrade costs the server nothing; accept() checks again, since several
   // handshakes can be in flight at once.
+  // The client behind a trusted proxy (client_address.hpp): its PROXY header, read by the
+  // listener, or its X-Forwarded-For; any other peer is its own address.
   const char* host = soup_client_context_get_host(client);
-  std::string address = host ? host : "unknown";
+  std::string address =
+      s->listener_->address_of_pending(soup_client_context_get_remote_address(client))
+          .value_or(host ? host : "unknown");
+  if (!s->config_.trusted_proxies.empty()) {
+    const char* xff = soup_message_headers_get_list(msg->request_headers, "X-Forwarded-For");
+    address = forwarded_client(address, xff ? std::optional<std::string_view>{xff} : std::nullopt,
+                               s->config_.trusted_proxies);
+  }
   const Admit verdict = s->admission_.check(address);
   if (verdict != Admit::Yes) {
     s->metrics_.connection_refused(refusal_reason(verdict));

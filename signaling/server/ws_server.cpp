@@ -238,8 +238,9 @@ bool WsServer::start(std::string& error, bool& bad_config) {
     port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local.get()));
   listener_ = std::make_unique<Listener>(
       server_.get(), listener.get(), tls_cert.get(),
-      ListenerSettings{config_.handshake_timeout_s, config_.max_connections_per_ip}, log_,
-      [this](std::string_view reason) { metrics_.connection_refused(reason); });
+      ListenerSettings{config_.handshake_timeout_s, config_.max_connections_per_ip,
+                       config_.trusted_proxies},
+      log_, [this](std::string_view reason) { metrics_.connection_refused(reason); });
   if (!listener_->start(error)) return false;
   const bool v6 = g_inet_address_get_family(inet.get()) == G_SOCKET_FAMILY_IPV6;
   url_ = std::string{config_.tls() ? "wss://" : "ws://"} + (v6 ? "[" : "") + config_.bind +

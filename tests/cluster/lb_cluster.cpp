@@ -12,10 +12,11 @@ namespace shotcall::test {
 LbCluster::LbCluster(std::map<std::string, std::string> lb_env) {
   std::vector<std::string> backends;
   for (int i = 0; i < 3; ++i) {
-    // Behind the LB every connection comes from the LB's address: the per-address limit moves
-    // to HAProxy (see the configuration), as a deployment must do.
-    instances.push_back(
-        std::make_unique<ServerProcess>(std::vector<std::string>{"--max-connections-per-ip", "0"}));
+    // The configuration sends the PROXY protocol: the instances must trust the LB's address.
+    // Every test client is 127.0.0.1 too, so the per-address limit is off here (HAProxy has its
+    // own); lb_client_address_test covers the limit through the LB.
+    instances.push_back(std::make_unique<ServerProcess>(
+        std::vector<std::string>{"--max-connections-per-ip", "0", "--trusted-proxy", "127.0.0.1"}));
     backends.push_back("127.0.0.1:" + std::to_string(instances.back()->port()));
   }
   lb = std::make_unique<HaproxyProcess>(backends, std::move(lb_env));

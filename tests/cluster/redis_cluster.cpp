@@ -26,10 +26,11 @@ RedisCluster::RedisCluster(std::vector<std::string> args, std::map<std::string, 
   std::vector<std::string> backends;
   for (int n = 1; n <= 3; ++n) {
     std::vector<std::string> a = args_;
-    // Behind the LB every connection comes from the LB's address: HAProxy limits per client.
+    // Every test client is 127.0.0.1: HAProxy limits per client. The configuration sends the
+    // PROXY protocol, which the instances read from the LB's address only.
     a.insert(a.end(), {"--redis", redis_->url(), "--instance-id", "s" + std::to_string(n),
-                       "--max-connections-per-ip", "0", "--public-host",
-                       "127.0.0.1:" + std::to_string(lb_port)});
+                       "--max-connections-per-ip", "0", "--trusted-proxy", "127.0.0.1",
+                       "--public-host", "127.0.0.1:" + std::to_string(lb_port)});
     if (!own_database) a.insert(a.end(), {"--database", database_url_});
     instances_.push_back(std::make_unique<ServerProcess>(a, env, startup));
     backends.push_back("127.0.0.1:" + std::to_string(instances_.back()->port()));

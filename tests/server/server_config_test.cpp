@@ -287,3 +287,31 @@ TEST(RedisUrl, HostAndPortOrARefusalThatSaysWhy) {
 
 }  // namespace
 }  // namespace shotcall::server
+
+namespace shotcall::server {
+namespace {
+
+TEST(ServerConfigTrustedProxy, RepeatsAndComesFromTheVariableAsAList) {
+  EXPECT_TRUE(ok({}).trusted_proxies.empty());
+  const auto flags = ok({"--trusted-proxy", "10.0.0.0/8", "--trusted-proxy=::1"});
+  EXPECT_TRUE(flags.trusted_proxies.contains("10.3.2.1"));
+  EXPECT_TRUE(flags.trusted_proxies.contains("::1"));
+  EXPECT_FALSE(flags.trusted_proxies.contains("192.0.2.1"));
+  Env vars;
+  vars.vars["SHOTCALL_TRUSTED_PROXY"] = "192.0.2.0/24,127.0.0.1";
+  const auto env = ok({}, vars);
+  EXPECT_TRUE(env.trusted_proxies.contains("192.0.2.77"));
+  EXPECT_TRUE(env.trusted_proxies.contains("127.0.0.1"));
+  EXPECT_FALSE(env.trusted_proxies.contains("127.0.0.2"));
+}
+
+TEST(ServerConfigTrustedProxy, RefusesWhatIsNotAnAddressOrNetwork) {
+  expect_bad({"--trusted-proxy", "proxy.example.org"}, "--trusted-proxy");
+  expect_bad({"--trusted-proxy", "10.0.0.1/8"}, "no host bits set");
+  Env vars;
+  vars.vars["SHOTCALL_TRUSTED_PROXY"] = "10.0.0.0/33";
+  expect_bad({}, "SHOTCALL_TRUSTED_PROXY", vars);
+}
+
+}  // namespace
+}  // namespace shotcall::server
