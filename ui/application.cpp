@@ -4,8 +4,9 @@
 
 #include <cstdio>
 
-#include "ui/call_settings.hpp"
 #include "app/history/history_store.hpp"
+#include "app/i18n/translate.hpp"
+#include "ui/call_settings.hpp"
 #include "ui/first_run_window.hpp"
 #include "ui/frame_events.hpp"
 #include "ui/history_window.hpp"
@@ -16,6 +17,9 @@
 #include "ui/x11_window.hpp"
 
 namespace shotcall::ui {
+
+using i18n::fill;
+using i18n::tr;
 
 namespace {
 constexpr const char* kResources = "/io/github/shotcall/Shotcall/";
@@ -45,7 +49,10 @@ int Application::on_handle_local_options(const Glib::RefPtr<Glib::VariantDict>& 
     return 0;
   }
   if (!error.empty()) {
-    std::fprintf(stderr, "shotcall: %s (see --help)\n", error.c_str());
+    const std::string line =
+        // Translators: a command-line error; {error} says what was wrong with the options.
+        fill(tr("shotcall: {error} (see --help)"), {{"error", error}});
+    std::fprintf(stderr, "%s\n", line.c_str());
     return 2;
   }
   return -1;  // go on: register, then activate
@@ -90,11 +97,20 @@ void Application::on_startup() {
   listener.on_channel_formed = [this] {
     if (window_) window_->show_chat(model_.chat());
     const auto& game = model_.game();
-    notify("channel", "Your team's call is on",
-           game ? "In game as " + team_name(game->target.team_id.text) + "." : "");
+    // Translators: a desktop notification's title when the team's call forms.
+    notify("channel", tr("Your team's call is on"),
+           // Translators: the notification's body; {side} is "blue side", "red side" or
+           // "team {id}".
+           game ? fill(tr("In game as {side}."), {{"side", team_name(game->target.team_id.text)}})
+                : "");
   };
   listener.on_teammate = [this](const TeammateChange& c) {
-    notify("teammate", c.riot_id + (c.joined ? " joined the call" : " left the call"), "");
+    const char* pattern = c.joined
+                              // Translators: a desktop notification; {name} is a Riot ID.
+                              ? tr("{name} joined the call")
+                              // Translators: a desktop notification; {name} is a Riot ID.
+                              : tr("{name} left the call");
+    notify("teammate", fill(pattern, {{"name", c.riot_id}}), "");
   };
   listener.on_event = [this](const std::string& line) { emit(line); };
   call_ = std::make_unique<CallController>(model_, std::move(listener));
@@ -452,7 +468,7 @@ void Application::show_shortcuts() {
   if (auto* bar = dynamic_cast<Gtk::Container*>(shortcuts->get_titlebar())) {
     for (Gtk::Widget* child : bar->get_children())
       if (auto* search = dynamic_cast<Gtk::ToggleButton*>(child))
-        search->get_accessible()->set_name("Search shortcuts");
+        search->get_accessible()->set_name(tr("Search shortcuts"));
   }
   shortcuts->set_transient_for(window());
   shortcuts->signal_hide().connect([shortcuts] { delete shortcuts; });
@@ -466,8 +482,13 @@ void Application::show_about() {
   about->set_program_name("Shotcall");
   about->set_version(SHOTCALL_VERSION);
   about->set_logo_icon_name(kApplicationId);
-  about->set_comments("Team voice for League of Legends: you and the teammates who run Shotcall "
-                      "meet in one call, peer to peer, as soon as the game starts.");
+  about->set_comments(
+      tr("Team voice for League of Legends: you and the teammates who run "
+         "Shotcall meet in one call, peer to peer, as soon as the game starts."));
+  // Translators: your names, one a line, for the About dialog's credits ("translator-credits"
+  // is GNOME's convention).
+  const std::string credits = tr("translator-credits");
+  if (credits != "translator-credits") about->set_translator_credits(credits);
   about->set_license_type(Gtk::LICENSE_GPL_3_0);
   about->set_website("https://github.com/shotcall/shotcall");
   about->signal_response().connect([about](int) { delete about; });

@@ -2,12 +2,16 @@
 
 #include <glib.h>
 
-#include "app/session/call_runner.hpp"
+#include "app/i18n/translate.hpp"
 #include "app/net/identity_handshake.hpp"
+#include "app/session/call_runner.hpp"
 #include "signaling/identity/crockford.hpp"
 #include "signaling/protocol/riot_id.hpp"
 
 namespace shotcall::ui {
+
+using i18n::fill;
+using i18n::tr;
 
 namespace {
 
@@ -15,19 +19,22 @@ std::int64_t now_ms() { return g_get_monotonic_time() / 1000; }
 
 // What is missing before a manual or server-side game can be followed, in words.
 std::string setup_problem(const CallConfig& c) {
-  if (c.server_url.empty()) return "Enter your Shotcall server's address in Preferences.";
+  if (c.server_url.empty()) return tr("Enter your Shotcall server's address in Preferences.");
   if (c.mode == DetectionMode::Local) return "";
   // The game on another computer names the player, as on this one; only its address is needed.
   if (c.mode == DetectionMode::Lan)
     return c.lan_address.empty() && c.lcd_url.empty()
-               ? "Enter the address of the computer League runs on in Preferences."
+               ? tr("Enter the address of the computer League runs on in Preferences.")
                : "";
   if (!protocol::is_valid_riot_id(c.riot_id))
-    return c.riot_id.empty() ? "Enter your Riot ID (Name#TAG) in Preferences."
-                             : "“" + c.riot_id + "” is not a Riot ID: it looks like Name#TAG.";
+    return c.riot_id.empty() ? std::string{tr("Enter your Riot ID (Name#TAG) in Preferences.")}
+                             // Translators: {riot_id} is what the player typed as their Riot ID.
+                             : fill(tr("“{riot_id}” is not a Riot ID: it looks like Name#TAG."),
+                                    {{"riot_id", c.riot_id}});
   if (c.mode == DetectionMode::Manual) {
-    if (c.manual_game.empty()) return "Enter the game in Preferences, or pick another detection.";
-    if (c.manual_teammates.empty()) return "Enter your teammates' Riot IDs in Preferences.";
+    if (c.manual_game.empty())
+      return tr("Enter the game in Preferences, or pick another detection.");
+    if (c.manual_teammates.empty()) return tr("Enter your teammates' Riot IDs in Preferences.");
   }
   return "";
 }
@@ -98,8 +105,10 @@ void CallController::start(CallConfig config) {
                                                     runner_events());
     std::string error;
     if (!runner_->start(&error) && !error.empty())
-      model_.set_setup_problem("Can't read the game's local data: " + error +
-                               ". Check the game data settings in Preferences.");
+      // Translators: {reason} says what went wrong, without its full stop.
+      model_.set_setup_problem(fill(tr("Can't read the game's local data: {reason}. Check the "
+                                       "game data settings in Preferences."),
+                                    {{"reason", error}}));
   }
   changed();
 }
@@ -162,7 +171,8 @@ session::CallRunnerEvents CallController::runner_events() {
     if (listener_.on_chat) listener_.on_chat(line);
   };
   ev.on_notice = [this](const protocol::Notice& n) {
-    ChatLine line{"Shotcall server", n.text, g_get_real_time() / 1000, false, true};
+    // Translators: who wrote a notice from the server, in the chat (before the notice's text).
+    ChatLine line{tr("Shotcall server"), n.text, g_get_real_time() / 1000, false, true};
     model_.add_chat(line);
     if (listener_.on_chat) listener_.on_chat(line);
   };
@@ -270,8 +280,14 @@ void CallController::on_link_changed() {
   }
   for (const auto& c : update.changes) {
     event(std::string{c.joined ? "teammate-joined " : "teammate-left "} + c.riot_id);
-    ChatLine line{c.riot_id, c.joined ? "joined the call" : "left the call",
-                  g_get_real_time() / 1000, false, true};
+    const char* text = c.joined
+                           // Translators: a chat line, shown right after the teammate's Riot
+                           // ID ("Ñandú#ÁÉ joined the call"); phrase it so it follows the name.
+                           ? tr("joined the call")
+                           // Translators: a chat line, shown right after the teammate's Riot
+                           // ID ("Ñandú#ÁÉ left the call"); phrase it so it follows the name.
+                           : tr("left the call");
+    ChatLine line{c.riot_id, text, g_get_real_time() / 1000, false, true};
     model_.add_chat(line);
     if (listener_.on_chat) listener_.on_chat(line);
     if (listener_.on_teammate) listener_.on_teammate(c);
@@ -280,11 +296,19 @@ void CallController::on_link_changed() {
 }
 
 void CallController::apply_gate() {
-  const bool muted = model_.gate().engine_muted();
+  const VoiceGate& gate = model_.gate();
+  const bool muted = gate.engine_muted();
+  // Muted or push-to-talk released: the engine stops the capture before the speech processing.
+  // A closed voice-activity gate keeps the processing running, so that processed sound (no echo,
+  // less noise) reopens it. Said on every level: the kind can change while `muted` does not, and
+  // the engine ignores what it already knows.
+  const media::MuteKind kind = gate.user_muted() || gate.mode() == VoiceMode::PushToTalk
+                                   ? media::MuteKind::Stopped
+                                   : media::MuteKind::Listening;
+  if (session()) session()->voice().set_muted(muted, kind);
   if (engine_muted_ == muted) return;
   const bool first = !engine_muted_.has_value();
   engine_muted_ = muted;
-  if (session()) session()->voice().set_muted(muted);
   if (!first) event(std::string{"transmitting "} + (muted ? "off" : "on"));
   changed();
 }
@@ -384,7 +408,7 @@ void CallController::on_identity(const protocol::ServerMessage& m) {
 bool CallController::send_identity(protocol::ClientBody request, IdentityModel::Part part) {
   if (session() && session()->send_identity(std::move(request))) return true;
   model_.identity().on_request_failed(
-      part, "Not connected to your server now: try again once Shotcall is connected.");
+      part, tr("Not connected to your server now: try again once Shotcall is connected."));
   changed();
   return false;
 }
@@ -394,9 +418,14 @@ void CallController::verify_riot() {
   if (session() && session()->start_riot_verification(&why)) {
     model_.identity().on_verify_requested();
   } else {
-    if (!session()) why = "not connected to your server now";
-    why[0] = static_cast<char>(g_ascii_toupper(why[0]));
-    model_.identity().on_request_failed(IdentityModel::Part::Verify, why + ".");
+    if (!session()) {
+      why = tr("Not connected to your server now.");
+    } else {
+      // The session's reason is a fragment (app/session): a sentence of it.
+      why[0] = static_cast<char>(g_ascii_toupper(why[0]));
+      why += ".";
+    }
+    model_.identity().on_request_failed(IdentityModel::Part::Verify, why);
   }
   changed();
 }
@@ -412,8 +441,8 @@ void CallController::link_this_device() {
   if (!session()) {
     model_.identity().on_request_failed(
         IdentityModel::Part::Link,
-        "Shotcall is not connected to your server now: linking starts once it is (when your "
-        "game starts, or at once with server-side detection).");
+        tr("Shotcall is not connected to your server now: linking starts once it is (when your "
+           "game starts, or at once with server-side detection)."));
     changed();
     return;
   }
@@ -435,8 +464,8 @@ void CallController::approve_device(const std::string& code) {
   if (!normalized) {
     model_.identity().on_request_failed(
         IdentityModel::Part::Approve,
-        "A link code has 8 letters and digits, like ABCD-2345: type the one the new device "
-        "shows.");
+        tr("A link code has 8 letters and digits, like ABCD-2345: type the one the new device "
+           "shows."));
     changed();
     return;
   }

@@ -2,6 +2,8 @@
 
 #include <glib.h>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::ui {
 
 std::size_t ChatLog::add(ChatLine line) {
@@ -29,7 +31,9 @@ std::string chat_clock(std::int64_t ts_ms) {
   GDateTime* utc = g_date_time_new_from_unix_utc(ts_ms / 1000);
   if (!utc) return "";
   GDateTime* local = g_date_time_to_local(utc);
-  gchar* text = g_date_time_format(local, "%H:%M");
+  // Translators: the time of a chat line, a g_date_time_format() format ("%H:%M" is "21:07";
+  // "%l:%M %p" would be "9:07 PM").
+  gchar* text = g_date_time_format(local, i18n::tr("%H:%M"));
   std::string out = text ? text : "";
   g_free(text);
   g_date_time_unref(local);

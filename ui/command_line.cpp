@@ -2,9 +2,13 @@
 
 #include <sstream>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::ui {
 
 namespace {
+
+using i18n::tr;
 
 template <typename T>
 std::optional<T> lookup(const Glib::RefPtr<Glib::VariantDict>& options, const char* name) {
@@ -34,30 +38,47 @@ std::vector<std::string> split_commas(const std::string& text) {
 }  // namespace
 
 void add_command_line_options(Gio::Application& app) {
+  // The option names (--server …) are the same in every language; their descriptions and the
+  // names of their values ("URL", "FILE") are the player's words in `shotcall --help`.
   using A = Gio::Application;
   app.add_main_option_entry(A::OPTION_TYPE_STRING, "server", '\0',
-                            "Signaling server (ws:// or wss:// URL)", "URL");
+                            tr("Signaling server (ws:// or wss:// URL)"),
+                            // Translators: the value of an option in --help: a web address.
+                            tr("URL"));
   app.add_main_option_entry(A::OPTION_TYPE_STRING, "lcd-url", '\0',
-                            "Read the game from this Live Client Data address", "URL");
+                            tr("Read the game from this Live Client Data address"), tr("URL"));
   app.add_main_option_entry(A::OPTION_TYPE_STRING, "lcd-ca", '\0',
-                            "Certificate authority of the Live Client Data API", "FILE");
+                            tr("Certificate authority of the Live Client Data API"),
+                            // Translators: the value of an option in --help: a file's path.
+                            tr("FILE"));
   app.add_main_option_entry(A::OPTION_TYPE_STRING, "source", '\0',
-                            "Microphone as a gst-launch fragment", "PIPELINE");
+                            tr("Microphone as a gst-launch fragment"),
+                            // Translators: the value of an option in --help: GStreamer elements.
+                            tr("PIPELINE"));
   app.add_main_option_entry(A::OPTION_TYPE_STRING, "sink", '\0',
-                            "Output as a gst-launch fragment", "PIPELINE");
+                            tr("Output as a gst-launch fragment"), tr("PIPELINE"));
   app.add_main_option_entry(A::OPTION_TYPE_STRING_VECTOR, "ice-address", '\0',
-                            "Gather ICE candidates on this address only (repeatable)", "ADDRESS");
-  app.add_main_option_entry(A::OPTION_TYPE_STRING, "riot-id", '\0', "Your Riot ID", "NAME#TAG");
-  app.add_main_option_entry(A::OPTION_TYPE_STRING, "game", '\0', "Join this game (manual mode)",
-                            "GAME");
-  app.add_main_option_entry(A::OPTION_TYPE_INT, "team", '\0', "Your team: 100 or 200", "TEAM");
+                            tr("Gather ICE candidates on this address only (repeatable)"),
+                            // Translators: the value of an option in --help: an IP address.
+                            tr("ADDRESS"));
+  app.add_main_option_entry(A::OPTION_TYPE_STRING, "riot-id", '\0', tr("Your Riot ID"),
+                            // Translators: the value of an option in --help: a Riot ID's form.
+                            tr("NAME#TAG"));
+  app.add_main_option_entry(A::OPTION_TYPE_STRING, "game", '\0', tr("Join this game (manual mode)"),
+                            // Translators: the value of an option in --help: a game's name.
+                            tr("GAME"));
+  app.add_main_option_entry(A::OPTION_TYPE_INT, "team", '\0', tr("Your team: 100 or 200"),
+                            // Translators: the value of an option in --help: 100 or 200.
+                            tr("TEAM"));
   app.add_main_option_entry(A::OPTION_TYPE_STRING, "teammates", '\0',
-                            "The whole team's Riot IDs, comma-separated", "IDS");
+                            tr("The whole team's Riot IDs, comma-separated"),
+                            // Translators: the value of an option in --help: Riot IDs.
+                            tr("IDS"));
   app.add_main_option_entry(A::OPTION_TYPE_BOOL, "watch", '\0',
-                            "Let the server find the game (server-side detection)");
+                            tr("Let the server find the game (server-side detection)"));
   app.add_main_option_entry(A::OPTION_TYPE_BOOL, "events", '\0',
-                            "Print one line per event on standard output (for scripts)");
-  app.add_main_option_entry(A::OPTION_TYPE_BOOL, "version", '\0', "Print the version and exit");
+                            tr("Print one line per event on standard output (for scripts)"));
+  app.add_main_option_entry(A::OPTION_TYPE_BOOL, "version", '\0', tr("Print the version and exit"));
 }
 
 CommandLine read_command_line(const Glib::RefPtr<Glib::VariantDict>& options, std::string* error) {
@@ -78,18 +99,19 @@ CommandLine read_command_line(const Glib::RefPtr<Glib::VariantDict>& options, st
   c.version = lookup<bool>(options, "version").value_or(false);
 
   std::string e;
+  // Translators (the errors below): keep the options (--server …) as they are.
   if (c.server && c.server->rfind("ws://", 0) != 0 && c.server->rfind("wss://", 0) != 0)
-    e = "--server takes a ws:// or wss:// URL";
+    e = tr("--server takes a ws:// or wss:// URL");
   else if (c.team && *c.team != 100 && *c.team != 200)
-    e = "--team is 100 (blue side) or 200 (red side)";
+    e = tr("--team is 100 (blue side) or 200 (red side)");
   else if (c.game && !c.riot_id)
-    e = "--game needs --riot-id";
+    e = tr("--game needs --riot-id");
   else if (c.game && c.teammates.empty())
-    e = "--game needs --teammates";
+    e = tr("--game needs --teammates");
   else if (c.watch && !c.riot_id)
-    e = "--watch needs --riot-id";
+    e = tr("--watch needs --riot-id");
   else if ((c.game ? 1 : 0) + (c.watch ? 1 : 0) + (c.lcd_url ? 1 : 0) > 1)
-    e = "pick one of --game, --watch and --lcd-url";
+    e = tr("pick one of --game, --watch and --lcd-url");
   if (error) *error = e;
   return c;
 }

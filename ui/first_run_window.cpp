@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "app/game/lan_setup.hpp"
+#include "app/i18n/translate.hpp"
 #include "app/net/server_probe.hpp"
 #include "signaling/protocol/riot_id.hpp"
 #include "ui/command_line.hpp"
@@ -12,17 +13,24 @@
 namespace shotcall::ui {
 namespace {
 
+using i18n::fill;
+using i18n::tr;
+
 // What is wrong with the Riot ID typed, in words that say what one looks like; empty when it will
 // do. `required`: the server watches it, so it cannot be left out.
 std::string riot_id_problem(const std::string& riot_id, bool required) {
-  constexpr const char* kLooksLike =
-      "A Riot ID is your name in League, then #, then your tag, as the League client shows it "
-      "(for example Ahri#EUW).";
   if (riot_id.empty()) {
-    return required ? std::string{"Enter your Riot ID: the server watches it. "} + kLooksLike : "";
+    // Translators: "Ahri#EUW" is an example Riot ID (name, #, tag): keep it as it is.
+    return required ? tr("Enter your Riot ID: the server watches it. A Riot ID is your name in "
+                         "League, then #, then your tag, as the League client shows it (for "
+                         "example Ahri#EUW).")
+                    : "";
   }
   if (protocol::is_valid_riot_id(riot_id)) return "";
-  return std::string{"That is not a Riot ID. "} + kLooksLike;
+  // Translators: "Ahri#EUW" is an example Riot ID (name, #, tag): keep it as it is.
+  return tr(
+      "That is not a Riot ID. A Riot ID is your name in League, then #, then your tag, as "
+      "the League client shows it (for example Ahri#EUW).");
 }
 
 }  // namespace
@@ -118,7 +126,8 @@ void FirstRunWindow::show_lan_command() {
 void FirstRunWindow::test_connection() {
   if (cancel_probe_) cancel_probe_();
   const std::string url = server_url_->get_text();
-  test_result_->set_text("Testing " + url + "…");
+  // Translators: {url} is the server address typed, "ws://host:7800/ws".
+  test_result_->set_text(fill(tr("Testing {url}…"), {{"url", url}}));
   test_result_->show();
   test_button_->set_sensitive(false);
   cancel_probe_ = net::probe_server(url, [this](const net::ProbeFindings& findings) {
@@ -145,7 +154,8 @@ void FirstRunWindow::start() {
   if (m == "lan") game::valid_lan_address(address, &problem);
   if (problem.empty()) problem = riot_id_problem(riot_id, m == "server");
   if (problem.empty() && net::health_url_of(server).empty()) {
-    problem = "Enter the server as ws://HOST:PORT/ws, or wss://HOST/ws.";
+    // Translators: HOST and PORT stand for the parts of an address: they may be translated.
+    problem = tr("Enter the server as ws://HOST:PORT/ws, or wss://HOST/ws.");
   }
   if (!problem.empty()) {
     start_error_->set_text(problem);

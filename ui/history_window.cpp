@@ -2,6 +2,7 @@
 
 #include "app/history/history_store.hpp"
 #include "app/history/history_text.hpp"
+#include "app/i18n/translate.hpp"
 
 namespace shotcall::ui {
 
@@ -75,7 +76,7 @@ HistoryWindow::HistoryWindow(BaseObjectType* cobject, const Glib::RefPtr<Gtk::Bu
   builder->get_widget("history_stack", stack_);
   builder->get_widget("empty_label", empty_);
   builder->get_widget("games_list", list_);
-  empty_->set_text(history::kEmptyHistoryText);
+  empty_->set_text(i18n::tr(history::kEmptyHistoryText));
 }
 
 HistoryWindow::~HistoryWindow() {

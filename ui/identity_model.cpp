@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "app/i18n/translate.hpp"
 #include "signaling/identity/base64url.hpp"
 #include "signaling/identity/fingerprint.hpp"
 
@@ -11,6 +12,8 @@ namespace shotcall::ui {
 
 namespace {
 
+using i18n::fill;
+using i18n::tr;
 using protocol::ErrorCode;
 using protocol::IdentityLevel;
 
@@ -31,10 +34,11 @@ std::string error_words(const protocol::Error& e) {
   std::string words = identity_error_text(e.code, e.retry_after_ms);
   if (!words.empty()) return words;
   if (e.code == ErrorCode::NotRegistered)
-    return "Shotcall is not signed in to the server yet. Try again once it is connected.";
+    return tr("Shotcall is not signed in to the server yet. Try again once it is connected.");
   if (e.code == ErrorCode::RateLimited)
-    return "The server asks to slow down: try again in a few minutes.";
-  return e.message.empty() ? "The server refused." : e.message + ".";
+    return tr("The server asks to slow down: try again in a few minutes.");
+  // The server's own words (English, from the server) are shown as it sent them.
+  return e.message.empty() ? tr("The server refused.") : e.message + ".";
 }
 
 std::string until(std::int64_t expires_at_ms) {
@@ -159,9 +163,10 @@ void IdentityModel::on_device_unlinked(const protocol::DeviceUnlinked& unlinked)
             d.end());
   }
   const std::string fp = fingerprint_of(unlinked.key);
-  devices_note_ = "Unlinked the device " + fp +
-                  ": it can no longer use your Riot ID on this server, and its connections "
-                  "were closed.";
+  // Translators: {fingerprint} is a device's 8-character key fingerprint.
+  devices_note_ = fill(tr("Unlinked the device {fingerprint}: it can no longer use your Riot ID "
+                          "on this server, and its connections were closed."),
+                       {{"fingerprint", fp}});
   devices_tone_ = Tone::Good;
 }
 
@@ -241,34 +246,39 @@ IdentityView IdentityModel::view() const {
 
   // The server, and what stops every action.
   if (!running_) {
-    v.server_text = "Shotcall is not connected to your server now (it connects when your game "
-                    "starts, or at once with server-side detection). Identity actions need that "
-                    "connection.";
+    v.server_text =
+        tr("Shotcall is not connected to your server now (it connects when your game "
+           "starts, or at once with server-side detection). Identity actions need "
+           "that connection.");
   } else if (my_key_.empty()) {
-    v.server_text = "This device has no key for this server (its key file could not be read or "
-                    "created), so it cannot prove who it is.";
+    v.server_text =
+        tr("This device has no key for this server (its key file could not be read "
+           "or created), so it cannot prove who it is.");
   } else if (!proofs_allowed_) {
-    v.server_text = "This device proves its key only over a secure connection: your server "
-                    "address starts with ws:// and is not this computer. Use the server's "
-                    "wss:// address.";
+    v.server_text =
+        tr("This device proves its key only over a secure connection: your server "
+           "address starts with ws:// and is not this computer. Use the server's "
+           "wss:// address.");
   } else if (server_v1_) {
-    v.server_text = "Your server is an older Shotcall server that checks no identities: anyone "
-                    "may use any Riot ID there.";
+    v.server_text =
+        tr("Your server is an older Shotcall server that checks no identities: "
+           "anyone may use any Riot ID there.");
   } else if (!hello_ || !registered_) {
-    v.server_text = "Connecting to your server…";
+    v.server_text = tr("Connecting to your server…");
   } else if (!identity_server) {
-    v.server_text = "Your server checks no identities.";
+    v.server_text = tr("Your server checks no identities.");
   } else {
     const std::string& p = hello_->policy;
-    v.server_text =
-        p == "riot"   ? "Your server admits to calls only players verified with Riot."
-        : p == "key"  ? "Your server keeps each Riot ID for the first device that uses it."
-                      : "Your server keeps a Riot ID for its devices once one signs in with a "
-                        "key; a Riot ID that was never used with Shotcall is not protected.";
-    v.server_text += my_level_ == IdentityLevel::Riot
-                         ? " You are verified."
-                         : my_level_ == IdentityLevel::Key ? " This device holds your Riot ID."
-                                                           : "";
+    v.server_text = p == "riot" ? tr("Your server admits to calls only players verified with Riot.")
+                    : p == "key"
+                        ? tr("Your server keeps each Riot ID for the first device that uses it.")
+                        : tr("Your server keeps a Riot ID for its devices once one signs in with a "
+                             "key; a Riot ID that was never used with Shotcall is not protected.");
+    // A second sentence, after the policy's.
+    if (my_level_ == IdentityLevel::Riot)
+      v.server_text += std::string{" "} + tr("You are verified.");
+    else if (my_level_ == IdentityLevel::Key)
+      v.server_text += std::string{" "} + tr("This device holds your Riot ID.");
   }
 
   // Riot verification.
@@ -276,46 +286,59 @@ IdentityView IdentityModel::view() const {
   switch (verify_) {
     case Verify::Idle:
       if (identity_server && !offered) {
-        v.verify_text = "Your server does not offer Riot verification: it cannot ask Riot "
-                        "(it runs without a Riot API key). Your Riot ID is kept by this "
-                        "device's key instead.";
+        v.verify_text =
+            tr("Your server does not offer Riot verification: it cannot ask Riot "
+               "(it runs without a Riot API key). Your Riot ID is kept by this "
+               "device's key instead.");
       } else if (my_level_ == IdentityLevel::Riot) {
-        v.verify_text = "You are verified with Riot on this server.";
+        v.verify_text = tr("You are verified with Riot on this server.");
         v.verify_tone = Tone::Good;
       } else {
-        const std::string who = riot_id_.empty() ? std::string{"your Riot ID"} : riot_id_;
-        v.verify_text = "Prove that " + who +
-                        " is yours: you set two profile icons the server picks, in the League "
-                        "client, one after the other.";
+        v.verify_text =
+            riot_id_.empty()
+                ? tr("Prove that your Riot ID is yours: you set two profile icons the server "
+                     "picks, in the League client, one after the other.")
+                // Translators: {riot_id} is the player's Riot ID, "Name#TAG".
+                : fill(tr("Prove that {riot_id} is yours: you set two profile icons the server "
+                          "picks, in the League client, one after the other."),
+                       {{"riot_id", riot_id_}});
       }
       break;
     case Verify::Starting:
-      v.verify_text = "Asking the server for an icon…";
+      v.verify_text = tr("Asking the server for an icon…");
       break;
     case Verify::IconShown:
     case Verify::Checking:
       if (challenge_) {
         v.icon_id = challenge_->icon_id;
         v.round = challenge_->round;
-        const std::string icon = "icon " + std::to_string(challenge_->icon_id);
-        v.verify_text = "Step " + std::to_string(challenge_->round) +
-                        " of 2: set your profile icon to " + icon +
-                        " (one of the default icons) in the League client, then press Check. "
-                        "Before " + until(challenge_->expires_at_ms) + ".";
+        const std::string icon = std::to_string(challenge_->icon_id);
+        // Translators: {step} is 1 or 2; {icon} the number of a League profile icon; {time} a
+        // time of day ("10:15"). "Check" is the button's label.
+        v.verify_text = fill(tr("Step {step} of 2: set your profile icon to icon {icon} (one of "
+                                "the default icons) in the League client, then press Check. "
+                                "Before {time}."),
+                             {{"step", std::to_string(challenge_->round)},
+                              {"icon", icon},
+                              {"time", until(challenge_->expires_at_ms)}});
         if (verify_ == Verify::Checking) {
-          v.verify_text = "Checking with Riot…";
+          v.verify_text = tr("Checking with Riot…");
         } else if (icon_not_seen_) {
-          v.verify_text = "Riot does not show " + icon +
-                          " yet: its data can lag a minute. Check that it is set in the League "
-                          "client, wait a little and press Check again.";
+          // Translators: {icon} is the number of a League profile icon; "Check" is a button.
+          v.verify_text = fill(tr("Riot does not show icon {icon} yet: its data can lag a minute. "
+                                  "Check that it is set in the League client, wait a little and "
+                                  "press Check again."),
+                               {{"icon", icon}});
           v.verify_tone = Tone::Warning;
         }
       }
       break;
     case Verify::Verified:
-      v.verify_text = "Verified: Riot confirms that you control " + riot_id_ +
-                      ". Your team sees you as verified, and only this device and the devices you "
-                      "link can use your Riot ID here. You can set your icon back.";
+      // Translators: {riot_id} is the player's Riot ID, "Name#TAG".
+      v.verify_text = fill(tr("Verified: Riot confirms that you control {riot_id}. Your team sees "
+                              "you as verified, and only this device and the devices you link can "
+                              "use your Riot ID here. You can set your icon back."),
+                           {{"riot_id", riot_id_}});
       v.verify_tone = Tone::Good;
       break;
     case Verify::Failed:
@@ -330,22 +353,30 @@ IdentityView IdentityModel::view() const {
   // Linking this device.
   switch (link_) {
     case Link::Idle:
-      v.link_text = "If your Riot ID is already used on another device, link this one: it gets "
-                    "a code to approve on that device.";
+      v.link_text =
+          tr("If your Riot ID is already used on another device, link this one: it "
+             "gets a code to approve on that device.");
       break;
-    case Link::Asking: v.link_text = "Asking the server for a link code…"; break;
+    case Link::Asking:
+      v.link_text = tr("Asking the server for a link code…");
+      break;
     case Link::CodeShown:
       if (code_) {
         v.link_code = link_code_in_words(code_->code);
-        v.link_text = "On a device already signed in as " + riot_id_ +
-                      ", open Preferences → Identity → Approve another device and type this "
-                      "code. That device must show the fingerprint " + code_->fingerprint +
-                      " for this device. The code works once, until " +
-                      until(code_->expires_at_ms) + ".";
+        // Translators: {riot_id} is "Name#TAG"; "Preferences → Identity → Approve another
+        // device" names the window, its page and the part of it (keep them as translated
+        // there); {fingerprint} is 8 characters; {time} a time of day ("10:15").
+        v.link_text = fill(tr("On a device already signed in as {riot_id}, open Preferences → "
+                              "Identity → Approve another device and type this code. That device "
+                              "must show the fingerprint {fingerprint} for this device. The code "
+                              "works once, until {time}."),
+                           {{"riot_id", riot_id_},
+                            {"fingerprint", code_->fingerprint},
+                            {"time", until(code_->expires_at_ms)}});
       }
       break;
     case Link::Linked:
-      v.link_text = "This device is linked to your Riot ID.";
+      v.link_text = tr("This device is linked to your Riot ID.");
       break;
     case Link::Failed: v.link_text = link_problem_; break;
   }
@@ -356,14 +387,17 @@ IdentityView IdentityModel::view() const {
   switch (approve_) {
     case Approve::Idle:
     case Approve::Sent:
-      v.approve_text = "Type the code the new device shows. Approve only a code you see on your "
-                       "own device right now: it gets your Riot ID. Then compare fingerprints: "
-                       "the one shown here must be the one on the new device.";
+      v.approve_text =
+          tr("Type the code the new device shows. Approve only a code you see on "
+             "your own device right now: it gets your Riot ID. Then compare "
+             "fingerprints: the one shown here must be the one on the new device.");
       break;
     case Approve::Approved:
-      v.approve_text = "Approved the device with fingerprint " + fingerprint_of(approved_key_) +
-                       ". The new device must show the same fingerprint; if it does not, press "
-                       "Unlink next to that device below at once.";
+      // Translators: {fingerprint} is 8 characters; "Unlink" is the button next to each device.
+      v.approve_text = fill(tr("Approved the device with fingerprint {fingerprint}. The new device "
+                               "must show the same fingerprint; if it does not, press Unlink next "
+                               "to that device below at once."),
+                            {{"fingerprint", fingerprint_of(approved_key_)}});
       v.approve_tone = Tone::Good;
       break;
     case Approve::Failed:
@@ -379,10 +413,15 @@ IdentityView IdentityModel::view() const {
       DeviceRowView row;
       row.key = d.key;
       row.fingerprint = fingerprint_of(d.key);
-      row.level = d.identity == IdentityLevel::Riot ? "verified with Riot" : "device key";
-      row.bound = "bound " + date_in_words(d.bound_at_ms);
-      row.last_used = d.last_used_ms > 0 ? "last used " + date_in_words(d.last_used_ms)
-                                         : "never used";
+      // Translators: how a bound device proved itself, in a list ("verified with Riot · bound
+      // 3 Dec 2026, 10:15 · last used …").
+      row.level = d.identity == IdentityLevel::Riot ? tr("verified with Riot") : tr("device key");
+      // Translators: {date} is a date and time ("3 Dec 2026, 10:15"), in a device's details.
+      row.bound = fill(tr("bound {date}"), {{"date", date_in_words(d.bound_at_ms)}});
+      row.last_used = d.last_used_ms > 0
+                          // Translators: {date} is a date and time ("3 Dec 2026, 10:15").
+                          ? fill(tr("last used {date}"), {{"date", date_in_words(d.last_used_ms)}})
+                          : std::string{tr("never used")};
       row.this_device = d.key == my_key_;
       v.devices.push_back(std::move(row));
     }
@@ -390,11 +429,12 @@ IdentityView IdentityModel::view() const {
   v.devices_text = devices_note_;
   v.devices_tone = devices_tone_;
   if (v.devices_text.empty()) {
-    v.devices_text = !devices_            ? (v.can_act ? "Loading the devices…"
-                                                       : "The devices bound to your Riot ID show "
-                                                         "here once this device is connected.")
-                     : v.devices.empty() ? "No device is bound to your Riot ID on this server."
-                                         : "";
+    if (!devices_)
+      v.devices_text = v.can_act ? tr("Loading the devices…")
+                                 : tr("The devices bound to your Riot ID show here once this "
+                                      "device is connected.");
+    else if (v.devices.empty())
+      v.devices_text = tr("No device is bound to your Riot ID on this server.");
   }
   return v;
 }

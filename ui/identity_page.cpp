@@ -1,8 +1,14 @@
 #include "ui/identity_page.hpp"
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::ui {
 
 namespace {
+
+using i18n::fill;
+using i18n::tr;
+using i18n::trc;
 
 template <typename W>
 W* widget(const Glib::RefPtr<Gtk::Builder>& b, const char* name) {
@@ -68,7 +74,7 @@ IdentityPage::IdentityPage(const Glib::RefPtr<Gtk::Builder>& b)
   };
   token_button_->signal_clicked().connect(save);
   token_entry_->signal_activate().connect(save);
-  auto* none = Gtk::manage(new Gtk::Label("No devices listed"));
+  auto* none = Gtk::manage(new Gtk::Label(tr("No devices listed")));
   none->set_margin_top(8);
   none->set_margin_bottom(8);
   none->get_style_context()->add_class("dim-label");
@@ -87,15 +93,19 @@ void IdentityPage::show(const IdentityView& v) {
   show_text(*verify_text_, v.verify_text, v.verify_tone);
   verify_icon_->set_visible(v.icon_id.has_value());
   if (v.icon_id) {
-    verify_icon_->set_text("Icon " + std::to_string(*v.icon_id));
-    verify_icon_->get_accessible()->set_name("Profile icon to set: number " +
-                                             std::to_string(*v.icon_id));
+    const std::string number = std::to_string(*v.icon_id);
+    // Translators: {number} is the number of a League profile icon, shown big.
+    verify_icon_->set_text(fill(tr("Icon {number}"), {{"number", number}}));
+    verify_icon_->get_accessible()->set_name(
+        // Translators: {number} is the number of a League profile icon (a screen reader's words).
+        fill(tr("Profile icon to set: number {number}"), {{"number", number}}));
   }
   verify_->set_sensitive(v.verify_enabled);
   check_->set_visible(v.icon_id.has_value());
   check_->set_sensitive(v.check_enabled);
 
-  my_fingerprint_->set_text(v.my_fingerprint.empty() ? "none" : v.my_fingerprint);
+  my_fingerprint_->set_text(v.my_fingerprint.empty() ? trc("key fingerprint", "none")
+                                                     : v.my_fingerprint);
   show_text(*link_text_, v.link_text, Tone::Neutral);
   link_->set_sensitive(v.link_enabled);
   link_code_->set_text(v.link_code);
@@ -125,8 +135,11 @@ void IdentityPage::show_devices(const IdentityView& v) {
     box->set_margin_bottom(6);
     auto* texts = Gtk::manage(new Gtk::Box(Gtk::ORIENTATION_VERTICAL, 2));
     texts->set_hexpand(true);
-    auto* title =
-        Gtk::manage(new Gtk::Label(d.fingerprint + (d.this_device ? " (this device)" : "")));
+    auto* title = Gtk::manage(new Gtk::Label(
+        d.this_device
+            // Translators: {fingerprint} is a device's 8-character key fingerprint.
+            ? fill(tr("{fingerprint} (this device)"), {{"fingerprint", d.fingerprint}})
+            : d.fingerprint));
     title->set_xalign(0);
     title->get_style_context()->add_class("fingerprint");
     auto* detail = Gtk::manage(new Gtk::Label(d.level + " · " + d.bound + " · " + d.last_used));
@@ -136,13 +149,16 @@ void IdentityPage::show_devices(const IdentityView& v) {
     detail->get_style_context()->add_class("caption");
     texts->add(*title);
     texts->add(*detail);
-    auto* unlink = Gtk::manage(new Gtk::Button("Unlink"));
+    // Translators: a button next to each device bound to the player's Riot ID.
+    auto* unlink = Gtk::manage(new Gtk::Button(trc("button", "Unlink")));
     unlink->set_valign(Gtk::ALIGN_CENTER);
     unlink->set_tooltip_text(d.this_device
-                                 ? "Unbind this device: it can no longer use your Riot ID here"
-                                 : "Unbind that device: it can no longer use your Riot ID here, "
-                                   "and its connections close");
-    unlink->get_accessible()->set_name("Unlink the device " + d.fingerprint);
+                                 ? tr("Unbind this device: it can no longer use your Riot ID here")
+                                 : tr("Unbind that device: it can no longer use your Riot ID "
+                                      "here, and its connections close"));
+    unlink->get_accessible()->set_name(
+        // Translators: {fingerprint} is a device's 8-character key fingerprint.
+        fill(tr("Unlink the device {fingerprint}"), {{"fingerprint", d.fingerprint}}));
     unlink->set_sensitive(v.can_act);
     const std::string key = d.key;
     unlink->signal_clicked().connect([this, key] {
@@ -152,9 +168,17 @@ void IdentityPage::show_devices(const IdentityView& v) {
     box->add(*unlink);
     auto* row = Gtk::manage(new Gtk::ListBoxRow());
     row->set_activatable(false);
-    row->get_accessible()->set_name("Device " + d.fingerprint +
-                                    (d.this_device ? ", this device, " : ", ") + d.level + ", " +
-                                    d.bound + ", " + d.last_used);
+    row->get_accessible()->set_name(
+        // Translators: a screen reader's words for a bound device: {fingerprint} is 8 characters,
+        // {level} "verified with Riot" or "device key", {bound} "bound 3 Dec 2026, 10:15",
+        // {last_used} "last used 3 Dec 2026, 10:20" or "never used" (each as translated there).
+        fill(d.this_device ? tr("Device {fingerprint}, this device, {level}, {bound}, {last_used}")
+                           // Translators: as above, for another device than this one.
+                           : tr("Device {fingerprint}, {level}, {bound}, {last_used}"),
+             {{"fingerprint", d.fingerprint},
+              {"level", d.level},
+              {"bound", d.bound},
+              {"last_used", d.last_used}}));
     row->add(*box);
     devices_->append(*row);
   }
@@ -163,8 +187,8 @@ void IdentityPage::show_devices(const IdentityView& v) {
 
 void IdentityPage::show_token(const std::string& note, bool has_token) {
   token_note_->set_text(note);
-  token_entry_->set_placeholder_text(has_token ? "A token is set (type a new one to replace it)"
-                                               : "Access token");
+  token_entry_->set_placeholder_text(has_token ? tr("A token is set (type a new one to replace it)")
+                                               : tr("Access token"));
 }
 
 }  // namespace shotcall::ui

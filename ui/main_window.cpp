@@ -1,9 +1,14 @@
 #include "ui/main_window.hpp"
 
+#include "app/i18n/translate.hpp"
 #include "ui/settings_keys.hpp"
 #include "ui/teammate_row.hpp"
 
 namespace shotcall::ui {
+
+using i18n::fill;
+using i18n::tr;
+using i18n::trc;
 
 namespace {
 
@@ -63,7 +68,12 @@ MainWindow::MainWindow(BaseObjectType* cobject, const Glib::RefPtr<Gtk::Builder>
   // (GtkLevelBar's .ui parser takes no <style>.)
   mic_level_->get_style_context()->add_class("mic");
   sensitivity_scale_->signal_format_value().connect(
-      [](double v) { return Glib::ustring::format(static_cast<int>(v)) + " dB"; }, false);
+      [](double v) {
+        const std::string level = std::to_string(static_cast<int>(v));
+        // Translators: the microphone's opening level in decibels; {level} is a number ("-40").
+        return Glib::ustring{fill(tr("{level} dB"), {{"level", level}})};
+      },
+      false);
 
   chat_entry_->signal_activate().connect([this] { send_chat(); });
   chat_send_->signal_clicked().connect([this] { send_chat(); });
@@ -125,7 +135,7 @@ void MainWindow::make_device_bar(const Glib::RefPtr<Gtk::Builder>& builder) {
   }
   device_headline_->get_style_context()->add_class("heading");
   dynamic_cast<Gtk::Container*>(device_bar_->get_content_area())->add(*text);
-  device_bar_->add_button("_Preferences", Gtk::RESPONSE_ACCEPT);
+  device_bar_->add_button(tr("_Preferences"), Gtk::RESPONSE_ACCEPT);
   device_bar_->signal_response().connect([this](int) {
     if (auto app = get_application()) app->activate_action("preferences");
   });
@@ -181,12 +191,14 @@ void MainWindow::show_voice(const VoiceGate& gate, bool heard) {
   sensitivity_box_->set_visible(!ptt);
   ptt_label_->set_visible(ptt && !ptt_hint_.empty());
   std::string text;
+  // Translators: the words beside the microphone level say whether the team hears the player.
   if (gate.user_muted())
-    text = "Muted";
+    text = trc("microphone state", "Muted");
   else if (gate.open())
-    text = heard ? "Your team hears you" : "Talking";
+    text =
+        heard ? trc("microphone state", "Your team hears you") : trc("microphone state", "Talking");
   else
-    text = ptt ? "Not talking" : "Silent";
+    text = ptt ? trc("microphone state", "Not talking") : trc("microphone state", "Silent");
   transmit_label_->set_text(text);
   set_class(*transmit_label_, "on", !gate.user_muted() && gate.open());
   set_class(*transmit_label_, "muted", gate.user_muted());
@@ -232,7 +244,11 @@ void MainWindow::show_chat(const ChatLog& log) {
     auto* row = Gtk::manage(new Gtk::ListBoxRow());
     row->add(*label);
     row->set_activatable(false);
-    row->get_accessible()->set_name(line.riot_id + ": " + line.text);
+    const std::string spoken =
+        // Translators: a chat line for a screen reader: {name} is who wrote it (or "Shotcall
+        // server"), {message} what they wrote.
+        fill(tr("{name}: {message}"), {{"name", line.riot_id}, {"message", line.text}});
+    row->get_accessible()->set_name(spoken);
     row->show();
     chat_list_->append(*row);
   }

@@ -3,11 +3,15 @@
 #include <sstream>
 #include <utility>
 
+#include "app/i18n/translate.hpp"
 #include "ui/settings_keys.hpp"
 
 namespace shotcall::ui {
 
 namespace {
+
+using i18n::tr;
+using i18n::trc;
 
 std::string join_commas(const std::vector<Glib::ustring>& items) {
   std::string out;
@@ -106,7 +110,7 @@ void PreferencesDialog::bind(const Glib::RefPtr<Gio::Settings>& s, DeviceMonitor
   ptt_note_ = widget<Gtk::Label>(b, "ptt_note");
   ptt_button_->signal_clicked().connect([this] {
     capturing_key_ = true;
-    ptt_button_->set_label("Press a key… (Esc cancels)");
+    ptt_button_->set_label(tr("Press a key… (Esc cancels)"));
   });
   s->signal_changed(keys::kPttShortcut).connect([this](const Glib::ustring&) { show_ptt_key(); });
   show_ptt_key();
@@ -132,20 +136,21 @@ void PreferencesDialog::show_mode_rows() {
     widget<Gtk::Widget>(builder_, (std::string{name} + "_label").c_str())->set_visible(manual);
   }
   if (local) {
-    detection_note_->set_text(
-        "Shotcall reads the game League runs on this computer. Your Riot ID comes from the game.");
+    detection_note_->set_text(tr(
+        "Shotcall reads the game League runs on this computer. Your Riot ID comes from the game."));
   } else if (lan) {
+    // Translators: "netsh interface portproxy" is a Windows command: keep it as it is.
     detection_note_->set_text(
-        "League on a Windows computer of your network, its game data forwarded there with "
-        "netsh interface portproxy (the first-run page shows the command). Riot's certificate "
-        "is accepted for this address only.");
+        tr("League on a Windows computer of your network, its game data forwarded there with "
+           "netsh interface portproxy (the first-run page shows the command). Riot's certificate "
+           "is accepted for this address only."));
   } else if (manual) {
     detection_note_->set_text(
-        "Everyone on the team enters the same game name and the whole team's Riot IDs.");
+        tr("Everyone on the team enters the same game name and the whole team's Riot IDs."));
   } else {
     detection_note_->set_text(
-        "For League on another computer: your Shotcall server follows your Riot ID through "
-        "Riot's services and starts the call when your game does.");
+        tr("For League on another computer: your Shotcall server follows your Riot ID through "
+           "Riot's services and starts the call when your game does."));
   }
 }
 
@@ -154,14 +159,15 @@ void PreferencesDialog::fill_devices(Gtk::ComboBoxText& combo,
   filling_ = true;
   const std::string chosen = settings_->get_string(key);
   combo.remove_all();
-  combo.append("", "System default");
+  // Translators: the first choice of the microphone and output lists.
+  combo.append("", trc("audio device", "System default"));
   bool found = chosen.empty();
   for (const auto& d : devices) {
     combo.append(d.fragment, d.name);
     if (d.fragment == chosen) found = true;
   }
   // A saved device that is unplugged stays selected, so plugging it back in just works.
-  if (!found) combo.append(chosen, "Saved device (not connected)");
+  if (!found) combo.append(chosen, tr("Saved device (not connected)"));
   combo.set_active_id(chosen);
   filling_ = false;
 }
@@ -185,7 +191,7 @@ void PreferencesDialog::show_ptt_key() {
   GdkModifierType mods{};
   gtk_accelerator_parse(settings_->get_string(keys::kPttShortcut).c_str(), &key, &mods);
   gchar* label = key ? gtk_accelerator_get_label(key, mods) : nullptr;
-  ptt_button_->set_label(label ? label : "None");
+  ptt_button_->set_label(label ? label : trc("push-to-talk key", "None"));
   g_free(label);
 }
 

@@ -3,6 +3,8 @@
 #include <gio/gio.h>
 #include <gtk/gtk.h>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::ui {
 
 namespace {
@@ -10,6 +12,17 @@ constexpr const char* kBus = "org.freedesktop.portal.Desktop";
 constexpr const char* kPath = "/org/freedesktop/portal/desktop";
 constexpr const char* kIface = "org.freedesktop.portal.GlobalShortcuts";
 constexpr const char* kShortcutId = "push-to-talk";
+
+using i18n::fill;
+using i18n::tr;
+
+// The reasons below are shown in "No push-to-talk key in other windows: {reason}. …"; the
+// trigger words in "Push to talk: {trigger}, in any window.".
+const char* set_in_settings() {
+  // Translators: how the push-to-talk shortcut is triggered, when the desktop does not say:
+  // shown in "Push to talk: {trigger}, in any window.".
+  return tr("set in your desktop's settings");
+}
 }  // namespace
 
 std::string portal_trigger_from_accelerator(const std::string& accelerator) {
@@ -122,8 +135,9 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
           auto self = weak->lock();
           if (!reply) {
             if (self && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-              self->ready(false,
-                          std::string{"the desktop's shortcut service failed: "} + error->message);
+              // Translators: a reason; {error} is the desktop's error message (often English).
+              self->ready(false, fill(tr("the desktop's shortcut service failed: {error}"),
+                                      {{"error", error->message}}));
             g_error_free(error);
             return;
           }
@@ -142,7 +156,8 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
     GError* error = nullptr;
     bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, &error);
     if (!bus) {
-      ready(false, "there is no desktop session bus");
+      // Translators: a reason, shown in "No push-to-talk key in other windows: {reason}. …".
+      ready(false, tr("there is no desktop session bus"));
       g_clear_error(&error);
       return;
     }
@@ -161,7 +176,8 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
           auto self = weak->lock();
           if (!reply) {
             if (self && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-              self->ready(false, "this desktop offers no global shortcuts");
+              // Translators: a reason, shown in "No push-to-talk key in other windows: {reason}.".
+              self->ready(false, tr("this desktop offers no global shortcuts"));
             g_error_free(error);
             return;
           }
@@ -181,8 +197,9 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
       if (!handle || (!g_variant_is_of_type(handle, G_VARIANT_TYPE_STRING) &&
                       !g_variant_is_of_type(handle, G_VARIANT_TYPE_OBJECT_PATH))) {
         if (handle) g_variant_unref(handle);
-        self->ready(false, code == 1 ? "you declined a shortcut session"
-                                     : "the desktop refused a shortcut session");
+        // Translators: reasons, shown in "No push-to-talk key in other windows: {reason}. …".
+        self->ready(false, code == 1 ? tr("you declined a shortcut session")
+                                     : tr("the desktop refused a shortcut session"));
         return;
       }
       self->session_handle = g_variant_get_string(handle, nullptr);
@@ -237,7 +254,7 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
           g_variant_ref_sink(results);
           std::string trigger;
           if (self->session_handle == session && find_shortcut(results, &trigger))
-            self->changed(true, trigger.empty() ? "set in your desktop's settings" : trigger);
+            self->changed(true, trigger.empty() ? std::string{set_in_settings()} : trigger);
           g_variant_unref(results);
           g_variant_unref(shortcuts);
         },
@@ -256,8 +273,10 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
           // No Deactivated will come: a key held now must not leave the microphone open.
           if (self->held && self->events.on_key) self->events.on_key(false);
           self->held = false;
-          self->changed(false, "your desktop ended Shotcall's shortcut session");
-          self->ready(false, "your desktop ended Shotcall's shortcut session");
+          // Translators: a reason, shown in "No push-to-talk key in other windows: {reason}.".
+          const std::string ended = tr("your desktop ended Shotcall's shortcut session");
+          self->changed(false, ended);
+          self->ready(false, ended);
         },
         weak, [](gpointer data) { delete static_cast<std::weak_ptr<Impl>*>(data); });
   }
@@ -285,7 +304,7 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void bound(const std::string& trigger) {
-    ready(true, trigger.empty() ? "set in your desktop's settings" : trigger);
+    ready(true, trigger.empty() ? std::string{set_in_settings()} : trigger);
   }
 
   // The desktop keeps a binding across sessions (its permission store): a shortcut it lists is
@@ -310,15 +329,18 @@ struct PortalShortcut::Impl : std::enable_shared_from_this<Impl> {
     expect_response(token, [](Impl* self, guint32 code, GVariant* results) {
       std::string trigger;
       if (code != 0 || !find_shortcut(results, &trigger)) {
-        self->ready(false, code == 1 ? "the push-to-talk shortcut was declined"
-                                     : "the desktop did not bind the push-to-talk shortcut");
+        // Translators: reasons, shown in "No push-to-talk key in other windows: {reason}. …".
+        self->ready(false, code == 1 ? tr("the push-to-talk shortcut was declined")
+                                     : tr("the desktop did not bind the push-to-talk shortcut"));
         return;
       }
       self->bound(trigger);
     });
     GVariantBuilder props;
     g_variant_builder_init(&props, G_VARIANT_TYPE_VARDICT);
-    g_variant_builder_add(&props, "{sv}", "description", g_variant_new_string("Push to talk"));
+    // The desktop shows this in its shortcut settings, next to the key.
+    // Translators: the shortcut's name in the desktop's keyboard settings.
+    g_variant_builder_add(&props, "{sv}", "description", g_variant_new_string(tr("Push to talk")));
     g_variant_builder_add(&props, "{sv}", "preferred_trigger",
                           g_variant_new_string(trigger.c_str()));
     GVariantBuilder list;

@@ -4,6 +4,8 @@
 #include <X11/Xlib.h>
 #include <gdk/gdkx.h>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::ui {
 
 namespace {
@@ -48,7 +50,8 @@ std::unique_ptr<X11KeyGrab> X11KeyGrab::create(guint keyval, GdkModifierType mod
   impl->root = DefaultRootWindow(impl->xdisplay);
   impl->keycode = XKeysymToKeycode(impl->xdisplay, keyval);
   if (impl->keycode == 0) {
-    if (error) *error = "this keyboard has no such key";
+    // Translators: a reason, shown in "Can't use F8 everywhere: {reason}. …".
+    if (error) *error = i18n::tr("this keyboard has no such key");
     return nullptr;
   }
   // Super/Hyper/Meta are virtual in GDK: map them to the real Mod bits the server knows.
@@ -68,7 +71,8 @@ std::unique_ptr<X11KeyGrab> X11KeyGrab::create(guint keyval, GdkModifierType mod
     for (unsigned extra : kIgnored)
       XUngrabKey(impl->xdisplay, impl->keycode, impl->modifiers | extra, impl->root);
     gdk_x11_display_error_trap_pop_ignored(display);
-    if (error) *error = "another program already uses this key";
+    // Translators: a reason, shown in "Can't use F8 everywhere: {reason}. …".
+    if (error) *error = i18n::tr("another program already uses this key");
     return nullptr;
   }
   gdk_window_add_filter(nullptr, &Impl::filter, impl.get());

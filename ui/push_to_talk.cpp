@@ -2,6 +2,7 @@
 
 #include <gtk/gtk.h>
 
+#include "app/i18n/translate.hpp"
 #include "ui/ptt_portal.hpp"
 #include "ui/ptt_x11.hpp"
 
@@ -39,6 +40,9 @@ void PushToTalk::disable() {
 }
 
 namespace {
+using i18n::fill;
+using i18n::tr;
+
 // A Wayland session, even when GDK talks to XWayland: there an X11 grab only sees keys while an
 // X11 window has the focus (not the game's, nor the desktop's), so the portal comes first.
 bool wayland_session() {
@@ -57,7 +61,9 @@ void PushToTalk::enable(const std::string& accelerator) {
   gtk_accelerator_parse(accelerator.c_str(), &keyval_, &modifiers_);
   if (!keyval_) {
     set(PttBackend::WindowOnly,
-        "“" + accelerator + "” is not a key Shotcall understands. Pick another in Preferences.");
+        // Translators: {key} is the key's name as saved in the settings ("F8", "<Alt>t").
+        fill(tr("“{key}” is not a key Shotcall understands. Pick another in Preferences."),
+             {{"key", accelerator}}));
     return;
   }
   gchar* label = gtk_accelerator_get_label(keyval_, modifiers_);
@@ -70,28 +76,47 @@ void PushToTalk::enable(const std::string& accelerator) {
   std::string error;
   if (!wayland_session()) x11_ = X11KeyGrab::create(keyval_, modifiers_, on_key, &error);
   if (x11_) {
-    set(PttBackend::X11, "Hold " + label_ + " to talk, in any window.");
+    // Translators: {key} is the push-to-talk key's name ("F8", "Ctrl+T").
+    set(PttBackend::X11, fill(tr("Hold {key} to talk, in any window."), {{"key", label_}}));
     return;
   }
   if (!error.empty()) {
-    set(PttBackend::WindowOnly, "Can't use " + label_ + " everywhere: " + error + ". Hold it " +
-                                    "while Shotcall's window is focused, or pick another key.");
+    set(PttBackend::WindowOnly,
+        // Translators: {key} is the key's name ("F8"); {reason} why the desktop refused it, as
+        // translated on its own ("another program already uses this key").
+        fill(tr("Can't use {key} everywhere: {reason}. Hold it while Shotcall's window is "
+                "focused, or pick another key."),
+             {{"key", label_}, {"reason", error}}));
     return;
   }
   // Not X11: ask the desktop. Until it answers, the key works in our window.
-  set(PttBackend::WindowOnly, "Asking your desktop for a push-to-talk shortcut…");
+  set(PttBackend::WindowOnly, tr("Asking your desktop for a push-to-talk shortcut…"));
   PortalShortcut::Events pe;
   pe.on_key = on_key;
   pe.on_ready = [this](bool ok, const std::string& message) {
     if (ok) {
-      set(PttBackend::Portal, "Push to talk: " + message + ", in any window.");
+      set(PttBackend::Portal,
+          // Translators: {trigger} is how the desktop says the shortcut is triggered ("F8",
+          // "CTRL+F9") or "set in your desktop's settings".
+          fill(tr("Push to talk: {trigger}, in any window."), {{"trigger", message}}));
     } else {
       // What works instead, in words: the key in our window, or no key at all.
-      set(PttBackend::WindowOnly,
-          "No push-to-talk key in other windows: " + message + ". Hold " + label_ +
-              " while Shotcall's window is focused, or switch to voice activity in " +
-              "Preferences to talk from the game" +
-              (wayland_session() ? " (in an X11 session the key works in any window)." : "."));
+      const char* pattern = nullptr;
+      if (wayland_session()) {
+        pattern =
+            // Translators: {reason} is why the desktop gave no shortcut, as translated on its own
+            // ("you declined a shortcut session"); {key} the key's name ("F8").
+            tr("No push-to-talk key in other windows: {reason}. Hold {key} while Shotcall's "
+               "window is focused, or switch to voice activity in Preferences to talk from "
+               "the game (in an X11 session the key works in any window).");
+      } else {
+        pattern =
+            // Translators: as above, outside a Wayland session.
+            tr("No push-to-talk key in other windows: {reason}. Hold {key} while Shotcall's "
+               "window is focused, or switch to voice activity in Preferences to talk from "
+               "the game.");
+      }
+      set(PttBackend::WindowOnly, fill(pattern, {{"reason", message}, {"key", label_}}));
     }
   };
   portal_ =

@@ -2,7 +2,12 @@
 
 #include <cmath>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::ui {
+
+using i18n::fill;
+using i18n::tr;
 
 namespace {
 
@@ -67,7 +72,12 @@ TeammateRowWidget::TeammateRowWidget(BaseObjectType* cobject,
   });
   // The percentage a screen reader says for the slider.
   volume_->signal_format_value().connect(
-      [](double v) { return Glib::ustring::format(std::lround(v * 100)) + "%"; }, false);
+      [](double v) {
+        const std::string percent = std::to_string(std::lround(v * 100));
+        // Translators: a teammate's volume; {percent} is a number (e.g. "100%").
+        return Glib::ustring{fill(tr("{percent}%"), {{"percent", percent}})};
+      },
+      false);
 }
 
 void TeammateRowWidget::show_row(const TeammateRow& row) {
@@ -85,7 +95,12 @@ void TeammateRowWidget::show_row(const TeammateRow& row) {
   if (row.badge) {
     badge_->set_text(row.badge->label);
     badge_->set_tooltip_text(row.badge->description);
-    badge_->get_accessible()->set_name(row.riot_id + " is " + row.badge->label);
+    const char* level = row.badge->verified
+                            // Translators: the accessible name of a teammate's identity level.
+                            ? tr("{name} is verified")
+                            // Translators: the accessible name of a teammate's identity level.
+                            : tr("{name} is not verified");
+    badge_->get_accessible()->set_name(fill(level, {{"name", row.riot_id}}));
     badge_->get_accessible()->set_description(row.badge->description);
     set_class(*badge_, "verified", row.badge->verified);
   }
@@ -102,7 +117,7 @@ void TeammateRowWidget::show_row(const TeammateRow& row) {
   route_->set_visible(!row.route_text.empty());
   route_->set_text("· " + row.route_text);
   route_->set_tooltip_text(row.route_description);
-  route_->get_accessible()->set_name(row.route_text + " connection to " + row.riot_id);
+  route_->get_accessible()->set_name(row.route_name);
   route_->get_accessible()->set_description(row.route_description);
   failure_->set_visible(!row.failure_text.empty());
   failure_->set_text(row.failure_text);
@@ -110,7 +125,8 @@ void TeammateRowWidget::show_row(const TeammateRow& row) {
   played_before_->set_text("· " + row.played_before_text);
 
   set_class(*speaking_, "speaking", row.speaking);
-  speaking_->set_tooltip_text(row.speaking ? "Speaking" : "");
+  // Translators: the tooltip of the icon beside a teammate who is talking now.
+  speaking_->set_tooltip_text(row.speaking ? tr("Speaking") : "");
   set_class(*this, "absent", !row.has_shotcall);
 
   // Leave the slider alone while the user drags it.
@@ -124,9 +140,15 @@ void TeammateRowWidget::show_row(const TeammateRow& row) {
   mute_->set_sensitive(row.controls_enabled);
 
   get_accessible()->set_name(row.accessible_summary);
-  volume_->get_accessible()->set_name("Volume of " + row.riot_id);
-  mute_->get_accessible()->set_name("Mute " + row.riot_id);
-  mute_->set_tooltip_text(row.muted ? "Unmute " + row.riot_id : "Mute " + row.riot_id);
+  // Translators: the accessible name of a teammate's volume slider; {name} is their Riot ID.
+  volume_->get_accessible()->set_name(fill(tr("Volume of {name}"), {{"name", row.riot_id}}));
+  // Translators: the name and tooltip of a teammate's mute button; {name} is their Riot ID.
+  const std::string mute = fill(tr("Mute {name}"), {{"name", row.riot_id}});
+  mute_->get_accessible()->set_name(mute);
+  mute_->set_tooltip_text(row.muted
+                              // Translators: the tooltip of a muted teammate's mute button.
+                              ? fill(tr("Unmute {name}"), {{"name", row.riot_id}})
+                              : mute);
   updating_ = false;
 }
 

@@ -61,6 +61,7 @@ struct TeammateRow {
   std::string quality_text; // "38 ms · 0.4% loss", empty when not connected
   std::string route_text;   // "Direct" or "Relayed" while connected and known, else empty
   std::string route_description;  // what route_text means, for the tooltip and screen reader
+  std::string route_name;  // "Direct connection to Ñandú#ÁÉ": route_text's accessible name
   // The words when the teammate cannot be reached (what was tried, what would help); empty
   // while connected or when nothing failed.
   std::string failure_text;

@@ -2,9 +2,14 @@
 
 #include <libsecret/secret.h>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::ui {
 
 namespace {
+
+using i18n::fill;
+using i18n::tr;
 
 // One secret per server address: attribute `server`.
 const SecretSchema* token_schema() {
@@ -20,10 +25,14 @@ const SecretSchema* token_schema() {
 }
 
 std::string no_keyring(const GError* error) {
-  return std::string{"No keyring is available ("} + (error ? error->message : "unknown error") +
-         "): the token is kept for this run only. Start your desktop's keyring (GNOME Keyring, "
-         "KWallet or KeePassXC's secret service) to keep it.";
+  // Translators: {error} is libsecret's message (often English), or "unknown error".
+  return fill(tr("No keyring is available ({error}): the token is kept for this run only. Start "
+                 "your desktop's keyring (GNOME Keyring, KWallet or KeePassXC's secret service) "
+                 "to keep it."),
+              {{"error", error ? error->message : tr("unknown error")}});
 }
+
+const char* kept_in_keyring() { return tr("Kept in your keyring, never in Shotcall's settings."); }
 
 }  // namespace
 
@@ -52,7 +61,10 @@ bool TokenStore::save(const std::string& server_url, const std::string& token) {
     secret_password_clear_sync(token_schema(), nullptr, &error, "server", server_url.c_str(),
                                nullptr);
   } else {
-    const std::string label = "Shotcall access token for " + server_url;
+    const std::string label =
+        // Translators: the keyring item's name, as Seahorse (Passwords and Keys) lists it; {server}
+        // is the server's address ("wss://voice.example.org/ws").
+        fill(tr("Shotcall access token for {server}"), {{"server", server_url}});
     secret_password_store_sync(token_schema(), SECRET_COLLECTION_DEFAULT, label.c_str(),
                                token.c_str(), nullptr, &error, "server", server_url.c_str(),
                                nullptr);
@@ -62,9 +74,10 @@ bool TokenStore::save(const std::string& server_url, const std::string& token) {
     g_error_free(error);
     return false;
   }
-  note_ = token.empty() ? "No token: this server must admit anyone."
-                        : "Kept in your keyring, never in Shotcall's settings.";
+  note_ = token.empty() ? tr("No token: this server must admit anyone.") : kept_in_keyring();
   return true;
 }
+
+std::string TokenStore::note() const { return note_.empty() ? kept_in_keyring() : note_; }
 
 }  // namespace shotcall::ui

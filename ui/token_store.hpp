@@ -19,11 +19,13 @@ class TokenStore {
   // false when the keyring could not keep it (note() says why and what to do).
   bool save(const std::string& server_url, const std::string& token);
   // Where the token is kept, in words, for the field's caption.
-  const std::string& note() const { return note_; }
+  std::string note() const;
 
  private:
   std::map<std::string, std::optional<std::string>> known_;
-  std::string note_ = "Kept in your keyring, never in Shotcall's settings.";
+  // Empty until the keyring was used: note() then says where a token goes, in the player's
+  // language of the moment (this object may be made before the language is set).
+  std::string note_;
 };
 
 }  // namespace shotcall::ui

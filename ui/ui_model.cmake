@@ -11,4 +11,5 @@ add_library(shotcall_ui_model STATIC
 )
 target_include_directories(shotcall_ui_model PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(shotcall_ui_model PUBLIC
-  shotcall_defaults shotcall_session_core shotcall_mesh shotcall_identity PkgConfig::GLIB)
+  shotcall_defaults shotcall_session_core shotcall_mesh shotcall_identity shotcall_i18n
+  PkgConfig::GLIB)

@@ -1,5 +1,6 @@
 #include "ui/view_model.hpp"
 
+#include "app/i18n/translate.hpp"
 #include "signaling/protocol/riot_id.hpp"
 
 namespace shotcall::ui {
@@ -75,11 +76,11 @@ void ViewModel::on_speakers(bool available, std::string sentence) {
 
 DeviceBanner ViewModel::device_banner() const {
   if (!microphone_problem_.empty() && !speakers_problem_.empty())
-    return {"No microphone or speakers", microphone_problem_ + " " + speakers_problem_};
+    return {i18n::tr("No microphone or speakers"), microphone_problem_ + " " + speakers_problem_};
   if (!microphone_problem_.empty())
-    return {"Listening only: your microphone can't be used", microphone_problem_};
+    return {i18n::tr("Listening only: your microphone can't be used"), microphone_problem_};
   if (!speakers_problem_.empty())
-    return {"Talking only: your speakers can't be used", speakers_problem_};
+    return {i18n::tr("Talking only: your speakers can't be used"), speakers_problem_};
   return {};
 }
 

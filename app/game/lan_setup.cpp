@@ -2,8 +2,13 @@
 
 #include <gio/gio.h>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::game {
 namespace {
+
+using i18n::fill;
+using i18n::tr;
 
 constexpr const char* kRuleName = "Shotcall League data";
 
@@ -33,9 +38,13 @@ bool valid_lan_address(const std::string& text, std::string* why) {
     if (why) *why = std::move(message);
     return false;
   };
-  if (text.empty()) return fail("Enter the IP address of the computer League runs on.");
+  if (text.empty()) return fail(tr("Enter the IP address of the computer League runs on."));
   GInetAddress* address = g_inet_address_new_from_string(text.c_str());
-  if (!address) return fail("\"" + text + "\" is not an IP address (for example 192.168.1.20).");
+  if (!address)
+    return fail(
+        // Translators: {address} is what the player typed as the game computer's address.
+        fill(tr("\"{address}\" is not an IP address (for example 192.168.1.20)."),
+             {{"address", text}}));
   const bool v4 = g_inet_address_get_family(address) == G_SOCKET_FAMILY_IPV4;
   const bool any = g_inet_address_get_is_any(address);
   const bool multicast = g_inet_address_get_is_multicast(address);
@@ -43,13 +52,15 @@ bool valid_lan_address(const std::string& text, std::string* why) {
   g_object_unref(address);
   if (!v4)
     return fail(
-        "Windows forwards the game's port on an IPv4 address only (for example 192.168.1.20).");
-  if (any || multicast) return fail("\"" + text + "\" is not one computer's address.");
+        tr("Windows forwards the game's port on an IPv4 address only (for example 192.168.1.20)."));
+  if (any || multicast)
+    return fail(fill(tr("\"{address}\" is not one computer's address."), {{"address", text}}));
   if (!own) {
-    return fail("\"" + text +
-                "\" is not on your own network: LAN mode reads the game only from an address on "
-                "your own network (192.168.x.x, 10.x.x.x, 172.16–31.x.x). Use the address "
-                "ipconfig shows on the game PC.");
+    // Translators: {address} is what the player typed; ipconfig is the Windows command.
+    return fail(fill(tr("\"{address}\" is not on your own network: LAN mode reads the game only "
+                        "from an address on your own network (192.168.x.x, 10.x.x.x, "
+                        "172.16–31.x.x). Use the address ipconfig shows on the game PC."),
+                     {{"address", text}}));
   }
   return true;
 }

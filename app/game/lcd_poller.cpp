@@ -6,6 +6,7 @@
 
 #include "app/game/lcd_fetch.hpp"
 #include "app/game/lcd_tls_database.hpp"
+#include "app/i18n/translate.hpp"
 
 namespace shotcall::game {
 namespace {
@@ -114,7 +115,9 @@ std::unique_ptr<LcdPoller> LcdPoller::create(const LcdPollerOptions& options, st
   if (uri) g_uri_unref(uri);
   // Plain http would skip the certificate check altogether, so it is refused like a bad URL.
   if (!https) {
-    return fail("LCD URL must look like https://127.0.0.1:2999, got \"" + options.base_url + "\"");
+    // Translators: {url} is the game data address as given. No full stop.
+    return fail(i18n::fill(i18n::tr("LCD URL must look like https://127.0.0.1:2999, got \"{url}\""),
+                           {{"url", options.base_url}}));
   }
 
   const std::string ca = options.ca_file.empty() ? default_riot_ca_file() : options.ca_file;

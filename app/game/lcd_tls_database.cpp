@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "app/game/lan_setup.hpp"
+#include "app/i18n/translate.hpp"
 
 // Measured on Debian 12 (GLib 2.74, glib-networking 2.74 over GnuTLS 3.7.9), with a throwaway CA
 // and g_tls_database_verify_chain(), identity g_network_address_new("127.0.0.1", 2999):
@@ -195,39 +196,56 @@ GTlsDatabase* new_pinned_tls_database(const std::string& ca_file, std::string* e
     if (error) *error = std::move(message);
     return nullptr;
   };
-  if (ca_file.empty()) return fail("no CA file given");
+  if (ca_file.empty()) return fail(i18n::tr("no CA file given"));
   std::unique_ptr<GInetAddress, GObjectDeleter> lan;
   if (!lan_address.empty()) {
     lan.reset(g_inet_address_new_from_string(lan_address.c_str()));
-    if (!lan) return fail("LAN address \"" + lan_address + "\" is not an IP address");
+    if (!lan) {
+      // Translators: why the game's data cannot be read; {address} is the game computer's
+      // address as set in Preferences. No full stop.
+      return fail(i18n::fill(i18n::tr("LAN address \"{address}\" is not an IP address"),
+                             {{"address", lan_address}}));
+    }
     // The game's certificate and key are the same on every install: the exception may name only
     // an address of the player's own network, never one the internet can route to.
     if (!is_own_network_address(lan_address)) {
-      return fail("LAN address \"" + lan_address +
-                  "\" is not on your own network (a private, link-local or loopback address)");
+      // Translators: {address} is the game computer's address as set in Preferences.
+      return fail(i18n::fill(i18n::tr("LAN address \"{address}\" is not on your own network (a "
+                                      "private, link-local or loopback address)"),
+                             {{"address", lan_address}}));
     }
   }
   std::unique_ptr<gchar, GFreeDeleter> absolute{g_canonicalize_filename(ca_file.c_str(), nullptr)};
   if (!g_file_test(absolute.get(), G_FILE_TEST_IS_REGULAR)) {
-    return fail("CA file " + ca_file + " does not exist or is not a regular file");
+    // Translators: {file} is a certificate authority file's path. No full stop.
+    return fail(i18n::fill(i18n::tr("CA file {file} does not exist or is not a regular file"),
+                           {{"file", ca_file}}));
   }
   // GTlsFileDatabase accepts a file with no certificate in it (and then trusts nothing); say so
   // now rather than failing every handshake later.
   GError* raw = nullptr;
   GList* certs = g_tls_certificate_list_new_from_file(absolute.get(), &raw);
   if (raw) {
-    std::string message = "cannot read CA file " + ca_file + ": " + raw->message;
+    // Translators: {file} is a certificate authority file's path, {reason} the system's words.
+    std::string message = i18n::fill(i18n::tr("cannot read CA file {file}: {reason}"),
+                                     {{"file", ca_file}, {"reason", raw->message}});
     g_error_free(raw);
     return fail(message);
   }
   const bool has_cert = certs != nullptr;
   g_list_free_full(certs, g_object_unref);
-  if (!has_cert) return fail("CA file " + ca_file + " holds no PEM certificate");
+  if (!has_cert) {
+    // Translators: {file} is a certificate authority file's path. No full stop.
+    return fail(
+        i18n::fill(i18n::tr("CA file {file} holds no PEM certificate"), {{"file", ca_file}}));
+  }
 
   GTlsDatabase* anchors = g_tls_file_database_new(absolute.get(), &raw);
   if (!anchors) {
+    // Translators: {file} is a certificate authority file's path, {reason} the system's words.
     std::string message =
-        "cannot load CA file " + ca_file + ": " + (raw ? raw->message : "unknown error");
+        i18n::fill(i18n::tr("cannot load CA file {file}: {reason}"),
+                   {{"file", ca_file}, {"reason", raw ? raw->message : i18n::tr("unknown error")}});
     if (raw) g_error_free(raw);
     return fail(message);
   }
@@ -243,22 +261,27 @@ std::string describe_tls_errors(GTlsCertificateFlags flags) {
     GTlsCertificateFlags flag;
     const char* text;
   };
+  // Translators: what is wrong with League's game-data certificate, listed after "certificate
+  // not trusted: ".
   static constexpr Name kNames[] = {
-      {G_TLS_CERTIFICATE_UNKNOWN_CA, "not signed by the pinned CA"},
-      {G_TLS_CERTIFICATE_BAD_IDENTITY, "issued for another host"},
-      {G_TLS_CERTIFICATE_NOT_ACTIVATED, "not valid yet"},
-      {G_TLS_CERTIFICATE_EXPIRED, "expired"},
-      {G_TLS_CERTIFICATE_REVOKED, "revoked"},
-      {G_TLS_CERTIFICATE_INSECURE, "uses an insecure algorithm"},
-      {G_TLS_CERTIFICATE_GENERIC_ERROR, "could not be checked"},
+      {G_TLS_CERTIFICATE_UNKNOWN_CA, i18n::N_("not signed by the pinned CA")},
+      {G_TLS_CERTIFICATE_BAD_IDENTITY, i18n::N_("issued for another host")},
+      {G_TLS_CERTIFICATE_NOT_ACTIVATED, i18n::N_("not valid yet")},
+      {G_TLS_CERTIFICATE_EXPIRED, i18n::N_("expired")},
+      {G_TLS_CERTIFICATE_REVOKED, i18n::N_("revoked")},
+      {G_TLS_CERTIFICATE_INSECURE, i18n::N_("uses an insecure algorithm")},
+      {G_TLS_CERTIFICATE_GENERIC_ERROR, i18n::N_("could not be checked")},
   };
   std::string text;
   for (const auto& n : kNames) {
     if (!(flags & n.flag)) continue;
     text += text.empty() ? "" : ", ";
-    text += n.text;
+    text += i18n::tr(n.text);
   }
-  return "certificate not trusted: " + (text.empty() ? std::string{"handshake failed"} : text);
+  // Translators: shown after "League's game data can't be trusted"; {problems} lists what is
+  // wrong with the certificate ("expired, issued for another host"). No full stop.
+  return i18n::fill(i18n::tr("certificate not trusted: {problems}"),
+                    {{"problems", text.empty() ? i18n::tr("handshake failed") : text}});
 }
 
 }  // namespace shotcall::game

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::history {
 
 namespace {
@@ -32,7 +34,7 @@ std::string GameHistory::save(const GameRecord& game) {
   unsaved_.push_back(game);
   if (unsaved_.size() > kMaxUnsaved) unsaved_.pop_front();
   std::string note = ensure_store();
-  if (!store_) return join("This game was not saved to the history yet.", note);
+  if (!store_) return join(i18n::tr("This game was not saved to the history yet."), note);
   while (!unsaved_.empty()) {
     std::string error;
     if (!store_->add(unsaved_.front(), &error)) return join(note, error);

@@ -8,7 +8,12 @@
 #include <system_error>
 #include <utility>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::history {
+
+using i18n::fill;
+using i18n::tr;
 
 namespace {
 
@@ -55,25 +60,27 @@ std::string explain(int code, const std::string& message) {
   switch (code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      why = "another program holds the file locked";
+      why = tr("another program holds the file locked");
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      why = "the file is damaged";
+      why = tr("the file is damaged");
       break;
     case SQLITE_FULL:
-      why = "the disk is full";
+      why = tr("the disk is full");
       break;
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
     case SQLITE_AUTH:
-      why = "the file or its folder cannot be written";
+      why = tr("the file or its folder cannot be written");
       break;
     default:
-      why = "the database answered an error";
+      why = tr("the database answered an error");
   }
-  return why + " (" + message + ")";
+  // Translators: why the game history file failed ("the disk is full"), then SQLite's own
+  // words, in English.
+  return fill(tr("{why} ({message})"), {{"why", why}, {"message", message}});
 }
 
 std::string last_error(sqlite3* db) {
@@ -277,8 +284,9 @@ std::unique_ptr<HistoryStore> HistoryStore::open(const std::string& path, std::s
   const auto folder = std::filesystem::path(path).parent_path();
   if (!folder.empty()) std::filesystem::create_directories(folder, ec);
   if (ec) {
-    *error = "The game history is off: its folder " + folder.string() + " could not be made (" +
-             ec.message() + ").";
+    // Translators: {folder} is a folder path, {reason} the system's words for the failure.
+    *error = fill(tr("The game history is off: its folder {folder} could not be made ({reason})."),
+                  {{"folder", folder.string()}, {"reason", ec.message()}});
     return nullptr;
   }
 
@@ -290,9 +298,11 @@ std::unique_ptr<HistoryStore> HistoryStore::open(const std::string& path, std::s
     const std::string aside = aside_name(path);
     std::filesystem::rename(path, aside, ec);
     if (ec) {
-      *error = "The game history file " + path + " is damaged (" + detail +
-               "), and it could not be moved aside (" + ec.message() +
-               "); history is off until it is removed.";
+      // Translators: {path} is the history file, {damage} what is damaged (technical), {reason}
+      // the system's words for the failed move.
+      *error = fill(tr("The game history file {path} is damaged ({damage}), and it could not be "
+                       "moved aside ({reason}); history is off until it is removed."),
+                    {{"path", path}, {"damage", detail}, {"reason", ec.message()}});
       return nullptr;
     }
     for (const char* suffix : {"-wal", "-journal"})
@@ -302,14 +312,21 @@ std::unique_ptr<HistoryStore> HistoryStore::open(const std::string& path, std::s
     const std::string damage = detail;
     health = open_database(path, busy_timeout_ms, &db, &why, &detail);
     if (health != Health::Ok) {
-      *error = "The game history file " + path + " was damaged (" + damage + ") and moved to " +
-               aside + ", but a new one could not be started: " + why + ".";
+      // Translators: {path} and {aside} are file paths, {damage} what was damaged (technical),
+      // {reason} why the new file failed.
+      *error = fill(tr("The game history file {path} was damaged ({damage}) and moved to {aside}, "
+                       "but a new one could not be started: {reason}."),
+                    {{"path", path}, {"damage", damage}, {"aside", aside}, {"reason", why}});
       return nullptr;
     }
-    *error = "The game history file was damaged (" + damage + "); it was moved to " + aside +
-             " and a new, empty history was started.";
+    // Translators: {damage} is what was damaged (technical), {aside} a file path.
+    *error = fill(tr("The game history file was damaged ({damage}); it was moved to {aside} and a "
+                     "new, empty history was started."),
+                  {{"damage", damage}, {"aside", aside}});
   } else if (health == Health::Unusable) {
-    *error = "The game history " + path + " cannot be used: " + why + "; games are not recorded.";
+    // Translators: {path} is the history file, {reason} why it cannot be used.
+    *error = fill(tr("The game history {path} cannot be used: {reason}; games are not recorded."),
+                  {{"path", path}, {"reason", why}});
     return nullptr;
   }
   return std::unique_ptr<HistoryStore>(new HistoryStore(db, path));
@@ -326,24 +343,29 @@ std::unique_ptr<HistoryStore> HistoryStore::open_for_reading(const std::string& 
     std::string why, detail;
     const Health health = open_read_only(path, busy_timeout_ms, &db, &has_games, &why, &detail);
     if (health == Health::Corrupt) {
-      *error = "The game history file " + path + " is damaged (" + detail +
-               "); it is left as it is, and it will be moved aside and a new history started "
-               "when the next game is recorded.";
+      // Translators: {path} is the history file, {damage} what is damaged (technical).
+      *error = fill(tr("The game history file {path} is damaged ({damage}); it is left as it is, "
+                       "and it will be moved aside and a new history started when the next game "
+                       "is recorded."),
+                    {{"path", path}, {"damage", detail}});
       return nullptr;
     }
     if (health == Health::Unusable) {
-      *error = "The game history " + path + " cannot be read: " + why + ".";
+      // Translators: {path} is the history file, {reason} why it cannot be read.
+      *error = fill(tr("The game history {path} cannot be read: {reason}."),
+                    {{"path", path}, {"reason", why}});
       return nullptr;
     }
   } else if (ec) {
-    *error = "The game history " + path + " cannot be read: " + ec.message() + ".";
+    *error = fill(tr("The game history {path} cannot be read: {reason}."),
+                  {{"path", path}, {"reason", ec.message()}});
     return nullptr;
   }
   if (!has_games) {
     sqlite3_close(db);  // a file with no history in it yet reads as an empty one
     db = empty_history();
     if (!db) {
-      *error = "The game history could not be shown: SQLite could not open a memory database.";
+      *error = tr("The game history could not be shown: SQLite could not open a memory database.");
       return nullptr;
     }
   }
@@ -356,7 +378,9 @@ HistoryStore::~HistoryStore() { sqlite3_close(db_); }
 
 bool HistoryStore::add(const GameRecord& game, std::string* error) {
   auto fail = [&] {
-    *error = "This game was not saved to the history: " + last_error(db_) + ".";
+    // Translators: {reason} says why the history file refused the game.
+    *error = fill(tr("This game was not saved to the history: {reason}."),
+                  {{"reason", last_error(db_)}});
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return false;
   };
@@ -431,7 +455,11 @@ std::vector<GameRecord> HistoryStore::recent(int limit, std::string* error) {
   std::vector<GameRecord> games;
   std::vector<std::int64_t> ids;
   auto fail = [&] {
-    if (error) *error = "The game history could not be read: " + last_error(db_) + ".";
+    if (error) {
+      // Translators: {reason} says why the history file could not be read.
+      *error =
+          fill(tr("The game history could not be read: {reason}."), {{"reason", last_error(db_)}});
+    }
     return std::vector<GameRecord>{};
   };
   Statement list(db_, std::string{kSelectGames} + " ORDER BY started_at_ms DESC, id DESC LIMIT ?1");
@@ -455,7 +483,11 @@ int HistoryStore::games_with(const std::string& riot_id, const std::string& excl
                   "WHERE t.riot_key = ?1 AND (?2 = '' OR g.game_id <> ?2)");
   count.bind(1, riot_key(riot_id)).bind(2, exclude_game_id);
   if (!count.step()) {
-    if (error) *error = "The game history could not be read: " + last_error(db_) + ".";
+    if (error) {
+      // Translators: {reason} says why the history file could not be read.
+      *error =
+          fill(tr("The game history could not be read: {reason}."), {{"reason", last_error(db_)}});
+    }
     return 0;
   }
   if (error) error->clear();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/history/game_record.hpp"
+#include "app/i18n/translate.hpp"
 
 namespace shotcall::history {
 
@@ -29,9 +30,10 @@ std::string duration_words(std::int64_t seconds);
 // CLASSIC → "Classic", ARAM, URF, CHERRY → "Arena", ...; other modes as they are.
 std::string mode_words(const std::string& mode);
 
-// What the History window says when nothing is stored yet.
-inline constexpr const char* kEmptyHistoryText =
-    "No games yet. Games you play with Shotcall running show up here, with who was in voice "
-    "and how each link held up.";
+// What the History window says when nothing is stored yet (marked here; the window shows
+// i18n::tr(kEmptyHistoryText)).
+inline constexpr const char* kEmptyHistoryText = i18n::N_(
+    "No games yet. Games you play with Shotcall running show up here, with who was in "
+    "voice and how each link held up.");
 
 }  // namespace shotcall::history

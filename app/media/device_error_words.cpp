@@ -1,6 +1,10 @@
 #include "app/media/device_error_words.hpp"
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::media {
+
+using i18n::tr;
 
 DeviceProblem classify_device_error(ErrorDomain domain, int code, bool was_running) {
   namespace c = gst_codes;
@@ -27,55 +31,93 @@ DeviceProblem classify_device_error(ErrorDomain domain, int code, bool was_runni
 }
 
 std::string device_problem_words(AudioDevice device, DeviceProblem problem) {
-  const bool mic = device == AudioDevice::Microphone;
-  // What still works: the other half of the call.
-  const std::string still = mic ? "You can still hear your team, but they can't hear you."
-                                : "Your team can still hear you, but you can't hear them.";
-  const std::string it = mic ? "your microphone" : "your speakers or headset";
-  const std::string It = mic ? "Your microphone" : "Your speakers or headset";
-  const std::string them = mic ? "it" : "them";  // object
-  const std::string they = mic ? "it" : "they";  // subject
-  const std::string is = mic ? "is" : "are";
-  const std::string another = mic ? "another microphone" : "another output";
+  // Whole sentences for each device, so a translator can make every word agree: the first says
+  // what failed, the second what still works (the other half of the call), the third what to do.
+  if (device == AudioDevice::Microphone) {
+    switch (problem) {
+      case DeviceProblem::NotFound:
+        return tr(
+            "Shotcall can't find your microphone. You can still hear your team, but they can't "
+            "hear you. Plug it in, or choose another microphone in Preferences.");
+      case DeviceProblem::Busy:
+        return tr(
+            "Your microphone is in use by another program, so Shotcall can't open it. You can "
+            "still hear your team, but they can't hear you. Close that program, or choose another "
+            "microphone in Preferences.");
+      case DeviceProblem::NotAllowed:
+        return tr(
+            "Shotcall isn't allowed to use your microphone. You can still hear your team, but "
+            "they can't hear you. Allow it in your system's privacy settings, or choose another "
+            "microphone in Preferences.");
+      case DeviceProblem::CannotOpen:
+        return tr(
+            "Shotcall can't open your microphone. You can still hear your team, but they can't "
+            "hear you. Check that it is plugged in and not used by another program, then choose "
+            "it in Preferences.");
+      case DeviceProblem::BadFormat:
+        return tr(
+            "Your microphone offers no sound format Shotcall can use. You can still hear your "
+            "team, but they can't hear you. Choose another microphone in Preferences.");
+      case DeviceProblem::Stopped:
+        return tr(
+            "Your microphone stopped working. You can still hear your team, but they can't hear "
+            "you. Check that it is plugged in, then choose it in Preferences.");
+    }
+    return tr(
+        "Shotcall can't use your microphone. You can still hear your team, but they can't "
+        "hear you. Choose another microphone in Preferences.");
+  }
   switch (problem) {
     case DeviceProblem::NotFound:
-      return "Shotcall can't find " + it + ". " + still + " Plug " + them + " in, or choose " +
-             another + " in Preferences.";
+      return tr(
+          "Shotcall can't find your speakers or headset. Your team can still hear you, but you "
+          "can't hear them. Plug them in, or choose another output in Preferences.");
     case DeviceProblem::Busy:
-      return It + " " + is + " in use by another program, so Shotcall can't open " + them + ". " +
-             still + " Close that program, or choose " + another + " in Preferences.";
+      return tr(
+          "Your speakers or headset are in use by another program, so Shotcall can't open them. "
+          "Your team can still hear you, but you can't hear them. Close that program, or choose "
+          "another output in Preferences.");
     case DeviceProblem::NotAllowed:
-      return "Shotcall isn't allowed to use " + it + ". " + still +
-             " Allow it in your system's privacy settings, or choose " + another +
-             " in Preferences.";
+      return tr(
+          "Shotcall isn't allowed to use your speakers or headset. Your team can still hear "
+          "you, but you can't hear them. Allow it in your system's privacy settings, or choose "
+          "another output in Preferences.");
     case DeviceProblem::CannotOpen:
-      return "Shotcall can't open " + it + ". " + still + " Check that " + they + " " + is +
-             " plugged in and not used by another program, then choose " + them +
-             " in Preferences.";
+      return tr(
+          "Shotcall can't open your speakers or headset. Your team can still hear you, but you "
+          "can't hear them. Check that they are plugged in and not used by another program, "
+          "then choose them in Preferences.");
     case DeviceProblem::BadFormat:
-      return It + " offer" + (mic ? "s" : "") + " no sound format Shotcall can use. " + still +
-             " Choose " + another + " in Preferences.";
+      return tr(
+          "Your speakers or headset offer no sound format Shotcall can use. Your team can still "
+          "hear you, but you can't hear them. Choose another output in Preferences.");
     case DeviceProblem::Stopped:
-      return It + " stopped working. " + still + " Check that " + they + " " + is +
-             " plugged in, then choose " + them + " in Preferences.";
+      return tr(
+          "Your speakers or headset stopped working. Your team can still hear you, but you "
+          "can't hear them. Check that they are plugged in, then choose them in Preferences.");
   }
-  return "Shotcall can't use " + it + ". " + still + " Choose " + another + " in Preferences.";
+  return tr(
+      "Shotcall can't use your speakers or headset. Your team can still hear you, but you "
+      "can't hear them. Choose another output in Preferences.");
 }
 
 std::string no_audio_device_words() {
-  return "Shotcall can open neither your microphone nor your speakers, so the call cannot "
-         "start. Check that they are plugged in and not used by another program, then choose "
-         "them in Preferences.";
+  return tr(
+      "Shotcall can open neither your microphone nor your speakers, so the call cannot "
+      "start. Check that they are plugged in and not used by another program, then choose "
+      "them in Preferences.");
 }
 
 std::string voice_start_error_words() {
-  return "Shotcall's sound processing could not start. Choose your devices again in Preferences; "
-         "if that does not help, reinstall Shotcall.";
+  return tr(
+      "Shotcall's sound processing could not start. Choose your devices again in Preferences; "
+      "if that does not help, reinstall Shotcall.");
 }
 
 std::string voice_pipeline_error_words() {
-  return "Shotcall's sound processing stopped working. Choose your devices again in Preferences "
-         "to restart the call.";
+  return tr(
+      "Shotcall's sound processing stopped working. Choose your devices again in Preferences "
+      "to restart the call.");
 }
 
 }  // namespace shotcall::media

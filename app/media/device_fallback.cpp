@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::media {
 
 namespace {
@@ -120,14 +122,14 @@ DeviceState after_devices_changed(DeviceState state, const std::vector<std::stri
 
 std::string using_default_words(AudioDevice device) {
   return device == AudioDevice::Microphone
-             ? "Your microphone went away: using the default microphone."
-             : "Your speakers or headphones went away: using the default output.";
+             ? i18n::tr("Your microphone went away: using the default microphone.")
+             : i18n::tr("Your speakers or headphones went away: using the default output.");
 }
 
 std::string chosen_back_words(AudioDevice device) {
   return device == AudioDevice::Microphone
-             ? "Your microphone is back: Shotcall uses it again."
-             : "Your speakers or headphones are back: Shotcall uses them again.";
+             ? i18n::tr("Your microphone is back: Shotcall uses it again.")
+             : i18n::tr("Your speakers or headphones are back: Shotcall uses them again.");
 }
 
 }  // namespace shotcall::media

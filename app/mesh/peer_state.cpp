@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::mesh {
 
 std::string_view phase_name(PeerPhase phase) {
@@ -109,7 +111,8 @@ Actions PeerState::on(const ev::Connection& e) {
       failures_ = 0;
       return {act::Report{PeerPhase::Connected, {}}};
     case ConnState::Failed:
-      return on(ev::Failure{"connection failed"});
+      // Translators: why a teammate's voice link broke (after "Connection lost: ").
+      return on(ev::Failure{i18n::tr("connection failed")});
     default:
       return {};  // new/connecting/disconnected are transient; closed is our own doing
   }
@@ -119,7 +122,9 @@ Actions PeerState::on(const ev::FingerprintVerdict& e) {
   if (!remote_set_ || verified_) return {};
   if (!e.ok) {
     stage_ = Stage::Closed;
-    std::string why = "fingerprint mismatch: " + e.reason;
+    // Translators: why a teammate's voice link broke; {reason} is technical (certificate hashes).
+    std::string why =
+        i18n::fill(i18n::tr("fingerprint mismatch: {reason}"), {{"reason", e.reason}});
     return {act::Report{PeerPhase::Failed, why}, act::Drop{why}};
   }
   verified_ = true;
@@ -145,8 +150,11 @@ Actions PeerState::on(const ev::Failure& e) {
   ++failures_;
   if (failures_ > policy_.max_retries) {
     stage_ = Stage::Closed;
-    std::string why = "gave up after " + std::to_string(policy_.max_retries) +
-                      " retries: " + e.reason;
+    // Translators: why a teammate's voice link stopped for good; {reason} is the last failure.
+    std::string why =
+        i18n::fill(i18n::trn("gave up after {count} retry: {reason}",
+                             "gave up after {count} retries: {reason}", policy_.max_retries),
+                   {{"count", std::to_string(policy_.max_retries)}, {"reason", e.reason}});
     return {act::Report{PeerPhase::Failed, why}, act::GiveUp{why}};
   }
   connected_ = false;

@@ -3,24 +3,42 @@
 #include <algorithm>
 #include <vector>
 
+#include "app/i18n/translate.hpp"
+
 namespace shotcall::mesh {
 
 namespace {
 
-// "local", "public" or "relay" for a candidate type; anything else as it is.
+using i18n::fill;
+using i18n::tr;
+using i18n::trc;
+using i18n::trn;
+
+// "local", "public" or "relay" for a candidate type (in the player's language); anything else as
+// it is.
 std::string word_for(const std::string& type) {
-  if (type == "host") return "local";
-  if (type == "srflx" || type == "prflx") return "public";
-  if (type == "relay") return "relay";
+  // Translators: the kind of a network address in "your local and public addresses (host,
+  // srflx)": an address of the computer itself.
+  if (type == "host") return trc("address kind", "local");
+  // Translators: the kind of a network address: the public address a router maps it to.
+  if (type == "srflx" || type == "prflx") return trc("address kind", "public");
+  // Translators: the kind of a network address: an address on a relay (TURN) server.
+  if (type == "relay") return trc("address kind", "relay");
   return type;
 }
 
-std::string join(const std::vector<std::string>& items, const char* last_separator) {
+std::string join(const std::vector<std::string>& items) {
+  if (items.empty()) return "";
+  std::string list;
+  for (std::size_t i = 0; i + 1 < items.size(); ++i) list += (i ? ", " : "") + items[i];
+  if (items.size() == 1) return items.back();
+  // Translators: the last two items of a list, as in "local, public and relay".
+  return fill(tr("{list} and {last}"), {{"list", list}, {"last", items.back()}});
+}
+
+std::string join_raw(const std::vector<std::string>& items) {
   std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? last_separator : ", ";
-    out += items[i];
-  }
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
   return out;
 }
 
@@ -40,45 +58,80 @@ std::string describe(const std::set<std::string>& types) {
       words.push_back(type);
     }
   }
-  return join(words, " and ") + (words.size() == 1 ? " address (" : " addresses (") +
-         join(raw, ", ") + ")";
+  // Translators: {kinds} lists kinds of network address ("local and public"), {types} the ICE
+  // candidate types they stand for ("host, srflx"), which stay as they are.
+  return fill(trn("{kinds} address ({types})", "{kinds} addresses ({types})", words.size()),
+              {{"kinds", join(words)}, {"types", join_raw(raw)}});
 }
 
 std::string tried(const ReachAttempt& a) {
   const std::string& name = a.peer_name;
-  if (a.local_types.empty() && a.remote_types.empty()) return "Neither side had an address to try.";
-  if (a.local_types.empty())
-    return "You had no address to offer; " + name + " offered their " + describe(a.remote_types) +
-           ".";
-  if (a.remote_types.empty())
-    return name + " offered no address; you offered your " + describe(a.local_types) + ".";
-  return "Tried your " + describe(a.local_types) + " and " + name + "'s " +
-         describe(a.remote_types) + ".";
+  if (a.local_types.empty() && a.remote_types.empty())
+    return tr("Neither side had an address to try.");
+  if (a.local_types.empty()) {
+    // Translators: {name} is a teammate's Riot ID; {addresses} is like "local and public
+    // addresses (host, srflx)".
+    return fill(tr("You had no address to offer; {name} offered their {addresses}."),
+                {{"name", name}, {"addresses", describe(a.remote_types)}});
+  }
+  if (a.remote_types.empty()) {
+    // Translators: {name} is a teammate's Riot ID; {addresses} is like "local and public
+    // addresses (host, srflx)".
+    return fill(tr("{name} offered no address; you offered your {addresses}."),
+                {{"name", name}, {"addresses", describe(a.local_types)}});
+  }
+  // Translators: {name} is a teammate's Riot ID; {local} and {remote} are like "local and public
+  // addresses (host, srflx)": yours, then theirs.
+  return fill(
+      tr("Tried your {local} and {name}'s {remote}."),
+      {{"local", describe(a.local_types)}, {"name", name}, {"remote", describe(a.remote_types)}});
 }
 
 std::string headline(const ReachAttempt& a) {
-  const std::string cant = "Can't reach " + a.peer_name;
+  const std::pair<std::string_view, std::string_view> name{"name", a.peer_name};
   if (a.relay_only && !a.turn_configured) {
-    return cant + ": relay-only mode is on, but this server offers no relay (TURN). Ask the " +
-           "server's admin to add one, or allow direct connections.";
+    // Translators: {name} is a teammate's Riot ID; TURN is the relay protocol's name.
+    return fill(tr("Can't reach {name}: relay-only mode is on, but this server offers no relay "
+                   "(TURN). Ask the server's admin to add one, or allow direct connections."),
+                {name});
   }
   if (a.remote_types.empty()) {
-    return cant + ": their side offered no address to connect to. Ask them to check their " +
-           "network and firewall.";
+    // Translators: {name} is a teammate's Riot ID.
+    return fill(tr("Can't reach {name}: their side offered no address to connect to. Ask them to "
+                   "check their network and firewall."),
+                {name});
   }
-  const std::string no_direct =
-      a.relay_only ? "relay-only mode is on" : "no direct path between your networks";
   if (!a.turn_configured) {
-    return cant + ": " + no_direct + ", and this server offers no relay (TURN). Ask the " +
-           "server's admin to add one.";
+    if (a.relay_only) {
+      // Translators: {name} is a teammate's Riot ID; TURN is the relay protocol's name.
+      return fill(tr("Can't reach {name}: relay-only mode is on, and this server offers no relay "
+                     "(TURN). Ask the server's admin to add one."),
+                  {name});
+    }
+    // Translators: {name} is a teammate's Riot ID; TURN is the relay protocol's name.
+    return fill(tr("Can't reach {name}: no direct path between your networks, and this server "
+                   "offers no relay (TURN). Ask the server's admin to add one."),
+                {name});
   }
   if (!a.local_types.count("relay")) {
-    return cant + ": " + no_direct + ", and the relay server (TURN) gave us no relay address. " +
-           "Ask the server's admin to check the relay (its address, credentials and ports).";
+    if (a.relay_only) {
+      // Translators: {name} is a teammate's Riot ID; TURN is the relay protocol's name.
+      return fill(tr("Can't reach {name}: relay-only mode is on, and the relay server (TURN) gave "
+                     "us no relay address. Ask the server's admin to check the relay (its "
+                     "address, credentials and ports)."),
+                  {name});
+    }
+    // Translators: {name} is a teammate's Riot ID; TURN is the relay protocol's name.
+    return fill(tr("Can't reach {name}: no direct path between your networks, and the relay "
+                   "server (TURN) gave us no relay address. Ask the server's admin to check the "
+                   "relay (its address, credentials and ports)."),
+                {name});
   }
-  return cant + ", even through the relay server (TURN): a firewall may block the relay's " +
-         "ports, or the relay refuses the path. Ask the server's admin to check the relay's " +
-         "port range and the addresses it may reach.";
+  // Translators: {name} is a teammate's Riot ID; TURN is the relay protocol's name.
+  return fill(tr("Can't reach {name}, even through the relay server (TURN): a firewall may block "
+                 "the relay's ports, or the relay refuses the path. Ask the server's admin to "
+                 "check the relay's port range and the addresses it may reach."),
+              {name});
 }
 
 }  // namespace

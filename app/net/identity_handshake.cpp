@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "app/i18n/translate.hpp"
 #include "signaling/identity/sign_proof.hpp"
 
 namespace shotcall::net {
@@ -72,11 +73,14 @@ IdentityHandshake::Step IdentityHandshake::on_message(const protocol::ServerMess
     const bool identity = std::find(hello->features.begin(), hello->features.end(), "identity-1") !=
                           hello->features.end();
     if (identity && hello->policy == "key" && !proofs_allowed_) {
-      step.refusal = options_.key ? "this server admits only devices with a key, and keys are "
-                                    "sent only over wss:// or to this computer: use the "
-                                    "server's wss:// address"
-                                  : "this server admits only devices with a key: this client "
-                                    "runs without one";
+      // Translators: a server's refusal, shown after "The server turned you away"; no full stop.
+      step.refusal = options_.key ? i18n::tr(
+                                        "this server admits only devices with a key, and keys "
+                                        "are sent only over wss:// or to this computer: use "
+                                        "the server's wss:// address")
+                                  : i18n::tr(
+                                        "this server admits only devices with a key: this "
+                                        "client runs without one");
     } else if (!identity) {
       step.send.push_back(register_message(std::nullopt));
     } else if (options_.link_first && !linked_ && proofs_allowed_) {
@@ -110,9 +114,11 @@ IdentityHandshake::Step IdentityHandshake::on_message(const protocol::ServerMess
       step.retry_later = true;
       break;
     case ErrorCode::RiotIdBound:
-      step.refusal = options_.key ? error->message +
-                                        ". Link this device from one already bound "
-                                        "(shotcall-peer --link, or the app's Devices page)."
+      // Translators: {reason} is the server's own sentence (in English, without its full stop).
+      step.refusal = options_.key ? i18n::fill(i18n::tr("{reason}. Link this device from one "
+                                                        "already bound (shotcall-peer --link, or "
+                                                        "the app's Devices page)."),
+                                               {{"reason", error->message}})
                                   : error->message;
       break;
     case ErrorCode::ProofRequired:

@@ -8,6 +8,7 @@
 #include <memory>
 #include <utility>
 
+#include "app/i18n/translate.hpp"
 #include "signaling/protocol/codec.hpp"
 
 namespace shotcall::net {
@@ -152,7 +153,7 @@ class Probe {
     auto* message = std::get_if<protocol::ServerMessage>(&decoded);
     if (type != SOUP_WEBSOCKET_DATA_TEXT || !message) {
       self->findings_.reach = ProbeReach::NotShotcall;
-      self->findings_.detail = "its WebSocket does not speak Shotcall's protocol";
+      self->findings_.detail = i18n::tr("its WebSocket does not speak Shotcall's protocol");
       self->finish();
       return;
     }
@@ -165,7 +166,7 @@ class Probe {
       self->findings_.reach = ProbeReach::ShotcallV1;
     } else {
       self->findings_.reach = ProbeReach::NotShotcall;
-      self->findings_.detail = "it answered hello unexpectedly";
+      self->findings_.detail = i18n::tr("it answered hello unexpectedly");
     }
     self->finish();
   }
@@ -175,7 +176,7 @@ class Probe {
     auto* self = static_cast<Probe*>(data);
     if (self->finished_) return;
     self->findings_.reach = ProbeReach::NotShotcall;
-    self->findings_.detail = "it closed the WebSocket without answering";
+    self->findings_.detail = i18n::tr("it closed the WebSocket without answering");
     self->finish();
   }
 
@@ -184,17 +185,17 @@ class Probe {
     self->timer_ = 0;
     if (self->ws_) {
       self->findings_.reach = ProbeReach::NotShotcall;
-      self->findings_.detail = "no answer to hello in time";
+      self->findings_.detail = i18n::tr("no answer to hello in time");
     } else {
       self->findings_.reach = ProbeReach::Unreachable;
-      self->findings_.detail = "no answer in time";
+      self->findings_.detail = i18n::tr("no answer in time");
     }
     self->finish();
     return G_SOURCE_REMOVE;
   }
 
   void fail(const GError* error) {
-    findings_.detail = error ? error->message : "unknown error";
+    findings_.detail = error ? error->message : i18n::tr("unknown error");
     if (error && error->domain == G_TLS_ERROR) {
       findings_.reach = ProbeReach::TlsRefused;
     } else {

@@ -4,11 +4,15 @@
 
 #include <algorithm>
 
+#include "app/i18n/translate.hpp"
 #include "app/net/identity_handshake.hpp"
 #include "app/net/server_probe.hpp"
 
 namespace shotcall::net {
 namespace {
+
+using i18n::fill;
+using i18n::tr;
 
 struct UrlParts {
   std::string scheme;
@@ -34,15 +38,20 @@ bool has(const std::vector<std::string>& list, const char* item) {
 
 std::string policy_sentence(const std::string& policy) {
   if (policy == "none")
-    return "Identity policy \"none\": anyone may use a Riot ID no device has claimed yet; once "
-           "this app has joined with its key, the seat is yours. Players show as not verified.";
+    return tr(
+        "Identity policy \"none\": anyone may use a Riot ID no device has claimed yet; once "
+        "this app has joined with its key, the seat is yours. Players show as not verified.");
   if (policy == "key")
-    return "Identity policy \"key\": the first device to join as a Riot ID keeps it. Players show "
-           "as not verified.";
+    return tr(
+        "Identity policy \"key\": the first device to join as a Riot ID keeps it. Players "
+        "show as not verified.");
   if (policy == "riot")
-    return "Identity policy \"riot\": only the owner of a Riot account (or a device they linked) "
-           "can take its seat; you verify your Riot ID once, by setting a profile icon.";
-  return "Identity policy \"" + policy + "\": unknown to this version of Shotcall.";
+    return tr(
+        "Identity policy \"riot\": only the owner of a Riot account (or a device they "
+        "linked) can take its seat; you verify your Riot ID once, by setting a profile icon.");
+  // Translators: {policy} is the server's policy name as it sends it (a protocol word).
+  return fill(tr("Identity policy \"{policy}\": unknown to this version of Shotcall."),
+              {{"policy", policy}});
 }
 
 }  // namespace
@@ -70,30 +79,54 @@ ProbeReport describe_probe(const ProbeFindings& f) {
   ProbeReport r;
   auto say = [&](std::string line) { r.lines.push_back(std::move(line)); };
   const auto parts = parse(f.url);
-  const std::string detail = f.detail.empty() ? "" : " (" + f.detail + ")";
+  const std::string& url = f.url;
 
   switch (f.reach) {
     case ProbeReach::BadAddress:
-      say("\"" + f.url + "\" is not a server address.");
-      say("Enter it as ws://HOST:PORT/ws, or wss://HOST/ws for a server with a certificate.");
+      // Translators: {url} is the address the player typed.
+      say(fill(tr("\"{url}\" is not a server address."), {{"url", url}}));
+      say(tr("Enter it as ws://HOST:PORT/ws, or wss://HOST/ws for a server with a certificate."));
       return r;
     case ProbeReach::Unreachable:
-      say("Could not reach " + f.url + detail + ".");
-      say("Check the address and port, that the server is running, and that no firewall blocks "
-          "it.");
+      if (f.detail.empty()) {
+        say(fill(tr("Could not reach {url}."), {{"url", url}}));
+      } else {
+        // Translators: {detail} is the network's reason, e.g. "Connection refused".
+        say(fill(tr("Could not reach {url} ({detail})."), {{"url", url}, {"detail", f.detail}}));
+      }
+      say(
+          tr("Check the address and port, that the server is running, and that no firewall "
+             "blocks it."));
       return r;
     case ProbeReach::TlsRefused:
-      say("The server at " + f.url +
-          " answered, but this computer does not trust its "
-          "certificate" +
-          detail + ".");
-      say("Use the name its certificate was issued for, or ask its operator to renew it.");
+      if (f.detail.empty()) {
+        say(fill(tr("The server at {url} answered, but this computer does not trust its "
+                    "certificate."),
+                 {{"url", url}}));
+      } else {
+        // Translators: {detail} says what is wrong with the certificate.
+        say(fill(tr("The server at {url} answered, but this computer does not trust its "
+                    "certificate ({detail})."),
+                 {{"url", url}, {"detail", f.detail}}));
+      }
+      say(tr("Use the name its certificate was issued for, or ask its operator to renew it."));
       return r;
     case ProbeReach::NotShotcall:
-      say("Something answers at " + f.url + ", but it is not a Shotcall server" +
-          (f.http_status ? " (HTTP " + std::to_string(f.http_status) + ")" : detail) + ".");
-      say("Check the address: a Shotcall server answers on the path /ws, for example "
-          "ws://HOST:7800/ws.");
+      if (f.http_status) {
+        // Translators: {status} is an HTTP status number, e.g. 404.
+        say(fill(tr("Something answers at {url}, but it is not a Shotcall server (HTTP {status})."),
+                 {{"url", url}, {"status", std::to_string(f.http_status)}}));
+      } else if (!f.detail.empty()) {
+        // Translators: {detail} says what answered instead.
+        say(fill(tr("Something answers at {url}, but it is not a Shotcall server ({detail})."),
+                 {{"url", url}, {"detail", f.detail}}));
+      } else {
+        say(fill(tr("Something answers at {url}, but it is not a Shotcall server."),
+                 {{"url", url}}));
+      }
+      say(
+          tr("Check the address: a Shotcall server answers on the path /ws, for example "
+             "ws://HOST:7800/ws."));
       return r;
     case ProbeReach::ShotcallV1:
     case ProbeReach::Shotcall:
@@ -101,42 +134,48 @@ ProbeReport describe_probe(const ProbeFindings& f) {
   }
 
   if (f.health_status == 503) {
-    say("Reached the Shotcall server at " + f.url + ", but it is shutting down.");
-    say("Try again in a minute.");
+    say(fill(tr("Reached the Shotcall server at {url}, but it is shutting down."), {{"url", url}}));
+    say(tr("Try again in a minute."));
     return r;
   }
-  say("Reached the Shotcall server at " + f.url + ".");
+  say(fill(tr("Reached the Shotcall server at {url}."), {{"url", url}}));
   r.usable = true;
   if (f.health_status == 200 && f.health_body.rfind("degraded", 0) == 0) {
-    say("It reports a problem (" + f.health_body +
-        "): calls may fail until its operator fixes "
-        "it.");
+    // Translators: {health} is the server's own status line, in English, e.g. "degraded: …".
+    say(fill(tr("It reports a problem ({health}): calls may fail until its operator fixes it."),
+             {{"health", f.health_body}}));
   }
 
   if (f.reach == ProbeReach::ShotcallV1 || !f.hello || !has(f.hello->features, "identity-1")) {
-    say("It is an older server without identity checks: a Riot ID's seat is not protected, and it "
-        "cannot verify Riot IDs.");
-    say("Whether it watches your games shows once you join: that needs a Riot API key on the "
-        "server.");
+    say(
+        tr("It is an older server without identity checks: a Riot ID's seat is not protected, "
+           "and it cannot verify Riot IDs."));
+    say(
+        tr("Whether it watches your games shows once you join: that needs a Riot API key on the "
+           "server."));
     return r;
   }
   const auto& hello = *f.hello;
   say(policy_sentence(hello.policy));
   const bool verify = has(hello.features, "riot-verify");
   if (verify) {
-    say("It can verify your Riot ID with Riot, and it has a Riot API key, so it can also watch "
-        "your games.");
+    say(
+        tr("It can verify your Riot ID with Riot, and it has a Riot API key, so it can also watch "
+           "your games."));
   } else {
-    say("It cannot verify Riot IDs with Riot. Whether it watches your games shows once you join: "
-        "that needs a Riot API key on the server.");
+    say(
+        tr("It cannot verify Riot IDs with Riot. Whether it watches your games shows once you "
+           "join: that needs a Riot API key on the server."));
   }
   if (hello.policy == "key" && parts && !key_proofs_allowed(f.url)) {
     r.usable = false;
-    say("It admits only devices with a key, and this app sends its key only over wss:// or to "
-        "this computer: use the server's wss:// address.");
+    say(
+        tr("It admits only devices with a key, and this app sends its key only over wss:// or to "
+           "this computer: use the server's wss:// address."));
   } else if (hello.policy == "riot" && !verify) {
-    say("It asks for verified Riot IDs but cannot verify any now: ask its operator, or link this "
-        "device from one already verified.");
+    say(
+        tr("It asks for verified Riot IDs but cannot verify any now: ask its operator, or link "
+           "this device from one already verified."));
   }
   return r;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <random>
 
+#include "app/i18n/translate.hpp"
 #include "app/net/backoff.hpp"
 #include "app/net/ice_refresh.hpp"
 #include "app/net/identity_handshake.hpp"
@@ -70,7 +71,9 @@ struct SignalingClient::Impl {
     GPtr<SoupMessage> msg{soup_message_new(SOUP_METHOD_GET, options.url.c_str())};
     if (!msg) {
       stopped = true;
-      set_state(LinkState::Refused, "not a valid server address: " + options.url);
+      // Translators: why the server link stopped; {url} is the address in Preferences.
+      set_state(LinkState::Refused,
+                i18n::fill(i18n::tr("not a valid server address: {url}"), {{"url", options.url}}));
       return;
     }
     cancellable.reset(g_cancellable_new());
@@ -276,9 +279,10 @@ struct SignalingClient::Impl {
       // identity-1: another session of this device (or an unlink) took the seat. Coming back by
       // ourselves would throw that session out in turn.
       self->stopped = true;
+      // Translators: why the server link stopped, shown after "The server turned you away".
       self->set_state(LinkState::Refused,
-                      "signed in from another session of this device, or this device was "
-                      "unlinked: this session stops");
+                      i18n::tr("signed in from another session of this device, or this device "
+                               "was unlinked: this session stops"));
       return;
     }
     self->retry("the server closed the connection (" + std::to_string(code) + ")");

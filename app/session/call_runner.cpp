@@ -2,6 +2,7 @@
 
 #include <glib.h>
 
+#include "app/i18n/translate.hpp"
 #include "app/media/link_route.hpp"
 #include "app/mesh/peer_state.hpp"
 #include "app/session/device_key.hpp"
@@ -14,7 +15,8 @@ std::unique_ptr<GameDetector> make_detector(const CallRunnerConfig& c, std::stri
       return make_lcd_detector(c.lcd_url, c.lcd_ca, error);
     case Detection::Lan:
       if (c.lan_address.empty() && c.lcd_url.empty()) {
-        *error = "no address for the computer the game runs on";
+        // Translators: why the game's data cannot be read. No full stop.
+        *error = i18n::tr("no address for the computer the game runs on");
         return nullptr;
       }
       // An empty lcd_url: the game computer's address on Riot's port (lan_lcd_base_url).

@@ -1,6 +1,7 @@
 #include "app/session/game_detector.hpp"
 
 #include "app/game/lcd_poller.hpp"
+#include "app/i18n/translate.hpp"
 
 namespace shotcall::session {
 
@@ -14,12 +15,18 @@ const char* to_string(DetectorState state) {
   return "unknown";
 }
 
+// English, as history stores it; the window and the History show i18n::tr(name).
 std::string map_display_name(std::int64_t map_number) {
   switch (map_number) {
-    case 11: return "Summoner's Rift";
-    case 12: return "Howling Abyss";
-    case 21: return "Nexus Blitz";
-    case 30: return "Arena";
+    // Translators: League of Legends maps, as the League client names them.
+    case 11:
+      return i18n::N_("Summoner's Rift");
+    case 12:
+      return i18n::N_("Howling Abyss");
+    case 21:
+      return i18n::N_("Nexus Blitz");
+    case 30:
+      return i18n::N_("Arena");
     default: return map_number ? "map " + std::to_string(map_number) : "";
   }
 }

@@ -2,6 +2,7 @@
 
 #include <glib.h>
 
+#include "app/i18n/translate.hpp"
 #include "app/net/identity_handshake.hpp"
 #include "signaling/identity/sign_proof.hpp"
 
@@ -268,13 +269,16 @@ bool Session::start_riot_verification(std::string* why) {
     if (why) *why = words;
     return false;
   };
+  // Translators: the three reasons below are why Riot ID verification cannot start; the window
+  // makes a sentence of each (capital letter, full stop), so none has either.
   if (!impl_->options_.signaling.key)
-    return fail("this device has no key for this server, so it cannot prove who it is");
+    return fail(i18n::tr("this device has no key for this server, so it cannot prove who it is"));
   if (!net::IdentityHandshake(impl_->proof_options()).proofs_allowed())
-    return fail("this device proves its key only over wss:// or to this computer: use the "
-                "server's wss:// address");
+    return fail(
+        i18n::tr("this device proves its key only over wss:// or to this computer: use "
+                 "the server's wss:// address"));
   if (!impl_->client_->send({std::string{"hello"}, protocol::Hello{}}))
-    return fail("not connected to the server yet: try again once Shotcall is connected");
+    return fail(i18n::tr("not connected to the server yet: try again once Shotcall is connected"));
   impl_->verify_pending_ = true;
   return true;
 }

@@ -223,6 +223,16 @@ for binary in shotcall shotcall-peer; do
   grep -q /usr/share/shotcall/riotgames.pem "$root/usr/bin/$binary" ||
     fail "$binary does not look for /usr/share/shotcall/riotgames.pem"
 done
+# Its Spanish (po/es.po), found where the installed app looks: without a display it says so in
+# the player's language. The desktop entry carries its translations.
+[ -f "$root/usr/share/locale/es/LC_MESSAGES/shotcall.mo" ] ||
+  fail "no /usr/share/locale/es/LC_MESSAGES/shotcall.mo"
+grep -q '^Comment\[es\]=' "$root/usr/share/applications/io.github.shotcall.Shotcall.desktop" ||
+  fail "the installed desktop entry has no Spanish Comment"
+no_display=$(setpriv --pdeathsig KILL chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin \
+  HOME=/tmp LANGUAGE=es LC_ALL=C.UTF-8 shotcall 2>&1) && fail "shotcall started without a display"
+[[ $no_display == *"abrir una pantalla"* ]] ||
+  fail "the installed app did not speak Spanish with LANGUAGE=es: $no_display"
 setpriv --pdeathsig KILL Xvfb -displayfd 1 -screen 0 1280x900x24 -nolisten tcp -noreset \
   >"$log/xvfb.out" 2>"$log/xvfb.err" &
 children+=($!)
