@@ -296,19 +296,11 @@ void CallController::on_link_changed() {
 }
 
 void CallController::apply_gate() {
-  const VoiceGate& gate = model_.gate();
-  const bool muted = gate.engine_muted();
-  // Muted or push-to-talk released: the engine stops the capture before the speech processing.
-  // A closed voice-activity gate keeps the processing running, so that processed sound (no echo,
-  // less noise) reopens it. Said on every level: the kind can change while `muted` does not, and
-  // the engine ignores what it already knows.
-  const media::MuteKind kind = gate.user_muted() || gate.mode() == VoiceMode::PushToTalk
-                                   ? media::MuteKind::Stopped
-                                   : media::MuteKind::Listening;
-  if (session()) session()->voice().set_muted(muted, kind);
+  const bool muted = model_.gate().engine_muted();
   if (engine_muted_ == muted) return;
   const bool first = !engine_muted_.has_value();
   engine_muted_ = muted;
+  if (session()) session()->voice().set_muted(muted);
   if (!first) event(std::string{"transmitting "} + (muted ? "off" : "on"));
   changed();
 }

@@ -352,13 +352,7 @@ void VoiceEngine::Impl::link_stats(const LinkToken& t, PeerStats stats) {
   if (events_.on_stats) events_.on_stats(stats);
   peer = current(t);
   if (!peer || !peer->state.connected()) return;
-  // A muted peer sends no RTP but keeps sending RTCP reports: either counts as a sign of life.
-  // Until the first one the watchdog waits: rtpsession sends no RTCP before its first RTP packet,
-  // so a call in which everyone has been muted from the start carries neither (the signaling
-  // server still says when such a peer leaves).
-  const std::uint64_t life = stats.bytes_received + stats.rtcp_reports_received;
-  if (life == 0) return;
-  if (auto silence = peer->watchdog.sample(g_get_monotonic_time() / 1000, life)) {
+  if (auto silence = peer->watchdog.sample(g_get_monotonic_time() / 1000, stats.bytes_received)) {
     dispatch(t.peer_id,
              mesh::ev::Failure{"no audio received for " + std::to_string(*silence) + " ms"});
   }

@@ -269,8 +269,6 @@ PeerLink::~PeerLink() {
   // No callback may start on our behalf once teardown begins.
   for (gulong id : webrtc_handlers_) g_signal_handler_disconnect(webrtc_, id);
   webrtc_handlers_.clear();
-  if (rtpbin_ && rtcp_handler_) g_signal_handler_disconnect(rtpbin_, rtcp_handler_);
-  rtcp_handler_ = 0;
   if (dtls_ && dtls_handler_) g_signal_handler_disconnect(dtls_.get(), dtls_handler_);
   dtls_.reset();
 

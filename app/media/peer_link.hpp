@@ -7,7 +7,6 @@
 #include <gst/gst.h>
 #include <gst/webrtc/webrtc.h>
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -130,12 +129,6 @@ class PeerLink {
   GstPtr<GstPad> rec_tee_pad_;   // rec tee → recording queue
   GstPtr<GstPad> rec_mix_pad_;   // rec tee → mixer
   GstPtr<GstPad> level_src_;
-  // RTCP reports received from the peer (rtpbin's on-ssrc-active, on its RTCP thread).
-  std::shared_ptr<std::atomic<std::uint64_t>> rtcp_reports_ =
-      std::make_shared<std::atomic<std::uint64_t>>(0);
-  GstElement* rtpbin_ = nullptr;  // webrtcbin's own, borrowed
-  gulong rtcp_handler_ = 0;
-  bool rtcp_interval_set_ = false;
   GObjPtr<GstWebRTCDTLSTransport> dtls_;
   std::vector<gulong> webrtc_handlers_;
   gulong dtls_handler_ = 0;

@@ -133,29 +133,13 @@ void on_description_set(GstPromise* promise, gpointer data) {
   });
 }
 
-struct StatsPromise {
-  TokenPtr token;
-  std::shared_ptr<std::atomic<std::uint64_t>> rtcp_reports;
-};
-
 void on_stats(GstPromise* promise, gpointer data) {
-  auto* d = static_cast<StatsPromise*>(data);
   if (gst_promise_wait(promise) != GST_PROMISE_RESULT_REPLIED) return;
   PeerStats stats = read_webrtc_stats(gst_promise_get_reply(promise));
-  stats.rtcp_reports_received = d->rtcp_reports->load();
-  hop_to_main(d->token, [stats](LinkListener& l, const LinkToken& t) { l.link_stats(t, stats); });
+  hop_to_main(token_of(data), [stats](LinkListener& l, const LinkToken& t) {
+    l.link_stats(t, stats);
+  });
 }
-
-using Counter = std::shared_ptr<std::atomic<std::uint64_t>>;
-
-// An RTCP report (SR or RR) arrived from the peer (rtpbin, on its RTCP thread).
-void on_ssrc_active(GstElement*, guint, guint, gpointer data) {
-  static_cast<Counter*>(data)->get()->fetch_add(1);
-}
-
-// How often RTCP reports go out at least: they are the only sign of life of a muted peer, which
-// sends no RTP (rtpsession's default, 5 s randomised, comes too close to the media timeout).
-constexpr guint64 kRtcpIntervalNs = GST_SECOND;
 
 GstPadProbeReturn on_first_buffer(GstPad*, GstPadProbeInfo*, gpointer data) {
   const std::int64_t now = g_get_monotonic_time();
@@ -210,13 +194,6 @@ void PeerLink::connect_signals() {
   webrtc_handlers_.push_back(g_signal_connect_data(
       webrtc_, "pad-added", G_CALLBACK(on_pad_added), new PadAddedData{token_, depay_},
       [](gpointer d, GClosure*) { delete static_cast<PadAddedData*>(d); }, GConnectFlags(0)));
-  if (GstElement* rtpbin = gst_bin_get_by_name(GST_BIN(webrtc_), "rtpbin")) {
-    rtpbin_ = rtpbin;
-    gst_object_unref(rtpbin);  // webrtcbin holds it as long as the link lives
-    rtcp_handler_ = g_signal_connect_data(
-        rtpbin_, "on-ssrc-active", G_CALLBACK(on_ssrc_active), new Counter(rtcp_reports_),
-        [](gpointer d, GClosure*) { delete static_cast<Counter*>(d); }, GConnectFlags(0));
-  }
   GstPtr<GstPad> dec_src(gst_element_get_static_pad(decoder_, "src"));
   gst_pad_add_probe(dec_src.get(), GST_PAD_PROBE_TYPE_BUFFER, on_first_buffer,
                     new TokenPtr(token_), delete_token_notify);
@@ -275,19 +252,8 @@ void PeerLink::add_candidate(const mesh::IceCandidate& candidate) {
 }
 
 void PeerLink::request_stats() {
-  // webrtcbin makes its RTP session with the transport: tune its RTCP once it exists.
-  if (!rtcp_interval_set_ && rtpbin_) {
-    GObject* session = nullptr;
-    g_signal_emit_by_name(rtpbin_, "get-internal-session", 0u, &session);
-    if (session) {
-      g_object_set(session, "rtcp-min-interval", kRtcpIntervalNs, nullptr);
-      g_object_unref(session);
-      rtcp_interval_set_ = true;
-    }
-  }
-  GstPromise* p =
-      gst_promise_new_with_change_func(on_stats, new StatsPromise{token_, rtcp_reports_},
-                                       [](gpointer d) { delete static_cast<StatsPromise*>(d); });
+  GstPromise* p = gst_promise_new_with_change_func(on_stats, new TokenPtr(token_),
+                                                   delete_token_notify);
   g_signal_emit_by_name(webrtc_, "get-stats", nullptr, p);
   gst_promise_unref(p);
 }

@@ -29,16 +29,6 @@ using PeerPhase = shotcall::mesh::PeerPhase;
 // force a relay to prove it carries voice).
 enum class IceTransportPolicy { All, Relay };
 
-// Why nothing is sent, which decides what still runs (VoiceEngine::set_muted).
-enum class MuteKind {
-  // The player muted, or released push-to-talk: only the microphone's own level runs, measured
-  // before the speech processing (so it also hears the speakers' echo); no speech processing.
-  Stopped,
-  // Voice activity below its threshold: the speech processing and its level keep running, so
-  // that processed sound (echo and noise removed) decides when the gate opens.
-  Listening,
-};
-
 struct VoiceConfig {
   // gst-launch fragments; the engine converts and resamples around them as needed.
   std::string source = "autoaudiosrc";
@@ -108,9 +98,6 @@ struct PeerStats {
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
   std::uint64_t packets_received = 0;
-  // RTCP reports (SR or RR) received from the peer: they keep coming while the peer is muted and
-  // sends no RTP, which tells a silent peer from a vanished one (the media watchdog).
-  std::uint64_t rtcp_reports_received = 0;
   // The path ICE selected (app/media/link_route.hpp): Relayed when either end of the selected
   // candidate pair is a TURN relay candidate; Unknown until a pair is selected.
   enum class LinkRoute { Unknown, Direct, Relayed };
@@ -178,10 +165,7 @@ class VoiceEngine {
   // payload that does not parse.
   bool handle_signal(const std::string& peer_id, const std::string& json);
 
-  // Nothing to send: the links stay up (RTCP only), nothing is encoded, no RTP leaves. `kind`
-  // says how much of the capture keeps running for the level (VoiceEvents::on_level with an
-  // empty peer id).
-  void set_muted(bool muted, MuteKind kind = MuteKind::Stopped);
+  void set_muted(bool muted);        // silence into the encoder; the links stay up
   void set_deafened(bool deafened);  // silence out of the mixer
   bool set_peer_volume(const std::string& peer_id, double volume);  // 0.0 .. 4.0
   bool set_peer_muted(const std::string& peer_id, bool muted);

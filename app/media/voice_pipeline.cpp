@@ -173,40 +173,6 @@ GstPadProbeReturn watch_microphone_shared(GstPad* pad, GstPadProbeInfo* info, gp
   return watch_microphone(pad, info, static_cast<std::shared_ptr<std::atomic<bool>>*>(data)->get());
 }
 
-// One of the capture chain's two gates: a buffer probe that drops the microphone's buffers while
-// the gate is at `closes_at` or deeper, so nothing downstream runs for them. The first buffer let
-// through after a dropped stretch carries DISCONT: webrtcdsp and opusenc resynchronise on it
-// instead of taking the gap for lost data. Runs on the capture thread.
-struct GateProbe {
-  std::shared_ptr<std::atomic<int>> gate;
-  int closes_at;
-  bool dropped = false;  // only the capture thread touches it
-};
-
-GstPadProbeReturn gate_buffers(GstPad*, GstPadProbeInfo* info, gpointer data) {
-  auto* g = static_cast<GateProbe*>(data);
-  if (g->gate->load(std::memory_order_relaxed) >= g->closes_at) {
-    g->dropped = true;
-    return GST_PAD_PROBE_DROP;
-  }
-  if (g->dropped && (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER)) {
-    g->dropped = false;
-    GstBuffer* buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
-    GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
-    GST_PAD_PROBE_INFO_DATA(info) = buffer;
-  }
-  return GST_PAD_PROBE_OK;
-}
-
-void add_gate(GstElement* element, std::shared_ptr<std::atomic<int>> gate, CaptureGate closes_at) {
-  GstPtr<GstPad> out(gst_element_get_static_pad(element, "src"));
-  gst_pad_add_probe(
-      out.get(),
-      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
-      gate_buffers, new GateProbe{std::move(gate), static_cast<int>(closes_at)},
-      [](gpointer d) { delete static_cast<GateProbe*>(d); });
-}
-
 }  // namespace
 
 GstElement* make_opus_encoder(const VoiceConfig& config, std::string* error) {
@@ -274,16 +240,7 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
                       watch_microphone_shared,
                       new std::shared_ptr<std::atomic<bool>>(microphone_ran_), delete_flag_ref);
   }
-  // The microphone's own level, before the speech processing: while muted (or push-to-talk
-  // released) the chain stops right after it, and it alone keeps the level display alive.
-  raw_level_ = make_element("level", "self-level-raw", error);
-  if (!raw_level_) return false;
-  g_object_set(raw_level_, "interval", static_cast<guint64>(config.level_interval_ms) * GST_MSECOND,
-               "post-messages", FALSE, nullptr);
-  gst_bin_add(bin(), raw_level_);
-  if (!link_chain({caps, raw_level_}, error)) return false;
-  add_gate(raw_level_, gate_, CaptureGate::Microphone);
-  GstElement* last = raw_level_;
+  GstElement* last = caps;
 
   if (config.echo_cancel || config.noise_suppression || config.gain_control) {
     GstElement* dsp = make_element("webrtcdsp", nullptr, error);
@@ -305,14 +262,13 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
   }
 
   level_ = make_element("level", "self-level", error);
-  if (!level_) return false;
+  mute_ = level_ ? make_element("volume", "self-mute", error) : nullptr;
+  if (!mute_) return false;
   g_object_set(level_, "interval", static_cast<guint64>(config.level_interval_ms) * GST_MSECOND,
                "post-messages", TRUE, nullptr);
-  gst_bin_add(bin(), level_);
-  if (!link_chain({last, level_}, error)) return false;
-  // Muted or silent: nothing reaches the encoder, so no RTP leaves (RTCP keeps each link alive).
-  add_gate(level_, gate_, CaptureGate::Processing);
-  last = level_;
+  gst_bin_add_many(bin(), level_, mute_, nullptr);
+  if (!link_chain({last, level_, mute_}, error)) return false;
+  last = mute_;
 
   if (!config.encoder_per_peer) {
     encoder_ = make_opus_encoder(config, error);
@@ -570,12 +526,7 @@ void VoicePipeline::stop() {
 
 VoicePipeline::~VoicePipeline() { stop(); }
 
-void VoicePipeline::set_capture_gate(CaptureGate gate) {
-  if (gate_->exchange(static_cast<int>(gate), std::memory_order_relaxed) == static_cast<int>(gate))
-    return;
-  // The raw level speaks only while the processed one hears nothing.
-  g_object_set(raw_level_, "post-messages", gate == CaptureGate::Microphone, nullptr);
-}
+void VoicePipeline::set_muted(bool muted) { g_object_set(mute_, "mute", muted, nullptr); }
 
 void VoicePipeline::set_jitter_ms(int jitter_ms) {
   gst_pipeline_set_latency(GST_PIPELINE(pipeline_.get()),

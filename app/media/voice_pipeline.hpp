@@ -1,5 +1,4 @@
-// The shared part of the engine's pipeline: capture → raw level → [gate] → DSP → level → [gate] →
-// (encoder) → tee, and
+// The shared part of the engine's pipeline: capture → DSP → level → mute → (encoder) → tee, and
 // silence keeper + per-peer branches → mixer (float) → deafen → limiter → echo probe → sink.
 // Peer links hang off the tee and the mixer (peer_link.hpp). Internal to app/media.
 #pragma once
@@ -32,14 +31,6 @@ enum class Branch {
   Retired,     // a fragment already replaced, on its way out
   Other,       // anything else in the pipeline
   Gone,        // not in the pipeline any more
-};
-
-// Where the capture chain stops while nothing is sent.
-enum class CaptureGate {
-  Open,        // everything runs: speech processing, level, encoder, links
-  Processing,  // stops before the encoder: the speech processing and its level run (voice
-               // activity below the threshold must be judged on processed sound)
-  Microphone,  // stops right after the microphone's raw level: muted, push-to-talk released
 };
 
 // An ERROR message from a device fragment as a fault. `was_running`: sound had flowed from it.
@@ -91,16 +82,10 @@ class VoicePipeline {
   GstElement* tee() const { return tee_; }
   GstElement* mixer() const { return mixer_; }
   GstElement* self_level() const { return level_; }
-  // The microphone's level before the speech processing: it speaks for self_level() while the
-  // capture is stopped there (CaptureGate::Microphone).
-  GstElement* self_raw_level() const { return raw_level_; }
   // The shared encoder, or nullptr in encoder-per-peer mode.
   GstElement* encoder() const { return encoder_; }
 
-  // How far the microphone's buffers travel (see CaptureGate). Dropped buffers cost nothing
-  // downstream: no speech processing, no encoding, no RTP; the first buffer let through again
-  // carries DISCONT so the DSP and the encoder start afresh.
-  void set_capture_gate(CaptureGate gate);
+  void set_muted(bool muted);
   void set_deafened(bool deafened);
   // Fixes the pipeline's render delay from the jitter budget (see render_latency_ms).
   void set_jitter_ms(int jitter_ms);
@@ -136,10 +121,7 @@ class VoicePipeline {
   GstElement* sink_ = nullptr;     // the speaker fragment or its stand-in
   GstElement* output_out_ = nullptr;  // what feeds the sink
   GstElement* level_ = nullptr;
-  GstElement* raw_level_ = nullptr;
-  // Read by the two gate probes on the capture thread.
-  std::shared_ptr<std::atomic<int>> gate_ =
-      std::make_shared<std::atomic<int>>(static_cast<int>(CaptureGate::Open));
+  GstElement* mute_ = nullptr;
   GstElement* encoder_ = nullptr;
   GstElement* tee_ = nullptr;
   GstElement* mixer_ = nullptr;

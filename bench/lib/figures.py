@@ -342,8 +342,6 @@ def app_call_ok(call):
 
 def voice_memory(raw, params):
     p = load(os.path.join(raw, "voice-peers.json"), {}) or {}
-    m = load(os.path.join(raw, "voice-peers-muted.json"), {}) or {}
-    muted_share = m.get("peer_cpu_share_max") if not m.get("failure") else None
     a = load(os.path.join(raw, "voice-app.json"), {}) or {}
     idle, call = a.get("idle", {}), a.get("call", {})
     # Only a mesh that really formed counts: a peer that died early peaks low.
@@ -361,9 +359,6 @@ def voice_memory(raw, params):
          num(hwm / 1024) if hwm else p.get("not_built", p.get("failure", "n/a")), ""],
         ["shotcall-peer CPU per process, default settings", "% of one core",
          num(100 * p["peer_cpu_share_mean"]) if p.get("peer_cpu_share_mean") is not None else "n/a", ""],
-        ["shotcall-peer CPU per process, all five muted (mean / worst of five)", "% of one core",
-         f"{num(100 * m['peer_cpu_share_mean'])} / {num(100 * muted_share)}" if muted_share is not None
-         else m.get("not_built", m.get("failure", "n/a")), ""],
         ["desktop app `shotcall` peak RSS (VmHWM), in a call with four teammates", "MiB",
          app_cell(call) if app_ok or not call.get("hwm_kib") else f"{mib(call['hwm_kib'])} (call incomplete)",
          app_cell(idle)],
@@ -396,15 +391,8 @@ def voice_memory(raw, params):
          "value": (f"{mib(peak)} MiB" if app_ok else "not built" if a.get("not_built", "").startswith("not built")
                    else f"no figure: {app_why}"),
          "met": (peak / 1024 <= 110) if app_ok else None},
-        {"what": "shotcall-peer CPU per process, five muted (worst of five)", "target": "≤ 1 %",
-         "value": f"{num(100 * muted_share)} %" if muted_share is not None else m.get("failure", "not run"),
-         "met": (muted_share <= 0.01) if muted_share is not None else None},
     ]
     notes = list(p.get("notes", []))
-    if m.get("loadavg"):
-        notes.append("Muted: every peer started with --mute (push-to-talk released is the same engine call); the "
-                     "CPU window opens when all twenty links are connected; load average during it "
-                     f"{' '.join(m['loadavg'])}.")
     if call:
         notes.append(f"The desktop app: Xvfb, shotcall-signal, the Live Client Data stand-in serving a 5v5, four "
                      f"shotcall-peer teammates (test tones, fakesink) and the real `shotcall` window; VmRSS sampled "
@@ -424,7 +412,7 @@ def voice_memory(raw, params):
                        "under Xvfb. VmHWM of each from /proc; the last column is the app with its window up and no game.",
         "parameters": {"seconds": params.get("peer_seconds"), "app_seconds": a.get("seconds")},
         "figures": {"columns": ["figure", "unit", "value", "app idle, no game"], "rows": out_rows},
-        "targets": targets, "notes": notes, "raw": {"peers": p, "peers_muted": m, "app": a},
+        "targets": targets, "notes": notes, "raw": {"peers": p, "app": a},
     }
 
 
