@@ -374,6 +374,7 @@ void Listener::on_proxy_readable(std::unordered_map<std::string, Pending>::itera
         drop(it);
         return;
       }
+      it->second.proxy_header = true;
       if (!header.source) break;  // LOCAL: the proxy's own connection keeps its address
       const std::string client = *header.source;
       if (settings_.pending_per_address != 0 && !settings_.trusted.contains(client)) {
@@ -404,10 +405,10 @@ void Listener::after_proxy(const std::string& key, Pending& p) {
   p.stage = Stage::Head;
 }
 
-std::optional<std::string> Listener::address_of_pending(GSocketAddress* remote) const {
+std::optional<Listener::PendingAddress> Listener::address_of_pending(GSocketAddress* remote) const {
   auto it = pending_.find(endpoint_key(remote));
   if (it == pending_.end()) return std::nullopt;
-  return it->second.address;
+  return PendingAddress{it->second.address, it->second.proxy_header};
 }
 
 void Listener::start_soup(const std::string& key, Pending& p) {

@@ -77,8 +77,14 @@ class Listener {
   std::size_t pending() const { return pending_.size(); }
 
   // The address the connection from `remote` goes by: the client its PROXY header named, else
-  // its peer's address. nullopt when the connection is not (or no longer) pending.
-  std::optional<std::string> address_of_pending(GSocketAddress* remote) const;
+  // its peer's address; `proxy_header` says a header came, naming a client or not (then no
+  // X-Forwarded-For may name one: behind a TCP balancer the client writes that header).
+  // nullopt when the connection is not (or no longer) pending.
+  struct PendingAddress {
+    std::string address;
+    bool proxy_header = false;
+  };
+  std::optional<PendingAddress> address_of_pending(GSocketAddress* remote) const;
 
  private:
   // Waiting for a trusted peer's PROXY header, for the request head (plain TCP), handed to
@@ -94,6 +100,7 @@ class Listener {
     GObjectPtr<GSocketAddress> local, remote;
     RequestHeadJudge head{kMaxRequestHead};
     std::int64_t handshake_deadline_us = 0;  // deadline_us once past Stage::Proxy
+    bool proxy_header = false;               // a PROXY header came, naming a client or not
   };
 
   static gboolean readable_cb(GSocket*, GIOCondition, gpointer self);

@@ -39,11 +39,13 @@ void WsServer::handshake_cb(SoupServer*, SoupMessage* msg, const char* path, GHa
   // handshakes can be in flight at once.
   // The client behind a trusted proxy (client_address.hpp): its PROXY header, read by the
   // listener, or its X-Forwarded-For; any other peer is its own address.
+  // X-Forwarded-For counts only without a PROXY header and while the listener still knows the
+  // connection: after a header (UNKNOWN or LOCAL too) the client may have written that field.
   const char* host = soup_client_context_get_host(client);
-  std::string address =
-      s->listener_->address_of_pending(soup_client_context_get_remote_address(client))
-          .value_or(host ? host : "unknown");
-  if (!s->config_.trusted_proxies.empty()) {
+  const auto listened =
+      s->listener_->address_of_pending(soup_client_context_get_remote_address(client));
+  std::string address = listened ? listened->address : (host ? host : "unknown");
+  if (listened && !listened->proxy_header && !s->config_.trusted_proxies.empty()) {
     const char* xff = soup_message_headers_get_list(msg->request_headers, "X-Forwarded-For");
     address = forwarded_client(address, xff ? std::optional<std::string_view>{xff} : std::nullopt,
                                s->config_.trusted_proxies);

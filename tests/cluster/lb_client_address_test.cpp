@@ -208,6 +208,18 @@ TEST(LbClientAddress, ATrustedPeersHeaderAndForwardedForNameTheClient) {
   EXPECT_TRUE(server.wait_for_stderr("addr=10.4.5.6")) << server.stderr_text();
 }
 
+// A header that names no client (UNKNOWN: HAProxy's word for a client on a unix socket) leaves
+// the proxy's address; behind a TCP balancer the client wrote any X-Forwarded-For, so it is not
+// read.
+TEST(LbClientAddress, AfterAHeaderNamingNoClientForwardedForNamesNobody) {
+  ServerProcess server{{"--trusted-proxy", "127.0.0.1"}};
+  SourceBoundTcp unknown("127.0.0.1", server.port());
+  unknown.write("PROXY UNKNOWN\r\n" + upgrade_request("X-Forwarded-For: 10.7.7.7\r\n"));
+  EXPECT_EQ(status_of(unknown.read_head()), 101);
+  EXPECT_TRUE(server.wait_for_stderr("addr=127.0.0.1")) << server.stderr_text();
+  EXPECT_EQ(server.stderr_text().find("10.7.7.7"), std::string::npos) << server.stderr_text();
+}
+
 TEST(LbClientAddress, ATrustedPeerThatStallsInsideTheHeaderIsDropped) {
   ServerProcess server{{"--trusted-proxy", "127.0.0.1", "--handshake-timeout", "1"}};
   SourceBoundTcp stalled("127.0.0.1", server.port());
