@@ -18,6 +18,10 @@ GSubprocessLauncher* launcher_with(const std::map<std::string, std::string>& env
                                    GSubprocessFlags flags) {
   GSubprocessLauncher* launcher = g_subprocess_launcher_new(flags);
   die_with_test(launcher);  // Xvfb and the app go when a timeout kills the test
+  // English unless the test asks for a language: the tests read the window's English words, and
+  // the app from the build tree finds its catalogs (a developer's Spanish session would fail them).
+  g_subprocess_launcher_unsetenv(launcher, "LANGUAGE");
+  g_subprocess_launcher_setenv(launcher, "LC_ALL", "C.UTF-8", TRUE);
   for (const auto& [k, v] : env) g_subprocess_launcher_setenv(launcher, k.c_str(), v.c_str(), TRUE);
   return launcher;
 }
