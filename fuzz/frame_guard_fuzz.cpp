@@ -1,4 +1,4 @@
-// The frame guard on arbitrary client bytes (signaling/server/frame_guard.hpp). Input: one byte
+// The frame guard on arbitrary client bytes (signaling/server/transport/frame_guard.hpp). Input: one byte
 // picks the message limit and whether pings and pongs are admitted (all, or every other one), one
 // byte seeds how the rest is cut into reads, then the raw stream. Checks: the guard never emits
 // more than it was given; it reports its trip at most once; how the stream is cut into reads
@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "signaling/server/frame_guard.hpp"
+#include "signaling/server/transport/frame_guard.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// The PROXY protocol parser (signaling/server/proxy_header.hpp) on arbitrary bytes: what a
+// The PROXY protocol parser (signaling/server/transport/proxy_header.hpp) on arbitrary bytes: what a
 // trusted load balancer (or something at its address) sends first. Input: the bytes, as the
 // listener would peek them. Checks: a header is never longer than the input nor than the
 // bounds; a named client is an address in canonical form; only NeedMore depends on bytes not
@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "signaling/server/client_address.hpp"
-#include "signaling/server/proxy_header.hpp"
+#include "signaling/server/transport/client_address.hpp"
+#include "signaling/server/transport/proxy_header.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // The pairing core when several server instances share one store (docs/self-hosting.md,
 // "Scaling out"): what a call will read (so the store can fetch it first), messages for peers
 // held elsewhere, members of dead instances, and undoing a call whose store transaction lost a
-// race. Pure like the rest of the core; the Redis shell (signaling/server/redis_*) drives it.
+// race. Pure like the rest of the core; the Redis shell (signaling/server/cluster/redis_*) drives it.
 #include <algorithm>
 #include <type_traits>
 #include <unordered_set>

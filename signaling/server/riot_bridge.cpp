@@ -5,7 +5,7 @@
 
 #include "signaling/protocol/riot_id.hpp"
 #include "signaling/riot/riot_rate_limiter.hpp"
-#include "signaling/server/riot_metrics.hpp"
+#include "signaling/server/ops/riot_metrics.hpp"
 
 namespace shotcall::server {
 namespace {

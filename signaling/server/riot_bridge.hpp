@@ -16,8 +16,8 @@
 
 #include "signaling/core/pairing.hpp"
 #include "signaling/riot/watcher.hpp"
-#include "signaling/server/log.hpp"
-#include "signaling/server/server_config.hpp"
+#include "signaling/server/ops/log.hpp"
+#include "signaling/server/ops/server_config.hpp"
 
 namespace shotcall::server {
 

@@ -16,7 +16,7 @@
 #include "signaling/core/pairing.hpp"
 #include "signaling/riot/riot_client.hpp"
 #include "signaling/riot/riot_rate_limiter.hpp"
-#include "signaling/server/server_config.hpp"
+#include "signaling/server/ops/server_config.hpp"
 
 namespace shotcall::server {
 

@@ -1,6 +1,6 @@
 // How shared channel state is laid out in a key-value store (Redis): key names and the text of
 // each value. Pure: the Redis shell and SnapshotStore share it, and the Lua scripts
-// (signaling/server/redis_scripts.cpp) read the same JSON fields.
+// (signaling/server/cluster/redis_scripts.cpp) read the same JSON fields.
 #pragma once
 
 #include <optional>

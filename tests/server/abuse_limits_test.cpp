@@ -5,9 +5,9 @@
 #include <map>
 #include <string>
 
-#include "signaling/server/origin_policy.hpp"
-#include "signaling/server/output_meter.hpp"
-#include "signaling/server/server_config.hpp"
+#include "signaling/server/transport/origin_policy.hpp"
+#include "signaling/server/transport/output_meter.hpp"
+#include "signaling/server/ops/server_config.hpp"
 
 namespace shotcall::server {
 namespace {

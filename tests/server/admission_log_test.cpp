@@ -1,9 +1,9 @@
 // Connection admission (per address and in all) and the log line format.
 #include <gtest/gtest.h>
 
-#include "signaling/server/admission.hpp"
-#include "signaling/server/log.hpp"
-#include "signaling/server/peer_id.hpp"
+#include "signaling/server/transport/admission.hpp"
+#include "signaling/server/ops/log.hpp"
+#include "signaling/server/transport/peer_id.hpp"
 
 namespace shotcall::server {
 namespace {

@@ -1,5 +1,5 @@
-// --trusted-proxy's rules (signaling/server/client_address.hpp): CIDRs and X-Forwarded-For.
-#include "signaling/server/client_address.hpp"
+// --trusted-proxy's rules (signaling/server/transport/client_address.hpp): CIDRs and X-Forwarded-For.
+#include "signaling/server/transport/client_address.hpp"
 
 #include <gtest/gtest.h>
 

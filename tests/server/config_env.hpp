@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "signaling/server/server_config.hpp"
+#include "signaling/server/ops/server_config.hpp"
 
 namespace shotcall::server::testing {
 

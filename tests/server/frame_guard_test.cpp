@@ -1,4 +1,4 @@
-#include "signaling/server/frame_guard.hpp"
+#include "signaling/server/transport/frame_guard.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// The PROXY protocol parser (signaling/server/proxy_header.hpp): bytes in, verdict out.
-#include "signaling/server/proxy_header.hpp"
+// The PROXY protocol parser (signaling/server/transport/proxy_header.hpp): bytes in, verdict out.
+#include "signaling/server/transport/proxy_header.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The listener's decision on a first request head, fed what MSG_PEEK would show.
-#include "signaling/server/request_head.hpp"
+#include "signaling/server/transport/request_head.hpp"
 
 #include <gtest/gtest.h>
 

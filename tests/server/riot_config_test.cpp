@@ -2,7 +2,7 @@
 // variable is named, the key comes only from that variable, and no message ever repeats it.
 #include <gtest/gtest.h>
 
-#include "signaling/server/server_config.hpp"
+#include "signaling/server/ops/server_config.hpp"
 #include "tests/server/config_env.hpp"
 
 namespace shotcall::server {

@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "signaling/server/riot_metrics.hpp"
+#include "signaling/server/ops/riot_metrics.hpp"
 
 namespace shotcall::server {
 namespace {

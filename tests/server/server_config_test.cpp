@@ -1,4 +1,4 @@
-#include "signaling/server/server_config.hpp"
+#include "signaling/server/ops/server_config.hpp"
 
 #include <gtest/gtest.h>
 
@@ -263,7 +263,7 @@ TEST(ServerConfig, NoWebTurnsTheBrowserClientOff) {
 }  // namespace
 }  // namespace shotcall::server
 
-#include "signaling/server/redis_link.hpp"
+#include "signaling/server/cluster/redis_link.hpp"
 
 namespace shotcall::server {
 namespace {

@@ -3,7 +3,7 @@
 // repeats the secret.
 #include <gtest/gtest.h>
 
-#include "signaling/server/server_config.hpp"
+#include "signaling/server/ops/server_config.hpp"
 #include "tests/server/config_env.hpp"
 
 namespace shotcall::server {

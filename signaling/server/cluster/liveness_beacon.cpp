@@ -1,4 +1,4 @@
-#include "signaling/server/liveness_beacon.hpp"
+#include "signaling/server/cluster/liveness_beacon.hpp"
 
 #include <hiredis/hiredis.h>
 

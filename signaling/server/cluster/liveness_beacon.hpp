@@ -12,7 +12,7 @@
 #include <string>
 #include <thread>
 
-#include "signaling/server/redis_link.hpp"
+#include "signaling/server/cluster/redis_link.hpp"
 
 namespace shotcall::server {
 

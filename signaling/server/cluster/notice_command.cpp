@@ -1,4 +1,4 @@
-#include "signaling/server/notice_command.hpp"
+#include "signaling/server/cluster/notice_command.hpp"
 
 #include <hiredis/hiredis.h>
 
@@ -7,7 +7,7 @@
 
 #include "signaling/protocol/json_writer.hpp"
 #include "signaling/protocol/messages.hpp"
-#include "signaling/server/redis_link.hpp"
+#include "signaling/server/cluster/redis_link.hpp"
 #include "signaling/store/store_records.hpp"
 
 namespace shotcall::server {

@@ -1,4 +1,4 @@
-#include "signaling/server/redis_link.hpp"
+#include "signaling/server/cluster/redis_link.hpp"
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>

@@ -1,4 +1,4 @@
-#include "signaling/server/redis_scripts.hpp"
+#include "signaling/server/cluster/redis_scripts.hpp"
 
 namespace shotcall::server::redis_lua {
 

@@ -1,4 +1,4 @@
-#include "signaling/server/shared_pairing.hpp"
+#include "signaling/server/cluster/shared_pairing.hpp"
 
 #include <hiredis/hiredis.h>
 #include <json-glib/json-glib.h>
@@ -7,7 +7,7 @@
 
 #include "signaling/protocol/codec.hpp"
 #include "signaling/protocol/json_writer.hpp"
-#include "signaling/server/redis_scripts.hpp"
+#include "signaling/server/cluster/redis_scripts.hpp"
 #include "signaling/store/store_records.hpp"
 
 namespace shotcall::server {

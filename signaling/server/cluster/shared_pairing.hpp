@@ -26,9 +26,9 @@
 #include <vector>
 
 #include "signaling/core/pairing.hpp"
-#include "signaling/server/liveness_beacon.hpp"
-#include "signaling/server/log.hpp"
-#include "signaling/server/redis_link.hpp"
+#include "signaling/server/cluster/liveness_beacon.hpp"
+#include "signaling/server/ops/log.hpp"
+#include "signaling/server/cluster/redis_link.hpp"
 #include "signaling/store/snapshot_store.hpp"
 
 namespace shotcall::server {

@@ -1,4 +1,4 @@
-#include "signaling/server/identity_command.hpp"
+#include "signaling/server/ops/identity_command.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "signaling/protocol/riot_id.hpp"
-#include "signaling/server/server_config.hpp"
+#include "signaling/server/ops/server_config.hpp"
 #include "signaling/store/identity_store_factory.hpp"
 
 namespace shotcall::server {

@@ -1,4 +1,4 @@
-#include "signaling/server/identity_metrics.hpp"
+#include "signaling/server/ops/identity_metrics.hpp"
 
 #include <cstdint>
 

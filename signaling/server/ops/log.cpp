@@ -1,4 +1,4 @@
-#include "signaling/server/log.hpp"
+#include "signaling/server/ops/log.hpp"
 
 #include <glib.h>
 

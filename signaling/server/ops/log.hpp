@@ -10,7 +10,7 @@
 #include <string_view>
 #include <utility>
 
-#include "signaling/server/server_config.hpp"
+#include "signaling/server/ops/server_config.hpp"
 
 namespace shotcall::server {
 

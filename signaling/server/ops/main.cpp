@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "signaling/server/identity_command.hpp"
-#include "signaling/server/log.hpp"
-#include "signaling/server/notice_command.hpp"
-#include "signaling/server/server_config.hpp"
-#include "signaling/server/ws_server.hpp"
+#include "signaling/server/ops/identity_command.hpp"
+#include "signaling/server/ops/log.hpp"
+#include "signaling/server/cluster/notice_command.hpp"
+#include "signaling/server/ops/server_config.hpp"
+#include "signaling/server/transport/ws_server.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "signaling/server/metrics.hpp"
+#include "signaling/server/ops/metrics.hpp"
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,9 +1,9 @@
-#include "signaling/server/riot_metrics.hpp"
+#include "signaling/server/ops/riot_metrics.hpp"
 
 #include <cstdint>
 
 #include "signaling/riot/riot_rate_limiter.hpp"
-#include "signaling/server/metrics.hpp"
+#include "signaling/server/ops/metrics.hpp"
 
 namespace shotcall::server {
 namespace {

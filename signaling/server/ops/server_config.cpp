@@ -1,4 +1,4 @@
-#include "signaling/server/server_config.hpp"
+#include "signaling/server/ops/server_config.hpp"
 
 #include <glib.h>
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "signaling/core/turn_credentials.hpp"
-#include "signaling/server/client_address.hpp"
+#include "signaling/server/transport/client_address.hpp"
 
 namespace shotcall::server {
 

@@ -1,4 +1,4 @@
-#include "signaling/server/admission.hpp"
+#include "signaling/server/transport/admission.hpp"
 
 namespace shotcall::server {
 

@@ -1,4 +1,4 @@
-#include "signaling/server/client_address.hpp"
+#include "signaling/server/transport/client_address.hpp"
 
 #include <arpa/inet.h>
 

@@ -1,11 +1,11 @@
-#include "signaling/server/guarded_stream.hpp"
+#include "signaling/server/transport/guarded_stream.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <new>
 #include <string>
 
-#include "signaling/server/frame_guard.hpp"
+#include "signaling/server/transport/frame_guard.hpp"
 
 namespace shotcall::server {
 namespace {

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "signaling/server/frame_guard.hpp"
+#include "signaling/server/transport/frame_guard.hpp"
 
 namespace shotcall::server {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "signaling/server/admission.hpp"
+#include "signaling/server/transport/admission.hpp"
 
 namespace shotcall::server {
 

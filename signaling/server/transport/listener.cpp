@@ -1,4 +1,4 @@
-#include "signaling/server/listener.hpp"
+#include "signaling/server/transport/listener.hpp"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -11,7 +11,7 @@
 #include <cstring>
 #include <vector>
 
-#include "signaling/server/proxy_header.hpp"
+#include "signaling/server/transport/proxy_header.hpp"
 
 namespace shotcall::server {
 namespace {

@@ -38,10 +38,10 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "signaling/server/client_address.hpp"
+#include "signaling/server/transport/client_address.hpp"
 #include "signaling/server/gobject_ptr.hpp"
-#include "signaling/server/log.hpp"
-#include "signaling/server/request_head.hpp"
+#include "signaling/server/ops/log.hpp"
+#include "signaling/server/transport/request_head.hpp"
 
 namespace shotcall::server {
 

@@ -1,4 +1,4 @@
-#include "signaling/server/origin_policy.hpp"
+#include "signaling/server/transport/origin_policy.hpp"
 
 #include <algorithm>
 

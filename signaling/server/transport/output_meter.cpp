@@ -1,4 +1,4 @@
-#include "signaling/server/output_meter.hpp"
+#include "signaling/server/transport/output_meter.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "signaling/server/peer_id.hpp"
+#include "signaling/server/transport/peer_id.hpp"
 
 #include <openssl/rand.h>
 

@@ -1,4 +1,4 @@
-#include "signaling/server/proxy_header.hpp"
+#include "signaling/server/transport/proxy_header.hpp"
 
 #include <arpa/inet.h>
 

@@ -1,4 +1,4 @@
-#include "signaling/server/rate_limiter.hpp"
+#include "signaling/server/transport/rate_limiter.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "signaling/server/request_head.hpp"
+#include "signaling/server/transport/request_head.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "signaling/server/web_assets.hpp"
+#include "signaling/server/transport/web_assets.hpp"
 
 #include <map>
 #include <string>

@@ -2,12 +2,12 @@
 #include <cstring>
 #include <utility>
 
-#include "signaling/server/client_address.hpp"
-#include "signaling/server/guarded_stream.hpp"
-#include "signaling/server/http_reply.hpp"
-#include "signaling/server/origin_policy.hpp"
-#include "signaling/server/output_meter.hpp"
-#include "signaling/server/ws_server.hpp"
+#include "signaling/server/transport/client_address.hpp"
+#include "signaling/server/transport/guarded_stream.hpp"
+#include "signaling/server/transport/http_reply.hpp"
+#include "signaling/server/transport/origin_policy.hpp"
+#include "signaling/server/transport/output_meter.hpp"
+#include "signaling/server/transport/ws_server.hpp"
 
 namespace shotcall::server {
 

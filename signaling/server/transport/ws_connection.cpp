@@ -1,4 +1,4 @@
-#include "signaling/server/ws_connection.hpp"
+#include "signaling/server/transport/ws_connection.hpp"
 
 #include <string>
 

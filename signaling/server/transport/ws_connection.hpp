@@ -12,8 +12,8 @@
 
 #include "signaling/core/pairing.hpp"
 #include "signaling/server/gobject_ptr.hpp"
-#include "signaling/server/output_meter.hpp"
-#include "signaling/server/rate_limiter.hpp"
+#include "signaling/server/transport/output_meter.hpp"
+#include "signaling/server/transport/rate_limiter.hpp"
 
 namespace shotcall::server {
 

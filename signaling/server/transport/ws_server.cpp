@@ -1,4 +1,4 @@
-#include "signaling/server/ws_server.hpp"
+#include "signaling/server/transport/ws_server.hpp"
 
 #include <sys/socket.h>
 
@@ -9,10 +9,10 @@
 #include <variant>
 
 #include "signaling/protocol/codec.hpp"
-#include "signaling/server/http_reply.hpp"
-#include "signaling/server/identity_metrics.hpp"
-#include "signaling/server/peer_id.hpp"
-#include "signaling/server/web_assets.hpp"
+#include "signaling/server/transport/http_reply.hpp"
+#include "signaling/server/ops/identity_metrics.hpp"
+#include "signaling/server/transport/peer_id.hpp"
+#include "signaling/server/transport/web_assets.hpp"
 #include "signaling/identity/base64url.hpp"
 #include "signaling/identity/crockford.hpp"
 #include "signaling/store/identity_store_factory.hpp"

@@ -13,16 +13,16 @@
 #include <vector>
 
 #include "signaling/core/pairing.hpp"
-#include "signaling/server/admission.hpp"
+#include "signaling/server/transport/admission.hpp"
 #include "signaling/server/gobject_ptr.hpp"
-#include "signaling/server/listener.hpp"
-#include "signaling/server/log.hpp"
-#include "signaling/server/metrics.hpp"
+#include "signaling/server/transport/listener.hpp"
+#include "signaling/server/ops/log.hpp"
+#include "signaling/server/ops/metrics.hpp"
 #include "signaling/server/riot_bridge.hpp"
-#include "signaling/server/server_config.hpp"
-#include "signaling/server/shared_pairing.hpp"
+#include "signaling/server/ops/server_config.hpp"
+#include "signaling/server/cluster/shared_pairing.hpp"
 #include "signaling/server/verification_bridge.hpp"
-#include "signaling/server/ws_connection.hpp"
+#include "signaling/server/transport/ws_connection.hpp"
 #include "signaling/store/identity_store.hpp"
 #include "signaling/store/memory_store.hpp"
 
