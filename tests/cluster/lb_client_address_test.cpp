@@ -208,6 +208,24 @@ TEST(LbClientAddress, ATrustedPeersHeaderAndForwardedForNameTheClient) {
   EXPECT_TRUE(server.wait_for_stderr("addr=10.4.5.6")) << server.stderr_text();
 }
 
+// One client, one address: on a dual-stack socket an IPv4 client is ::ffff:a.b.c.d to the kernel,
+// while a balancer's TCP4 header names it a.b.c.d. Both must count against one per-address limit,
+// and the log must name it one way.
+TEST(LbClientAddress, AnIpv4ClientIsOneAddressOnADualStackSocket) {
+  ServerProcess server{
+      {"--bind", "::", "--trusted-proxy", "127.0.0.1", "--max-connections-per-ip", "1"}};
+  int status = 0;
+  auto direct = upgrade_from("127.0.0.2", server.port(), &status);
+  ASSERT_EQ(status, 101);
+  EXPECT_TRUE(server.wait_for_stderr("addr=127.0.0.2")) << server.stderr_text();
+  EXPECT_EQ(server.stderr_text().find("::ffff:"), std::string::npos) << server.stderr_text();
+  // The same client again, through a trusted balancer: over its limit of one.
+  SourceBoundTcp via_lb("127.0.0.1", server.port());
+  via_lb.write("PROXY TCP4 127.0.0.2 127.0.0.1 4000 7800\r\n" + upgrade_request());
+  EXPECT_EQ(status_of(via_lb.read_head()), 429) << server.stderr_text();
+  EXPECT_EQ(metric(server, kAddressFull), 1);
+}
+
 // A header that names no client (UNKNOWN: HAProxy's word for a client on a unix socket) leaves
 // the proxy's address; behind a TCP balancer the client wrote any X-Forwarded-For, so it is not
 // read.

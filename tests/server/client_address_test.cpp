@@ -1,4 +1,5 @@
-// --trusted-proxy's rules (signaling/server/transport/client_address.hpp): CIDRs and X-Forwarded-For.
+// --trusted-proxy's rules (signaling/server/transport/client_address.hpp): CIDRs and
+// X-Forwarded-For.
 #include "signaling/server/transport/client_address.hpp"
 
 #include <gtest/gtest.h>
@@ -42,6 +43,24 @@ TEST(TrustedProxies, MatchesByPrefixIncludingMappedIpv4) {
   EXPECT_FALSE(t.contains("192.168.1.127"));
   EXPECT_FALSE(t.contains("not an address"));
   EXPECT_FALSE(TrustedProxies{}.contains("10.1.0.1"));
+}
+
+TEST(CanonicalAddress, OneClientHasOneSpelling) {
+  EXPECT_EQ(canonical_address("10.1.0.9"), "10.1.0.9");
+  // A dual-stack socket's or a TCP6 header's IPv4 client: the same client as 10.1.0.9.
+  EXPECT_EQ(canonical_address("::ffff:10.1.0.9"), "10.1.0.9");
+  EXPECT_EQ(canonical_address("::FFFF:a01:9"), "10.1.0.9");
+  EXPECT_EQ(canonical_address("2001:0DB8::0001"), "2001:db8::1");
+  // Not mapped: IPv6 stays IPv6 (IPv4-compatible ::a.b.c.d, a mapped-looking prefix elsewhere).
+  EXPECT_EQ(canonical_address("::10.1.0.9"), "::10.1.0.9");
+  EXPECT_EQ(canonical_address("1::ffff:10.1.0.9"), "1::ffff:a01:9");
+  EXPECT_FALSE(canonical_address("10.1.0"));
+  EXPECT_FALSE(canonical_address(""));
+}
+
+TEST(ForwardedFor, AMappedEntryIsTheIpv4Client) {
+  const auto t = trust({"10.0.0.1"});
+  EXPECT_EQ(forwarded_client("10.0.0.1", "::ffff:198.51.100.9", t), "198.51.100.9");
 }
 
 TEST(ForwardedFor, AnUntrustedPeerCannotChooseItsAddress) {

@@ -54,6 +54,13 @@ TEST(ProxyHeaderV1, Tcp6IsWrittenCanonically) {
   EXPECT_EQ(h.source, "2001:db8::1");
 }
 
+TEST(ProxyHeaderV1, AMappedIpv4SourceIsWrittenAsIpv4) {
+  // One client, one spelling: a TCP6 line naming ::ffff:a.b.c.d is the IPv4 client a.b.c.d.
+  const auto h = parse_proxy_header("PROXY TCP6 ::FFFF:192.0.2.7 ::1 1 2\r\n");
+  ASSERT_EQ(h.verdict, ProxyVerdict::Done);
+  EXPECT_EQ(h.source, "192.0.2.7");
+}
+
 TEST(ProxyHeaderV1, UnknownKeepsThePeer) {
   for (std::string line : {"PROXY UNKNOWN\r\n", "PROXY UNKNOWN ffff::1 ffff::2 1 2\r\n"}) {
     const auto h = parse_proxy_header(line);
@@ -112,6 +119,14 @@ TEST(ProxyHeaderV2, ProxyTcp6NamesTheSource) {
   ASSERT_EQ(h.verdict, ProxyVerdict::Done);
   EXPECT_EQ(h.length, 52u);
   EXPECT_EQ(h.source, "2001:db8::1");
+}
+
+TEST(ProxyHeaderV2, AMappedIpv4SourceIsWrittenAsIpv4) {
+  std::string a = bytes({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 7});
+  a += bytes({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+  const auto h = parse_proxy_header(v2(1, 0x21, a + bytes({0x12, 0x34, 0x1e, 0x78})));
+  ASSERT_EQ(h.verdict, ProxyVerdict::Done);
+  EXPECT_EQ(h.source, "192.0.2.7");
 }
 
 TEST(ProxyHeaderV2, LocalIsTheProxysOwnConnection) {

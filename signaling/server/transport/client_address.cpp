@@ -60,9 +60,11 @@ std::optional<std::string> canonical_address(std::string_view text) {
   auto bytes = to_bytes(text);
   if (!bytes) return std::nullopt;
   char out[INET6_ADDRSTRLEN];
-  // An IPv4 address stays IPv4 text; an IPv6 one (mapped ones included) stays IPv6 text, as
-  // GLib writes a dual-stack socket's peer.
-  const bool v4 = text.find(':') == std::string_view::npos;
+  // IPv4 text for an IPv4 address however it came (a dual-stack socket's peer, a TCP6 PROXY
+  // header or an X-Forwarded-For entry may write it ::ffff:a.b.c.d): one client, one spelling,
+  // or its per-address limits would count it twice.
+  const bool v4 = std::all_of(bytes->begin(), bytes->begin() + 10, [](auto b) { return b == 0; }) &&
+                  (*bytes)[10] == 0xff && (*bytes)[11] == 0xff;
   if (!inet_ntop(v4 ? AF_INET : AF_INET6, v4 ? bytes->data() + 12 : bytes->data(), out, sizeof out))
     return std::nullopt;
   return std::string{out};

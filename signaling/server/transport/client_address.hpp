@@ -32,7 +32,8 @@ struct Cidr {
 // meant). nullopt for anything else.
 std::optional<Cidr> parse_cidr(std::string_view text);
 
-// An address's canonical text (inet_ntop's), or nullopt if `text` is not an IP address.
+// An address's canonical text (inet_ntop's; an IPv4-mapped IPv6 address is written as IPv4), or
+// nullopt if `text` is not an IP address.
 std::optional<std::string> canonical_address(std::string_view text);
 
 class TrustedProxies {

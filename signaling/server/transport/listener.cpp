@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "signaling/server/transport/client_address.hpp"
 #include "signaling/server/transport/proxy_header.hpp"
 
 namespace shotcall::server {
@@ -86,7 +87,9 @@ std::string address_of(GSocketAddress* address) {
       g_inet_address_to_string(g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(address)));
   std::string out{text};
   g_free(text);
-  return out;
+  // A dual-stack socket reports an IPv4 peer as ::ffff:a.b.c.d: name it as IPv4, as a PROXY
+  // header or a v4 socket would, so one client is one address to the per-address limits.
+  return canonical_address(out).value_or(out);
 }
 
 }  // namespace

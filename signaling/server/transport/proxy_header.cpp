@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "signaling/server/transport/client_address.hpp"
+
 namespace shotcall::server {
 namespace {
 
@@ -88,7 +90,8 @@ ProxyHeader parse_v1(std::string_view bytes) {
   auto source = canonical(family, fields[1]);
   if (!source || !canonical(family, fields[2]) || !is_port(fields[3]) || !is_port(fields[4]))
     return verdict(ProxyVerdict::Invalid);
-  return ProxyHeader{ProxyVerdict::Done, length, std::move(source)};
+  // A TCP6 line may name an IPv4 client as ::ffff:a.b.c.d: one client, one spelling.
+  return ProxyHeader{ProxyVerdict::Done, length, canonical_address(*source)};
 }
 
 ProxyHeader parse_v2(std::string_view bytes) {
@@ -116,7 +119,8 @@ ProxyHeader parse_v2(std::string_view bytes) {
   // LOCAL: the proxy speaks for itself (health checks); the addresses, if any, are ignored.
   // Only a relayed TCP connection names a client the limits can use.
   if (command == 1 && transport == 1 && family == 1) h.source = address_text(AF_INET, b + 16);
-  if (command == 1 && transport == 1 && family == 2) h.source = address_text(AF_INET6, b + 16);
+  if (command == 1 && transport == 1 && family == 2)
+    h.source = canonical_address(address_text(AF_INET6, b + 16));  // ::ffff:a.b.c.d as IPv4
   return h;
 }
 

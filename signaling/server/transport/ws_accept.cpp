@@ -44,7 +44,9 @@ void WsServer::handshake_cb(SoupServer*, SoupMessage* msg, const char* path, GHa
   const char* host = soup_client_context_get_host(client);
   const auto listened =
       s->listener_->address_of_pending(soup_client_context_get_remote_address(client));
-  std::string address = listened ? listened->address : (host ? host : "unknown");
+  std::string address = listened
+                            ? listened->address
+                            : canonical_address(host ? host : "").value_or(host ? host : "unknown");
   if (listened && !listened->proxy_header && !s->config_.trusted_proxies.empty()) {
     const char* xff = soup_message_headers_get_list(msg->request_headers, "X-Forwarded-For");
     address = forwarded_client(address, xff ? std::optional<std::string_view>{xff} : std::nullopt,
