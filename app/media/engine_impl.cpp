@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "app/i18n/translate.hpp"
 #include "app/media/fingerprint.hpp"
 #include "app/media/recording_path.hpp"
 #include "app/mesh/signal_data.hpp"
@@ -354,7 +355,11 @@ void VoiceEngine::Impl::link_stats(const LinkToken& t, PeerStats stats) {
   if (!peer || !peer->state.connected()) return;
   if (auto silence = peer->watchdog.sample(g_get_monotonic_time() / 1000, stats.bytes_received)) {
     dispatch(t.peer_id,
-             mesh::ev::Failure{"no audio received for " + std::to_string(*silence) + " ms"});
+             // Translators: why a teammate's voice link broke; {ms} is a number of milliseconds.
+             mesh::ev::Failure{i18n::fill(
+                 i18n::trn("no audio received for {ms} ms", "no audio received for {ms} ms",
+                           static_cast<unsigned long>(*silence)),
+                 {{"ms", std::to_string(*silence)}})});
   }
 }
 

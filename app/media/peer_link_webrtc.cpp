@@ -3,6 +3,7 @@
 // only their immutable token and hop to the main loop with what they learnt.
 #include <gst/sdp/sdp.h>
 
+#include "app/i18n/translate.hpp"
 #include "app/media/peer_link.hpp"
 #include "app/media/stats_reader.hpp"
 
@@ -29,7 +30,8 @@ void on_pad_added(GstElement*, GstPad* pad, gpointer data) {
   if (gst_pad_is_linked(sink.get())) return;
   if (gst_pad_link(pad, sink.get()) != GST_PAD_LINK_OK) {
     hop_to_main(d->token, [](LinkListener& l, const LinkToken& t) {
-      l.link_failure(t, "cannot link the incoming stream");
+      // Translators: why a teammate's voice link broke (this and the reasons below).
+      l.link_failure(t, i18n::tr("cannot link the incoming stream"));
     });
   }
 }
@@ -76,7 +78,7 @@ void on_dtls_state(GstWebRTCDTLSTransport* dtls, GParamSpec*, gpointer data) {
     });
   } else if (s == GST_WEBRTC_DTLS_TRANSPORT_STATE_FAILED) {
     hop_to_main(token_of(data), [](LinkListener& l, const LinkToken& t) {
-      l.link_failure(t, "DTLS handshake failed");
+      l.link_failure(t, i18n::tr("the encrypted link could not be set up (DTLS)"));
     });
   }
 }
@@ -108,8 +110,15 @@ void on_description_created(GstPromise* promise, gpointer data) {
   const GstStructure* reply = why.empty() ? gst_promise_get_reply(promise) : nullptr;
   if (reply) gst_structure_get(reply, field, GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &desc, nullptr);
   if (!desc) {
-    std::string reason = std::string("creating the ") + field + " failed" +
-                         (why.empty() ? "" : ": " + why);
+    // Translators: {error} is GStreamer's own message (often English).
+    std::string reason =
+        d->type == mesh::SdpType::Offer
+            ? (why.empty()
+                   ? i18n::tr("creating the offer failed")
+                   : i18n::fill(i18n::tr("creating the offer failed: {error}"), {{"error", why}}))
+            : (why.empty()
+                   ? i18n::tr("creating the answer failed")
+                   : i18n::fill(i18n::tr("creating the answer failed: {error}"), {{"error", why}}));
     hop_to_main(d->token, [reason](LinkListener& l, const LinkToken& t) {
       l.link_failure(t, reason);
     });
@@ -129,7 +138,9 @@ void on_description_set(GstPromise* promise, gpointer data) {
   std::string why = promise_error(promise);
   if (why.empty() || why == "interrupted") return;
   hop_to_main(token_of(data), [why](LinkListener& l, const LinkToken& t) {
-    l.link_failure(t, "setting a session description failed: " + why);
+    // Translators: {error} is GStreamer's own message (often English).
+    l.link_failure(
+        t, i18n::fill(i18n::tr("setting a session description failed: {error}"), {{"error", why}}));
   });
 }
 
@@ -224,7 +235,7 @@ static void set_description(GstElement* webrtc, const char* signal,
       gst_sdp_message_medias_len(sdp) == 0) {
     if (sdp) gst_sdp_message_free(sdp);
     hop_to_main(token, [](LinkListener& l, const LinkToken& t) {
-      l.link_failure(t, "the session description does not parse or has no media");
+      l.link_failure(t, i18n::tr("the session description does not parse or has no media"));
     });
     return;
   }

@@ -1,6 +1,7 @@
 // The public face of the engine: forwards to VoiceEngine::Impl (engine_impl.hpp).
 #include "app/media/voice_engine.hpp"
 
+#include "app/i18n/translate.hpp"
 #include "app/media/engine_impl.hpp"
 
 namespace shotcall::media {
@@ -10,7 +11,8 @@ std::unique_ptr<VoiceEngine> VoiceEngine::create(VoiceConfig config, VoiceEvents
   auto impl = std::make_shared<Impl>(std::move(config), std::move(events));
   std::string why;
   if (!impl->start(&why)) {
-    if (error) *error = why.empty() ? "audio pipeline failed to start" : why;
+    // Translators: the engine's reason, shown without its full stop.
+    if (error) *error = why.empty() ? i18n::tr("the audio pipeline failed to start") : why;
     return nullptr;
   }
   return std::unique_ptr<VoiceEngine>(new VoiceEngine(std::move(impl)));

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <initializer_list>
 
+#include "app/i18n/translate.hpp"
 #include "app/media/branch_swap.hpp"
 
 namespace shotcall::media {
@@ -40,9 +41,14 @@ GstElement* parse_fragment(const std::string& text, const char* what, std::strin
     // a tester's fragment): fatal, and said with the setting itself, which the player chose.
     if (error) {
       const bool source = std::string(what) == "source";
-      *error = std::string("Shotcall can't use the audio ") + what + " '" + text + "' (" +
-               (err ? err->message : "unknown error") + "). Choose another " +
-               (source ? "microphone" : "output") + " in Preferences.";
+      const std::string detail = err ? err->message : i18n::tr("unknown error");
+      // Translators: {fragment} is the GStreamer description the player chose; {error} is
+      // GStreamer's message (often English).
+      *error = i18n::fill(source ? i18n::tr("Shotcall can't use the audio source '{fragment}' "
+                                            "({error}). Choose another microphone in Preferences.")
+                                 : i18n::tr("Shotcall can't use the audio sink '{fragment}' "
+                                            "({error}). Choose another output in Preferences."),
+                          {{"fragment", text}, {"error", detail}});
     }
     g_clear_error(&err);
     return nullptr;

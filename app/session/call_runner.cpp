@@ -148,7 +148,10 @@ bool CallRunner::start_session(const std::string& riot_id) {
     if (!so.signaling.key) {
       if (per_player) {
         if (events_.on_session_failed)
-          events_.on_session_failed("the device key " + path + " cannot be used: " + key_error);
+          // Translators: a reason without its full stop; {path} is a file, {error} says why.
+          events_.on_session_failed(
+              i18n::fill(i18n::tr("the device key {path} cannot be used: {error}"),
+                         {{"path", path}, {"error", key_error}}));
         return false;
       }
       g_warning("the device key %s cannot be used (%s): joining without one", path.c_str(),
