@@ -16,8 +16,7 @@
 #include "tests/support/lcd_standin.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/ui/child_process.hpp"
-#include "tests/ui/session_bus.hpp"
-#include "tests/ui/xvfb.hpp"
+#include "tests/ui/desktop_session.hpp"
 
 namespace shotcall::test {
 namespace {
@@ -29,7 +28,6 @@ const std::vector<std::string> kTeam = {"Shotcaller#EUW", "Ñandú#ÁÉ", "Са�
                                         "ジンクス好き#JP1", "Lane Bully#NA1"};
 const char* const kMate = "Ñandú#ÁÉ";
 const char* const kTools[] = {"Xvfb", "dbus-daemon", "gdbus", "xdotool", "import"};
-const char* const kBusLauncher = "/usr/libexec/at-spi-bus-launcher";
 const char* const kChecker = SHOTCALL_SOURCE_DIR "/tests/i18n/translations_check.py";
 const char* const kCatalog = SHOTCALL_SOURCE_DIR "/po/es.po";
 
@@ -94,15 +92,9 @@ class Translations : public ::testing::Test {
  protected:
   void SetUp() override {
     std::vector<std::string> missing = missing_programs(kTools);
-    if (!g_file_test(kBusLauncher, G_FILE_TEST_IS_EXECUTABLE))
-      missing.push_back(std::string{kBusLauncher} + " is missing (at-spi2-core)");
-    for (const char* python : {"/usr/bin/python3", "python3"}) {
-      std::string out;
-      if (run_program({python, "-c", "import pyatspi"}, {}, &out)) {
-        python_ = python;
-        break;
-      }
-    }
+    if (!g_file_test(DesktopSession::kBusLauncher, G_FILE_TEST_IS_EXECUTABLE))
+      missing.push_back(std::string{DesktopSession::kBusLauncher} + " is missing (at-spi2-core)");
+    python_ = find_pyatspi_python();
     if (python_.empty()) missing.push_back("no python3 can import pyatspi (python3-pyatspi)");
     if (!missing.empty()) {
       std::string why;
@@ -112,55 +104,25 @@ class Translations : public ::testing::Test {
       GTEST_SKIP() << why;
     }
     root_ = make_test_dir("shotcall-i18n-es");
-    no_animations(root_ + "/config");
     g_mkdir_with_parents(SHOTCALL_TEST_OUTPUT_DIR, 0755);
-
-    x_ = std::make_unique<Xvfb>();
-    ASSERT_FALSE(x_->display().empty()) << x_->transcript();
     std::string why;
-    bus_ = SessionBus::start(root_, &why);
-    ASSERT_TRUE(bus_) << why;
-    launcher_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{kBusLauncher, "--launch-immediately"}, desktop_env());
-    std::string out;
-    ASSERT_TRUE(run_program({"gdbus", "wait", "--session", "--timeout", "30", "org.a11y.Bus"},
-                            desktop_env(), &out))
-        << out << launcher_->transcript();
+    desktop_ = DesktopSession::start(root_, AccessibilityBus::On, &why);
+    ASSERT_TRUE(desktop_) << why;
   }
   void TearDown() override {
     app_.reset();
-    launcher_.reset();
-    bus_.reset();
-    x_.reset();
+    desktop_.reset();
     remove_test_dir(root_, HasFailure());
   }
 
-  // Without animations a page is on screen in its final state at once.
-  static void no_animations(const std::string& config_home) {
-    const std::string gtk_dir = config_home + "/gtk-3.0";
-    g_mkdir_with_parents(gtk_dir.c_str(), 0755);
-    g_file_set_contents((gtk_dir + "/settings.ini").c_str(),
-                        "[Settings]\ngtk-enable-animations=false\n", -1, nullptr);
-  }
-
-  std::map<std::string, std::string> desktop_env() const {
-    return {{"DISPLAY", x_->display()},
-            {"DBUS_SESSION_BUS_ADDRESS", bus_->address()},
-            {"XDG_CONFIG_HOME", root_ + "/config"},
-            {"XDG_DATA_HOME", root_ + "/data"},
-            {"XDG_CACHE_HOME", root_ + "/cache"},
-            {"XDG_RUNTIME_DIR", root_}};
-  }
+  std::map<std::string, std::string> desktop_env() const { return desktop_->env(); }
 
   // The player's language: Spanish, in the one UTF-8 locale CI generates (glibc then reads
   // LANGUAGE), with the build tree's catalogs (the app finds them from its own path).
   std::map<std::string, std::string> app_env() const {
-    auto env = desktop_env();
+    auto env = desktop_->app_env();
     env["LANGUAGE"] = "es";
     env["LC_ALL"] = "C.UTF-8";
-    env["GSETTINGS_BACKEND"] = "keyfile";
-    env["GSETTINGS_SCHEMA_DIR"] = SHOTCALL_BUILD_SCHEMA_DIR;
-    env["GST_DEBUG"] = "1";
     return env;
   }
 
@@ -193,22 +155,20 @@ class Translations : public ::testing::Test {
   void screenshot(const std::string& xid, const std::string& name) {
     const std::string png = std::string{SHOTCALL_TEST_OUTPUT_DIR} + "/" + name;
     std::string out;
-    EXPECT_TRUE(run_program({"import", "-display", x_->display(), "-window", xid, png}, {}, &out))
+    EXPECT_TRUE(
+        run_program({"import", "-display", desktop_->display(), "-window", xid, png}, {}, &out))
         << out;
   }
 
   void press_in_main_window(const std::string& keys) {
     std::string out;
-    EXPECT_TRUE(run_program({"xdotool", "windowfocus", "--sync", app_xid_}, desktop_env(), &out))
-        << out;
-    EXPECT_TRUE(run_program({"xdotool", "key", keys}, desktop_env(), &out)) << out;
+    EXPECT_TRUE(desktop_->xdotool({"windowfocus", "--sync", app_xid_}, &out)) << out;
+    EXPECT_TRUE(desktop_->xdotool({"key", keys}, &out)) << out;
   }
 
   std::string root_;
   std::string python_;
-  std::unique_ptr<Xvfb> x_;
-  std::unique_ptr<SessionBus> bus_;
-  std::unique_ptr<ChildProcess> launcher_;
+  std::unique_ptr<DesktopSession> desktop_;
   std::unique_ptr<ChildProcess> app_;
   std::string app_xid_;
 };
@@ -267,7 +227,7 @@ TEST_F(Translations, AppWindowsShowSpanish) {
 
   // A first start: no settings, no server on the command line.
   const std::string fresh = root_ + "/first-run";
-  no_animations(fresh + "/config");
+  DesktopSession::no_animations(fresh + "/config");
   app_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{SHOTCALL_APP_BINARY, "--source",
                                "audiotestsrc is-live=true wave=silence", "--sink", "fakesink",

@@ -20,8 +20,7 @@
 #include "tests/support/lcd_standin.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/ui/child_process.hpp"
-#include "tests/ui/session_bus.hpp"
-#include "tests/ui/xvfb.hpp"
+#include "tests/ui/desktop_session.hpp"
 
 namespace shotcall::test {
 namespace {
@@ -35,7 +34,6 @@ const std::vector<std::string> kTeam = {"Shotcaller#EUW", "Ñandú#ÁÉ", "Са�
 const char* const kMate = "Ñandú#ÁÉ";
 const char* const kMateChampion = "Garen";
 const char* const kTools[] = {"Xvfb", "dbus-daemon", "gdbus", "xdotool"};
-const char* const kBusLauncher = "/usr/libexec/at-spi-bus-launcher";
 const char* const kChecker = SHOTCALL_SOURCE_DIR "/tests/ui/accessibility_check.py";
 
 // What the checker found, read from its JSON.
@@ -119,8 +117,8 @@ class Accessibility : public ::testing::Test {
  protected:
   void SetUp() override {
     std::vector<std::string> missing = missing_programs(kTools);
-    if (!g_file_test(kBusLauncher, G_FILE_TEST_IS_EXECUTABLE))
-      missing.push_back(std::string{kBusLauncher} + " is missing (at-spi2-core)");
+    if (!g_file_test(DesktopSession::kBusLauncher, G_FILE_TEST_IS_EXECUTABLE))
+      missing.push_back(std::string{DesktopSession::kBusLauncher} + " is missing (at-spi2-core)");
     python_ = find_pyatspi_python();
     if (python_.empty()) missing.push_back("no python3 can import pyatspi (python3-pyatspi)");
     if (!missing.empty()) {
@@ -129,65 +127,23 @@ class Accessibility : public ::testing::Test {
       GTEST_SKIP() << why;
     }
     root_ = make_test_dir("shotcall-ui-a11y");
-    // Without animations a page or popover is on screen in its final state at once.
-    const std::string gtk_dir = root_ + "/config/gtk-3.0";
-    g_mkdir_with_parents(gtk_dir.c_str(), 0755);
-    g_file_set_contents((gtk_dir + "/settings.ini").c_str(),
-                        "[Settings]\ngtk-enable-animations=false\n", -1, nullptr);
   }
   void TearDown() override {
-    // The accessibility bus goes with its launcher, the launcher with the session bus.
     app_.reset();
-    launcher_.reset();
-    bus_.reset();
+    desktop_.reset();
     remove_test_dir(root_, HasFailure());
   }
 
-  // Debian's python3 has pyatspi; a python3 earlier on PATH (pyenv, a venv) may not.
-  static std::string find_pyatspi_python() {
-    for (const char* python : {"/usr/bin/python3", "python3"}) {
-      std::string out;
-      if (run_program({python, "-c", "import pyatspi"}, {}, &out)) return python;
-    }
-    return "";
-  }
-
   void start_desktop() {
-    x_ = std::make_unique<Xvfb>();
-    ASSERT_FALSE(x_->display().empty()) << x_->transcript();
-
     std::string why;
-    bus_ = SessionBus::start(root_, &why);
-    ASSERT_TRUE(bus_) << why;
-    bus_address_ = bus_->address();
-
-    // The accessibility bus, started now rather than activated (this bus activates nothing).
-    launcher_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{kBusLauncher, "--launch-immediately"}, desktop_env());
-    std::string out;
-    ASSERT_TRUE(run_program({"gdbus", "wait", "--session", "--timeout", "30", "org.a11y.Bus"},
-                            desktop_env(), &out))
-        << out << launcher_->transcript();
+    desktop_ = DesktopSession::start(root_, AccessibilityBus::On, &why);
+    ASSERT_TRUE(desktop_) << why;
   }
 
-  std::map<std::string, std::string> desktop_env() const {
-    return {{"DISPLAY", x_->display()},
-            {"DBUS_SESSION_BUS_ADDRESS", bus_address_},
-            {"XDG_CONFIG_HOME", root_ + "/config"},
-            {"XDG_DATA_HOME", root_ + "/data"},
-            {"XDG_CACHE_HOME", root_ + "/cache"},
-            {"XDG_RUNTIME_DIR", root_}};
-  }
-
-  // The app's settings in a private keyfile store with the build tree's schema. NO_AT_BRIDGE
-  // stays unset: GTK's accessibility bridge is what is under test.
-  std::map<std::string, std::string> app_env() const {
-    auto env = desktop_env();
-    env["GSETTINGS_BACKEND"] = "keyfile";
-    env["GSETTINGS_SCHEMA_DIR"] = SHOTCALL_BUILD_SCHEMA_DIR;
-    env["GST_DEBUG"] = "1";
-    return env;
-  }
+  std::map<std::string, std::string> desktop_env() const { return desktop_->env(); }
+  // The app's settings in a private keyfile store with the build tree's schema; GTK's
+  // accessibility bridge on: it is what is under test.
+  std::map<std::string, std::string> app_env() const { return desktop_->app_env(); }
 
   // Runs the checker; what it printed is kept as <test dir>/<name>.json (SHOTCALL_KEEP_TEST_FILES).
   Findings check(const std::string& name, std::vector<std::string> args) {
@@ -200,9 +156,8 @@ class Accessibility : public ::testing::Test {
   }
 
   void xdotool(std::vector<std::string> args) {
-    args.insert(args.begin(), "xdotool");
     std::string out;
-    EXPECT_TRUE(run_program(args, desktop_env(), &out)) << out;
+    EXPECT_TRUE(desktop_->xdotool(std::move(args), &out)) << out;
   }
 
   // A key the main window's application shortcuts answer, with the window focused.
@@ -213,10 +168,7 @@ class Accessibility : public ::testing::Test {
 
   std::string root_;
   std::string python_;
-  std::unique_ptr<Xvfb> x_;
-  std::unique_ptr<SessionBus> bus_;
-  std::string bus_address_;
-  std::unique_ptr<ChildProcess> launcher_;
+  std::unique_ptr<DesktopSession> desktop_;
   std::unique_ptr<ChildProcess> app_;
   std::string app_xid_;
 };

@@ -15,8 +15,7 @@
 #include "tests/support/lcd_standin.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/ui/child_process.hpp"
-#include "tests/ui/session_bus.hpp"
-#include "tests/ui/xvfb.hpp"
+#include "tests/ui/desktop_session.hpp"
 
 namespace shotcall::test {
 namespace {
@@ -46,22 +45,16 @@ class Notifications : public ::testing::Test {
   // The desktop of one test: X server, session bus, notification daemon, and the window that
   // stands for the game (which the player looks at when not at Shotcall).
   void start_desktop() {
-    x_ = std::make_unique<Xvfb>();
-    ASSERT_FALSE(x_->display().empty()) << x_->transcript();
-
     std::string why;
-    bus_ = SessionBus::start(root_, &why);
-    ASSERT_TRUE(bus_) << why;
-    bus_address_ = bus_->address();
+    desktop_ = DesktopSession::start(root_, AccessibilityBus::Off, &why);
+    ASSERT_TRUE(desktop_) << why;
 
     const std::string dunstrc = root_ + "/dunstrc";
     ASSERT_TRUE(g_file_set_contents(dunstrc.c_str(), "[global]\n", -1, nullptr));
     dunst_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{"dunst", "-config", dunstrc, "-print"}, desktop_env());
     std::string out;
-    ASSERT_TRUE(run_program(
-        {"gdbus", "wait", "--session", "--timeout", "30", "org.freedesktop.Notifications"},
-        desktop_env(), &out))
+    ASSERT_TRUE(desktop_->wait_for_bus_name("org.freedesktop.Notifications", &out))
         << out << dunst_->transcript();
 
     game_ = std::make_unique<ChildProcess>(
@@ -74,25 +67,10 @@ class Notifications : public ::testing::Test {
     ASSERT_FALSE(game_xid_.empty());
   }
 
-  std::map<std::string, std::string> desktop_env() const {
-    return {{"DISPLAY", x_->display()},
-            {"DBUS_SESSION_BUS_ADDRESS", bus_address_},
-            {"XDG_CONFIG_HOME", root_ + "/config"},
-            {"XDG_DATA_HOME", root_ + "/data"},
-            {"XDG_CACHE_HOME", root_ + "/cache"},
-            {"XDG_RUNTIME_DIR", root_}};
-  }
-
+  std::map<std::string, std::string> desktop_env() const { return desktop_->env(); }
   // The app's settings in a private keyfile store with the build tree's schema; on the session
   // bus it is a unique application, alone on this private bus.
-  std::map<std::string, std::string> app_env() const {
-    auto env = desktop_env();
-    env["GSETTINGS_BACKEND"] = "keyfile";
-    env["GSETTINGS_SCHEMA_DIR"] = SHOTCALL_BUILD_SCHEMA_DIR;
-    env["NO_AT_BRIDGE"] = "1";  // no accessibility bus on this one
-    env["GST_DEBUG"] = "1";
-    return env;
-  }
+  std::map<std::string, std::string> app_env() const { return desktop_->app_env(); }
 
   // The app waiting for its game (the stand-in is Down): it starts the call when told.
   void start_app() {
@@ -156,9 +134,7 @@ class Notifications : public ::testing::Test {
   }
 
   std::string root_;
-  std::unique_ptr<Xvfb> x_;
-  std::unique_ptr<SessionBus> bus_;
-  std::string bus_address_;
+  std::unique_ptr<DesktopSession> desktop_;
   std::unique_ptr<ChildProcess> dunst_;
   std::unique_ptr<ChildProcess> game_;
   std::string game_xid_;

@@ -18,8 +18,7 @@
 
 #include "tests/support/server_process.hpp"
 #include "tests/ui/child_process.hpp"
-#include "tests/ui/session_bus.hpp"
-#include "tests/ui/xvfb.hpp"
+#include "tests/ui/desktop_session.hpp"
 
 namespace shotcall::test {
 namespace {
@@ -51,12 +50,9 @@ class PortalPushToTalk : public ::testing::Test {
 
   // X server, session bus, signaling server, and the app's settings: push-to-talk on F8.
   void start_desktop() {
-    x_ = std::make_unique<Xvfb>();
-    ASSERT_FALSE(x_->display().empty()) << x_->transcript();
     std::string why;
-    bus_ = SessionBus::start(root_, &why);
-    ASSERT_TRUE(bus_) << why;
-    bus_address_ = bus_->address();
+    desktop_ = DesktopSession::start(root_, AccessibilityBus::Off, &why);
+    ASSERT_TRUE(desktop_) << why;
     server_ = std::make_unique<ServerProcess>();
     std::string out;
     ASSERT_TRUE(run_program(
@@ -76,20 +72,9 @@ class PortalPushToTalk : public ::testing::Test {
     ASSERT_TRUE(portal_->wait_for_lines("ready", 1, 30s)) << portal_->transcript();
   }
 
-  std::map<std::string, std::string> desktop_env() const {
-    return {{"DISPLAY", x_->display()},
-            {"DBUS_SESSION_BUS_ADDRESS", bus_address_},
-            {"XDG_CONFIG_HOME", root_ + "/config"},
-            {"XDG_DATA_HOME", root_ + "/data"},
-            {"XDG_CACHE_HOME", root_ + "/cache"},
-            {"XDG_RUNTIME_DIR", root_}};
-  }
+  std::map<std::string, std::string> desktop_env() const { return desktop_->env(); }
   std::map<std::string, std::string> app_env() const {
-    auto env = desktop_env();
-    env["GSETTINGS_BACKEND"] = "keyfile";
-    env["GSETTINGS_SCHEMA_DIR"] = SHOTCALL_BUILD_SCHEMA_DIR;
-    env["NO_AT_BRIDGE"] = "1";
-    env["GST_DEBUG"] = "1";
+    auto env = desktop_->app_env();
     env["XDG_SESSION_TYPE"] = "wayland";  // GDK on XWayland: see the file's comment
     env["WAYLAND_DISPLAY"] = "";          // (none here: GDK picks X11, the test's display)
     env["GDK_BACKEND"] = "x11";
@@ -159,9 +144,7 @@ class PortalPushToTalk : public ::testing::Test {
   }
 
   std::string root_;
-  std::unique_ptr<Xvfb> x_;
-  std::unique_ptr<SessionBus> bus_;
-  std::string bus_address_;
+  std::unique_ptr<DesktopSession> desktop_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<ChildProcess> portal_;
 };
