@@ -90,11 +90,19 @@ TEST(RedisCluster, KillingAnInstanceMovesItsClientsWithTheirChannelIntact) {
   // Each moved client does what the app does: reconnect through the LB, register again (its old
   // registration is refused until its instance is known dead), find its team's channel, join.
   for (Player* p : moving) {
-    std::string new_peer;
+    std::string new_peer, last_refusal;
     // The others find the victim dead 2 s after its last mark (shared_pairing.cpp); the bound
     // only ends a test that would otherwise spin, so it is generous for a loaded machine.
     while (new_peer.empty() && std::chrono::steady_clock::now() - killed_at < 60s) {
-      p->ws = WsClient::connect(cluster.url());
+      // HAProxy may answer 502 at the moment it marks the dead instance down (it cuts the
+      // sessions it still counts on it, one being redispatched among them): the app retries
+      // a failed connection, so does this client.
+      auto again = WsClient::try_connect(cluster.url());
+      if (!again.client) {
+        last_refusal = again.error;
+        continue;
+      }
+      p->ws = std::move(again.client);
       (*p)->send(msg::register_user(p->riot_id));
       const auto reply = (*p)->wait_for(
           [](const Frame& f) { return f.type == "connected" || f.type == "error"; });
@@ -102,7 +110,8 @@ TEST(RedisCluster, KillingAnInstanceMovesItsClientsWithTheirChannelIntact) {
       if (reply->type == "connected") new_peer = reply->as<protocol::Connected>()->peer_id;
       else ASSERT_TRUE(reply->is_error("riot-id-in-use")) << reply->text;
     }
-    ASSERT_FALSE(new_peer.empty()) << p->riot_id << " never got its Riot ID back";
+    ASSERT_FALSE(new_peer.empty())
+        << p->riot_id << " never got its Riot ID back; last refusal: " << last_refusal;
     EXPECT_NE(instance_of(new_peer), victim);
     const std::string old_peer = std::exchange(p->peer_id, new_peer);
     EXPECT_EQ(find_or_create(*p, "g2", "200", t.roster), t.channel_id) << "the channel was lost";
