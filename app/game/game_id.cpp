@@ -3,16 +3,11 @@
 #include <glib.h>
 
 #include <algorithm>
-#include <memory>
 
+#include "common/glib_ptr.hpp"
 #include "signaling/protocol/riot_id.hpp"
 
 namespace shotcall::game {
-namespace {
-struct ChecksumDeleter {
-  void operator()(GChecksum* c) const { g_checksum_free(c); }
-};
-}  // namespace
 
 std::string game_id_text(const std::vector<GameIdPlayer>& players, std::string_view game_mode,
                          std::int64_t map_number) {
@@ -42,7 +37,7 @@ std::string game_id_text(const std::vector<GameIdPlayer>& players, std::string_v
 std::string derive_game_id(const std::vector<GameIdPlayer>& players, std::string_view game_mode,
                            std::int64_t map_number) {
   const std::string text = game_id_text(players, game_mode, map_number);
-  std::unique_ptr<GChecksum, ChecksumDeleter> sha{g_checksum_new(G_CHECKSUM_SHA256)};
+  GPtr<GChecksum> sha{g_checksum_new(G_CHECKSUM_SHA256)};
   g_checksum_update(sha.get(), reinterpret_cast<const guchar*>(text.data()),
                     static_cast<gssize>(text.size()));
   // g_checksum_get_string() is lowercase hex.

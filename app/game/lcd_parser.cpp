@@ -4,9 +4,9 @@
 #include <json-glib/json-glib.h>
 
 #include <algorithm>
-#include <memory>
 
 #include "app/game/game_id.hpp"
+#include "common/glib_ptr.hpp"
 #include "signaling/protocol/riot_id.hpp"
 
 namespace shotcall::game {
@@ -16,13 +16,6 @@ namespace {
 // larger is not the game talking.
 constexpr std::size_t kMaxBodyBytes = 8u * 1024u * 1024u;
 constexpr std::string_view kRawChampionPrefix = "game_character_displayname_";
-
-struct GObjectDeleter {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
-struct GErrorDeleter {
-  void operator()(GError* e) const { g_error_free(e); }
-};
 
 // A member of the given JSON kind, or nullptr when absent or of another kind: unknown and
 // mistyped fields are the same to a tolerant reader.
@@ -203,11 +196,11 @@ LcdParseResult parse_all_game_data(std::string_view body) {
     return failure("body is not valid UTF-8");
   }
 
-  std::unique_ptr<JsonParser, GObjectDeleter> parser{json_parser_new()};
+  GPtr<JsonParser> parser{json_parser_new()};
   GError* raw_error = nullptr;
   if (!json_parser_load_from_data(parser.get(), body.data(), static_cast<gssize>(body.size()),
                                   &raw_error)) {
-    std::unique_ptr<GError, GErrorDeleter> error{raw_error};
+    GPtr<GError> error{raw_error};
     return failure(std::string{"not JSON: "} + (error ? error->message : "unknown error"));
   }
   JsonNode* root = json_parser_get_root(parser.get());

@@ -7,13 +7,10 @@
 #include "app/game/lcd_fetch.hpp"
 #include "app/game/lcd_tls_database.hpp"
 #include "app/i18n/translate.hpp"
+#include "common/glib_ptr.hpp"
 
 namespace shotcall::game {
 namespace {
-
-struct GObjectDeleter {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
 
 guint to_ms(std::chrono::milliseconds d) {
   return static_cast<guint>(d.count() < 1 ? 1 : d.count());
@@ -31,7 +28,7 @@ struct LcdPoller::Impl {
   LcdPollerOptions options;
   std::string url;
   GMainContext* context = nullptr;  // where callbacks and timers run
-  std::unique_ptr<SoupSession, GObjectDeleter> session;
+  GPtr<SoupSession> session;
   LcdGameTracker tracker;
   StateCallback on_state;
   SnapshotCallback on_snapshot;
@@ -122,8 +119,7 @@ std::unique_ptr<LcdPoller> LcdPoller::create(const LcdPollerOptions& options, st
 
   const std::string ca = options.ca_file.empty() ? default_riot_ca_file() : options.ca_file;
   std::string tls_error;
-  std::unique_ptr<GTlsDatabase, GObjectDeleter> db{
-      new_pinned_tls_database(ca, &tls_error, options.lan_address)};
+  GPtr<GTlsDatabase> db{new_pinned_tls_database(ca, &tls_error, options.lan_address)};
   if (!db) return fail(tls_error);
 
   auto impl = std::make_unique<Impl>();

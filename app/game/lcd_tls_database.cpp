@@ -4,10 +4,11 @@
 #include <openssl/x509v3.h>
 
 #include <cstring>
-#include <memory>
 
 #include "app/game/lan_setup.hpp"
 #include "app/i18n/translate.hpp"
+#include "common/glib_ptr.hpp"
+#include "signaling/identity/openssl_ptr.hpp"
 
 // Measured on Debian 12 (GLib 2.74, glib-networking 2.74 over GnuTLS 3.7.9), with a throwaway CA
 // and g_tls_database_verify_chain(), identity g_network_address_new("127.0.0.1", 2999):
@@ -40,19 +41,6 @@ ShotcallPinnedTlsDatabase* self_of(GTlsDatabase* db) {
                                     ShotcallPinnedTlsDatabase);
 }
 
-struct X509Deleter {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct ByteArrayDeleter {
-  void operator()(GByteArray* b) const { g_byte_array_unref(b); }
-};
-struct GFreeDeleter {
-  void operator()(gpointer p) const { g_free(p); }
-};
-struct GObjectDeleter {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
-
 // The host an identity names, when it is an IP literal; empty otherwise.
 std::string ip_host_of(GSocketConnectable* identity) {
   std::string host;
@@ -60,7 +48,7 @@ std::string ip_host_of(GSocketConnectable* identity) {
     const char* h = g_network_address_get_hostname(G_NETWORK_ADDRESS(identity));
     if (h) host = h;
   } else if (G_IS_INET_SOCKET_ADDRESS(identity)) {
-    std::unique_ptr<gchar, GFreeDeleter> s{g_inet_address_to_string(
+    shotcall::GPtr<gchar> s{g_inet_address_to_string(
         g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(identity)))};
     host = s.get();
   }
@@ -73,13 +61,13 @@ std::string ip_host_of(GSocketConnectable* identity) {
 // LAN mode: the host we connected to is exactly the configured address of the game's PC.
 bool is_configured_lan_address(GInetAddress* lan, const std::string& ip) {
   if (!lan || ip.empty()) return false;
-  std::unique_ptr<GInetAddress, GObjectDeleter> got{g_inet_address_new_from_string(ip.c_str())};
+  shotcall::GPtr<GInetAddress> got{g_inet_address_new_from_string(ip.c_str())};
   return got && g_inet_address_equal(lan, got.get());
 }
 
 bool is_loopback(const std::string& ip) {
   if (ip.empty()) return false;
-  std::unique_ptr<GInetAddress, GObjectDeleter> address{g_inet_address_new_from_string(ip.c_str())};
+  shotcall::GPtr<GInetAddress> address{g_inet_address_new_from_string(ip.c_str())};
   return address && g_inet_address_get_is_loopback(address.get());
 }
 
@@ -88,10 +76,10 @@ bool is_loopback(const std::string& ip) {
 bool legacy_cn_names_ip(GTlsCertificate* leaf, const std::string& ip) {
   GByteArray* raw = nullptr;
   g_object_get(leaf, "certificate", &raw, nullptr);
-  std::unique_ptr<GByteArray, ByteArrayDeleter> der{raw};
+  shotcall::GPtr<GByteArray> der{raw};
   if (!der || der->len == 0) return false;
   const unsigned char* p = der->data;
-  std::unique_ptr<X509, X509Deleter> x509{d2i_X509(nullptr, &p, static_cast<long>(der->len))};
+  shotcall::identity::X509Ptr x509{d2i_X509(nullptr, &p, static_cast<long>(der->len))};
   if (!x509) return false;
   if (X509_get_ext_by_NID(x509.get(), NID_subject_alt_name, -1) >= 0) return false;
 
@@ -106,8 +94,8 @@ bool legacy_cn_names_ip(GTlsCertificate* leaf, const std::string& ip) {
   OPENSSL_free(utf8);
   if (cn.find('\0') != std::string::npos) return false;
 
-  std::unique_ptr<GInetAddress, GObjectDeleter> want{g_inet_address_new_from_string(ip.c_str())};
-  std::unique_ptr<GInetAddress, GObjectDeleter> got{g_inet_address_new_from_string(cn.c_str())};
+  shotcall::GPtr<GInetAddress> want{g_inet_address_new_from_string(ip.c_str())};
+  shotcall::GPtr<GInetAddress> got{g_inet_address_new_from_string(cn.c_str())};
   return want && got && g_inet_address_equal(want.get(), got.get());
 }
 
@@ -197,7 +185,7 @@ GTlsDatabase* new_pinned_tls_database(const std::string& ca_file, std::string* e
     return nullptr;
   };
   if (ca_file.empty()) return fail(i18n::tr("no CA file given"));
-  std::unique_ptr<GInetAddress, GObjectDeleter> lan;
+  GPtr<GInetAddress> lan;
   if (!lan_address.empty()) {
     lan.reset(g_inet_address_new_from_string(lan_address.c_str()));
     if (!lan) {
@@ -215,7 +203,7 @@ GTlsDatabase* new_pinned_tls_database(const std::string& ca_file, std::string* e
                              {{"address", lan_address}}));
     }
   }
-  std::unique_ptr<gchar, GFreeDeleter> absolute{g_canonicalize_filename(ca_file.c_str(), nullptr)};
+  GPtr<gchar> absolute{g_canonicalize_filename(ca_file.c_str(), nullptr)};
   if (!g_file_test(absolute.get(), G_FILE_TEST_IS_REGULAR)) {
     // Translators: {file} is a certificate authority file's path. No full stop.
     return fail(i18n::fill(i18n::tr("CA file {file} does not exist or is not a regular file"),

@@ -46,7 +46,7 @@ GstPadProbeReturn swap_when_idle(GstPad* pad, GstPadProbeInfo*, gpointer data) {
   auto* s = static_cast<Swap*>(data);
   // An idle probe may be called more than once (from several threads) before it is removed.
   if (s->done.exchange(true)) return GST_PAD_PROBE_REMOVE;
-  GstPtr<GstElement> neighbour(gst_pad_get_parent_element(pad));
+  GPtr<GstElement> neighbour(gst_pad_get_parent_element(pad));
   GstObject* parent = neighbour ? gst_object_get_parent(GST_OBJECT(neighbour.get())) : nullptr;
   if (!parent) return GST_PAD_PROBE_REMOVE;  // the pipeline is being taken apart
   GstBin* bin = GST_BIN(parent);             // our ref, handed to the main context below
@@ -85,7 +85,7 @@ void replace_running(GstBin*, GstElement* old, GstElement* fresh, GstElement* ne
                      BranchEnd end, GMainContext* context) {
   auto* s = new Swap{GST_ELEMENT(gst_object_ref(old)), GST_ELEMENT(gst_object_ref_sink(fresh)), end,
                      g_main_context_ref(context)};
-  GstPtr<GstPad> pad(facing_pad(neighbour, end));
+  GPtr<GstPad> pad(facing_pad(neighbour, end));
   gst_pad_add_probe(pad.get(), GST_PAD_PROBE_TYPE_IDLE, swap_when_idle, s, free_swap);
 }
 

@@ -68,7 +68,7 @@ bool VoiceEngine::Impl::start(std::string* error) {
       if (auto self = weak.lock()) self->announce_device(device);
     });
   }
-  GstPtr<GstBus> bus(gst_element_get_bus(pipeline_->pipeline()));
+  GPtr<GstBus> bus(gst_element_get_bus(pipeline_->pipeline()));
   bus_source_ = gst_bus_create_watch(bus.get());
   g_source_set_callback(bus_source_, G_SOURCE_FUNC(bus_callback),
                         new std::weak_ptr<Impl>(weak_from_this()), delete_weak);

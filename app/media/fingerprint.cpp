@@ -7,17 +7,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <memory>
+
+#include "signaling/identity/openssl_ptr.hpp"
 
 namespace shotcall::media {
 namespace {
-
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
 
 std::string upper(std::string_view s) {
   std::string out(s);
@@ -53,9 +47,9 @@ std::optional<std::string> certificate_sha256_fingerprint(std::string_view pem,
     return std::nullopt;
   };
   if (pem.empty() || pem.size() > 64 * 1024) return fail("no certificate");
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  identity::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) return fail("out of memory");
-  std::unique_ptr<X509, X509Free> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  identity::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert) return fail("certificate is not valid PEM");
   unsigned char* der = nullptr;
   int der_len = i2d_X509(cert.get(), &der);

@@ -1,30 +1,14 @@
-// Small ownership and threading helpers shared by the media files (internal, not public API).
+// Small threading and element helpers shared by the media files (internal, not public API).
 #pragma once
 
 #include <gst/gst.h>
 
 #include <functional>
-#include <memory>
 #include <string>
 
+#include "common/gst_ptr.hpp"  // GPtr, for the media files that include this one
+
 namespace shotcall::media {
-
-struct GstObjectUnref {
-  void operator()(gpointer p) const { if (p) gst_object_unref(p); }
-};
-template <typename T>
-using GstPtr = std::unique_ptr<T, GstObjectUnref>;
-
-struct GObjectUnref {
-  void operator()(gpointer p) const { if (p) g_object_unref(p); }
-};
-template <typename T>
-using GObjPtr = std::unique_ptr<T, GObjectUnref>;
-
-struct GFreeDeleter {
-  void operator()(gpointer p) const { g_free(p); }
-};
-using GCharPtr = std::unique_ptr<gchar, GFreeDeleter>;
 
 // Runs `fn` later on `context` from an idle source, whatever thread calls this. Never runs it
 // inline, so a caller on the main thread is not re-entered. This is how streaming-thread

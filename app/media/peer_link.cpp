@@ -116,7 +116,7 @@ bool PeerLink::build(const LinkSettings& settings, std::string* error) {
     return false;
   }
   tee_pad_.reset(gst_element_request_pad_simple(tee_, "src_%u"));
-  GstPtr<GstPad> queue_sink(gst_element_get_static_pad(send_queue_, "sink"));
+  GPtr<GstPad> queue_sink(gst_element_get_static_pad(send_queue_, "sink"));
   if (!tee_pad_ || gst_pad_link(tee_pad_.get(), queue_sink.get()) != GST_PAD_LINK_OK) {
     if (error) *error = "cannot link a peer to the capture tee";
     return false;
@@ -155,8 +155,8 @@ bool PeerLink::build_send(const LinkSettings& settings, std::string* error) {
   g_object_set(pay, "pt", 111u, nullptr);
   if (!gst_element_link(prev, pay)) return link_failed("the payloader");
 
-  GstPtr<GstPad> sink(gst_element_request_pad_simple(webrtc_, "sink_%u"));
-  GstPtr<GstPad> pay_src(gst_element_get_static_pad(pay, "src"));
+  GPtr<GstPad> sink(gst_element_request_pad_simple(webrtc_, "sink_%u"));
+  GPtr<GstPad> pay_src(gst_element_get_static_pad(pay, "src"));
   if (!sink || gst_pad_link(pay_src.get(), sink.get()) != GST_PAD_LINK_OK) {
     if (error) *error = "cannot link the payloader into webrtcbin";
     return false;
@@ -218,7 +218,7 @@ bool PeerLink::build_recording(std::string* error) {
     return false;
   }
   rec_tee_pad_.reset(gst_element_request_pad_simple(rec_tee_, "src_%u"));
-  GstPtr<GstPad> q_sink(gst_element_get_static_pad(rec_queue_, "sink"));
+  GPtr<GstPad> q_sink(gst_element_get_static_pad(rec_queue_, "sink"));
   if (!rec_tee_pad_ || gst_pad_link(rec_tee_pad_.get(), q_sink.get()) != GST_PAD_LINK_OK) {
     if (error) *error = "cannot link the recording queue";
     return false;
@@ -252,11 +252,11 @@ void PeerLink::finalise_recording() {
   // Nothing ever entered the branch (the link never carried audio): no header to finalise.
   // Ask the queue's sink, not its src: audio that entered just before the unlink may still sit
   // in the queue, and its thread would write the header after we looked, with no EOS to follow.
-  GstPtr<GstPad> queue_sink(gst_element_get_static_pad(rec_queue_, "sink"));
+  GPtr<GstPad> queue_sink(gst_element_get_static_pad(rec_queue_, "sink"));
   if (!gst_pad_has_current_caps(queue_sink.get())) return;
   // EOS down the now lone recording branch makes wavenc rewrite the RIFF sizes; wait until
   // it reached the file so the WAV is complete before the elements stop.
-  GstPtr<GstPad> file_pad(gst_element_get_static_pad(filesink_, "sink"));
+  GPtr<GstPad> file_pad(gst_element_get_static_pad(filesink_, "sink"));
   auto flag = std::make_shared<Flag>();
   gulong id = gst_pad_add_probe(file_pad.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
                                 watch_for_eos, new FlagPtr(flag), delete_flag);

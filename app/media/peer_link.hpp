@@ -124,12 +124,12 @@ class PeerLink {
   GstElement* filesink_ = nullptr;
   GstPad* recv_out_ = nullptr;  // the pad linked to the mixer (borrowed)
 
-  GstPtr<GstPad> tee_pad_;
-  GstPtr<GstPad> mixer_pad_;
-  GstPtr<GstPad> rec_tee_pad_;   // rec tee → recording queue
-  GstPtr<GstPad> rec_mix_pad_;   // rec tee → mixer
-  GstPtr<GstPad> level_src_;
-  GObjPtr<GstWebRTCDTLSTransport> dtls_;
+  GPtr<GstPad> tee_pad_;
+  GPtr<GstPad> mixer_pad_;
+  GPtr<GstPad> rec_tee_pad_;  // rec tee → recording queue
+  GPtr<GstPad> rec_mix_pad_;  // rec tee → mixer
+  GPtr<GstPad> level_src_;
+  GPtr<GstWebRTCDTLSTransport> dtls_;
   std::vector<gulong> webrtc_handlers_;
   gulong dtls_handler_ = 0;
 };

@@ -26,7 +26,7 @@ void on_pad_added(GstElement*, GstPad* pad, gpointer data) {
   auto* d = static_cast<PadAddedData*>(data);
   // Linked here, on the streaming thread, because data follows at once; only GStreamer
   // objects are touched.
-  GstPtr<GstPad> sink(gst_element_get_static_pad(d->depay, "sink"));
+  GPtr<GstPad> sink(gst_element_get_static_pad(d->depay, "sink"));
   if (gst_pad_is_linked(sink.get())) return;
   if (gst_pad_link(pad, sink.get()) != GST_PAD_LINK_OK) {
     hop_to_main(d->token, [](LinkListener& l, const LinkToken& t) {
@@ -205,7 +205,7 @@ void PeerLink::connect_signals() {
   webrtc_handlers_.push_back(g_signal_connect_data(
       webrtc_, "pad-added", G_CALLBACK(on_pad_added), new PadAddedData{token_, depay_},
       [](gpointer d, GClosure*) { delete static_cast<PadAddedData*>(d); }, GConnectFlags(0)));
-  GstPtr<GstPad> dec_src(gst_element_get_static_pad(decoder_, "src"));
+  GPtr<GstPad> dec_src(gst_element_get_static_pad(decoder_, "src"));
   gst_pad_add_probe(dec_src.get(), GST_PAD_PROBE_TYPE_BUFFER, on_first_buffer,
                     new TokenPtr(token_), delete_token_notify);
 }

@@ -165,7 +165,7 @@ GstFlowReturn speakers_chain_list(GstPad* pad, GstObject* parent, GstBufferList*
   return swallow_errors(gst_proxy_pad_chain_list_default(pad, parent, list));
 }
 void shield_mixer_from(GstElement* speakers) {
-  GstPtr<GstPad> in(gst_element_get_static_pad(speakers, "sink"));
+  GPtr<GstPad> in(gst_element_get_static_pad(speakers, "sink"));
   if (!in || !GST_IS_PROXY_PAD(in.get())) return;
   gst_pad_set_chain_function(in.get(), speakers_chain);
   gst_pad_set_chain_list_function(in.get(), speakers_chain_list);
@@ -231,7 +231,7 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
     // Nothing it offers converts to audio: the call goes on without it.
     microphone_fault_ = DeviceFault{
         DeviceProblem::BadFormat, "source fragment '" + config.source + "' does not link to audio"};
-    retired_.emplace_back(GST_ELEMENT(gst_object_ref(src)));
+    retired_.push_back(new_ref(src));
     source_ = make_source_stand_in(false);
     if (!replace_stopped(bin(), src, source_, conv, BranchEnd::Source)) {
       if (error) *error = "the silent stand-in for the microphone does not link";
@@ -239,7 +239,7 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
     }
   }
   {
-    GstPtr<GstPad> in(gst_element_get_static_pad(conv, "sink"));
+    GPtr<GstPad> in(gst_element_get_static_pad(conv, "sink"));
     gst_pad_add_probe(in.get(),
                       static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
                                                    GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
@@ -341,7 +341,7 @@ bool VoicePipeline::build_output(const VoiceConfig& config, std::string* error) 
   if (gst_element_link(res, sink)) return true;
   speakers_fault_ = DeviceFault{DeviceProblem::BadFormat,
                                 "sink fragment '" + config.sink + "' does not take audio"};
-  retired_.emplace_back(GST_ELEMENT(gst_object_ref(sink)));
+  retired_.push_back(new_ref(sink));
   sink_ = make_sink_stand_in();
   if (replace_stopped(bin(), sink, sink_, res, BranchEnd::Sink)) return true;
   if (error) *error = "the stand-in for the speakers does not link";
@@ -388,7 +388,7 @@ bool VoicePipeline::replace_microphone(DeviceFault fault, GMainContext* context)
   if (microphone_fault_ || !source_) return false;
   microphone_fault_ = std::move(fault);
   GstElement* old = source_;
-  retired_.emplace_back(GST_ELEMENT(gst_object_ref(old)));
+  retired_.push_back(new_ref(old));
   source_ = make_source_stand_in(true);
   replace_running(bin(), old, source_, capture_in_, BranchEnd::Source, context);
   return true;
@@ -398,7 +398,7 @@ bool VoicePipeline::replace_speakers(DeviceFault fault, GMainContext* context) {
   if (speakers_fault_ || !sink_) return false;
   speakers_fault_ = std::move(fault);
   GstElement* old = sink_;
-  retired_.emplace_back(GST_ELEMENT(gst_object_ref(old)));
+  retired_.push_back(new_ref(old));
   sink_ = make_sink_stand_in();
   replace_running(bin(), old, sink_, output_out_, BranchEnd::Sink, context);
   return true;
@@ -409,7 +409,7 @@ bool VoicePipeline::use_microphone(const std::string& fragment, GMainContext* co
   GstElement* fresh = parse_fragment(fragment, "source", nullptr);
   if (!fresh) return false;
   GstElement* old = source_;
-  retired_.emplace_back(GST_ELEMENT(gst_object_ref(old)));
+  retired_.push_back(new_ref(old));
   microphone_fault_.reset();
   microphone_ran_->store(false);
   source_ = fresh;
@@ -435,7 +435,7 @@ bool VoicePipeline::use_speakers(const std::string& fragment, GMainContext* cont
   }
   shield_mixer_from(fresh);
   GstElement* old = sink_;
-  retired_.emplace_back(GST_ELEMENT(gst_object_ref(old)));
+  retired_.push_back(new_ref(old));
   speakers_fault_.reset();
   sink_ = fresh;
   replace_running(bin(), old, sink_, output_out_, BranchEnd::Sink, context);
@@ -454,7 +454,7 @@ bool VoicePipeline::start_once(GstStateChangeReturn* ret) {
 
 bool VoicePipeline::take_device_errors(std::vector<GstMessage*>* others) {
   bool failed = false;
-  GstPtr<GstBus> bus(gst_element_get_bus(pipeline_.get()));
+  GPtr<GstBus> bus(gst_element_get_bus(pipeline_.get()));
   while (GstMessage* msg = gst_bus_pop_filtered(bus.get(), GST_MESSAGE_ERROR)) {
     const Branch b = branch_of(GST_MESSAGE_SRC(msg));
     if (b == Branch::Microphone || b == Branch::Speakers) {
@@ -465,7 +465,7 @@ bool VoicePipeline::take_device_errors(std::vector<GstMessage*>* others) {
       g_warning("voice: the %s fragment failed to start: %s",
                 b == Branch::Microphone ? "microphone" : "speaker", fault->detail.c_str());
       // Swapped once the pipeline is back at NULL (start()).
-      retired_.emplace_back(GST_ELEMENT(gst_object_ref(old)));
+      retired_.push_back(new_ref(old));
       failed = true;
       gst_message_unref(msg);
     } else if (b == Branch::Retired || b == Branch::Gone) {
@@ -488,7 +488,7 @@ bool VoicePipeline::start(std::string* error) {
     if (!device_failed) {
       if (started) {
         // Not ours to judge here: the engine's bus watch reports them.
-        GstPtr<GstBus> bus(gst_element_get_bus(pipeline_.get()));
+        GPtr<GstBus> bus(gst_element_get_bus(pipeline_.get()));
         for (GstMessage* m : others) gst_bus_post(bus.get(), m);
         return true;
       }

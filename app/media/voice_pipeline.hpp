@@ -109,12 +109,12 @@ class VoicePipeline {
   GstElement* make_source_stand_in(bool running) const;
   GstElement* make_sink_stand_in() const;
 
-  GstPtr<GstElement> pipeline_;
+  GPtr<GstElement> pipeline_;
   std::optional<DeviceFault> microphone_fault_;
   std::optional<DeviceFault> speakers_fault_;
   // Shared with the capture chain's pad probe (streaming thread).
   std::shared_ptr<std::atomic<bool>> microphone_ran_ = std::make_shared<std::atomic<bool>>(false);
-  std::vector<GstPtr<GstElement>> retired_;  // replaced fragments (refs), maybe still in the bin
+  std::vector<GPtr<GstElement>> retired_;  // replaced fragments (refs), maybe still in the bin
   // Borrowed: owned by the pipeline.
   GstElement* source_ = nullptr;   // the microphone fragment or its stand-in
   GstElement* capture_in_ = nullptr;  // what the source feeds

@@ -2,16 +2,10 @@
 
 #include <json-glib/json-glib.h>
 
-#include <memory>
+#include "common/glib_ptr.hpp"
 
 namespace shotcall::mesh {
 namespace {
-
-struct GObjectUnref {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
-template <typename T>
-using GObjectPtr = std::unique_ptr<T, GObjectUnref>;
 
 // Upper bound on an SDP or candidate we accept; the server's frame limit is 64 KiB anyway.
 constexpr std::size_t kMaxPayloadBytes = 64 * 1024;
@@ -87,7 +81,7 @@ std::string_view sdp_type_name(SdpType type) {
 }
 
 std::string encode_signal(const SignalData& data) {
-  GObjectPtr<JsonBuilder> b(json_builder_new());
+  GPtr<JsonBuilder> b(json_builder_new());
   json_builder_begin_object(b.get());
   if (auto* desc = std::get_if<SessionDescription>(&data)) {
     json_builder_set_member_name(b.get(), "sdp");
@@ -109,7 +103,7 @@ std::string encode_signal(const SignalData& data) {
   }
   json_builder_end_object(b.get());
   JsonNode* root = json_builder_get_root(b.get());
-  GObjectPtr<JsonGenerator> gen(json_generator_new());
+  GPtr<JsonGenerator> gen(json_generator_new());
   json_generator_set_root(gen.get(), root);
   gchar* text = json_generator_to_data(gen.get(), nullptr);
   std::string out(text);
@@ -120,7 +114,7 @@ std::string encode_signal(const SignalData& data) {
 
 std::optional<SignalData> decode_signal(std::string_view json, std::string* error) {
   if (json.size() > kMaxPayloadBytes) return fail(error, "signal payload too large");
-  GObjectPtr<JsonParser> parser(json_parser_new());
+  GPtr<JsonParser> parser(json_parser_new());
   GError* gerr = nullptr;
   if (!json_parser_load_from_data(parser.get(), json.data(), static_cast<gssize>(json.size()),
                                   &gerr)) {

@@ -11,20 +11,10 @@
 #include "app/net/backoff.hpp"
 #include "app/net/ice_refresh.hpp"
 #include "app/net/identity_handshake.hpp"
+#include "common/glib_ptr.hpp"
 #include "signaling/protocol/codec.hpp"
 
 namespace shotcall::net {
-namespace {
-
-struct GObjectDeleter {
-  void operator()(gpointer p) const {
-    if (p) g_object_unref(p);
-  }
-};
-template <typename T>
-using GPtr = std::unique_ptr<T, GObjectDeleter>;
-
-}  // namespace
 
 const char* to_string(LinkState state) {
   switch (state) {

@@ -1,8 +1,12 @@
-// Owning pointers for the OpenSSL objects this library creates, so no path leaks one.
+// Owning pointers for OpenSSL objects, so no path leaks one: the project's one home for them
+// (GLib and GStreamer values have common/glib_ptr.hpp). Header-only: any OpenSSL user may include
+// it.
 #pragma once
 
+#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include <memory>
 
@@ -23,11 +27,19 @@ struct BnCtxFree {
 struct BnFree {
   void operator()(BIGNUM* p) const { BN_free(p); }
 };
+struct BioFree {
+  void operator()(BIO* p) const { BIO_free(p); }
+};
+struct X509Free {
+  void operator()(X509* p) const { X509_free(p); }
+};
 
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, EvpPkeyCtxFree>;
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, EvpMdCtxFree>;
 using BnCtxPtr = std::unique_ptr<BN_CTX, BnCtxFree>;
 using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+using X509Ptr = std::unique_ptr<X509, X509Free>;
 
 }  // namespace shotcall::identity

@@ -6,20 +6,17 @@
 
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "common/glib_ptr.hpp"
 #include "signaling/protocol/codec.hpp"
 
 namespace shotcall::protocol::json {
 
-struct GObjectUnref {
-  void operator()(gpointer object) const { g_object_unref(object); }
-};
-using ParserPtr = std::unique_ptr<JsonParser, GObjectUnref>;
+using ParserPtr = GPtr<JsonParser>;
 
 // A frame that is a JSON object with a string `type` and a valid (or absent) `id`.
 struct Frame {

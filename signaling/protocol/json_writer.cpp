@@ -2,14 +2,11 @@
 
 #include <charconv>
 #include <cmath>
-#include <memory>
+
+#include "common/glib_ptr.hpp"
 
 namespace shotcall::protocol::json {
 namespace {
-
-struct GFree {
-  void operator()(gchar* p) const { g_free(p); }
-};
 
 void append_escaped_valid(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -45,8 +42,7 @@ void append_quoted(std::string& out, std::string_view value) {
   } else {
     // Only reachable through a caller's bug (decoded input is validated), but the frame must
     // stay valid JSON whatever happens.
-    std::unique_ptr<gchar, GFree> valid{
-        g_utf8_make_valid(value.data(), static_cast<gssize>(value.size()))};
+    GPtr<gchar> valid{g_utf8_make_valid(value.data(), static_cast<gssize>(value.size()))};
     // make_valid replaces each bad byte (a NUL included) with U+FFFD, so the copy has no
     // inner NUL and its C-string length is its length.
     append_escaped_valid(out, std::string_view{valid.get()});

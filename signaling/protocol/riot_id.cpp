@@ -2,15 +2,9 @@
 
 #include <glib.h>
 
-#include <memory>
+#include "common/glib_ptr.hpp"
 
 namespace shotcall::protocol {
-namespace {
-struct GFreeDeleter {
-  void operator()(gchar* p) const { g_free(p); }
-};
-using GCharPtr = std::unique_ptr<gchar, GFreeDeleter>;
-}  // namespace
 
 namespace {
 // Characters a Riot ID may not hold: Riot's own name rules allow none of them, and each can make
@@ -51,12 +45,12 @@ bool is_valid_riot_id(std::string_view riot_id) {
 }
 
 std::string fold_riot_id(std::string_view riot_id) {
-  GCharPtr normalized{g_utf8_normalize(riot_id.data(), static_cast<gssize>(riot_id.size()),
-                                       G_NORMALIZE_NFC)};
+  GPtr<gchar> normalized{
+      g_utf8_normalize(riot_id.data(), static_cast<gssize>(riot_id.size()), G_NORMALIZE_NFC)};
   if (!normalized) return std::string{riot_id};  // invalid UTF-8: callers validate first
-  GCharPtr folded{g_utf8_casefold(normalized.get(), -1)};
+  GPtr<gchar> folded{g_utf8_casefold(normalized.get(), -1)};
   // Folding can denormalise (e.g. final sigma forms), so normalise once more.
-  GCharPtr renormalized{g_utf8_normalize(folded.get(), -1, G_NORMALIZE_NFC)};
+  GPtr<gchar> renormalized{g_utf8_normalize(folded.get(), -1, G_NORMALIZE_NFC)};
   return std::string{renormalized ? renormalized.get() : folded.get()};
 }
 

@@ -5,12 +5,10 @@
 #include <set>
 #include <utility>
 
+#include "common/glib_ptr.hpp"
+
 namespace shotcall::riot {
 namespace {
-
-struct GObjectDeleter {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
 
 void drop_source(GSource*& source) {
   if (!source) return;
@@ -58,7 +56,7 @@ struct RiotClient::Impl {
 
   RiotClientOptions options;
   GMainContext* context = nullptr;
-  std::unique_ptr<SoupSession, GObjectDeleter> session;
+  GPtr<SoupSession> session;
   std::set<InFlight*> in_flight;
 
   ~Impl() {

@@ -3,8 +3,8 @@
 #include <json-glib/json-glib.h>
 
 #include <cmath>
-#include <memory>
 
+#include "common/glib_ptr.hpp"
 #include "signaling/protocol/json_scan.hpp"
 #include "signaling/protocol/riot_id.hpp"
 
@@ -19,17 +19,9 @@ constexpr std::size_t kMaxBodyBytes = 1u << 20;
 constexpr std::size_t kMaxDepth = 32;
 constexpr std::size_t kMaxValues = 20000;
 
-struct GObjectDeleter {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
-struct GErrorDeleter {
-  void operator()(GError* e) const { g_error_free(e); }
-};
-
 // Parses `body` and returns its root object, or nullptr with *error set. The parser owns the
 // tree, so it is handed back to the caller to keep alive.
-JsonObject* load_object(std::string_view body, std::unique_ptr<JsonParser, GObjectDeleter>& parser,
-                        std::string* error) {
+JsonObject* load_object(std::string_view body, GPtr<JsonParser>& parser, std::string* error) {
   if (body.empty()) {
     *error = "empty body";
     return nullptr;
@@ -56,7 +48,7 @@ JsonObject* load_object(std::string_view body, std::unique_ptr<JsonParser, GObje
   GError* raw = nullptr;
   if (!json_parser_load_from_data(parser.get(), body.data(), static_cast<gssize>(body.size()),
                                   &raw)) {
-    std::unique_ptr<GError, GErrorDeleter> err{raw};
+    GPtr<GError> err{raw};
     *error = std::string("not JSON: ") + (err && err->message ? err->message : "parse error");
     return nullptr;
   }
@@ -131,7 +123,7 @@ bool parse_participant(JsonNode* node, std::size_t index, Participant* out, std:
 
 RiotParse<Account> parse_account(std::string_view body) {
   RiotParse<Account> result;
-  std::unique_ptr<JsonParser, GObjectDeleter> parser;
+  GPtr<JsonParser> parser;
   JsonObject* o = load_object(body, parser, &result.error);
   if (!o) return result;
   Account account;
@@ -150,7 +142,7 @@ RiotParse<Account> parse_account(std::string_view body) {
 
 RiotParse<Summoner> parse_summoner(std::string_view body) {
   RiotParse<Summoner> result;
-  std::unique_ptr<JsonParser, GObjectDeleter> parser;
+  GPtr<JsonParser> parser;
   JsonObject* o = load_object(body, parser, &result.error);
   if (!o) return result;
   const auto icon = int_member(o, "profileIconId");
@@ -168,7 +160,7 @@ RiotParse<Summoner> parse_summoner(std::string_view body) {
 
 RiotParse<ActiveGame> parse_active_game(std::string_view body) {
   RiotParse<ActiveGame> result;
-  std::unique_ptr<JsonParser, GObjectDeleter> parser;
+  GPtr<JsonParser> parser;
   JsonObject* o = load_object(body, parser, &result.error);
   if (!o) return result;
 
@@ -208,7 +200,7 @@ RiotParse<ActiveGame> parse_active_game(std::string_view body) {
 
 RiotParse<RiotError> parse_riot_error(std::string_view body) {
   RiotParse<RiotError> result;
-  std::unique_ptr<JsonParser, GObjectDeleter> parser;
+  GPtr<JsonParser> parser;
   JsonObject* o = load_object(body, parser, &result.error);
   if (!o) return result;
   JsonNode* status = member(o, "status");

@@ -2,8 +2,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include <memory>
-
+#include "common/glib_ptr.hpp"
 #include "signaling/protocol/json_writer.hpp"
 
 namespace shotcall::store {
@@ -17,13 +16,8 @@ std::string key_of(std::string_view kind, std::string_view name) {
   return key;
 }
 
-struct ParserUnref {
-  void operator()(JsonParser* p) const { g_object_unref(p); }
-};
-
 // The root of `text` when it parses and has the wanted type; the parser owns it.
-JsonNode* parse(std::string_view text, std::unique_ptr<JsonParser, ParserUnref>& parser,
-                JsonNodeType type) {
+JsonNode* parse(std::string_view text, GPtr<JsonParser>& parser, JsonNodeType type) {
   parser.reset(json_parser_new_immutable());
   if (!json_parser_load_from_data(parser.get(), text.data(), static_cast<gssize>(text.size()),
                                   nullptr))
@@ -116,7 +110,7 @@ std::string encode_channel(const core::Channel& c) {
 }
 
 std::optional<core::Channel> decode_channel(std::string_view text) {
-  std::unique_ptr<JsonParser, ParserUnref> parser;
+  GPtr<JsonParser> parser;
   JsonNode* root = parse(text, parser, JSON_NODE_OBJECT);
   if (!root) return std::nullopt;
   JsonObject* o = json_node_get_object(root);
@@ -152,7 +146,7 @@ std::string encode_ids(const std::vector<std::string>& ids) {
 }
 
 std::optional<std::vector<std::string>> decode_ids(std::string_view text) {
-  std::unique_ptr<JsonParser, ParserUnref> parser;
+  GPtr<JsonParser> parser;
   JsonNode* root = parse(text, parser, JSON_NODE_ARRAY);
   if (!root) return std::nullopt;
   std::vector<std::string> ids;

@@ -11,6 +11,7 @@
 
 #include "app/game/lcd_tls_database.hpp"
 #include "app/session/game_detector.hpp"
+#include "common/glib_ptr.hpp"
 #include "tests/game/fixtures.hpp"
 #include "tests/game/poller_helpers.hpp"
 #include "tests/support/lcd_certs.hpp"
@@ -19,12 +20,6 @@ namespace shotcall::game {
 namespace {
 
 using namespace game_test;
-
-struct GObjectDeleter {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
-template <typename T>
-using Ref = std::unique_ptr<T, GObjectDeleter>;
 
 constexpr const char* kLan = "127.0.0.2";
 
@@ -41,13 +36,13 @@ class LanTrustTest : public ::testing::Test {
     if (other_ca) {
       EXPECT_TRUE(test::write_lcd_certificates(other_dir_.path(), {}, &other, &error)) << error;
     }
-    Ref<GTlsDatabase> db{
+    GPtr<GTlsDatabase> db{
         new_pinned_tls_database(other_ca ? other.ca_file : files.ca_file, &error, lan_address)};
     EXPECT_TRUE(db) << error;
-    Ref<GTlsCertificate> cert{g_tls_certificate_new_from_file(files.cert_file.c_str(), nullptr)};
+    GPtr<GTlsCertificate> cert{g_tls_certificate_new_from_file(files.cert_file.c_str(), nullptr)};
     EXPECT_TRUE(cert);
     if (!db || !cert) return G_TLS_CERTIFICATE_GENERIC_ERROR;
-    Ref<GSocketConnectable> identity{g_network_address_new(host, 2999)};
+    GPtr<GSocketConnectable> identity{g_network_address_new(host, 2999)};
     return g_tls_database_verify_chain(db.get(), cert.get(),
                                        G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity.get(),
                                        nullptr, G_TLS_DATABASE_VERIFY_NONE, nullptr, nullptr);
@@ -121,7 +116,7 @@ TEST_F(LanTrustTest, LanAddressMustBeAnIpAddress) {
   test::LcdCertificateFiles files;
   std::string error;
   ASSERT_TRUE(test::write_lcd_certificates(dir_.path(), {}, &files, &error)) << error;
-  Ref<GTlsDatabase> db{new_pinned_tls_database(files.ca_file, &error, "gamepc.lan")};
+  GPtr<GTlsDatabase> db{new_pinned_tls_database(files.ca_file, &error, "gamepc.lan")};
   EXPECT_FALSE(db);
   EXPECT_EQ(error, "LAN address \"gamepc.lan\" is not an IP address");
 }
@@ -135,7 +130,7 @@ TEST_F(LanTrustTest, LanAddressMustBeOnTheOwnNetwork) {
   for (const char* routable :
        {"8.8.8.8", "192.0.2.7", "100.64.0.1", "172.32.0.1", "2001:db8::1", "::ffff:192.168.1.20"}) {
     error.clear();
-    Ref<GTlsDatabase> db{new_pinned_tls_database(files.ca_file, &error, routable)};
+    GPtr<GTlsDatabase> db{new_pinned_tls_database(files.ca_file, &error, routable)};
     EXPECT_FALSE(db) << routable;
     EXPECT_EQ(error, std::string{"LAN address \""} + routable +
                          "\" is not on your own network (a private, link-local or loopback "
@@ -143,7 +138,7 @@ TEST_F(LanTrustTest, LanAddressMustBeOnTheOwnNetwork) {
   }
   for (const char* own : {"10.77.0.2", "172.16.0.1", "172.31.255.254", "192.168.1.20",
                           "169.254.10.1", "127.0.0.2", "fd00::5", "fe80::1", "::1"}) {
-    Ref<GTlsDatabase> db{new_pinned_tls_database(files.ca_file, &error, own)};
+    GPtr<GTlsDatabase> db{new_pinned_tls_database(files.ca_file, &error, own)};
     EXPECT_TRUE(db) << own << ": " << error;
   }
 }

@@ -5,18 +5,11 @@
 #include <glib/gstdio.h>
 #include <gtest/gtest.h>
 
-#include <memory>
-
+#include "common/glib_ptr.hpp"
 #include "tests/support/lcd_certs.hpp"
 
 namespace shotcall::game {
 namespace {
-
-struct GObjectDeleter {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
-template <typename T>
-using Ref = std::unique_ptr<T, GObjectDeleter>;
 
 class TlsDatabaseTest : public ::testing::Test {
  protected:
@@ -37,13 +30,13 @@ class TlsDatabaseTest : public ::testing::Test {
     test::LcdCertificateFiles files;
     std::string error;
     EXPECT_TRUE(test::write_lcd_certificates(dir_, spec, &files, &error)) << error;
-    Ref<GTlsDatabase> db{pinned ? new_pinned_tls_database(files.ca_file, &error)
-                                : g_tls_file_database_new(files.ca_file.c_str(), nullptr)};
+    GPtr<GTlsDatabase> db{pinned ? new_pinned_tls_database(files.ca_file, &error)
+                                 : g_tls_file_database_new(files.ca_file.c_str(), nullptr)};
     EXPECT_TRUE(db) << error;
-    Ref<GTlsCertificate> cert{g_tls_certificate_new_from_file(files.cert_file.c_str(), nullptr)};
+    GPtr<GTlsCertificate> cert{g_tls_certificate_new_from_file(files.cert_file.c_str(), nullptr)};
     EXPECT_TRUE(cert);
     if (!db || !cert) return G_TLS_CERTIFICATE_GENERIC_ERROR;
-    Ref<GSocketConnectable> identity{g_network_address_new(host, 2999)};
+    GPtr<GSocketConnectable> identity{g_network_address_new(host, 2999)};
     return g_tls_database_verify_chain(db.get(), cert.get(), G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
                                        identity.get(), nullptr, G_TLS_DATABASE_VERIFY_NONE, nullptr, nullptr);
   }
@@ -110,10 +103,10 @@ TEST_F(TlsDatabaseTest, PinnedRiotCaDoesNotVouchForATestCertificate) {
   test::LcdCertificateFiles files;
   std::string error;
   ASSERT_TRUE(test::write_lcd_certificates(dir_, {}, &files, &error)) << error;
-  Ref<GTlsDatabase> riot{new_pinned_tls_database(SHOTCALL_RIOT_CA, &error)};
+  GPtr<GTlsDatabase> riot{new_pinned_tls_database(SHOTCALL_RIOT_CA, &error)};
   ASSERT_TRUE(riot) << error;
-  Ref<GTlsCertificate> cert{g_tls_certificate_new_from_file(files.cert_file.c_str(), nullptr)};
-  Ref<GSocketConnectable> identity{g_network_address_new("127.0.0.1", 2999)};
+  GPtr<GTlsCertificate> cert{g_tls_certificate_new_from_file(files.cert_file.c_str(), nullptr)};
+  GPtr<GSocketConnectable> identity{g_network_address_new("127.0.0.1", 2999)};
   const auto flags = g_tls_database_verify_chain(riot.get(), cert.get(), G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
                                                  identity.get(), nullptr, G_TLS_DATABASE_VERIFY_NONE, nullptr, nullptr);
   EXPECT_TRUE(flags & G_TLS_CERTIFICATE_UNKNOWN_CA) << flags;
@@ -125,11 +118,11 @@ TEST_F(TlsDatabaseTest, RelativeCaPathIsMadeAbsolute) {
   ASSERT_TRUE(test::write_lcd_certificates(dir_, {}, &files, &error)) << error;
   gchar* cwd = g_get_current_dir();
   ASSERT_EQ(g_chdir(dir_.c_str()), 0);
-  Ref<GTlsDatabase> db{new_pinned_tls_database("ca.pem", &error)};
+  GPtr<GTlsDatabase> db{new_pinned_tls_database("ca.pem", &error)};
   ASSERT_EQ(g_chdir(cwd), 0);
   g_free(cwd);
   ASSERT_TRUE(db) << error;
-  Ref<GTlsCertificate> cert{g_tls_certificate_new_from_file(files.cert_file.c_str(), nullptr)};
+  GPtr<GTlsCertificate> cert{g_tls_certificate_new_from_file(files.cert_file.c_str(), nullptr)};
   EXPECT_EQ(g_tls_database_verify_chain(db.get(), cert.get(), G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, nullptr,
                                         nullptr, G_TLS_DATABASE_VERIFY_NONE, nullptr, nullptr),
             0);

@@ -1,23 +1,20 @@
 // The JSON writer: output json-glib reads back exactly, and that a strict parser accepts.
+#include "signaling/protocol/json_writer.hpp"
+
 #include <gtest/gtest.h>
 #include <json-glib/json-glib.h>
 
-#include <memory>
 #include <string>
 
+#include "common/glib_ptr.hpp"
 #include "signaling/protocol/json_scan.hpp"
-#include "signaling/protocol/json_writer.hpp"
 
 namespace shotcall::protocol::json {
 namespace {
 
-struct Unref {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
-
 // The string json-glib reads from `{"s":<quoted>}`.
 std::string read_back(const std::string& object_text) {
-  std::unique_ptr<JsonParser, Unref> parser{json_parser_new()};
+  GPtr<JsonParser> parser{json_parser_new()};
   EXPECT_TRUE(json_parser_load_from_data(parser.get(), object_text.c_str(), -1, nullptr))
       << object_text;
   JsonNode* root = json_parser_get_root(parser.get());
@@ -76,7 +73,7 @@ TEST(JsonWriter, NumbersAreShortestAndStayNumbersOfTheirKind) {
 TEST(JsonWriter, NodesKeepMemberOrderAndValues) {
   const char* input =
       R"({"z":1,"a":[1.5,"x",null,true,{"k":-3}],"m":{},"a2":[],"dup":1,"dup":2,"big":9223372036854775807})";
-  std::unique_ptr<JsonParser, Unref> parser{json_parser_new()};
+  GPtr<JsonParser> parser{json_parser_new()};
   ASSERT_TRUE(json_parser_load_from_data(parser.get(), input, -1, nullptr));
   Writer w;
   w.node(json_parser_get_root(parser.get()));

@@ -2,18 +2,14 @@
 
 #include <json-glib/json-glib.h>
 
-#include <memory>
+#include "common/glib_ptr.hpp"
 
 namespace shotcall::riot::test {
 namespace {
 
-struct GObjectDeleter {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
-
 std::string to_string(JsonBuilder* builder) {
   JsonNode* root = json_builder_get_root(builder);
-  std::unique_ptr<JsonGenerator, GObjectDeleter> gen{json_generator_new()};
+  GPtr<JsonGenerator> gen{json_generator_new()};
   json_generator_set_root(gen.get(), root);
   gchar* text = json_generator_to_data(gen.get(), nullptr);
   std::string out = text ? text : "";
@@ -68,7 +64,7 @@ void add_participant(JsonBuilder* b, const StandinParticipant& p) {
 }  // namespace
 
 std::string active_game_json(const StandinGame& game, std::int64_t now_epoch_ms) {
-  std::unique_ptr<JsonBuilder, GObjectDeleter> b{json_builder_new()};
+  GPtr<JsonBuilder> b{json_builder_new()};
   json_builder_begin_object(b.get());
   add_int(b.get(), "gameId", game.game_id);
   add_int(b.get(), "mapId", game.map_id);
@@ -104,7 +100,7 @@ std::string active_game_json(const StandinGame& game, std::int64_t now_epoch_ms)
 
 std::string account_json(const std::string& puuid, const std::string& game_name,
                          const std::string& tag_line) {
-  std::unique_ptr<JsonBuilder, GObjectDeleter> b{json_builder_new()};
+  GPtr<JsonBuilder> b{json_builder_new()};
   json_builder_begin_object(b.get());
   add_string(b.get(), "puuid", puuid);
   add_string(b.get(), "gameName", game_name);
@@ -114,7 +110,7 @@ std::string account_json(const std::string& puuid, const std::string& game_name,
 }
 
 std::string riot_error_json(int status, const std::string& message) {
-  std::unique_ptr<JsonBuilder, GObjectDeleter> b{json_builder_new()};
+  GPtr<JsonBuilder> b{json_builder_new()};
   json_builder_begin_object(b.get());
   json_builder_set_member_name(b.get(), "status");
   json_builder_begin_object(b.get());
@@ -126,7 +122,7 @@ std::string riot_error_json(int status, const std::string& message) {
 }
 
 std::optional<IndexedGame> index_game_json(const std::string& json, std::string* error) {
-  std::unique_ptr<JsonParser, GObjectDeleter> parser{json_parser_new()};
+  GPtr<JsonParser> parser{json_parser_new()};
   GError* err = nullptr;
   if (!json_parser_load_from_data(parser.get(), json.data(), static_cast<gssize>(json.size()),
                                   &err)) {

@@ -8,22 +8,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <memory>
+#include "signaling/identity/openssl_ptr.hpp"
 
 namespace shotcall::test {
 namespace {
 
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct X509Deleter {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using Cert = std::unique_ptr<X509, X509Deleter>;
+using identity::EvpPkeyPtr;
+using identity::X509Ptr;
 
 bool add_extension(X509* cert, X509* issuer, int nid, const char* value) {
   X509V3_CTX ctx;
@@ -37,8 +28,8 @@ bool add_extension(X509* cert, X509* issuer, int nid, const char* value) {
 }
 
 // An unsigned certificate for `key`, named `cn`, issued by `issuer` (itself when null).
-Cert make_cert(EVP_PKEY* key, const std::string& cn, X509* issuer, bool v1) {
-  Cert cert{X509_new()};
+X509Ptr make_cert(EVP_PKEY* key, const std::string& cn, X509* issuer, bool v1) {
+  X509Ptr cert{X509_new()};
   if (!cert) return nullptr;
   unsigned char serial[16];
   if (RAND_bytes(serial, sizeof serial) != 1) return nullptr;
@@ -74,7 +65,7 @@ bool write_file(const std::string& path, const std::string& data, int mode, std:
 }
 
 std::string pem_of(X509* cert, EVP_PKEY* key) {
-  std::unique_ptr<BIO, BioDeleter> bio{BIO_new(BIO_s_mem())};
+  identity::BioPtr bio{BIO_new(BIO_s_mem())};
   if (cert) PEM_write_bio_X509(bio.get(), cert);
   if (key) PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
   char* data = nullptr;
@@ -96,21 +87,21 @@ bool write_lcd_certificates(const std::string& dir, const LcdCertificateSpec& sp
   };
   if (g_mkdir_with_parents(dir.c_str(), 0700) != 0) return fail("cannot create " + dir);
 
-  Pkey ca_key{EVP_EC_gen("P-256")};
-  Pkey leaf_key{EVP_EC_gen("P-256")};
+  EvpPkeyPtr ca_key{EVP_EC_gen("P-256")};
+  EvpPkeyPtr leaf_key{EVP_EC_gen("P-256")};
   if (!ca_key || !leaf_key) return fail("key generation failed");
 
   // A distinct CA name per run, so two stand-ins' CAs are never mistaken for one another.
   gchar* suffix = g_strdup_printf("%08x", g_random_int());
   const bool v3 = !spec.riot_shaped;
-  Cert ca = make_cert(ca_key.get(), std::string{"Shotcall test LCD CA "} + suffix, nullptr, !v3);
+  X509Ptr ca = make_cert(ca_key.get(), std::string{"Shotcall test LCD CA "} + suffix, nullptr, !v3);
   g_free(suffix);
   const bool ca_ok = ca && (!v3 || (add_extension(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE") &&
                                     add_extension(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign") &&
                                     add_extension(ca.get(), ca.get(), NID_subject_key_identifier, "hash")));
   if (!ca_ok || !sign(ca.get(), ca_key.get())) return fail("cannot make the CA certificate");
 
-  Cert leaf = make_cert(leaf_key.get(), spec.common_name, ca.get(), !v3);
+  X509Ptr leaf = make_cert(leaf_key.get(), spec.common_name, ca.get(), !v3);
   if (leaf && spec.expired_leaf) {
     X509_gmtime_adj(X509_getm_notBefore(leaf.get()), -30L * 24 * 3600);
     X509_gmtime_adj(X509_getm_notAfter(leaf.get()), -24L * 3600);

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/glib_ptr.hpp"
+
 namespace shotcall::test {
 namespace {
 
@@ -20,10 +22,6 @@ constexpr const char* kGameDataPath = "/liveclientdata/allgamedata";
 constexpr const char* kLoadingBody =
     R"({"errorCode":"RPC_ERROR","httpStatus":404,"implementationDetails":{},)"
     R"("message":"Invalid URI format"})";
-
-struct GObjectDeleter {
-  void operator()(gpointer p) const { g_object_unref(p); }
-};
 
 void drop_source(GSource*& source) {
   if (!source) return;
@@ -45,7 +43,7 @@ struct LcdStandin::Impl {
     GSource* hangup = nullptr;
   };
 
-  std::unique_ptr<SoupServer, GObjectDeleter> server;
+  GPtr<SoupServer> server;
   std::string cert_dir;
   bool owns_cert_dir = false;
   LcdCertificateFiles files;
@@ -98,8 +96,7 @@ struct LcdStandin::Impl {
 
   bool listen(std::string* error) {
     GError* raw = nullptr;
-    std::unique_ptr<GSocketAddress, GObjectDeleter> where{
-        g_inet_socket_address_new_from_string(address.c_str(), port)};
+    GPtr<GSocketAddress> where{g_inet_socket_address_new_from_string(address.c_str(), port)};
     if (!where) {
       if (error) *error = "not an IP address: " + address;
       return false;
@@ -227,8 +224,8 @@ std::unique_ptr<LcdStandin> LcdStandin::create(const LcdStandinOptions& options,
   }
 
   GError* raw = nullptr;
-  std::unique_ptr<GTlsCertificate, GObjectDeleter> cert{
-      g_tls_certificate_new_from_files(impl->files.cert_file.c_str(), impl->files.key_file.c_str(), &raw)};
+  GPtr<GTlsCertificate> cert{g_tls_certificate_new_from_files(impl->files.cert_file.c_str(),
+                                                              impl->files.key_file.c_str(), &raw)};
   if (!cert) {
     std::string message = "cannot load " + impl->files.cert_file + ": " + raw->message;
     g_error_free(raw);

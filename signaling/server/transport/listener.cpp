@@ -222,15 +222,15 @@ bool Listener::refuse_through_reserve() {
 
 void Listener::hand_to_soup(int fd) {
   GError* raw = nullptr;
-  GObjectPtr<GSocket> socket{g_socket_new_from_fd(fd, &raw)};
-  GErrorPtr err{raw};
+  GPtr<GSocket> socket{g_socket_new_from_fd(fd, &raw)};
+  GPtr<GError> err{raw};
   if (!socket) {
     ::close(fd);
     return;
   }
   g_socket_set_option(socket.get(), IPPROTO_TCP, TCP_NODELAY, TRUE, nullptr);
-  GObjectPtr<GSocketAddress> remote{g_socket_get_remote_address(socket.get(), nullptr)};
-  GObjectPtr<GSocketAddress> local{g_socket_get_local_address(socket.get(), nullptr)};
+  GPtr<GSocketAddress> remote{g_socket_get_remote_address(socket.get(), nullptr)};
+  GPtr<GSocketAddress> local{g_socket_get_local_address(socket.get(), nullptr)};
   const std::string key = endpoint_key(remote.get());
   const std::string address = address_of(remote.get());
   if (key.empty()) {
@@ -417,12 +417,12 @@ std::optional<Listener::PendingAddress> Listener::address_of_pending(GSocketAddr
 void Listener::start_soup(const std::string& key, Pending& p) {
   p.stage = Stage::Soup;
   GError* raw = nullptr;
-  GObjectPtr<GIOStream> stream{
+  GPtr<GIOStream> stream{
       G_IO_STREAM(g_socket_connection_factory_create_connection(p.socket.get()))};
   if (cert_) {
     // What libsoup's own listener does for HTTPS (soup_socket_start_proxy_ssl).
     GIOStream* tls = G_IO_STREAM(g_tls_server_connection_new(stream.get(), cert_.get(), &raw));
-    GErrorPtr err{raw};
+    GPtr<GError> err{raw};
     if (!tls) {
       g_socket_close(p.socket.get(), nullptr);
       pending_.erase(key);
@@ -432,16 +432,16 @@ void Listener::start_soup(const std::string& key, Pending& p) {
     stream.reset(tls);
   }
   if (!soup_server_accept_iostream(server_, stream.get(), p.local.get(), p.remote.get(), &raw)) {
-    GErrorPtr err{raw};
+    GPtr<GError> err{raw};
     g_socket_close(p.socket.get(), nullptr);
     pending_.erase(key);
   }
 }
 
-GObjectPtr<GSocket> Listener::upgraded(GSocketAddress* remote) {
+GPtr<GSocket> Listener::upgraded(GSocketAddress* remote) {
   auto it = pending_.find(endpoint_key(remote));
   if (it == pending_.end() || it->second.stage != Stage::Soup) return nullptr;
-  GObjectPtr<GSocket> socket = std::move(it->second.socket);
+  GPtr<GSocket> socket = std::move(it->second.socket);
   pending_.erase(it);
   return socket;
 }

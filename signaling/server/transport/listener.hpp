@@ -38,9 +38,9 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "signaling/server/transport/client_address.hpp"
-#include "signaling/server/gobject_ptr.hpp"
+#include "common/glib_ptr.hpp"
 #include "signaling/server/ops/log.hpp"
+#include "signaling/server/transport/client_address.hpp"
 #include "signaling/server/transport/request_head.hpp"
 
 namespace shotcall::server {
@@ -72,7 +72,7 @@ class Listener {
 
   // The connection from `remote` completed its WebSocket upgrade: it leaves the pending set
   // (no deadline any more). Returns its socket (null if unknown), for a prompt close later.
-  GObjectPtr<GSocket> upgraded(GSocketAddress* remote);
+  GPtr<GSocket> upgraded(GSocketAddress* remote);
 
   std::size_t pending() const { return pending_.size(); }
 
@@ -92,12 +92,12 @@ class Listener {
   // reset the connection before it has read the answer.
   enum class Stage { Proxy, Head, Soup, Draining };
   struct Pending {
-    GObjectPtr<GSocket> socket;
+    GPtr<GSocket> socket;
     std::string address;
     std::int64_t deadline_us = 0;
     Stage stage = Stage::Soup;
     GSource* watch = nullptr;  // Head and Draining: readable on the socket
-    GObjectPtr<GSocketAddress> local, remote;
+    GPtr<GSocketAddress> local, remote;
     RequestHeadJudge head{kMaxRequestHead};
     std::int64_t handshake_deadline_us = 0;  // deadline_us once past Stage::Proxy
     bool proxy_header = false;               // a PROXY header came, naming a client or not
@@ -129,8 +129,8 @@ class Listener {
   std::size_t pending_from(const std::string& address) const;
 
   SoupServer* server_;
-  GObjectPtr<GSocket> listening_;
-  GObjectPtr<GTlsCertificate> cert_;
+  GPtr<GSocket> listening_;
+  GPtr<GTlsCertificate> cert_;
   ListenerSettings settings_;
   Logger& log_;
   std::function<void(std::string_view)> refused_;

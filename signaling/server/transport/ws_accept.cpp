@@ -82,7 +82,7 @@ void WsServer::upgraded_cb(SoupMessage* msg, gpointer data) {
   auto* p = static_cast<PendingUpgrade*>(data);
   if (msg->status_code != SOUP_STATUS_SWITCHING_PROTOCOLS) return;
   // No handshake deadline any more: keepalive judges a WebSocket from here on.
-  GObjectPtr<GSocket> socket =
+  GPtr<GSocket> socket =
       p->server->listener_->upgraded(soup_client_context_get_remote_address(p->client));
   GIOStream* base = soup_client_context_steal_connection(p->client);
   if (!base) return;
@@ -104,11 +104,11 @@ void WsServer::accept(GIOStream* base, GSocket* socket, SoupMessage* handshake,
     if (!faults_source_) faults_source_ = g_idle_add(faults_cb, this);
   };
   hooks.admit_control = [this, id] { return admit_control_frame(id); };
-  GObjectPtr<GIOStream> guarded{new_guarded_stream(base, config_.max_frame, std::move(hooks))};
+  GPtr<GIOStream> guarded{new_guarded_stream(base, config_.max_frame, std::move(hooks))};
   // Counts what leaves libsoup's outgoing queue, so a client that does not read is bounded.
   auto meter = std::make_shared<OutputMeter>();
-  GObjectPtr<GIOStream> metered{with_metered_output(guarded.get(), meter)};
-  GObjectPtr<SoupWebsocketConnection> ws{soup_websocket_connection_new(
+  GPtr<GIOStream> metered{with_metered_output(guarded.get(), meter)};
+  GPtr<SoupWebsocketConnection> ws{soup_websocket_connection_new(
       metered.get(), soup_message_get_uri(handshake), SOUP_WEBSOCKET_CONNECTION_SERVER,
       soup_message_headers_get_one(handshake->request_headers, "Origin"), nullptr)};
   WsEvents& events = *this;

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/glib_ptr.hpp"
 #include "signaling/core/pairing.hpp"
-#include "signaling/server/gobject_ptr.hpp"
 #include "signaling/server/transport/output_meter.hpp"
 #include "signaling/server/transport/rate_limiter.hpp"
 
@@ -75,9 +75,9 @@ class WsConnection {
   static void on_pong_cb(SoupWebsocketConnection*, GBytes*, gpointer self);
   static void on_closed_cb(SoupWebsocketConnection*, gpointer self);
 
-  GObjectPtr<SoupWebsocketConnection> conn_;
-  GObjectPtr<GIOStream> base_;
-  GObjectPtr<GSocket> socket_;  // the TCP socket under base_ (under TLS, if any)
+  GPtr<SoupWebsocketConnection> conn_;
+  GPtr<GIOStream> base_;
+  GPtr<GSocket> socket_;  // the TCP socket under base_ (under TLS, if any)
   core::ConnId id_;
   std::string address_;
   FrameGate gate_;

@@ -139,7 +139,7 @@ bool WsServer::start(std::string& error, bool& bad_config) {
     GError* raw = nullptr;
     cert = g_tls_certificate_new_from_files(config_.tls_cert->c_str(), config_.tls_key->c_str(),
                                             &raw);
-    GErrorPtr err{raw};
+    GPtr<GError> err{raw};
     if (!cert) {
       error = "cannot load --tls-cert/--tls-key: " + std::string{err ? err->message : "unknown"};
       bad_config = true;
@@ -201,24 +201,24 @@ bool WsServer::start(std::string& error, bool& bad_config) {
   server_.reset(SOUP_SERVER(soup_server_new(SOUP_SERVER_SERVER_HEADER, "shotcall-signal ",
                                             cert ? SOUP_SERVER_TLS_CERTIFICATE : nullptr, cert,
                                             nullptr)));
-  GObjectPtr<GTlsCertificate> tls_cert{cert};  // the server and the listener hold their own
+  GPtr<GTlsCertificate> tls_cert{cert};  // the server and the listener hold their own
 
   soup_server_add_handler(server_.get(), "/ws", handshake_cb, this, nullptr);
   soup_server_add_handler(server_.get(), "/healthz", healthz_cb, this, nullptr);
   soup_server_add_handler(server_.get(), "/metrics", metrics_cb, this, nullptr);
   if (config_.web) add_web_handlers(server_.get());  // "/" and "/app/": the browser client
 
-  GObjectPtr<GInetAddress> inet{g_inet_address_new_from_string(config_.bind.c_str())};
+  GPtr<GInetAddress> inet{g_inet_address_new_from_string(config_.bind.c_str())};
   if (!inet) {
     error = "--bind: not an IP address: " + config_.bind;
     bad_config = true;
     return false;
   }
-  GObjectPtr<GSocketAddress> addr{g_inet_socket_address_new(inet.get(), config_.port)};
+  GPtr<GSocketAddress> addr{g_inet_socket_address_new(inet.get(), config_.port)};
   // Our own listening socket, because libsoup's has a backlog of 10: after a restart a whole
   // player base reconnects at once, and with 10 most of them would wait for retransmits.
   GError* raw = nullptr;
-  GObjectPtr<GSocket> listener{g_socket_new(g_inet_address_get_family(inet.get()),
+  GPtr<GSocket> listener{g_socket_new(g_inet_address_get_family(inet.get()),
                                             G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &raw)};
   if (listener) {
     g_socket_set_listen_backlog(listener.get(), kListenBacklog);
@@ -227,14 +227,14 @@ bool WsServer::start(std::string& error, bool& bad_config) {
     if (!bound || !g_socket_listen(listener.get(), &raw)) listener.reset();
   }
   if (!listener) {
-    GErrorPtr err{raw};
+    GPtr<GError> err{raw};
     error = "cannot listen on " + config_.bind + " port " + std::to_string(config_.port) + ": " +
             (err ? err->message : "unknown");
     return false;
   }
   // The bound port, which differs from the configured one when that was 0.
   guint port = config_.port;
-  if (GObjectPtr<GSocketAddress> local{g_socket_get_local_address(listener.get(), nullptr)})
+  if (GPtr<GSocketAddress> local{g_socket_get_local_address(listener.get(), nullptr)})
     port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local.get()));
   listener_ = std::make_unique<Listener>(
       server_.get(), listener.get(), tls_cert.get(),
@@ -377,7 +377,7 @@ bool WsServer::send_or_close_slow(WsConnection& conn, const std::string& text) {
 
 std::vector<std::string> WsServer::accepted_hosts() const {
   std::vector<std::string> hosts = config_.public_hosts;
-  GObjectPtr<GInetAddress> inet{g_inet_address_new_from_string(config_.bind.c_str())};
+  GPtr<GInetAddress> inet{g_inet_address_new_from_string(config_.bind.c_str())};
   if (!inet || g_inet_address_get_is_any(inet.get())) return hosts;  // only --public-host names
   const bool v6 = g_inet_address_get_family(inet.get()) == G_SOCKET_FAMILY_IPV6;
   gchar* text = g_inet_address_to_string(inet.get());  // canonical, lower case

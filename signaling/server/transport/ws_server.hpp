@@ -14,7 +14,7 @@
 
 #include "signaling/core/pairing.hpp"
 #include "signaling/server/transport/admission.hpp"
-#include "signaling/server/gobject_ptr.hpp"
+#include "common/glib_ptr.hpp"
 #include "signaling/server/transport/listener.hpp"
 #include "signaling/server/ops/log.hpp"
 #include "signaling/server/ops/metrics.hpp"
@@ -110,7 +110,7 @@ class WsServer final : private WsEvents {
   std::unique_ptr<RiotBridge> riot_;  // server-side game detection; null without a Riot key
   // identity-1's Riot verification; null without a Riot key or with --riot-verify-share 0
   std::unique_ptr<VerificationBridge> verify_;
-  GObjectPtr<SoupServer> server_;
+  GPtr<SoupServer> server_;
   std::unique_ptr<Listener> listener_;  // accepts for server_ (listener.hpp says why)
   std::string url_;
   std::string rate_limited_text_;
