@@ -327,14 +327,32 @@ void Pairing::announce_left(const std::string& channel_id, const std::string& pe
 
 Outbox Pairing::on_signal(ConnId conn, Conn& c, const std::optional<std::string>& id,
                           const protocol::SignalTo& m) {
+  auto checked = signal_checked(conn, c, id, m);
+  if (auto* refused = std::get_if<Outbox>(&checked)) return std::move(*refused);
+  auto relayed = std::get<protocol::ServerMessage>(std::move(checked));
+  if (const auto target = conn_of_peer(m.to)) {
+    if (conns_.at(*target).channel_id != c.channel_id) return {{conn, no_such_peer(id)}};
+    return {{*target, std::move(relayed)}};
+  }
+  // Not here: a member of the channel connected to another instance, or nobody.
+  const auto channel = store_.find(*c.channel_id);
+  if (!channel || !channel->member(m.to)) return {{conn, no_such_peer(id)}};
+  return {{kRemote, std::move(relayed), m.to, OnlyIf::InChannel, *c.channel_id}};
+}
+
+protocol::ServerMessage Pairing::no_such_peer(const std::optional<std::string>& id) {
+  // Whether the peer exists elsewhere is nobody's business outside its channel: one answer.
+  return error(id, ErrorCode::NoSuchPeer, "no such peer in your channel", "signal");
+}
+
+std::variant<Outbox, protocol::ServerMessage> Pairing::signal_checked(
+    ConnId conn, const Conn& c, const std::optional<std::string>& id,
+    const protocol::SignalTo& m) const {
   constexpr std::string_view re = "signal";
   if (!c.channel_id)
-    return {{conn, error(id, ErrorCode::NotInChannel, "join a channel before signalling", re)}};
-  // Whether the peer exists elsewhere is nobody's business outside its channel: one answer.
-  const auto no_such_peer = [&]() -> Outbox {
-    return {{conn, error(id, ErrorCode::NoSuchPeer, "no such peer in your channel", re)}};
-  };
-  if (m.to == c.peer_id) return no_such_peer();
+    return Outbox{
+        {conn, error(id, ErrorCode::NotInChannel, "join a channel before signalling", re)}};
+  if (m.to == c.peer_id) return Outbox{{conn, no_such_peer(id)}};
   auto relayed = event(protocol::SignalFrom{c.peer_id, m.data_json});
   // The relayed frame names the sender where the request named the target, so it can be a few
   // bytes larger than the request: refuse what a client with the same limit would refuse. The
@@ -342,20 +360,13 @@ Outbox Pairing::on_signal(ConnId conn, Conn& c, const std::optional<std::string>
   if (config_.max_frame != 0 && m.data_json.size() + c.peer_id.size() + 64 > config_.max_frame) {
     const std::size_t size = protocol::encode(relayed).size();
     if (size > config_.max_frame)
-      return {{conn, error(id, ErrorCode::BadMessage,
-                           "data is too large to relay: the relayed frame would be " +
-                               std::to_string(size) + " bytes, over the limit of " +
-                               std::to_string(config_.max_frame),
-                           re)}};
+      return Outbox{{conn, error(id, ErrorCode::BadMessage,
+                                 "data is too large to relay: the relayed frame would be " +
+                                     std::to_string(size) + " bytes, over the limit of " +
+                                     std::to_string(config_.max_frame),
+                                 re)}};
   }
-  if (const auto target = conn_of_peer(m.to)) {
-    if (conns_.at(*target).channel_id != c.channel_id) return no_such_peer();
-    return {{*target, std::move(relayed)}};
-  }
-  // Not here: a member of the channel connected to another instance, or nobody.
-  const auto channel = store_.find(*c.channel_id);
-  if (!channel || !channel->member(m.to)) return no_such_peer();
-  return {{kRemote, std::move(relayed), m.to, OnlyIf::InChannel, *c.channel_id}};
+  return relayed;
 }
 
 Outbox Pairing::on_chat(ConnId conn, Conn& c, const std::optional<std::string>& id,

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
 #include "signaling/core/channel_store.hpp"
@@ -198,6 +199,20 @@ class Pairing {
   // local connection it reaches, if that peer is here and the condition holds.
   std::optional<ConnId> resolve_remote(const std::string& peer_id, OnlyIf only,
                                        const std::string& only_channel) const;
+  // A `signal` to a peer that is not connected here, decided without the store: nullopt when
+  // `message` is anything else (or its target is here): handle() it. Otherwise the sender's own
+  // checks ran (registered, in a channel, frame size) and either `refused` is the answer, or
+  // `relay` (kRemote, OnlyIf::InChannel of the sender's channel) goes to the target's instance,
+  // which alone knows whether the target is in that channel: it delivers, or the sender gets
+  // `no_such_peer`, the answer on_signal gives a target outside the channel.
+  struct RemoteRelay {
+    Outbox refused;
+    Outgoing relay;
+    protocol::ServerMessage no_such_peer;
+    std::string sender_peer, sender_key;  // who sends, for the receiving instance's roster check
+  };
+  std::optional<RemoteRelay> relay_elsewhere(ConnId conn,
+                                             const protocol::ClientMessage& message) const;
   // Members whose instance died: removed from the channel as if each had closed its connection,
   // the remaining members told. Local peers are never evicted this way.
   Outbox evict(const std::string& channel_id, const std::vector<std::string>& peer_ids);
@@ -282,6 +297,12 @@ class Pairing {
                   const protocol::LeaveChannel& m);
   Outbox on_signal(ConnId conn, Conn& c, const std::optional<std::string>& id,
                    const protocol::SignalTo& m);
+  // The sender's side of a `signal` (in a channel, not to itself, small enough): the relayed
+  // message, or the sender's refusal.
+  std::variant<Outbox, protocol::ServerMessage> signal_checked(ConnId conn, const Conn& c,
+                                                               const std::optional<std::string>& id,
+                                                               const protocol::SignalTo& m) const;
+  static protocol::ServerMessage no_such_peer(const std::optional<std::string>& id);
   Outbox on_chat(ConnId conn, Conn& c, const std::optional<std::string>& id,
                  const protocol::ChatSend& m);
   Outbox on_watch(ConnId conn, Conn& c, const std::optional<std::string>& id);

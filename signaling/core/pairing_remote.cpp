@@ -140,6 +140,26 @@ std::optional<ConnId> Pairing::resolve_remote(const std::string& peer_id, OnlyIf
   return conn;
 }
 
+std::optional<Pairing::RemoteRelay> Pairing::relay_elsewhere(
+    ConnId conn, const protocol::ClientMessage& message) const {
+  const auto* m = std::get_if<protocol::SignalTo>(&message.body);
+  const auto it = conns_.find(conn);
+  if (!m || it == conns_.end() || !it->second.riot_id || conn_of_peer(m->to)) return std::nullopt;
+  const Conn& c = it->second;
+  RemoteRelay out;
+  out.no_such_peer = no_such_peer(message.id);
+  auto checked = signal_checked(conn, c, message.id, *m);
+  if (auto* refused = std::get_if<Outbox>(&checked)) {
+    out.refused = std::move(*refused);
+    return out;
+  }
+  out.relay = Outgoing{kRemote, std::get<protocol::ServerMessage>(std::move(checked)), m->to,
+                       OnlyIf::InChannel, *c.channel_id};
+  out.sender_peer = c.peer_id;
+  out.sender_key = c.riot_key;
+  return out;
+}
+
 Outbox Pairing::evict(const std::string& channel_id, const std::vector<std::string>& peer_ids) {
   Outbox out;
   for (const auto& peer_id : peer_ids) {

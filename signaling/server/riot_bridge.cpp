@@ -30,12 +30,12 @@ bool debug_wanted() {
 
 }  // namespace
 
-RiotBridge::RiotBridge(core::Pairing& pairing, Logger& log, Deliver deliver)
-    : pairing_(pairing), log_(log), deliver_(std::move(deliver)) {}
+RiotBridge::RiotBridge(core::Pairing& pairing, PairingRunner& runner, Logger& log, Deliver deliver)
+    : pairing_(pairing), log_(log), deliver_(std::move(deliver)), runner_(runner) {}
 
-std::unique_ptr<RiotBridge> RiotBridge::create(const RiotSettings& settings,
-                                               core::Pairing& pairing, Logger& log,
-                                               Deliver deliver, std::string* error) {
+std::unique_ptr<RiotBridge> RiotBridge::create(const RiotSettings& settings, core::Pairing& pairing,
+                                               PairingRunner& runner, Logger& log, Deliver deliver,
+                                               std::string* error) {
   riot::WatcherOptions o;
   o.platform = settings.platform;
   o.base_url = settings.api_base;
@@ -52,7 +52,7 @@ std::unique_ptr<RiotBridge> RiotBridge::create(const RiotSettings& settings,
   o.schedule.game_check_interval_ms = settings.game_check_interval_ms;
   o.schedule.end_confirmations = settings.end_confirmations;
 
-  std::unique_ptr<RiotBridge> bridge(new RiotBridge(pairing, log, std::move(deliver)));
+  std::unique_ptr<RiotBridge> bridge(new RiotBridge(pairing, runner, log, std::move(deliver)));
   // The watcher's own log lines (domain shotcall-riot) go through the server's logger, so they
   // share its format (text or JSON) with everything else on stderr.
   bridge->log_handler_id_ = g_log_set_handler(
@@ -99,10 +99,7 @@ void RiotBridge::on_started(const riot::GameStarted& e) {
     if (!teams.insert(team.team_id).second) continue;
     protocol::IdValue game{e.game_id, false};
     protocol::IdValue team_id{std::to_string(team.team_id), true};
-    if (open_)
-      open_(std::move(game), std::move(team_id), team.roster);
-    else
-      deliver_(pairing_.open_server_channel(game, team_id, team.roster));
+    runner_.open_server_channel(std::move(game), std::move(team_id), team.roster);
   }
   log_.info("riot-game-seen", {{"game", e.game_id},
                                {"watched_players", static_cast<std::uint64_t>(e.players.size())},
@@ -116,10 +113,7 @@ void RiotBridge::on_ended(const riot::GameEnded& e) {
     pairing_.forget_server_game(e.game_id);
     return;
   }
-  if (close_)
-    close_(e.game_id);
-  else
-    deliver_(pairing_.close_server_game(e.game_id));
+  runner_.close_server_game(e.game_id);
 }
 
 void RiotBridge::on_not_found(const riot::AccountNotFound& e) {
@@ -146,9 +140,9 @@ std::string RiotBridge::known_puuid(const std::string& riot_id) {
   return puuid;
 }
 
-std::string RiotBridge::render_metrics() const {
-  return render_riot_metrics(watcher_->metrics(),
-                             RiotGauges{pairing_.watching_count(), pairing_.server_game_count()});
+void RiotBridge::render_metrics(PrometheusText& out) const {
+  render_riot_metrics(out, watcher_->metrics(),
+                      RiotGauges{pairing_.watching_count(), pairing_.server_game_count()});
 }
 
 void RiotBridge::log_handler(const gchar*, GLogLevelFlags level, const gchar* message,

@@ -18,33 +18,31 @@
 #include "signaling/riot/watcher.hpp"
 #include "signaling/server/ops/log.hpp"
 #include "signaling/server/ops/server_config.hpp"
+#include "signaling/server/pairing_runner.hpp"
 
 namespace shotcall::server {
+
+class PrometheusText;
 
 class RiotBridge {
  public:
   using Deliver = std::function<void(const core::Outbox&)>;
 
   // nullptr with *error (which never holds the key) when the watcher cannot start.
+  // Games seen and over go to `runner` (with a shared store they are store transactions);
+  // `pairing` answers what needs no store (counts, a Riot ID Riot does not know).
   static std::unique_ptr<RiotBridge> create(const RiotSettings& settings, core::Pairing& pairing,
-                                            Logger& log, Deliver deliver, std::string* error);
+                                            PairingRunner& runner, Logger& log, Deliver deliver,
+                                            std::string* error);
   ~RiotBridge();  // no callback runs afterwards
   RiotBridge(const RiotBridge&) = delete;
   RiotBridge& operator=(const RiotBridge&) = delete;
 
   void apply(const std::vector<core::WatchRequest>& requests);
-  // With a shared store the core's server-game calls are store transactions: they go through
-  // these instead of straight to the core.
-  using OpenChannel = std::function<void(protocol::IdValue, protocol::IdValue, std::vector<std::string>)>;
-  using CloseGame = std::function<void(std::string)>;
-  void route_through(OpenChannel open, CloseGame close) {
-    open_ = std::move(open);
-    close_ = std::move(close);
-  }
-  std::string render_metrics() const;
+  void render_metrics(PrometheusText& out) const;
 
  private:
-  RiotBridge(core::Pairing& pairing, Logger& log, Deliver deliver);
+  RiotBridge(core::Pairing& pairing, PairingRunner& runner, Logger& log, Deliver deliver);
   void on_started(const riot::GameStarted& e);
   void on_ended(const riot::GameEnded& e);
   void on_not_found(const riot::AccountNotFound& e);
@@ -57,8 +55,7 @@ class RiotBridge {
   core::Pairing& pairing_;
   Logger& log_;
   Deliver deliver_;
-  OpenChannel open_;
-  CloseGame close_;
+  PairingRunner& runner_;
   std::unique_ptr<riot::Watcher> watcher_;
   struct KnownPuuid {
     std::string puuid;

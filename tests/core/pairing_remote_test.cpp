@@ -216,5 +216,51 @@ TEST_F(TwoInstances, NeedsNameWhatACallReads) {
   EXPECT_EQ(a_.pairing.needs_disconnect(alice).channel_ids, std::vector<std::string>{channel});
 }
 
+TEST_F(TwoInstances, ARelayElsewhereIsDecidedWithoutTheStoreAndCheckedWhereItArrives) {
+  const ConnId alice = user(a_, "Alice#EUW");
+  const ConnId bob = user(b_, "Bob#EUW");
+  const ConnId cat = user(b_, "Cat#EUW");
+  const std::string channel = create_and_join(a_, alice, roster_);
+  b_.pairing.handle(bob, msg(p::JoinChannel{channel}));
+  const std::string data = R"({"sdp":{"type":"offer","sdp":"v=0"}})";
+
+  // Bob's instance relays to Alice's without reading the store: the sender's own facts only.
+  const auto relay = b_.pairing.relay_elsewhere(bob, msg(p::SignalTo{peer(a_, alice), data}, "s1"));
+  ASSERT_TRUE(relay);
+  EXPECT_TRUE(relay->refused.empty());
+  EXPECT_EQ(relay->relay.to, kRemote);
+  EXPECT_EQ(relay->relay.to_peer, peer(a_, alice));
+  EXPECT_EQ(relay->relay.only, OnlyIf::InChannel);
+  EXPECT_EQ(relay->relay.only_channel, channel);
+  EXPECT_EQ(relay->sender_peer, peer(b_, bob));
+  EXPECT_EQ(relay->sender_key, protocol::fold_riot_id("Bob#EUW"));
+  const auto* signal = std::get_if<p::SignalFrom>(&relay->relay.message.body);
+  ASSERT_NE(signal, nullptr);
+  EXPECT_EQ(signal->from, peer(b_, bob));
+  EXPECT_EQ(signal->data_json, data);
+  // Should Alice's instance refuse, Bob hears what on_signal says of a peer outside his channel.
+  const auto* refusal = std::get_if<p::Error>(&relay->no_such_peer.body);
+  ASSERT_NE(refusal, nullptr);
+  EXPECT_EQ(refusal->code, p::ErrorCode::NoSuchPeer);
+  EXPECT_EQ(relay->no_such_peer.id, std::optional<std::string>{"s1"});
+  EXPECT_EQ(
+      a_.pairing.resolve_remote(relay->relay.to_peer, relay->relay.only, relay->relay.only_channel),
+      alice);
+
+  // A target in another channel (here: none) is refused where it lives, never delivered.
+  const auto forged = a_.pairing.relay_elsewhere(alice, msg(p::SignalTo{peer(b_, cat), "{}"}));
+  ASSERT_TRUE(forged);
+  EXPECT_FALSE(b_.pairing.resolve_remote(forged->relay.to_peer, forged->relay.only,
+                                         forged->relay.only_channel));
+  // The sender's own refusals are answered at once: not in a channel.
+  const auto lonely = b_.pairing.relay_elsewhere(cat, msg(p::SignalTo{peer(a_, alice), "{}"}));
+  ASSERT_TRUE(lonely);
+  EXPECT_EQ(Inspect::error_to(lonely->refused, cat), p::ErrorCode::NotInChannel);
+  // Not a relay elsewhere: a local target, another message, an unknown connection.
+  EXPECT_FALSE(b_.pairing.relay_elsewhere(bob, msg(p::SignalTo{peer(b_, cat), "{}"})));
+  EXPECT_FALSE(b_.pairing.relay_elsewhere(bob, msg(p::LeaveChannel{channel})));
+  EXPECT_FALSE(b_.pairing.relay_elsewhere(999, msg(p::SignalTo{peer(a_, alice), "{}"})));
+}
+
 }  // namespace
 }  // namespace shotcall::core::testing

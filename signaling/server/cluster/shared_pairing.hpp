@@ -6,8 +6,10 @@
 // on the fetched snapshot, and commit its writes with a compare-and-set Lua step. When another
 // instance changed a fetched key first, or the call read something not fetched, the core is
 // rolled back (Pairing::checkpoint) and the call runs again on fresh data. Calls run one at a
-// time in arrival order, which keeps each connection's messages in order; a relay between two
-// local peers needs no store and is answered at once when its connection has nothing queued.
+// time in arrival order, which keeps each connection's messages in order. A relay needs no
+// store when its connection has nothing queued: between two local peers it is answered at once,
+// and to a peer of another instance it goes straight to pub/sub, checked where it arrives
+// (shared_pairing_relay.cpp).
 //
 // Messages for peers on other instances go through Redis pub/sub, one channel per instance
 // (a peer id names its instance). Each instance marks itself alive every half second; the first
@@ -26,52 +28,59 @@
 #include <vector>
 
 #include "signaling/core/pairing.hpp"
+#include "signaling/server/call_clock.hpp"
 #include "signaling/server/cluster/liveness_beacon.hpp"
-#include "signaling/server/ops/log.hpp"
 #include "signaling/server/cluster/redis_link.hpp"
+#include "signaling/server/ops/log.hpp"
+#include "signaling/server/pairing_runner.hpp"
 #include "signaling/store/snapshot_store.hpp"
 
 namespace shotcall::server {
 
-// The clock the core reads: frozen for the length of one transaction, so the channel id the
-// core proposes while naming its needs is the one it creates.
-class CallClock {
- public:
-  std::int64_t now_ms() const;
-  void freeze(std::int64_t ms) { frozen_ = ms; }
-  void thaw() { frozen_.reset(); }
-
- private:
-  std::optional<std::int64_t> frozen_;
-};
-
-class SharedPairing {
+// The shared PairingRunner (pairing_runner.hpp); make_pairing_runner makes it with --redis.
+class SharedPairing final : public PairingRunner {
  public:
   struct Hooks {
     std::function<void(const core::Outbox&)> deliver;       // to local connections
     std::function<bool(core::ConnId, const std::string&)> send_text;  // an encoded frame
     std::function<void(const protocol::Notice&)> notice_all;  // to every local connection
     std::function<void()> after_call;  // e.g. pass the core's watch requests on
+    // Relayed signals for local connections, with when their frame arrived (monotonic), for the
+    // relay latency histogram. Unset: `deliver`, untimed.
+    std::function<void(const core::Outbox&, std::int64_t relay_start_us)> deliver_relay;
   };
 
   SharedPairing(core::Pairing& pairing, store::SnapshotStore& store, CallClock& clock,
                 std::string instance, RedisEndpoint endpoint, Logger& log, Hooks hooks);
-  ~SharedPairing();
+  ~SharedPairing() override;
   SharedPairing(const SharedPairing&) = delete;
   SharedPairing& operator=(const SharedPairing&) = delete;
 
-  void start();
+  void start() override;
   // Graceful stop: tell the other instances now instead of letting our mark expire.
-  void leave();
+  void leave() override;
 
+  // A connection's own state needs no store: straight to the core.
+  void connect(core::ConnId conn, std::string address) override {
+    pairing_.connect(conn, std::move(address));
+  }
+  void handle(core::ConnId conn, protocol::ClientMessage message,
+              std::int64_t received_us) override;
   void handle(core::ConnId conn, protocol::ClientMessage message);
-  void disconnect(core::ConnId conn);
+  void disconnect(core::ConnId conn) override;
   void open_server_channel(protocol::IdValue game_id, protocol::IdValue team_id,
-                           std::vector<std::string> roster);
-  void close_server_game(std::string game_id);
+                           std::vector<std::string> roster) override;
+  void close_server_game(std::string game_id) override;
+  // Unjoined channels expire with their keys' TTL in Redis: nothing to sweep here.
+  void sweep() override {}
 
   bool redis_up() const { return commands_->up() && subscriber_->up(); }
-  std::string render_metrics() const;
+  RunnerHealth health() const override {
+    if (redis_up()) return {};
+    return {true, "redis unreachable; serving this instance's connections only"};
+  }
+  std::size_t channel_count() const override { return local_channel_count(); }
+  void render_metrics(PrometheusText& out) const override;
   // Channels this instance's connections are in (the /metrics gauge in this mode).
   std::size_t local_channel_count() const { return pairing_.local_channels().size(); }
 
@@ -84,8 +93,17 @@ class SharedPairing {
   core::Outbox perform(Call& call);
   void retry(Call& call, const char* why);
   void finish(core::Outbox out);
+  // To local connections; timed when `relay_start_us` is not 0.
+  void deliver(const core::Outbox& out, std::int64_t relay_start_us);
+  // shared_pairing_relay.cpp: messages between instances, relays straight to pub/sub.
   void publish_remote(const core::Outbox& out);
+  void relay_direct(core::ConnId sender, core::Pairing::RemoteRelay relay,
+                    std::int64_t received_us);
   void on_inbox(const std::string& channel, const std::string& payload);
+  struct InboxRelay;
+  void on_direct_relay(const InboxRelay& in);
+  // `riot_key` is on the roster of `channel_id`, a channel one of our connections is in.
+  bool on_roster(const std::string& channel_id, const std::string& riot_key);
   void on_state(bool up);
   void note_ready();
   void remember(const store::Snapshot& snapshot);
@@ -121,6 +139,9 @@ class SharedPairing {
   // Last values seen of keys our connections use: answers during an outage, and what is put
   // back after Redis lost its data. Pruned to our connections' keys on every refresh.
   std::unordered_map<std::string, std::optional<std::string>> cache_;
+  // Rosters of our connections' channels, decoded from cache_ for relay checks (they never
+  // change); pruned with it.
+  std::unordered_map<std::string, std::vector<std::string>> rosters_;
 
   guint heartbeat_source_ = 0;
   guint refresh_source_ = 0;
@@ -129,6 +150,9 @@ class SharedPairing {
     std::uint64_t calls = 0, retries_conflict = 0, retries_missed = 0, local_calls = 0;
     std::uint64_t remote_out = 0, remote_in = 0, remote_dropped = 0, evicted_channels = 0;
     std::uint64_t restores = 0, redis_lost = 0, ready = 0;
+    // Relays straight to pub/sub: delivered here, refused (target not in the sender's channel,
+    // or its instance gone: the sender got no-such-peer), or dropped unverified (never delivered).
+    std::uint64_t relays_delivered = 0, relays_refused = 0, relays_unverified = 0;
   } counters_;
 };
 

@@ -5,9 +5,12 @@
 #include <string>
 
 #include "signaling/core/identity_rules.hpp"
+#include "signaling/server/ops/prometheus_text.hpp"
 
 namespace shotcall::server {
 
 std::string render_identity_metrics(const core::IdentityCounters& counters, bool database_up);
+void render_identity_metrics(PrometheusText& out, const core::IdentityCounters& counters,
+                             bool database_up);
 
 }  // namespace shotcall::server

@@ -1,50 +1,6 @@
 #include "signaling/server/ops/metrics.hpp"
 
-#include <cstdio>
-#include <cstdlib>
-
 namespace shotcall::server {
-namespace {
-
-// Prometheus floats: shortest round-trip text, "+Inf" for infinity.
-std::string format_double(double v) {
-  char buf[64];
-  // Whole numbers as integers ("10", not "1e+01"), as Prometheus' own clients print them.
-  if (v == static_cast<double>(static_cast<long long>(v)) && v > -1e15 && v < 1e15) {
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
-    return buf;
-  }
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  // Prefer short forms where they round-trip (0.005 rather than 0.0050000000000000001).
-  for (int precision = 1; precision < 17; ++precision) {
-    char shorter[64];
-    std::snprintf(shorter, sizeof shorter, "%.*g", precision, v);
-    if (std::strtod(shorter, nullptr) == v) return shorter;
-  }
-  return buf;
-}
-
-void header(std::string& out, const std::string& name, const std::string& help,
-            std::string_view type) {
-  out += "# HELP " + name + " " + help + "\n";
-  out += "# TYPE " + name + " ";
-  out += type;
-  out += "\n";
-}
-
-}  // namespace
-
-std::string escape_label_value(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-  return out;
-}
 
 LabeledCounter::LabeledCounter(std::string name, std::string help, std::string label)
     : name_(std::move(name)), help_(std::move(help)), label_(std::move(label)) {}
@@ -60,11 +16,15 @@ std::uint64_t LabeledCounter::get(std::string_view value) const {
   return it == values_.end() ? 0 : it->second;
 }
 
+void LabeledCounter::render(PrometheusText& out) const {
+  out.family(name_, help_, MetricType::counter);
+  for (const auto& [value, n] : values_) out.sample({{label_, value}}, n);
+}
+
 void LabeledCounter::render(std::string& out) const {
-  header(out, name_, help_, "counter");
-  for (const auto& [value, n] : values_)
-    out += name_ + "{" + label_ + "=\"" + escape_label_value(value) + "\"} " + std::to_string(n) +
-           "\n";
+  PrometheusText text;
+  render(text);
+  out += text.text();
 }
 
 Histogram::Histogram(std::string name, std::string help, std::vector<double> upper_bounds)
@@ -81,17 +41,18 @@ void Histogram::observe(double value) {
   sum_ += value;
 }
 
+void Histogram::render(PrometheusText& out) const {
+  out.family(name_, help_, MetricType::histogram);
+  std::vector<std::uint64_t> cumulative(bounds_.size());
+  std::uint64_t below = 0;
+  for (std::size_t i = 0; i < bounds_.size(); ++i) cumulative[i] = below += counts_[i];
+  out.histogram(bounds_, cumulative, sum_, count_);
+}
+
 void Histogram::render(std::string& out) const {
-  header(out, name_, help_, "histogram");
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < bounds_.size(); ++i) {
-    cumulative += counts_[i];
-    out += name_ + "_bucket{le=\"" + format_double(bounds_[i]) + "\"} " +
-           std::to_string(cumulative) + "\n";
-  }
-  out += name_ + "_bucket{le=\"+Inf\"} " + std::to_string(count_) + "\n";
-  out += name_ + "_sum " + format_double(sum_) + "\n";
-  out += name_ + "_count " + std::to_string(count_) + "\n";
+  PrometheusText text;
+  render(text);
+  out += text.text();
 }
 
 ServerMetrics::ServerMetrics()
@@ -117,25 +78,31 @@ void ServerMetrics::connection_closed(int code) {
   }
 }
 
-std::string ServerMetrics::render(const Gauges& g) const {
-  std::string out;
-  header(out, "shotcall_connections", "Open WebSocket connections.", "gauge");
-  out += "shotcall_connections " + std::to_string(g.connections) + "\n";
-  header(out, "shotcall_registered_users", "Connections that registered a Riot ID.", "gauge");
-  out += "shotcall_registered_users " + std::to_string(g.registered_users) + "\n";
-  header(out, "shotcall_channels", "Channels that exist.", "gauge");
-  out += "shotcall_channels " + std::to_string(g.channels) + "\n";
-  header(out, "shotcall_connections_opened_total", "WebSocket connections accepted.", "counter");
-  out += "shotcall_connections_opened_total " + std::to_string(opened_) + "\n";
+std::string ServerMetrics::render(const Gauges& gauges) const {
+  PrometheusText text;
+  render(text, gauges);
+  return text.take();
+}
+
+void ServerMetrics::render(PrometheusText& out, const Gauges& g) const {
+  out.family("shotcall_connections", "Open WebSocket connections.", MetricType::gauge);
+  out.sample(g.connections);
+  out.family("shotcall_registered_users", "Connections that registered a Riot ID.",
+             MetricType::gauge);
+  out.sample(g.registered_users);
+  out.family("shotcall_channels", "Channels that exist.", MetricType::gauge);
+  out.sample(g.channels);
+  out.family("shotcall_connections_opened_total", "WebSocket connections accepted.",
+             MetricType::counter);
+  out.sample(opened_);
   received_.render(out);
   errors_.render(out);
-  header(out, "shotcall_frames_rate_limited_total",
-         "Frames dropped because a connection went over its rate limit.", "counter");
-  out += "shotcall_frames_rate_limited_total " + std::to_string(rate_limited_) + "\n";
+  out.family("shotcall_frames_rate_limited_total",
+             "Frames dropped because a connection went over its rate limit.", MetricType::counter);
+  out.sample(rate_limited_);
   closes_.render(out);
   refused_.render(out);
   latency_.render(out);
-  return out;
 }
 
 }  // namespace shotcall::server

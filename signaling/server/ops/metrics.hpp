@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "signaling/server/ops/prometheus_text.hpp"
+
 namespace shotcall::server {
 
 // A counter family with one label: `name{label="value"} n`.
@@ -20,7 +22,8 @@ class LabeledCounter {
   LabeledCounter(std::string name, std::string help, std::string label);
   void inc(std::string_view value, std::uint64_t n = 1);
   std::uint64_t get(std::string_view value) const;
-  void render(std::string& out) const;
+  void render(PrometheusText& out) const;
+  void render(std::string& out) const;  // this family alone, appended
 
  private:
   std::string name_, help_, label_;
@@ -33,7 +36,8 @@ class Histogram {
   Histogram(std::string name, std::string help, std::vector<double> upper_bounds);
   void observe(double value);
   std::uint64_t count() const { return count_; }
-  void render(std::string& out) const;
+  void render(PrometheusText& out) const;
+  void render(std::string& out) const;  // this family alone, appended
 
  private:
   std::string name_, help_;
@@ -71,6 +75,7 @@ class ServerMetrics {
 
   // The exposition text; gauges are sampled by the caller at scrape time.
   std::string render(const Gauges& gauges) const;
+  void render(PrometheusText& out, const Gauges& gauges) const;
 
  private:
   LabeledCounter received_;
@@ -81,8 +86,5 @@ class ServerMetrics {
   std::uint64_t rate_limited_ = 0;
   std::uint64_t opened_ = 0;
 };
-
-// Prometheus label-value escaping: backslash, double quote and newline.
-std::string escape_label_value(std::string_view value);
 
 }  // namespace shotcall::server

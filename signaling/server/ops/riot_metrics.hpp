@@ -8,6 +8,7 @@
 #include <string>
 
 #include "signaling/riot/watcher.hpp"
+#include "signaling/server/ops/prometheus_text.hpp"
 
 namespace shotcall::server {
 
@@ -17,5 +18,6 @@ struct RiotGauges {
 };
 
 std::string render_riot_metrics(const riot::WatcherMetrics& m, const RiotGauges& g);
+void render_riot_metrics(PrometheusText& out, const riot::WatcherMetrics& m, const RiotGauges& g);
 
 }  // namespace shotcall::server

@@ -131,7 +131,7 @@ void WsServer::accept(GIOStream* base, GSocket* socket, SoupMessage* handshake,
   // without a close frame, and at >=) stays just above it as a second line.
   conn->set_limits(config_.max_frame + 1, config_.keepalive_s);
   conn->last_seen_us = g_get_monotonic_time();
-  pairing_.connect(id, address);
+  runner_->connect(id, address);
   metrics_.connection_opened();
   log_.info("ws-open", {{"conn", id}, {"addr", address}});
   conns_.emplace(id, std::move(conn));

@@ -3,25 +3,23 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-
 #include <cstdio>
+#include <exception>
 #include <utility>
 #include <variant>
 
-#include "signaling/protocol/codec.hpp"
-#include "signaling/server/transport/http_reply.hpp"
-#include "signaling/server/ops/identity_metrics.hpp"
-#include "signaling/server/transport/peer_id.hpp"
-#include "signaling/server/transport/web_assets.hpp"
 #include "signaling/identity/base64url.hpp"
 #include "signaling/identity/crockford.hpp"
+#include "signaling/protocol/codec.hpp"
+#include "signaling/server/ops/identity_metrics.hpp"
+#include "signaling/server/transport/http_reply.hpp"
+#include "signaling/server/transport/peer_id.hpp"
+#include "signaling/server/transport/web_assets.hpp"
 #include "signaling/store/identity_store_factory.hpp"
 
 namespace shotcall::server {
 namespace {
 
-// Channels made by find-or-create but never joined go after this long (pairing.hpp: sweep()).
-constexpr std::int64_t kUnjoinedChannelTtlMs = 10 * 60 * 1000;
 constexpr guint kSweepIntervalS = 60;
 // Pending connections the kernel queues for us (capped by net.core.somaxconn).
 constexpr gint kListenBacklog = 4096;
@@ -67,17 +65,6 @@ std::unique_ptr<store::IdentityStore> open_identity(const ServerConfig& c, std::
   return opened;
 }
 
-std::string instance_name(const ServerConfig& c) {
-  if (!c.redis_url) return {};
-  if (!c.instance_id.empty()) return c.instance_id;
-  return new_peer_id().substr(0, 8);
-}
-
-std::unique_ptr<core::ChannelStore> make_store(const ServerConfig& c) {
-  if (c.redis_url) return std::make_unique<store::SnapshotStore>();
-  return std::make_unique<core::MemoryStore>();
-}
-
 // bind(2) with SO_REUSEPORT. Not g_socket_bind: GLib turns SO_REUSEPORT off on stream sockets
 // just before it binds them.
 bool bind_reusing_port(GSocket* socket, GSocketAddress* address, GError** error) {
@@ -104,8 +91,8 @@ double monotonic_s(std::int64_t us) { return static_cast<double>(us) / 1e6; }
 WsServer::WsServer(ServerConfig config, Logger& log)
     : config_(std::move(config)),
       log_(log),
-      instance_(instance_name(config_)),
-      store_(make_store(config_)),
+      instance_(make_instance_name(config_)),
+      store_(make_channel_store(config_)),
       identity_store_(open_identity(config_, identity_store_error_)),
       pairing_(pairing_config(config_), *store_,
                pairing_deps(clock_, instance_, identity_store_.get())),
@@ -119,7 +106,7 @@ WsServer::WsServer(ServerConfig config, Logger& log)
 WsServer::~WsServer() {
   riot_.reset();  // its callbacks reach into the connections below
   verify_.reset();
-  shared_.reset();
+  runner_.reset();
   for (guint* s :
        {&liveness_source_, &sweep_source_, &purge_source_, &grace_source_, &faults_source_})
     if (*s) g_source_remove(*s);
@@ -146,47 +133,21 @@ bool WsServer::start(std::string& error, bool& bad_config) {
       return false;
     }
   }
-  if (config_.redis_url) {
-    RedisEndpoint endpoint;
-    std::string redis_error;
-    if (!parse_redis_url(*config_.redis_url, endpoint, redis_error)) {
-      error = redis_error;
-      bad_config = true;
-      return false;
-    }
-    SharedPairing::Hooks hooks;
-    hooks.deliver = [this](const core::Outbox& out) { deliver(out); };
-    hooks.send_text = [this](core::ConnId id, const std::string& text) {
-      const auto it = conns_.find(id);
-      if (it == conns_.end() || it->second->departed || !it->second->open()) return false;
-      return send_or_close_slow(*it->second, text);
-    };
-    hooks.notice_all = [this](const protocol::Notice& notice) {
-      deliver(pairing_.broadcast_notice(notice));
-    };
-    hooks.after_call = [this] {
-      if (riot_) riot_->apply(pairing_.take_watch_requests());
-      if (verify_) verify_->run(pairing_.take_riot_lookups());
-    };
-    shared_ = std::make_unique<SharedPairing>(pairing_, static_cast<store::SnapshotStore&>(*store_),
-                                              clock_, instance_, endpoint, log_, std::move(hooks));
+  runner_ = make_pairing_runner(config_, RunnerParts{pairing_, *store_, clock_, instance_, log_},
+                                runner_sink(), error);
+  if (!runner_) {
+    bad_config = true;
+    return false;
   }
   if (config_.riot) {
     std::string riot_error;
     riot_ = RiotBridge::create(
-        *config_.riot, pairing_, log_, [this](const core::Outbox& out) { deliver(out); },
+        *config_.riot, pairing_, *runner_, log_, [this](const core::Outbox& out) { deliver(out); },
         &riot_error);
     if (!riot_) {
       error = riot_error;
       bad_config = true;
       return false;
-    }
-    if (shared_) {
-      riot_->route_through(
-          [this](protocol::IdValue game, protocol::IdValue team, std::vector<std::string> roster) {
-            shared_->open_server_channel(std::move(game), std::move(team), std::move(roster));
-          },
-          [this](std::string game) { shared_->close_server_game(std::move(game)); });
     }
     if (config_.riot->verify_share_percent > 0) {
       verify_ = VerificationBridge::create(
@@ -218,8 +179,8 @@ bool WsServer::start(std::string& error, bool& bad_config) {
   // Our own listening socket, because libsoup's has a backlog of 10: after a restart a whole
   // player base reconnects at once, and with 10 most of them would wait for retransmits.
   GError* raw = nullptr;
-  GPtr<GSocket> listener{g_socket_new(g_inet_address_get_family(inet.get()),
-                                            G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &raw)};
+  GPtr<GSocket> listener{g_socket_new(g_inet_address_get_family(inet.get()), G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, &raw)};
   if (listener) {
     g_socket_set_listen_backlog(listener.get(), kListenBacklog);
     const bool bound = config_.reuse_port ? bind_reusing_port(listener.get(), addr.get(), &raw)
@@ -255,10 +216,7 @@ bool WsServer::start(std::string& error, bool& bad_config) {
   if (config_.keepalive_s > 0)
     liveness_source_ = g_timeout_add_seconds(config_.keepalive_s, liveness_tick_cb, this);
   sweep_source_ = g_timeout_add_seconds(kSweepIntervalS, sweep_tick_cb, this);
-  if (shared_) {
-    shared_->start();
-    log_.info("shared-state", {{"redis", *config_.redis_url}, {"instance", instance_}});
-  }
+  runner_->start();
   // How clients get TURN credentials: the secret's variable is named, its value never.
   const std::string turn = config_.turn_urls.empty() ? "off"
                            : !config_.turn_secret
@@ -319,16 +277,28 @@ void WsServer::handle_frame(WsConnection& conn, SoupWebsocketDataType type, GByt
     deliver(core::Outbox{core::Outgoing{conn.id(), protocol::error_reply(*err)}});
     return;
   }
-  const auto& message = std::get<protocol::ClientMessage>(decoded);
+  auto& message = std::get<protocol::ClientMessage>(decoded);
   metrics_.message_received(protocol::type_name(message.body));
-  if (shared_) {
-    shared_->handle(conn.id(), message);
-    return;
-  }
-  const bool relay = std::holds_alternative<protocol::SignalTo>(message.body);
-  deliver(pairing_.handle(conn.id(), message), relay ? received_us : 0);
-  if (riot_) riot_->apply(pairing_.take_watch_requests());
-  if (verify_) verify_->run(pairing_.take_riot_lookups());
+  runner_->handle(conn.id(), std::move(message), received_us);
+}
+
+RunnerSink WsServer::runner_sink() {
+  RunnerSink sink;
+  sink.deliver = [this](const core::Outbox& out, std::int64_t relay_start_us) {
+    deliver(out, relay_start_us);
+  };
+  sink.send_text = [this](core::ConnId id, const std::string& text) {
+    const auto it = conns_.find(id);
+    if (it == conns_.end() || it->second->departed || !it->second->open()) return false;
+    return send_or_close_slow(*it->second, text);
+  };
+  sink.watch_requests = [this](std::vector<core::WatchRequest> requests) {
+    if (riot_) riot_->apply(requests);
+  };
+  sink.riot_lookups = [this](std::vector<core::RiotLookup> lookups) {
+    if (verify_) verify_->run(std::move(lookups));
+  };
+  return sink;
 }
 
 void WsServer::send_error(WsConnection& conn, protocol::ErrorCode code, std::string message) {
@@ -422,12 +392,7 @@ void WsServer::depart(WsConnection& conn) {
     conn.holds_slot = false;
     admission_.release(conn.address());
   }
-  if (shared_) {
-    shared_->disconnect(conn.id());
-    return;
-  }
-  deliver(pairing_.disconnect(conn.id()));
-  if (riot_) riot_->apply(pairing_.take_watch_requests());
+  runner_->disconnect(conn.id());
 }
 
 void WsServer::on_alive(WsConnection& conn) { conn.last_seen_us = g_get_monotonic_time(); }
@@ -476,8 +441,7 @@ gboolean WsServer::liveness_tick_cb(gpointer self) {
 
 gboolean WsServer::sweep_tick_cb(gpointer self) {
   auto* s = static_cast<WsServer*>(self);
-  // With Redis, unjoined channels expire with their keys' TTL instead.
-  if (!s->shared_) s->pairing_.sweep(kUnjoinedChannelTtlMs);
+  s->runner_->sweep();
   if (const std::size_t lapsed = s->pairing_.expire_bindings())
     s->log_.info("identity-lapsed", {{"bindings", static_cast<std::uint64_t>(lapsed)}});
   return G_SOURCE_CONTINUE;
@@ -500,11 +464,10 @@ void WsServer::healthz_cb(SoupServer*, SoupMessage* msg, const char* path, GHash
                       "degraded: identity database unreachable (" +
                           s->identity_store_->describe() +
                           "); proven players keep their seats, new bindings wait\n");
-  else if (s->shared_ && !s->shared_->redis_up())
-    // Still 200: the instance serves its own connections, and a load balancer that took every
-    // instance out while Redis is away would cut everyone off.
-    set_text_response(msg, SOUP_STATUS_OK, "text/plain",
-                      "degraded: redis unreachable; serving this instance's connections only\n");
+  else if (const RunnerHealth health = s->runner_->health(); health.degraded)
+    // Still 200: e.g. without Redis the instance serves its own connections, and a load balancer
+    // that took every instance out while Redis is away would cut everyone off.
+    set_text_response(msg, SOUP_STATUS_OK, "text/plain", "degraded: " + health.why + "\n");
   else
     set_text_response(msg, SOUP_STATUS_OK, "text/plain", "ok\n");
 }
@@ -516,12 +479,22 @@ void WsServer::metrics_cb(SoupServer*, SoupMessage* msg, const char* path, GHash
   if (msg->method != SOUP_METHOD_GET && msg->method != SOUP_METHOD_HEAD)
     return soup_message_set_status(msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
   const Gauges gauges{s->admission_.total(), s->pairing_.registered_count(),
-                      s->shared_ ? s->shared_->local_channel_count() : s->pairing_.channel_count()};
-  std::string text = s->metrics_.render(gauges);
-  if (s->shared_) text += s->shared_->render_metrics();
-  if (s->riot_) text += s->riot_->render_metrics();
-  text += render_identity_metrics(s->pairing_.identity_counters(), s->identity_store_up());
-  set_text_response(msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text);
+                      s->runner_->channel_count()};
+  // One writer through every part, so no family is declared twice across them. It throws on
+  // such a mistake: a scrape that fails (500, logged), never a server that stops.
+  PrometheusText out;
+  try {
+    s->metrics_.render(out, gauges);
+    if (s->riot_) s->riot_->render_metrics(out);
+    render_identity_metrics(out, s->pairing_.identity_counters(), s->identity_store_up());
+    // With Redis: shotcall_instance_info, shotcall_redis_*, shotcall_store_*, …
+    s->runner_->render_metrics(out);
+  } catch (const std::exception& e) {
+    s->log_.error("metrics-render-failed", {{"error", e.what()}});
+    return set_text_response(msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain",
+                             "metrics unavailable: see the server's log\n");
+  }
+  set_text_response(msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", out.take());
 }
 
 // ---- shutdown --------------------------------------------------------------------------------
@@ -531,7 +504,7 @@ void WsServer::shutdown(std::function<void()> done, unsigned grace_ms) {
   shutting_down_ = true;
   shutdown_done_ = std::move(done);
   admission_.drain();
-  if (shared_) shared_->leave();
+  runner_->leave();
   log_.info("shutting-down", {{"connections", static_cast<std::uint64_t>(conns_.size())}});
   std::vector<core::ConnId> ids;
   for (const auto& [id, c] : conns_) ids.push_back(id);

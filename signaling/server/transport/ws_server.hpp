@@ -12,17 +12,18 @@
 #include <unordered_map>
 #include <vector>
 
-#include "signaling/core/pairing.hpp"
-#include "signaling/server/transport/admission.hpp"
 #include "common/glib_ptr.hpp"
-#include "signaling/server/transport/listener.hpp"
+#include "signaling/core/pairing.hpp"
+#include "signaling/server/call_clock.hpp"
 #include "signaling/server/ops/log.hpp"
 #include "signaling/server/ops/metrics.hpp"
-#include "signaling/server/riot_bridge.hpp"
 #include "signaling/server/ops/server_config.hpp"
-#include "signaling/server/cluster/shared_pairing.hpp"
-#include "signaling/server/verification_bridge.hpp"
+#include "signaling/server/pairing_runner.hpp"
+#include "signaling/server/riot_bridge.hpp"
+#include "signaling/server/transport/admission.hpp"
+#include "signaling/server/transport/listener.hpp"
 #include "signaling/server/transport/ws_connection.hpp"
+#include "signaling/server/verification_bridge.hpp"
 #include "signaling/store/identity_store.hpp"
 #include "signaling/store/memory_store.hpp"
 
@@ -86,6 +87,8 @@ class WsServer final : private WsEvents {
   // Tells the core (and so the channel) that `conn` left, once, and gives back its slot.
   void depart(WsConnection& conn);
   void maybe_finish_shutdown();
+  // Where the runner sends the core's answers, watch requests and Riot lookups.
+  RunnerSink runner_sink();
   // The `host` values identity-1 proofs may name, once the listening port is known.
   std::vector<std::string> accepted_hosts() const;
   // Whether the identity database answers, asked at most every few seconds (/healthz, log).
@@ -104,7 +107,8 @@ class WsServer final : private WsEvents {
   std::string identity_store_error_;
   std::unique_ptr<store::IdentityStore> identity_store_;
   core::Pairing pairing_;
-  std::unique_ptr<SharedPairing> shared_;  // set with --redis
+  // Runs the core alone or sharing Redis (pairing_runner.hpp); made in start(), never null after.
+  std::unique_ptr<PairingRunner> runner_;
   ServerMetrics metrics_;
   Admission admission_;
   std::unique_ptr<RiotBridge> riot_;  // server-side game detection; null without a Riot key

@@ -1,0 +1,53 @@
+// What the files of SharedPairing share and nobody else needs: the timings of the shared state,
+// one queued core call, and reading a Redis reply. Private to signaling/server/cluster.
+#pragma once
+
+#include <glib.h>
+#include <hiredis/hiredis.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "signaling/core/pairing.hpp"
+#include "signaling/server/cluster/shared_pairing.hpp"
+
+namespace shotcall::server::shared_pairing_detail {
+
+// Shared keys live this long unless their owners refresh them; owners refresh at a sixth of it.
+inline constexpr std::int64_t kKeyTtlMs = 30000;
+inline constexpr guint kRefreshIntervalS = 5;
+// An instance that has not marked itself alive for this long is dead: its members are removed
+// and its players' Riot IDs become free. Short, because its clients are reconnecting elsewhere.
+// The mark is renewed from a thread of its own (LivenessBeacon), so a main loop busy for seconds
+// is not taken for dead; one that stops turning for kStallLimitMs is.
+inline constexpr std::int64_t kAliveTtlMs = 2000;
+inline constexpr guint kHeartbeatIntervalMs = 500;
+inline constexpr std::int64_t kStallLimitMs = 15000;
+// A call that keeps losing races gives up after this many tries (in practice it wins the
+// second: one instance always gets through each round).
+inline constexpr int kMaxAttempts = 64;
+
+inline std::string to_text(const redisReply* r) { return std::string{r->str, r->len}; }
+
+}  // namespace shotcall::server::shared_pairing_detail
+
+namespace shotcall::server {
+
+// One core call waiting for (or running as) a store transaction.
+struct SharedPairing::Call {
+  enum class Kind { Message, Disconnect, OpenServer, CloseServer, Touch };
+  Kind kind = Kind::Message;
+  core::ConnId conn = 0;
+  protocol::ClientMessage message;
+  std::int64_t received_us = 0;  // a relay's arrival (monotonic), for its latency
+  protocol::IdValue game_id, team_id;
+  std::vector<std::string> roster;
+  std::string game;
+  std::vector<std::string> channels;
+  core::StoreNeeds extra;  // keys an earlier attempt read without having them
+  std::int64_t now_ms = 0;
+  int attempts = 0;
+};
+
+}  // namespace shotcall::server

@@ -1,0 +1,228 @@
+// SharedPairing's transaction queue: each core call that reads shared state runs as a small
+// transaction, one at a time in arrival order, without blocking the main loop. Ask the core what
+// the call reads (Pairing::needs*), fetch that in one Lua step, run the core on the snapshot,
+// commit its writes with a compare-and-set Lua step; a lost race or a read of something not
+// fetched rolls the core back (Pairing::checkpoint) and runs the call again on fresh data.
+#include <memory>
+#include <variant>
+
+#include "signaling/server/cluster/redis_scripts.hpp"
+#include "signaling/server/cluster/shared_pairing.hpp"
+#include "signaling/server/cluster/shared_pairing_call.hpp"
+
+namespace shotcall::server {
+namespace {
+
+using namespace shared_pairing_detail;
+
+void append(core::Outbox& to, core::Outbox from) {
+  for (auto& o : from) to.push_back(std::move(o));
+}
+
+// The fetch script's reply: key/value pairs, then "!dead" and dead instances.
+bool parse_fetch(const redisReply* r, store::Snapshot& out) {
+  if (!r || r->type != REDIS_REPLY_ARRAY) return false;
+  std::size_t i = 0;
+  for (; i + 1 < r->elements; i += 2) {
+    const redisReply* k = r->element[i];
+    if (k->type != REDIS_REPLY_STRING) return false;
+    std::string key = to_text(k);
+    if (key == "!dead") break;
+    const redisReply* v = r->element[i + 1];
+    if (v->type == REDIS_REPLY_STRING)
+      out.values[key] = to_text(v);
+    else
+      out.values[key] = std::nullopt;
+  }
+  if (i >= r->elements || to_text(r->element[i]) != "!dead") return false;
+  for (++i; i < r->elements; ++i)
+    if (r->element[i]->type == REDIS_REPLY_STRING)
+      out.dead_instances.insert(to_text(r->element[i]));
+  return true;
+}
+
+std::string encoded(const std::optional<std::string>& v) { return v ? "1" + *v : "0"; }
+
+}  // namespace
+
+void SharedPairing::enqueue(std::unique_ptr<Call> call) {
+  if (call->conn) ++queued_per_conn_[call->conn];
+  queue_.push_back(std::move(call));
+  pump();
+}
+
+void SharedPairing::pump() {
+  if (pumping_) return;  // the loop below picks the next call up
+  pumping_ = true;
+  while (!busy_ && !queue_.empty()) {
+    busy_ = true;
+    begin(*queue_.front());
+  }
+  pumping_ = false;
+}
+
+void SharedPairing::begin(Call& call) {
+  if (call.attempts == 0) call.now_ms = clock_.now_ms();
+  clock_.freeze(call.now_ms);
+  core::StoreNeeds needs;
+  switch (call.kind) {
+    case Call::Kind::Message:
+      needs = pairing_.needs(call.conn, call.message);
+      break;
+    case Call::Kind::Disconnect:
+      needs = pairing_.needs_disconnect(call.conn);
+      break;
+    case Call::Kind::OpenServer:
+      needs = pairing_.needs_open_server_channel(call.game_id, call.team_id, call.roster);
+      break;
+    case Call::Kind::CloseServer:
+      needs = pairing_.needs_close_server_game(call.game);
+      break;
+    case Call::Kind::Touch:
+      needs.channel_ids = call.channels;
+      break;
+  }
+  clock_.thaw();
+  needs.merge(call.extra);
+
+  if (needs.empty() || !commands_->up()) {
+    if (!needs.empty()) ++counters_.local_calls;
+    run(call, local_snapshot(needs));
+    return;
+  }
+  std::vector<std::string> argv{"EVAL",
+                                redis_lua::kFetch,
+                                "0",
+                                std::to_string(needs.riot_keys.size()),
+                                std::to_string(needs.player_keys.size()),
+                                std::to_string(needs.channel_ids.size()),
+                                std::to_string(needs.pairing_keys.size())};
+  for (const auto* list :
+       {&needs.riot_keys, &needs.player_keys, &needs.channel_ids, &needs.pairing_keys})
+    argv.insert(argv.end(), list->begin(), list->end());
+  Call* c = &call;
+  const bool sent = commands_->command(argv, [this, c, alive = alive_](const redisReply* reply) {
+    if (!*alive) return;
+    store::Snapshot snapshot;
+    if (!parse_fetch(reply, snapshot)) {
+      if (reply && reply->type == REDIS_REPLY_ERROR)
+        log_.error("redis-fetch-failed", {{"error", to_text(reply)}});
+      retry(*c, "redis");
+      return;
+    }
+    remember(snapshot);
+    run(*c, std::move(snapshot));
+  });
+  if (!sent) run(call, local_snapshot(needs));
+}
+
+core::Outbox SharedPairing::perform(Call& call) {
+  switch (call.kind) {
+    case Call::Kind::Message:
+      return pairing_.handle(call.conn, call.message);
+    case Call::Kind::Disconnect:
+      return pairing_.disconnect(call.conn);
+    case Call::Kind::OpenServer:
+      return pairing_.open_server_channel(call.game_id, call.team_id, call.roster);
+    case Call::Kind::CloseServer:
+      return pairing_.close_server_game(call.game);
+    case Call::Kind::Touch:
+      return {};
+  }
+  return {};
+}
+
+void SharedPairing::run(Call& call, store::Snapshot snapshot) {
+  const bool local = !commands_->up();
+  store_.load(std::move(snapshot));
+  clock_.freeze(call.now_ms);
+  auto saved = std::shared_ptr<core::Pairing::Checkpoint>(pairing_.checkpoint(call.conn));
+  core::Outbox out;
+  // Members of dead instances leave first, in the same transaction, so a player reconnecting
+  // from one finds its place free.
+  for (const auto& [channel_id, peers] : store_.dead_members()) {
+    append(out, pairing_.evict(channel_id, peers));
+    ++counters_.evicted_channels;
+  }
+  append(out, perform(call));
+  clock_.thaw();
+
+  if (store_.missed()) {
+    pairing_.restore(*saved);
+    call.extra.merge(store_.missing());
+    ++counters_.retries_missed;
+    retry(call, "missed");
+    return;
+  }
+  auto writes = std::make_shared<std::vector<store::KeyWrite>>(store_.writes());
+  if (writes->empty()) {
+    finish(std::move(out));
+    return;
+  }
+  if (local) {
+    remember_writes(*writes);
+    finish(std::move(out));
+    return;
+  }
+  const auto checks = store_.checks();
+  std::vector<std::string> argv{"EVAL", redis_lua::kCommit, "0", std::to_string(kKeyTtlMs),
+                                std::to_string(checks.size())};
+  for (const auto& c : checks) {
+    argv.push_back(c.key);
+    argv.push_back(encoded(c.expected));
+  }
+  for (const auto& w : *writes) {
+    argv.push_back(w.key);
+    argv.push_back(encoded(w.value));
+  }
+  auto result = std::make_shared<core::Outbox>(std::move(out));
+  Call* c = &call;
+  const bool sent = commands_->command(
+      argv, [this, c, saved, writes, result, alive = alive_](const redisReply* reply) {
+        if (!*alive) return;
+        if (reply && reply->type == REDIS_REPLY_INTEGER && reply->integer == 1) {
+          remember_writes(*writes);
+          finish(std::move(*result));
+          return;
+        }
+        pairing_.restore(*saved);
+        if (reply && reply->type == REDIS_REPLY_INTEGER) {
+          ++counters_.retries_conflict;
+          retry(*c, "conflict");
+        } else {
+          if (reply && reply->type == REDIS_REPLY_ERROR)
+            log_.error("redis-commit-failed", {{"error", to_text(reply)}});
+          retry(*c, "redis");
+        }
+      });
+  if (!sent) {
+    pairing_.restore(*saved);
+    retry(call, "redis");
+  }
+}
+
+void SharedPairing::retry(Call& call, const char* why) {
+  if (++call.attempts >= kMaxAttempts) {
+    log_.error("store-call-abandoned", {{"why", why}, {"conn", call.conn}});
+    finish({});
+    return;
+  }
+  begin(call);
+}
+
+void SharedPairing::finish(core::Outbox out) {
+  std::unique_ptr<Call> done = std::move(queue_.front());
+  queue_.pop_front();
+  if (done->conn) {
+    const auto q = queued_per_conn_.find(done->conn);
+    if (q != queued_per_conn_.end() && --q->second == 0) queued_per_conn_.erase(q);
+  }
+  busy_ = false;
+  ++counters_.calls;
+  publish_remote(out);
+  deliver(out, done->received_us);
+  if (hooks_.after_call) hooks_.after_call();
+  pump();
+}
+
+}  // namespace shotcall::server

@@ -1,0 +1,209 @@
+// Relays between instances go straight to Redis pub/sub (shared_pairing_relay.cpp): they never
+// wait behind the sending instance's store transactions, the receiving instance alone decides
+// whether the target is in the sender's channel (a forged target gets the sender `no-such-peer`
+// and hears nothing), a teammate's dead instance gets an answer instead of silence, and the
+// relay latency histogram counts relays in this mode too.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "signaling/protocol/riot_id.hpp"
+#include "signaling/store/store_records.hpp"
+#include "tests/cluster/redis_cluster.hpp"
+#include "tests/server/server_test_helpers.hpp"
+#include "tests/support/http_get.hpp"
+
+namespace shotcall::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A player connected straight to instance `n`, registered.
+Player registered_on(RedisCluster& cluster, int n, const std::string& riot_id) {
+  Player p{WsClient::connect(cluster.instance(n).url()), riot_id, ""};
+  p->send(msg::register_user(riot_id));
+  const auto f = p->wait_for_type("connected");
+  EXPECT_TRUE(f) << riot_id << " got no connected";
+  if (f) p.peer_id = f->as<protocol::Connected>()->peer_id;
+  return p;
+}
+
+// Players of one team, each connected to the instance named (1..3), in one channel, each having
+// seen the others join.
+struct Spread {
+  std::vector<Player> players;
+  std::string channel_id;
+};
+
+Spread spread_team(RedisCluster& cluster, const std::string& prefix, const std::string& team_id,
+                   const std::vector<int>& instances) {
+  Spread t;
+  std::vector<std::string> roster;
+  for (std::size_t i = 0; i < instances.size(); ++i)
+    roster.push_back(prefix + std::to_string(i) + "#T" + team_id);
+  for (std::size_t i = 0; i < instances.size(); ++i) {
+    t.players.push_back(registered_on(cluster, instances[i], roster[i]));
+    EXPECT_EQ(instance_of(t.players.back().peer_id), instances[i]);
+  }
+  t.channel_id = find_or_create(t.players[0], "g" + team_id, team_id, roster);
+  for (auto& p : t.players) join(p, t.channel_id);
+  for (std::size_t i = 0; i < t.players.size(); ++i)
+    for (std::size_t j = i + 1; j < t.players.size(); ++j) {
+      const std::string want = t.players[j].peer_id;
+      EXPECT_TRUE(t.players[i]->wait_for([&](const Frame& f) {
+        const auto* u = f.as<protocol::UserJoinedChannel>();
+        return u && u->member.peer_id == want;
+      })) << roster[i]
+          << " did not see " << roster[j] << " join";
+    }
+  return t;
+}
+
+bool got_signal(Player& to, const std::string& from, const std::string& data,
+                std::chrono::milliseconds timeout = 10s) {
+  return to
+      ->wait_for(
+          [&](const Frame& f) {
+            const auto* s = f.as<protocol::SignalFrom>();
+            return s && s->from == from && s->data_json == data;
+          },
+          timeout)
+      .has_value();
+}
+
+double metric(RedisCluster& cluster, int instance, const std::string& series) {
+  return sample(http_get(cluster.instance(instance).http_url("/metrics")).body, series);
+}
+
+// The id of a reply ("" for events and undecoded frames).
+std::string id_of(const Frame& f) { return f.message && f.message->id ? *f.message->id : ""; }
+
+constexpr const char* kRelayCount = "shotcall_relay_latency_seconds_count";
+
+TEST(RelayCluster, ARelayToAnotherInstanceOvertakesTheSendersStoreQueue) {
+  // A flood of store calls from one connection must not be cut short by the frame limits.
+  RedisCluster cluster({"--rate", "100000", "--burst", "100000"});
+  Spread t = spread_team(cluster, "Fast", "300", {1, 2});
+  Spread busy = spread_team(cluster, "Busy", "301", {1});
+  // Each join-channel reads its channel from Redis: one transaction each, in s1's one queue.
+  constexpr int kCalls = 2000;
+  const std::string joins_read = "shotcall_messages_received_total{type=\"join-channel\"}";
+  const double read_before = metric(cluster, 1, joins_read);
+  for (int i = 0; i < kCalls; ++i)
+    busy.players[0]->send(msg::join(busy.channel_id, "j" + std::to_string(i)));
+  // s1 is working through them once the first is answered, and has read every one of them
+  // (all queued) before the relay is sent: behind the queue, the relay would come out last.
+  ASSERT_TRUE(busy.players[0]->wait_for([](const Frame& f) { return id_of(f) == "j0"; }));
+  const auto read_by = std::chrono::steady_clock::now() + 60s;
+  while (metric(cluster, 1, joins_read) < read_before + kCalls)
+    ASSERT_LT(std::chrono::steady_clock::now(), read_by) << "s1 never read the 2000 joins";
+  const std::string data = R"({"sdp":{"type":"offer","sdp":"v=0 fast"}})";
+  t.players[0]->send(msg::signal(t.players[1].peer_id, data));
+  ASSERT_TRUE(got_signal(t.players[1], t.players[0].peer_id, data));
+  // Behind the queue the relay would have come out last, with the queue empty.
+  EXPECT_GT(metric(cluster, 1, "shotcall_store_queue_length"), 0)
+      << "the relay waited for the store calls queued before it";
+  // The queue drains, every call answered in order.
+  EXPECT_TRUE(busy.players[0]->wait_for(
+      [&](const Frame& f) { return id_of(f) == "j" + std::to_string(kCalls - 1); }, 60s));
+}
+
+TEST(RelayCluster, AForgedRelayToAnotherTeamIsRefusedAndNeverDelivered) {
+  RedisCluster cluster;
+  Spread t = spread_team(cluster, "Ally", "310", {1, 2});
+  Spread enemy = spread_team(cluster, "Foe", "311", {2});
+  Player& sender = t.players[0];
+  Player& victim = enemy.players[0];
+
+  const std::string forged = R"({"sdp":{"type":"offer","sdp":"v=0 forged"}})";
+  sender->send(msg::signal(victim.peer_id, forged, "forged"));
+  const auto refused = sender->wait_for_error("no-such-peer");
+  ASSERT_TRUE(refused) << "the sender got no answer";
+  EXPECT_EQ(id_of(*refused), "forged");
+  // s2 refused before answering: anything it had sent the victim is queued after a barrier.
+  ASSERT_TRUE(victim->barrier());
+  EXPECT_FALSE(victim->has([](const Frame& f) { return f.as<protocol::SignalFrom>() != nullptr; }))
+      << "an enemy got a relay from outside his channel";
+  EXPECT_EQ(metric(cluster, 2, "shotcall_remote_relays_refused_total"), 1);
+
+  // Peer ids of an instance that does not exist, or of none: the same answer.
+  for (const std::string& to :
+       std::vector<std::string>{"s9.0123456789abcdef", "0123456789abcdef", "s1.0123456789abcdef"}) {
+    sender->send(msg::signal(to, forged, "to-" + to));
+    const auto answer = sender->wait_for_error("no-such-peer");
+    ASSERT_TRUE(answer) << to;
+    EXPECT_EQ(id_of(*answer), "to-" + to);
+  }
+
+  // The teammate on the other instance still gets the sender's relays, timed where they arrive.
+  EXPECT_EQ(metric(cluster, 2, kRelayCount), 0);
+  const std::string data = R"({"sdp":{"type":"offer","sdp":"v=0 ally"}})";
+  sender->send(msg::signal(t.players[1].peer_id, data));
+  ASSERT_TRUE(got_signal(t.players[1], sender.peer_id, data));
+  EXPECT_EQ(metric(cluster, 2, kRelayCount), 1);
+  EXPECT_EQ(metric(cluster, 2, "shotcall_relay_latency_seconds_bucket{le=\"+Inf\"}"), 1);
+}
+
+TEST(RelayCluster, ARelayBetweenPlayersOfOneInstanceIsTimedToo) {
+  RedisCluster cluster;
+  Spread t = spread_team(cluster, "Near", "320", {3, 3});
+  const std::string data = R"({"sdp":{"type":"offer","sdp":"v=0 near"}})";
+  EXPECT_EQ(metric(cluster, 3, kRelayCount), 0);
+  t.players[0]->send(msg::signal(t.players[1].peer_id, data));
+  ASSERT_TRUE(got_signal(t.players[1], t.players[0].peer_id, data));
+  EXPECT_EQ(metric(cluster, 3, kRelayCount), 1);
+}
+
+TEST(RelayCluster, ARelayToATeammateWhoseInstanceDiedIsAnswered) {
+  RedisCluster cluster;
+  Spread t = spread_team(cluster, "Gone", "330", {1, 2, 3});
+  Player& sender = t.players[0];
+  cluster.instance(2).terminate(10s, SIGKILL);  // no goodbye
+  ASSERT_TRUE(t.players[1]->wait_closed(10s));
+
+  // Redis notices the dead subscriber on its own time; until it does a relay may vanish, as any
+  // message to a crashed machine does. Every later one is answered at once: no-such-peer.
+  bool answered = false;
+  for (int attempt = 0; attempt < 30 && !answered; ++attempt) {
+    const std::string id = "to-dead-" + std::to_string(attempt);
+    sender->send(msg::signal(t.players[1].peer_id, R"({"candidate":null})", id));
+    const auto answer = sender->wait_for(
+        [&](const Frame& f) { return id_of(f) == id && f.is_error("no-such-peer"); }, 1s);
+    answered = answer.has_value();
+  }
+  EXPECT_TRUE(answered) << "relays to the dead instance's player were never answered";
+  // The sender goes on talking with the teammate who is still there.
+  const std::string data = R"({"sdp":{"type":"offer","sdp":"v=0 alive"}})";
+  sender->send(msg::signal(t.players[2].peer_id, data));
+  EXPECT_TRUE(got_signal(t.players[2], sender.peer_id, data));
+}
+
+TEST(RelayCluster, ARelayTheReceivingInstanceCannotVouchForIsDropped) {
+  RedisCluster cluster;
+  Spread t = spread_team(cluster, "Vouch", "340", {2, 2});
+  Player& target = t.players[0];
+  // What another instance's relay_direct publishes, written here by hand: the receiving
+  // instance must check the sender's Riot ID against the channel's roster, not trust the claim.
+  const auto relay = [&](const std::string& from, const std::string& sender_key) {
+    const std::string payload = R"({"p":")" + target.peer_id + R"(","c":")" + t.channel_id +
+                                R"(","f":")" + from + R"(","k":")" + sender_key +
+                                R"(","d":"{\"x\":1}","e":""})";
+    EXPECT_EQ(cluster.redis().command({"PUBLISH", store::inbox_channel("s2"), payload}), "1");
+  };
+  relay("s1.forged", protocol::fold_riot_id("Stranger#T999"));
+  // One subscriber link, in order: once the next relay arrives the first was decided.
+  relay("s1.teammate", protocol::fold_riot_id(t.players[1].riot_id));
+  ASSERT_TRUE(got_signal(target, "s1.teammate", R"({"x":1})"));
+  EXPECT_FALSE(target->has([](const Frame& f) {
+    const auto* s = f.as<protocol::SignalFrom>();
+    return s && s->from == "s1.forged";
+  })) << "a relay from someone off the roster was delivered";
+  EXPECT_EQ(metric(cluster, 2, "shotcall_remote_relays_unverified_total"), 1);
+  EXPECT_EQ(metric(cluster, 2, "shotcall_remote_relays_delivered_total"), 1);
+}
+
+}  // namespace
+}  // namespace shotcall::test
