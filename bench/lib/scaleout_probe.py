@@ -3,6 +3,7 @@
 import http.client
 import json
 import os
+import re
 import resource
 import socket
 import time
@@ -118,9 +119,9 @@ def owner(inode, pids):
 
 def scrape_each(port, instances):
     """{name: metrics} of every instance behind the shared port. The kernel picks the instance of
-    each connection (SO_REUSEPORT hashes the addresses and ports), and /metrics does not name its
-    instance, so each answer is attributed by the process that holds the server side of its
-    connection (/proc/net/tcp, /proc/PID/fd) while that connection is still open."""
+    each connection (SO_REUSEPORT hashes the addresses and ports): each answer is attributed by the
+    instance id it names, or else by the process that holds the server side of its connection
+    (/proc/net/tcp, /proc/PID/fd) while that connection is still open."""
     got = {}
     end = time.monotonic() + HTTP_TIMEOUT
     for _ in range(SCRAPE_TRIES):
@@ -135,8 +136,14 @@ def scrape_each(port, instances):
             conn.request("GET", "/metrics")
             body = conn.getresponse().read().decode("utf-8", "replace")
             answer_ms = (time.monotonic() - t0) * 1e3
-            inode = socket_inode(port, local_port)
-            name = owner(inode, instances) if inode else None
+            # The instance names itself (shotcall_instance_info{instance="…"}, its --instance-id);
+            # older builds did not, and were found through the socket's owner.
+            named = re.search(r'^shotcall_instance_info\{instance="([^"]*)"\}', body, re.M)
+            if named and named.group(1) in instances:
+                name = named.group(1)
+            else:
+                inode = socket_inode(port, local_port)
+                name = owner(inode, instances) if inode else None
         except (OSError, http.client.HTTPException):
             name = None
         finally:
