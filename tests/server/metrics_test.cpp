@@ -7,6 +7,14 @@
 namespace shotcall::server {
 namespace {
 
+// What `render` writes with a writer of its own.
+template <typename Render>
+std::string rendered(Render render) {
+  PrometheusText out;
+  render(out);
+  return out.take();
+}
+
 bool has_line(const std::string& text, const std::string& line) {
   std::istringstream in(text);
   for (std::string l; std::getline(in, l);)
@@ -16,7 +24,7 @@ bool has_line(const std::string& text, const std::string& line) {
 
 TEST(Metrics, EmptyRegistryRendersEveryFamilyWithZeroes) {
   ServerMetrics m;
-  const auto text = m.render({});
+  const auto text = rendered([&](PrometheusText& o) { m.render(o, {}); });
   EXPECT_TRUE(has_line(text, "# TYPE shotcall_connections gauge"));
   EXPECT_TRUE(has_line(text, "shotcall_connections 0"));
   EXPECT_TRUE(has_line(text, "shotcall_registered_users 0"));
@@ -47,7 +55,7 @@ TEST(Metrics, CountersGaugesAndLabels) {
   m.connection_closed(4321);  // a peer's own code: folded
   m.connection_closed(65535);
   m.connection_refused("address-full");
-  const auto text = m.render({7, 5, 2});
+  const auto text = rendered([&](PrometheusText& o) { m.render(o, {7, 5, 2}); });
   EXPECT_TRUE(has_line(text, "shotcall_connections 7"));
   EXPECT_TRUE(has_line(text, "shotcall_registered_users 5"));
   EXPECT_TRUE(has_line(text, "shotcall_channels 2"));
@@ -67,8 +75,7 @@ TEST(Metrics, HistogramBucketsAreCumulative) {
   h.observe(0.1);  // on the bound: counts in that bucket (le = less or equal)
   h.observe(0.5);
   h.observe(100);
-  std::string text;
-  h.render(text);
+  const std::string text = rendered([&](PrometheusText& o) { h.render(o); });
   EXPECT_TRUE(has_line(text, "h_bucket{le=\"0.1\"} 2"));
   EXPECT_TRUE(has_line(text, "h_bucket{le=\"1\"} 3"));
   EXPECT_TRUE(has_line(text, "h_bucket{le=\"10\"} 3"));
@@ -83,7 +90,7 @@ TEST(Metrics, HistogramBucketsAreCumulative) {
 TEST(Metrics, RelayLatencyIsObservedInSeconds) {
   ServerMetrics m;
   m.relay_latency(0.0002);
-  const auto text = m.render({});
+  const auto text = rendered([&](PrometheusText& o) { m.render(o, {}); });
   EXPECT_TRUE(has_line(text, "shotcall_relay_latency_seconds_bucket{le=\"0.0001\"} 0"));
   EXPECT_TRUE(has_line(text, "shotcall_relay_latency_seconds_bucket{le=\"0.00025\"} 1"));
   EXPECT_TRUE(has_line(text, "shotcall_relay_latency_seconds_count 1"));
@@ -93,8 +100,7 @@ TEST(Metrics, LabelValuesAreEscaped) {
   EXPECT_EQ(escape_label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
   LabeledCounter c("x_total", "x", "k");
   c.inc("q\"");
-  std::string text;
-  c.render(text);
+  const std::string text = rendered([&](PrometheusText& o) { c.render(o); });
   EXPECT_TRUE(has_line(text, "x_total{k=\"q\\\"\"} 1"));
   EXPECT_EQ(c.get("q\""), 1u);
   EXPECT_EQ(c.get("absent"), 0u);

@@ -30,7 +30,9 @@ TEST(RiotMetrics, RendersRequestsIntervalsAndLimits) {
   m.spectator_limits = "20:1,100:120";
   m.account_limits = "500:10";
   m.spectator_wait_ms = 1500;
-  const std::string text = render_riot_metrics(m, RiotGauges{9, 1});
+  PrometheusText out;
+  render_riot_metrics(out, m, RiotGauges{9, 1});
+  const std::string text = out.take();
   for (const char* line :
        {"# TYPE shotcall_riot_requests_total counter",
         "shotcall_riot_requests_total{endpoint=\"account\",status=\"200\"} 10",
@@ -59,7 +61,9 @@ TEST(RiotMetrics, EveryLineIsACommentOrASample) {
   riot::WatcherMetrics m;
   m.poll_interval_ms = 1;
   m.spectator_limits = "garbage";  // never from Riot unparsed, but must not break the text
-  const std::string text = render_riot_metrics(m, {});
+  PrometheusText out;
+  render_riot_metrics(out, m, {});
+  const std::string text = out.take();
   EXPECT_TRUE(has_line(text, "shotcall_riot_poll_interval_seconds 0.001"));
   std::istringstream in(text);
   for (std::string l; std::getline(in, l);) {

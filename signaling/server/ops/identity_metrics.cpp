@@ -10,12 +10,6 @@ void counter(PrometheusText& out, const char* name, const char* help, std::uint6
 
 }  // namespace
 
-std::string render_identity_metrics(const core::IdentityCounters& counters, bool database_up) {
-  PrometheusText text;
-  render_identity_metrics(text, counters, database_up);
-  return text.take();
-}
-
 void render_identity_metrics(PrometheusText& out, const core::IdentityCounters& c,
                              bool database_up) {
   out.family("shotcall_identity_proofs_total",

@@ -9,7 +9,6 @@
 
 namespace shotcall::server {
 
-std::string render_identity_metrics(const core::IdentityCounters& counters, bool database_up);
 void render_identity_metrics(PrometheusText& out, const core::IdentityCounters& counters,
                              bool database_up);
 

@@ -21,12 +21,6 @@ void LabeledCounter::render(PrometheusText& out) const {
   for (const auto& [value, n] : values_) out.sample({{label_, value}}, n);
 }
 
-void LabeledCounter::render(std::string& out) const {
-  PrometheusText text;
-  render(text);
-  out += text.text();
-}
-
 Histogram::Histogram(std::string name, std::string help, std::vector<double> upper_bounds)
     : name_(std::move(name)),
       help_(std::move(help)),
@@ -47,12 +41,6 @@ void Histogram::render(PrometheusText& out) const {
   std::uint64_t below = 0;
   for (std::size_t i = 0; i < bounds_.size(); ++i) cumulative[i] = below += counts_[i];
   out.histogram(bounds_, cumulative, sum_, count_);
-}
-
-void Histogram::render(std::string& out) const {
-  PrometheusText text;
-  render(text);
-  out += text.text();
 }
 
 ServerMetrics::ServerMetrics()
@@ -76,12 +64,6 @@ void ServerMetrics::connection_closed(int code) {
     default:
       closes_.inc("other");
   }
-}
-
-std::string ServerMetrics::render(const Gauges& gauges) const {
-  PrometheusText text;
-  render(text, gauges);
-  return text.take();
 }
 
 void ServerMetrics::render(PrometheusText& out, const Gauges& g) const {

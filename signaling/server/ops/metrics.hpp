@@ -23,7 +23,6 @@ class LabeledCounter {
   void inc(std::string_view value, std::uint64_t n = 1);
   std::uint64_t get(std::string_view value) const;
   void render(PrometheusText& out) const;
-  void render(std::string& out) const;  // this family alone, appended
 
  private:
   std::string name_, help_, label_;
@@ -37,7 +36,6 @@ class Histogram {
   void observe(double value);
   std::uint64_t count() const { return count_; }
   void render(PrometheusText& out) const;
-  void render(std::string& out) const;  // this family alone, appended
 
  private:
   std::string name_, help_;
@@ -74,7 +72,6 @@ class ServerMetrics {
   const Histogram& latency() const { return latency_; }
 
   // The exposition text; gauges are sampled by the caller at scrape time.
-  std::string render(const Gauges& gauges) const;
   void render(PrometheusText& out, const Gauges& gauges) const;
 
  private:

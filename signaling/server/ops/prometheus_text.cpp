@@ -30,37 +30,28 @@ std::string_view type_name(MetricType type) {
   return "untyped";
 }
 
+// Backslash and newline always; a double quote only inside a label value's quotes.
+std::string escaped(std::string_view text, bool quote) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (quote && c == '"')
+      out += "\\\"";
+    else
+      out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
-std::string escape_label_value(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '"')
-      out += "\\\"";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
-}
+std::string escape_label_value(std::string_view value) { return escaped(value, true); }
 
-std::string escape_help(std::string_view help) {
-  std::string out;
-  out.reserve(help.size());
-  for (char c : help) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
-}
+std::string escape_help(std::string_view help) { return escaped(help, false); }
 
 std::string PrometheusText::format_value(double v) {
   if (std::isnan(v)) return "NaN";

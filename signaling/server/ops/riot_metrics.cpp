@@ -27,12 +27,6 @@ void limits(PrometheusText& out, const char* endpoint, const std::string& spec) 
 
 }  // namespace
 
-std::string render_riot_metrics(const riot::WatcherMetrics& m, const RiotGauges& g) {
-  PrometheusText text;
-  render_riot_metrics(text, m, g);
-  return text.take();
-}
-
 void render_riot_metrics(PrometheusText& out, const riot::WatcherMetrics& m, const RiotGauges& g) {
   out.family("shotcall_riot_requests_total",
              "Riot API calls answered, by endpoint (account, spectator) and HTTP status (or "

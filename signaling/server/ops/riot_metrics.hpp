@@ -17,7 +17,6 @@ struct RiotGauges {
   std::size_t server_games = 0;          // games with channels the server opened
 };
 
-std::string render_riot_metrics(const riot::WatcherMetrics& m, const RiotGauges& g);
 void render_riot_metrics(PrometheusText& out, const riot::WatcherMetrics& m, const RiotGauges& g);
 
 }  // namespace shotcall::server
