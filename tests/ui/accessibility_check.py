@@ -6,21 +6,24 @@ the keyboard focus. Run on the desktop the app runs on (DISPLAY, DBUS_SESSION_BU
 accessibility bus is found through org.a11y.Bus on that session bus, as GTK finds it).
 
     accessibility_check.py [--app shotcall] [--window TITLE]... [--pages] [--press NAME]...
-                           [--rows LIST [--wait-row TEXT]...] [--timeout S] [--list]
+                           [--rows LIST [--wait-row TEXT]...] [--open NAME]... [--close TITLE]...
+                           [--timeout S] [--list]
 
 A control is anything a player operates (button, toggle, check box, radio, combo, entry, slider,
 spin button, menu item, link, list item with actions). Only what is on screen is walked: --pages
 visits every page of a window's page switcher, --press presses a button (a menu button's popover,
 a choice that shows more fields) and walks what it shows, both through AT-SPI actions as a
-screen reader user would. --window waits until the app shows a window whose name contains TITLE
-(the test synchronises on the accessibility tree, not on sleeps). --rows lists the names of the
-items of the lists named LIST (the "Teammates" list box); --wait-row waits until one of them
-says every TEXT. Prints one JSON object:
+screen reader user would. --open presses a button or menu item first and leaves what it shows
+open (the main menu, then its "About Shotcall"); --close closes a window with its own Close
+button at the end and waits until it is gone. --window waits until the app shows a window whose
+name contains TITLE (the test synchronises on the accessibility tree, not on sleeps). --rows
+lists the names of the items of the lists named LIST (the "Teammates" list box); --wait-row
+waits until one of them says every TEXT. Prints one JSON object:
 
     {"app": "shotcall", "windows": [...], "controls": N, "visited": [...],
      "unnamed": [{"window", "role", "name", "path"}], "no_role": [...], "unfocusable": [...],
      "window_controls": [...], "rows": ["Ñandú#ÁÉ, Garen, Connected, speaking, ..."],
-     "awaited_row": "the row that said every --wait-row TEXT"}
+     "awaited_row": "the row that said every --wait-row TEXT", "closed": ["TITLE"]}
 
 Exit status 0 when the walk was done (whatever it found), 2 when something awaited never came.
 """
@@ -42,6 +45,9 @@ INTERACTIVE = {
     pyatspi.ROLE_LINK, pyatspi.ROLE_LIST_ITEM,
 }
 PRESSABLE = (pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_PUSH_BUTTON)
+# What --open presses: a button, or an item of a menu (a popover menu's items are push buttons,
+# GtkModelButton; a GtkMenu's are menu items).
+OPENABLE = PRESSABLE + (pyatspi.ROLE_MENU_ITEM,)
 NO_ROLE = {pyatspi.ROLE_INVALID, pyatspi.ROLE_UNKNOWN}
 # The title bar's window buttons (GtkHeaderBar's decoration) take no focus by GTK's design: the
 # window manager's keys (Alt+F4, Super+Up, Super+H) do what they do. Listed apart, not failed.
@@ -88,10 +94,23 @@ def n_actions(obj):
         return 0
 
 
+def link_text(obj):
+    """A link's words in the text that holds it (a label's "Website"): GTK 3 gives a link in a
+    label no name of its own; a screen reader speaks this range of its parent's text."""
+    try:
+        link = obj.queryHyperlink()
+        return obj.parent.queryText().getText(link.startIndex, link.endIndex)
+    except (NotImplementedError, AttributeError):
+        return ""
+
+
 def name_of(obj):
-    """The name a screen reader speaks: the accessible name, else the labelling widget's text."""
+    """The name a screen reader speaks: the accessible name, else the labelling widget's text,
+    else (a link) the words of the link."""
     if (obj.name or "").strip():
         return obj.name.strip()
+    if obj.getRole() == pyatspi.ROLE_LINK and link_text(obj).strip():
+        return link_text(obj).strip()
     for rel in obj.getRelationSet():
         if rel.getRelationType() == pyatspi.RELATION_LABELLED_BY:
             for i in range(rel.getNTargets()):
@@ -99,6 +118,13 @@ def name_of(obj):
                 if target is not None and (target.name or "").strip():
                     return target.name.strip()
     return ""
+
+
+def is_window_control(obj):
+    """A title bar's Minimize, Maximize or Close (GtkHeaderBar's decoration box)."""
+    return (obj.getRole() == pyatspi.ROLE_PUSH_BUTTON and obj.name in WINDOW_CONTROLS and
+            obj.parent is not None and obj.parent.getRole() == pyatspi.ROLE_FILLER and
+            obj.parent.parent is not None and obj.parent.parent.getRole() == pyatspi.ROLE_PANEL)
 
 
 def walk(obj, window, path, depth, report):
@@ -124,10 +150,7 @@ def walk(obj, window, path, depth, report):
                  "path": " > ".join(here)}
         report["controls"] += 1
         report["list"].append(entry)
-        if (role == pyatspi.ROLE_PUSH_BUTTON and obj.name in WINDOW_CONTROLS and
-                obj.parent is not None and obj.parent.getRole() == pyatspi.ROLE_FILLER and
-                obj.parent.parent is not None and
-                obj.parent.parent.getRole() == pyatspi.ROLE_PANEL):
+        if is_window_control(obj):
             report["window_controls"].append(entry)
             return
         if not entry["name"]:
@@ -158,17 +181,48 @@ def act_and_wait(app, obj, deadline):
     return True
 
 
-def find_control(obj, role, name, depth=0):
+def find_control(obj, role, name, depth=0, skip=lambda o: False):
     if obj is None or depth > MAX_DEPTH:
         return None
     if depth > 0 and not obj.getState().contains(pyatspi.STATE_SHOWING):
         return None
-    if obj.getRole() == role and (name is None or obj.name == name):
+    if obj.getRole() == role and (name is None or obj.name == name) and not skip(obj):
         return obj
     for i in range(obj.childCount):
-        found = find_control(obj.getChildAtIndex(i), role, name, depth + 1)
+        found = find_control(obj.getChildAtIndex(i), role, name, depth + 1, skip)
         if found is not None:
             return found
+    return None
+
+
+def open_with(app, name, deadline):
+    """Presses the button or menu item named `name` as a user would (the "Main menu", then its
+    "About Shotcall") and waits for what it shows; it stays open. An error message, or None."""
+    control = None
+    for w in windows_of(app):
+        for role in OPENABLE:
+            control = control or find_control(w, role, name)
+    if control is None:
+        return "no button or menu item named " + name
+    if not act_and_wait(app, control, deadline):
+        return "pressing " + name + " showed nothing"
+    return None
+
+
+def close_window(app, title, deadline):
+    """Closes the window named `title` with its own Close button (a dialog's, not the title
+    bar's decoration), as a user would, and waits until it is gone. An error message, or None."""
+    window = next((w for w in windows_of(app) if title.lower() in (w.name or "").lower()), None)
+    if window is None:
+        return "no window named " + title + " to close"
+    button = find_control(window, pyatspi.ROLE_PUSH_BUTTON, "Close", skip=is_window_control)
+    if button is None:
+        return "window " + title + " has no Close button"
+    button.queryAction().doAction(0)
+    while any(title.lower() in (w.name or "").lower() for w in windows_of(app)):
+        if time.monotonic() > deadline:
+            return "window " + title + " is still there after pressing Close"
+        time.sleep(0.1)
     return None
 
 
@@ -248,6 +302,12 @@ def main():
                         help="wait until a row of the --rows list says all of these")
     parser.add_argument("--pages", action="store_true",
                         help="visit every page of windows with a page switcher")
+    parser.add_argument("--open", action="append", default=[],
+                        help="before anything else, press this button or menu item and leave "
+                        "what it shows open (in the order given)")
+    parser.add_argument("--close", action="append", default=[],
+                        help="after the walk, close the window with this title with its Close "
+                        "button and wait until it is gone")
     parser.add_argument("--press", action="append", default=[],
                         help="press this button (a menu button, a choice) and walk what it "
                         "shows too")
@@ -258,6 +318,12 @@ def main():
     if app is None:
         print(json.dumps({"error": "no application named " + args.app + " on the a11y bus"}))
         return 2
+    for name in args.open:
+        error = open_with(app, name, deadline)
+        if error is not None:
+            print(json.dumps({"error": error, "windows": [w.name for w in windows_of(app)]},
+                             ensure_ascii=False))
+            return 2
     for title in args.window:
         if wait_for_window(app, title, deadline) is None:
             names = [w.name for w in windows_of(app)]
@@ -317,10 +383,19 @@ def main():
             button.queryAction().doAction(0)
     if args.rows:
         report["rows"] = rows_of(app, args.rows)
+    if args.open:
+        report["opened"] = args.open
+    report["closed"] = []
+    for title in args.close:
+        error = close_window(app, title, time.monotonic() + args.timeout)
+        if error is not None:
+            report["error"] = error
+            break
+        report["closed"].append(title)
     if not args.list:
         del report["list"]
     print(json.dumps(report, ensure_ascii=False, indent=1))
-    return 0
+    return 2 if "error" in report else 0
 
 
 if __name__ == "__main__":

@@ -7,13 +7,15 @@
 // focus; it also reads the teammate rows' accessible names.
 //
 // In a call: the main window (and its menu), Preferences (every page), the identity page
-// (Ctrl+I), History (Ctrl+H) and Keyboard Shortcuts (Ctrl+?), opened with real keys (xdotool);
+// (Ctrl+I), History (Ctrl+H) and Keyboard Shortcuts (Ctrl+?), opened with real keys (xdotool),
+// and About, opened from the main menu and closed with its Close button (AT-SPI actions);
 // a teammate (a shotcall-peer) speaks with a tone, and their row says so. Then the first-run page
 // of an app started without a server, with each of its modes.
 #include <gtest/gtest.h>
 #include <json-glib/json-glib.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "tests/peer/peer_process.hpp"
@@ -44,8 +46,10 @@ struct Findings {
   int controls = 0;
   std::vector<std::string> unnamed, no_role, unfocusable;  // "window: path"
   std::vector<std::string> rows;
-  std::vector<std::string> visited;  // the pages and popovers it opened
-  std::string awaited_row;           // the row that said what --wait-row asked, as it said it
+  std::vector<std::string> visited;        // the pages and popovers it opened
+  std::string awaited_row;                 // the row that said what --wait-row asked, as it said it
+  std::map<std::string, int> controls_in;  // window title -> its controls (with --list)
+  std::vector<std::string> closed;         // the windows it closed with their Close button
 };
 
 std::vector<std::string> strings_of(JsonObject* o, const char* member) {
@@ -83,6 +87,13 @@ Findings parse_findings(const std::string& output) {
       f.visited = strings_of(o, "visited");
       if (json_object_has_member(o, "awaited_row"))
         f.awaited_row = json_object_get_string_member(o, "awaited_row");
+      f.closed = strings_of(o, "closed");
+      if (json_object_has_member(o, "list")) {
+        JsonArray* a = json_object_get_array_member(o, "list");
+        for (guint i = 0; i < json_array_get_length(a); ++i)
+          ++f.controls_in[json_object_get_string_member(json_array_get_object_element(a, i),
+                                                        "window")];
+      }
     }
   }
   g_object_unref(parser);
@@ -251,6 +262,15 @@ TEST_F(Accessibility, EveryWindowOfACallIsNamedAndReachableAndRowsReadAsSentence
   Findings shortcuts = check("shortcuts", {"--window", "Keyboard Shortcuts"});
   ASSERT_NO_FATAL_FAILURE(
       expect_accessible(shortcuts, {"Keyboard Shortcuts"}, "Keyboard Shortcuts"));
+
+  // About, as a user reaches it: the main menu, its "About Shotcall"; closed with its own Close
+  // button (the checker waits until the window is gone).
+  Findings about = check("about", {"--open", "Main menu", "--open", "About Shotcall", "--window",
+                                   "About Shotcall", "--close", "About Shotcall"});
+  ASSERT_NO_FATAL_FAILURE(expect_accessible(about, {"About Shotcall"}, "About"));
+  // Its controls were there to check: the website and licence links, Close.
+  EXPECT_GE(about.controls_in["About Shotcall"], 3) << about.output;
+  EXPECT_TRUE(has(about.closed, "About Shotcall")) << about.output;
 
   const ProcessExit m = mate.terminate();
   EXPECT_TRUE(m.exited && m.status == 0) << mate.transcript();

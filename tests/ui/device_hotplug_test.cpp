@@ -6,7 +6,8 @@
 // the default devices, the headset is plugged back and the engine goes back to it. The app's own
 // DeviceMonitor (the Preferences lists) watches the same server and drives the engine, as the
 // app does; which device each of our streams really runs on is asked of the server (pactl).
-#include <gio/gio.h>
+// The same through the real app's window: app_device_hotplug_test.cpp.
+#include <glib.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,84 +20,15 @@
 
 #include "app/media/device_fallback.hpp"
 #include "tests/media/mesh_harness.hpp"
+#include "tests/ui/sound_server.hpp"
+#include "tests/ui/xvfb.hpp"
 #include "ui/device_monitor.hpp"
 
 namespace shotcall::test {
 namespace {
 
-const char* const kTools[] = {"dbus-daemon", "pipewire", "pipewire-pulse", "wireplumber", "pactl"};
-
 const std::string kHeadsetMic = "pulsesrc device=headset-mic";
 const std::string kHeadset = "pulsesink device=headset";
-
-bool run(const std::vector<std::string>& argv, std::string* out) {
-  std::vector<gchar*> args;
-  for (const auto& a : argv) args.push_back(const_cast<gchar*>(a.c_str()));
-  args.push_back(nullptr);
-  gchar* std_out = nullptr;
-  gchar* std_err = nullptr;
-  gint status = 0;
-  GError* error = nullptr;
-  const bool spawned = g_spawn_sync(nullptr, args.data(), nullptr, G_SPAWN_SEARCH_PATH, nullptr,
-                                    nullptr, &std_out, &std_err, &status, &error);
-  if (out) *out = std::string(std_out ? std_out : "") + (std_err ? std_err : "");
-  if (!spawned && out) *out = error ? error->message : "spawn failed";
-  g_clear_error(&error);
-  g_free(std_out);
-  g_free(std_err);
-  return spawned && g_spawn_check_wait_status(status, nullptr);
-}
-
-std::string pactl(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"pactl"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::string out;
-  if (!run(argv, &out)) ADD_FAILURE() << "pactl failed: " << out;
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
-// Runs `pactl args` until it succeeds: a default device can be set only once WirePlumber runs
-// (it keeps the "default" metadata) and the new device is known to it; nothing announces either.
-::testing::AssertionResult pactl_until_ok(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"pactl"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  std::string out;
-  while (!run(argv, &out)) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      return ::testing::AssertionFailure() << "pactl " << args[0] << " kept failing: " << out;
-    }
-    g_usleep(50 * 1000);
-  }
-  return ::testing::AssertionSuccess();
-}
-
-std::vector<std::vector<std::string>> short_list(const std::string& what) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(pactl({"list", "short", what}));
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> row;
-    std::istringstream fields(line);
-    for (std::string f; std::getline(fields, f, '\t');) row.push_back(f);
-    rows.push_back(row);
-  }
-  return rows;
-}
-
-// The names of the devices our streams run on (a source-output's or sink-input's device),
-// e.g. {"headset-mic"}.
-std::vector<std::string> stream_devices(const std::string& streams, const std::string& devices) {
-  std::map<std::string, std::string> names;
-  for (const auto& row : short_list(devices)) {
-    if (row.size() > 1) names[row[0]] = row[1];
-  }
-  std::vector<std::string> out;
-  for (const auto& row : short_list(streams)) {
-    if (row.size() > 1) out.push_back(names.count(row[1]) ? names[row[1]] : "#" + row[1]);
-  }
-  return out;
-}
 
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
@@ -123,119 +55,26 @@ bool has_monitor(const std::vector<ui::AudioDevice>& devices) {
   return false;
 }
 
-// A child process of the sound server, stopped with SIGTERM.
-struct Child {
-  GSubprocess* proc = nullptr;
-  ~Child() {
-    if (!proc) return;
-    g_subprocess_send_signal(proc, SIGTERM);
-    g_subprocess_wait(proc, nullptr, nullptr);
-    g_object_unref(proc);
-  }
-};
-
 class DeviceHotplug : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* tool : kTools) {
-      gchar* path = g_find_program_in_path(tool);
-      const bool found = path != nullptr;
-      g_free(path);
-      if (found) continue;
-      const std::string why = std::string{tool} + " is not installed (scripts/install-deps)";
+    const auto missing = missing_programs(SoundServer::kPrograms);
+    if (!missing.empty()) {
+      std::string why;
+      for (const auto& m : missing) why += m + "\n";
+      why += "(scripts/install-deps)";
       if (g_strcmp0(g_getenv("CI"), "true") == 0) FAIL() << why;
       GTEST_SKIP() << why;
     }
-    root_ = make_temp_dir();
-    ASSERT_NO_FATAL_FAILURE(start_sound_server());
-  }
-
-  void TearDown() override {
-    mesh_.reset();
-    monitor_.reset();
-    children_.clear();  // pipewire-pulse, wireplumber, pipewire, then the bus
-    if (!root_.empty()) {
-      if (HasFailure()) {
-        std::fprintf(stderr, "sound server files kept in %s\n", root_.c_str());
-      } else {
-        run({"rm", "-rf", root_}, nullptr);
-      }
-    }
-  }
-
-  void spawn(const std::vector<std::string>& argv, GSubprocessFlags flags, Child* child) {
-    GSubprocessLauncher* launcher = g_subprocess_launcher_new(flags);
-    if (!(flags & G_SUBPROCESS_FLAGS_STDOUT_PIPE)) {
-      const std::string log = root_ + "/" + argv[0] + ".log";
-      g_subprocess_launcher_set_stdout_file_path(launcher, log.c_str());
-      g_subprocess_launcher_set_stderr_file_path(launcher, log.c_str());
-    }
-    std::vector<const gchar*> args;
-    for (const auto& a : argv) args.push_back(a.c_str());
-    args.push_back(nullptr);
-    GError* error = nullptr;
-    child->proc = g_subprocess_launcher_spawnv(launcher, args.data(), &error);
-    g_object_unref(launcher);
-    ASSERT_TRUE(child->proc) << argv[0] << ": " << (error ? error->message : "?");
-  }
-
-  // The test process itself talks to the server too (GStreamer's pulse elements, the device
-  // monitor, pactl): the environment is this process's.
-  void start_sound_server() {
-    const std::string bus_conf = root_ + "/session-bus.conf";
-    const std::string conf =
-        "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-        " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-        "<busconfig><type>session</type><listen>unix:path=" +
-        root_ +
-        "/bus</listen><auth>EXTERNAL</auth>\n"
-        "<policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>"
-        "<allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>\n";
-    ASSERT_TRUE(g_file_set_contents(bus_conf.c_str(), conf.c_str(), -1, nullptr));
-    auto bus = std::make_unique<Child>();
-    spawn({"dbus-daemon", "--config-file=" + bus_conf, "--nofork", "--print-address"},
-          G_SUBPROCESS_FLAGS_STDOUT_PIPE, bus.get());
-    GDataInputStream* out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(bus->proc));
-    gchar* address = g_data_input_stream_read_line(out, nullptr, nullptr, nullptr);
-    g_object_unref(out);
-    ASSERT_TRUE(address) << "dbus-daemon printed no address";
-    const std::string bus_address = address;
-    g_free(address);
-    children_.push_back(std::move(bus));
-
-    const std::map<std::string, std::string> env = {
-        {"DBUS_SESSION_BUS_ADDRESS", bus_address},
-        {"XDG_RUNTIME_DIR", root_},
-        {"PIPEWIRE_RUNTIME_DIR", root_},
-        {"PULSE_RUNTIME_PATH", root_ + "/pulse"},
-        {"XDG_CONFIG_HOME", root_ + "/config"},
-        {"XDG_STATE_HOME", root_ + "/state"},  // WirePlumber's remembered defaults
-        {"PULSE_SERVER", "unix:" + root_ + "/pulse/native"},
-    };
-    for (const auto& [k, v] : env) g_setenv(k.c_str(), v.c_str(), TRUE);
-    for (const char* program : {"pipewire", "wireplumber", "pipewire-pulse"}) {
-      auto child = std::make_unique<Child>();
-      spawn({program}, G_SUBPROCESS_FLAGS_NONE, child.get());
-      children_.push_back(std::move(child));
-      if (std::string{program} != "pipewire") continue;
-      // WirePlumber gives up when PipeWire's socket is not there yet.
-      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-      const std::string socket = root_ + "/pipewire-0";
-      while (!g_file_test(socket.c_str(), G_FILE_TEST_EXISTS)) {
-        ASSERT_LT(std::chrono::steady_clock::now(), deadline)
-            << "PipeWire made no socket" << log("pipewire");
-        g_usleep(20 * 1000);
-      }
-    }
-    // Ready when its PulseAudio server answers (the socket appears once PipeWire runs).
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    std::string info;
-    while (!run({"pactl", "info"}, &info)) {
-      ASSERT_LT(std::chrono::steady_clock::now(), deadline)
-          << "the PulseAudio server of PipeWire did not answer: " << info << log("pipewire")
-          << log("pipewire-pulse") << log("wireplumber");
-      g_usleep(100 * 1000);
-    }
+    root_ = make_test_dir("shotcall-hotplug");
+    std::string why;
+    sound_ = SoundServer::start(root_, &why);
+    ASSERT_TRUE(sound_) << why;
+    // The test process itself talks to the server too (GStreamer's pulse elements, the device
+    // monitor): the environment is this process's.
+    for (const auto& [k, v] : sound_->env()) g_setenv(k.c_str(), v.c_str(), TRUE);
+    g_setenv("XDG_RUNTIME_DIR", root_.c_str(), TRUE);
+    g_setenv("XDG_CONFIG_HOME", (root_ + "/config").c_str(), TRUE);
     // The machine's own devices: the defaults when the headset is away.
     pactl({"load-module", "module-null-sink", "sink_name=builtin",
            "sink_properties=device.description=Builtin"});
@@ -244,12 +83,30 @@ class DeviceHotplug : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(plug_headset());
   }
 
-  std::string log(const std::string& program) const {
-    gchar* text = nullptr;
-    g_file_get_contents((root_ + "/" + program + ".log").c_str(), &text, nullptr, nullptr);
-    std::string out = "\n--- " + program + ":\n" + (text ? text : "");
-    g_free(text);
+  void TearDown() override {
+    mesh_.reset();
+    monitor_.reset();
+    sound_.reset();  // pipewire-pulse, wireplumber, pipewire, then the bus
+    remove_test_dir(root_, HasFailure());
+  }
+
+  std::string pactl(const std::vector<std::string>& args) {
+    std::string out;
+    if (!sound_->pactl(args, &out)) ADD_FAILURE() << "pactl failed: " << out;
     return out;
+  }
+
+  ::testing::AssertionResult pactl_until_ok(const std::vector<std::string>& args) {
+    std::string out;
+    if (sound_->pactl_until_ok(args, &out)) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "pactl " << args[0] << " kept failing: " << out << sound_->transcripts();
+  }
+
+  // The names of the devices our streams (GStreamer's pulse elements in this process: the only
+  // client with streams) run on.
+  std::vector<std::string> stream_devices(const std::string& streams, const std::string& devices) {
+    return sound_->stream_devices("", streams, devices);
   }
 
   void plug_headset() {
@@ -262,8 +119,8 @@ class DeviceHotplug : public ::testing::Test {
     };
     // A new device may become the default (WirePlumber's choice): the default stays builtin,
     // so that "the default device" and "the headset" are told apart.
-    ASSERT_TRUE(pactl_until_ok({"set-default-sink", "builtin"})) << log("wireplumber");
-    ASSERT_TRUE(pactl_until_ok({"set-default-source", "builtin-mic"})) << log("wireplumber");
+    ASSERT_TRUE(pactl_until_ok({"set-default-sink", "builtin"}));
+    ASSERT_TRUE(pactl_until_ok({"set-default-source", "builtin-mic"}));
   }
 
   void unplug_headset() {
@@ -272,7 +129,7 @@ class DeviceHotplug : public ::testing::Test {
   }
 
   std::string root_;
-  std::vector<std::unique_ptr<Child>> children_;
+  std::unique_ptr<SoundServer> sound_;
   std::vector<std::string> headset_modules_;
   std::unique_ptr<ui::DeviceMonitor> monitor_;
   std::unique_ptr<Mesh> mesh_;
