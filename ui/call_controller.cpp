@@ -143,6 +143,7 @@ session::CallRunnerEvents CallController::runner_events() {
     model_.identity().on_session(true, riot_id);
     event("session " + riot_id);
     engine_muted_.reset();
+    engine_mute_kind_.reset();
     apply_gate();
     session()->voice().set_deafened(deafened_);
     // A chosen device missing already: the default device from the start.
@@ -297,10 +298,17 @@ void CallController::on_link_changed() {
 
 void CallController::apply_gate() {
   const bool muted = model_.gate().engine_muted();
-  if (engine_muted_ == muted) return;
+  // Muted or push-to-talk released stops the capture's work; voice activity below its threshold
+  // keeps the speech processing running, since its level must open the gate again.
+  const media::MuteKind kind =
+      model_.gate().waiting_for_voice() ? media::MuteKind::Listening : media::MuteKind::Stopped;
+  if (engine_muted_ == muted && engine_mute_kind_ == kind) return;
   const bool first = !engine_muted_.has_value();
+  const bool transmitting_changed = engine_muted_ != muted;
   engine_muted_ = muted;
-  if (session()) session()->voice().set_muted(muted);
+  engine_mute_kind_ = kind;
+  if (session()) session()->voice().set_muted(muted, kind);
+  if (!transmitting_changed) return;
   if (!first) event(std::string{"transmitting "} + (muted ? "off" : "on"));
   changed();
 }

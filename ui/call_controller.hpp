@@ -111,6 +111,7 @@ class CallController {
   bool deafened_ = false;
   bool link_first_ = false;  // the next session asks for a link code (link_this_device)
   std::optional<bool> engine_muted_;  // what we last told the engine
+  std::optional<media::MuteKind> engine_mute_kind_;
   // The device monitor's last lists; empty until it reported.
   std::optional<std::pair<std::vector<std::string>, std::vector<std::string>>> devices_;
 };

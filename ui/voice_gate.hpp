@@ -29,6 +29,11 @@ class VoiceGate {
   bool open() const;
   // What the engine's mute should be.
   bool engine_muted() const { return user_muted_ || !open(); }
+  // Muted only because voice activity is below the threshold: the engine keeps processing the
+  // microphone, whose processed level opens the gate again (media::MuteKind::Listening).
+  bool waiting_for_voice() const {
+    return !user_muted_ && mode_ == VoiceMode::VoiceActivity && !vad_open_;
+  }
   // The last level, clamped to [-90, 0], for the level bar.
   double level_db() const { return level_db_; }
 

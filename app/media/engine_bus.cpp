@@ -91,11 +91,13 @@ void VoiceEngine::Impl::on_bus_message(GstMessage* message) {
 
 void VoiceEngine::Impl::on_level(GstElement* source, double rms_db) {
   const std::int64_t now = g_get_monotonic_time() / 1000;
-  if (source == pipeline_->self_level()) {
+  if (source == pipeline_->self_level() || source == pipeline_->self_raw_level()) {
     if (events_.on_level) events_.on_level({}, rms_db);
     // Muted, we are not "speaking" to anyone, whatever the microphone hears.
     auto change = self_speaking_.feed(muted_ ? -700.0 : rms_db, now);
     if (change && events_.on_speaking) events_.on_speaking({}, *change);
+    // Our own level comes at every interval whatever the teammates send: their clock too.
+    quiet_stale_peers(now);
     return;
   }
   for (auto& [id, peer] : peers_) {
@@ -104,9 +106,22 @@ void VoiceEngine::Impl::on_level(GstElement* source, double rms_db) {
     if (events_.on_level) events_.on_level(peer_id, rms_db);
     Peer* p = find(peer_id);
     if (!p) return;
+    p->last_level_ms = now;
     auto change = p->speaking.feed(p->muted ? -700.0 : rms_db, now);
     if (change && events_.on_speaking) events_.on_speaking(peer_id, *change);
     return;
+  }
+}
+
+void VoiceEngine::Impl::quiet_stale_peers(std::int64_t now_ms) {
+  std::vector<std::string> quiet;
+  for (auto& [id, peer] : peers_) {
+    if (!peer->speaking.speaking() || now_ms - peer->last_level_ms <= 2 * config_.level_interval_ms)
+      continue;
+    if (auto change = peer->speaking.feed(-700.0, now_ms); change && !*change) quiet.push_back(id);
+  }
+  for (const auto& id : quiet) {
+    if (events_.on_speaking && find(id)) events_.on_speaking(id, false);
   }
 }
 
@@ -129,9 +144,12 @@ void VoiceEngine::Impl::on_stats_tick() {
   }
 }
 
-void VoiceEngine::Impl::set_muted(bool muted) {
+void VoiceEngine::Impl::set_muted(bool muted, MuteKind kind) {
   muted_ = muted;
-  if (pipeline_) pipeline_->set_muted(muted);
+  if (!pipeline_) return;
+  pipeline_->set_capture_gate(!muted                        ? CaptureGate::Open
+                              : kind == MuteKind::Listening ? CaptureGate::Silenced
+                                                            : CaptureGate::Stopped);
 }
 
 void VoiceEngine::Impl::set_deafened(bool deafened) {

@@ -32,7 +32,7 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   bool handle_signal(const std::string& id, const std::string& json);
   bool fail_peer(const std::string& id, const std::string& reason);
 
-  void set_muted(bool muted);
+  void set_muted(bool muted, MuteKind kind);
   void set_deafened(bool deafened);
   bool set_peer_volume(const std::string& id, double volume);
   bool set_peer_muted(const std::string& id, bool muted);
@@ -91,6 +91,7 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
     std::set<std::string> remote_types;  // candidate types the remote offered
     double volume = 1.0;
     bool muted = false;
+    std::int64_t last_level_ms = 0;  // when its level element last spoke
     std::vector<GSource*> timers;  // our refs; destroyed with the peer
   };
 
@@ -115,6 +116,10 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   // The fragment in use failed: the default device when it can stand in, else the stand-in.
   void device_failed(AudioDevice device, DeviceFault fault);
   void on_level(GstElement* source, double rms_db);
+  // A muted teammate sends only a silent frame every half second, too few for its level element
+  // to speak at every interval, so no level says it went quiet: a level older than two intervals
+  // counts as silence.
+  void quiet_stale_peers(std::int64_t now_ms);
 
   VoiceConfig config_;
   VoiceEvents events_;

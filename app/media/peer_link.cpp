@@ -208,12 +208,17 @@ bool PeerLink::build_receive(const LinkSettings& settings, std::string* error) {
 bool PeerLink::build_recording(std::string* error) {
   rec_tee_ = add("tee", error);
   rec_queue_ = rec_tee_ ? add("queue", error) : nullptr;
-  GstElement* wavenc = rec_queue_ ? add("wavenc", error) : nullptr;
+  // A muted teammate sends a silent frame every half second and nothing between (capture_gate.hpp):
+  // audiorate fills the gaps with silence by the timestamps, so the file keeps the call's timeline
+  // (a WAV file has none of its own).
+  GstElement* rate = rec_queue_ ? add("audiorate", error) : nullptr;
+  GstElement* wavenc = rate ? add("wavenc", error) : nullptr;
   filesink_ = wavenc ? add("filesink", error) : nullptr;
   if (!filesink_) return false;
+  g_object_set(rate, "skip-to-first", TRUE, nullptr);
   g_object_set(filesink_, "location", record_path_.c_str(), "async", FALSE, nullptr);
   if (!gst_element_link(level_, rec_tee_) ||
-      !gst_element_link_many(rec_queue_, wavenc, filesink_, nullptr)) {
+      !gst_element_link_many(rec_queue_, rate, wavenc, filesink_, nullptr)) {
     if (error) *error = "cannot link the recording branch";
     return false;
   }

@@ -31,7 +31,7 @@ void VoiceEngine::remove_peer(const std::string& peer_id, const std::string& rea
 bool VoiceEngine::handle_signal(const std::string& peer_id, const std::string& json) {
   return impl_->handle_signal(peer_id, json);
 }
-void VoiceEngine::set_muted(bool muted) { impl_->set_muted(muted); }
+void VoiceEngine::set_muted(bool muted, MuteKind kind) { impl_->set_muted(muted, kind); }
 void VoiceEngine::set_deafened(bool deafened) { impl_->set_deafened(deafened); }
 bool VoiceEngine::set_peer_volume(const std::string& peer_id, double volume) {
   return impl_->set_peer_volume(peer_id, volume);

@@ -29,6 +29,16 @@ using PeerPhase = shotcall::mesh::PeerPhase;
 // force a relay to prove it carries voice).
 enum class IceTransportPolicy { All, Relay };
 
+// Why nothing is sent, which decides what still runs (VoiceEngine::set_muted).
+enum class MuteKind {
+  // The player muted, or released push-to-talk: the capture stops after the microphone's own
+  // level (no speech processing, no encoding; a silent keepalive frame every half second).
+  Stopped,
+  // Voice activity below its threshold: the speech processing, its level and the encoder keep
+  // running on silence, so that processed sound (echo and noise removed) opens the gate.
+  Listening,
+};
+
 struct VoiceConfig {
   // gst-launch fragments; the engine converts and resamples around them as needed.
   std::string source = "autoaudiosrc";
@@ -165,7 +175,9 @@ class VoiceEngine {
   // payload that does not parse.
   bool handle_signal(const std::string& peer_id, const std::string& json);
 
-  void set_muted(bool muted);        // silence into the encoder; the links stay up
+  // Nothing to send; the links stay up. `kind` says how much of the capture keeps running; the
+  // microphone's level (VoiceEvents::on_level with an empty peer id) keeps coming either way.
+  void set_muted(bool muted, MuteKind kind = MuteKind::Stopped);
   void set_deafened(bool deafened);  // silence out of the mixer
   bool set_peer_volume(const std::string& peer_id, double volume);  // 0.0 .. 4.0
   bool set_peer_muted(const std::string& peer_id, bool muted);

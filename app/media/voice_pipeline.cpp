@@ -246,7 +246,19 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
                       watch_microphone_shared,
                       new std::shared_ptr<std::atomic<bool>>(microphone_ran_), delete_flag_ref);
   }
-  GstElement* last = caps;
+  // The microphone's own level, before the speech processing: while the capture is stopped
+  // right after it (muted, push-to-talk released) it alone keeps the level display alive.
+  raw_level_ = make_element("level", "self-level-raw", error);
+  if (!raw_level_) return false;
+  g_object_set(raw_level_, "interval", static_cast<guint64>(config.level_interval_ms) * GST_MSECOND,
+               "post-messages", FALSE, nullptr);
+  gst_bin_add(bin(), raw_level_);
+  if (!link_chain({caps, raw_level_}, error)) return false;
+  {
+    GPtr<GstPad> out(gst_element_get_static_pad(raw_level_, "src"));
+    gate_capture(out.get(), gate_);
+  }
+  GstElement* last = raw_level_;
 
   if (config.echo_cancel || config.noise_suppression || config.gain_control) {
     GstElement* dsp = make_element("webrtcdsp", nullptr, error);
@@ -321,11 +333,24 @@ bool VoicePipeline::build_output(const VoiceConfig& config, std::string* error) 
     return false;
   GstElement* last = raw_caps;
   if (config.echo_cancel) {
-    GstElement* probe = make_element("webrtcechoprobe", probe_name_.c_str(), error);
-    if (!probe) return false;
-    gst_bin_add(bin(), probe);
-    if (!link_chain({last, probe}, error)) return false;
-    last = probe;
+    // The canceller's reference is a branch of its own, so that it can be held back while the
+    // capture is stopped (capture_gate.hpp) without holding back what the player hears.
+    GstElement* split = make_element("tee", "echo-split", error);
+    GstElement* probe =
+        split ? make_element("webrtcechoprobe", probe_name_.c_str(), error) : nullptr;
+    GstElement* end = probe ? make_element("fakesink", "echo-reference-end", error) : nullptr;
+    if (!end) return false;
+    g_object_set(end, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, nullptr);
+    gst_bin_add_many(bin(), split, probe, end, nullptr);
+    if (!link_chain({last, split}, error) || !link_chain({probe, end}, error)) return false;
+    GPtr<GstPad> to_probe(gst_element_request_pad_simple(split, "src_%u"));
+    GPtr<GstPad> probe_in(gst_element_get_static_pad(probe, "sink"));
+    if (!to_probe || gst_pad_link(to_probe.get(), probe_in.get()) != GST_PAD_LINK_OK) {
+      if (error) *error = "cannot link the echo canceller's probe";
+      return false;
+    }
+    gate_echo_reference(to_probe.get(), gate_);
+    last = split;
   }
   GstElement* conv = make_element("audioconvert", nullptr, error);
   GstElement* res = conv ? make_element("audioresample", nullptr, error) : nullptr;
@@ -532,7 +557,14 @@ void VoicePipeline::stop() {
 
 VoicePipeline::~VoicePipeline() { stop(); }
 
-void VoicePipeline::set_muted(bool muted) { g_object_set(mute_, "mute", muted, nullptr); }
+void VoicePipeline::set_capture_gate(CaptureGate gate) {
+  if (gate_->exchange(gate, std::memory_order_relaxed) == gate) return;
+  // Whatever passes a closed gate (Silenced: all of it; Stopped: the keepalive frames) is silence.
+  g_object_set(mute_, "mute", gate != CaptureGate::Open, nullptr);
+  // One of the two levels speaks for the microphone: the processed one wherever it still runs.
+  g_object_set(raw_level_, "post-messages", gate == CaptureGate::Stopped, nullptr);
+  g_object_set(level_, "post-messages", gate != CaptureGate::Stopped, nullptr);
+}
 
 void VoicePipeline::set_jitter_ms(int jitter_ms) {
   gst_pipeline_set_latency(GST_PIPELINE(pipeline_.get()),

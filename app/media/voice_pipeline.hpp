@@ -1,5 +1,6 @@
-// The shared part of the engine's pipeline: capture → DSP → level → mute → (encoder) → tee, and
-// silence keeper + per-peer branches → mixer (float) → deafen → limiter → echo probe → sink.
+// The shared part of the engine's pipeline: capture → raw level → [gate] → DSP → level → mute →
+// (encoder) → tee, and silence keeper + per-peer branches → mixer (float) → deafen → limiter →
+// sink, with a [gated] branch to the echo canceller's probe.
 // Peer links hang off the tee and the mixer (peer_link.hpp). Internal to app/media.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/media/capture_gate.hpp"
 #include "app/media/device_error_words.hpp"
 #include "app/media/gst_util.hpp"
 #include "app/media/voice_engine.hpp"
@@ -82,10 +84,14 @@ class VoicePipeline {
   GstElement* tee() const { return tee_; }
   GstElement* mixer() const { return mixer_; }
   GstElement* self_level() const { return level_; }
+  // The microphone's level before the speech processing: it speaks for self_level() while the
+  // capture is stopped before it (CaptureGate::Stopped).
+  GstElement* self_raw_level() const { return raw_level_; }
   // The shared encoder, or nullptr in encoder-per-peer mode.
   GstElement* encoder() const { return encoder_; }
 
-  void set_muted(bool muted);
+  // How far the microphone's sound travels (capture_gate.hpp).
+  void set_capture_gate(CaptureGate gate);
   void set_deafened(bool deafened);
   // Fixes the pipeline's render delay from the jitter budget (see render_latency_ms).
   void set_jitter_ms(int jitter_ms);
@@ -121,7 +127,9 @@ class VoicePipeline {
   GstElement* sink_ = nullptr;     // the speaker fragment or its stand-in
   GstElement* output_out_ = nullptr;  // what feeds the sink
   GstElement* level_ = nullptr;
+  GstElement* raw_level_ = nullptr;
   GstElement* mute_ = nullptr;
+  CaptureGateState gate_ = std::make_shared<std::atomic<CaptureGate>>(CaptureGate::Open);
   GstElement* encoder_ = nullptr;
   GstElement* tee_ = nullptr;
   GstElement* mixer_ = nullptr;

@@ -6,7 +6,13 @@ and the time from the last peer's `joined` line to the last `first-audio` line (
 timestamped as they arrive; the peer flushes each one). Writes OUT/voice-peers.json. (The desktop
 app's memory is measured by app_memory.py.)
 
-  peer_mesh.py --bin BUILD/bin --seconds S --out DIR
+With --muted every peer starts muted (`--mute`; push-to-talk released is the same engine call,
+VoiceEngine::set_muted with MuteKind::Stopped): only a silent keepalive frame every half second
+flows (app/media/capture_gate.hpp), so the CPU window opens once all twenty directed links are
+connected, and links that fail in it are counted. Writes
+OUT/voice-peers-muted.json.
+
+  peer_mesh.py --bin BUILD/bin --seconds S --out DIR [--muted]
 """
 import argparse
 import json
@@ -14,6 +20,7 @@ import os
 import selectors
 import signal
 import subprocess
+import tempfile
 import time
 
 from watched import status_kib
@@ -56,8 +63,9 @@ def stop(procs):
             p.wait()
 
 
-def start_server(binary):
-    server = subprocess.Popen([binary, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def start_server(binary, state_dir):
+    # A state directory of its own: identity bindings from an earlier run would refuse our peers.
+    server = subprocess.Popen([binary, "--port", "0", "--state-dir", state_dir], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = server.stdout.readline().strip()
     if not line.startswith("listening on "):
         stop([server])
@@ -70,11 +78,12 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--muted", action="store_true")
     a = ap.parse_args()
-    out_path = os.path.join(a.out, "voice-peers.json")
+    out_path = os.path.join(a.out, "voice-peers-muted.json" if a.muted else "voice-peers.json")
     peer_bin = os.path.join(a.bin, "shotcall-peer")
     signal_bin = os.path.join(a.bin, "shotcall-signal")
-    result = {"notes": []}
+    result = {"notes": [], "muted": a.muted}
     if not os.access(peer_bin, os.X_OK):
         result["not_built"] = "shotcall-peer not built"
         json.dump(result, open(out_path, "w"))
@@ -82,7 +91,8 @@ def main():
     # Beside OUT (bench/results/raw) run-all keeps logs/, which is not published.
     logs = os.path.join(os.path.dirname(os.path.abspath(a.out)), "logs")
     os.makedirs(logs, exist_ok=True)
-    server, url = start_server(signal_bin)
+    state = tempfile.TemporaryDirectory(prefix="shotcall-bench-state-")
+    server, url = start_server(signal_bin, state.name)
     riot = [f"p{i}#BENCH" for i in range(5)]
     procs = []
     try:
@@ -92,12 +102,15 @@ def main():
                    "--teammates", ",".join(riot), "--ice-address", "127.0.0.1",
                    "--source", f"audiotestsrc is-live=true wave=sine volume=0.3 freq={TONES[i]}",
                    "--sink", "fakesink sync=true", "--duration", str(a.seconds)]
-            errf = open(os.path.join(logs, f"peer{i}.stderr"), "w+")
+            if a.muted:
+                cmd.append("--mute")
+            errf = open(os.path.join(logs, f"peer{i}{'-muted' if a.muted else ''}.stderr"), "w+")
             p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf, text=True, bufsize=1)
             p.errf = errf
             procs.append(p)
             sel.register(p.stdout, selectors.EVENT_READ, i)
         joined, first_audio = {}, []
+        connected, failed_in_window = set(), []
         hwm = [0] * 5
         cpu0 = [None] * 5
         cpu_last = [None] * 5
@@ -118,6 +131,12 @@ def main():
                     joined[i] = now
                 elif line.startswith("first-audio "):
                     first_audio.append(now)
+                elif line.startswith("peer "):  # "peer <riot id> <phase>[: reason]"
+                    words = line.split()
+                    if len(words) >= 3 and words[2] == "connected":
+                        connected.add((i, words[1]))
+                    elif len(words) >= 3 and words[2].startswith("failed") and t_cpu0 is not None:
+                        failed_in_window.append(line.strip())
             now = time.monotonic()
             if now - last_poll >= 0.25:
                 last_poll = now
@@ -125,8 +144,10 @@ def main():
                     if p.poll() is None:
                         hwm[i] = max(hwm[i], status_kib(p.pid, "VmHWM") or 0)
                         c = cpu_seconds(p.pid)
-                        # CPU is counted from the moment all twenty links have audio.
-                        if len(first_audio) >= 20 and c is not None:
+                        # CPU is counted from the moment all twenty links have audio (muted:
+                        # are connected).
+                        ready = len(connected) >= 20 if a.muted else len(first_audio) >= 20
+                        if ready and c is not None:
                             if t_cpu0 is None:
                                 t_cpu0 = now
                             if cpu0[i] is None:
@@ -142,7 +163,14 @@ def main():
         result["peer_hwm_kib"] = hwm
         result["peer_hwm_kib_max"] = max(hwm) if any(hwm) else None
         result["links_with_audio"] = len(first_audio)
-        if len(joined) == 5 and len(first_audio) >= 20:
+        result["links_connected"] = len(connected)
+        result["links_failed_in_window"] = failed_in_window
+        if a.muted:
+            if len(joined) != 5 or len(connected) < 20:
+                result["failure"] = f"{len(joined)} joined, {len(connected)} of 20 links connected"
+            elif failed_in_window:
+                result["failure"] = f"{len(failed_in_window)} links failed while muted"
+        elif len(joined) == 5 and len(first_audio) >= 20:
             result["mesh_ms"] = (max(first_audio[:20]) - max(joined.values())) * 1000
         else:
             result["failure"] = f"{len(joined)} joined, {len(first_audio)} of 20 links with audio"
@@ -155,9 +183,14 @@ def main():
                   if c0 is not None and cl is not None and cl[1] > t_cpu0]
         if shares:
             result["peer_cpu_share_mean"] = sum(shares) / len(shares)
+            result["peer_cpu_share_max"] = max(shares)
+            result["peer_cpu_shares"] = shares
+            result["cpu_window_s"] = max(cl[1] for cl in cpu_last if cl) - t_cpu0
+            result["loadavg"] = open("/proc/loadavg").read().split()[:3]
     finally:
         stop(procs)
         stop([server])
+        state.cleanup()
     json.dump(result, open(out_path, "w"))
     print(json.dumps(result))
     return 0

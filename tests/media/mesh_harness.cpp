@@ -77,10 +77,12 @@ Node& Mesh::add(const std::string& id, media::VoiceConfig config) {
     n->timeline.push_back(std::to_string(now_ms()) + " ms " + peer + " first audio");
   };
   ev.on_level = [n](const std::string& peer, double db) {
+    if (peer.empty()) n->self_levels++;
     if (!peer.empty() && db > -40.0) n->loud_levels[peer]++;
   };
   ev.on_stats = [n, now_ms](const media::PeerStats& s) {
     n->stats[s.peer_id] = s;
+    n->stats_count[s.peer_id]++;
     auto& recent = n->recent_stats[s.peer_id];
     recent.emplace_back(now_ms(), s);
     if (recent.size() > 24) recent.pop_front();

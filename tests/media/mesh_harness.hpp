@@ -28,6 +28,8 @@ struct Node {
   std::map<std::string, int> first_audio;          // first-audio events per peer
   std::map<std::string, int> loud_levels;          // level events above -40 dB per peer
   std::map<std::string, media::PeerStats> stats;
+  std::map<std::string, int> stats_count;  // stats reports per peer
+  int self_levels = 0;                     // our own microphone's level events
   // Recent stats per peer with their time (ms since the mesh began), for failure messages.
   std::map<std::string, std::deque<std::pair<std::int64_t, media::PeerStats>>> recent_stats;
   std::vector<std::string> timeline;                // phase changes and first audio, timed

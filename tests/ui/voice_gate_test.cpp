@@ -91,6 +91,29 @@ TEST(VoiceGate, UserMuteWinsOverAnOpenGate) {
   EXPECT_FALSE(gate.engine_muted());
 }
 
+// Only a voice-activity gate waiting for the next word keeps the engine's speech processing
+// running (its processed level reopens the gate); muted or push-to-talk released stops it.
+TEST(VoiceGate, OnlyAClosedVoiceActivityGateWaitsForVoice) {
+  VoiceGate gate;
+  gate.set_threshold_db(-40);
+  gate.set_hangover_ms(300);
+  gate.on_level(-60, 0);
+  EXPECT_TRUE(gate.waiting_for_voice());
+  gate.on_level(-30, 50);
+  EXPECT_FALSE(gate.waiting_for_voice());  // open: nothing to wait for
+  gate.set_user_muted(true);
+  gate.on_level(-70, 1000);
+  EXPECT_TRUE(gate.engine_muted());
+  EXPECT_FALSE(gate.waiting_for_voice());  // muted: the capture stops
+  gate.set_user_muted(false);
+  EXPECT_TRUE(gate.waiting_for_voice());
+  gate.set_mode(VoiceMode::PushToTalk);
+  EXPECT_TRUE(gate.engine_muted());
+  EXPECT_FALSE(gate.waiting_for_voice());  // key released: the capture stops
+  gate.on_push_to_talk(true);
+  EXPECT_FALSE(gate.waiting_for_voice());
+}
+
 TEST(VoiceGate, LevelIsClampedForTheBar) {
   VoiceGate gate;
   gate.on_level(-200, 0);
