@@ -253,7 +253,8 @@ def voice_mouth_to_ear(raw, params):
         render = s.get("engine_render_latency_ms", 0)
         out_rows.append([s["setup"], f"{s['frame_ms']} ms / {s['jitter_ms']} ms", "yes" if s.get("dsp") else "no",
                          num(s.get("p50_ms")), num(s.get("p95_ms")), b.get("frame"), b.get("jitter_buffer"),
-                         render - s["jitter_ms"], num(s.get("p50_ms", 0) - s["frame_ms"] - render), s.get("samples")])
+                         render - s["jitter_ms"], num(s.get("p50_ms", 0) - s["frame_ms"] - render), s.get("samples"),
+                         f"{s['buffers_late']} / {s['buffers_rendered']}" if "buffers_late" in s else "n/a"])
     by = {s["setup"]: s for s in d}
     targets = []
     if "default" in by:
@@ -270,10 +271,12 @@ def voice_mouth_to_ear(raw, params):
                        "sink renders it. Sound-card buffers are not included.",
         "parameters": {"seconds": params.get("m2e_seconds")},
         "figures": {"columns": ["setup", "frame / jitter", "DSP", "p50 ms", "p95 ms", "frame ms", "jitter buffer ms",
-                                "mixer + render margin ms", "rest ms", "clicks"], "rows": out_rows},
+                                "mixer + render margin ms", "rest ms", "clicks", "late buffers"], "rows": out_rows},
         "targets": targets,
         "notes": ["'rest' = p50 − frame − the engine's render latency (jitter buffer + mixer period + 5 ms); it holds "
                   "the test source's 10 ms capture buffer, encoding, SRTP, the loopback hop and decoding.",
+                  "'late buffers': buffers that reached the listener's sink more than 2 ms after their render time "
+                  "(each would be a glitch on a sound card), of all it rendered in the window.",
                   measured_note(raw)],
         "raw": d,
     }
@@ -342,6 +345,8 @@ def app_call_ok(call):
 
 def voice_memory(raw, params):
     p = load(os.path.join(raw, "voice-peers.json"), {}) or {}
+    m = load(os.path.join(raw, "voice-peers-muted.json"), {}) or {}
+    muted_share = m.get("peer_cpu_share_max") if not m.get("failure") else None
     a = load(os.path.join(raw, "voice-app.json"), {}) or {}
     idle, call = a.get("idle", {}), a.get("call", {})
     # Only a mesh that really formed counts: a peer that died early peaks low.
@@ -359,6 +364,9 @@ def voice_memory(raw, params):
          num(hwm / 1024) if hwm else p.get("not_built", p.get("failure", "n/a")), ""],
         ["shotcall-peer CPU per process, default settings", "% of one core",
          num(100 * p["peer_cpu_share_mean"]) if p.get("peer_cpu_share_mean") is not None else "n/a", ""],
+        ["shotcall-peer CPU per process, all five muted (mean / worst of five)", "% of one core",
+         f"{num(100 * m['peer_cpu_share_mean'])} / {num(100 * muted_share)}" if muted_share is not None
+         else m.get("not_built", m.get("failure", "n/a")), ""],
         ["desktop app `shotcall` peak RSS (VmHWM), in a call with four teammates", "MiB",
          app_cell(call) if app_ok or not call.get("hwm_kib") else f"{mib(call['hwm_kib'])} (call incomplete)",
          app_cell(idle)],
@@ -391,8 +399,15 @@ def voice_memory(raw, params):
          "value": (f"{mib(peak)} MiB" if app_ok else "not built" if a.get("not_built", "").startswith("not built")
                    else f"no figure: {app_why}"),
          "met": (peak / 1024 <= 110) if app_ok else None},
+        {"what": "shotcall-peer CPU per process, five muted (worst of five)", "target": "≤ 1 %",
+         "value": f"{num(100 * muted_share)} %" if muted_share is not None else m.get("failure", "not run"),
+         "met": (muted_share <= 0.01) if muted_share is not None else None},
     ]
     notes = list(p.get("notes", []))
+    if m.get("loadavg"):
+        notes.append("Muted: every peer started with --mute (push-to-talk released is the same engine call); the "
+                     "CPU window opens when all twenty links are connected; load average during it "
+                     f"{' '.join(m['loadavg'])}.")
     if call:
         notes.append(f"The desktop app: Xvfb, shotcall-signal, the Live Client Data stand-in serving a 5v5, four "
                      f"shotcall-peer teammates (test tones, fakesink) and the real `shotcall` window; VmRSS sampled "
@@ -412,7 +427,7 @@ def voice_memory(raw, params):
                        "under Xvfb. VmHWM of each from /proc; the last column is the app with its window up and no game.",
         "parameters": {"seconds": params.get("peer_seconds"), "app_seconds": a.get("seconds")},
         "figures": {"columns": ["figure", "unit", "value", "app idle, no game"], "rows": out_rows},
-        "targets": targets, "notes": notes, "raw": {"peers": p, "app": a},
+        "targets": targets, "notes": notes, "raw": {"peers": p, "peers_muted": m, "app": a},
     }
 
 

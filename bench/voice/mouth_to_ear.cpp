@@ -6,6 +6,7 @@
 #include <gst/gst.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -20,6 +21,8 @@ namespace shotcall::bench {
 namespace {
 
 constexpr int kTickMs = 250;
+// Wake-up jitter of a synchronised sink on an idle machine is well under this.
+constexpr GstClockTime kLateMargin = 2 * GST_MSECOND;
 
 // Finds silence→click edges in S16 mono 48 kHz buffers; called from streaming threads.
 struct Onsets {
@@ -56,18 +59,34 @@ GstPadProbeReturn on_capture(GstPad* pad, GstPadProbeInfo* info, gpointer data) 
   return GST_PAD_PROBE_OK;
 }
 
+// What the listener's sink saw: the clicks it rendered, and how many buffers reached it after
+// their render time (base time + PTS + the pipeline's latency). A late buffer is a glitch on a
+// real sound card, so a cut in the render delay must leave this at zero.
+struct Ear {
+  Onsets onsets;
+  std::atomic<int> buffers{0};
+  std::atomic<int> late{0};
+  GstClockTime latency = 0;
+};
+
 void on_render(GstElement* sink, GstBuffer* buf, GstPad*, gpointer data) {
-  // fakesink sync=true hands a buffer off when the clock reaches its render time.
+  // fakesink sync=true hands a buffer off when the clock reaches its render time, or at once
+  // when it arrives after it.
+  auto* ear = static_cast<Ear*>(data);
   GstClock* clock = gst_element_get_clock(sink);
   const GstClockTime now = clock ? gst_clock_get_time(clock) : 0;
   if (clock) gst_object_unref(clock);
-  static_cast<Onsets*>(data)->scan(buf, now);
+  const GstClockTime due = gst_element_get_base_time(sink) + GST_BUFFER_PTS(buf) + ear->latency;
+  ear->buffers++;
+  if (GST_BUFFER_PTS_IS_VALID(buf) && now > due + kLateMargin) ear->late++;
+  ear->onsets.scan(buf, now);
 }
 
 }  // namespace
 
 bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut& out) {
-  Onsets mouth, ear;  // outlive the mesh: streaming threads write here until the engines stop
+  Onsets mouth;
+  Ear ear;  // both outlive the mesh: streaming threads write here until the engines stop
   std::vector<double> delays;
   int render_latency_ms = 0;
   bool ok = false;
@@ -93,16 +112,20 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
     if (level && sink) {
       GstPad* level_sink = gst_element_get_static_pad(level, "sink");
       const gulong probe = gst_pad_add_probe(level_sink, GST_PAD_PROBE_TYPE_BUFFER, on_capture, &mouth, nullptr);
+      ear.latency =
+          static_cast<GstClockTime>(mesh.node("b").engine->pipeline_latency_ms()) * GST_MSECOND;
       g_signal_connect(sink, "handoff", G_CALLBACK(on_render), &ear);
       mesh.join("b", "a");
       ok = mesh.run_until([&] { return mesh.all_audio({"a", "b"}); }, 30);
       if (ok) {
         mesh.run_for(2.0);  // the jitter buffer fills, DTLS settles; first clicks may straddle it
         {
-          std::scoped_lock lock(mouth.mutex, ear.mutex);
+          std::scoped_lock lock(mouth.mutex, ear.onsets.mutex);
           mouth.times.clear();
-          ear.times.clear();
+          ear.onsets.times.clear();
         }
+        ear.buffers = 0;
+        ear.late = 0;
         mesh.run_for(seconds);
       }
       g_signal_handlers_disconnect_by_data(sink, &ear);
@@ -114,10 +137,10 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
     if (sink) gst_object_unref(sink);
   }
   {
-    std::scoped_lock lock(mouth.mutex, ear.mutex);
+    std::scoped_lock lock(mouth.mutex, ear.onsets.mutex);
     // Each rendered click pairs with the latest captured click before it (clicks are kTickMs
     // apart, far more than any delay measured here, so there is no ambiguity).
-    for (GstClockTime e : ear.times) {
+    for (GstClockTime e : ear.onsets.times) {
       GstClockTime best = GST_CLOCK_TIME_NONE;
       for (GstClockTime m : mouth.times)
         if (m <= e) best = m;
@@ -130,9 +153,11 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
   out.begin_object().field("setup", setup.name).field("ok", ok);
   out.field("frame_ms", setup.frame_ms).field("jitter_ms", setup.jitter_ms).field("dsp", setup.dsp);
   out.field("clicks_captured", static_cast<int>(mouth.times.size()));
-  out.field("clicks_rendered", static_cast<int>(ear.times.size())).field("samples", static_cast<int>(delays.size()));
+  out.field("clicks_rendered", static_cast<int>(ear.onsets.times.size()))
+      .field("samples", static_cast<int>(delays.size()));
   out.field("p50_ms", p50).field("p95_ms", percentile(delays, 95)).field("min_ms", percentile(delays, 0));
   out.field("engine_render_latency_ms", render_latency_ms);
+  out.field("buffers_rendered", ear.buffers.load()).field("buffers_late", ear.late.load());
   out.key("breakdown_ms").begin_object();
   out.field("frame", setup.frame_ms).field("jitter_buffer", setup.jitter_ms);
   out.field("rest", p50 - setup.frame_ms - setup.jitter_ms);
