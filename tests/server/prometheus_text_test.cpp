@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -114,6 +115,27 @@ TEST(PrometheusText, RefusesMixingHistogramAndPlainSamples) {
   EXPECT_THROW(t.histogram(bounds, too_many, 1, 1), PrometheusText::Misuse);
   t.histogram(bounds, counts, 1, 1);
   EXPECT_THROW(t.histogram(bounds, counts, 1, 1), PrometheusText::Misuse);
+}
+
+TEST(PrometheusText, RefusesBucketsThatAreNotAHistogram) {
+  const std::vector<std::uint64_t> counts{1, 2};
+  const auto misuse = [](std::vector<double> bounds, std::vector<std::uint64_t> cumulative,
+                         std::uint64_t count) {
+    PrometheusText t;
+    t.family("h", "h", MetricType::histogram);
+    EXPECT_THROW(t.histogram(bounds, cumulative, 1, count), PrometheusText::Misuse)
+        << t.text();
+  };
+  misuse({2, 1}, counts, 2);                                         // out of order
+  misuse({1, 1}, counts, 2);                                         // twice the same bound
+  misuse({1, std::numeric_limits<double>::infinity()}, counts, 2);  // +Inf is written for you
+  misuse({1, std::nan("")}, counts, 2);
+  misuse({1, 2}, {2, 1}, 2);  // counts falling
+  misuse({1, 2}, counts, 1);  // a bucket above the total
+  PrometheusText good;
+  good.family("h", "h", MetricType::histogram);
+  good.histogram(std::vector<double>{0.5, 1}, counts, 1, 2);
+  EXPECT_NE(good.text().find("h_bucket{le=\"+Inf\"} 2"), std::string::npos);
 }
 
 TEST(PrometheusText, RefusesBadNames) {

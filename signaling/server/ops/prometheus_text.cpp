@@ -129,6 +129,16 @@ void PrometheusText::histogram(std::span<const double> upper_bounds,
   if (histogram_written_) throw Misuse("histogram samples written twice for " + current_);
   if (upper_bounds.size() != cumulative.size())
     throw Misuse("histogram " + current_ + ": bounds and bucket counts differ in number");
+  // Prometheus takes buckets as given: bounds out of order, a second +Inf bucket or counts that
+  // fall would make every quantile computed from them wrong without a word.
+  for (std::size_t i = 0; i < upper_bounds.size(); ++i) {
+    if (!std::isfinite(upper_bounds[i]))
+      throw Misuse("histogram " + current_ + ": a bound that is not a finite number");
+    if (i > 0 && !(upper_bounds[i - 1] < upper_bounds[i]))
+      throw Misuse("histogram " + current_ + ": bounds not strictly increasing");
+    if ((i > 0 && cumulative[i] < cumulative[i - 1]) || cumulative[i] > count)
+      throw Misuse("histogram " + current_ + ": bucket counts not cumulative");
+  }
   histogram_written_ = true;
   for (std::size_t i = 0; i < upper_bounds.size(); ++i)
     out_ += current_ + "_bucket{le=\"" + format_value(upper_bounds[i]) + "\"} " +

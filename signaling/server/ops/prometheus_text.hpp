@@ -60,7 +60,9 @@ class PrometheusText {
 
   // The samples of the current histogram family: one _bucket per upper bound with the
   // cumulative count at or below it, then le="+Inf", _sum and _count. Throws Misuse unless the
-  // family is a histogram whose samples were not written yet, or when the spans differ in size.
+  // family is a histogram whose samples were not written yet, or when the spans differ in size,
+  // the bounds are not finite and strictly increasing, or the counts are not cumulative (none
+  // above `count`).
   void histogram(std::span<const double> upper_bounds, std::span<const std::uint64_t> cumulative,
                  double sum, std::uint64_t count);
 
