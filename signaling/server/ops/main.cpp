@@ -25,6 +25,7 @@ struct Runtime {
 
 gboolean on_stop_signal(gpointer data) {
   auto* rt = static_cast<Runtime*>(data);
+  if (!rt->server) return G_SOURCE_CONTINUE;  // stopped already: on the way out
   if (++rt->signals > 1) {
     // A second signal: the operator does not want to wait for the grace period.
     rt->log->warn("stopping-now");
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
   shotcall::server::Logger log(outcome.config->log_format);
   GMainLoop* loop = g_main_loop_new(nullptr, FALSE);
   int status = 0;
+  // Outlives the server: the signal watches stay until the process exits (below).
+  Runtime rt{loop, nullptr, &log, 0};
   {
     shotcall::server::WsServer server(*outcome.config, log);
     std::string error;
@@ -76,12 +79,14 @@ int main(int argc, char** argv) {
     } else {
       std::printf("listening on %s\n", server.url().c_str());
       std::fflush(stdout);
-      Runtime rt{loop, &server, &log, 0};
-      const guint term = g_unix_signal_add(SIGTERM, on_stop_signal, &rt);
-      const guint intr = g_unix_signal_add(SIGINT, on_stop_signal, &rt);
+      rt.server = &server;
+      // Never removed: removing the last watch of a signal gives it back its default action, and
+      // a SIGTERM arriving while the server is torn down (a supervisor asking twice) would then
+      // kill the process instead of letting it finish and exit 0.
+      g_unix_signal_add(SIGTERM, on_stop_signal, &rt);
+      g_unix_signal_add(SIGINT, on_stop_signal, &rt);
       g_main_loop_run(loop);
-      g_source_remove(term);
-      g_source_remove(intr);
+      rt.server = nullptr;
       log.info("stopped");
     }
   }
