@@ -14,7 +14,12 @@ class VoiceGate {
   void set_mode(VoiceMode mode);
   void set_threshold_db(double db) { threshold_db_ = db; }
   void set_hangover_ms(std::int64_t ms) { hangover_ms_ = ms; }
-  void set_user_muted(bool muted) { user_muted_ = muted; }
+  // Unmuting starts voice activity closed: while muted the engine measures the raw microphone
+  // (media::MuteKind::Stopped), echo and noise included, and only processed sound may open it.
+  void set_user_muted(bool muted) {
+    if (user_muted_ && !muted) vad_open_ = false;
+    user_muted_ = muted;
+  }
 
   // One microphone level reading (dBFS, before mute) at `now_ms` on a monotonic clock.
   void on_level(double rms_db, std::int64_t now_ms);

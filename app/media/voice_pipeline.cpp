@@ -15,6 +15,7 @@ namespace {
 // converter sits between them.
 constexpr const char* kRawCaps =
     "audio/x-raw,format=S16LE,rate=48000,channels=1,layout=interleaved";
+constexpr int kRawBytesPerSecond = 48000 * 2;
 // The mixer sums in floating point, where four loud teammates at once are not yet clipped, so the
 // limiter after it can bring their sum back under full scale smoothly (mixing in S16 would clamp
 // every sample over full scale: hard clipping, heard as crackle).
@@ -256,7 +257,7 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
   if (!link_chain({caps, raw_level_}, error)) return false;
   {
     GPtr<GstPad> out(gst_element_get_static_pad(raw_level_, "src"));
-    gate_capture(out.get(), gate_);
+    gate_capture(out.get(), gate_, kRawBytesPerSecond, config.frame_ms);
   }
   GstElement* last = raw_level_;
 

@@ -87,7 +87,11 @@ TEST(VoiceGate, UserMuteWinsOverAnOpenGate) {
   gate.set_user_muted(true);
   EXPECT_TRUE(gate.open());
   EXPECT_TRUE(gate.engine_muted());
+  // Unmuted, the next (processed) loud reading opens it: the readings taken while muted were the
+  // raw microphone's, echo included.
   gate.set_user_muted(false);
+  EXPECT_TRUE(gate.engine_muted());
+  gate.on_level(-10, 50);
   EXPECT_FALSE(gate.engine_muted());
 }
 
@@ -106,6 +110,12 @@ TEST(VoiceGate, OnlyAClosedVoiceActivityGateWaitsForVoice) {
   EXPECT_TRUE(gate.engine_muted());
   EXPECT_FALSE(gate.waiting_for_voice());  // muted: the capture stops
   gate.set_user_muted(false);
+  EXPECT_TRUE(gate.waiting_for_voice());
+  // Levels heard while muted were the raw microphone's: unmuting starts closed.
+  gate.set_user_muted(true);
+  gate.on_level(-20, 2000);
+  gate.set_user_muted(false);
+  EXPECT_FALSE(gate.open());
   EXPECT_TRUE(gate.waiting_for_voice());
   gate.set_mode(VoiceMode::PushToTalk);
   EXPECT_TRUE(gate.engine_muted());
