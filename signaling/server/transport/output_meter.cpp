@@ -126,15 +126,85 @@ static void metered_output_finalize(GObject* object) {
   G_OBJECT_CLASS(metered_output_parent_class)->finalize(object);
 }
 
+// The pair libsoup reads and writes: the shared input half and the metered output. Not a
+// GSimpleIOStream because of how it closes. libsoup closes its stream with g_io_stream_close_async,
+// whose default runs the close in a GIO worker thread: our output's flush_fn and the frame
+// guard's input then ran there while the main loop closed the socket under them (WsConnection::
+// close_socket, a server stopping), with nothing ordering the two (ThreadSanitizer saw flush_fn
+// race). Both halves close without blocking (the socket itself is closed by its owner), so the
+// close runs where it is asked for, on the main loop, like every other use of these streams.
+struct MeteredIOStream {
+  GIOStream parent;
+  GInputStream* input;
+  GOutputStream* output;
+};
+struct MeteredIOStreamClass {
+  GIOStreamClass parent_class;
+};
+
+MeteredIOStream* as_metered_io(gpointer p) { return static_cast<MeteredIOStream*>(p); }
+
+GInputStream* get_input(GIOStream* stream) { return as_metered_io(stream)->input; }
+GOutputStream* get_output(GIOStream* stream) { return as_metered_io(stream)->output; }
+
+static void metered_io_stream_init(MeteredIOStream* self) {
+  self->input = nullptr;
+  self->output = nullptr;
+}
+
+static void metered_io_stream_close_async(GIOStream* stream, int io_priority,
+                                          GCancellable* cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data);
+static gboolean metered_io_stream_close_finish(GIOStream* stream, GAsyncResult* result,
+                                               GError** error);
+static void metered_io_stream_finalize(GObject* object);
+
+static void metered_io_stream_class_init(MeteredIOStreamClass* klass) {
+  G_OBJECT_CLASS(klass)->finalize = metered_io_stream_finalize;
+  GIOStreamClass* io = G_IO_STREAM_CLASS(klass);
+  io->get_input_stream = get_input;
+  io->get_output_stream = get_output;
+  io->close_async = metered_io_stream_close_async;
+  io->close_finish = metered_io_stream_close_finish;
+}
+
+G_DEFINE_TYPE(MeteredIOStream, metered_io_stream, G_TYPE_IO_STREAM)
+
+static void metered_io_stream_close_async(GIOStream* stream, int io_priority,
+                                          GCancellable* cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data) {
+  GTask* task = g_task_new(stream, cancellable, callback, user_data);
+  g_task_set_priority(task, io_priority);
+  GError* error = nullptr;
+  // GIOStream's own close_fn: closes the output half, then the input half, here and now.
+  if (G_IO_STREAM_CLASS(metered_io_stream_parent_class)->close_fn(stream, cancellable, &error))
+    g_task_return_boolean(task, TRUE);
+  else
+    g_task_return_error(task, error);
+  g_object_unref(task);
+}
+
+static gboolean metered_io_stream_close_finish(GIOStream*, GAsyncResult* result, GError** error) {
+  return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+static void metered_io_stream_finalize(GObject* object) {
+  MeteredIOStream* self = as_metered_io(object);
+  if (self->input) g_object_unref(self->input);
+  if (self->output) g_object_unref(self->output);
+  G_OBJECT_CLASS(metered_io_stream_parent_class)->finalize(object);
+}
+
 }  // namespace
 
 GIOStream* with_metered_output(GIOStream* stream, std::shared_ptr<OutputMeter> meter) {
   auto* out = static_cast<MeteredOutput*>(g_object_new(metered_output_get_type(), nullptr));
   out->base = G_OUTPUT_STREAM(g_object_ref(g_io_stream_get_output_stream(stream)));
   out->meter = new std::shared_ptr<OutputMeter>(std::move(meter));
-  GIOStream* metered =
-      g_simple_io_stream_new(g_io_stream_get_input_stream(stream), G_OUTPUT_STREAM(out));
-  g_object_unref(out);
+  auto* io = static_cast<MeteredIOStream*>(g_object_new(metered_io_stream_get_type(), nullptr));
+  io->input = G_INPUT_STREAM(g_object_ref(g_io_stream_get_input_stream(stream)));
+  io->output = G_OUTPUT_STREAM(out);  // takes g_object_new's reference
+  GIOStream* metered = G_IO_STREAM(io);
   // A GIOStream closes its halves when it is disposed: `stream` must live as long as the new one
   // (closing a TLS connection's output half would end the TLS session).
   g_object_set_data_full(G_OBJECT(metered), "shotcall-metered-inner", g_object_ref(stream),
