@@ -12,7 +12,12 @@ flows (app/media/capture_gate.hpp), so the CPU window opens once all twenty dire
 connected, and links that fail in it are counted. Writes
 OUT/voice-peers-muted.json.
 
-  peer_mesh.py --bin BUILD/bin --seconds S --out DIR [--muted]
+Each microphone is a steady test tone, or with --input speech espeak-ng speech (speech_files):
+then the file is OUT/voice-peers-speech.json (voice-peers-muted-speech.json muted). --peer-arg
+passes an option on to every peer (a diagnosis: --peer-arg=--frame-ms --peer-arg=20).
+
+  peer_mesh.py --bin BUILD/bin --seconds S --out DIR [--muted] [--input tone|speech]
+               [--peer-arg ARG]...
 """
 import argparse
 import json
@@ -26,6 +31,47 @@ import time
 from watched import status_kib
 
 TONES = [300, 400, 500, 600, 700]
+# --input speech: what each player says, over and over (espeak-ng), as League teammates would.
+LINES = [
+    "The enemy jungler is on the top side, ward the river.",
+    "Dragon spawns in thirty seconds, everyone group at mid.",
+    "Their support has no flash, we can fight now.",
+    "Flash is down on their carry.",
+    "I am going back to base, wait for me.",
+    "Do not engage before my ultimate is ready.",
+    "Baron is up in one minute, push the bottom lane first.",
+]
+VOICES = ["en-us", "en", "en-us+f3", "en+m3", "en-us+f2"]
+
+
+def speech_files(directory, seconds):
+    """One WAV per peer (48 kHz mono S16): espeak-ng lines back to back, with the pauses speech
+    has between words and sentences, over a microphone's noise floor (pink noise at about
+    -60 dBFS), longer than `seconds`. Returns the paths, or raises with what failed."""
+    paths = []
+    for i, voice in enumerate(VOICES):
+        said = os.path.join(directory, f"said{i}.wav")
+        text = " ".join(LINES[(i + k) % len(LINES)] for k in range(len(LINES)))
+        subprocess.run(["espeak-ng", "-v", voice, "-w", said, text], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        voiced = os.path.join(directory, f"voiced{i}.wav")
+        # -20 dBFS-ish speech: espeak-ng's full-scale output brought down 14 dB.
+        subprocess.run(["sox", said, "-r", "48000", "-c", "1", "-b", "16", voiced, "gain", "-14"],
+                       check=True, stderr=subprocess.PIPE)
+        length = float(subprocess.run(["soxi", "-D", voiced], check=True, capture_output=True,
+                                      text=True).stdout)
+        repeats = int((seconds + 20) // length) + 1
+        looped = os.path.join(directory, f"looped{i}.wav")
+        subprocess.run(["sox", voiced, looped, "repeat", str(repeats)], check=True,
+                       stderr=subprocess.PIPE)
+        total = length * (repeats + 1)
+        noise = os.path.join(directory, f"noise{i}.wav")
+        subprocess.run(["sox", "-n", "-r", "48000", "-c", "1", "-b", "16", noise, "synth",
+                        f"{total:.2f}", "pinknoise", "vol", "0.001"], check=True, stderr=subprocess.PIPE)
+        out = os.path.join(directory, f"peer{i}.wav")
+        subprocess.run(["sox", "-m", looped, noise, out], check=True, stderr=subprocess.PIPE)
+        paths.append(out)
+    return paths
 
 
 def cpu_seconds(pid):
@@ -79,11 +125,16 @@ def main():
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--out", required=True)
     ap.add_argument("--muted", action="store_true")
+    # tone: a steady sine per peer; speech: espeak-ng lines with their pauses (speech_files).
+    ap.add_argument("--input", choices=["tone", "speech"], default="tone")
+    # Extra shotcall-peer options for every peer (e.g. --peer-arg=--frame-ms --peer-arg=20).
+    ap.add_argument("--peer-arg", action="append", default=[])
     a = ap.parse_args()
-    out_path = os.path.join(a.out, "voice-peers-muted.json" if a.muted else "voice-peers.json")
+    name = "voice-peers-muted" if a.muted else "voice-peers"
+    out_path = os.path.join(a.out, name + ("-speech" if a.input == "speech" else "") + ".json")
     peer_bin = os.path.join(a.bin, "shotcall-peer")
     signal_bin = os.path.join(a.bin, "shotcall-signal")
-    result = {"notes": [], "muted": a.muted}
+    result = {"notes": [], "muted": a.muted, "input": a.input, "peer_args": a.peer_arg}
     if not os.access(peer_bin, os.X_OK):
         result["not_built"] = "shotcall-peer not built"
         json.dump(result, open(out_path, "w"))
@@ -94,16 +145,23 @@ def main():
     state = tempfile.TemporaryDirectory(prefix="shotcall-bench-state-")
     server, url = start_server(signal_bin, state.name)
     riot = [f"p{i}#BENCH" for i in range(5)]
+    sources = [f"audiotestsrc is-live=true wave=sine volume=0.3 freq={t}" for t in TONES]
+    if a.input == "speech":
+        # A file plays as fast as it is read: clocksync releases each buffer at its time, as a
+        # microphone delivers it.
+        sources = [f"filesrc location={w} ! wavparse ! clocksync"
+                   for w in speech_files(state.name, a.seconds)]
     procs = []
     try:
         sel = selectors.DefaultSelector()
         for i in range(5):
             cmd = [peer_bin, "--server", url, "--riot-id", riot[i], "--game", "7777", "--team", "100",
                    "--teammates", ",".join(riot), "--ice-address", "127.0.0.1",
-                   "--source", f"audiotestsrc is-live=true wave=sine volume=0.3 freq={TONES[i]}",
+                   "--source", sources[i],
                    "--sink", "fakesink sync=true", "--duration", str(a.seconds)]
             if a.muted:
                 cmd.append("--mute")
+            cmd += a.peer_arg
             errf = open(os.path.join(logs, f"peer{i}{'-muted' if a.muted else ''}.stderr"), "w+")
             p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf, text=True, bufsize=1)
             p.errf = errf
