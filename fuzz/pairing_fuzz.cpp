@@ -132,7 +132,6 @@ class Interpreter {
       default:
         return;
     }
-    pairing_->take_watch_requests();
     check_state();
   }
 

@@ -1,13 +1,22 @@
 #include "signaling/core/pairing.hpp"
-#include "signaling/core/replies.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <type_traits>
 
+#include "signaling/core/replies.hpp"
 #include "signaling/protocol/codec.hpp"
 #include "signaling/protocol/riot_id.hpp"
 
 namespace shotcall::core {
+
+void Outbox::append(Outbox&& more) {
+  insert(end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  watch.insert(watch.end(), std::make_move_iterator(more.watch.begin()),
+               std::make_move_iterator(more.watch.end()));
+  lookups.insert(lookups.end(), std::make_move_iterator(more.lookups.begin()),
+                 std::make_move_iterator(more.lookups.end()));
+}
 namespace {
 
 using replies::error;
@@ -397,7 +406,7 @@ Outbox Pairing::forget(ConnId conn) {
   // A channel its creator made and nobody joined is abandoned: it goes now, not at the sweep
   // (teammates who still want it meet again through find-or-create).
   if (c.pending_created) store_.delete_if_empty(*c.pending_created);
-  if (c.watching) watch_requests_.push_back({WatchRequest::Kind::Unwatch, *c.riot_id});
+  if (c.watching) out.watch.push_back({WatchRequest::Kind::Unwatch, *c.riot_id});
   if (c.riot_id) {
     store_.release_riot_id(c.riot_key, c.peer_id);
     by_riot_key_.erase(c.riot_key);

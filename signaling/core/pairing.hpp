@@ -53,7 +53,6 @@ struct Outgoing {
   std::string close_reason;
   friend bool operator==(const Outgoing&, const Outgoing&) = default;
 };
-using Outbox = std::vector<Outgoing>;
 inline constexpr ConnId kRemote = 0;
 
 // The store entries one call of the core reads: what a shared store must fetch before the call
@@ -102,7 +101,7 @@ struct PairingConfig {
 };
 
 // What the shell must tell the Riot watcher, produced by watch-game, unwatch-game and closed
-// connections (take_watch_requests). The core stays pure; the shell owns the watcher.
+// connections (Outbox::watch). The core stays pure; the shell owns the watcher.
 struct WatchRequest {
   enum class Kind { Watch, Unwatch };
   Kind kind = Kind::Watch;
@@ -111,7 +110,7 @@ struct WatchRequest {
 };
 
 // identity-1's Riot verification (pairing_verify.cpp): what the shell must ask Riot, produced by
-// verify-riot and verify-riot-check (take_riot_lookups). The shell answers each through
+// verify-riot and verify-riot-check (Outbox::lookups). The shell answers each through
 // riot_account_resolved / riot_summoner_read with the same verification id.
 struct RiotLookup {
   // RecheckBinding: account-v1 by Riot ID for a riot binding last checked over 24 h ago
@@ -122,6 +121,18 @@ struct RiotLookup {
   std::string riot_id;  // ResolveAccount, RecheckBinding: account-v1 by Riot ID
   std::string puuid;    // ReadSummoner: summoner-v4 by puuid
   friend bool operator==(const RiotLookup&, const RiotLookup&) = default;
+};
+
+// Everything one call of the core produces: the frames to send (the vector itself, in order),
+// what the Riot watcher must start or stop watching, and what Riot must be asked. One output, so
+// that a call a shared store undoes and runs again takes back all of it at once, and the shell
+// has one thing to apply.
+struct Outbox : std::vector<Outgoing> {
+  using std::vector<Outgoing>::vector;
+  std::vector<WatchRequest> watch;
+  std::vector<RiotLookup> lookups;
+  // Appends `more` after this: its frames, its watch requests and its lookups.
+  void append(Outbox&& more);
 };
 
 // How one lookup went. Busy: verification's share of the Riot budget is spent (or Riot answered
@@ -163,8 +174,6 @@ class Pairing {
   Outbox broadcast_notice(const protocol::Notice& notice) const;
 
   // ---- server-side game detection (pairing_watch.cpp) ----
-  // Watch/unwatch requests produced since the last call, oldest first.
-  std::vector<WatchRequest> take_watch_requests();
   // The watcher saw watched players of this team in a game. Finds or creates the team's channel
   // by pairing key exactly as find-or-create-channel does (so teammates who detected the game
   // locally meet it, and joining needs a place on the roster as for any channel), remembers it
@@ -226,8 +235,6 @@ class Pairing {
   std::vector<std::pair<std::string, std::string>> local_claims() const;  // riot key, peer id
 
   // ---- identity-1's Riot verification (pairing_verify.cpp) ----
-  // Riot lookups produced since the last call, oldest first.
-  std::vector<RiotLookup> take_riot_lookups();
   // account-v1's answer for ResolveAccount: the puuid (Ok), no account (NotFound), or Busy.
   Outbox riot_account_resolved(std::uint64_t verification, RiotLookupStatus status,
                                const std::string& puuid, std::int64_t retry_after_ms = 0);
@@ -280,9 +287,10 @@ class Pairing {
   struct Checkpoint {
     ConnId conn = 0;
     std::optional<Conn> state;
-    std::size_t watch_requests = 0;
     std::unordered_map<std::string, std::vector<std::string>> server_games;
     std::unordered_set<std::string> retired;
+    // A registration undone must ask for its binding's re-check again when it runs again.
+    std::unordered_set<std::string> rechecking;
   };
 
  private:
@@ -382,7 +390,7 @@ class Pairing {
   Outbox verification_failed(ConnId conn, const Verification& v, std::string why);
   // A registration used a riot binding: asks Riot again when its puuid was last checked over
   // 24 hours ago (protocol-identity.md, "Riot verification").
-  void recheck_if_due(const std::string& riot_id, const store::KeyBinding& binding);
+  void recheck_if_due(const std::string& riot_id, const store::KeyBinding& binding, Outbox& out);
 
   // The connection closed or was closed: leaves its channel, frees its Riot ID, is forgotten.
   Outbox forget(ConnId conn);
@@ -426,7 +434,6 @@ class Pairing {
   std::unordered_map<ConnId, Conn> conns_;
   std::unordered_map<std::string, ConnId> by_peer_;
   std::unordered_map<std::string, ConnId> by_riot_key_;
-  std::vector<WatchRequest> watch_requests_;
   // Channel game id (as the watcher names it) → the channels opened for it.
   std::unordered_map<std::string, std::vector<std::string>> server_games_;
   // Retired channels that still have members: their members count as free for new offers.
@@ -440,7 +447,6 @@ class Pairing {
   };
   std::unordered_map<std::string, ClaimWarnings> claim_warnings_;
   std::unordered_map<ConnId, Verification> verifications_;  // identity-1: pending, by connection
-  std::vector<RiotLookup> riot_lookups_;
   std::unordered_set<std::string> rechecking_;  // riot keys with a RecheckBinding out
   std::uint64_t next_verification_ = 0;
 };

@@ -186,7 +186,7 @@ std::optional<Outbox> Pairing::admit_identity(ConnId conn, Conn& c,
   }
   admitted.level = level_of(mine->level);
   admitted.key = mine->key;
-  recheck_if_due(m.riot_id, *mine);
+  recheck_if_due(m.riot_id, *mine, out);
   // A stale session of this very device, or a keyless one that came before the key was bound,
   // gives up its seat; any other holder keeps it (the claim answers riot-id-in-use).
   if (const auto holder = conn_of_riot_key(riot_key)) {
@@ -279,8 +279,7 @@ void Pairing::replace_connection(ConnId victim, const std::string& why, Outbox& 
   out.back().close_code = 4001;
   out.back().close_reason = "replaced";
   ++identity_counters_.replaced;
-  Outbox left = forget(victim);
-  out.insert(out.end(), std::make_move_iterator(left.begin()), std::make_move_iterator(left.end()));
+  out.append(forget(victim));
 }
 
 // ---- links and devices -----------------------------------------------------------------------

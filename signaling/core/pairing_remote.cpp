@@ -33,9 +33,9 @@ std::unique_ptr<Pairing::Checkpoint> Pairing::checkpoint(ConnId conn) const {
   auto saved = std::make_unique<Checkpoint>();
   saved->conn = conn;
   if (const auto it = conns_.find(conn); it != conns_.end()) saved->state = it->second;
-  saved->watch_requests = watch_requests_.size();
   saved->server_games = server_games_;
   saved->retired = retired_;
+  saved->rechecking = rechecking_;
   return saved;
 }
 
@@ -52,9 +52,9 @@ void Pairing::restore(const Checkpoint& saved) {
     by_peer_[before.peer_id] = saved.conn;
     if (before.riot_id) by_riot_key_[before.riot_key] = saved.conn;
   }
-  watch_requests_.resize(std::min(watch_requests_.size(), saved.watch_requests));
   server_games_ = saved.server_games;
   retired_ = saved.retired;
+  rechecking_ = saved.rechecking;
 }
 
 StoreNeeds Pairing::needs(ConnId conn, const protocol::ClientMessage& message) const {

@@ -1,7 +1,7 @@
 // identity-1's Riot verification in the pairing core (shared/protocol-identity.md, "Riot
 // verification"): the player proves control of a Riot account by setting, twice, a profile icon
 // the server names. Pure like the rest of the core: what must be asked of Riot goes out through
-// take_riot_lookups(); the shell asks (RiotBridge, within verification's share of the budget)
+// Outbox::lookups; the shell asks (RiotBridge, within verification's share of the budget)
 // and feeds each answer back through riot_account_resolved / riot_summoner_read, whose Outbox
 // answers the connection's waiting request.
 #include <algorithm>
@@ -62,8 +62,6 @@ std::uint32_t fallback_random_below(std::uint32_t n) {
 }
 
 }  // namespace
-
-std::vector<RiotLookup> Pairing::take_riot_lookups() { return std::exchange(riot_lookups_, {}); }
 
 std::optional<Outbox> Pairing::verify_limits(ConnId conn, const Conn& c,
                                              const std::optional<std::string>& id,
@@ -144,10 +142,11 @@ Outbox Pairing::on_verify_riot(ConnId conn, Conn& c, const std::optional<std::st
   v.expires_at_ms = deps_.now_ms() + kVerificationTtlMs;
   v.lookup_in_flight = true;
   v.waiting = id;
-  riot_lookups_.push_back({RiotLookup::Kind::ResolveAccount, v.id, m.riot_id, {}});
+  Outbox asked;  // the challenge goes out once Riot has answered (riot_summoner_read)
+  asked.lookups.push_back({RiotLookup::Kind::ResolveAccount, v.id, m.riot_id, {}});
   verifications_[conn] = std::move(v);
   ++identity_counters_.verifications_started;
-  return {};  // the challenge goes out once Riot has answered (riot_summoner_read)
+  return asked;
 }
 
 Outbox Pairing::on_verify_riot_check(ConnId conn, Conn&, const std::optional<std::string>& id) {
@@ -177,11 +176,12 @@ Outbox Pairing::on_verify_riot_check(ConnId conn, Conn&, const std::optional<std
     return {{conn, challenge_of(v, id)}};  // the last read already said: not seen yet
   v.lookup_in_flight = true;
   v.waiting = id;
+  Outbox asked;
   if (v.puuid.empty())  // account-v1 was busy when verify-riot came
-    riot_lookups_.push_back({RiotLookup::Kind::ResolveAccount, v.id, v.riot_id, {}});
+    asked.lookups.push_back({RiotLookup::Kind::ResolveAccount, v.id, v.riot_id, {}});
   else
-    riot_lookups_.push_back({RiotLookup::Kind::ReadSummoner, v.id, {}, v.puuid});
-  return {};
+    asked.lookups.push_back({RiotLookup::Kind::ReadSummoner, v.id, {}, v.puuid});
+  return asked;
 }
 
 std::pair<ConnId, Pairing::Verification*> Pairing::find_verification(std::uint64_t id) {
@@ -206,8 +206,9 @@ Outbox Pairing::riot_account_resolved(std::uint64_t verification, RiotLookupStat
   v->puuid = puuid;
   // The account's current icon is read for this request: it must not be the one named.
   v->lookup_in_flight = true;
-  riot_lookups_.push_back({RiotLookup::Kind::ReadSummoner, v->id, {}, v->puuid});
-  return {};
+  Outbox asked;
+  asked.lookups.push_back({RiotLookup::Kind::ReadSummoner, v->id, {}, v->puuid});
+  return asked;
 }
 
 Outbox Pairing::riot_summoner_read(std::uint64_t verification, RiotLookupStatus status,
@@ -340,12 +341,13 @@ Outbox Pairing::verification_succeeded(ConnId conn, Verification& v) {
 
 // ---- the 24-hour re-check of riot bindings ---------------------------------------------------
 
-void Pairing::recheck_if_due(const std::string& riot_id, const store::KeyBinding& binding) {
+void Pairing::recheck_if_due(const std::string& riot_id, const store::KeyBinding& binding,
+                             Outbox& out) {
   if (!config_.identity.riot_verify || binding.level != store::BindingLevel::Riot ||
       !binding.puuid || deps_.now_ms() - binding.puuid_checked_ms < kDayMs)
     return;
   if (!rechecking_.insert(binding.riot_key).second) return;  // already asked
-  riot_lookups_.push_back({RiotLookup::Kind::RecheckBinding, 0, riot_id, {}});
+  out.lookups.push_back({RiotLookup::Kind::RecheckBinding, 0, riot_id, {}});
 }
 
 Outbox Pairing::riot_binding_rechecked(const std::string& riot_id, RiotLookupStatus status,

@@ -1,7 +1,7 @@
 // Server-side game detection in the pairing core (docs/protocol.md, "Extensions"): the watching
 // state of each connection, and the channels the server opens and closes from what the Riot
-// watcher reports. Pure, like the rest of the core: the shell applies take_watch_requests() to
-// the watcher and feeds its events back through open_server_channel / close_server_game.
+// watcher reports. Pure, like the rest of the core: the shell applies each Outbox's watch requests
+// to the watcher and feeds its events back through open_server_channel / close_server_game.
 #include <algorithm>
 #include <utility>
 
@@ -30,11 +30,12 @@ Outbox Pairing::on_watch(ConnId conn, Conn& c, const std::optional<std::string>&
                                              "watch-game"})}};
   }
   // Asking again only repeats the answer: the watcher already has this player.
+  Outbox out{{conn, reply(id, protocol::Watching{*c.riot_id})}};
   if (!c.watching) {
     c.watching = true;
-    watch_requests_.push_back({WatchRequest::Kind::Watch, *c.riot_id});
+    out.watch.push_back({WatchRequest::Kind::Watch, *c.riot_id});
   }
-  return {{conn, reply(id, protocol::Watching{*c.riot_id})}};
+  return out;
 }
 
 Outbox Pairing::on_unwatch(ConnId conn, Conn& c, const std::optional<std::string>& id) {
@@ -45,12 +46,11 @@ Outbox Pairing::on_unwatch(ConnId conn, Conn& c, const std::optional<std::string
                                              "unwatch-game"})}};
   }
   c.watching = false;
-  watch_requests_.push_back({WatchRequest::Kind::Unwatch, *c.riot_id});
   // The channel it may be in stays: leaving is the client's decision, as always.
-  return {{conn, reply(id, protocol::Unwatched{})}};
+  Outbox out{{conn, reply(id, protocol::Unwatched{})}};
+  out.watch.push_back({WatchRequest::Kind::Unwatch, *c.riot_id});
+  return out;
 }
-
-std::vector<WatchRequest> Pairing::take_watch_requests() { return std::exchange(watch_requests_, {}); }
 
 std::size_t Pairing::watching_count() const {
   return static_cast<std::size_t>(

@@ -23,13 +23,10 @@ void LocalRunner::handle(core::ConnId conn, protocol::ClientMessage message,
   // Only relays are timed: the latency histogram is about signals between peers.
   const bool relay = std::holds_alternative<protocol::SignalTo>(message.body);
   sink_.deliver(pairing_.handle(conn, message), relay ? received_us : 0);
-  sink_.watch_requests(pairing_.take_watch_requests());
-  sink_.riot_lookups(pairing_.take_riot_lookups());
 }
 
 void LocalRunner::disconnect(core::ConnId conn) {
-  sink_.deliver(pairing_.disconnect(conn), 0);
-  sink_.watch_requests(pairing_.take_watch_requests());  // unwatch its Riot ID
+  sink_.deliver(pairing_.disconnect(conn), 0);  // with the unwatch of its Riot ID
 }
 
 // The watcher's reports produce no watch requests: they are the watcher's own.

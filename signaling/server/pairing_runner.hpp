@@ -21,18 +21,15 @@ class Logger;
 class PrometheusText;
 struct ServerConfig;
 
-// What a runner hands back to the shell; all four are required. Each may be called from inside
+// What a runner hands back to the shell; both are required. Each may be called from inside
 // any runner call, or later from the main loop (a shared runner answers once Redis has).
 struct RunnerSink {
-  // The core's answers for this instance's connections. `relay_start_us` (monotonic) is when the
-  // frame that caused them arrived, for relayed signals' latency; 0 when not timed.
+  // The core's output for this instance (frames for its connections, watch requests for the Riot
+  // watcher, lookups for Riot verification). `relay_start_us` (monotonic) is when the frame
+  // that caused it arrived, for relayed signals' latency; 0 when not timed.
   std::function<void(const core::Outbox& out, std::int64_t relay_start_us)> deliver;
   // One frame already encoded by another instance, for a local connection. False when not sent.
   std::function<bool(core::ConnId to, const std::string& text)> send_text;
-  // What the core asks of the Riot watcher (watch-game, unwatch-game, closed connections).
-  std::function<void(std::vector<core::WatchRequest>)> watch_requests;
-  // identity-1: what the core asks Riot to verify.
-  std::function<void(std::vector<core::RiotLookup>)> riot_lookups;
 };
 
 // Whether the pairing side serves fully; when not, `why` says what still works (for /healthz).

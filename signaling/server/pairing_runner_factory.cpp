@@ -38,10 +38,6 @@ std::unique_ptr<PairingRunner> make_pairing_runner(const ServerConfig& config, R
   hooks.notice_all = [&pairing, deliver = sink.deliver](const protocol::Notice& notice) {
     deliver(pairing.broadcast_notice(notice), 0);
   };
-  hooks.after_call = [&pairing, watch = sink.watch_requests, lookups = sink.riot_lookups] {
-    watch(pairing.take_watch_requests());
-    lookups(pairing.take_riot_lookups());
-  };
   parts.log.info("shared-state", {{"redis", *config.redis_url}, {"instance", parts.instance}});
   // make_channel_store gave this mode a SnapshotStore.
   return std::make_unique<SharedPairing>(pairing, static_cast<store::SnapshotStore&>(parts.store),

@@ -124,7 +124,8 @@ void VerificationBridge::feed(const core::RiotLookup& lookup, core::RiotLookupSt
     deliver_(pairing_.riot_account_resolved(lookup.verification, status, puuid, retry_after_ms));
   else
     deliver_(pairing_.riot_summoner_read(lookup.verification, status, summoner, retry_after_ms));
-  run(pairing_.take_riot_lookups());  // an account resolved asks for its summoner next
+  // An account resolved asks for its summoner next: that lookup is in the Outbox delivered,
+  // and the shell brings it back to run().
 }
 
 }  // namespace shotcall::server

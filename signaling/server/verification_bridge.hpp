@@ -32,7 +32,7 @@ class VerificationBridge {
   VerificationBridge(const VerificationBridge&) = delete;
   VerificationBridge& operator=(const VerificationBridge&) = delete;
 
-  // Starts each lookup (pairing.take_riot_lookups()), and any lookups the answers produce.
+  // Starts each lookup (an Outbox's lookups, also those of the answers fed back).
   void run(std::vector<core::RiotLookup> lookups);
 
  private:

@@ -12,6 +12,7 @@
 
 #include "signaling/core/pairing.hpp"
 #include "signaling/identity/sign_proof.hpp"
+#include "signaling/protocol/codec.hpp"
 #include "signaling/protocol/riot_id.hpp"
 #include "signaling/store/memory_store.hpp"
 #include "signaling/store/sqlite_identity_store.hpp"
@@ -60,24 +61,20 @@ class VerifyCore : public testing::IdentityCoreHarness {
   }
   Outbox check(ConnId conn) { return pairing_->handle(conn, msg(p::VerifyRiotCheck{}, "c")); }
 
-  // The one lookup the core asked for since the last call.
-  RiotLookup one_lookup() {
-    auto lookups = pairing_->take_riot_lookups();
-    EXPECT_EQ(lookups.size(), 1u);
-    return lookups.empty() ? RiotLookup{} : lookups.front();
+  // A call that answers nothing yet and asks Riot exactly one thing: that lookup.
+  static RiotLookup asks_once(const Outbox& out) {
+    EXPECT_TRUE(out.empty()) << "answered before Riot did";
+    EXPECT_EQ(out.lookups.size(), 1u);
+    return out.lookups.empty() ? RiotLookup{} : out.lookups.front();
   }
   // verify-riot and Riot's answers up to the round-1 challenge; the account's icon is `current`.
   p::VerifyRiotChallenge start(ConnId conn, const KeyPair& key, int current = 0,
                                const std::string& riot_id = kAhri) {
-    EXPECT_TRUE(verify(conn, key, riot_id).empty());
-    const RiotLookup resolve = one_lookup();
+    const RiotLookup resolve = asks_once(verify(conn, key, riot_id));
     EXPECT_EQ(resolve.kind, RiotLookup::Kind::ResolveAccount);
     EXPECT_EQ(resolve.riot_id, riot_id);
-    EXPECT_TRUE(
-        pairing_
-            ->riot_account_resolved(resolve.verification, RiotLookupStatus::Ok, "puuid-" + riot_id)
-            .empty());
-    const RiotLookup read = one_lookup();
+    const RiotLookup read = asks_once(pairing_->riot_account_resolved(
+        resolve.verification, RiotLookupStatus::Ok, "puuid-" + riot_id));
     EXPECT_EQ(read.kind, RiotLookup::Kind::ReadSummoner);
     EXPECT_EQ(read.puuid, "puuid-" + riot_id);
     const Outbox out = pairing_->riot_summoner_read(read.verification, RiotLookupStatus::Ok,
@@ -91,8 +88,7 @@ class VerifyCore : public testing::IdentityCoreHarness {
   // verify-riot-check after the read interval, Riot answering with `icon` changed at `revision`.
   Outbox check_reading(ConnId conn, int icon, std::int64_t revision) {
     now_ms_ += 10'000;
-    EXPECT_TRUE(check(conn).empty());
-    const RiotLookup read = one_lookup();
+    const RiotLookup read = asks_once(check(conn));
     EXPECT_EQ(read.kind, RiotLookup::Kind::ReadSummoner);
     return pairing_->riot_summoner_read(read.verification, RiotLookupStatus::Ok, {icon, revision});
   }
@@ -190,18 +186,17 @@ TEST_F(VerifyCore, RiotIsReadAtMostOnceInTenSeconds) {
   const auto first = start(a, new_key());
   now_ms_ += 9'999;
   const Outbox fast = check(a);
-  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  EXPECT_TRUE(fast.lookups.empty());
   const auto answered = find<p::VerifyRiotChallenge>(fast, a);
   ASSERT_TRUE(answered);
   EXPECT_EQ(*answered, first);
   EXPECT_EQ(fast.front().message.id, "c");
   now_ms_ += 1;
-  EXPECT_TRUE(check(a).empty());
-  EXPECT_EQ(one_lookup().kind, RiotLookup::Kind::ReadSummoner);
+  EXPECT_EQ(asks_once(check(a)).kind, RiotLookup::Kind::ReadSummoner);
   // A check while that read is in flight is answered at once, without another read.
   const Outbox meanwhile = check(a);
   EXPECT_TRUE(find<p::VerifyRiotChallenge>(meanwhile, a));
-  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  EXPECT_TRUE(meanwhile.lookups.empty());
 }
 
 TEST_F(VerifyCore, ItExpiresTenMinutesAfterTheFirstChallenge) {
@@ -212,7 +207,7 @@ TEST_F(VerifyCore, ItExpiresTenMinutesAfterTheFirstChallenge) {
   const auto failed = error_to(out, a);
   ASSERT_TRUE(failed);
   EXPECT_EQ(failed->code, p::ErrorCode::VerifyFailed);
-  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  EXPECT_TRUE(out.lookups.empty());
   EXPECT_EQ(pairing_->identity_counters().verifications_failed, 1u);
   // Nothing is pending any more.
   const auto none = error_to(check(a), a);
@@ -224,8 +219,7 @@ TEST_F(VerifyCore, ASeenIconAfterTheDeadlineDoesNotBind) {
   const ConnId a = open();
   const auto first = start(a, new_key());
   now_ms_ = first.expires_at_ms - 1;
-  EXPECT_TRUE(check(a).empty());
-  const RiotLookup read = one_lookup();
+  const RiotLookup read = asks_once(check(a));
   now_ms_ = first.expires_at_ms;
   const Outbox out = pairing_->riot_summoner_read(read.verification, RiotLookupStatus::Ok,
                                                   {first.icon_id, now_ms_});
@@ -242,17 +236,16 @@ TEST_F(VerifyCore, CheckWithoutVerificationFails) {
 
 TEST_F(VerifyCore, NoRiotAccountOrNoSummonerFails) {
   const ConnId a = open();
-  EXPECT_TRUE(verify(a, new_key()).empty());
-  Outbox out =
-      pairing_->riot_account_resolved(one_lookup().verification, RiotLookupStatus::NotFound, "");
+  Outbox out = pairing_->riot_account_resolved(asks_once(verify(a, new_key())).verification,
+                                               RiotLookupStatus::NotFound, "");
   ASSERT_TRUE(error_to(out, a));
   EXPECT_EQ(error_to(out, a)->code, p::ErrorCode::VerifyFailed);
   EXPECT_EQ(out.front().message.id, "v");
 
-  EXPECT_TRUE(verify(a, new_key()).empty());
-  const auto id = one_lookup().verification;
-  EXPECT_TRUE(pairing_->riot_account_resolved(id, RiotLookupStatus::Ok, "puuid").empty());
-  out = pairing_->riot_summoner_read(one_lookup().verification, RiotLookupStatus::NotFound, {});
+  const auto id = asks_once(verify(a, new_key())).verification;
+  const RiotLookup read =
+      asks_once(pairing_->riot_account_resolved(id, RiotLookupStatus::Ok, "puuid"));
+  out = pairing_->riot_summoner_read(read.verification, RiotLookupStatus::NotFound, {});
   ASSERT_TRUE(error_to(out, a));
   EXPECT_EQ(error_to(out, a)->code, p::ErrorCode::VerifyFailed);
   EXPECT_EQ(pairing_->identity_counters().verifications_failed, 2u);
@@ -263,24 +256,23 @@ TEST_F(VerifyCore, ARegisteredConnectionVerifiesOnlyItsOwnRiotId) {
   const ConnId a = open();
   ASSERT_TRUE(
       find<p::Connected>(pairing_->handle(a, msg(p::RegisterUser{"Lux#EUW", {}, {}, {}})), a));
-  const auto refused = error_to(verify(a, new_key(), kAhri), a);
+  const Outbox wrong = verify(a, new_key(), kAhri);
+  const auto refused = error_to(wrong, a);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->code, p::ErrorCode::BadMessage);
-  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  EXPECT_TRUE(wrong.lookups.empty());
   // Its own Riot ID, in any case, is fine.
-  EXPECT_TRUE(verify(a, new_key(), "lux#euw").empty());
-  EXPECT_EQ(one_lookup().riot_id, "lux#euw");
+  EXPECT_EQ(asks_once(verify(a, new_key(), "lux#euw")).riot_id, "lux#euw");
 }
 
 TEST_F(VerifyCore, ANewVerifyRiotReplacesTheConnectionsPendingOne) {
   const ConnId a = open();
-  EXPECT_TRUE(verify(a, new_key()).empty());
-  const auto old_id = one_lookup().verification;
-  EXPECT_TRUE(verify(a, new_key()).empty());
-  const auto new_id = one_lookup().verification;
+  const auto old_id = asks_once(verify(a, new_key())).verification;
+  const auto new_id = asks_once(verify(a, new_key())).verification;
   EXPECT_NE(old_id, new_id);
-  EXPECT_TRUE(pairing_->riot_account_resolved(old_id, RiotLookupStatus::Ok, "puuid").empty());
-  EXPECT_TRUE(pairing_->take_riot_lookups().empty());  // the replaced one asks nothing more
+  const Outbox stale = pairing_->riot_account_resolved(old_id, RiotLookupStatus::Ok, "puuid");
+  EXPECT_TRUE(stale.empty());
+  EXPECT_TRUE(stale.lookups.empty());  // the replaced one asks nothing more
   EXPECT_EQ(pairing_->pending_verifications(), 1u);
 }
 
@@ -292,14 +284,14 @@ TEST_F(VerifyCore, TwoPendingPerRiotIdAndIconsNamedElsewhereAreExcluded) {
   EXPECT_EQ(second.icon_id, 2);  // pick 0 of [2..28]: 1 is named to a's verification
   EXPECT_EQ(drawn_from_, (std::vector<std::uint32_t>{28, 27}));
   now_ms_ += 1000;
-  const auto busy = error_to(verify(c, new_key()), c);
+  const Outbox third = verify(c, new_key());
+  const auto busy = error_to(third, c);
   ASSERT_TRUE(busy);
   EXPECT_EQ(busy->code, p::ErrorCode::VerifyBusy);
   EXPECT_EQ(busy->retry_after_ms, first.expires_at_ms - now_ms_);
-  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  EXPECT_TRUE(third.lookups.empty());
   // Another Riot ID is not affected; and once a's connection closes, Ahri has room again.
   EXPECT_TRUE(verify(c, new_key(), "Lux#EUW").empty());
-  pairing_->take_riot_lookups();
   pairing_->disconnect(a);
   EXPECT_TRUE(verify(c, new_key()).empty());
 }
@@ -342,8 +334,7 @@ TEST_F(VerifyCore, FiveStartedPerAddressAnHour) {
 TEST_F(VerifyCore, ASpentBudgetAnswersBusyAndMovesTheDeadline) {
   const ConnId a = open();
   const std::int64_t started = now_ms_;
-  EXPECT_TRUE(verify(a, new_key()).empty());
-  const auto id = one_lookup().verification;
+  const auto id = asks_once(verify(a, new_key())).verification;
   const Outbox out = pairing_->riot_account_resolved(id, RiotLookupStatus::Busy, "", 5000);
   const auto busy = error_to(out, a);
   ASSERT_TRUE(busy);
@@ -352,12 +343,12 @@ TEST_F(VerifyCore, ASpentBudgetAnswersBusyAndMovesTheDeadline) {
   EXPECT_EQ(out.front().message.id, "v");
   // The check resumes it: the account is asked for again.
   now_ms_ += 5000;
-  EXPECT_TRUE(check(a).empty());
-  const RiotLookup again = one_lookup();
+  const RiotLookup again = asks_once(check(a));
   EXPECT_EQ(again.kind, RiotLookup::Kind::ResolveAccount);
-  EXPECT_TRUE(pairing_->riot_account_resolved(id, RiotLookupStatus::Ok, "puuid").empty());
+  const RiotLookup read =
+      asks_once(pairing_->riot_account_resolved(id, RiotLookupStatus::Ok, "puuid"));
   const Outbox challenge_out =
-      pairing_->riot_summoner_read(one_lookup().verification, RiotLookupStatus::Ok, {0, 1});
+      pairing_->riot_summoner_read(read.verification, RiotLookupStatus::Ok, {0, 1});
   const auto challenge = find<p::VerifyRiotChallenge>(challenge_out, a);
   ASSERT_TRUE(challenge);
   EXPECT_EQ(challenge->expires_at_ms, started + 10 * kMinute + 5000);
@@ -429,13 +420,16 @@ TEST_F(VerifyCore, ARiotBindingIsRecheckedAfterADayAndKeptWhileThePuuidMatches) 
   // Within a day a registration asks Riot nothing.
   now_ms_ += 23 * 60 * kMinute;
   const ConnId b = open();
-  ASSERT_TRUE(find<p::Connected>(register_proven(b, key, kAhri), b));
-  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  const Outbox soon = register_proven(b, key, kAhri);
+  ASSERT_TRUE(find<p::Connected>(soon, b));
+  EXPECT_TRUE(soon.lookups.empty());
   pairing_->disconnect(b);
   now_ms_ += 2 * 60 * kMinute;
   const ConnId c = open();
-  ASSERT_TRUE(find<p::Connected>(register_proven(c, key, kAhri), c));
-  const RiotLookup recheck = one_lookup();
+  const Outbox later = register_proven(c, key, kAhri);
+  ASSERT_TRUE(find<p::Connected>(later, c));
+  ASSERT_EQ(later.lookups.size(), 1u);
+  const RiotLookup recheck = later.lookups.front();
   EXPECT_EQ(recheck.kind, RiotLookup::Kind::RecheckBinding);
   EXPECT_EQ(recheck.riot_id, kAhri);
   EXPECT_TRUE(
@@ -446,6 +440,28 @@ TEST_F(VerifyCore, ARiotBindingIsRecheckedAfterADayAndKeptWhileThePuuidMatches) 
   EXPECT_EQ(pairing_->identity_of(c), p::IdentityLevel::Riot);
 }
 
+// A shared store undoes a call that lost a race and runs it again (shared_pairing_calls.cpp):
+// the run that counts must still ask for the re-check the undone one asked for.
+TEST_F(VerifyCore, ARegistrationUndoneAndRunAgainStillAsksForTheRecheck) {
+  const KeyPair key = new_key();
+  const ConnId a = open();
+  ASSERT_TRUE(find<p::Verified>(verify_fully(a, key), a));
+  pairing_->disconnect(a);
+  now_ms_ += 25 * 60 * kMinute;
+  const ConnId b = open();
+  const auto saved = pairing_->checkpoint(b);
+  const Outbox undone = register_proven(b, key, kAhri);
+  ASSERT_EQ(undone.lookups.size(), 1u);
+  // Its store writes are undone too: a shared store loads the snapshot again.
+  store_.release_riot_id(protocol::fold_riot_id(kAhri), pairing_->peer_id_of(b).value_or(""));
+  pairing_->restore(*saved);
+  const Outbox again = register_proven(b, key, kAhri);
+  ASSERT_FALSE(again.empty());
+  ASSERT_TRUE(find<p::Connected>(again, b)) << p::encode(again.front().message);
+  ASSERT_EQ(again.lookups.size(), 1u);
+  EXPECT_EQ(again.lookups.front().kind, RiotLookup::Kind::RecheckBinding);
+}
+
 TEST_F(VerifyCore, ARiotBindingWhoseRiotIdChangedHandsIsRemoved) {
   const KeyPair key = new_key();
   const ConnId a = open();
@@ -453,8 +469,10 @@ TEST_F(VerifyCore, ARiotBindingWhoseRiotIdChangedHandsIsRemoved) {
   pairing_->disconnect(a);
   now_ms_ += 25 * 60 * kMinute;
   const ConnId b = open();
-  ASSERT_TRUE(find<p::Connected>(register_proven(b, key, kAhri), b));
-  ASSERT_EQ(one_lookup().kind, RiotLookup::Kind::RecheckBinding);
+  const Outbox registered = register_proven(b, key, kAhri);
+  ASSERT_TRUE(find<p::Connected>(registered, b));
+  ASSERT_EQ(registered.lookups.size(), 1u);
+  ASSERT_EQ(registered.lookups.front().kind, RiotLookup::Kind::RecheckBinding);
   // Riot now resolves the Riot ID to another account: the binding goes, and its connection.
   const Outbox out = pairing_->riot_binding_rechecked(kAhri, RiotLookupStatus::Ok, "someone-else");
   const auto closed = close_of(out, b);
@@ -466,13 +484,13 @@ TEST_F(VerifyCore, ARiotBindingWhoseRiotIdChangedHandsIsRemoved) {
 TEST_F(VerifyCore, ABadProofStartsNothing) {
   const ConnId a = open();
   hello(a);
-  const auto refused =
-      error_to(pairing_->handle(a, msg(p::VerifyRiot{kAhri, proof(new_key(), Purpose::VerifyRiot,
-                                                                  "not-the-challenge", kAhri)})),
-               a);
+  const Outbox out = pairing_->handle(
+      a,
+      msg(p::VerifyRiot{kAhri, proof(new_key(), Purpose::VerifyRiot, "not-the-challenge", kAhri)}));
+  const auto refused = error_to(out, a);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->code, p::ErrorCode::BadProof);
-  EXPECT_TRUE(pairing_->take_riot_lookups().empty());
+  EXPECT_TRUE(out.lookups.empty());
   EXPECT_EQ(pairing_->identity_counters().verifications_started, 0u);
 }
 

@@ -51,7 +51,7 @@ TEST_F(PairingWithoutWatcher, WatchGameIsUnavailableWithTheRequestId) {
   EXPECT_EQ(error_to(out, a), E::WatchUnavailable);
   EXPECT_EQ(out[0].message.id, "w1");
   EXPECT_EQ(std::get<p::Error>(out[0].message.body).re, "watch-game");
-  EXPECT_THAT(pairing_.take_watch_requests(), IsEmpty());
+  EXPECT_THAT(out.watch, IsEmpty());
 }
 
 TEST_F(PairingWatch, WatchGameBeforeRegisteringIsNotRegistered) {
@@ -59,7 +59,7 @@ TEST_F(PairingWatch, WatchGameBeforeRegisteringIsNotRegistered) {
   const Outbox out = pairing_.handle(7, msg(p::WatchGame{}, "w"));
   EXPECT_EQ(error_to(out, 7), E::NotRegistered);
   EXPECT_EQ(std::get<p::Error>(out[0].message.body).re, "watch-game");
-  EXPECT_THAT(pairing_.take_watch_requests(), IsEmpty());
+  EXPECT_THAT(out.watch, IsEmpty());
 }
 
 TEST_F(PairingWatch, WatchGameWatchesTheRegisteredRiotIdAndAnswersWatching) {
@@ -69,16 +69,15 @@ TEST_F(PairingWatch, WatchGameWatchesTheRegisteredRiotIdAndAnswersWatching) {
   EXPECT_EQ(out[0].to, a);
   EXPECT_EQ(out[0].message.id, "w1");
   EXPECT_EQ(std::get<p::Watching>(out[0].message.body).riot_id, "Ahri#EUW");
-  EXPECT_THAT(pairing_.take_watch_requests(),
-              ElementsAre(WatchRequest{Kind::Watch, "Ahri#EUW"}));
-  EXPECT_THAT(pairing_.take_watch_requests(), IsEmpty());  // taken once
+  EXPECT_THAT(out.watch, ElementsAre(WatchRequest{Kind::Watch, "Ahri#EUW"}));
+  EXPECT_THAT(out.lookups, IsEmpty());
   EXPECT_EQ(pairing_.watching_count(), 1u);
 
   // Asking again answers again but does not watch twice.
   const Outbox again = pairing_.handle(a, msg(p::WatchGame{}, "w2"));
   EXPECT_EQ(again[0].message.id, "w2");
   EXPECT_NE(first<p::Watching>(again, a), nullptr);
-  EXPECT_THAT(pairing_.take_watch_requests(), IsEmpty());
+  EXPECT_THAT(again.watch, IsEmpty());
 }
 
 TEST_F(PairingWatch, UnwatchWithoutWatchIsNotWatching) {
@@ -87,17 +86,16 @@ TEST_F(PairingWatch, UnwatchWithoutWatchIsNotWatching) {
   EXPECT_EQ(error_to(out, a), E::NotWatching);
   EXPECT_EQ(out[0].message.id, "u");
   EXPECT_EQ(std::get<p::Error>(out[0].message.body).re, "unwatch-game");
+  EXPECT_THAT(out.watch, IsEmpty());
 }
 
 TEST_F(PairingWatch, UnwatchStopsWatchingAndAnswersUnwatched) {
   const ConnId a = watcher("Ahri#EUW");
-  pairing_.take_watch_requests();
   const Outbox out = pairing_.handle(a, msg(p::UnwatchGame{}, "u"));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_TRUE(std::holds_alternative<p::Unwatched>(out[0].message.body));
   EXPECT_EQ(out[0].message.id, "u");
-  EXPECT_THAT(pairing_.take_watch_requests(),
-              ElementsAre(WatchRequest{Kind::Unwatch, "Ahri#EUW"}));
+  EXPECT_THAT(out.watch, ElementsAre(WatchRequest{Kind::Unwatch, "Ahri#EUW"}));
   EXPECT_EQ(pairing_.watching_count(), 0u);
   EXPECT_EQ(error_to(pairing_.handle(a, msg(p::UnwatchGame{})), a), E::NotWatching);
 }
@@ -105,12 +103,8 @@ TEST_F(PairingWatch, UnwatchStopsWatchingAndAnswersUnwatched) {
 TEST_F(PairingWatch, ClosedConnectionStopsWatching) {
   const ConnId a = watcher("Ahri#EUW");
   const ConnId b = user("Garen#EUW");
-  pairing_.take_watch_requests();
-  pairing_.disconnect(b);  // never watched: nothing to stop
-  EXPECT_THAT(pairing_.take_watch_requests(), IsEmpty());
-  pairing_.disconnect(a);
-  EXPECT_THAT(pairing_.take_watch_requests(),
-              ElementsAre(WatchRequest{Kind::Unwatch, "Ahri#EUW"}));
+  EXPECT_THAT(pairing_.disconnect(b).watch, IsEmpty());  // never watched: nothing to stop
+  EXPECT_THAT(pairing_.disconnect(a).watch, ElementsAre(WatchRequest{Kind::Unwatch, "Ahri#EUW"}));
   EXPECT_EQ(pairing_.watching_count(), 0u);
 }
 

@@ -1,5 +1,6 @@
 // The local PairingRunner without sockets: client messages in, and exactly the frames, watch
-// requests and Riot lookups a shell would be handed out, through a recording RunnerSink.
+// requests and Riot lookups a shell would be handed out (one Outbox each time), through a
+// recording RunnerSink.
 #include "signaling/server/local_runner.hpp"
 
 #include <gtest/gtest.h>
@@ -52,15 +53,13 @@ class LocalRunnerTest : public ::testing::Test {
     RunnerSink s;
     s.deliver = [this](const core::Outbox& out, std::int64_t relay_start_us) {
       for (const auto& o : out) frames_.push_back(Frame{o.to, o.message, relay_start_us});
+      watch_.insert(watch_.end(), out.watch.begin(), out.watch.end());
+      lookups_ += out.lookups.size();
     };
     s.send_text = [](core::ConnId, const std::string&) {
       ADD_FAILURE() << "a local runner has no encoded frames from other instances";
       return false;
     };
-    s.watch_requests = [this](std::vector<core::WatchRequest> r) {
-      watch_.insert(watch_.end(), r.begin(), r.end());
-    };
-    s.riot_lookups = [this](std::vector<core::RiotLookup> l) { lookups_ += l.size(); };
     return s;
   }
   // The frames handed out since the last call.

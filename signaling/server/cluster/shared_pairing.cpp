@@ -82,7 +82,6 @@ void SharedPairing::handle(core::ConnId conn, protocol::ClientMessage message,
       core::Outbox out = pairing_.handle(conn, message);
       publish_remote(out);
       deliver(out, received_us);
-      if (hooks_.after_call) hooks_.after_call();
       return;
     }
   }

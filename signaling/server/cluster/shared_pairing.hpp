@@ -43,8 +43,7 @@ class SharedPairing final : public PairingRunner {
   struct Hooks {
     std::function<void(const core::Outbox&)> deliver;       // to local connections
     std::function<bool(core::ConnId, const std::string&)> send_text;  // an encoded frame
-    std::function<void(const protocol::Notice&)> notice_all;  // to every local connection
-    std::function<void()> after_call;  // e.g. pass the core's watch requests on
+    std::function<void(const protocol::Notice&)> notice_all;          // to every local connection
     // Relayed signals for local connections, with when their frame arrived (monotonic), for the
     // relay latency histogram. Unset: `deliver`, untimed.
     std::function<void(const core::Outbox&, std::int64_t relay_start_us)> deliver_relay;

@@ -15,10 +15,6 @@ namespace {
 
 using namespace shared_pairing_detail;
 
-void append(core::Outbox& to, core::Outbox from) {
-  for (auto& o : from) to.push_back(std::move(o));
-}
-
 // The fetch script's reply: key/value pairs, then "!dead" and dead instances.
 bool parse_fetch(const redisReply* r, store::Snapshot& out) {
   if (!r || r->type != REDIS_REPLY_ARRAY) return false;
@@ -141,10 +137,10 @@ void SharedPairing::run(Call& call, store::Snapshot snapshot) {
   // Members of dead instances leave first, in the same transaction, so a player reconnecting
   // from one finds its place free.
   for (const auto& [channel_id, peers] : store_.dead_members()) {
-    append(out, pairing_.evict(channel_id, peers));
+    out.append(pairing_.evict(channel_id, peers));
     ++counters_.evicted_channels;
   }
-  append(out, perform(call));
+  out.append(perform(call));
   clock_.thaw();
 
   if (store_.missed()) {
@@ -221,7 +217,6 @@ void SharedPairing::finish(core::Outbox out) {
   ++counters_.calls;
   publish_remote(out);
   deliver(out, done->received_us);
-  if (hooks_.after_call) hooks_.after_call();
   pump();
 }
 

@@ -292,12 +292,6 @@ RunnerSink WsServer::runner_sink() {
     if (it == conns_.end() || it->second->departed || !it->second->open()) return false;
     return send_or_close_slow(*it->second, text);
   };
-  sink.watch_requests = [this](std::vector<core::WatchRequest> requests) {
-    if (riot_) riot_->apply(requests);
-  };
-  sink.riot_lookups = [this](std::vector<core::RiotLookup> lookups) {
-    if (verify_) verify_->run(std::move(lookups));
-  };
   return sink;
 }
 
@@ -332,6 +326,9 @@ void WsServer::deliver(const core::Outbox& out, std::int64_t relay_start_us) {
     else if (relay_start_us != 0 && std::holds_alternative<protocol::SignalFrom>(o.message.body))
       metrics_.relay_latency(monotonic_s(g_get_monotonic_time() - relay_start_us));
   }
+  // What the core asks of the Riot watcher and of Riot, once the frames that answer it are out.
+  if (riot_ && !out.watch.empty()) riot_->apply(out.watch);
+  if (verify_ && !out.lookups.empty()) verify_->run(out.lookups);
 }
 
 bool WsServer::send_or_close_slow(WsConnection& conn, const std::string& text) {
