@@ -101,6 +101,15 @@ class VerifyCore : public testing::IdentityCoreHarness {
     if (!round2) return {};
     return check_reading(conn, round2->icon_id, now_ms_ + 5000);
   }
+  // Ahri verified with a new key, whose connection then closed: the key a later registration
+  // proves, riot-bound.
+  KeyPair verified_and_gone() {
+    KeyPair key = new_key();
+    const ConnId a = open();
+    EXPECT_TRUE(find<p::Verified>(verify_fully(a, key), a));
+    pairing_->disconnect(a);
+    return key;
+  }
   std::deque<std::uint32_t> picks_;
   std::vector<std::uint32_t> drawn_from_;
 };
@@ -413,10 +422,7 @@ TEST_F(VerifyCore, AKeylessSessionOfTheVerifyingConnectionTakesTheKey) {
 }
 
 TEST_F(VerifyCore, ARiotBindingIsRecheckedAfterADayAndKeptWhileThePuuidMatches) {
-  const KeyPair key = new_key();
-  const ConnId a = open();
-  ASSERT_TRUE(find<p::Verified>(verify_fully(a, key), a));
-  pairing_->disconnect(a);
+  const KeyPair key = verified_and_gone();
   // Within a day a registration asks Riot nothing.
   now_ms_ += 23 * 60 * kMinute;
   const ConnId b = open();
@@ -443,10 +449,7 @@ TEST_F(VerifyCore, ARiotBindingIsRecheckedAfterADayAndKeptWhileThePuuidMatches) 
 // A shared store undoes a call that lost a race and runs it again (shared_pairing_calls.cpp):
 // the run that counts must still ask for the re-check the undone one asked for.
 TEST_F(VerifyCore, ARegistrationUndoneAndRunAgainStillAsksForTheRecheck) {
-  const KeyPair key = new_key();
-  const ConnId a = open();
-  ASSERT_TRUE(find<p::Verified>(verify_fully(a, key), a));
-  pairing_->disconnect(a);
+  const KeyPair key = verified_and_gone();
   now_ms_ += 25 * 60 * kMinute;
   const ConnId b = open();
   const auto saved = pairing_->checkpoint(b);
@@ -463,10 +466,7 @@ TEST_F(VerifyCore, ARegistrationUndoneAndRunAgainStillAsksForTheRecheck) {
 }
 
 TEST_F(VerifyCore, ARiotBindingWhoseRiotIdChangedHandsIsRemoved) {
-  const KeyPair key = new_key();
-  const ConnId a = open();
-  ASSERT_TRUE(find<p::Verified>(verify_fully(a, key), a));
-  pairing_->disconnect(a);
+  const KeyPair key = verified_and_gone();
   now_ms_ += 25 * 60 * kMinute;
   const ConnId b = open();
   const Outbox registered = register_proven(b, key, kAhri);
