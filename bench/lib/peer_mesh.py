@@ -162,7 +162,9 @@ def main():
             if a.muted:
                 cmd.append("--mute")
             cmd += a.peer_arg
-            errf = open(os.path.join(logs, f"peer{i}{'-muted' if a.muted else ''}.stderr"), "w+")
+            # Named like the JSON file, so the speech run keeps the tone run's logs.
+            errf = open(os.path.join(logs, f"{name}-speech-{i}.stderr" if a.input == "speech"
+                                     else f"peer{i}{'-muted' if a.muted else ''}.stderr"), "w+")
             p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf, text=True, bufsize=1)
             p.errf = errf
             procs.append(p)
