@@ -8,7 +8,7 @@
 #include "app/game/lan_setup.hpp"
 #include "app/i18n/translate.hpp"
 #include "common/glib_ptr.hpp"
-#include "signaling/identity/openssl_ptr.hpp"
+#include "common/openssl_ptr.hpp"
 
 // Measured on Debian 12 (GLib 2.74, glib-networking 2.74 over GnuTLS 3.7.9), with a throwaway CA
 // and g_tls_database_verify_chain(), identity g_network_address_new("127.0.0.1", 2999):
@@ -79,7 +79,7 @@ bool legacy_cn_names_ip(GTlsCertificate* leaf, const std::string& ip) {
   shotcall::GPtr<GByteArray> der{raw};
   if (!der || der->len == 0) return false;
   const unsigned char* p = der->data;
-  shotcall::identity::X509Ptr x509{d2i_X509(nullptr, &p, static_cast<long>(der->len))};
+  shotcall::X509Ptr x509{d2i_X509(nullptr, &p, static_cast<long>(der->len))};
   if (!x509) return false;
   if (X509_get_ext_by_NID(x509.get(), NID_subject_alt_name, -1) >= 0) return false;
 

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "signaling/identity/openssl_ptr.hpp"
+#include "common/openssl_ptr.hpp"
 
 namespace shotcall::media {
 namespace {
@@ -47,9 +47,9 @@ std::optional<std::string> certificate_sha256_fingerprint(std::string_view pem,
     return std::nullopt;
   };
   if (pem.empty() || pem.size() > 64 * 1024) return fail("no certificate");
-  identity::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) return fail("out of memory");
-  identity::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert) return fail("certificate is not valid PEM");
   unsigned char* der = nullptr;
   int der_len = i2d_X509(cert.get(), &der);

@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "signaling/identity/openssl_ptr.hpp"
+#include "common/openssl_ptr.hpp"
 
 namespace shotcall::identity {
 namespace {

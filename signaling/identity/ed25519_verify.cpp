@@ -18,9 +18,9 @@
 // - The verification equation is OpenSSL's cofactorless [S]B = R + [k]A (§5.1.7 permits either).
 #include <openssl/err.h>
 
+#include "common/openssl_ptr.hpp"
 #include "signaling/identity/ed25519.hpp"
 #include "signaling/identity/ed25519_point.hpp"
-#include "signaling/identity/openssl_ptr.hpp"
 
 namespace shotcall::identity {
 namespace {

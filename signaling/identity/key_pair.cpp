@@ -3,9 +3,9 @@
 
 #include <stdexcept>
 
+#include "common/openssl_ptr.hpp"
 #include "signaling/identity/base64url.hpp"
 #include "signaling/identity/ed25519.hpp"
-#include "signaling/identity/openssl_ptr.hpp"
 
 namespace shotcall::identity {
 namespace {

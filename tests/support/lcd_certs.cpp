@@ -8,13 +8,10 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "signaling/identity/openssl_ptr.hpp"
+#include "common/openssl_ptr.hpp"
 
 namespace shotcall::test {
 namespace {
-
-using identity::EvpPkeyPtr;
-using identity::X509Ptr;
 
 bool add_extension(X509* cert, X509* issuer, int nid, const char* value) {
   X509V3_CTX ctx;
@@ -65,7 +62,7 @@ bool write_file(const std::string& path, const std::string& data, int mode, std:
 }
 
 std::string pem_of(X509* cert, EVP_PKEY* key) {
-  identity::BioPtr bio{BIO_new(BIO_s_mem())};
+  BioPtr bio{BIO_new(BIO_s_mem())};
   if (cert) PEM_write_bio_X509(bio.get(), cert);
   if (key) PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
   char* data = nullptr;

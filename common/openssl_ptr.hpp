@@ -1,6 +1,6 @@
-// Owning pointers for OpenSSL objects, so no path leaks one: the project's one home for them
-// (GLib and GStreamer values have common/glib_ptr.hpp). Header-only: any OpenSSL user may include
-// it.
+// Owning pointers for OpenSSL objects, so no path leaks one: the project's one home for them,
+// beside glib_ptr.hpp for GLib and GStreamer values. Header-only, on any floor: a user links
+// OpenSSL::Crypto, not the identity library.
 #pragma once
 
 #include <openssl/bio.h>
@@ -10,7 +10,7 @@
 
 #include <memory>
 
-namespace shotcall::identity {
+namespace shotcall {
 
 struct EvpPkeyFree {
   void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
@@ -42,4 +42,4 @@ using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 using BioPtr = std::unique_ptr<BIO, BioFree>;
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 
-}  // namespace shotcall::identity
+}  // namespace shotcall
