@@ -16,10 +16,20 @@ else()
   set(_unit_dir_default "${CMAKE_INSTALL_PREFIX}/lib/systemd/system")
   set(_sysusers_dir_default "${CMAKE_INSTALL_PREFIX}/lib/sysusers.d")
 endif()
-set(SHOTCALL_SYSTEMD_UNIT_DIR "${_unit_dir_default}" CACHE PATH
-    "Where the server's systemd unit is installed")
-set(SHOTCALL_SYSUSERS_DIR "${_sysusers_dir_default}" CACHE PATH
-    "Where the server's sysusers.d file is installed")
+# Empty (the default) follows the prefix above, also when a build is configured again with
+# another prefix (scripts/test makes the packages from its release build this way); a value set
+# here is kept. A cached default would keep the first prefix's places and ship the unit in
+# /usr/local/lib/systemd from a /usr package.
+set(SHOTCALL_SYSTEMD_UNIT_DIR "" CACHE PATH
+    "Where the server's systemd unit is installed (empty: follow the prefix)")
+set(SHOTCALL_SYSUSERS_DIR "" CACHE PATH
+    "Where the server's sysusers.d file is installed (empty: follow the prefix)")
+if(NOT SHOTCALL_SYSTEMD_UNIT_DIR)
+  set(SHOTCALL_SYSTEMD_UNIT_DIR "${_unit_dir_default}")
+endif()
+if(NOT SHOTCALL_SYSUSERS_DIR)
+  set(SHOTCALL_SYSUSERS_DIR "${_sysusers_dir_default}")
+endif()
 
 # What the unit, the maintainer scripts and the docs name: one place each.
 set(SHOTCALL_SIGNAL_USER "shotcall-signal")
