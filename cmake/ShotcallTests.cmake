@@ -11,18 +11,15 @@
 function(shotcall_test_labels target labels)
   cmake_parse_arguments(PARSE_ARGV 2 arg "" "HEAVY" "")
   set(script "${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake")
+  file(WRITE "${script}"
+    "if(${target}_TESTS)\n  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${labels}\")\nendif()\n")
   if(arg_HEAVY)
-    file(WRITE "${script}"
+    file(APPEND "${script}"
       "foreach(t IN LISTS ${target}_TESTS)\n"
       "  if(t MATCHES \"${arg_HEAVY}\")\n"
       "    set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${labels};heavy\")\n"
-      "  else()\n"
-      "    set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${labels}\")\n"
       "  endif()\n"
       "endforeach()\n")
-  else()
-    file(WRITE "${script}"
-      "if(${target}_TESTS)\n  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${labels}\")\nendif()\n")
   endif()
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${script}")
 endfunction()
