@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   shotcall::server::Logger log(outcome.config->log_format);
-  GMainLoop* loop = g_main_loop_new(nullptr, FALSE);
+  // Running from the start: WsServer::run turns it until g_main_loop_quit.
+  GMainLoop* loop = g_main_loop_new(nullptr, TRUE);
   int status = 0;
   // Outlives the server: the signal watches stay until the process exits (below).
   Runtime rt{loop, nullptr, &log, 0};
@@ -85,7 +86,7 @@ int main(int argc, char** argv) {
       // kill the process instead of letting it finish and exit 0.
       g_unix_signal_add(SIGTERM, on_stop_signal, &rt);
       g_unix_signal_add(SIGINT, on_stop_signal, &rt);
-      g_main_loop_run(loop);
+      server.run(loop);
       rt.server = nullptr;
       log.info("stopped");
     }

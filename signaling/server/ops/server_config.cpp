@@ -40,6 +40,10 @@ constexpr OptionSpec kOptions[] = {
     {"max-connections-per-ip", "N", false,
      "connections per client address, 0 = no limit (default 50)"},
     {"max-connections", "N", false, "connections in all (default 20000)"},
+    {"io-threads", "N", false,
+     "most threads the WebSockets are spread over, 0-1024; 0: all on the main loop (default 256)"},
+    {"io-thread-connections", "N", false,
+     "connections per thread before another thread starts, 1-100000 (default 100)"},
     {"trusted-proxy", "CIDR", true,
      "a load balancer (address or network) whose PROXY protocol header or X-Forwarded-For names "
      "the client; may repeat"},
@@ -379,6 +383,9 @@ ServerConfig build(const Values& values, const EnvLookup& env) {
     else if (r->value == "json") c.log_format = LogFormat::Json;
     else throw BadValue{r->source + ": expected text or json, got \"" + r->value + "\""};
   }
+  if (auto r = one("io-threads")) c.io_threads = parse_int<unsigned>(*r, 0, 1024);
+  if (auto r = one("io-thread-connections"))
+    c.io_thread_connections = parse_int<unsigned>(*r, 1, 100000);
   if (auto r = one("keepalive")) c.keepalive_s = parse_int<unsigned>(*r, 0, 3600);
   if (auto r = one("handshake-timeout")) c.handshake_timeout_s = parse_int<unsigned>(*r, 1, 3600);
   if (auto r = one("access-token")) c.access_token = non_empty(*r, protocol::kMaxTokenBytes);

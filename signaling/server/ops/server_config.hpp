@@ -56,6 +56,10 @@ struct ServerConfig {
   std::size_t burst = 100;        // frames a connection may send at once
   std::size_t max_connections_per_ip = 50;  // 0: no limit (behind a proxy every peer is one IP)
   std::size_t max_connections = 20000;
+  // The threads WebSockets are spread over (transport/io_threads.hpp): at most `io_threads` (0:
+  // every connection on the main loop), another started once each holds `io_thread_connections`.
+  unsigned io_threads = 256;
+  unsigned io_thread_connections = 100;
   // --trusted-proxy: peers whose PROXY header or X-Forwarded-For names the client
   // (client_address.hpp). Empty: every connection is its peer's address.
   TrustedProxies trusted_proxies;

@@ -69,6 +69,7 @@ class WsConnection {
   bool departed = false;          // the pairing core has already been told it left
   bool holds_slot = false;        // it counts against Admission and must give its slot back
   bool refused = false;           // closed at once for want of a slot; never joined the core
+  unsigned io_thread = 0;         // the IoThreads thread polling it
 
  private:
   static void on_message_cb(SoupWebsocketConnection*, gint type, GBytes* data, gpointer self);

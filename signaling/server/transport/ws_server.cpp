@@ -104,11 +104,13 @@ WsServer::WsServer(ServerConfig config, Logger& log)
 }
 
 WsServer::~WsServer() {
+  // First, so that no other thread runs a callback of ours while we take things apart.
+  if (io_) io_->stop();
   riot_.reset();  // its callbacks reach into the connections below
   verify_.reset();
   runner_.reset();
-  for (guint* s :
-       {&liveness_source_, &sweep_source_, &purge_source_, &grace_source_, &faults_source_})
+  for (guint* s : {&liveness_source_, &sweep_source_, &purge_source_, &grace_source_,
+                   &faults_source_, &main_jobs_source_})
     if (*s) g_source_remove(*s);
   conns_.clear();
   graveyard_.clear();
@@ -203,6 +205,7 @@ bool WsServer::start(std::string& error, bool& bad_config) {
                        config_.trusted_proxies},
       log_, [this](std::string_view reason) { metrics_.connection_refused(reason); });
   if (!listener_->start(error)) return false;
+  io_ = std::make_unique<IoThreads>(loop_lock_, config_.io_threads, config_.io_thread_connections);
   const bool v6 = g_inet_address_get_family(inet.get()) == G_SOCKET_FAMILY_IPV6;
   url_ = std::string{config_.tls() ? "wss://" : "ws://"} + (v6 ? "[" : "") + config_.bind +
          (v6 ? "]" : "") + ":" + std::to_string(port) + "/ws";
@@ -228,6 +231,8 @@ bool WsServer::start(std::string& error, bool& bad_config) {
                           {"max_frame", static_cast<std::uint64_t>(config_.max_frame)},
                           {"max_members", static_cast<std::uint64_t>(config_.max_members)},
                           {"keepalive_s", config_.keepalive_s},
+                          {"io_threads", config_.io_threads},
+                          {"io_thread_connections", config_.io_thread_connections},
                           {"access_token", config_.access_token ? "required" : "none"},
                           {"identity", config_.identity_policy.c_str()},
                           {"database", identity_store_->describe().c_str()},
@@ -327,8 +332,36 @@ void WsServer::deliver(const core::Outbox& out, std::int64_t relay_start_us) {
       metrics_.relay_latency(monotonic_s(g_get_monotonic_time() - relay_start_us));
   }
   // What the core asks of the Riot watcher and of Riot, once the frames that answer it are out.
-  if (riot_ && !out.watch.empty()) riot_->apply(out.watch);
-  if (verify_ && !out.lookups.empty()) verify_->run(out.lookups);
+  if (riot_ && !out.watch.empty()) on_main([this, watch = out.watch] { riot_->apply(watch); });
+  if (verify_ && !out.lookups.empty())
+    on_main([this, lookups = out.lookups] { verify_->run(lookups); });
+}
+
+void WsServer::on_main(std::function<void()> job) {
+  if (main_jobs_.empty() && g_main_context_is_owner(g_main_context_default())) return job();
+  main_jobs_.push_back(std::move(job));
+  // At the default priority, not an idle's: the main loop then runs it as soon as it wakes,
+  // before any HTTP request that arrives after (a /metrics scrape sees the watch applied).
+  if (!main_jobs_source_)
+    main_jobs_source_ = g_idle_add_full(G_PRIORITY_DEFAULT, main_jobs_cb, this, nullptr);
+}
+
+gboolean WsServer::main_jobs_cb(gpointer self) {
+  auto* s = static_cast<WsServer*>(self);
+  s->main_jobs_source_ = 0;
+  // A job may add jobs: they run in this turn too, in order.
+  while (!s->main_jobs_.empty()) {
+    auto job = std::move(s->main_jobs_.front());
+    s->main_jobs_.pop_front();
+    job();
+  }
+  return G_SOURCE_REMOVE;
+}
+
+void WsServer::run(GMainLoop* loop) {
+  run_holding(loop, loop_lock_);
+  // Nothing of ours runs once the loop is over: the caller may take the server apart.
+  if (io_) io_->stop();
 }
 
 bool WsServer::send_or_close_slow(WsConnection& conn, const std::string& text) {
@@ -401,6 +434,7 @@ void WsServer::on_closed(WsConnection& conn) {
   if (!conn.refused) log_.info("ws-close", {{"conn", id}, {"code", conn.close_code()}});
   auto it = conns_.find(id);
   if (it != conns_.end()) {
+    io_->release(conn.io_thread);
     // Freed from an idle callback: this signal emission still runs on the connection.
     graveyard_.push_back(std::move(it->second));
     conns_.erase(it);
@@ -523,7 +557,7 @@ gboolean WsServer::grace_expired_cb(gpointer self) {
 }
 
 void WsServer::maybe_finish_shutdown() {
-  if (!shutting_down_ || !conns_.empty() || !shutdown_done_) return;
+  if (!shutting_down_ || !conns_.empty() || opening_ != 0 || !shutdown_done_) return;
   if (grace_source_) {
     g_source_remove(grace_source_);
     grace_source_ = 0;

@@ -1,13 +1,17 @@
 // The libsoup shell around the pairing core: a SoupServer on the thread-default GMainContext
 // serving the WebSocket at /ws, GET /healthz and GET /metrics. It turns frames into
 // core::Pairing calls and the core's Outbox into frames, and enforces the transport limits
-// (frame size, rate, connections per address and in all, keepalive).
+// (frame size, rate, connections per address and in all, keepalive). Handshakes and HTTP run on
+// the main loop; each WebSocket, once open, is polled by one of the IoThreads, and every callback
+// on any of them runs holding `loop_lock_` (io_threads.hpp), so the code below is single-threaded.
 #pragma once
 
 #include <libsoup/soup.h>
 
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +25,7 @@
 #include "signaling/server/pairing_runner.hpp"
 #include "signaling/server/riot_bridge.hpp"
 #include "signaling/server/transport/admission.hpp"
+#include "signaling/server/transport/io_threads.hpp"
 #include "signaling/server/transport/listener.hpp"
 #include "signaling/server/transport/ws_connection.hpp"
 #include "signaling/server/verification_bridge.hpp"
@@ -42,6 +47,9 @@ class WsServer final : private WsEvents {
   bool start(std::string& error, bool& bad_config);
   // ws://HOST:PORT/ws (wss:// with TLS), with the port actually bound. Valid after start().
   const std::string& url() const { return url_; }
+  // Runs the main loop (`loop`, made with is_running TRUE) until g_main_loop_quit, holding the
+  // loop lock but while it waits, as the IoThreads do.
+  void run(GMainLoop* loop);
 
   // Graceful stop: refuse new connections, /healthz → 503, close every client with 1001, and
   // call `done` once all have closed or after `grace_ms`, whichever is first.
@@ -66,10 +74,19 @@ class WsServer final : private WsEvents {
   static gboolean purge_cb(gpointer self);
   static gboolean grace_expired_cb(gpointer self);
 
-  // Wraps the stolen socket stream of a completed handshake in a FrameGuard and starts the
-  // WebSocket on it. `socket` (may be null) lets a failed connection be cut at once.
+  // Hands the stolen socket stream of a completed handshake to the next IoThread, which opens
+  // the WebSocket on it. `socket` (may be null) lets a failed connection be cut at once.
   void accept(GIOStream* base, GSocket* socket, SoupMessage* handshake,
               const std::string& address);
+  // On that thread: wraps `base` in a FrameGuard, starts the WebSocket, and admits it, or closes
+  // it at once when `verdict` (its slot, taken in accept()) says no.
+  void open_websocket(GPtr<GIOStream> base, GPtr<GSocket> socket, std::string uri,
+                      std::string origin, std::string address, Admit verdict, unsigned io_thread);
+  // Runs `job` on the main loop after the jobs already waiting there: the Riot watcher and
+  // Riot's HTTP session work on the main context (libsoup queues on the caller's thread-default
+  // one), and their requests keep the order the core made them in.
+  void on_main(std::function<void()> job);
+  static gboolean main_jobs_cb(gpointer self);
   // Fails the connections whose FrameGuard tripped or whose pings flooded (from an idle).
   void close_faulted();
   // Whether a ping or pong from `id` may go on to libsoup: control frames spend the same frame
@@ -99,6 +116,12 @@ class WsServer final : private WsEvents {
 
   ServerConfig config_;
   Logger& log_;
+  // Held by whichever thread runs a callback of this server (io_threads.hpp).
+  std::mutex loop_lock_;
+  std::unique_ptr<IoThreads> io_;  // made in start()
+  std::size_t opening_ = 0;        // handed to an IoThread, not yet in conns_
+  std::deque<std::function<void()>> main_jobs_;
+  guint main_jobs_source_ = 0;
   CallClock clock_;
   std::string instance_;  // with Redis: names this instance and prefixes its peer ids
   std::unique_ptr<core::ChannelStore> store_;  // MemoryStore, or the SnapshotStore of a call
