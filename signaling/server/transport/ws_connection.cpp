@@ -1,8 +1,16 @@
 #include "signaling/server/transport/ws_connection.hpp"
 
 #include <string>
+#include <utility>
 
 namespace shotcall::server {
+namespace {
+// How long a close we started waits for the peer's answer before the socket is shut. libsoup 2.4
+// waits 5 s itself, but when its own timer fires it drops the timer without unreferencing it
+// (on_timeout_close_io), leaking it for every peer that never answers: a dead one, a slow reader.
+// Ending the wait a second sooner takes libsoup's ordinary path (EOF), which frees the timer.
+constexpr guint kCloseAnswerMs = 4000;
+}  // namespace
 
 WsConnection::WsConnection(SoupWebsocketConnection* conn, GIOStream* base, core::ConnId id,
                            std::string address, FrameGate gate, WsEvents& events)
@@ -19,6 +27,7 @@ WsConnection::WsConnection(SoupWebsocketConnection* conn, GIOStream* base, core:
 
 WsConnection::~WsConnection() {
   g_signal_handlers_disconnect_by_data(conn_.get(), this);
+  if (close_deadline_) g_source_remove(close_deadline_);
   // Dropping the last reference of a connection that is still open makes libsoup close it.
   if (open()) soup_websocket_connection_close(conn_.get(), SOUP_WEBSOCKET_CLOSE_GOING_AWAY, nullptr);
   close_socket();
@@ -64,13 +73,33 @@ void WsConnection::close(int code, std::string_view reason) {
   sent_close_code_ = code;
   const std::string r{reason};
   soup_websocket_connection_close(conn_.get(), static_cast<gushort>(code), r.c_str());
+  if (!close_deadline_ && open_or_closing())
+    close_deadline_ = g_timeout_add(kCloseAnswerMs, close_deadline_cb, this);
+}
+
+bool WsConnection::open_or_closing() const {
+  const auto state = soup_websocket_connection_get_state(conn_.get());
+  return state == SOUP_WEBSOCKET_STATE_OPEN || state == SOUP_WEBSOCKET_STATE_CLOSING;
+}
+
+gboolean WsConnection::close_deadline_cb(gpointer self) {
+  auto* c = static_cast<WsConnection*>(self);
+  c->close_deadline_ = 0;
+  c->shut_socket();
+  return G_SOURCE_REMOVE;
+}
+
+void WsConnection::shut_socket() {
+  // Both ways: reads then end, so libsoup finishes the close now and emits "closed".
+  if (socket_ && !g_socket_is_closed(socket_.get()))
+    g_socket_shutdown(socket_.get(), TRUE, TRUE, nullptr);
+  else
+    close_socket();
 }
 
 void WsConnection::fail(int code, std::string_view reason) {
   close(code, reason);  // libsoup writes the close frame at once when the socket takes it
-  // Both ways: reads then end, so libsoup finishes the close now and emits "closed".
-  if (socket_ && !g_socket_is_closed(socket_.get()))
-    g_socket_shutdown(socket_.get(), TRUE, TRUE, nullptr);
+  if (socket_) shut_socket();
 }
 
 void WsConnection::set_socket(GSocket* socket) {
@@ -101,6 +130,7 @@ void WsConnection::on_pong_cb(SoupWebsocketConnection*, GBytes*, gpointer self) 
 
 void WsConnection::on_closed_cb(SoupWebsocketConnection*, gpointer self) {
   auto* c = static_cast<WsConnection*>(self);
+  if (c->close_deadline_) g_source_remove(std::exchange(c->close_deadline_, 0));
   c->close_socket();
   c->events_.on_closed(*c);
 }

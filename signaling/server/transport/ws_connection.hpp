@@ -75,6 +75,11 @@ class WsConnection {
   static void on_message_cb(SoupWebsocketConnection*, gint type, GBytes* data, gpointer self);
   static void on_pong_cb(SoupWebsocketConnection*, GBytes*, gpointer self);
   static void on_closed_cb(SoupWebsocketConnection*, gpointer self);
+  static gboolean close_deadline_cb(gpointer self);
+  bool open_or_closing() const;
+  // Ends the WebSocket from under libsoup: shuts the socket down both ways (or, without one,
+  // closes the stream), so its reads end and it emits "closed".
+  void shut_socket();
 
   GPtr<SoupWebsocketConnection> conn_;
   GPtr<GIOStream> base_;
@@ -84,6 +89,7 @@ class WsConnection {
   FrameGate gate_;
   WsEvents& events_;
   int sent_close_code_ = 0;
+  guint close_deadline_ = 0;  // on the main context: shuts the socket if our close goes unanswered
   std::shared_ptr<const OutputMeter> meter_;
   std::uint64_t max_queued_ = 0;
   std::uint64_t queued_total_ = 0;  // cost of every data frame sent, the meter's unit
