@@ -8,6 +8,8 @@
 // poll(2). So nothing the server keeps needs a lock of its own, a relay from a connection on one
 // thread to a connection on another is a plain write from the first (no hop between threads),
 // and what grows with idle connections — the walks — happens in each thread's small share.
+// Code of the server's that runs on a thread of its own (the liveness beacon shares only an atomic)
+// must take the same lock or hand its work to the main loop.
 // Threads start as connections arrive, one for every `per_thread` connections up to a maximum:
 // a walk costs about a microsecond per connection on a small VM, so shares stay small.
 #pragma once

@@ -74,8 +74,8 @@ class WsServer final : private WsEvents {
   static gboolean purge_cb(gpointer self);
   static gboolean grace_expired_cb(gpointer self);
 
-  // Hands the stolen socket stream of a completed handshake to the next IoThread, which opens
-  // the WebSocket on it. `socket` (may be null) lets a failed connection be cut at once.
+  // Hands the stolen socket stream of a completed handshake to the least loaded IoThread, which
+  // opens the WebSocket on it. `socket` (may be null) lets a failed connection be cut at once.
   void accept(GIOStream* base, GSocket* socket, SoupMessage* handshake,
               const std::string& address);
   // On that thread: wraps `base` in a FrameGuard, starts the WebSocket, and admits it, or closes
