@@ -92,38 +92,27 @@ void WsServer::upgraded_cb(SoupMessage* msg, gpointer data) {
 
 void WsServer::accept(GIOStream* base, GSocket* socket, SoupMessage* handshake,
                       const std::string& address) {
-  // What the thread needs of the handshake, which is gone by the time it runs.
   char* uri = soup_uri_to_string(soup_message_get_uri(handshake), FALSE);
   GPtr<gchar> uri_text{uri};
   const char* origin = soup_message_headers_get_one(handshake->request_headers, "Origin");
-  const unsigned thread = io_->take();
   // The slot is taken here, as the handshake completes: a handshake checked after this one
   // (handshake_cb) must see it taken, though the WebSocket opens later, on its thread.
   const Admit verdict = admission_.acquire(address);
+  const unsigned thread = io_->take();
   ++opening_;
-  struct Opening {  // std::function copies its target: shared, since GPtr does not copy
-    GPtr<GIOStream> base;
-    GPtr<GSocket> socket;
-    std::string uri, origin, address;
-    Admit verdict;
-  };
+  // Shared: std::function copies its target, and GPtr does not copy.
   auto o = std::make_shared<Opening>(Opening{new_ref(base), new_ref(socket), uri ? uri : "",
-                                             origin ? origin : "", address, verdict});
-  io_->post(thread, [this, o, thread] {
-    open_websocket(std::move(o->base), std::move(o->socket), std::move(o->uri),
-                   std::move(o->origin), std::move(o->address), o->verdict, thread);
-  });
+                                             origin ? origin : "", address, verdict, thread});
+  io_->post(thread, [this, o] { open_websocket(*o); });
 }
 
-void WsServer::open_websocket(GPtr<GIOStream> base, GPtr<GSocket> socket, std::string uri_text,
-                              std::string origin, std::string address, Admit verdict,
-                              unsigned io_thread) {
+void WsServer::open_websocket(Opening& o) {
   --opening_;
   // Admitted, but the stop began while it was on its way here: it goes as everyone else does.
-  const bool stopped_on_the_way = verdict == Admit::Yes && shutting_down_;
+  const bool stopped_on_the_way = o.verdict == Admit::Yes && shutting_down_;
   if (stopped_on_the_way) {
-    admission_.release(address);
-    verdict = Admit::Draining;
+    admission_.release(o.address);
+    o.verdict = Admit::Draining;
   }
   const core::ConnId id = next_id_++;
   GuardHooks hooks;
@@ -137,31 +126,31 @@ void WsServer::open_websocket(GPtr<GIOStream> base, GPtr<GSocket> socket, std::s
     if (!faults_source_) faults_source_ = g_idle_add(faults_cb, this);
   };
   hooks.admit_control = [this, id] { return admit_control_frame(id); };
-  GPtr<GIOStream> guarded{new_guarded_stream(base.get(), config_.max_frame, std::move(hooks))};
+  GPtr<GIOStream> guarded{new_guarded_stream(o.base.get(), config_.max_frame, std::move(hooks))};
   // Counts what leaves libsoup's outgoing queue, so a client that does not read is bounded.
   auto meter = std::make_shared<OutputMeter>();
   GPtr<GIOStream> metered{with_metered_output(guarded.get(), meter)};
   // Made on this thread, whose context it then polls (libsoup takes the thread-default one).
-  SoupURI* uri = soup_uri_new(uri_text.c_str());
+  SoupURI* uri = soup_uri_new(o.uri.c_str());
   GPtr<SoupWebsocketConnection> ws{
       soup_websocket_connection_new(metered.get(), uri, SOUP_WEBSOCKET_CONNECTION_SERVER,
-                                    origin.empty() ? nullptr : origin.c_str(), nullptr)};
+                                    o.origin.empty() ? nullptr : o.origin.c_str(), nullptr)};
   if (uri) soup_uri_free(uri);
   WsEvents& events = *this;
-  auto conn = std::make_unique<WsConnection>(ws.get(), base.get(), id, address,
+  auto conn = std::make_unique<WsConnection>(ws.get(), o.base.get(), id, o.address,
                                              FrameGate(config_.rate, config_.burst), events);
-  conn->set_socket(socket.get());
-  conn->io_thread = io_thread;
+  conn->set_socket(o.socket.get());
+  conn->io_thread = o.io_thread;
   conn->limit_queue(std::move(meter), config_.max_queued_bytes);
-  if (verdict != Admit::Yes) {
-    metrics_.connection_refused(refusal_reason(verdict));
+  if (o.verdict != Admit::Yes) {
+    metrics_.connection_refused(refusal_reason(o.verdict));
     conn->departed = true;  // never joined the core: nothing to announce
     conn->refused = true;
     if (stopped_on_the_way)
       conn->close(SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
     else
       conn->close(SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
-                  verdict == Admit::Draining ? "server shutting down" : "too many connections");
+                  o.verdict == Admit::Draining ? "server shutting down" : "too many connections");
     conns_.emplace(id, std::move(conn));
     return;
   }
@@ -170,9 +159,9 @@ void WsServer::open_websocket(GPtr<GIOStream> base, GPtr<GSocket> socket, std::s
   // without a close frame, and at >=) stays just above it as a second line.
   conn->set_limits(config_.max_frame + 1, config_.keepalive_s);
   conn->last_seen_us = g_get_monotonic_time();
-  runner_->connect(id, address);
+  runner_->connect(id, o.address);
   metrics_.connection_opened();
-  log_.info("ws-open", {{"conn", id}, {"addr", address}, {"io_thread", io_thread}});
+  log_.info("ws-open", {{"conn", id}, {"addr", o.address}, {"io_thread", o.io_thread}});
   conns_.emplace(id, std::move(conn));
 }
 

@@ -78,10 +78,19 @@ class WsServer final : private WsEvents {
   // opens the WebSocket on it. `socket` (may be null) lets a failed connection be cut at once.
   void accept(GIOStream* base, GSocket* socket, SoupMessage* handshake,
               const std::string& address);
-  // On that thread: wraps `base` in a FrameGuard, starts the WebSocket, and admits it, or closes
-  // it at once when `verdict` (its slot, taken in accept()) says no.
-  void open_websocket(GPtr<GIOStream> base, GPtr<GSocket> socket, std::string uri,
-                      std::string origin, std::string address, Admit verdict, unsigned io_thread);
+  // What a completed handshake hands to its IoThread (the handshake is gone by the time it runs).
+  struct Opening {
+    GPtr<GIOStream> base;
+    GPtr<GSocket> socket;
+    std::string uri;
+    std::string origin;  // empty: none sent
+    std::string address;
+    Admit verdict;  // its slot, taken in accept()
+    unsigned io_thread;
+  };
+  // On that thread: wraps the stream in a FrameGuard, starts the WebSocket, and admits it, or
+  // closes it at once when its verdict says no.
+  void open_websocket(Opening& o);
   // Runs `job` on the main loop after the jobs already waiting there: the Riot watcher and
   // Riot's HTTP session work on the main context (libsoup queues on the caller's thread-default
   // one), and their requests keep the order the core made them in.
