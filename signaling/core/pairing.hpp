@@ -233,6 +233,11 @@ class Pairing {
   // Channels that hold at least one local connection, and Riot IDs held here (for TTL refresh).
   std::vector<std::string> local_channels() const;
   std::vector<std::pair<std::string, std::string>> local_claims() const;  // riot key, peer id
+  // The same a connection at a time, for a TTL refresh done in slices: the connections here
+  // now, then what one of them holds (its Riot ID, and its channels); nothing once it is gone.
+  std::vector<ConnId> local_conns() const;
+  void visit_local(ConnId conn, const std::function<void(const std::string& riot_key)>& claim,
+                   const std::function<void(const std::string& channel_id)>& channel) const;
 
   // ---- identity-1's Riot verification (pairing_verify.cpp) ----
   // account-v1's answer for ResolveAccount: the puuid (Ok), no account (NotFound), or Busy.

@@ -188,4 +188,25 @@ std::vector<std::pair<std::string, std::string>> Pairing::local_claims() const {
   return claims;
 }
 
+std::vector<ConnId> Pairing::local_conns() const {
+  std::vector<ConnId> ids;
+  ids.reserve(conns_.size());
+  for (const auto& [conn, c] : conns_) ids.push_back(conn);
+  return ids;
+}
+
+void Pairing::visit_local(ConnId conn,
+                          const std::function<void(const std::string& riot_key)>& claim,
+                          const std::function<void(const std::string& channel_id)>& channel) const {
+  const auto it = conns_.find(conn);
+  if (it == conns_.end()) return;
+  const Conn& c = it->second;
+  if (!c.riot_key.empty())
+    if (const auto held = by_riot_key_.find(c.riot_key);
+        held != by_riot_key_.end() && held->second == conn)
+      claim(c.riot_key);
+  for (const auto* id : {&c.channel_id, &c.pending_created})
+    if (*id) channel(**id);
+}
+
 }  // namespace shotcall::core

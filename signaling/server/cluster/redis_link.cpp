@@ -147,6 +147,11 @@ void RedisLink::on_disconnect(const redisAsyncContext* ac, int) {
 }
 
 bool RedisLink::command(const std::vector<std::string>& argv, Reply done) {
+  const std::vector<std::string_view> views(argv.begin(), argv.end());
+  return command(std::span<const std::string_view>{views}, std::move(done));
+}
+
+bool RedisLink::command(std::span<const std::string_view> argv, Reply done) {
   if (!up_ || !ac_) return false;
   std::vector<const char*> args;
   std::vector<size_t> lens;

@@ -7,7 +7,9 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct redisAsyncContext;
@@ -41,6 +43,8 @@ class RedisLink {
   bool up() const { return up_; }
   // Sends a command; false (and `done` is never called) when the link is down.
   bool command(const std::vector<std::string>& argv, Reply done);
+  // The same without copying the arguments (a batch of thousands of keys).
+  bool command(std::span<const std::string_view> argv, Reply done);
 
  private:
   void connect();

@@ -161,4 +161,10 @@ end
 return 1
 )lua";
 
+const char* const kRefreshTtls = R"lua(
+local ttl, n = tonumber(ARGV[1]), 0
+for i = 2, #ARGV do n = n + redis.call('PEXPIRE', ARGV[i], ttl) end
+return n
+)lua";
+
 }  // namespace shotcall::server::redis_lua

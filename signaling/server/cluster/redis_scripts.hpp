@@ -27,4 +27,8 @@ extern const char* const kHeartbeat;
 // instance has members in, or adds this instance's members to the copy another one put back.
 extern const char* const kRestoreChannel;
 
+// ARGV: ttlMs, then keys. Sets the TTL of every key that exists to ttlMs (the refresh of the
+// keys this instance's connections use). Returns how many existed.
+extern const char* const kRefreshTtls;
+
 }  // namespace shotcall::server::redis_lua

@@ -42,7 +42,7 @@ SharedPairing::SharedPairing(core::Pairing& pairing, store::SnapshotStore& store
 SharedPairing::~SharedPairing() {
   *alive_ = false;
   beacon_.reset();
-  for (guint s : {heartbeat_source_, refresh_source_})
+  for (guint s : {heartbeat_source_, refresh_source_, refresh_slice_source_})
     if (s) g_source_remove(s);
   subscriber_.reset();
   commands_.reset();

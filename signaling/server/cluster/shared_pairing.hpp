@@ -85,6 +85,11 @@ class SharedPairing final : public PairingRunner {
 
  private:
   struct Call;
+  struct ChannelRefs {
+    std::vector<std::string> roster_keys;
+    std::string pairing_key;
+    std::uint64_t refresh = 0;  // the last TTL refresh that found the channel ours
+  };
   void enqueue(std::unique_ptr<Call> call);
   void pump();
   void begin(Call& call);
@@ -111,7 +116,11 @@ class SharedPairing final : public PairingRunner {
   // Marks us alive, finds dead instances; a lost mark of ours means others may have evicted our
   // members, so they are put back unless `restore_if_mark_lost` is false.
   void heartbeat(bool restore_if_mark_lost = true);
-  void refresh_ttls();
+  void start_refresh();
+  bool refresh_slice();  // true while connections are left for the next slice
+  static gboolean refresh_slice_cb(gpointer self);
+  // The decoded refs of one of our channels, or nullptr when its record is not in cache_.
+  ChannelRefs* channel_refs(const std::string& channel_id);
   void restore_after_outage();
   static gboolean heartbeat_cb(gpointer self);
   static gboolean refresh_cb(gpointer self);
@@ -137,13 +146,24 @@ class SharedPairing final : public PairingRunner {
 
   // Last values seen of keys our connections use: answers during an outage, and what is put
   // back after Redis lost its data. Pruned to our connections' keys on every refresh.
-  std::unordered_map<std::string, std::optional<std::string>> cache_;
-  // Rosters of our connections' channels, decoded from cache_ for relay checks (they never
-  // change); pruned with it.
-  std::unordered_map<std::string, std::vector<std::string>> rosters_;
+  struct Cached {
+    std::optional<std::string> value;
+    // The last TTL refresh that found the key in use (or during which a call fetched or wrote
+    // it), and the last that renewed its TTL.
+    std::uint64_t used = 0, renewed = 0;
+  };
+  std::unordered_map<std::string, Cached> cache_;
+  // What one of our connections' channels names, decoded once from cache_ (it never changes):
+  // the relay checks' rosters and the keys whose TTLs the refresh renews. Pruned with cache_.
+  std::unordered_map<std::string, ChannelRefs> channel_refs_;
+  // The TTL refresh under way (refresh_slice): its number, the connections it walks, the next.
+  std::uint64_t refreshes_ = 0;
+  std::vector<core::ConnId> refresh_conns_;
+  std::size_t refresh_next_ = 0;
 
   guint heartbeat_source_ = 0;
   guint refresh_source_ = 0;
+  guint refresh_slice_source_ = 0;
 
   struct Counters {
     std::uint64_t calls = 0, retries_conflict = 0, retries_missed = 0, local_calls = 0;

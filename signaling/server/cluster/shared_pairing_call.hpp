@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <hiredis/hiredis.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ namespace shotcall::server::shared_pairing_detail {
 // Shared keys live this long unless their owners refresh them; owners refresh at a sixth of it.
 inline constexpr std::int64_t kKeyTtlMs = 30000;
 inline constexpr guint kRefreshIntervalS = 5;
+// The TTL refresh walks this many connections per slice (~750 keys, one script call, about a
+// millisecond under the loop lock), a slice every kRefreshSliceMs: 10 000 connections in ~0.8 s.
+inline constexpr std::size_t kConnsPerRefreshSlice = 200;
+inline constexpr guint kRefreshSliceMs = 20;
 // An instance that has not marked itself alive for this long is dead: its members are removed
 // and its players' Riot IDs become free. Short, because its clients are reconnecting elsewhere.
 // The mark is renewed from a thread of its own (LivenessBeacon), so a main loop busy for seconds

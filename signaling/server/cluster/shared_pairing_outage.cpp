@@ -38,17 +38,17 @@ void SharedPairing::note_ready() {
 }
 
 void SharedPairing::remember(const store::Snapshot& snapshot) {
-  for (const auto& [key, value] : snapshot.values) cache_[key] = value;
+  for (const auto& [key, value] : snapshot.values) cache_[key] = Cached{value, refreshes_, 0};
 }
 
 void SharedPairing::remember_writes(const std::vector<store::KeyWrite>& writes) {
-  for (const auto& w : writes) cache_[w.key] = w.value;
+  for (const auto& w : writes) cache_[w.key] = Cached{w.value, refreshes_, 0};
 }
 
 store::Snapshot SharedPairing::local_snapshot(const core::StoreNeeds& needs) const {
   return store::fetch_snapshot(needs, [this](const std::string& key) -> std::optional<std::string> {
     const auto it = cache_.find(key);
-    return it == cache_.end() ? std::nullopt : it->second;
+    return it == cache_.end() ? std::nullopt : it->second.value;
   });
 }
 
@@ -70,8 +70,8 @@ void SharedPairing::restore_after_outage() {
   auto restore_pending = std::make_shared<Pending>(Pending{&log_, alive_});
   for (const auto& id : pairing_.local_channels()) {
     const auto it = cache_.find(store::channel_key(id));
-    if (it == cache_.end() || !it->second) continue;
-    auto channel = store::decode_channel(*it->second);
+    if (it == cache_.end() || !it->second.value) continue;
+    auto channel = store::decode_channel(*it->second.value);
     if (!channel) continue;
     // Only our own members: the other instances put theirs back themselves.
     std::erase_if(channel->members, [&](const core::MemberRecord& m) {

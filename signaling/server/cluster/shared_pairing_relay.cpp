@@ -207,16 +207,10 @@ void SharedPairing::on_direct_relay(const InboxRelay& in) {
 
 bool SharedPairing::on_roster(const std::string& channel_id, const std::string& riot_key) {
   if (riot_key.empty()) return false;
-  auto it = rosters_.find(channel_id);
-  if (it == rosters_.end()) {
-    // A channel's roster never changes: decoded once from the record our member's join fetched.
-    const auto cached = cache_.find(store::channel_key(channel_id));
-    if (cached == cache_.end() || !cached->second) return false;
-    const auto record = store::decode_channel(*cached->second);
-    if (!record || record->id != channel_id) return false;
-    it = rosters_.emplace(channel_id, record->roster_keys).first;
-  }
-  return std::find(it->second.begin(), it->second.end(), riot_key) != it->second.end();
+  const ChannelRefs* refs = channel_refs(channel_id);
+  if (!refs) return false;
+  return std::find(refs->roster_keys.begin(), refs->roster_keys.end(), riot_key) !=
+         refs->roster_keys.end();
 }
 
 }  // namespace shotcall::server
