@@ -71,6 +71,18 @@ struct GOwnership<GByteArray> {
 };
 
 template <>
+struct GOwnership<GMainContext> {
+  static void release(GMainContext* p) { g_main_context_unref(p); }
+  static GMainContext* ref(GMainContext* p) { return g_main_context_ref(p); }
+};
+
+template <>
+struct GOwnership<GSource> {
+  static void release(GSource* p) { g_source_unref(p); }
+  static GSource* ref(GSource* p) { return g_source_ref(p); }
+};
+
+template <>
 struct GOwnership<GChecksum> {
   static void release(GChecksum* p) { g_checksum_free(p); }
 };

@@ -16,97 +16,142 @@ struct GuardState {
       : guard(max, std::move(hooks.admit_control)), on_fault(std::move(hooks.on_fault)) {}
   FrameGuard guard;
   std::function<void(GuardFault)> on_fault;
-  std::string pending;  // output that did not fit the caller's buffer
-  std::string scratch;
+  std::string pending;  // passed bytes that did not fit the caller's buffer (a header at most)
 };
 
-struct FrameGuardConverter {
-  GObject parent;
+// A GInputStream that reads the socket straight into the caller's buffer and puts back there
+// what the guard lets through. It was a GConverterInputStream, which keeps a 4 KiB input buffer
+// per connection for as long as the connection lives: a third of an idle session's memory.
+struct GuardedInput {
+  GInputStream parent;
+  GInputStream* base;
   GuardState* state;
 };
-struct FrameGuardConverterClass {
-  GObjectClass parent_class;
+struct GuardedInputClass {
+  GInputStreamClass parent_class;
 };
 
-FrameGuardConverter* as_converter(GConverter* c) {
-  return reinterpret_cast<FrameGuardConverter*>(c);
+GuardedInput* as_guarded(gpointer p) { return static_cast<GuardedInput*>(p); }
+
+gssize drain_pending(GuardState& s, void* buffer, gsize count) {
+  const gsize n = std::min<gsize>(s.pending.size(), count);
+  std::memcpy(buffer, s.pending.data(), n);
+  s.pending.erase(0, n);
+  return static_cast<gssize>(n);
 }
 
-GConverterResult convert(GConverter* converter, const void* inbuf, gsize inbuf_size, void* outbuf,
-                         gsize outbuf_size, GConverterFlags flags, gsize* bytes_read,
-                         gsize* bytes_written, GError** error) {
-  GuardState& s = *as_converter(converter)->state;
-  *bytes_read = 0;
-  *bytes_written = 0;
-  // GConverter rules: progress on every CONVERTED; NO_SPACE / PARTIAL_INPUT when none is possible.
-  if (!s.pending.empty()) {
-    if (outbuf_size == 0) {
-      g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "no space");
-      return G_CONVERTER_ERROR;
-    }
-    const gsize n = std::min<gsize>(s.pending.size(), outbuf_size);
-    std::memcpy(outbuf, s.pending.data(), n);
-    s.pending.erase(0, n);
-    *bytes_written = n;
-    return G_CONVERTER_CONVERTED;
-  }
-  if (inbuf_size == 0) {
-    if (flags & G_CONVERTER_INPUT_AT_END) return G_CONVERTER_FINISHED;
-    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT, "need input");
-    return G_CONVERTER_ERROR;
-  }
-  if (outbuf_size == 0) {
-    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "no space");
-    return G_CONVERTER_ERROR;
-  }
-  // Output never exceeds input plus one held-back header, so feeding at most outbuf_size bytes
-  // keeps `pending` tiny.
-  const gsize take = std::min(inbuf_size, outbuf_size);
-  s.scratch.clear();
+// `got` bytes were just read into `buffer`: replaces them with what the guard hands on (at most
+// `count` bytes; the rest waits in `pending`) and returns how many that is, 0 when the guard held
+// everything back (a header not yet complete) or dropped it (a ping over the rate).
+gsize pass(GuardState& s, void* buffer, gsize got, gsize count) {
+  // One per thread, not per connection: feed() is done with it before anything else runs here.
+  thread_local std::string passed;
+  passed.clear();
   const bool tripped_now =
-      s.guard.feed(std::string_view{static_cast<const char*>(inbuf), take}, s.scratch);
-  *bytes_read = take;
-  const gsize n = std::min<gsize>(s.scratch.size(), outbuf_size);
-  std::memcpy(outbuf, s.scratch.data(), n);
-  *bytes_written = n;
-  s.pending.assign(s.scratch, n, std::string::npos);
+      s.guard.feed(std::string_view{static_cast<const char*>(buffer), got}, passed);
+  const gsize n = std::min<gsize>(passed.size(), count);
+  std::memcpy(buffer, passed.data(), n);
+  s.pending.assign(passed, n, std::string::npos);
   if (tripped_now && s.on_fault) s.on_fault(s.guard.fault());
-  return G_CONVERTER_CONVERTED;
+  return n;
 }
 
-void reset(GConverter*) {}
-
-static void converter_iface_init(GConverterIface* iface) {
-  iface->convert = convert;
-  iface->reset = reset;
+gssize read_fn(GInputStream* stream, void* buffer, gsize count, GCancellable* cancellable,
+               GError** error) {
+  GuardedInput* self = as_guarded(stream);
+  GuardState& s = *self->state;
+  if (count == 0) return 0;
+  if (!s.pending.empty()) return drain_pending(s, buffer, count);
+  for (;;) {
+    const gssize got = g_input_stream_read(self->base, buffer, count, cancellable, error);
+    if (got <= 0) return got;  // an error, or the end of the stream
+    if (const gsize n = pass(s, buffer, static_cast<gsize>(got), count))
+      return static_cast<gssize>(n);
+  }
 }
 
-static void frame_guard_converter_init(FrameGuardConverter* self) { self->state = nullptr; }
+// The socket is closed by its owner (WsConnection::close_socket), as the output half's is.
+gboolean close_fn(GInputStream*, GCancellable*, GError**) { return TRUE; }
 
-static void frame_guard_converter_finalize(GObject* object);
-
-static void frame_guard_converter_class_init(FrameGuardConverterClass* klass) {
-  G_OBJECT_CLASS(klass)->finalize = frame_guard_converter_finalize;
+gboolean can_poll(GPollableInputStream* stream) {
+  GInputStream* base = as_guarded(stream)->base;
+  return G_IS_POLLABLE_INPUT_STREAM(base) &&
+         g_pollable_input_stream_can_poll(G_POLLABLE_INPUT_STREAM(base));
 }
 
-G_DEFINE_TYPE_WITH_CODE(FrameGuardConverter, frame_guard_converter, G_TYPE_OBJECT,
-                        G_IMPLEMENT_INTERFACE(G_TYPE_CONVERTER, converter_iface_init))
+gboolean is_readable(GPollableInputStream* stream) {
+  GuardedInput* self = as_guarded(stream);
+  return !self->state->pending.empty() ||
+         g_pollable_input_stream_is_readable(G_POLLABLE_INPUT_STREAM(self->base));
+}
 
-static void frame_guard_converter_finalize(GObject* object) {
-  delete reinterpret_cast<FrameGuardConverter*>(object)->state;
-  G_OBJECT_CLASS(frame_guard_converter_parent_class)->finalize(object);
+GSource* create_source(GPollableInputStream* stream, GCancellable* cancellable) {
+  GuardedInput* self = as_guarded(stream);
+  // Bytes waiting here are readable now, whatever the socket says.
+  GSource* base_source =
+      self->state->pending.empty()
+          ? g_pollable_input_stream_create_source(G_POLLABLE_INPUT_STREAM(self->base), nullptr)
+          : g_timeout_source_new(0);
+  GSource* source = g_pollable_source_new_full(stream, base_source, cancellable);
+  g_source_unref(base_source);
+  return source;
+}
+
+gssize read_nonblocking(GPollableInputStream* stream, void* buffer, gsize count, GError** error) {
+  GuardedInput* self = as_guarded(stream);
+  GuardState& s = *self->state;
+  if (count == 0) return 0;
+  if (!s.pending.empty()) return drain_pending(s, buffer, count);
+  // Until something passes, the socket would block or ends: what the guard holds back or drops
+  // must not look like the end of the stream (0) to the reader.
+  for (;;) {
+    const gssize got = g_pollable_input_stream_read_nonblocking(G_POLLABLE_INPUT_STREAM(self->base),
+                                                                buffer, count, nullptr, error);
+    if (got <= 0) return got;
+    if (const gsize n = pass(s, buffer, static_cast<gsize>(got), count))
+      return static_cast<gssize>(n);
+  }
+}
+
+static void pollable_iface_init(GPollableInputStreamInterface* iface) {
+  iface->can_poll = can_poll;
+  iface->is_readable = is_readable;
+  iface->create_source = create_source;
+  iface->read_nonblocking = read_nonblocking;
+}
+
+static void guarded_input_init(GuardedInput* self) {
+  self->base = nullptr;
+  self->state = nullptr;
+}
+
+static void guarded_input_finalize(GObject* object);
+
+static void guarded_input_class_init(GuardedInputClass* klass) {
+  G_OBJECT_CLASS(klass)->finalize = guarded_input_finalize;
+  GInputStreamClass* in = G_INPUT_STREAM_CLASS(klass);
+  in->read_fn = read_fn;
+  in->close_fn = close_fn;
+}
+
+G_DEFINE_TYPE_WITH_CODE(GuardedInput, guarded_input, G_TYPE_INPUT_STREAM,
+                        G_IMPLEMENT_INTERFACE(G_TYPE_POLLABLE_INPUT_STREAM, pollable_iface_init))
+
+static void guarded_input_finalize(GObject* object) {
+  GuardedInput* self = as_guarded(object);
+  delete self->state;
+  if (self->base) g_object_unref(self->base);
+  G_OBJECT_CLASS(guarded_input_parent_class)->finalize(object);
 }
 
 }  // namespace
 
 GIOStream* new_guarded_stream(GIOStream* base, std::uint64_t max_message_bytes, GuardHooks hooks) {
-  auto* converter =
-      static_cast<FrameGuardConverter*>(g_object_new(frame_guard_converter_get_type(), nullptr));
-  converter->state = new GuardState(max_message_bytes, std::move(hooks));
-  GInputStream* in =
-      g_converter_input_stream_new(g_io_stream_get_input_stream(base), G_CONVERTER(converter));
-  g_object_unref(converter);
-  GIOStream* stream = g_simple_io_stream_new(in, g_io_stream_get_output_stream(base));
+  auto* in = static_cast<GuardedInput*>(g_object_new(guarded_input_get_type(), nullptr));
+  in->base = G_INPUT_STREAM(g_object_ref(g_io_stream_get_input_stream(base)));
+  in->state = new GuardState(max_message_bytes, std::move(hooks));
+  GIOStream* stream =
+      g_simple_io_stream_new(G_INPUT_STREAM(in), g_io_stream_get_output_stream(base));
   g_object_unref(in);
   return stream;
 }

@@ -1,5 +1,6 @@
-// Puts a FrameGuard between a client's socket and libsoup: the returned stream reads through a
-// GConverter that applies the guard and writes straight to `base`. `on_fault` runs (from inside
+// Puts a FrameGuard between a client's socket and libsoup: the returned stream reads the socket
+// into the reader's own buffer, hands on what the guard lets through (no buffer of its own per
+// connection), and writes straight to `base`. `on_fault` runs (from inside
 // libsoup's read) the first time the client goes over the limit or breaks RFC 6455;
 // `admit_control` decides (also from inside the read) whether each ping or pong goes on.
 //
