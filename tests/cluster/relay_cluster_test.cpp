@@ -21,16 +21,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A player connected straight to instance `n`, registered.
-Player registered_on(RedisCluster& cluster, int n, const std::string& riot_id) {
-  Player p{WsClient::connect(cluster.instance(n).url()), riot_id, ""};
-  p->send(msg::register_user(riot_id));
-  const auto f = p->wait_for_type("connected");
-  EXPECT_TRUE(f) << riot_id << " got no connected";
-  if (f) p.peer_id = f->as<protocol::Connected>()->peer_id;
-  return p;
-}
-
 // Players of one team, each connected to the instance named (1..3), in one channel, each having
 // seen the others join.
 struct Spread {

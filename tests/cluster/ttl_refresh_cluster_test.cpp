@@ -24,16 +24,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A player connected straight to instance `n`, registered.
-Player registered_on(RedisCluster& cluster, int n, const std::string& riot_id) {
-  Player p{WsClient::connect(cluster.instance(n).url()), riot_id, ""};
-  p->send(msg::register_user(riot_id));
-  const auto f = p->wait_for_type("connected");
-  EXPECT_TRUE(f) << riot_id << " got no connected";
-  if (f) p.peer_id = f->as<protocol::Connected>()->peer_id;
-  return p;
-}
-
 std::string resp_command(const std::vector<std::string>& argv) {
   std::string out = "*" + std::to_string(argv.size()) + "\r\n";
   for (const auto& a : argv) out += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";

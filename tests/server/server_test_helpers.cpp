@@ -5,7 +5,17 @@
 namespace shotcall::test {
 
 Player registered(const ServerProcess& server, const std::string& riot_id) {
-  Player p{WsClient::connect(server.url()), riot_id, ""};
+  return registered_at(server.url(), riot_id);
+}
+
+#ifdef SHOTCALL_TESTS_THROUGH_CLUSTER
+Player registered_on(RedisCluster& cluster, int n, const std::string& riot_id) {
+  return registered_at(cluster.instance(n).url(), riot_id);
+}
+#endif
+
+Player registered_at(const std::string& url, const std::string& riot_id) {
+  Player p{WsClient::connect(url), riot_id, ""};
   p->send(msg::register_user(riot_id));
   auto f = p->wait_for_type("connected");
   EXPECT_TRUE(f) << riot_id << " got no connected";
@@ -16,7 +26,8 @@ Player registered(const ServerProcess& server, const std::string& riot_id) {
 std::string find_or_create(Player& p, const std::string& game_id, const std::string& team_id,
                            const std::vector<std::string>& roster) {
   p->send(msg::find_or_create(game_id, team_id, roster));
-  auto f = p->wait_for([](const Frame& f) { return f.type == "channel-created" || f.type == "error"; });
+  auto f =
+      p->wait_for([](const Frame& f) { return f.type == "channel-created" || f.type == "error"; });
   EXPECT_TRUE(f && f->type == "channel-created")
       << p.riot_id << ": " << (f ? f->text : std::string{"nothing"});
   if (!f || f->type != "channel-created") return "";
@@ -25,7 +36,8 @@ std::string find_or_create(Player& p, const std::string& game_id, const std::str
 
 std::vector<std::string> join(Player& p, const std::string& channel_id) {
   p->send(msg::join(channel_id));
-  auto f = p->wait_for([](const Frame& f) { return f.type == "joined-channel" || f.type == "error"; });
+  auto f =
+      p->wait_for([](const Frame& f) { return f.type == "joined-channel" || f.type == "error"; });
   EXPECT_TRUE(f && f->type == "joined-channel")
       << p.riot_id << ": " << (f ? f->text : std::string{"nothing"});
   std::vector<std::string> members;
@@ -37,7 +49,8 @@ std::vector<std::string> join(Player& p, const std::string& channel_id) {
 Team form_team(const ServerProcess& server, const std::string& prefix, const std::string& game_id,
                const std::string& team_id, std::size_t size) {
   Team t;
-  for (std::size_t i = 0; i < size; ++i) t.roster.push_back(prefix + std::to_string(i) + "#T" + team_id);
+  for (std::size_t i = 0; i < size; ++i)
+    t.roster.push_back(prefix + std::to_string(i) + "#T" + team_id);
   for (const auto& r : t.roster) t.players.push_back(registered(server, r));
   t.channel_id = find_or_create(t.players[0], game_id, team_id, t.roster);
   for (auto& p : t.players) join(p, t.channel_id);
@@ -48,7 +61,8 @@ Team form_team(const ServerProcess& server, const std::string& prefix, const std
       EXPECT_TRUE(t.players[i]->wait_for([&](const Frame& f) {
         const auto* u = f.as<protocol::UserJoinedChannel>();
         return u && u->member.peer_id == want;
-      })) << t.roster[i] << " did not see " << t.roster[j] << " join";
+      })) << t.roster[i]
+          << " did not see " << t.roster[j] << " join";
     }
   return t;
 }

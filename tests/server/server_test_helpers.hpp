@@ -34,6 +34,11 @@ struct Player {
 
 // Connects and registers; fails the test (and returns a player without peer id) on error.
 Player registered(const ServerProcess& server, const std::string& riot_id);
+Player registered_at(const std::string& ws_url, const std::string& riot_id);
+#ifdef SHOTCALL_TESTS_THROUGH_CLUSTER
+// Straight to instance `n` (1..3) of the cluster, not through its load balancer.
+Player registered_on(RedisCluster& cluster, int n, const std::string& riot_id);
+#endif
 
 // find-or-create from `p`; returns the channel id of the channel-created reply ("" on failure).
 std::string find_or_create(Player& p, const std::string& game_id, const std::string& team_id,
