@@ -7,9 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <map>
 #include <set>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -18,56 +16,24 @@
 #include "tests/cluster/redis_cluster.hpp"
 #include "tests/server/server_test_helpers.hpp"
 #include "tests/support/blocking_tcp.hpp"
+#include "tests/support/resp.hpp"
 
 namespace shotcall::test {
 namespace {
 
 using namespace std::chrono_literals;
 
-std::string resp_command(const std::vector<std::string>& argv) {
-  std::string out = "*" + std::to_string(argv.size()) + "\r\n";
-  for (const auto& a : argv) out += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
-  return out;
-}
-
 // A Redis connection in subscriber mode, read as a stream of messages (arrays of strings).
 class Subscriber {
  public:
-  explicit Subscriber(RedisProcess& redis) : tcp_(redis.host(), redis.port(), 20s) {}
-  void send(const std::vector<std::string>& argv) { tcp_.write_all(resp_command(argv)); }
+  explicit Subscriber(RedisProcess& redis) : tcp_(redis.host(), redis.port(), 20s), reader_(tcp_) {}
+  void send(const std::vector<std::string>& args) { tcp_.write_all(resp_request(args)); }
   // The next message; throws when Redis says nothing for the connection's timeout.
-  std::vector<std::string> next() {
-    std::vector<std::string> out;
-    const std::string head = line();
-    if (head.empty() || head[0] != '*') throw std::runtime_error("not an array: " + head);
-    const int n = std::stoi(head.substr(1));
-    for (int i = 0; i < n; ++i) {
-      const std::string item = line();
-      if (item[0] == ':') {
-        out.push_back(item.substr(1));
-        continue;
-      }
-      const std::size_t len = std::stoul(item.substr(1));
-      while (buffer_.size() < len + 2) fill();
-      out.push_back(buffer_.substr(0, len));
-      buffer_.erase(0, len + 2);
-    }
-    return out;
-  }
+  std::vector<std::string> next() { return reader_.elements(); }
 
  private:
-  std::string line() {
-    std::size_t end;
-    while ((end = buffer_.find("\r\n")) == std::string::npos) fill();
-    std::string l = buffer_.substr(0, end);
-    buffer_.erase(0, end + 2);
-    return l;
-  }
-  void fill() {
-    if (!tcp_.read_some(&buffer_)) throw std::runtime_error("Redis closed the subscriber");
-  }
   BlockingTcp tcp_;
-  std::string buffer_;
+  RespReader reader_;
 };
 
 TEST(TtlRefresh, EveryKeyOfEveryHeldSessionIsRenewedWhateverSliceItsConnectionIsIn) {

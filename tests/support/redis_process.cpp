@@ -8,67 +8,9 @@
 
 #include "tests/support/blocking_tcp.hpp"
 #include "tests/support/free_port.hpp"
+#include "tests/support/resp.hpp"
 
 namespace shotcall::test {
-namespace {
-
-// Reads one RESP reply (RESP2) from `tcp`, as much of it as it takes.
-class RespReader {
- public:
-  explicit RespReader(BlockingTcp& tcp) : tcp_(tcp) {}
-
-  std::string reply() {
-    const std::string head = line();
-    if (head.empty()) throw std::runtime_error("empty RESP reply");
-    const std::string rest = head.substr(1);
-    switch (head[0]) {
-      case '+':
-        return rest;
-      case '-':
-        return head;  // keep the '-' so errors cannot pass for values
-      case ':':
-        return rest;
-      case '$': {
-        const long len = std::stol(rest);
-        if (len < 0) return "(nil)";
-        std::string body = bytes(static_cast<std::size_t>(len) + 2);
-        return body.substr(0, static_cast<std::size_t>(len));
-      }
-      case '*': {
-        const long n = std::stol(rest);
-        if (n < 0) return "(nil)";
-        std::string out;
-        for (long i = 0; i < n; ++i) out += (i ? "\n" : "") + reply();
-        return out;
-      }
-      default:
-        throw std::runtime_error("not a RESP reply: " + head);
-    }
-  }
-
- private:
-  std::string line() {
-    std::size_t end;
-    while ((end = buf_.find("\r\n")) == std::string::npos) fill();
-    std::string l = buf_.substr(0, end);
-    buf_.erase(0, end + 2);
-    return l;
-  }
-  std::string bytes(std::size_t n) {
-    while (buf_.size() < n) fill();
-    std::string b = buf_.substr(0, n);
-    buf_.erase(0, n);
-    return b;
-  }
-  void fill() {
-    if (!tcp_.read_some(&buf_)) throw std::runtime_error("Redis closed the connection");
-  }
-
-  BlockingTcp& tcp_;
-  std::string buf_;
-};
-
-}  // namespace
 
 std::string RedisProcess::binary_path() { return SpawnedProcess::find_program("redis-server"); }
 
@@ -176,10 +118,8 @@ void RedisProcess::start_again(std::chrono::milliseconds startup) {
 
 std::string RedisProcess::command(const std::vector<std::string>& args,
                                   std::chrono::milliseconds timeout) const {
-  std::string request = "*" + std::to_string(args.size()) + "\r\n";
-  for (const auto& a : args) request += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
   BlockingTcp tcp("127.0.0.1", port_, timeout);
-  tcp.write_all(request);
+  tcp.write_all(resp_request(args));
   RespReader reader(tcp);
   return reader.reply();
 }
