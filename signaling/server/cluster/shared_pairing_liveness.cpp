@@ -87,9 +87,9 @@ gboolean SharedPairing::refresh_slice_cb(gpointer self) {
 
 bool SharedPairing::refresh_slice() {
   const std::uint64_t now = refreshes_;
-  std::vector<std::string_view> argv{"EVAL", redis_lua::kRefreshTtls, "0"};
   const std::string ttl = std::to_string(kKeyTtlMs);
-  argv.push_back(ttl);
+  std::vector<std::string_view> argv{"EVAL", redis_lua::kRefreshTtls, "0", ttl};
+  const std::size_t no_keys = argv.size();
   const auto hold = [&](const std::string& key) -> const Cached* {
     const auto it = cache_.find(key);
     if (it == cache_.end()) return nullptr;
@@ -115,7 +115,7 @@ bool SharedPairing::refresh_slice() {
   const std::size_t end = std::min(refresh_conns_.size(), refresh_next_ + kConnsPerRefreshSlice);
   for (; refresh_next_ < end; ++refresh_next_)
     pairing_.visit_local(refresh_conns_[refresh_next_], claim, channel);
-  if (argv.size() > 4) commands_->command(std::span<const std::string_view>{argv}, nullptr);
+  if (argv.size() > no_keys) commands_->command(std::span<const std::string_view>{argv}, nullptr);
   if (refresh_next_ < refresh_conns_.size()) return true;
 
   // Used by none of our connections now. What a call fetched or wrote during this refresh is

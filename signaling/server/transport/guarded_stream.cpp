@@ -33,13 +33,6 @@ struct GuardedInputClass {
 
 GuardedInput* as_guarded(gpointer p) { return static_cast<GuardedInput*>(p); }
 
-gssize drain_pending(GuardState& s, void* buffer, gsize count) {
-  const gsize n = std::min<gsize>(s.pending.size(), count);
-  std::memcpy(buffer, s.pending.data(), n);
-  s.pending.erase(0, n);
-  return static_cast<gssize>(n);
-}
-
 // `got` bytes were just read into `buffer`: replaces them with what the guard hands on (at most
 // `count` bytes; the rest waits in `pending`) and returns how many that is, 0 when the guard held
 // everything back (a header not yet complete) or dropped it (a ping over the rate).
@@ -56,18 +49,32 @@ gsize pass(GuardState& s, void* buffer, gsize got, gsize count) {
   return n;
 }
 
-gssize read_fn(GInputStream* stream, void* buffer, gsize count, GCancellable* cancellable,
-               GError** error) {
-  GuardedInput* self = as_guarded(stream);
-  GuardState& s = *self->state;
+// A read of the guarded stream: bytes waiting here first; else reads of the socket (`read_base`,
+// blocking or not) until something passes, it would block, or it ends. What the guard holds back
+// or drops must not look like the end of the stream (0) to the reader.
+template <typename ReadBase>
+gssize read_through(GuardState& s, void* buffer, gsize count, ReadBase read_base) {
   if (count == 0) return 0;
-  if (!s.pending.empty()) return drain_pending(s, buffer, count);
+  if (!s.pending.empty()) {
+    const gsize n = std::min<gsize>(s.pending.size(), count);
+    std::memcpy(buffer, s.pending.data(), n);
+    s.pending.erase(0, n);
+    return static_cast<gssize>(n);
+  }
   for (;;) {
-    const gssize got = g_input_stream_read(self->base, buffer, count, cancellable, error);
-    if (got <= 0) return got;  // an error, or the end of the stream
+    const gssize got = read_base(buffer, count);
+    if (got <= 0) return got;  // an error (or would block), or the end of the stream
     if (const gsize n = pass(s, buffer, static_cast<gsize>(got), count))
       return static_cast<gssize>(n);
   }
+}
+
+gssize read_fn(GInputStream* stream, void* buffer, gsize count, GCancellable* cancellable,
+               GError** error) {
+  GuardedInput* self = as_guarded(stream);
+  return read_through(*self->state, buffer, count, [&](void* into, gsize n) {
+    return g_input_stream_read(self->base, into, n, cancellable, error);
+  });
 }
 
 // The socket is closed by its owner (WsConnection::close_socket), as the output half's is.
@@ -99,18 +106,10 @@ GSource* create_source(GPollableInputStream* stream, GCancellable* cancellable) 
 
 gssize read_nonblocking(GPollableInputStream* stream, void* buffer, gsize count, GError** error) {
   GuardedInput* self = as_guarded(stream);
-  GuardState& s = *self->state;
-  if (count == 0) return 0;
-  if (!s.pending.empty()) return drain_pending(s, buffer, count);
-  // Until something passes, the socket would block or ends: what the guard holds back or drops
-  // must not look like the end of the stream (0) to the reader.
-  for (;;) {
-    const gssize got = g_pollable_input_stream_read_nonblocking(G_POLLABLE_INPUT_STREAM(self->base),
-                                                                buffer, count, nullptr, error);
-    if (got <= 0) return got;
-    if (const gsize n = pass(s, buffer, static_cast<gsize>(got), count))
-      return static_cast<gssize>(n);
-  }
+  return read_through(*self->state, buffer, count, [&](void* into, gsize n) {
+    return g_pollable_input_stream_read_nonblocking(G_POLLABLE_INPUT_STREAM(self->base), into, n,
+                                                    nullptr, error);
+  });
 }
 
 static void pollable_iface_init(GPollableInputStreamInterface* iface) {
