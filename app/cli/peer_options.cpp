@@ -76,7 +76,7 @@ Options:
   --mute, --deafen      start muted / deafened
   --no-dsp              no echo cancellation, noise suppression or gain control (test tones,
                         line-level sources)
-  --jitter-ms MS        jitter buffer (default: the engine's)
+  --jitter-ms MS        a fixed jitter buffer (default: it follows the links, 5 to 200 ms)
   --bitrate BPS         Opus bitrate (default 32000)
   --frame-ms 10|20      Opus frame size
   --help, --version

@@ -87,7 +87,10 @@ class PeerProgram::Impl {
     v.local_addresses = options_.ice_addresses;
     v.ice_transport_policy = options_.ice_relay_only ? media::IceTransportPolicy::Relay
                                                      : media::IceTransportPolicy::All;
-    if (options_.jitter_ms >= 0) v.jitter_ms = options_.jitter_ms;
+    if (options_.jitter_ms >= 0) {
+      v.jitter_ms = options_.jitter_ms;
+      v.adaptive_jitter = false;
+    }
     if (options_.bitrate > 0) v.bitrate = options_.bitrate;
     if (options_.frame_ms > 0) v.frame_ms = options_.frame_ms;
     if (options_.no_dsp) {
@@ -228,6 +231,7 @@ class PeerProgram::Impl {
     if (!s) return r;
     r.microphone = s->voice().microphone_available() ? "ok" : "unavailable";
     r.speakers = s->voice().speakers_available() ? "ok" : "unavailable";
+    r.jitter_buffer_ms = s->voice().jitter_ms();
     for (const auto& [key, info] : s->links()) {
       PeerReportEntry e;
       e.riot_id = info.riot_id;

@@ -17,6 +17,8 @@ std::string to_json(const PeerReport& report) {
   json_builder_add_string_value(b, report.microphone.c_str());
   json_builder_set_member_name(b, "speakers");
   json_builder_add_string_value(b, report.speakers.c_str());
+  json_builder_set_member_name(b, "jitterBufferMs");
+  json_builder_add_int_value(b, report.jitter_buffer_ms);
   json_builder_set_member_name(b, "peers");
   json_builder_begin_array(b);
   for (const auto& p : report.peers) {

@@ -35,6 +35,9 @@ struct PeerReport {
   // receive-only / send-only).
   std::string microphone = "ok";
   std::string speakers = "ok";
+  // The jitter-buffer depth of every link when the report was written (it follows the links
+  // unless --jitter-ms fixed it).
+  int jitter_buffer_ms = 0;
   std::vector<PeerReportEntry> peers;
 };
 

@@ -173,7 +173,12 @@ bool VoiceEngine::Impl::set_peer_muted(const std::string& id, bool muted) {
 }
 
 void VoiceEngine::Impl::set_jitter_ms(int ms) {
-  config_.jitter_ms = std::clamp(ms, 0, 2000);
+  jitter_budget_.reset();
+  apply_jitter_ms(std::clamp(ms, 0, 2000));
+}
+
+void VoiceEngine::Impl::apply_jitter_ms(int ms) {
+  config_.jitter_ms = ms;
   for (auto& [id, peer] : peers_) {
     if (peer->link) peer->link->set_jitter_ms(config_.jitter_ms);
   }

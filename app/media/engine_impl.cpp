@@ -21,6 +21,10 @@ VoiceEngine::Impl::Impl(VoiceConfig config, VoiceEvents events)
       ice_(to_gst_ice_uris(config_.ice_servers)),
       self_speaking_(config_.speaking_threshold_db, config_.speaking_hangover_ms) {
   if (config_.frame_ms != 20) config_.frame_ms = 10;
+  if (config_.adaptive_jitter) {
+    jitter_budget_.emplace(config_.jitter_ms);
+    config_.jitter_ms = jitter_budget_->depth_ms();
+  }
 }
 
 VoiceEngine::Impl::~Impl() {
@@ -183,6 +187,7 @@ void VoiceEngine::Impl::erase_peer(const std::string& id) {
   if (it == peers_.end()) return;
   std::unique_ptr<Peer> peer = std::move(it->second);
   peers_.erase(it);
+  if (jitter_budget_) jitter_budget_->forget(id);
   for (GSource* s : peer->timers) {
     g_source_destroy(s);
     g_source_unref(s);
@@ -353,7 +358,14 @@ void VoiceEngine::Impl::link_stats(const LinkToken& t, PeerStats stats) {
   if (events_.on_stats) events_.on_stats(stats);
   peer = current(t);
   if (!peer || !peer->state.connected()) return;
-  if (auto silence = peer->watchdog.sample(g_get_monotonic_time() / 1000, stats.bytes_received)) {
+  const std::int64_t now_ms = g_get_monotonic_time() / 1000;
+  if (jitter_budget_) {
+    if (auto depth =
+            jitter_budget_->sample(t.peer_id, stats.jitter_ms, stats.packets_received, now_ms)) {
+      apply_jitter_ms(*depth);
+    }
+  }
+  if (auto silence = peer->watchdog.sample(now_ms, stats.bytes_received)) {
     dispatch(t.peer_id,
              // Translators: why a teammate's voice link broke; {ms} is a number of milliseconds.
              mesh::ev::Failure{i18n::fill(

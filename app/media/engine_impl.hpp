@@ -14,6 +14,7 @@
 #include "app/media/speaking_detector.hpp"
 #include "app/media/voice_engine.hpp"
 #include "app/media/voice_pipeline.hpp"
+#include "app/mesh/jitter_budget.hpp"
 #include "app/mesh/media_watchdog.hpp"
 #include "app/mesh/peer_state.hpp"
 
@@ -45,6 +46,7 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   std::optional<PeerPhase> phase(const std::string& id) const;
   EngineCounts counts() const;
   int latency_ms() const;
+  int jitter_ms() const { return config_.jitter_ms; }
   bool microphone_available() const { return !pipeline_ || !pipeline_->microphone_fault(); }
   bool speakers_available() const { return !pipeline_ || !pipeline_->speakers_fault(); }
   GstElement* pipeline() const { return pipeline_ ? pipeline_->pipeline() : nullptr; }
@@ -109,6 +111,8 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   // Why the peer's current link found no path, in words (app/mesh/unreachable_reason.hpp).
   std::string unreachable_words(const Peer& peer) const;
   void report_error(const std::string& message);
+  // Every link's jitter buffer and the render delay to one depth.
+  void apply_jitter_ms(int ms);
   // A device fragment failed (engine_devices.cpp): its stand-in is in, tell the player.
   void announce_device(AudioDevice device);
   // A bus message about a device fragment; false when it is not about one.
@@ -130,6 +134,8 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   GSource* stats_source_ = nullptr;
   std::map<std::string, std::unique_ptr<Peer>> peers_;
   std::uint64_t next_generation_ = 1;
+  // Sets the jitter-buffer depth from the links' stats; empty once the depth was fixed.
+  std::optional<mesh::JitterBudget> jitter_budget_;
   SpeakingDetector self_speaking_;
   bool muted_ = false;
   bool stopped_ = false;

@@ -75,5 +75,6 @@ std::string VoiceEngine::speakers_in_use() const {
 bool VoiceEngine::microphone_available() const { return impl_->microphone_available(); }
 bool VoiceEngine::speakers_available() const { return impl_->speakers_available(); }
 int VoiceEngine::pipeline_latency_ms() const { return impl_->latency_ms(); }
+int VoiceEngine::jitter_ms() const { return impl_->jitter_ms(); }
 
 }  // namespace shotcall::media

@@ -60,9 +60,12 @@ struct VoiceConfig {
   int expected_loss_percent = 5;  // tells the encoder how much FEC to spend
   bool dtx = true;
 
-  // Jitter-buffer depth of every incoming stream (webrtcbin `latency`), in ms. See
-  // docs/latency.md for the budget.
+  // Jitter-buffer depth of every incoming stream (webrtcbin `latency`), in ms, at the start of a
+  // call. See docs/latency.md for the budget.
   int jitter_ms = 20;
+  // The depth then follows the links' measured jitter (app/mesh/jitter_budget.hpp): 5 ms on a
+  // clean network, deeper at once when a link gets worse, up to 200 ms. Off: jitter_ms stays.
+  bool adaptive_jitter = true;
   // buffer-time of GStreamer audio devices found inside the source/sink fragments (pulsesrc,
   // alsasink, ...), in ms; latency-time (one period) is 10 ms. 0 leaves the devices alone.
   int device_buffer_ms = 40;
@@ -181,6 +184,8 @@ class VoiceEngine {
   void set_deafened(bool deafened);  // silence out of the mixer
   bool set_peer_volume(const std::string& peer_id, double volume);  // 0.0 .. 4.0
   bool set_peer_muted(const std::string& peer_id, bool muted);
+  // Fixes the jitter-buffer depth of every link: the depth no longer follows the links
+  // (VoiceConfig::adaptive_jitter).
   void set_jitter_ms(int ms);
   void set_bitrate(int bps);
   // STUN/TURN servers for links built from now on (the signaling server names them in
@@ -215,9 +220,11 @@ class VoiceEngine {
   // False once the microphone / speakers were replaced by a stand-in (VoiceEvents::on_microphone).
   bool microphone_available() const;
   bool speakers_available() const;
-  // The render delay the pipeline applies to every played buffer, in ms: jitter_ms plus one
-  // mixer period plus 5 ms (docs/latency.md).
+  // The render delay the pipeline applies to every played buffer, in ms: the jitter-buffer depth
+  // plus one mixer period plus 5 ms (docs/latency.md).
   int pipeline_latency_ms() const;
+  // The jitter-buffer depth of every link now, in ms.
+  int jitter_ms() const;
 
   class Impl;
 

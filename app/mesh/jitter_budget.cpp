@@ -1,0 +1,70 @@
+#include "app/mesh/jitter_budget.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace shotcall::mesh {
+
+JitterBudget::JitterBudget(int start_ms, JitterLimits limits)
+    : limits_(limits), depth_ms_(std::clamp(start_ms, limits.floor_ms, limits.ceiling_ms)) {}
+
+int JitterBudget::need_of(double jitter_ms) const {
+  const double wanted = std::max<double>(limits_.floor_ms, limits_.jitter_factor * jitter_ms);
+  const int step = std::max(1, limits_.step_ms);
+  // Whole steps, rounded up: a need of 5.2 ms is a need of 10.
+  const double steps = std::ceil(std::min<double>(wanted, limits_.ceiling_ms) / step);
+  return std::clamp(static_cast<int>(steps) * step, limits_.floor_ms, limits_.ceiling_ms);
+}
+
+int JitterBudget::need_ms() const {
+  int need = 0;
+  for (const auto& [id, link] : links_) need = std::max(need, link.need_ms);
+  return need;
+}
+
+bool JitterBudget::steady(const std::string& id, std::uint64_t packets_received,
+                          std::int64_t now_ms) {
+  Link& link = links_[id];
+  bool steady = false;
+  if (link.sampled_at_ms && now_ms > *link.sampled_at_ms && packets_received >= link.packets) {
+    const auto packets = static_cast<double>(packets_received - link.packets);
+    const auto seconds = static_cast<double>(now_ms - *link.sampled_at_ms) / 1000.0;
+    steady = packets >= limits_.min_packets_per_second * seconds;
+  }
+  const bool both = steady && link.steady_before;
+  link.steady_before = steady;
+  link.packets = packets_received;
+  link.sampled_at_ms = now_ms;
+  return both;
+}
+
+std::optional<int> JitterBudget::sample(const std::string& link, double jitter_ms,
+                                        std::uint64_t packets_received, std::int64_t now_ms) {
+  if (!steady(link, packets_received, now_ms)) return std::nullopt;
+  if (!std::isfinite(jitter_ms) || jitter_ms < 0) return std::nullopt;
+  links_[link].need_ms = need_of(jitter_ms);
+  const int need = need_ms();
+  if (need > depth_ms_) {
+    below_since_ms_.reset();
+    depth_ms_ = need;
+    return depth_ms_;
+  }
+  if (need == depth_ms_) {
+    below_since_ms_.reset();
+    return std::nullopt;
+  }
+  if (!below_since_ms_) {
+    below_since_ms_ = now_ms;
+    most_asked_while_below_ = need;
+    return std::nullopt;
+  }
+  most_asked_while_below_ = std::max(most_asked_while_below_, need);
+  if (now_ms - *below_since_ms_ < limits_.shrink_after_ms) return std::nullopt;
+  below_since_ms_.reset();
+  depth_ms_ = most_asked_while_below_;
+  return depth_ms_;
+}
+
+void JitterBudget::forget(const std::string& link) { links_.erase(link); }
+
+}  // namespace shotcall::mesh

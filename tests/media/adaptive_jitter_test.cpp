@@ -1,0 +1,197 @@
+// The jitter-buffer depth follows the links (app/mesh/jitter_budget.hpp): real engines on
+// 127.0.0.1, and for a bad link a delay put on the listener's packets where they leave the
+// network, before anything in webrtcbin has seen them.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <random>
+
+#include "app/media/engine_access.hpp"
+#include "tests/media/mesh_harness.hpp"
+
+namespace shotcall::test {
+namespace {
+
+constexpr int kFloor = 5;         // JitterLimits{}.floor_ms
+constexpr int kRenderExtra = 15;  // one mixer period and the margin (docs/latency.md)
+
+// A network that delays every packet by its own random time, in order (a queue that drains
+// unevenly: Wi-Fi retries, a busy uplink). Runs in nicesrc's streaming thread, which hands
+// packets to webrtcbin one by one; the buffer's arrival time is stamped again on release, as
+// if the packet had only just arrived.
+struct DelayingLink {
+  std::mutex mutex;
+  std::mt19937 random{20261204};
+  std::uniform_int_distribution<int> extra_us;
+  gint64 last_release_us = 0;
+  std::atomic<int> packets{0};
+  explicit DelayingLink(int max_delay_ms) : extra_us(0, max_delay_ms * 1000) {}
+
+  void hold(GstBuffer* buffer, GstClockTime base_time, GstClock* clock) {
+    gint64 release_us;
+    {
+      std::lock_guard lock(mutex);
+      release_us = std::max(last_release_us, g_get_monotonic_time() + extra_us(random));
+      last_release_us = release_us;
+    }
+    const gint64 wait = release_us - g_get_monotonic_time();
+    if (wait > 0) g_usleep(static_cast<gulong>(wait));
+    const GstClockTime now = gst_clock_get_time(clock) - base_time;
+    if (GST_BUFFER_DTS_IS_VALID(buffer)) GST_BUFFER_DTS(buffer) = now;
+    if (GST_BUFFER_PTS_IS_VALID(buffer)) GST_BUFFER_PTS(buffer) = now;
+    packets++;
+  }
+};
+
+GstPadProbeReturn delay_packet(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
+  auto* link = static_cast<DelayingLink*>(data);
+  GstElement* element = GST_ELEMENT(gst_pad_get_parent(pad));
+  GstClock* clock = gst_element_get_clock(element);
+  const GstClockTime base_time = gst_element_get_base_time(element);
+  gst_object_unref(element);
+  if (!clock) return GST_PAD_PROBE_OK;
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    GstBuffer* buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+    link->hold(buffer, base_time, clock);
+    GST_PAD_PROBE_INFO_DATA(info) = buffer;
+  } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    GstBufferList* list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+    for (guint i = 0; i < gst_buffer_list_length(list); ++i) {
+      GstBuffer* buffer = gst_buffer_make_writable(gst_buffer_copy(gst_buffer_list_get(list, i)));
+      link->hold(buffer, base_time, clock);
+      gst_buffer_list_remove(list, i, 1);
+      gst_buffer_list_insert(list, static_cast<gint>(i), buffer);
+    }
+    GST_PAD_PROBE_INFO_DATA(info) = list;
+  }
+  gst_object_unref(clock);
+  return GST_PAD_PROBE_OK;
+}
+
+// Every nicesrc in the engine's pipeline (one per link: audio, RTCP and DTLS share it).
+std::vector<GstElement*> nice_sources(GstElement* pipeline) {
+  std::vector<GstElement*> found;
+  GstIterator* it = gst_bin_iterate_recurse(GST_BIN(pipeline));
+  GValue item = G_VALUE_INIT;
+  while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+    auto* element = GST_ELEMENT(g_value_get_object(&item));
+    GstElementFactory* factory = gst_element_get_factory(element);
+    if (factory && g_str_equal(GST_OBJECT_NAME(factory), "nicesrc")) {
+      found.push_back(GST_ELEMENT(gst_object_ref(element)));
+    }
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(it);
+  return found;
+}
+
+// Every depth the engine used, in order, read at each stats report of the mesh.
+struct Depths {
+  std::vector<int> seen;
+  void note(int ms) {
+    if (seen.empty() || seen.back() != ms) seen.push_back(ms);
+  }
+  std::string text() const {
+    std::string s;
+    for (int ms : seen) s += std::to_string(ms) + " ";
+    return s;
+  }
+};
+
+TEST(AdaptiveJitter, ACleanLinkComesDownToTheFloorAndAMutedTalkerDoesNotRaiseIt) {
+  Mesh mesh;
+  mesh.add("a", mesh.config(440));
+  mesh.add("b", mesh.config(660));
+  media::VoiceEngine& a = *mesh.node("a").engine;
+  media::VoiceEngine& b = *mesh.node("b").engine;
+  EXPECT_EQ(b.jitter_ms(), media::VoiceConfig{}.jitter_ms) << "a call starts at the safe depth";
+  mesh.join("b", "a");
+  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("a", "b"); }, 60));
+  Depths depths;
+  ASSERT_TRUE(mesh.run_until(
+      [&] {
+        depths.note(b.jitter_ms());
+        return a.jitter_ms() == kFloor && b.jitter_ms() == kFloor;
+      },
+      60))
+      << "a " << a.jitter_ms() << " ms, b " << b.jitter_ms() << " ms; jitter b<-a "
+      << mesh.node("b").stats["a"].jitter_ms << " ms";
+  EXPECT_EQ(depths.text(), "20 5 ") << "one step down after the hold, no wobble";
+  EXPECT_EQ(b.pipeline_latency_ms(), kFloor + kRenderExtra);
+
+  // Muted, the talker sends a silent frame every half second: nothing to measure jitter on that
+  // says the link got worse.
+  a.set_muted(true);
+  const int reports = mesh.node("b").stats_count["a"];
+  ASSERT_TRUE(mesh.run_until(
+      [&] {
+        depths.note(b.jitter_ms());
+        return mesh.node("b").stats_count["a"] >= reports + 16;  // 8 s at 500 ms
+      },
+      60));
+  EXPECT_EQ(depths.text(), "20 5 ") << "jitter b<-a " << mesh.node("b").stats["a"].jitter_ms;
+  a.set_muted(false);
+  a.stop();
+  b.stop();
+}
+
+TEST(AdaptiveJitter, AJitteryLinkDeepensItsListenersBufferAndAFixedDepthStays) {
+  Mesh mesh;
+  mesh.add("a", mesh.config(440));
+  media::VoiceConfig fixed = mesh.config(660);
+  mesh.add("b", mesh.config(660));
+  fixed.jitter_ms = 20;
+  fixed.adaptive_jitter = false;
+  mesh.add("c", fixed);
+  media::VoiceEngine& a = *mesh.node("a").engine;
+  media::VoiceEngine& b = *mesh.node("b").engine;
+  media::VoiceEngine& c = *mesh.node("c").engine;
+  mesh.join("b", "a");
+  mesh.join("c", "a");
+  mesh.join("c", "b");
+  ASSERT_TRUE(mesh.run_until(
+      [&] {
+        return mesh.connected("a", "b") && mesh.connected("a", "c") && mesh.connected("b", "c");
+      },
+      60));
+  // Up to 60 ms more on every packet b and c receive, from anyone.
+  DelayingLink b_link(60), c_link(60);
+  std::vector<std::pair<GstPad*, gulong>> probes;
+  for (auto [engine, link] : {std::pair{&b, &b_link}, {&c, &c_link}}) {
+    for (GstElement* src : nice_sources(media::EngineInternals::pipeline(*engine))) {
+      GstPad* pad = gst_element_get_static_pad(src, "src");
+      probes.emplace_back(
+          pad, gst_pad_add_probe(pad,
+                                 static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
+                                                              GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                                 delay_packet, link, nullptr));
+      gst_object_unref(src);
+    }
+  }
+  ASSERT_EQ(probes.size(), 4u) << "b and c each have two links";
+  ASSERT_TRUE(mesh.run_until([&] { return b.jitter_ms() >= 40 && a.jitter_ms() == kFloor; }, 60))
+      << "a " << a.jitter_ms() << " ms, b " << b.jitter_ms() << " ms; jitter b<-a "
+      << mesh.node("b").stats["a"].jitter_ms << " ms, a<-b " << mesh.node("a").stats["b"].jitter_ms
+      << " ms; packets delayed " << b_link.packets;
+  EXPECT_LE(b.jitter_ms(), 200);
+  EXPECT_EQ(b.pipeline_latency_ms(), b.jitter_ms() + kRenderExtra);
+  EXPECT_EQ(c.jitter_ms(), 20) << "a fixed depth stays whatever the links do";
+  EXPECT_GT(c_link.packets, 0);
+  // What the listener measured is what the depth covers.
+  EXPECT_GE(b.jitter_ms(), 4 * mesh.node("b").stats["a"].jitter_ms - 5);
+  std::printf("jitter b<-a %.1f ms, b<-c %.1f ms: depth %d ms (a, on clean links: %d ms)\n",
+              mesh.node("b").stats["a"].jitter_ms, mesh.node("b").stats["c"].jitter_ms,
+              b.jitter_ms(), a.jitter_ms());
+  for (auto [pad, id] : probes) {
+    gst_pad_remove_probe(pad, id);
+    gst_object_unref(pad);
+  }
+  a.stop();
+  b.stop();
+  c.stop();
+}
+
+}  // namespace
+}  // namespace shotcall::test
