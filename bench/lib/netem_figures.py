@@ -24,7 +24,7 @@ def voice_netem(raw, params):
         ab, ba = direction(r, "a->b"), direction(r, "b->a")
         shares = [x["share"] for x in (ab, ba) if x]
         by[r["condition"]] = min(shares) if len(shares) == 2 else None
-        jb = r["peer_args"][r["peer_args"].index("--jitter-ms") + 1] if "--jitter-ms" in r["peer_args"] else "20"
+        jb = r["peer_args"][r["peer_args"].index("--jitter-ms") + 1] if "--jitter-ms" in r["peer_args"] else "adaptive"
         gaps = [x["longest_gap_ms"] for x in (ab, ba) if x]
         rebuilt = [x.get("packets_rebuilt_from_next") for x in (ab, ba) if x]
         em = r.get("emulator", {})

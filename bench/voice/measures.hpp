@@ -15,8 +15,10 @@ bool measure_mesh_time(int runs, JsonOut& out);
 struct MouthToEarSetup {
   const char* name;
   int frame_ms;
-  int jitter_ms;
+  int jitter_ms;  // the depth, or with `adaptive` the depth a call starts at
   bool dsp;  // echo cancellation, noise suppression and gain control on
+  bool
+      adaptive;  // the depth follows the link (VoiceConfig::adaptive_jitter); measured once settled
 };
 bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut& out);
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/media/engine_access.hpp"
+#include "app/mesh/jitter_budget.hpp"
 #include "bench/common/proc_stats.hpp"
 #include "bench/voice/measures.hpp"
 #include "bench/voice/voice_mesh.hpp"
@@ -66,7 +67,7 @@ struct Ear {
   Onsets onsets;
   std::atomic<int> buffers{0};
   std::atomic<int> late{0};
-  GstClockTime latency = 0;
+  std::atomic<GstClockTime> latency{0};
 };
 
 void on_render(GstElement* sink, GstBuffer* buf, GstPad*, gpointer data) {
@@ -89,6 +90,7 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
   Ear ear;  // both outlive the mesh: streaming threads write here until the engines stop
   std::vector<double> delays;
   int render_latency_ms = 0;
+  int jitter_ms = setup.jitter_ms;  // the depth in use when the measurement ended
   bool ok = false;
   {
     VoiceMesh mesh;
@@ -102,6 +104,7 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
       c->frame_ms = setup.frame_ms;
       c->jitter_ms = setup.jitter_ms;
       c->echo_cancel = c->noise_suppression = c->gain_control = setup.dsp;
+      c->adaptive_jitter = setup.adaptive;
     }
     mesh.add("a", a);
     mesh.add("b", b);
@@ -119,6 +122,14 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
       ok = mesh.run_until([&] { return mesh.all_audio({"a", "b"}); }, 30);
       if (ok) {
         mesh.run_for(2.0);  // the jitter buffer fills, DTLS settles; first clicks may straddle it
+        // A depth that follows the link is measured once it settled on this clean one.
+        if (setup.adaptive) {
+          mesh.run_until(
+              [&] { return mesh.node("b").engine->jitter_ms() == mesh::JitterLimits{}.floor_ms; },
+              30);
+          ear.latency =
+              static_cast<GstClockTime>(mesh.node("b").engine->pipeline_latency_ms()) * GST_MSECOND;
+        }
         {
           std::scoped_lock lock(mouth.mutex, ear.onsets.mutex);
           mouth.times.clear();
@@ -132,6 +143,7 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
       gst_pad_remove_probe(level_sink, probe);
       gst_object_unref(level_sink);
       render_latency_ms = mesh.node("b").engine->pipeline_latency_ms();
+      jitter_ms = mesh.node("b").engine->jitter_ms();
     }
     if (level) gst_object_unref(level);
     if (sink) gst_object_unref(sink);
@@ -151,7 +163,8 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
   const double p50 = percentile(delays, 50);
   ok = ok && delays.size() >= 4;
   out.begin_object().field("setup", setup.name).field("ok", ok);
-  out.field("frame_ms", setup.frame_ms).field("jitter_ms", setup.jitter_ms).field("dsp", setup.dsp);
+  out.field("frame_ms", setup.frame_ms).field("jitter_ms", jitter_ms).field("dsp", setup.dsp);
+  out.field("adaptive_jitter", setup.adaptive);
   out.field("clicks_captured", static_cast<int>(mouth.times.size()));
   out.field("clicks_rendered", static_cast<int>(ear.onsets.times.size()))
       .field("samples", static_cast<int>(delays.size()));
@@ -159,8 +172,8 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
   out.field("engine_render_latency_ms", render_latency_ms);
   out.field("buffers_rendered", ear.buffers.load()).field("buffers_late", ear.late.load());
   out.key("breakdown_ms").begin_object();
-  out.field("frame", setup.frame_ms).field("jitter_buffer", setup.jitter_ms);
-  out.field("rest", p50 - setup.frame_ms - setup.jitter_ms);
+  out.field("frame", setup.frame_ms).field("jitter_buffer", jitter_ms);
+  out.field("rest", p50 - setup.frame_ms - jitter_ms);
   out.end_object();
   out.end_object();
   return ok;

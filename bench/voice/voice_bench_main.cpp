@@ -38,11 +38,14 @@ int main(int argc, char** argv) {
     ok = measure_mesh_time(runs, out);
   } else if (what == "mouth-to-ear") {
     const MouthToEarSetup setups[] = {
-        {"default", shotcall::media::VoiceConfig{}.frame_ms, shotcall::media::VoiceConfig{}.jitter_ms, false},
-        {"default-with-dsp", shotcall::media::VoiceConfig{}.frame_ms, shotcall::media::VoiceConfig{}.jitter_ms, true},
-        {"smallest", 10, 5, false},
-        {"20ms-frames", 20, shotcall::media::VoiceConfig{}.jitter_ms, false},
-        {"webrtcbin-default-jitter", shotcall::media::VoiceConfig{}.frame_ms, 200, false},
+        {"default", shotcall::media::VoiceConfig{}.frame_ms,
+         shotcall::media::VoiceConfig{}.jitter_ms, false, true},
+        {"default-with-dsp", shotcall::media::VoiceConfig{}.frame_ms,
+         shotcall::media::VoiceConfig{}.jitter_ms, true, true},
+        {"smallest", 10, 5, false, false},
+        {"fixed-20ms-jitter", 10, 20, false, false},
+        {"20ms-frames", 20, shotcall::media::VoiceConfig{}.jitter_ms, false, true},
+        {"webrtcbin-default-jitter", shotcall::media::VoiceConfig{}.frame_ms, 200, false, false},
     };
     out.begin_array();
     for (const auto& s : setups) {
