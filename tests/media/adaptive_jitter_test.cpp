@@ -13,7 +13,6 @@
 namespace shotcall::test {
 namespace {
 
-constexpr int kFloor = 5;         // JitterLimits{}.floor_ms
 constexpr int kRenderExtra = 15;  // one mixer period and the margin (docs/latency.md)
 
 // A network that delays every packet by its own random time, in order (a queue that drains
@@ -109,29 +108,35 @@ TEST(AdaptiveJitter, ACleanLinkComesDownToTheFloorAndAMutedTalkerDoesNotRaiseIt)
   EXPECT_EQ(b.jitter_ms(), media::VoiceConfig{}.jitter_ms) << "a call starts at the safe depth";
   mesh.join("b", "a");
   ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("a", "b"); }, 60));
+  // Down from the safe start: to the floor on an idle machine, a step or two above it when the
+  // machine is busy (a sanitizer build, tests beside it): its scheduling is jitter too.
   Depths depths;
   ASSERT_TRUE(mesh.run_until(
       [&] {
         depths.note(b.jitter_ms());
-        return a.jitter_ms() == kFloor && b.jitter_ms() == kFloor;
+        return a.jitter_ms() < 20 && b.jitter_ms() < 20;
       },
       60))
       << "a " << a.jitter_ms() << " ms, b " << b.jitter_ms() << " ms; jitter b<-a "
       << mesh.node("b").stats["a"].jitter_ms << " ms";
-  EXPECT_EQ(depths.text(), "20 5 ") << "one step down after the hold, no wobble";
-  EXPECT_EQ(b.pipeline_latency_ms(), kFloor + kRenderExtra);
+  EXPECT_EQ(depths.seen.size(), 2u) << depths.text() << ": one step down after the hold";
+  EXPECT_EQ(b.pipeline_latency_ms(), b.jitter_ms() + kRenderExtra);
+  std::printf("clean link: jitter b<-a %.2f ms, depth %d ms\n", mesh.node("b").stats["a"].jitter_ms,
+              b.jitter_ms());
 
-  // Muted, the talker sends a silent frame every half second: nothing to measure jitter on that
-  // says the link got worse.
+  // Muted, the talker sends a silent frame every half second, and the encoder hands each one's
+  // tail on with the next: nothing that says how the network does, so the depth stays.
+  const int settled = b.jitter_ms();
   a.set_muted(true);
   const int reports = mesh.node("b").stats_count["a"];
+  int deepest = settled;
   ASSERT_TRUE(mesh.run_until(
       [&] {
-        depths.note(b.jitter_ms());
+        deepest = std::max(deepest, b.jitter_ms());
         return mesh.node("b").stats_count["a"] >= reports + 16;  // 8 s at 500 ms
       },
       60));
-  EXPECT_EQ(depths.text(), "20 5 ") << "jitter b<-a " << mesh.node("b").stats["a"].jitter_ms;
+  EXPECT_EQ(deepest, settled) << "jitter b<-a " << mesh.node("b").stats["a"].jitter_ms << " ms";
   a.set_muted(false);
   a.stop();
   b.stop();
@@ -171,7 +176,9 @@ TEST(AdaptiveJitter, AJitteryLinkDeepensItsListenersBufferAndAFixedDepthStays) {
     }
   }
   ASSERT_EQ(probes.size(), 4u) << "b and c each have two links";
-  ASSERT_TRUE(mesh.run_until([&] { return b.jitter_ms() >= 40 && a.jitter_ms() == kFloor; }, 60))
+  // b deepens; a, whose links are clean, stays far below it (at the floor on an idle machine).
+  ASSERT_TRUE(mesh.run_until(
+      [&] { return b.jitter_ms() >= 40 && b.jitter_ms() >= a.jitter_ms() + 20; }, 60))
       << "a " << a.jitter_ms() << " ms, b " << b.jitter_ms() << " ms; jitter b<-a "
       << mesh.node("b").stats["a"].jitter_ms << " ms, a<-b " << mesh.node("a").stats["b"].jitter_ms
       << " ms; packets delayed " << b_link.packets;
