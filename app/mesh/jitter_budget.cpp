@@ -16,10 +16,10 @@ int JitterBudget::need_of(double jitter_ms) const {
   return std::clamp(static_cast<int>(steps) * step, limits_.floor_ms, limits_.ceiling_ms);
 }
 
-int JitterBudget::need_ms() const {
-  int need = 0;
-  for (const auto& [id, link] : links_) need = std::max(need, link.need_ms);
-  return need;
+int JitterBudget::deepest(int Link::*field) const {
+  int deepest = 0;
+  for (const auto& [id, link] : links_) deepest = std::max(deepest, link.*field);
+  return deepest;
 }
 
 bool JitterBudget::steady(const std::string& id, std::uint64_t packets_received,
@@ -42,23 +42,26 @@ std::optional<int> JitterBudget::sample(const std::string& link, double jitter_m
                                         std::uint64_t packets_received, std::int64_t now_ms) {
   if (!steady(link, packets_received, now_ms)) return std::nullopt;
   if (!std::isfinite(jitter_ms) || jitter_ms < 0) return std::nullopt;
-  links_[link].need_ms = need_of(jitter_ms);
+  Link& measured = links_[link];
+  measured.need_ms = need_of(jitter_ms);
+  measured.keep_ms = need_of(jitter_ms * limits_.shrink_margin);
   const int need = need_ms();
   if (need > depth_ms_) {
     below_since_ms_.reset();
     depth_ms_ = need;
     return depth_ms_;
   }
-  if (need == depth_ms_) {
+  const int keep = deepest(&Link::keep_ms);
+  if (keep >= depth_ms_) {
     below_since_ms_.reset();
     return std::nullopt;
   }
   if (!below_since_ms_) {
     below_since_ms_ = now_ms;
-    most_asked_while_below_ = need;
+    most_asked_while_below_ = keep;
     return std::nullopt;
   }
-  most_asked_while_below_ = std::max(most_asked_while_below_, need);
+  most_asked_while_below_ = std::max(most_asked_while_below_, keep);
   if (now_ms - *below_since_ms_ < limits_.shrink_after_ms) return std::nullopt;
   below_since_ms_.reset();
   depth_ms_ = most_asked_while_below_;

@@ -26,7 +26,8 @@
 // A change of depth moves the render delay, which a listener hears as a short gap (deeper) or a
 // few milliseconds skipped (shallower). So the depth grows at once, by a whole step, and shrinks
 // only when every link asked for less for `shrink_after_ms`, to the most any of them asked for
-// in that time.
+// in that time; and "less" is judged with `shrink_margin` times the jitter, so that a link whose
+// jitter sits near a step's edge (1.2 ms, then 1.3) does not move the depth back and forth.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,7 @@ struct JitterLimits {
   double jitter_factor = 4.0;
   int min_packets_per_second = 25;
   std::int64_t shrink_after_ms = 6000;
+  double shrink_margin = 1.5;
 };
 
 class JitterBudget {
@@ -58,7 +60,7 @@ class JitterBudget {
 
   int depth_ms() const { return depth_ms_; }
   // What the links ask for now: the deepest of their needs, or 0 with no link measured.
-  int need_ms() const;
+  int need_ms() const { return deepest(&Link::need_ms); }
 
  private:
   int need_of(double jitter_ms) const;
@@ -70,10 +72,13 @@ class JitterBudget {
 
   struct Link {
     int need_ms = 0;  // 0 until it was measured carrying speech
+    int keep_ms = 0;  // the need with shrink_margin: the depth goes no lower
     std::uint64_t packets = 0;
     std::optional<std::int64_t> sampled_at_ms;
     bool steady_before = false;
   };
+
+  int deepest(int Link::*field) const;
 
   std::map<std::string, Link> links_;
   std::optional<std::int64_t> below_since_ms_;  // every link asked for less than the depth since

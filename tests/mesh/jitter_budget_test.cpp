@@ -153,12 +153,27 @@ TEST(JitterBudget, ShrinksToTheMostAskedForDuringTheHold) {
   JitterBudget b(60);
   Link a = Link(b, "a").talked_before(0);
   EXPECT_FALSE(a.talking(0.1, 0));
-  EXPECT_FALSE(a.talking(5.0, 2000));  // 20 ms
+  EXPECT_FALSE(a.talking(5.0, 2000));  // 20 ms, and 30 with the margin
   EXPECT_FALSE(a.talking(0.1, 4000));
-  EXPECT_EQ(a.talking(0.1, kHold), 20);
+  EXPECT_EQ(a.talking(0.1, kHold), 30);
   // Then to the floor once the link stayed clean for a whole hold.
   EXPECT_FALSE(a.talking(0.1, kHold + 2000));
   EXPECT_EQ(a.talking(0.1, 2 * kHold + 2000), 5);
+}
+
+TEST(JitterBudget, AJitterAtAStepsEdgeDoesNotMoveItBackAndForth) {
+  JitterBudget b(5);
+  Link a = Link(b, "a").talked_before(0);
+  EXPECT_EQ(a.talking(1.3, 0), 10);  // 5.2 ms: the next step
+  // Then just under the edge (4.8 ms, the floor's step) for many holds: it stays.
+  for (std::int64_t t = 2000; t <= 5 * kHold; t += 2000) {
+    EXPECT_FALSE(a.talking(1.2, t)) << t;
+  }
+  EXPECT_EQ(b.depth_ms(), 10);
+  // Clearly better (1.5 x 0.8 = 1.2 ms, 4.8 ms: the floor's step) for a hold: back to the floor.
+  const std::int64_t t = 5 * kHold + 2000;
+  EXPECT_FALSE(a.talking(0.8, t));
+  EXPECT_EQ(a.talking(0.8, t + kHold), 5);
 }
 
 TEST(JitterBudget, MeaninglessSamplesAreIgnored) {
