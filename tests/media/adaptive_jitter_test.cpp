@@ -7,7 +7,6 @@
 #include <atomic>
 #include <random>
 
-#include "app/media/engine_access.hpp"
 #include "tests/media/mesh_harness.hpp"
 
 namespace shotcall::test {
@@ -66,24 +65,6 @@ GstPadProbeReturn delay_packet(GstPad* pad, GstPadProbeInfo* info, gpointer data
   }
   gst_object_unref(clock);
   return GST_PAD_PROBE_OK;
-}
-
-// Every nicesrc in the engine's pipeline (one per link: audio, RTCP and DTLS share it).
-std::vector<GstElement*> nice_sources(GstElement* pipeline) {
-  std::vector<GstElement*> found;
-  GstIterator* it = gst_bin_iterate_recurse(GST_BIN(pipeline));
-  GValue item = G_VALUE_INIT;
-  while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
-    auto* element = GST_ELEMENT(g_value_get_object(&item));
-    GstElementFactory* factory = gst_element_get_factory(element);
-    if (factory && g_str_equal(GST_OBJECT_NAME(factory), "nicesrc")) {
-      found.push_back(GST_ELEMENT(gst_object_ref(element)));
-    }
-    g_value_reset(&item);
-  }
-  g_value_unset(&item);
-  gst_iterator_free(it);
-  return found;
 }
 
 // Every depth the engine used, in order, read at each stats report of the mesh.
@@ -165,7 +146,7 @@ TEST(AdaptiveJitter, AJitteryLinkDeepensItsListenersBufferAndAFixedDepthStays) {
   DelayingLink b_link(60), c_link(60);
   std::vector<std::pair<GstPad*, gulong>> probes;
   for (auto [engine, link] : {std::pair{&b, &b_link}, {&c, &c_link}}) {
-    for (GstElement* src : nice_sources(media::EngineInternals::pipeline(*engine))) {
+    for (GstElement* src : elements_of(*engine, "nicesrc")) {  // one per link
       GstPad* pad = gst_element_get_static_pad(src, "src");
       probes.emplace_back(
           pad, gst_pad_add_probe(pad,

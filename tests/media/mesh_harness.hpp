@@ -3,6 +3,9 @@
 // tones in, fakesinks out, ICE on 127.0.0.1 only.
 #pragma once
 
+#include <gst/gst.h>
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -10,8 +13,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "app/media/voice_engine.hpp"
 
@@ -96,5 +97,8 @@ class Mesh {
 
 // A fresh temporary directory (removed by the caller's Mesh at the end).
 std::string make_temp_dir();
+
+// Every element made by `factory` in the engine's pipeline (refs; the caller unrefs).
+std::vector<GstElement*> elements_of(media::VoiceEngine& engine, const char* factory);
 
 }  // namespace shotcall::test

@@ -9,28 +9,10 @@
 #include <memory>
 #include <vector>
 
-#include "app/media/engine_access.hpp"
 #include "tests/media/mesh_harness.hpp"
 
 namespace shotcall::test {
 namespace {
-
-// Every element made by `factory` in the engine's pipeline (refs; the caller unrefs).
-std::vector<GstElement*> elements_of(media::VoiceEngine& engine, const char* factory) {
-  std::vector<GstElement*> found;
-  GstIterator* it = gst_bin_iterate_recurse(GST_BIN(media::EngineInternals::pipeline(engine)));
-  GValue item = G_VALUE_INIT;
-  while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
-    auto* e = GST_ELEMENT(g_value_get_object(&item));
-    GstElementFactory* f = gst_element_get_factory(e);
-    if (f && g_strcmp0(GST_OBJECT_NAME(f), factory) == 0)
-      found.push_back(GST_ELEMENT(gst_object_ref(e)));
-    g_value_reset(&item);
-  }
-  g_value_unset(&item);
-  gst_iterator_free(it);
-  return found;
-}
 
 // Counts the buffers reaching the sink pad of the one element made by `factory` in the engine's
 // pipeline (the capture chain's webrtcdsp and opusenc, the echo probe, a one-link payloader).
