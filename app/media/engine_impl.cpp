@@ -185,9 +185,10 @@ void VoiceEngine::Impl::remove_peer(const std::string& id, const std::string& re
 void VoiceEngine::Impl::erase_peer(const std::string& id) {
   auto it = peers_.find(id);
   if (it == peers_.end()) return;
+  // Before the erase: `id` may be the map's own key (stop() passes peers_.begin()->first).
+  if (jitter_budget_) jitter_budget_->forget(id);
   std::unique_ptr<Peer> peer = std::move(it->second);
   peers_.erase(it);
-  if (jitter_budget_) jitter_budget_->forget(id);
   for (GSource* s : peer->timers) {
     g_source_destroy(s);
     g_source_unref(s);
