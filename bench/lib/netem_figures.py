@@ -24,7 +24,11 @@ def voice_netem(raw, params):
         ab, ba = direction(r, "a->b"), direction(r, "b->a")
         shares = [x["share"] for x in (ab, ba) if x]
         by[r["condition"]] = min(shares) if len(shares) == 2 else None
-        jb = r["peer_args"][r["peer_args"].index("--jitter-ms") + 1] if "--jitter-ms" in r["peer_args"] else "adaptive"
+        if "--jitter-ms" in r["peer_args"]:
+            jb = r["peer_args"][r["peer_args"].index("--jitter-ms") + 1] + " (fixed)"
+        else:  # the depth each listener had reached when the call ended
+            reached = [str(x["jitter_buffer_ms"]) for x in (ab, ba) if x and x.get("jitter_buffer_ms") is not None]
+            jb = "follows: " + "/".join(reached) if reached else "follows the link"
         gaps = [x["longest_gap_ms"] for x in (ab, ba) if x]
         rebuilt = [x.get("packets_rebuilt_from_next") for x in (ab, ba) if x]
         em = r.get("emulator", {})
@@ -50,7 +54,8 @@ def voice_netem(raw, params):
         "(tests/support/wav_analysis.hpp, tone_window_share); concealment that keeps the tone audible counts.",
         f"Measured {d.get('measured_at', '?')} at commit {(d.get('git_commit') or '?')[:12]} (working tree) with "
         f"{d.get('bin', '?')}. Impairment by: {d.get('impairment_by', 'n/a')}; {num(d.get('seconds'))} s per condition; defaults: "
-        "10 ms Opus frames at 32 kbit/s, in-band FEC on (expected loss 5 %), 20 ms jitter buffer.",
+        "10 ms Opus frames at 32 kbit/s, in-band FEC on (expected loss 5 %), a jitter-buffer depth that follows "
+        "the link (starts at 20 ms; 'follows: B/A' is the depth each listener had at the end of the call).",
         "'lost by the link' counts packets both ways (RTP, RTCP, signaling). 'rebuilt' = packets opusdec "
         "decoded for a lost predecessor from the following packet (its in-band FEC when present, else PLC), "
         "per direction; 'tone span / call' = seconds between the first and last window with the tone against "
@@ -62,11 +67,12 @@ def voice_netem(raw, params):
                if any(c != 0 for c in r.get("exit_codes", {}).values())]
     if crashed:
         notes.insert(0, "Peers did not exit 0 (negative: killed by that signal): " + "; ".join(crashed) + ".")
-    for name, base in (("jitter 30 ms, 100 ms jitter buffer", "jitter 30 ms"),
-                       ("loss 2% + jitter 30 ms, 100 ms jitter buffer", "loss 2% + jitter 30 ms")):
-        if by.get(name) is not None and by.get(base) is not None:
-            notes.append(f"Jitter buffer, {base}: {pct(by[base])} % with the default 20 ms, {pct(by[name])} % "
-                         "with 100 ms (--jitter-ms 100): packets later than the buffer are concealed as lost.")
+    for base in ("jitter 30 ms", "loss 2% + jitter 30 ms"):
+        fixed20, fixed100 = by.get(f"{base}, fixed 20 ms jitter buffer"), by.get(f"{base}, fixed 100 ms jitter buffer")
+        if by.get(base) is not None and fixed20 is not None and fixed100 is not None:
+            notes.append(f"Jitter buffer, {base}: {pct(by[base])} % with the depth following the link, "
+                         f"{pct(fixed20)} % fixed at 20 ms (the old default), {pct(fixed100)} % fixed at 100 ms: "
+                         "packets later than the buffer are concealed as lost.")
     for hz, pair in (d.get("opus_modes") or {}).items():
         if not pair or None in pair:
             continue
