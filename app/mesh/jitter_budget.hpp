@@ -63,13 +63,6 @@ class JitterBudget {
   int need_ms() const { return deepest(&Link::need_ms); }
 
  private:
-  int need_of(double jitter_ms) const;
-
-  JitterLimits limits_;
-  int depth_ms_;
-  // Whether the link carried speech over the interval that ends at now_ms, and notes the count.
-  bool steady(const std::string& link, std::uint64_t packets_received, std::int64_t now_ms);
-
   struct Link {
     int need_ms = 0;  // 0 until it was measured carrying speech
     int keep_ms = 0;  // the need with shrink_margin: the depth goes no lower
@@ -78,8 +71,13 @@ class JitterBudget {
     bool steady_before = false;
   };
 
+  int need_of(double jitter_ms) const;
   int deepest(int Link::*field) const;
+  // Whether the link carried speech over the interval that ends at now_ms, and notes the count.
+  bool steady(const std::string& link, std::uint64_t packets_received, std::int64_t now_ms);
 
+  JitterLimits limits_;
+  int depth_ms_;
   std::map<std::string, Link> links_;
   std::optional<std::int64_t> below_since_ms_;  // every link asked for less than the depth since
   int most_asked_while_below_ = 0;

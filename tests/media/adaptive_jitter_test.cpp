@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <random>
 
 #include "tests/media/mesh_harness.hpp"
@@ -80,7 +81,7 @@ struct Depths {
   }
 };
 
-TEST(AdaptiveJitter, ACleanLinkComesDownToTheFloorAndAMutedTalkerDoesNotRaiseIt) {
+TEST(AdaptiveJitter, ACleanLinkBringsItDownAndAMutedTalkerLeavesItWhereItIs) {
   Mesh mesh;
   mesh.add("a", mesh.config(440));
   mesh.add("b", mesh.config(660));
