@@ -19,6 +19,36 @@ constexpr auto kTeardownWait = std::chrono::seconds(3);
 // What wavenc writes before the samples of 16-bit PCM: RIFF, fmt and data chunk headers.
 constexpr std::uintmax_t kWavHeaderBytes = 44;
 
+// webrtcbin 1.22 puts a clocksync in the send path (and dtlssrtpenc another) that holds each
+// packet until its timestamp plus the capture's reported latency (source period + Opus frame).
+// That pacing is wanted for a source whose period is longer than a frame (PipeWire's 21 ms
+// quantum hands over two frames at once): sent back to back, they would read as jitter at the
+// far end and deepen its buffer. But a frame's timestamp is its first sample less Opus's
+// look-ahead, so with a source period of at most one frame — a microphone at the 10 ms period
+// the engine asks of it — every packet waited (period - look-ahead), ~3.5 ms, after its frame
+// was complete, with a timed sleep per packet and link. For such a source the wait is moved
+// back by that: a frame leaves as its last sample comes in, still one every frame.
+constexpr GstClockTime kOpusLookahead = 6500 * GST_USECOND;  // 312 samples at 48 kHz, voice mode
+constexpr GstClockTime kShortestFrame = 10 * GST_MSECOND;
+
+void send_when_complete(GstBin*, GstBin*, GstElement* element, gpointer pipeline) {
+  GstElementFactory* factory = gst_element_get_factory(element);
+  if (!factory || g_strcmp0(GST_OBJECT_NAME(factory), "clocksync") != 0) return;
+  // The source's own latency, as the capture sees it right after the source (voice_pipeline.cpp).
+  GPtr<GstElement> pace(gst_bin_get_by_name(GST_BIN(pipeline), "capture-pace"));
+  GPtr<GstPad> paced(pace ? gst_element_get_static_pad(pace.get(), "src") : nullptr);
+  GstQuery* query = gst_query_new_latency();
+  gboolean live = FALSE;
+  GstClockTime period = GST_CLOCK_TIME_NONE;
+  if (paced && gst_pad_query(paced.get(), query))
+    gst_query_parse_latency(query, &live, &period, nullptr);
+  gst_query_unref(query);
+  if (live && period <= kShortestFrame) {
+    g_object_set(element, "ts-offset",
+                 static_cast<gint64>(kOpusLookahead) - static_cast<gint64>(period), nullptr);
+  }
+}
+
 // A one-shot flag a streaming thread raises and the main thread waits on (bounded).
 struct Flag {
   std::mutex mutex;
@@ -99,6 +129,7 @@ std::unique_ptr<PeerLink> PeerLink::create(GstBin* pipeline, GstElement* tee, Gs
 bool PeerLink::build(const LinkSettings& settings, std::string* error) {
   webrtc_ = add("webrtcbin", error);
   if (!webrtc_) return false;
+  g_signal_connect(webrtc_, "deep-element-added", G_CALLBACK(send_when_complete), pipeline_);
   gst_util_set_object_arg(G_OBJECT(webrtc_), "bundle-policy", "max-bundle");
   g_object_set(webrtc_, "latency", static_cast<guint>(std::max(0, settings.jitter_ms)), nullptr);
   configure_ice(settings);

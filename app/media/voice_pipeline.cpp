@@ -224,10 +224,16 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
   GstElement* conv = make_element("audioconvert", nullptr, error);
   GstElement* res = conv ? make_element("audioresample", nullptr, error) : nullptr;
   GstElement* caps = res ? caps_filter(kRawCaps, error) : nullptr;
-  if (!caps) return false;
-  gst_bin_add_many(bin(), conv, res, caps, nullptr);
+  // Each buffer goes on no earlier than its timestamp plus the source's latency: when a
+  // microphone delivers it (so a microphone never waits here). A file plays in real time; a
+  // live test tone, which GStreamer hands out at the start of its period, arrives when a
+  // microphone's would, so tests and benchmarks see a microphone's timing and cost from here on
+  // (the links' own pacing, peer_link.cpp, then finds each frame already due).
+  GstElement* pace = caps ? make_element("clocksync", "capture-pace", error) : nullptr;
+  if (!pace) return false;
+  gst_bin_add_many(bin(), conv, res, caps, pace, nullptr);
   capture_in_ = conv;
-  if (!link_chain({conv, res, caps}, error)) return false;
+  if (!link_chain({conv, res, caps, pace}, error)) return false;
   if (!gst_element_link(src, conv)) {
     // Nothing it offers converts to audio: the call goes on without it.
     microphone_fault_ = DeviceFault{
@@ -254,7 +260,7 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
   g_object_set(raw_level_, "interval", static_cast<guint64>(config.level_interval_ms) * GST_MSECOND,
                "post-messages", FALSE, nullptr);
   gst_bin_add(bin(), raw_level_);
-  if (!link_chain({caps, raw_level_}, error)) return false;
+  if (!link_chain({pace, raw_level_}, error)) return false;
   {
     GPtr<GstPad> out(gst_element_get_static_pad(raw_level_, "src"));
     gate_capture(out.get(), gate_, kRawBytesPerSecond, config.frame_ms);

@@ -274,7 +274,9 @@ def voice_mouth_to_ear(raw, params):
                                 "mixer + render margin ms", "rest ms", "clicks", "late buffers"], "rows": out_rows},
         "targets": targets,
         "notes": ["'rest' = p50 − frame − the engine's render latency (jitter buffer + mixer period + 5 ms); it holds "
-                  "the test source's 10 ms capture buffer, encoding, SRTP, the loopback hop and decoding.",
+                  "Opus's 6.5 ms look-ahead, sending, the loopback hop and 3–4 ms the probes did not locate "
+                  "(docs/performance.md, 'Voice: mouth-to-ear'). 'frame' is the capture: the test source's "
+                  "10 ms buffers reach the engine when a microphone's would (capture-pace).",
                   "'late buffers': buffers that reached the listener's sink more than 2 ms after their render time "
                   "(each would be a glitch on a sound card), of all it rendered in the window.",
                   measured_note(raw)],

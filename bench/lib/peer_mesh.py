@@ -145,7 +145,9 @@ def main():
     state = tempfile.TemporaryDirectory(prefix="shotcall-bench-state-")
     server, url = start_server(signal_bin, state.name)
     riot = [f"p{i}#BENCH" for i in range(5)]
-    sources = [f"audiotestsrc is-live=true wave=sine volume=0.3 freq={t}" for t in TONES]
+    # 10 ms buffers: the period the engine asks of a microphone (device_buffer_ms).
+    sources = [f"audiotestsrc is-live=true wave=sine volume=0.3 freq={t} samplesperbuffer=480"
+               for t in TONES]
     if a.input == "speech":
         # A file plays as fast as it is read: clocksync releases each buffer at its time, as a
         # microphone delivers it.

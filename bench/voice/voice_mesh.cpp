@@ -20,7 +20,9 @@ VoiceMesh::~VoiceMesh() {
 
 media::VoiceConfig VoiceMesh::base_config(double tone_hz) {
   media::VoiceConfig c;
-  c.source = "audiotestsrc is-live=true wave=sine volume=0.3 freq=" + std::to_string(tone_hz);
+  // 10 ms buffers: the period the engine asks of a microphone (device_buffer_ms).
+  c.source = "audiotestsrc is-live=true wave=sine volume=0.3 samplesperbuffer=480 freq=" +
+             std::to_string(tone_hz);
   c.sink = "fakesink sync=true";
   c.echo_cancel = false;
   c.noise_suppression = false;

@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <map>
 #include <mutex>
+#include <tuple>
 
 #include "app/media/engine_access.hpp"
 #include "tests/media/mesh_harness.hpp"
@@ -120,6 +123,160 @@ TEST(MouthToEar, DefaultsOnLoopback) {
   gst_object_unref(level_sink);
   gst_object_unref(level);
   gst_object_unref(sink);
+}
+
+// When each encoded frame left the encoder and when it reached the network, matched by its
+// timestamp (which the payloader, webrtcbin and SRTP keep).
+struct SendTimes {
+  std::mutex mutex;
+  std::map<GstClockTime, GstClockTime> encoded;  // PTS -> clock time it left the encoder
+  std::vector<double> waits_ms;                  // encoder to nicesink, per packet
+  std::vector<double> sent_ms;                   // clock time each packet reached nicesink
+  std::atomic<int> sent{0};
+  std::atomic<GstClockTime> first_sent{GST_CLOCK_TIME_NONE}, last_sent{GST_CLOCK_TIME_NONE};
+};
+
+GstClockTime clock_now(GstPad* pad) {
+  GstElement* element = GST_ELEMENT(gst_pad_get_parent(pad));
+  GstClock* clock = element ? gst_element_get_clock(element) : nullptr;
+  const GstClockTime now = clock ? gst_clock_get_time(clock) : GST_CLOCK_TIME_NONE;
+  if (clock) gst_object_unref(clock);
+  if (element) gst_object_unref(element);
+  return now;
+}
+
+GstPadProbeReturn on_encoded(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
+  auto* times = static_cast<SendTimes*>(data);
+  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
+  const GstClockTime now = clock_now(pad);
+  std::lock_guard lock(times->mutex);
+  if (GST_BUFFER_PTS_IS_VALID(buf) && GST_CLOCK_TIME_IS_VALID(now))
+    times->encoded[GST_BUFFER_PTS(buf)] = now;
+  return GST_PAD_PROBE_OK;
+}
+
+GstPadProbeReturn on_sent(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
+  auto* times = static_cast<SendTimes*>(data);
+  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
+  const GstClockTime now = clock_now(pad);
+  std::lock_guard lock(times->mutex);
+  auto it = GST_BUFFER_PTS_IS_VALID(buf) ? times->encoded.find(GST_BUFFER_PTS(buf))
+                                         : times->encoded.end();
+  if (it == times->encoded.end() || !GST_CLOCK_TIME_IS_VALID(now)) return GST_PAD_PROBE_OK;
+  times->waits_ms.push_back(static_cast<double>(now - it->second) / 1e6);
+  times->sent_ms.push_back(static_cast<double>(now) / 1e6);
+  times->encoded.erase(times->encoded.begin(), std::next(it));
+  if (!GST_CLOCK_TIME_IS_VALID(times->first_sent.load())) times->first_sent = now;
+  times->last_sent = now;
+  times->sent++;
+  return GST_PAD_PROBE_OK;
+}
+
+// Probes A's encoder and every nicesink of A (one per link) into `times`; returns the pads.
+std::vector<std::pair<GstPad*, gulong>> watch_sending(media::VoiceEngine& engine,
+                                                      SendTimes& times) {
+  std::vector<std::pair<GstPad*, gulong>> probes;
+  for (auto [factory, pad_name, callback] :
+       {std::tuple{"opusenc", "src", &on_encoded}, {"nicesink", "sink", &on_sent}}) {
+    for (GstElement* e : elements_of(engine, factory)) {
+      GstPad* pad = gst_element_get_static_pad(e, pad_name);
+      probes.emplace_back(
+          pad, gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, callback, &times, nullptr));
+      gst_object_unref(e);
+    }
+  }
+  return probes;
+}
+
+void unwatch(std::vector<std::pair<GstPad*, gulong>>& probes) {
+  for (auto [pad, id] : probes) {
+    gst_pad_remove_probe(pad, id);
+    gst_object_unref(pad);
+  }
+  probes.clear();
+}
+
+// webrtcbin 1.22 held every packet ~3.5 ms past the moment its frame's last sample was
+// captured (the frame is stamped early by Opus's look-ahead): delay for nothing.
+TEST(MouthToEar, APacketLeavesWhenItsLastSampleIsCaptured) {
+  SendTimes times;
+  Mesh mesh;
+  media::VoiceConfig a = mesh.config(440);
+  a.source += " samplesperbuffer=480";  // a microphone's 10 ms period
+  mesh.add("a", a);
+  mesh.add("b", mesh.config(660));
+  mesh.join("b", "a");
+  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("a", "b"); }, 60));
+  auto probes = watch_sending(*mesh.node("a").engine, times);
+  ASSERT_EQ(probes.size(), 2u) << "one encoder, one link";
+  ASSERT_TRUE(mesh.run_until([&] { return times.sent >= 300; }, 60)) << times.sent << " sent";
+  unwatch(probes);
+  std::vector<double> waits;
+  {
+    std::lock_guard lock(times.mutex);
+    waits = times.waits_ms;
+  }
+  std::sort(waits.begin(), waits.end());
+  const double median = waits[waits.size() / 2];
+  std::printf("encoder to network: median %.2f ms, 90th %.2f ms over %zu packets\n", median,
+              waits[waits.size() * 9 / 10], waits.size());
+  EXPECT_LT(median, 2.0) << "a packet waits after its frame was complete";
+  mesh.node("a").engine->stop();
+  mesh.node("b").engine->stop();
+}
+
+// A source that hands over two frames at once (21 ms buffers, like PipeWire's default quantum)
+// still sends one packet every 10 ms: a burst would read as jitter at the far end.
+TEST(MouthToEar, ABurstySourceIsSentEvenly) {
+  SendTimes times;
+  Mesh mesh;
+  media::VoiceConfig a = mesh.config(440);
+  a.source += " samplesperbuffer=1024";
+  mesh.add("a", a);
+  mesh.add("b", mesh.config(660));
+  mesh.join("b", "a");
+  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("a", "b"); }, 60));
+  auto probes = watch_sending(*mesh.node("a").engine, times);
+  ASSERT_TRUE(mesh.run_until([&] { return times.sent >= 300; }, 60)) << times.sent << " sent";
+  unwatch(probes);
+  std::vector<double> sent_at;
+  {
+    std::lock_guard lock(times.mutex);
+    sent_at = times.sent_ms;
+  }
+  int back_to_back = 0;
+  for (std::size_t i = 1; i < sent_at.size(); ++i)
+    back_to_back += sent_at[i] - sent_at[i - 1] < 5.0;
+  std::printf("bursty source: %d of %zu packets sent less than 5 ms after the one before\n",
+              back_to_back, sent_at.size() - 1);
+  EXPECT_LT(back_to_back, static_cast<int>(sent_at.size() / 8));
+  mesh.node("a").engine->stop();
+  mesh.node("b").engine->stop();
+}
+
+// A source that is not live (a file, a tester's recording) is sent in real time, not at once.
+TEST(MouthToEar, ASourceThatIsNotLiveIsSentInRealTime) {
+  SendTimes times;
+  Mesh mesh;
+  media::VoiceConfig a = mesh.config(0);
+  a.source = "audiotestsrc is-live=false wave=sine freq=440 samplesperbuffer=480";
+  mesh.add("a", a);
+  mesh.add("b", mesh.config(660));
+  mesh.join("b", "a");
+  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("a", "b"); }, 60));
+  auto probes = watch_sending(*mesh.node("a").engine, times);
+  ASSERT_TRUE(mesh.run_until([&] { return times.sent >= 200; }, 60)) << times.sent << " sent";
+  unwatch(probes);
+  const double seconds =
+      static_cast<double>(times.last_sent.load() - times.first_sent.load()) / GST_SECOND;
+  const double per_second = (times.sent - 1) / std::max(seconds, 1e-3);
+  std::printf("a source that is not live: %d packets in %.2f s (%.0f a second)\n",
+              times.sent.load(), seconds, per_second);
+  EXPECT_LT(per_second, 120.0) << "10 ms frames are 100 a second";
+  EXPECT_GT(per_second, 80.0);
+  EXPECT_TRUE(mesh.run_audio({"b"}, 3, 30)) << "b hears it";
+  mesh.node("a").engine->stop();
+  mesh.node("b").engine->stop();
 }
 
 }  // namespace
