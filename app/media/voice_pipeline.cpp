@@ -211,6 +211,7 @@ std::unique_ptr<VoicePipeline> VoicePipeline::build(const VoiceConfig& config, s
     g_signal_connect(p->pipeline_.get(), "deep-element-added", G_CALLBACK(tune_device),
                      GINT_TO_POINTER(config.device_buffer_ms));
   }
+  p->frame_ms_ = config.frame_ms;
   if (!p->build_output(config, error) || !p->build_capture(config, error)) return nullptr;
   p->set_jitter_ms(config.jitter_ms);
   return p;
@@ -574,8 +575,9 @@ void VoicePipeline::set_capture_gate(CaptureGate gate) {
 }
 
 void VoicePipeline::set_jitter_ms(int jitter_ms) {
-  gst_pipeline_set_latency(GST_PIPELINE(pipeline_.get()),
-                           static_cast<GstClockTime>(render_latency_ms(jitter_ms)) * GST_MSECOND);
+  gst_pipeline_set_latency(
+      GST_PIPELINE(pipeline_.get()),
+      static_cast<GstClockTime>(render_latency_ms(jitter_ms, frame_ms_)) * GST_MSECOND);
 }
 
 void VoicePipeline::set_deafened(bool deafened) {

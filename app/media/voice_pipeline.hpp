@@ -6,6 +6,7 @@
 
 #include <gst/gst.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -97,11 +98,15 @@ class VoicePipeline {
   void set_jitter_ms(int jitter_ms);
 
   // The delay every synchronised sink adds to a buffer's timestamp: the jitter buffer, one
-  // mixer period, and a few ms for decoding and scheduling. Set explicitly because the
-  // computed one is ~150 ms: opusdec reports the 120 ms worst-case Opus packet as latency
-  // although our 10/20 ms frames leave it at once.
-  static int render_latency_ms(int jitter_ms) { return jitter_ms + kMixerPeriodMs + 5; }
+  // frame for the decoder (with in-band FEC opusdec decodes a frame only once the next one has
+  // arrived, which may carry its repair), at least one mixer period, and 5 ms for scheduling.
+  // Set explicitly because the computed one is ~150 ms: opusdec reports the 120 ms worst-case
+  // Opus packet as latency.
+  static int render_latency_ms(int jitter_ms, int frame_ms) {
+    return jitter_ms + std::max(frame_ms, kMixerPeriodMs) + kRenderMarginMs;
+  }
   static constexpr int kMixerPeriodMs = 10;
+  static constexpr int kRenderMarginMs = 5;
 
  private:
   VoicePipeline() = default;
@@ -135,6 +140,7 @@ class VoicePipeline {
   GstElement* mixer_ = nullptr;
   GstElement* deafen_ = nullptr;
   std::string probe_name_;
+  int frame_ms_ = 10;  // the Opus frame: the decoder holds one (render_latency_ms)
 };
 
 }  // namespace shotcall::media
