@@ -75,7 +75,8 @@ TEST(MouthToEar, DefaultsOnLoopback) {
   GstElement* sink = gst_bin_get_by_name(GST_BIN(b_pipe), "m2e");
   ASSERT_TRUE(level && sink);
   GstPad* level_sink = gst_element_get_static_pad(level, "sink");
-  gulong probe = gst_pad_add_probe(level_sink, GST_PAD_PROBE_TYPE_BUFFER, on_capture, &mouth, nullptr);
+  gulong probe =
+      gst_pad_add_probe(level_sink, GST_PAD_PROBE_TYPE_BUFFER, on_capture, &mouth, nullptr);
   g_signal_connect(sink, "handoff", G_CALLBACK(on_render), &ear);
 
   mesh.join("b", "a");
@@ -89,10 +90,13 @@ TEST(MouthToEar, DefaultsOnLoopback) {
     mouth.times.clear();
     ear.times.clear();
   }
-  ASSERT_TRUE(mesh.run_until([&] {
-    std::lock_guard lock(ear.mutex);
-    return ear.times.size() >= 6;
-  }, 60)) << "ticks captured " << mouth.times.size() << ", rendered " << ear.times.size();
+  ASSERT_TRUE(mesh.run_until(
+      [&] {
+        std::lock_guard lock(ear.mutex);
+        return ear.times.size() >= 6;
+      },
+      60))
+      << "ticks captured " << mouth.times.size() << ", rendered " << ear.times.size();
   std::vector<double> delays;
   {
     std::scoped_lock lock(mouth.mutex, ear.mutex);
@@ -129,11 +133,32 @@ TEST(MouthToEar, DefaultsOnLoopback) {
 // timestamp (which the payloader, webrtcbin and SRTP keep).
 struct SendTimes {
   std::mutex mutex;
-  std::map<GstClockTime, GstClockTime> encoded;  // PTS -> clock time it left the encoder
+  std::map<GstClockTime, GstClockTime> encoded_at;  // PTS -> clock time it left the encoder
   std::vector<double> waits_ms;                  // encoder to nicesink, per packet
   std::vector<double> sent_ms;                   // clock time each packet reached nicesink
   std::atomic<int> sent{0};
   std::atomic<GstClockTime> first_sent{GST_CLOCK_TIME_NONE}, last_sent{GST_CLOCK_TIME_NONE};
+  // A copy of one of the lists, taken under the lock the streaming threads write them under.
+  std::vector<double> copy(std::vector<double> SendTimes::*list) {
+    std::lock_guard lock(mutex);
+    return this->*list;
+  }
+  void encoded(GstBuffer* buf, GstClockTime now) {
+    std::lock_guard lock(mutex);
+    if (GST_BUFFER_PTS_IS_VALID(buf)) encoded_at[GST_BUFFER_PTS(buf)] = now;
+  }
+  void reached_network(GstBuffer* buf, GstClockTime now) {
+    std::lock_guard lock(mutex);
+    auto it =
+        GST_BUFFER_PTS_IS_VALID(buf) ? encoded_at.find(GST_BUFFER_PTS(buf)) : encoded_at.end();
+    if (it == encoded_at.end()) return;  // RTCP, or sent before the probes were in place
+    waits_ms.push_back(static_cast<double>(now - it->second) / 1e6);
+    sent_ms.push_back(static_cast<double>(now) / 1e6);
+    encoded_at.erase(encoded_at.begin(), std::next(it));
+    if (!GST_CLOCK_TIME_IS_VALID(first_sent.load())) first_sent = now;
+    last_sent = now;
+    sent++;
+  }
 };
 
 GstClockTime clock_now(GstPad* pad) {
@@ -145,30 +170,12 @@ GstClockTime clock_now(GstPad* pad) {
   return now;
 }
 
-GstPadProbeReturn on_encoded(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
-  auto* times = static_cast<SendTimes*>(data);
-  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
+// Hands each buffer passing a pad to `note` with the clock time it passed.
+template <void (SendTimes::*note)(GstBuffer*, GstClockTime)>
+GstPadProbeReturn note_passing(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
   const GstClockTime now = clock_now(pad);
-  std::lock_guard lock(times->mutex);
-  if (GST_BUFFER_PTS_IS_VALID(buf) && GST_CLOCK_TIME_IS_VALID(now))
-    times->encoded[GST_BUFFER_PTS(buf)] = now;
-  return GST_PAD_PROBE_OK;
-}
-
-GstPadProbeReturn on_sent(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
-  auto* times = static_cast<SendTimes*>(data);
-  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
-  const GstClockTime now = clock_now(pad);
-  std::lock_guard lock(times->mutex);
-  auto it = GST_BUFFER_PTS_IS_VALID(buf) ? times->encoded.find(GST_BUFFER_PTS(buf))
-                                         : times->encoded.end();
-  if (it == times->encoded.end() || !GST_CLOCK_TIME_IS_VALID(now)) return GST_PAD_PROBE_OK;
-  times->waits_ms.push_back(static_cast<double>(now - it->second) / 1e6);
-  times->sent_ms.push_back(static_cast<double>(now) / 1e6);
-  times->encoded.erase(times->encoded.begin(), std::next(it));
-  if (!GST_CLOCK_TIME_IS_VALID(times->first_sent.load())) times->first_sent = now;
-  times->last_sent = now;
-  times->sent++;
+  if (GST_CLOCK_TIME_IS_VALID(now))
+    (static_cast<SendTimes*>(data)->*note)(GST_PAD_PROBE_INFO_BUFFER(info), now);
   return GST_PAD_PROBE_OK;
 }
 
@@ -177,7 +184,8 @@ std::vector<std::pair<GstPad*, gulong>> watch_sending(media::VoiceEngine& engine
                                                       SendTimes& times) {
   std::vector<std::pair<GstPad*, gulong>> probes;
   for (auto [factory, pad_name, callback] :
-       {std::tuple{"opusenc", "src", &on_encoded}, {"nicesink", "sink", &on_sent}}) {
+       {std::tuple{"opusenc", "src", &note_passing<&SendTimes::encoded>},
+        {"nicesink", "sink", &note_passing<&SendTimes::reached_network>}}) {
     for (GstElement* e : elements_of(engine, factory)) {
       GstPad* pad = gst_element_get_static_pad(e, pad_name);
       probes.emplace_back(
@@ -196,26 +204,32 @@ void unwatch(std::vector<std::pair<GstPad*, gulong>>& probes) {
   probes.clear();
 }
 
-// webrtcbin 1.22 held every packet ~3.5 ms past the moment its frame's last sample was
-// captured (the frame is stamped early by Opus's look-ahead): delay for nothing.
-TEST(MouthToEar, APacketLeavesWhenItsLastSampleIsCaptured) {
-  SendTimes times;
-  Mesh mesh;
-  media::VoiceConfig a = mesh.config(440);
-  a.source += " samplesperbuffer=480";  // a microphone's 10 ms period
+// Engine a, whose microphone is `source`, calls b; returns once `packets` of a's packets went
+// out, with their times in `times`.
+void record_sending(Mesh& mesh, const std::string& source, int packets, SendTimes& times) {
+  media::VoiceConfig a = mesh.config(0);
+  a.source = source;
   mesh.add("a", a);
   mesh.add("b", mesh.config(660));
   mesh.join("b", "a");
   ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("a", "b"); }, 60));
   auto probes = watch_sending(*mesh.node("a").engine, times);
   ASSERT_EQ(probes.size(), 2u) << "one encoder, one link";
-  ASSERT_TRUE(mesh.run_until([&] { return times.sent >= 300; }, 60)) << times.sent << " sent";
+  ASSERT_TRUE(mesh.run_until([&] { return times.sent >= packets; }, 60)) << times.sent << " sent";
   unwatch(probes);
-  std::vector<double> waits;
-  {
-    std::lock_guard lock(times.mutex);
-    waits = times.waits_ms;
-  }
+}
+
+constexpr const char* kTone = "audiotestsrc is-live=true wave=sine volume=0.3 freq=440";
+
+// webrtcbin 1.22 held every packet ~3.5 ms past the moment its frame's last sample was
+// captured (the frame is stamped early by Opus's look-ahead): delay for nothing.
+TEST(MouthToEar, APacketLeavesWhenItsLastSampleIsCaptured) {
+  SendTimes times;
+  Mesh mesh;
+  // A microphone's 10 ms period.
+  ASSERT_NO_FATAL_FAILURE(
+      record_sending(mesh, std::string(kTone) + " samplesperbuffer=480", 300, times));
+  std::vector<double> waits = times.copy(&SendTimes::waits_ms);
   std::sort(waits.begin(), waits.end());
   const double median = waits[waits.size() / 2];
   std::printf("encoder to network: median %.2f ms, 90th %.2f ms over %zu packets\n", median,
@@ -230,20 +244,9 @@ TEST(MouthToEar, APacketLeavesWhenItsLastSampleIsCaptured) {
 TEST(MouthToEar, ABurstySourceIsSentEvenly) {
   SendTimes times;
   Mesh mesh;
-  media::VoiceConfig a = mesh.config(440);
-  a.source += " samplesperbuffer=1024";
-  mesh.add("a", a);
-  mesh.add("b", mesh.config(660));
-  mesh.join("b", "a");
-  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("a", "b"); }, 60));
-  auto probes = watch_sending(*mesh.node("a").engine, times);
-  ASSERT_TRUE(mesh.run_until([&] { return times.sent >= 300; }, 60)) << times.sent << " sent";
-  unwatch(probes);
-  std::vector<double> sent_at;
-  {
-    std::lock_guard lock(times.mutex);
-    sent_at = times.sent_ms;
-  }
+  ASSERT_NO_FATAL_FAILURE(
+      record_sending(mesh, std::string(kTone) + " samplesperbuffer=1024", 300, times));
+  const std::vector<double> sent_at = times.copy(&SendTimes::sent_ms);
   int back_to_back = 0;
   for (std::size_t i = 1; i < sent_at.size(); ++i)
     back_to_back += sent_at[i] - sent_at[i - 1] < 5.0;
@@ -258,15 +261,8 @@ TEST(MouthToEar, ABurstySourceIsSentEvenly) {
 TEST(MouthToEar, ASourceThatIsNotLiveIsSentInRealTime) {
   SendTimes times;
   Mesh mesh;
-  media::VoiceConfig a = mesh.config(0);
-  a.source = "audiotestsrc is-live=false wave=sine freq=440 samplesperbuffer=480";
-  mesh.add("a", a);
-  mesh.add("b", mesh.config(660));
-  mesh.join("b", "a");
-  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("a", "b"); }, 60));
-  auto probes = watch_sending(*mesh.node("a").engine, times);
-  ASSERT_TRUE(mesh.run_until([&] { return times.sent >= 200; }, 60)) << times.sent << " sent";
-  unwatch(probes);
+  ASSERT_NO_FATAL_FAILURE(record_sending(
+      mesh, "audiotestsrc is-live=false wave=sine freq=440 samplesperbuffer=480", 200, times));
   const double seconds =
       static_cast<double>(times.last_sent.load() - times.first_sent.load()) / GST_SECOND;
   const double per_second = (times.sent - 1) / std::max(seconds, 1e-3);
