@@ -130,6 +130,7 @@ bool VoiceEngine::Impl::build_link(Peer& peer, std::string* error) {
   s.ice_transport_policy = config_.ice_transport_policy;
   s.level_interval_ms = config_.level_interval_ms;
   s.encoder_config = config_.encoder_per_peer ? &config_ : nullptr;
+  s.capture_period = pipeline_->live_capture_period();
   auto token = std::make_shared<LinkToken>();
   token->listener = std::static_pointer_cast<LinkListener>(shared_from_this());
   token->peer_id = peer.id;

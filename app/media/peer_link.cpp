@@ -31,22 +31,12 @@ constexpr std::uintmax_t kWavHeaderBytes = 44;
 constexpr GstClockTime kOpusLookahead = 6500 * GST_USECOND;  // 312 samples at 48 kHz, voice mode
 constexpr GstClockTime kShortestFrame = 10 * GST_MSECOND;
 
-void send_when_complete(GstBin*, GstBin*, GstElement* element, gpointer pipeline) {
+// Runs in whatever thread webrtcbin adds an element from, possibly holding its locks: it only
+// sets a property on the new element, with the shift worked out on the main thread.
+void shift_send_deadline(GstBin*, GstBin*, GstElement* element, gpointer shift_ns) {
   GstElementFactory* factory = gst_element_get_factory(element);
-  if (!factory || g_strcmp0(GST_OBJECT_NAME(factory), "clocksync") != 0) return;
-  // The source's own latency, as the capture sees it right after the source (voice_pipeline.cpp).
-  GPtr<GstElement> pace(gst_bin_get_by_name(GST_BIN(pipeline), "capture-pace"));
-  GPtr<GstPad> paced(pace ? gst_element_get_static_pad(pace.get(), "src") : nullptr);
-  GstQuery* query = gst_query_new_latency();
-  gboolean live = FALSE;
-  GstClockTime period = GST_CLOCK_TIME_NONE;
-  if (paced && gst_pad_query(paced.get(), query))
-    gst_query_parse_latency(query, &live, &period, nullptr);
-  gst_query_unref(query);
-  if (live && period <= kShortestFrame) {
-    g_object_set(element, "ts-offset",
-                 static_cast<gint64>(kOpusLookahead) - static_cast<gint64>(period), nullptr);
-  }
+  if (factory && g_strcmp0(GST_OBJECT_NAME(factory), "clocksync") == 0)
+    g_object_set(element, "ts-offset", *static_cast<const gint64*>(shift_ns), nullptr);
 }
 
 // A one-shot flag a streaming thread raises and the main thread waits on (bounded).
@@ -129,7 +119,14 @@ std::unique_ptr<PeerLink> PeerLink::create(GstBin* pipeline, GstElement* tee, Gs
 bool PeerLink::build(const LinkSettings& settings, std::string* error) {
   webrtc_ = add("webrtcbin", error);
   if (!webrtc_) return false;
-  g_signal_connect(webrtc_, "deep-element-added", G_CALLBACK(send_when_complete), pipeline_);
+  if (settings.capture_period && *settings.capture_period <= kShortestFrame) {
+    g_signal_connect_data(
+        webrtc_, "deep-element-added", G_CALLBACK(shift_send_deadline),
+        new gint64(static_cast<gint64>(kOpusLookahead) -
+                   static_cast<gint64>(*settings.capture_period)),
+        [](gpointer shift, GClosure*) { delete static_cast<gint64*>(shift); },
+        static_cast<GConnectFlags>(0));
+  }
   gst_util_set_object_arg(G_OBJECT(webrtc_), "bundle-policy", "max-bundle");
   g_object_set(webrtc_, "latency", static_cast<guint>(std::max(0, settings.jitter_ms)), nullptr);
   configure_ice(settings);

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,9 @@ struct LinkSettings {
   IceTransportPolicy ice_transport_policy = IceTransportPolicy::All;
   int level_interval_ms = 50;
   const VoiceConfig* encoder_config = nullptr;  // set: this link has its own encoder
+  // The live capture's period (VoicePipeline::live_capture_period): how webrtcbin's send
+  // pacing is set (peer_link.cpp). None: not live, or not known.
+  std::optional<GstClockTime> capture_period;
 };
 
 class PeerLink {

@@ -232,6 +232,7 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
   // (the links' own pacing, peer_link.cpp, then finds each frame already due).
   GstElement* pace = caps ? make_element("clocksync", "capture-pace", error) : nullptr;
   if (!pace) return false;
+  pace_ = pace;
   gst_bin_add_many(bin(), conv, res, caps, pace, nullptr);
   capture_in_ = conv;
   if (!link_chain({conv, res, caps, pace}, error)) return false;
@@ -572,6 +573,17 @@ void VoicePipeline::set_capture_gate(CaptureGate gate) {
   // One of the two levels speaks for the microphone: the processed one wherever it still runs.
   g_object_set(raw_level_, "post-messages", gate == CaptureGate::Stopped, nullptr);
   g_object_set(level_, "post-messages", gate != CaptureGate::Stopped, nullptr);
+}
+
+std::optional<GstClockTime> VoicePipeline::live_capture_period() const {
+  GPtr<GstPad> paced(gst_element_get_static_pad(pace_, "src"));
+  GstQuery* query = gst_query_new_latency();
+  gboolean live = FALSE;
+  GstClockTime period = GST_CLOCK_TIME_NONE;
+  if (gst_pad_query(paced.get(), query)) gst_query_parse_latency(query, &live, &period, nullptr);
+  gst_query_unref(query);
+  if (!live || !GST_CLOCK_TIME_IS_VALID(period)) return std::nullopt;
+  return period;
 }
 
 void VoicePipeline::set_jitter_ms(int jitter_ms) {

@@ -74,6 +74,9 @@ class VoicePipeline {
   bool use_speakers(const std::string& fragment, GMainContext* context);
   // A buffer from the microphone fragment has reached the capture chain.
   bool microphone_ran() const { return microphone_ran_->load(); }
+  // How late a live capture delivers a buffer after its timestamp (the source's latency, as
+  // the capture sees it right after the source); none when the source is not live.
+  std::optional<GstClockTime> live_capture_period() const;
   // Name of the element message the capture chain posts when the microphone fragment ends
   // (EOS): the EOS itself is dropped there, never reaching the links.
   static constexpr const char* kMicrophoneEnded = "shotcall-microphone-ended";
@@ -133,6 +136,7 @@ class VoicePipeline {
   GstElement* output_out_ = nullptr;  // what feeds the sink
   GstElement* level_ = nullptr;
   GstElement* raw_level_ = nullptr;
+  GstElement* pace_ = nullptr;  // capture-pace, right after the source
   GstElement* mute_ = nullptr;
   CaptureGateState gate_ = std::make_shared<std::atomic<CaptureGate>>(CaptureGate::Open);
   GstElement* encoder_ = nullptr;
