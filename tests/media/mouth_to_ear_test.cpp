@@ -137,7 +137,6 @@ struct SendTimes {
   std::vector<double> waits_ms;                  // encoder to nicesink, per packet
   std::vector<double> sent_ms;                   // clock time each packet reached nicesink
   std::atomic<int> sent{0};
-  std::atomic<GstClockTime> first_sent{GST_CLOCK_TIME_NONE}, last_sent{GST_CLOCK_TIME_NONE};
   // A copy of one of the lists, taken under the lock the streaming threads write them under.
   std::vector<double> copy(std::vector<double> SendTimes::*list) {
     std::lock_guard lock(mutex);
@@ -155,8 +154,6 @@ struct SendTimes {
     waits_ms.push_back(static_cast<double>(now - it->second) / 1e6);
     sent_ms.push_back(static_cast<double>(now) / 1e6);
     encoded_at.erase(encoded_at.begin(), std::next(it));
-    if (!GST_CLOCK_TIME_IS_VALID(first_sent.load())) first_sent = now;
-    last_sent = now;
     sent++;
   }
 };
@@ -263,8 +260,8 @@ TEST(MouthToEar, ASourceThatIsNotLiveIsSentInRealTime) {
   Mesh mesh;
   ASSERT_NO_FATAL_FAILURE(record_sending(
       mesh, "audiotestsrc is-live=false wave=sine freq=440 samplesperbuffer=480", 200, times));
-  const double seconds =
-      static_cast<double>(times.last_sent.load() - times.first_sent.load()) / GST_SECOND;
+  const std::vector<double> sent_at = times.copy(&SendTimes::sent_ms);
+  const double seconds = (sent_at.back() - sent_at.front()) / 1000.0;
   const double per_second = (times.sent - 1) / std::max(seconds, 1e-3);
   std::printf("a source that is not live: %d packets in %.2f s (%.0f a second)\n",
               times.sent.load(), seconds, per_second);
