@@ -254,7 +254,9 @@ def voice_mouth_to_ear(raw, params):
         out_rows.append([s["setup"], f"{s['frame_ms']} ms / {s['jitter_ms']} ms", "yes" if s.get("dsp") else "no",
                          num(s.get("p50_ms")), num(s.get("p95_ms")), b.get("frame"), b.get("jitter_buffer"),
                          render - s["jitter_ms"], num(s.get("p50_ms", 0) - s["frame_ms"] - render), s.get("samples"),
-                         f"{s['buffers_late']} / {s['buffers_rendered']}" if "buffers_late" in s else "n/a"])
+                         f"{s['buffers_late']} / {s['buffers_rendered']}" if "buffers_late" in s else "n/a",
+                         num(get(s, "slack_ms", "decoded", "p50")), num(get(s, "slack_ms", "mixed", "p50")),
+                         num(get(s, "mix_placement_ms", "p50"))])
     by = {s["setup"]: s for s in d}
     targets = []
     if "default" in by:
@@ -271,14 +273,22 @@ def voice_mouth_to_ear(raw, params):
                        "sink renders it. Sound-card buffers are not included.",
         "parameters": {"seconds": params.get("m2e_seconds")},
         "figures": {"columns": ["setup", "frame / jitter", "DSP", "p50 ms", "p95 ms", "frame ms", "jitter buffer ms",
-                                "mixer + render margin ms", "rest ms", "clicks", "late buffers"], "rows": out_rows},
+                                "mixer + render margin ms", "rest ms", "clicks", "late buffers",
+                                "decoded, ms before due", "mixed, ms before due", "mix placement ms"],
+                    "rows": out_rows},
         "targets": targets,
         "notes": ["'rest' = p50 − frame − the engine's render latency (jitter buffer + mixer period + 5 ms); it holds "
-                  "Opus's 6.5 ms look-ahead, sending, the loopback hop and 3–4 ms the probes did not locate "
+                  "Opus's 6.5 ms look-ahead, sending, the loopback hop and the mix placement "
                   "(docs/performance.md, 'Voice: mouth-to-ear'). 'frame' is the capture: the test source's "
                   "10 ms buffers reach the engine when a microphone's would (capture-pace).",
                   "'late buffers': buffers that reached the listener's sink more than 2 ms after their render time "
                   "(each would be a glitch on a sound card), of all it rendered in the window.",
+                  "'decoded' and 'mixed, ms before due': how long before its render time the median buffer left the "
+                  "listener's decoder and its mixer: what is left of the render delay after each stage.",
+                  "'mix placement': where the mixer put each click against the timestamp the decoder gave it "
+                  "(median). The mixer keeps each link's sound continuous and realigns it only when it strays by more "
+                  "than 40 ms (audiomixer's alignment threshold), so the same build's p50 moves between runs by this "
+                  "much: one run's verdict on a target is not a guarantee.",
                   measured_note(raw)],
         "raw": d,
     }
