@@ -286,9 +286,9 @@ def voice_mouth_to_ear(raw, params):
                   "'decoded' and 'mixed, ms before due': how long before its render time the median buffer left the "
                   "listener's decoder and its mixer: what is left of the render delay after each stage.",
                   "'mix placement': where the mixer put each click against the timestamp the decoder gave it "
-                  "(median). The mixer keeps each link's sound continuous and realigns it only when it strays by more "
-                  "than 40 ms (audiomixer's alignment threshold), so the same build's p50 moves between runs by this "
-                  "much: one run's verdict on a target is not a guarantee.",
+                  "(median). The mixer keeps each link's sound continuous and goes back to its timestamps only past "
+                  "40 ms; the engine has it do so once the link's timestamps have settled (app/media/peer_link.cpp). "
+                  "Far from 0, the p50 moves by as much between runs of one build.",
                   measured_note(raw)],
         "raw": d,
     }
