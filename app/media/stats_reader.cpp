@@ -2,6 +2,8 @@
 
 #include <gst/webrtc/webrtc.h>
 
+#include <algorithm>
+
 #include "app/media/link_route.hpp"
 
 namespace shotcall::media {
@@ -44,7 +46,12 @@ gboolean visit(GQuark, const GValue* value, gpointer user_data) {
       if (number(s, "bytes-received", &v)) stats->bytes_received += static_cast<std::uint64_t>(v);
       if (number(s, "packets-received", &v)) stats->packets_received += static_cast<std::uint64_t>(v);
       if (number(s, "packets-lost", &v)) stats->packets_lost += static_cast<std::int64_t>(v);
-      if (number(s, "jitter", &v)) stats->jitter_ms = v * 1000.0;
+      // Only a stream that delivered packets has a jitter. webrtcbin 1.22 also lists a source
+      // it knows only from RTCP, with no packets and an unknown clock rate: its "jitter" is 0
+      // divided by -1, and read last it would make a jittery link look clean to the budget.
+      if (number(s, "packets-received", &v) && v > 0 && number(s, "jitter", &v)) {
+        stats->jitter_ms = std::max(stats->jitter_ms, v * 1000.0);
+      }
       break;
     case GST_WEBRTC_STATS_OUTBOUND_RTP:
       if (number(s, "bytes-sent", &v)) stats->bytes_sent += static_cast<std::uint64_t>(v);
