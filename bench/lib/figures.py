@@ -251,7 +251,12 @@ def voice_mouth_to_ear(raw, params):
     for s in d:
         b = s.get("breakdown_ms", {})
         render = s.get("engine_render_latency_ms", 0)
-        out_rows.append([s["setup"], f"{s['frame_ms']} ms / {s['jitter_ms']} ms", "yes" if s.get("dsp") else "no",
+        depth = f"{s['jitter_ms']} ms"
+        if s.get("depth_moves"):
+            depth = f"{s['jitter_at_start_ms']}→{s['jitter_ms']} ms, {s['depth_moves']} moves"
+        if s.get("depth_settled") is False:
+            depth += ", not settled"
+        out_rows.append([s["setup"], f"{s['frame_ms']} ms / {depth}", "yes" if s.get("dsp") else "no",
                          num(s.get("p50_ms")), num(s.get("p95_ms")), b.get("frame"), b.get("jitter_buffer"),
                          render - s["jitter_ms"], num(s.get("p50_ms", 0) - s["frame_ms"] - render), s.get("samples"),
                          f"{s['buffers_late']} / {s['buffers_rendered']}" if "buffers_late" in s else "n/a",
@@ -277,7 +282,11 @@ def voice_mouth_to_ear(raw, params):
                                 "decoded, ms before due", "mixed, ms before due", "mix placement ms"],
                     "rows": out_rows},
         "targets": targets,
-        "notes": ["'rest' = p50 − frame − the engine's render latency (jitter buffer + mixer period + 5 ms); it holds "
+        "notes": ["An adaptive depth is measured once it stayed unchanged for longer than the budget's hold "
+                  "(7 s; at most 40 s into the call): it rests where this machine's loopback jitter puts it, "
+                  "not necessarily at the 5 ms floor. 'a→b ms, n moves' when it still moved in the window; late "
+                  "buffers are then judged against the render delay in force.",
+                  "'rest' = p50 − frame − the engine's render latency (jitter buffer + mixer period + 5 ms); it holds "
                   "Opus's 6.5 ms look-ahead, sending, the loopback hop and the mix placement "
                   "(docs/performance.md, 'Voice: mouth-to-ear'). 'frame' is the capture: the test source's "
                   "10 ms buffers reach the engine when a microphone's would (capture-pace).",

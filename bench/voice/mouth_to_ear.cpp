@@ -185,6 +185,24 @@ void slack_fields(JsonOut& out, const char* name, Slack& slack) {
   out.end_object();
 }
 
+// Runs until the listener's depth has not moved for longer than its budget's hold, or for at
+// most `seconds`. True when it settled.
+bool settle_depth(VoiceMesh& mesh, const media::VoiceEngine& listener, double seconds) {
+  const gint64 still_us = (mesh::JitterLimits{}.shrink_after_ms + 1000) * 1000;
+  int depth = listener.jitter_ms();
+  gint64 since_us = g_get_monotonic_time();
+  return mesh.run_until(
+      [&] {
+        const gint64 now_us = g_get_monotonic_time();
+        if (listener.jitter_ms() != depth) {
+          depth = listener.jitter_ms();
+          since_us = now_us;
+        }
+        return now_us - since_us >= still_us;
+      },
+      seconds);
+}
+
 }  // namespace
 
 bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut& out) {
@@ -197,6 +215,9 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
   std::vector<double> delays;
   int render_latency_ms = 0;
   int jitter_ms = setup.jitter_ms;  // the depth in use when the measurement ended
+  int jitter_at_start_ms = setup.jitter_ms;
+  int depth_moves = 0;        // how often the adaptive depth changed during the window
+  bool depth_settled = true;  // the adaptive depth was still before the window
   bool ok = false;
   {
     VoiceMesh mesh;
@@ -231,14 +252,17 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
       ok = mesh.run_until([&] { return mesh.all_audio({"a", "b"}); }, 30);
       if (ok) {
         mesh.run_for(2.0);  // the jitter buffer fills, DTLS settles; first clicks may straddle it
-        // A depth that follows the link is measured once it settled on this clean one.
-        if (setup.adaptive) {
-          mesh.run_until(
-              [&] { return mesh.node("b").engine->jitter_ms() == mesh::JitterLimits{}.floor_ms; },
-              30);
-          ear.latency =
-              static_cast<GstClockTime>(mesh.node("b").engine->pipeline_latency_ms()) * GST_MSECOND;
-        }
+        // A depth that follows the link is measured once it settled on this clean one: unchanged
+        // for longer than the budget's hold, so that it would have moved by now if it were going
+        // to. Not "at the floor": that needs under 1.25 ms of jitter (app/mesh/jitter_budget.hpp),
+        // and a loopback link carries the sender's scheduling, 1.6-2.4 ms on a 2-core machine.
+        if (setup.adaptive) depth_settled = settle_depth(mesh, *mesh.node("b").engine, 40);
+        const auto render_delay = [&] {
+          return static_cast<GstClockTime>(mesh.node("b").engine->pipeline_latency_ms()) *
+                 GST_MSECOND;
+        };
+        ear.latency = render_delay();
+        jitter_at_start_ms = jitter_ms = mesh.node("b").engine->jitter_ms();
         {
           std::scoped_lock lock(mouth.mutex, ear.onsets.mutex);
           mouth.times.clear();
@@ -257,7 +281,18 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
                                                         on_stamped, &rendered_clicks, nullptr);
         watch_stage(decoder, decoded, ear.latency);
         watch_stage(gst_bin_get_by_name(GST_BIN(b_pipe), "mixer"), mixed, ear.latency);
-        mesh.run_for(seconds);
+        // A depth that moves in the window moves the render time: late is judged against the
+        // render delay in force, and the moves are counted.
+        mesh.run_until(
+            [&] {
+              if (mesh.node("b").engine->jitter_ms() != jitter_ms) {
+                jitter_ms = mesh.node("b").engine->jitter_ms();
+                ear.latency = render_delay();
+                depth_moves++;
+              }
+              return false;
+            },
+            seconds);
         unwatch_stage(decoded);
         unwatch_stage(mixed);
         if (decoder_src) {
@@ -293,6 +328,10 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
   out.begin_object().field("setup", setup.name).field("ok", ok);
   out.field("frame_ms", setup.frame_ms).field("jitter_ms", jitter_ms).field("dsp", setup.dsp);
   out.field("adaptive_jitter", setup.adaptive);
+  if (setup.adaptive) {
+    out.field("jitter_at_start_ms", jitter_at_start_ms).field("depth_moves", depth_moves);
+    out.field("depth_settled", depth_settled);
+  }
   out.field("clicks_captured", static_cast<int>(mouth.times.size()));
   out.field("clicks_rendered", static_cast<int>(ear.onsets.times.size()))
       .field("samples", static_cast<int>(delays.size()));
