@@ -264,14 +264,21 @@ def voice_mouth_to_ear(raw, params):
                          num(get(s, "mix_placement_ms", "p50"))])
     by = {s["setup"]: s for s in d}
     targets = []
+
+    # A delay bought with glitches is no delay met: more than 5 % of the blocks late fails it.
+    def m2e_target(setup, what, bound):
+        s = by[setup]
+        v = s.get("p50_ms")
+        late, rendered = s.get("buffers_late", 0), s.get("buffers_rendered", 0)
+        glitching = rendered > 0 and late > 0.05 * rendered
+        value = f"{num(v)} ms" + (f", {late} of {rendered} buffers late" if glitching else "")
+        targets.append({"what": what, "target": f"≤ {bound} ms, ≤ 5 % of buffers late", "value": value,
+                        "met": v is not None and v <= bound and not glitching})
+
     if "default" in by:
-        v = by["default"].get("p50_ms")
-        targets.append({"what": "mouth-to-ear p50, default settings", "target": "≤ 40 ms", "value": f"{num(v)} ms",
-                        "met": v is not None and v <= 40})
+        m2e_target("default", "mouth-to-ear p50, default settings", 40)
     if "smallest" in by:
-        v = by["smallest"].get("p50_ms")
-        targets.append({"what": "mouth-to-ear p50, 10 ms frames and the smallest jitter buffer", "target": "≤ 30 ms",
-                        "value": f"{num(v)} ms", "met": v is not None and v <= 30})
+        m2e_target("smallest", "mouth-to-ear p50, 10 ms frames and the smallest jitter buffer", 30)
     return {
         "description": "Clicks every 250 ms from one engine to another in one process on one clock: capture time of a "
                        "click's first sample (at the sender's level element) to the time the receiver's synchronised "
