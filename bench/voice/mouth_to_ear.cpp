@@ -255,7 +255,7 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
         // A depth that follows the link is measured once it settled on this clean one: unchanged
         // for longer than the budget's hold, so that it would have moved by now if it were going
         // to. Not "at the floor": that needs under 1.25 ms of jitter (app/mesh/jitter_budget.hpp),
-        // and a loopback link carries the sender's scheduling, 1.6-2.4 ms on a 2-core machine.
+        // which a loopback link keeps only while this machine runs both engines evenly.
         if (setup.adaptive) depth_settled = settle_depth(mesh, *mesh.node("b").engine, 40);
         const auto render_delay = [&] {
           return static_cast<GstClockTime>(mesh.node("b").engine->pipeline_latency_ms()) *
