@@ -1,12 +1,14 @@
 // Building a peer link into the running pipeline and taking it out again.
 #include "app/media/peer_link.hpp"
-#include "app/media/voice_pipeline.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+
+#include "app/media/voice_pipeline.hpp"
+#include "app/mesh/mix_alignment.hpp"
 
 namespace shotcall::media {
 namespace {
@@ -39,33 +41,22 @@ void shift_send_deadline(GstBin*, GstBin*, GstElement* element, gpointer shift_n
     g_object_set(element, "ts-offset", *static_cast<const gint64*>(shift_ns), nullptr);
 }
 
-// audiomixer keeps each input continuous: it lays a buffer where the previous one ended and
-// goes back to the timestamps only when they stray by its alignment threshold (40 ms) for a
-// second. A link's timestamps come from its jitter buffer, which starts from the first packet's
-// transit and moves to the shortest transit it sees while its skew window fills (2 s of RTP
-// time, rtpjitterbuffer): the first packets of a new link often come late, in a burst, and the
-// timestamps then creep earlier by up to tens of ms. The mixer took the creep as continuous, so
-// where a teammate's sound sat in the mix was fixed by the link's start, anywhere within the
-// threshold: placed late, heard that much later; placed early, the mixer waits for the link and
-// its blocks reach the sink late, as glitches (docs/performance.md, "Where the mixer puts a
-// link's sound"). Once the window has filled, one buffer is marked DISCONT, on which the mixer
-// places the link by its timestamps: a single skip or gap, in the link's first seconds.
-constexpr GstClockTime kJitterBufferSettled = 2500 * GST_MSECOND;
-
-struct MixPlacement {
-  GstClockTime first_pts = GST_CLOCK_TIME_NONE;
-};
-
-GstPadProbeReturn place_by_timestamps_once_settled(GstPad*, GstPadProbeInfo* info, gpointer data) {
-  auto* placement = static_cast<MixPlacement*>(data);
+// Marks the buffers on which the mixer should place the link's sound by its timestamps
+// (app/mesh/mix_alignment.hpp: the jitter buffer's timestamps creep and jump, and the mixer
+// would otherwise keep the sound wherever it first laid it, up to 40 ms off).
+GstPadProbeReturn keep_placed_by_timestamps(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  auto* alignment = static_cast<mesh::MixAlignment*>(data);
   GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
-  if (!GST_BUFFER_PTS_IS_VALID(buffer)) return GST_PAD_PROBE_OK;
-  if (!GST_CLOCK_TIME_IS_VALID(placement->first_pts)) placement->first_pts = GST_BUFFER_PTS(buffer);
-  if (GST_BUFFER_PTS(buffer) < placement->first_pts + kJitterBufferSettled) return GST_PAD_PROBE_OK;
+  if (!GST_BUFFER_PTS_IS_VALID(buffer) || !GST_BUFFER_DURATION_IS_VALID(buffer))
+    return GST_PAD_PROBE_OK;
+  if (!alignment->realign(static_cast<std::int64_t>(GST_BUFFER_PTS(buffer)),
+                          static_cast<std::int64_t>(GST_BUFFER_DURATION(buffer)),
+                          GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT)))
+    return GST_PAD_PROBE_OK;
   buffer = gst_buffer_make_writable(buffer);
   GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
   GST_PAD_PROBE_INFO_DATA(info) = buffer;
-  return GST_PAD_PROBE_REMOVE;
+  return GST_PAD_PROBE_OK;
 }
 
 // A one-shot flag a streaming thread raises and the main thread waits on (bounded).
@@ -172,9 +163,9 @@ bool PeerLink::build(const LinkSettings& settings, std::string* error) {
     if (error) *error = "cannot link a peer into the mixer";
     return false;
   }
-  gst_pad_add_probe(mixer_pad_.get(), GST_PAD_PROBE_TYPE_BUFFER, place_by_timestamps_once_settled,
-                    new MixPlacement,
-                    [](gpointer placement) { delete static_cast<MixPlacement*>(placement); });
+  gst_pad_add_probe(mixer_pad_.get(), GST_PAD_PROBE_TYPE_BUFFER, keep_placed_by_timestamps,
+                    new mesh::MixAlignment,
+                    [](gpointer alignment) { delete static_cast<mesh::MixAlignment*>(alignment); });
   tee_pad_.reset(gst_element_request_pad_simple(tee_, "src_%u"));
   GPtr<GstPad> queue_sink(gst_element_get_static_pad(send_queue_, "sink"));
   if (!tee_pad_ || gst_pad_link(tee_pad_.get(), queue_sink.get()) != GST_PAD_LINK_OK) {

@@ -331,6 +331,11 @@ bool VoicePipeline::build_output(const VoiceConfig& config, std::string* error) 
   // Dither and noise shaping would only add work: the float mix came from 16-bit decoders.
   gst_util_set_object_arg(G_OBJECT(to_raw), "dithering", "none");
   gst_util_set_object_arg(G_OBJECT(to_raw), "noise-shaping", "none");
+  // Each link's place in the mix is decided by the link (mesh::MixAlignment, peer_link.cpp),
+  // which marks the buffers to realign on. The mixer's own rule (a stray of 40 ms for 1 s)
+  // would realign in the middle of the creep that follows a late packet and leave the sound
+  // that far off for good: measured once 40 ms early, every block late. So it never fires.
+  g_object_set(mixer_, "alignment-threshold", static_cast<guint64>(3600) * GST_SECOND, nullptr);
   if (has_property(mixer_, "output-buffer-duration")) {
     g_object_set(mixer_, "output-buffer-duration",
                  static_cast<guint64>(kMixerPeriodMs) * GST_MSECOND, nullptr);
