@@ -17,6 +17,7 @@ constexpr const char* kOpusRtpCaps =
     "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
     "encoding-params=(string)2,minptime=(string)10,useinbandfec=(string)1";
 constexpr const char* kMixCaps = "audio/x-raw,format=S16LE,rate=48000,channels=1";
+constexpr guint64 kMixBytesPerSecond = 48000 * 2;  // kMixCaps: 16-bit mono at 48 kHz
 constexpr auto kTeardownWait = std::chrono::seconds(3);
 // What wavenc writes before the samples of 16-bit PCM: RIFF, fmt and data chunk headers.
 constexpr std::uintmax_t kWavHeaderBytes = 44;
@@ -47,10 +48,12 @@ void shift_send_deadline(GstBin*, GstBin*, GstElement* element, gpointer shift_n
 GstPadProbeReturn keep_placed_by_timestamps(GstPad*, GstPadProbeInfo* info, gpointer data) {
   auto* alignment = static_cast<mesh::MixAlignment*>(data);
   GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
-  if (!GST_BUFFER_PTS_IS_VALID(buffer) || !GST_BUFFER_DURATION_IS_VALID(buffer))
-    return GST_PAD_PROBE_OK;
-  if (!alignment->realign(static_cast<std::int64_t>(GST_BUFFER_PTS(buffer)),
-                          static_cast<std::int64_t>(GST_BUFFER_DURATION(buffer)),
+  if (!GST_BUFFER_PTS_IS_VALID(buffer)) return GST_PAD_PROBE_OK;
+  // The mixer lays the next buffer after this one's samples: counted from its size, which is
+  // right even where a DURATION is missing or rounded.
+  const auto samples_ns = static_cast<std::int64_t>(
+      gst_util_uint64_scale(gst_buffer_get_size(buffer), GST_SECOND, kMixBytesPerSecond));
+  if (!alignment->realign(static_cast<std::int64_t>(GST_BUFFER_PTS(buffer)), samples_ns,
                           GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT)))
     return GST_PAD_PROBE_OK;
   buffer = gst_buffer_make_writable(buffer);
