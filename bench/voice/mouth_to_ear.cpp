@@ -28,21 +28,25 @@ constexpr int kTickMs = 250;
 // Wake-up jitter of a synchronised sink on an idle machine is well under this.
 constexpr GstClockTime kLateMargin = 2 * GST_MSECOND;
 
-// Finds silence→click edges in S16 mono 48 kHz buffers; called from streaming threads.
+// Finds silence→click edges in S16 48 kHz buffers of interleaved channels; called from
+// streaming threads.
 struct Onsets {
   std::mutex mutex;
   std::vector<GstClockTime> times;
   bool loud = false;
-  gsize quiet = 0;
-  void scan(GstBuffer* buffer, GstClockTime start) {
+  gsize quiet = 0;  // frames
+  void scan(GstBuffer* buffer, GstClockTime start, int channels = 1) {
     GstMapInfo map;
     if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return;
     const auto* s = reinterpret_cast<const gint16*>(map.data);
-    const gsize n = map.size / 2;
+    const auto stride = static_cast<gsize>(std::max(channels, 1));
+    const gsize frames = map.size / 2 / stride;
     std::lock_guard lock(mutex);
-    for (gsize i = 0; i < n; ++i) {
-      if (std::abs(s[i]) > 3000) {
-        if (!loud) times.push_back(start + gst_util_uint64_scale(i, GST_SECOND, 48000));
+    for (gsize f = 0; f < frames; ++f) {
+      int peak = 0;
+      for (gsize c = 0; c < stride; ++c) peak = std::max(peak, std::abs(s[f * stride + c]));
+      if (peak > 3000) {
+        if (!loud) times.push_back(start + gst_util_uint64_scale(f, GST_SECOND, 48000));
         loud = true;
         quiet = 0;
       } else if (++quiet > 48 * 60) {  // 60 ms of quiet ends a click
@@ -114,10 +118,22 @@ GstPadProbeReturn on_stage(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
   return GST_PAD_PROBE_OK;
 }
 
+// How many channels a pad's buffers interleave: the decoder hands out stereo when the far end's
+// Opus stream says so (a mono scan would put a click up to 10 ms off).
+int channels_of(GstPad* pad) {
+  int channels = 1;
+  if (GstCaps* caps = gst_pad_get_current_caps(pad)) {
+    gst_structure_get_int(gst_caps_get_structure(caps, 0), "channels", &channels);
+    gst_caps_unref(caps);
+  }
+  return channels;
+}
+
 // Scans a pad's buffers for clicks by timestamp (not by clock): where a click sits in the stream.
-GstPadProbeReturn on_stamped(GstPad*, GstPadProbeInfo* info, gpointer data) {
+GstPadProbeReturn on_stamped(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
   GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
-  if (GST_BUFFER_PTS_IS_VALID(buf)) static_cast<Onsets*>(data)->scan(buf, GST_BUFFER_PTS(buf));
+  if (GST_BUFFER_PTS_IS_VALID(buf))
+    static_cast<Onsets*>(data)->scan(buf, GST_BUFFER_PTS(buf), channels_of(pad));
   return GST_PAD_PROBE_OK;
 }
 
