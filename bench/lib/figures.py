@@ -302,9 +302,9 @@ def voice_mouth_to_ear(raw, params):
                   "'decoded' and 'mixed, ms before due': how long before its render time the median buffer left the "
                   "listener's decoder and its mixer: what is left of the render delay after each stage.",
                   "'mix placement': where the mixer put each click against the timestamp the decoder gave it "
-                  "(median). The mixer keeps each link's sound continuous and goes back to its timestamps only past "
-                  "40 ms; the engine has it do so once the link's timestamps have settled (app/media/peer_link.cpp). "
-                  "Far from 0, the p50 moves by as much between runs of one build.",
+                  "(median). The mixer keeps each link's sound continuous; the engine has it go back to the "
+                  "timestamps when they jump, and once they stop creeping (app/mesh/mix_alignment.hpp). Far from 0, "
+                  "the link's sound is heard late (positive) or the mixer waits for it (negative: late buffers).",
                   measured_note(raw)],
         "raw": d,
     }
