@@ -20,6 +20,7 @@
 #include "bench/common/proc_stats.hpp"
 #include "bench/voice/measures.hpp"
 #include "bench/voice/voice_mesh.hpp"
+#include "tests/support/click_onsets.hpp"
 
 namespace shotcall::bench {
 namespace {
@@ -28,44 +29,10 @@ constexpr int kTickMs = 250;
 // Wake-up jitter of a synchronised sink on an idle machine is well under this.
 constexpr GstClockTime kLateMargin = 2 * GST_MSECOND;
 
-// Finds silence→click edges in S16 48 kHz buffers of interleaved channels; called from
-// streaming threads.
-struct Onsets {
-  std::mutex mutex;
-  std::vector<GstClockTime> times;
-  bool loud = false;
-  gsize quiet = 0;  // frames
-  void scan(GstBuffer* buffer, GstClockTime start, int channels = 1) {
-    GstMapInfo map;
-    if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return;
-    const auto* s = reinterpret_cast<const gint16*>(map.data);
-    const auto stride = static_cast<gsize>(std::max(channels, 1));
-    const gsize frames = map.size / 2 / stride;
-    std::lock_guard lock(mutex);
-    for (gsize f = 0; f < frames; ++f) {
-      int peak = 0;
-      for (gsize c = 0; c < stride; ++c) peak = std::max(peak, std::abs(s[f * stride + c]));
-      if (peak > 3000) {
-        if (!loud) times.push_back(start + gst_util_uint64_scale(f, GST_SECOND, 48000));
-        loud = true;
-        quiet = 0;
-      } else if (++quiet > 48 * 60) {  // 60 ms of quiet ends a click
-        loud = false;
-      }
-    }
-    gst_buffer_unmap(buffer, &map);
-  }
+// Clicks are 3000 loud (of 32767) at their start; 60 ms of quiet ends one.
+struct Onsets : test::ClickOnsets {
+  Onsets() : ClickOnsets(3000, 60 * GST_MSECOND) {}
 };
-
-GstPadProbeReturn on_capture(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
-  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
-  GstElement* element = GST_ELEMENT(gst_pad_get_parent(pad));
-  // A live source stamps each buffer with the running time of its first sample.
-  const GstClockTime at = gst_element_get_base_time(element) + GST_BUFFER_PTS(buf);
-  gst_object_unref(element);
-  static_cast<Onsets*>(data)->scan(buf, at);
-  return GST_PAD_PROBE_OK;
-}
 
 // What the listener's sink saw: the clicks it rendered, and how many buffers reached it after
 // their render time (base time + PTS + the pipeline's latency). A late buffer is a glitch on a
@@ -115,25 +82,6 @@ GstPadProbeReturn on_stage(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
   }
   if (clock) gst_object_unref(clock);
   if (element) gst_object_unref(element);
-  return GST_PAD_PROBE_OK;
-}
-
-// How many channels a pad's buffers interleave: the decoder hands out stereo when the far end's
-// Opus stream says so (a mono scan would put a click up to 10 ms off).
-int channels_of(GstPad* pad) {
-  int channels = 1;
-  if (GstCaps* caps = gst_pad_get_current_caps(pad)) {
-    gst_structure_get_int(gst_caps_get_structure(caps, 0), "channels", &channels);
-    gst_caps_unref(caps);
-  }
-  return channels;
-}
-
-// Scans a pad's buffers for clicks by timestamp (not by clock): where a click sits in the stream.
-GstPadProbeReturn on_stamped(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
-  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
-  if (GST_BUFFER_PTS_IS_VALID(buf))
-    static_cast<Onsets*>(data)->scan(buf, GST_BUFFER_PTS(buf), channels_of(pad));
   return GST_PAD_PROBE_OK;
 }
 
@@ -259,8 +207,8 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
     GstElement* sink = gst_bin_get_by_name(GST_BIN(b_pipe), "m2e");
     if (level && sink) {
       GstPad* level_sink = gst_element_get_static_pad(level, "sink");
-      const gulong probe =
-          gst_pad_add_probe(level_sink, GST_PAD_PROBE_TYPE_BUFFER, on_capture, &mouth, nullptr);
+      const gulong probe = gst_pad_add_probe(level_sink, GST_PAD_PROBE_TYPE_BUFFER,
+                                             test::scan_clicks_captured, &mouth, nullptr);
       ear.latency =
           static_cast<GstClockTime>(mesh.node("b").engine->pipeline_latency_ms()) * GST_MSECOND;
       g_signal_connect(sink, "handoff", G_CALLBACK(on_render), &ear);
@@ -289,12 +237,14 @@ bool measure_mouth_to_ear(const MouthToEarSetup& setup, double seconds, JsonOut&
         GstElement* decoder = first_of(b_pipe, "opusdec");
         GstPad* decoder_src = decoder ? gst_element_get_static_pad(decoder, "src") : nullptr;
         GstPad* sink_pad = gst_element_get_static_pad(sink, "sink");
-        const gulong decoded_probe = decoder_src
-                                         ? gst_pad_add_probe(decoder_src, GST_PAD_PROBE_TYPE_BUFFER,
-                                                             on_stamped, &decoded_clicks, nullptr)
-                                         : 0;
-        const gulong rendered_probe = gst_pad_add_probe(sink_pad, GST_PAD_PROBE_TYPE_BUFFER,
-                                                        on_stamped, &rendered_clicks, nullptr);
+        const gulong decoded_probe =
+            decoder_src
+                ? gst_pad_add_probe(decoder_src, GST_PAD_PROBE_TYPE_BUFFER,
+                                    test::scan_clicks_by_timestamp, &decoded_clicks, nullptr)
+                : 0;
+        const gulong rendered_probe =
+            gst_pad_add_probe(sink_pad, GST_PAD_PROBE_TYPE_BUFFER, test::scan_clicks_by_timestamp,
+                              &rendered_clicks, nullptr);
         watch_stage(decoder, decoded, ear.latency);
         watch_stage(gst_bin_get_by_name(GST_BIN(b_pipe), "mixer"), mixed, ear.latency);
         // A depth that moves in the window moves the render time: late is judged against the

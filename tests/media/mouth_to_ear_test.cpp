@@ -14,48 +14,15 @@
 #include "app/mesh/mix_alignment.hpp"
 #include "tests/media/delaying_link.hpp"
 #include "tests/media/mesh_harness.hpp"
+#include "tests/support/click_onsets.hpp"
 
 namespace shotcall::test {
 namespace {
 
-struct Onsets {
-  std::mutex mutex;
-  std::vector<GstClockTime> times;
-  bool loud = false;
-  gsize quiet_run = 0;  // frames since the last loud one, across buffers
-  // Finds a silence→tick edge in an S16 48 kHz buffer of `channels` interleaved channels whose
-  // first sample is at `start`.
-  void scan(GstBuffer* buffer, GstClockTime start, int channels = 1) {
-    GstMapInfo map;
-    if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return;
-    auto* s = reinterpret_cast<const gint16*>(map.data);
-    const auto stride = static_cast<gsize>(std::max(channels, 1));
-    const gsize frames = map.size / 2 / stride;
-    std::lock_guard lock(mutex);
-    for (gsize f = 0; f < frames; ++f) {
-      int peak = 0;
-      for (gsize c = 0; c < stride; ++c) peak = std::max(peak, std::abs(s[f * stride + c]));
-      if (peak > 4000) {
-        if (!loud) times.push_back(start + gst_util_uint64_scale(f, GST_SECOND, 48000));
-        loud = true;
-        quiet_run = 0;
-      } else if (++quiet_run > 4800) {  // 100 ms of quiet ends a tick
-        loud = false;
-      }
-    }
-    gst_buffer_unmap(buffer, &map);
-  }
+// Ticks are 4000 loud (of 32767) at their start; 100 ms of quiet ends one.
+struct Onsets : ClickOnsets {
+  Onsets() : ClickOnsets(4000, 100 * GST_MSECOND) {}
 };
-
-GstPadProbeReturn on_capture(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
-  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
-  GstElement* element = GST_ELEMENT(gst_pad_get_parent(pad));
-  // A live source stamps each buffer with the running time its first sample was captured.
-  GstClockTime at = gst_element_get_base_time(element) + GST_BUFFER_PTS(buf);
-  gst_object_unref(element);
-  static_cast<Onsets*>(data)->scan(buf, at);
-  return GST_PAD_PROBE_OK;
-}
 
 void on_render(GstElement* sink, GstBuffer* buf, GstPad*, gpointer data) {
   // fakesink sync=true hands a buffer off once the clock reached its render time.
@@ -100,8 +67,8 @@ TEST(MouthToEar, DefaultsOnLoopback) {
   GstElement* sink = gst_bin_get_by_name(GST_BIN(b_pipe), "m2e");
   ASSERT_TRUE(level && sink);
   GstPad* level_sink = gst_element_get_static_pad(level, "sink");
-  gulong probe =
-      gst_pad_add_probe(level_sink, GST_PAD_PROBE_TYPE_BUFFER, on_capture, &mouth, nullptr);
+  gulong probe = gst_pad_add_probe(level_sink, GST_PAD_PROBE_TYPE_BUFFER, scan_clicks_captured,
+                                   &mouth, nullptr);
   g_signal_connect(sink, "handoff", G_CALLBACK(on_render), &ear);
 
   mesh.join("b", "a");
@@ -144,6 +111,24 @@ TEST(MouthToEar, DefaultsOnLoopback) {
   gst_object_unref(sink);
 }
 
+// Engine "a" ticks every half second; "b" listens, rendering to a synchronised fakesink named
+// m2e. Both at a fixed jitter-buffer depth of `jitter_ms`.
+void add_ticking_pair(Mesh& mesh, int jitter_ms) {
+  media::VoiceConfig a = mesh.config(0);
+  a.source =
+      "audiotestsrc is-live=true wave=ticks freq=1000 volume=0.8 samplesperbuffer=480 "
+      "tick-interval=500000000";
+  media::VoiceConfig b = mesh.config(0);
+  b.source = "audiotestsrc is-live=true wave=silence";
+  b.sink = "fakesink name=m2e sync=true signal-handoffs=true";
+  for (media::VoiceConfig* c : {&a, &b}) {
+    c->jitter_ms = jitter_ms;
+    c->adaptive_jitter = false;
+  }
+  mesh.add("a", a);
+  mesh.add("b", b);
+}
+
 // Holds the first packet a link sends for `ms`, once: the link's first packets then reach the
 // far end late and in a burst, as they do when audio queues up while DTLS finishes.
 struct FirstPacketStall {
@@ -166,27 +151,15 @@ TEST(MouthToEar, ALinkWhoseFirstPacketsComeLateIsHeardOnTime) {
   Onsets mouth, ear;       // before the mesh: the engines' threads write here until they stop
   FirstPacketStall stall;  // likewise
   Mesh mesh;
-  media::VoiceConfig a = mesh.config(0);
-  a.source =
-      "audiotestsrc is-live=true wave=ticks freq=1000 volume=0.8 samplesperbuffer=480 "
-      "tick-interval=500000000";
-  media::VoiceConfig b = mesh.config(0);
-  b.source = "audiotestsrc is-live=true wave=silence";
-  b.sink = "fakesink name=m2e sync=true signal-handoffs=true";
-  for (media::VoiceConfig* c : {&a, &b}) {
-    c->jitter_ms = 5;  // a settled clean link's depth, fixed: render delay 20 ms
-    c->adaptive_jitter = false;
-  }
-  mesh.add("a", a);
-  mesh.add("b", b);
+  add_ticking_pair(mesh, 5);  // a settled clean link's depth, fixed: render delay 20 ms
   GstElement* level = gst_bin_get_by_name(
       GST_BIN(media::EngineInternals::pipeline(*mesh.node("a").engine)), "self-level");
   GstElement* sink =
       gst_bin_get_by_name(GST_BIN(media::EngineInternals::pipeline(*mesh.node("b").engine)), "m2e");
   ASSERT_TRUE(level && sink);
   GstPad* level_sink = gst_element_get_static_pad(level, "sink");
-  const gulong probe =
-      gst_pad_add_probe(level_sink, GST_PAD_PROBE_TYPE_BUFFER, on_capture, &mouth, nullptr);
+  const gulong probe = gst_pad_add_probe(level_sink, GST_PAD_PROBE_TYPE_BUFFER,
+                                         scan_clicks_captured, &mouth, nullptr);
   g_signal_connect(sink, "handoff", G_CALLBACK(on_render), &ear);
   mesh.join("b", "a");
   std::vector<GstElement*> webrtc = elements_of(*mesh.node("a").engine, "webrtcbin");
@@ -228,26 +201,6 @@ TEST(MouthToEar, ALinkWhoseFirstPacketsComeLateIsHeardOnTime) {
   gst_object_unref(level_sink);
   gst_object_unref(level);
   gst_object_unref(sink);
-}
-
-// How many channels a pad's buffers interleave: opusdec hands out stereo when the far end's
-// Opus stream says so, and a mono scan of those would read each tick twice as far into its
-// buffer (up to 10 ms off).
-int channels_of(GstPad* pad) {
-  int channels = 1;
-  if (GstCaps* caps = gst_pad_get_current_caps(pad)) {
-    gst_structure_get_int(gst_caps_get_structure(caps, 0), "channels", &channels);
-    gst_caps_unref(caps);
-  }
-  return channels;
-}
-
-// Scans a pad's buffers for ticks by timestamp: where a tick sits in a stream, not when.
-GstPadProbeReturn on_stamped(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
-  GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
-  if (GST_BUFFER_PTS_IS_VALID(buf))
-    static_cast<Onsets*>(data)->scan(buf, GST_BUFFER_PTS(buf), channels_of(pad));
-  return GST_PAD_PROBE_OK;
 }
 
 // Where a link's decoded timestamps jumped forward by more than a couple of ms: the jitter
@@ -302,19 +255,7 @@ TEST(MouthToEar, AfterItsPathGetsLongerALinkIsPlacedByItsTimestamps) {
   Restarts restarts;
   DelayingLink path(0, 20261205);
   Mesh mesh;
-  media::VoiceConfig a = mesh.config(0);
-  a.source =
-      "audiotestsrc is-live=true wave=ticks freq=1000 volume=0.8 samplesperbuffer=480 "
-      "tick-interval=500000000";
-  media::VoiceConfig b = mesh.config(0);
-  b.source = "audiotestsrc is-live=true wave=silence";
-  b.sink = "fakesink name=m2e sync=true";
-  for (media::VoiceConfig* c : {&a, &b}) {
-    c->jitter_ms = 20;  // a 35 ms step is well past it, and under the mixer's 40 ms
-    c->adaptive_jitter = false;
-  }
-  mesh.add("a", a);
-  mesh.add("b", b);
+  add_ticking_pair(mesh, 20);  // a 35 ms step is well past it, and under the mixer's 40 ms
   mesh.join("b", "a");
   ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("a", "b"); }, 60));
   std::vector<GstElement*> decoders = elements_of(*mesh.node("b").engine, "opusdec");
@@ -330,9 +271,9 @@ TEST(MouthToEar, AfterItsPathGetsLongerALinkIsPlacedByItsTimestamps) {
     GstPad* pad = gst_element_get_static_pad(element, pad_name);
     probes.emplace_back(pad, gst_pad_add_probe(pad, type, callback, data, nullptr));
   };
-  watch(decoders[0], "src", GST_PAD_PROBE_TYPE_BUFFER, on_stamped, &decoded);
+  watch(decoders[0], "src", GST_PAD_PROBE_TYPE_BUFFER, scan_clicks_by_timestamp, &decoded);
   watch(decoders[0], "src", GST_PAD_PROBE_TYPE_BUFFER, on_decoded, &restarts);
-  watch(sink, "sink", GST_PAD_PROBE_TYPE_BUFFER, on_stamped, &rendered);
+  watch(sink, "sink", GST_PAD_PROBE_TYPE_BUFFER, scan_clicks_by_timestamp, &rendered);
   watch(arrivals[0], "src",
         static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
         delay_packet, &path);
