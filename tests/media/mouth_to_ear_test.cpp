@@ -151,7 +151,10 @@ TEST(MouthToEar, ALinkWhoseFirstPacketsComeLateIsHeardOnTime) {
   Onsets mouth, ear;       // before the mesh: the engines' threads write here until they stop
   FirstPacketStall stall;  // likewise
   Mesh mesh;
-  add_ticking_pair(mesh, 5);  // a settled clean link's depth, fixed: render delay 20 ms
+  // Fixed, and deeper than a settled clean link's 5 ms: a packet this machine delivers later
+  // than the depth restarts the jitter buffer's estimate (below), which the start's creep does
+  // not need.
+  add_ticking_pair(mesh, 20);
   GstElement* level = gst_bin_get_by_name(
       GST_BIN(media::EngineInternals::pipeline(*mesh.node("a").engine)), "self-level");
   GstElement* sink =
@@ -183,7 +186,7 @@ TEST(MouthToEar, ALinkWhoseFirstPacketsComeLateIsHeardOnTime) {
   // Ticks 2-5 fall within the link's first two seconds, while its timestamps still creep; the
   // last six long after. Compared with each other, so that a slow (sanitizer) build, which
   // delays both alike, measures the same thing. The least of the last six: a packet this
-  // machine delivers later than the 5 ms depth restarts the jitter buffer's estimate, and the
+  // machine delivers later than the depth restarts the jitter buffer's estimate, and the
   // link is heard that much later for the next 2.5 s (mesh::MixAlignment), which a tick or
   // two may fall into; placed by where the link started, all six would be late.
   const double starting = median_of({delays.begin() + 1, delays.begin() + 5});
