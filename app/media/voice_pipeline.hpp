@@ -14,18 +14,11 @@
 #include <vector>
 
 #include "app/media/capture_gate.hpp"
-#include "app/media/device_error_words.hpp"
+#include "app/media/device_fault.hpp"
 #include "app/media/gst_util.hpp"
 #include "app/media/voice_engine.hpp"
 
 namespace shotcall::media {
-
-// A device fragment that failed: what it means for the player, and GStreamer's own words (element
-// and message) for the log only.
-struct DeviceFault {
-  DeviceProblem problem = DeviceProblem::CannotOpen;
-  std::string detail;
-};
 
 // Where a bus message came from.
 enum class Branch {
@@ -35,9 +28,6 @@ enum class Branch {
   Other,       // anything else in the pipeline
   Gone,        // not in the pipeline any more
 };
-
-// An ERROR message from a device fragment as a fault. `was_running`: sound had flowed from it.
-DeviceFault device_fault_from(GstMessage* message, bool was_running);
 
 // The Opus encoder as configured (shared by the capture chain and per-peer encoder mode).
 GstElement* make_opus_encoder(const VoiceConfig& config, std::string* error);
