@@ -20,8 +20,6 @@
 namespace shotcall::test {
 namespace {
 
-constexpr int kRenderExtra = 15;  // one mixer period and the margin (docs/latency.md)
-
 // Every depth the engine used, in order, with when it was first seen.
 struct Depths {
   struct Seen {
@@ -86,7 +84,7 @@ TEST(AdaptiveJitter, ACleanLinkBringsItDownAndAMutedTalkerLeavesItWhereItIs) {
   const gint64 seen_late_ms = 500;
   ASSERT_TRUE(depths.shortest_hold_ms());
   EXPECT_GE(*depths.shortest_hold_ms(), hold_ms - seen_late_ms) << depths.text();
-  EXPECT_EQ(b.pipeline_latency_ms(), b.jitter_ms() + kRenderExtra);
+  EXPECT_EQ(b.pipeline_latency_ms(), b.jitter_ms() + kRenderExtraMs);
   std::printf("clean link: jitter b<-a %.2f ms, depth %d ms\n", mesh.node("b").stats["a"].jitter_ms,
               b.jitter_ms());
 

@@ -15,8 +15,6 @@
 namespace shotcall::test {
 namespace {
 
-constexpr int kRenderExtra = 15;  // one mixer period and the margin (docs/latency.md)
-
 TEST(AdaptiveJitter, AJitteryLinkDeepensItsListenersBufferAndAFixedDepthStays) {
   Mesh mesh;
   mesh.add("a", mesh.config(440));
@@ -65,7 +63,7 @@ TEST(AdaptiveJitter, AJitteryLinkDeepensItsListenersBufferAndAFixedDepthStays) {
       << mesh.node("b").stats["a"].jitter_ms << " ms, a<-b " << mesh.node("a").stats["b"].jitter_ms
       << " ms; packets delayed " << delayed(&b);
   EXPECT_LE(b.jitter_ms(), 200);
-  EXPECT_EQ(b.pipeline_latency_ms(), b.jitter_ms() + kRenderExtra);
+  EXPECT_EQ(b.pipeline_latency_ms(), b.jitter_ms() + kRenderExtraMs);
   EXPECT_EQ(c.jitter_ms(), 20) << "a fixed depth stays whatever the links do";
   EXPECT_GT(delayed(&c), 0);
   // What the listener measured is what the depth covers.

@@ -101,7 +101,8 @@ TEST(MouthToEar, DefaultsOnLoopback) {
   RecordProperty("median_ms", static_cast<int>(median));
   std::printf("mouth-to-ear on loopback (ms): %s| median %.1f | render latency %d ms\n",
               all.c_str(), median, mesh.node("b").engine->pipeline_latency_ms());
-  EXPECT_EQ(mesh.node("b").engine->pipeline_latency_ms(), mesh.node("b").engine->jitter_ms() + 15);
+  EXPECT_EQ(mesh.node("b").engine->pipeline_latency_ms(),
+            mesh.node("b").engine->jitter_ms() + kRenderExtraMs);
   EXPECT_LT(median, 150.0) << "far above the ~40 ms budget in docs/latency.md";
   EXPECT_GT(median, 5.0) << "faster than the jitter buffer allows: the measurement is wrong";
   mesh.node("a").engine->stop();
