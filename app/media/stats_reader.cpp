@@ -27,6 +27,23 @@ std::string text(const GstStructure* s, const char* field) {
   return v ? v : "";
 }
 
+// The packets of one inbound stream that never came. webrtcbin 1.22 fills inbound-rtp's
+// "packets-lost" from a jitter buffer it looks up by SSRC, and on some links that lose 10 % it
+// reads 0 for the whole call; the receiver reports rtpsession sends carry RFC 3550's cumulative
+// count (expected less received), kept in the raw source stats. That one, once a report went
+// out; before it, webrtcbin's.
+std::int64_t packets_lost(const GstStructure* inbound) {
+  const GstStructure* source = nullptr;
+  const GValue* raw = gst_structure_get_value(inbound, "gst-rtpsource-stats");
+  if (raw && GST_VALUE_HOLDS_STRUCTURE(raw)) source = gst_value_get_structure(raw);
+  gboolean sent_report = FALSE;
+  double v = 0;
+  if (source && gst_structure_get_boolean(source, "sent-rb", &sent_report) && sent_report &&
+      number(source, "sent-rb-packetslost", &v))
+    return std::max<std::int64_t>(0, static_cast<std::int64_t>(v));
+  return number(inbound, "packets-lost", &v) ? static_cast<std::int64_t>(v) : 0;
+}
+
 struct Reading {
   PeerStats stats;
   RouteStats route;
@@ -45,7 +62,7 @@ gboolean visit(GQuark, const GValue* value, gpointer user_data) {
     case GST_WEBRTC_STATS_INBOUND_RTP:
       if (number(s, "bytes-received", &v)) stats->bytes_received += static_cast<std::uint64_t>(v);
       if (number(s, "packets-received", &v)) stats->packets_received += static_cast<std::uint64_t>(v);
-      if (number(s, "packets-lost", &v)) stats->packets_lost += static_cast<std::int64_t>(v);
+      stats->packets_lost += packets_lost(s);
       // Only a stream that delivered packets has a jitter. webrtcbin 1.22 also lists a source
       // it knows only from RTCP, with no packets and an unknown clock rate: its "jitter" is 0
       // divided by -1, and read last it would make a jittery link look clean to the budget.

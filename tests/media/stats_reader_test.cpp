@@ -66,5 +66,34 @@ TEST(StatsReader, NoStreamYetReadsNoJitter) {
   EXPECT_EQ(stats.packets_received, 0u);
 }
 
+// An inbound stream of a link that lost 278 packets, as webrtcbin 1.22 reported it on loopback:
+// its own "packets-lost" 0 (the jitter buffer it looked up counted none), the receiver report
+// rtpsession sent 278.
+GstStructure* lossy_inbound(gboolean sent_report) {
+  GstStructure* stream = inbound("rtp-inbound-stream-stats_2585672497", 3020, 0.0018);
+  gst_structure_set(stream, "packets-lost", G_TYPE_INT64, gint64{0}, nullptr);
+  GstStructure* source =
+      gst_structure_new("application/x-rtp-source-stats", "packets-received", G_TYPE_UINT64,
+                        guint64{3020}, "packets-lost", G_TYPE_INT, -1, "sent-rb", G_TYPE_BOOLEAN,
+                        sent_report, "sent-rb-packetslost", G_TYPE_INT, 278, nullptr);
+  gst_structure_set(stream, "gst-rtpsource-stats", GST_TYPE_STRUCTURE, source, nullptr);
+  gst_structure_free(source);
+  return stream;
+}
+
+TEST(StatsReader, LostPacketsAreTheReceiverReportsCount) {
+  Reply reply;
+  reply.add(lossy_inbound(TRUE));
+  EXPECT_EQ(read_webrtc_stats(reply.structure).packets_lost, 278);
+}
+
+TEST(StatsReader, BeforeTheFirstReceiverReportLostPacketsAreWebrtcbins) {
+  Reply reply;
+  GstStructure* stream = lossy_inbound(FALSE);
+  gst_structure_set(stream, "packets-lost", G_TYPE_INT64, gint64{3}, nullptr);
+  reply.add(stream);
+  EXPECT_EQ(read_webrtc_stats(reply.structure).packets_lost, 3);
+}
+
 }  // namespace
 }  // namespace shotcall::media
