@@ -244,8 +244,16 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
     if (config.echo_cancel)
       g_object_set(dsp, "delay-agnostic", TRUE, "extended-filter", TRUE, "echo-suppression-level",
                    2, nullptr);
-    gst_bin_add(bin(), dsp);
-    if (!link_chain({last, dsp}, error)) return false;
+    // webrtcdsp works in 10 ms periods and clears what it gathered of one at every DISCONT;
+    // GstBaseTransform marks each input DISCONT again until one yields output, and the first
+    // buffer of a stream is one. So a microphone whose buffers are shorter (a PipeWire quantum
+    // of 256 samples is 5.3 ms) made it hand on nothing, ever: no voice was sent
+    // (TwoEngines.AMicrophoneWithShortBuffersIsHeardThroughTheEchoCanceller). Whole periods.
+    GstElement* periods = make_element("audiobuffersplit", "dsp-periods", error);
+    if (!periods) return false;
+    gst_util_set_object_arg(G_OBJECT(periods), "output-buffer-duration", "1/100");
+    gst_bin_add_many(bin(), periods, dsp, nullptr);
+    if (!link_chain({last, periods, dsp}, error)) return false;
     last = dsp;
   }
 

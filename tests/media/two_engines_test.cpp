@@ -54,5 +54,21 @@ TEST(TwoEngines, EachHearsTheOthersTone) {
   }
 }
 
+// webrtcdsp works in 10 ms periods; a microphone that hands out 5 ms buffers (a PipeWire quantum
+// of 256 samples is 5.3 ms) made it send nothing at all (voice_pipeline.cpp, "dsp-periods").
+TEST(TwoEngines, AMicrophoneWithShortBuffersIsHeardThroughTheEchoCanceller) {
+  Mesh mesh;
+  media::VoiceConfig alice = mesh.config(440);
+  alice.source += " samplesperbuffer=240";
+  alice.echo_cancel = true;
+  mesh.add("alice", alice);
+  mesh.add("bob", mesh.config(660));
+  mesh.join("bob", "alice");
+  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("alice", "bob"); }, 30));
+  EXPECT_TRUE(mesh.run_audio({"bob"}, 40, 30));
+  mesh.node("alice").engine->stop();
+  mesh.node("bob").engine->stop();
+}
+
 }  // namespace
 }  // namespace shotcall::test
