@@ -182,10 +182,19 @@ void VoiceEngine::Impl::apply_jitter_ms(int ms) {
   for (auto& [id, peer] : peers_) {
     if (peer->link) peer->link->set_jitter_ms(config_.jitter_ms);
   }
-  if (pipeline_) {
-    pipeline_->set_jitter_ms(config_.jitter_ms);
-    gst_bin_recalculate_latency(pipeline_->bin());
-  }
+  apply_render_delay();
+}
+
+void VoiceEngine::Impl::apply_render_delay() {
+  if (!pipeline_) return;
+  pipeline_->set_render_delay(config_.jitter_ms, fec_hold_.any());
+  gst_bin_recalculate_latency(pipeline_->bin());
+}
+
+void VoiceEngine::Impl::forget_fec_hold(const std::string& id) {
+  const bool held = fec_hold_.any();
+  fec_hold_.forget(id);
+  if (held != fec_hold_.any()) apply_render_delay();
 }
 
 void VoiceEngine::Impl::set_bitrate(int bps) {

@@ -131,6 +131,8 @@ bool VoiceEngine::Impl::build_link(Peer& peer, std::string* error) {
   s.level_interval_ms = config_.level_interval_ms;
   s.encoder_config = config_.encoder_per_peer ? &config_ : nullptr;
   s.capture_period = pipeline_->live_capture_period();
+  // The new link's decoder starts without the hold, and its loss count from 0.
+  forget_fec_hold(peer.id);
   auto token = std::make_shared<LinkToken>();
   token->listener = std::static_pointer_cast<LinkListener>(shared_from_this());
   token->peer_id = peer.id;
@@ -188,6 +190,7 @@ void VoiceEngine::Impl::erase_peer(const std::string& id) {
   if (it == peers_.end()) return;
   // Before the erase: `id` may be the map's own key (stop() passes peers_.begin()->first).
   if (jitter_budget_) jitter_budget_->forget(id);
+  forget_fec_hold(id);
   std::unique_ptr<Peer> peer = std::move(it->second);
   peers_.erase(it);
   for (GSource* s : peer->timers) {
@@ -366,6 +369,13 @@ void VoiceEngine::Impl::link_stats(const LinkToken& t, PeerStats stats) {
             jitter_budget_->sample(t.peer_id, stats.jitter_ms, stats.packets_received, now_ms)) {
       apply_jitter_ms(*depth);
     }
+  }
+  if (auto hold = fec_hold_.sample(t.peer_id, peer->link->packets_concealed(), now_ms)) {
+    // The render delay covers a held frame before the decoder holds one, and stops covering it
+    // only once no decoder does.
+    if (*hold) apply_render_delay();
+    peer->link->set_fec_hold(*hold);
+    if (!*hold) apply_render_delay();
   }
   if (auto silence = peer->watchdog.sample(now_ms, stats.bytes_received)) {
     dispatch(t.peer_id,

@@ -14,6 +14,7 @@
 #include "app/media/speaking_detector.hpp"
 #include "app/media/voice_engine.hpp"
 #include "app/media/voice_pipeline.hpp"
+#include "app/mesh/fec_hold.hpp"
 #include "app/mesh/jitter_budget.hpp"
 #include "app/mesh/media_watchdog.hpp"
 #include "app/mesh/peer_state.hpp"
@@ -113,6 +114,10 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   void report_error(const std::string& message);
   // Every link's jitter buffer and the render delay to one depth.
   void apply_jitter_ms(int ms);
+  // The render delay from the depth and whether any link's decoder holds for FEC.
+  void apply_render_delay();
+  // The peer's link is gone or replaced: its decoder's hold no longer counts.
+  void forget_fec_hold(const std::string& id);
   // A device fragment failed (engine_devices.cpp): its stand-in is in, tell the player.
   void announce_device(AudioDevice device);
   // A bus message about a device fragment; false when it is not about one.
@@ -136,6 +141,8 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   std::uint64_t next_generation_ = 1;
   // Sets the jitter-buffer depth from the links' stats; empty once the depth was fixed.
   std::optional<mesh::JitterBudget> jitter_budget_;
+  // Which links' decoders hold each frame for in-band FEC: those that lose packets.
+  mesh::FecHold fec_hold_;
   SpeakingDetector self_speaking_;
   bool muted_ = false;
   bool stopped_ = false;

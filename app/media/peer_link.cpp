@@ -2,6 +2,7 @@
 #include "app/media/peer_link.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -115,6 +116,28 @@ void unlink_src_pad_when_idle(GstPad* pad) {
 }
 
 GstCaps* caps(const char* text) { return gst_caps_from_string(text); }
+
+// Conceals a lost packet by PLC; holding (app/mesh/fec_hold.hpp), rebuilds it from the next
+// packet's in-band FEC instead, which makes opusdec hand each frame on only once the next one has
+// arrived.
+void configure_decoder(GstElement* decoder, bool hold_for_fec) {
+  g_object_set(decoder, "plc", TRUE, "use-inband-fec", hold_for_fec, nullptr);
+}
+
+// Counts the packets the decoder is asked to conceal: the jitter buffer sends a GAP event down
+// for each packet that never came or came later than its depth.
+GstPadProbeReturn count_concealed(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_GAP)
+    (*static_cast<std::shared_ptr<std::atomic<std::uint64_t>>*>(data))->fetch_add(1);
+  return GST_PAD_PROBE_OK;
+}
+
+// Blocks the pad once no buffer is passing, raises the flag and keeps it blocked until the
+// probe is removed. A blocking probe's callback runs for every item it holds back.
+GstPadProbeReturn raise_when_blocked(GstPad*, GstPadProbeInfo*, gpointer data) {
+  (*static_cast<FlagPtr*>(data))->raise();
+  return GST_PAD_PROBE_OK;
+}
 
 }  // namespace
 
@@ -233,7 +256,8 @@ bool PeerLink::build_receive(const LinkSettings& settings, std::string* error) {
   depay_ = add("rtpopusdepay", error);
   recv_valve_ = depay_ ? add("valve", error) : nullptr;
   decoder_ = recv_valve_ ? add("opusdec", error) : nullptr;
-  GstElement* conv = decoder_ ? add("audioconvert", error) : nullptr;
+  decoded_to_ = decoder_ ? add("audioconvert", error) : nullptr;
+  GstElement* conv = decoded_to_;
   GstElement* res = conv ? add("audioresample", error) : nullptr;
   GstElement* filter = res ? add("capsfilter", error) : nullptr;
   volume_ = filter ? add("volume", error) : nullptr;
@@ -241,8 +265,13 @@ bool PeerLink::build_receive(const LinkSettings& settings, std::string* error) {
   if (!level_) return false;
   gst_util_set_object_arg(G_OBJECT(recv_valve_), "drop-mode", "forward-sticky-events");
   g_object_set(recv_valve_, "drop", TRUE, nullptr);
-  // Conceal a lost packet from the next one's FEC, or by PLC, instead of a gap.
-  g_object_set(decoder_, "plc", TRUE, "use-inband-fec", TRUE, nullptr);
+  configure_decoder(decoder_, false);
+  GPtr<GstPad> valve_src(gst_element_get_static_pad(recv_valve_, "src"));
+  gst_pad_add_probe(valve_src.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, count_concealed,
+                    new std::shared_ptr<std::atomic<std::uint64_t>>(concealed_),
+                    [](gpointer counter) {
+                      delete static_cast<std::shared_ptr<std::atomic<std::uint64_t>>*>(counter);
+                    });
   GstCaps* mix = caps(kMixCaps);
   g_object_set(filter, "caps", mix, nullptr);
   gst_caps_unref(mix);
@@ -301,6 +330,50 @@ void PeerLink::detach_send() {
   unlink_src_pad_when_idle(tee_pad_.get());
   if (tee_pad_) gst_element_release_request_pad(tee_, tee_pad_.get());
   tee_pad_.reset();
+}
+
+void PeerLink::set_fec_hold(bool hold) {
+  if (hold == decoder_holds_) return;
+  // opusdec 1.22 reads use-inband-fec per frame: switched on a running decoder, the frame it
+  // holds is never decoded and its sample count stamps every later frame one frame early. A
+  // fresh decoder starts clean; the frame the old one held is lost (a 10 ms gap, the mixer
+  // places what follows by its timestamps).
+  std::string error;
+  GstElement* fresh = make_element("opusdec", nullptr, &error);
+  if (!fresh) {
+    g_warning("the decoder was not swapped: %s", error.c_str());
+    return;
+  }
+  configure_decoder(fresh, hold);
+  // The jitter buffer's thread pushes into the valve: block it between two buffers, swap on
+  // this thread (the decoder has no thread of its own, so nothing runs in it meanwhile), and
+  // let the thread go. The caps and segment the valve's pad holds go to the fresh decoder with
+  // the next buffer.
+  GPtr<GstPad> valve_src(gst_element_get_static_pad(recv_valve_, "src"));
+  auto flag = std::make_shared<Flag>();
+  const gulong probe = gst_pad_add_probe(
+      valve_src.get(),
+      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM | GST_PAD_PROBE_TYPE_IDLE),
+      raise_when_blocked, new FlagPtr(flag), delete_flag);
+  if (!flag->wait()) {
+    gst_pad_remove_probe(valve_src.get(), probe);
+    gst_object_unref(gst_object_ref_sink(fresh));
+    g_warning("the decoder was not swapped: its stream did not pause");
+    return;
+  }
+  gst_element_unlink_many(recv_valve_, decoder_, decoded_to_, nullptr);
+  std::replace(elements_.begin(), elements_.end(), decoder_, fresh);
+  gst_element_set_state(decoder_, GST_STATE_NULL);
+  gst_bin_remove(pipeline_, decoder_);
+  gst_bin_add(pipeline_, fresh);
+  decoder_ = fresh;
+  if (!gst_element_link_many(recv_valve_, decoder_, decoded_to_, nullptr)) {
+    GST_ELEMENT_ERROR(decoder_, CORE, NEGOTIATION, ("the swapped decoder does not link"),
+                      (nullptr));
+  }
+  gst_element_sync_state_with_parent(decoder_);
+  decoder_holds_ = hold;
+  gst_pad_remove_probe(valve_src.get(), probe);
 }
 
 void PeerLink::finalise_recording() {

@@ -7,6 +7,7 @@
 #include <gst/gst.h>
 #include <gst/webrtc/webrtc.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -83,6 +84,13 @@ class PeerLink {
   void set_volume(double volume);
   void set_muted(bool muted);
   void set_jitter_ms(int ms);
+  // Whether the decoder holds each frame until the next arrives, to rebuild a lost one from the
+  // next one's in-band FEC (app/mesh/fec_hold.hpp). Off at first. Swaps the decoder.
+  void set_fec_hold(bool hold);
+  bool fec_hold() const { return decoder_holds_; }
+  // Packets the decoder was asked to conceal so far: lost, or later than the jitter buffer's
+  // depth. (webrtcbin 1.22's inbound-rtp "packets-lost" reads 0 on some links that lose.)
+  std::uint64_t packets_concealed() const { return concealed_->load(); }
   void set_encoder_bitrate(int bps);  // only in encoder-per-peer mode
 
   // Hooks the DTLS transport once webrtcbin made it; true when it is connected.
@@ -121,6 +129,11 @@ class PeerLink {
   GstElement* depay_ = nullptr;
   GstElement* recv_valve_ = nullptr;
   GstElement* decoder_ = nullptr;
+  GstElement* decoded_to_ = nullptr;  // what the decoder feeds
+  bool decoder_holds_ = false;
+  // Raised by a probe on the jitter buffer's thread.
+  std::shared_ptr<std::atomic<std::uint64_t>> concealed_ =
+      std::make_shared<std::atomic<std::uint64_t>>(0);
   GstElement* volume_ = nullptr;
   GstElement* level_ = nullptr;
   GstElement* rec_tee_ = nullptr;

@@ -174,7 +174,7 @@ std::unique_ptr<VoicePipeline> VoicePipeline::build(const VoiceConfig& config, s
   }
   p->frame_ms_ = config.frame_ms;
   if (!p->build_output(config, error) || !p->build_capture(config, error)) return nullptr;
-  p->set_jitter_ms(config.jitter_ms);
+  p->set_render_delay(config.jitter_ms, false);
   return p;
 }
 
@@ -282,10 +282,13 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
 }
 
 bool VoicePipeline::build_output(const VoiceConfig& config, std::string* error) {
-  // A live silent source keeps the mixer running (and the echo probe fed) with no peer yet.
+  // A live silent source keeps the mixer running (and the echo probe fed) with no peer yet. The
+  // mixer emits a block once every input covers it, and a live source hands out a buffer when
+  // its period is over: so the keeper's period is the mixer's, and both are part of the render
+  // delay (render_latency_ms). 5 ms: at 10 the render delay had to be 5 ms longer.
   GstElement* silence = make_element("audiotestsrc", "silence-keeper", error);
   if (!silence) return false;
-  g_object_set(silence, "is-live", TRUE, "samplesperbuffer", 480, nullptr);
+  g_object_set(silence, "is-live", TRUE, "samplesperbuffer", 48 * kMixerPeriodMs, nullptr);
   gst_util_set_object_arg(G_OBJECT(silence), "wave", "silence");
   GstElement* silence_caps = caps_filter(kRawCaps, error);
   mixer_ = silence_caps ? make_element("audiomixer", "mixer", error) : nullptr;
@@ -560,10 +563,11 @@ std::optional<GstClockTime> VoicePipeline::live_capture_period() const {
   return period;
 }
 
-void VoicePipeline::set_jitter_ms(int jitter_ms) {
+void VoicePipeline::set_render_delay(int jitter_ms, bool decoder_holds) {
   gst_pipeline_set_latency(
       GST_PIPELINE(pipeline_.get()),
-      static_cast<GstClockTime>(render_latency_ms(jitter_ms, frame_ms_)) * GST_MSECOND);
+      static_cast<GstClockTime>(render_latency_ms(jitter_ms, frame_ms_, decoder_holds)) *
+          GST_MSECOND);
 }
 
 void VoicePipeline::set_deafened(bool deafened) {

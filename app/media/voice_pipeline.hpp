@@ -87,19 +87,21 @@ class VoicePipeline {
   // How far the microphone's sound travels (capture_gate.hpp).
   void set_capture_gate(CaptureGate gate);
   void set_deafened(bool deafened);
-  // Fixes the pipeline's render delay from the jitter budget (see render_latency_ms).
-  void set_jitter_ms(int jitter_ms);
+  // Fixes the pipeline's render delay from the jitter budget and whether any link's decoder
+  // holds a frame for FEC (see render_latency_ms).
+  void set_render_delay(int jitter_ms, bool decoder_holds);
 
   // The delay every synchronised sink adds to a buffer's timestamp: the jitter buffer, one
-  // frame for the decoder (with in-band FEC opusdec decodes a frame only once the next one has
-  // arrived, which may carry its repair), at least one mixer period, and 5 ms for scheduling.
-  // Set explicitly because the computed one is ~150 ms: opusdec reports the 120 ms worst-case
-  // Opus packet as latency.
-  static int render_latency_ms(int jitter_ms, int frame_ms) {
-    return jitter_ms + std::max(frame_ms, kMixerPeriodMs) + kRenderMarginMs;
+  // mixer period (the mixer emits a block once its silence keeper's buffer for it is complete),
+  // and one frame while any link's decoder holds for in-band FEC (app/mesh/fec_hold.hpp: opusdec
+  // then hands a frame on only once the next has arrived). On a clean link the depth rests at
+  // its 5 ms floor, which is then the room left for scheduling on this computer
+  // (docs/latency.md). Set explicitly because the computed one is ~150 ms: opusdec reports the
+  // 120 ms worst-case Opus packet as latency.
+  static int render_latency_ms(int jitter_ms, int frame_ms, bool decoder_holds) {
+    return jitter_ms + kMixerPeriodMs + (decoder_holds ? std::max(frame_ms, 10) : 0);
   }
-  static constexpr int kMixerPeriodMs = 10;
-  static constexpr int kRenderMarginMs = 5;
+  static constexpr int kMixerPeriodMs = 5;
 
  private:
   VoicePipeline() = default;
@@ -134,7 +136,7 @@ class VoicePipeline {
   GstElement* mixer_ = nullptr;
   GstElement* deafen_ = nullptr;
   std::string probe_name_;
-  int frame_ms_ = 10;  // the Opus frame: the decoder holds one (render_latency_ms)
+  int frame_ms_ = 10;  // the Opus frame: a holding decoder holds one (render_latency_ms)
 };
 
 }  // namespace shotcall::media

@@ -285,7 +285,7 @@ def voice_mouth_to_ear(raw, params):
                        "sink renders it. Sound-card buffers are not included.",
         "parameters": {"seconds": params.get("m2e_seconds")},
         "figures": {"columns": ["setup", "frame / jitter", "DSP", "p50 ms", "p95 ms", "frame ms", "jitter buffer ms",
-                                "mixer + render margin ms", "rest ms", "clicks", "late buffers",
+                                "mixer period + FEC hold ms", "rest ms", "clicks", "late buffers",
                                 "decoded, ms before due", "mixed, ms before due", "mix placement ms"],
                     "rows": out_rows},
         "targets": targets,
@@ -293,7 +293,8 @@ def voice_mouth_to_ear(raw, params):
                   "(7 s; at most 40 s into the call): it rests where this machine's loopback jitter puts it, "
                   "not necessarily at the 5 ms floor. 'a→b ms, n moves' when it still moved in the window; late "
                   "buffers are then judged against the render delay in force.",
-                  "'rest' = p50 − frame − the engine's render latency (jitter buffer + mixer period + 5 ms); it holds "
+                  "'rest' = p50 − frame − the engine's render latency (jitter buffer + 5 ms mixer period, + a frame while a "
+                  "decoder holds for FEC, which loopback never asks for); it holds "
                   "Opus's 6.5 ms look-ahead, sending, the loopback hop and the mix placement "
                   "(docs/performance.md, 'Voice: mouth-to-ear'). 'frame' is the capture: the test source's "
                   "10 ms buffers reach the engine when a microphone's would (capture-pace).",

@@ -178,7 +178,7 @@ def voice_mouth_to_ear(doc, out):
     s += "set ylabel 'ms'\nset yrange [0:*]\n"
     s += "set style data histogram\nset style histogram rowstacked\nset boxwidth 0.6\nset xtics noenhanced rotate by -15\n"
     s += ("plot $d using 2:xtic(1) title 'Opus frame' lc rgb '#3465a4', '' using 3 title 'jitter buffer' lc rgb '#73d216', "
-          "'' using 4 title 'mixer + render margin' lc rgb '#edd400', '' using 5 title 'rest' lc rgb '#888a85', "
+          "'' using 4 title 'mixer period + FEC hold' lc rgb '#edd400', '' using 5 title 'rest' lc rgb '#888a85', "
           "'' using 0:7 with points pt 7 ps 1.5 lc rgb '#000000' title 'p50 measured', "
           "'' using 0:6 with points pt 13 ps 1.5 lc rgb '#cc0000' title 'p95 measured'\n")
     gnuplot(s)

@@ -3,15 +3,21 @@
 #include <algorithm>
 
 namespace shotcall::test {
+namespace {
+
+// RFC 7983: a first byte of 128-191 is RTP or RTCP, and RTCP's packet types are 192-223.
+bool is_rtp(const GstMapInfo& map) {
+  return map.size >= 12 && map.data[0] >= 128 && map.data[0] <= 191 &&
+         !(map.data[1] >= 192 && map.data[1] <= 223);
+}
+
+}  // namespace
 
 gint64 DelayingLink::arrival_us(GstBuffer* buffer, gint64 read_us) {
   GstMapInfo map;
   if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return read_us;
   gint64 arrival = read_us;
-  // RFC 7983: a first byte of 128-191 is RTP or RTCP, and RTCP's packet types are 192-223.
-  const bool rtp = map.size >= 12 && map.data[0] >= 128 && map.data[0] <= 191 &&
-                   !(map.data[1] >= 192 && map.data[1] <= 223);
-  if (rtp) {
+  if (is_rtp(map)) {
     const guint32 timestamp = GST_READ_UINT32_BE(map.data + 4);
     const guint32 ssrc = GST_READ_UINT32_BE(map.data + 8);
     const auto& [first_timestamp, first_read_us] =
@@ -58,6 +64,37 @@ GstPadProbeReturn delay_packet(GstPad* pad, GstPadProbeInfo* info, gpointer data
     GST_PAD_PROBE_INFO_DATA(info) = list;
   }
   gst_object_unref(clock);
+  return GST_PAD_PROBE_OK;
+}
+
+bool LosingLink::loses(GstBuffer* buffer) {
+  const int one_in = every;
+  if (one_in <= 0) return false;
+  GstMapInfo map;
+  if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return false;
+  const bool rtp = is_rtp(map);
+  gst_buffer_unmap(buffer, &map);
+  if (!rtp || ++this->rtp % one_in != 0) return false;
+  lost++;
+  return true;
+}
+
+GstPadProbeReturn lose_packet(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  auto* link = static_cast<LosingLink*>(data);
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    return link->loses(GST_PAD_PROBE_INFO_BUFFER(info)) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+  }
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    GstBufferList* list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+    for (guint i = 0; i < gst_buffer_list_length(list);) {
+      if (link->loses(gst_buffer_list_get(list, i)))
+        gst_buffer_list_remove(list, i, 1);
+      else
+        ++i;
+    }
+    GST_PAD_PROBE_INFO_DATA(info) = list;
+    if (gst_buffer_list_length(list) == 0) return GST_PAD_PROBE_DROP;
+  }
   return GST_PAD_PROBE_OK;
 }
 

@@ -1,5 +1,5 @@
-// A network put under one link in an engine test: every packet the link receives is held in
-// its nicesrc streaming thread before webrtcbin sees it.
+// Networks put under one link in an engine test: every packet the link receives passes a probe
+// in its nicesrc streaming thread before webrtcbin sees it, which delays it or loses it.
 #pragma once
 
 #include <gst/gst.h>
@@ -38,5 +38,16 @@ struct DelayingLink {
 
 // The pad probe (BUFFER | BUFFER_LIST) on a nicesrc's src pad that runs `data`, a DelayingLink.
 GstPadProbeReturn delay_packet(GstPad* pad, GstPadProbeInfo* info, gpointer data);
+
+// Loses one RTP packet in `every` from when a test sets it (0: none); STUN, DTLS and RTCP pass.
+struct LosingLink {
+  std::atomic<int> every{0};
+  std::atomic<int> rtp{0};   // RTP packets seen while losing
+  std::atomic<int> lost{0};  // of which lost
+  bool loses(GstBuffer* buffer);
+};
+
+// The pad probe (BUFFER | BUFFER_LIST) on a nicesrc's src pad that runs `data`, a LosingLink.
+GstPadProbeReturn lose_packet(GstPad* pad, GstPadProbeInfo* info, gpointer data);
 
 }  // namespace shotcall::test

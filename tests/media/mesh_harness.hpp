@@ -20,9 +20,9 @@ namespace shotcall::test {
 
 using media::PeerPhase;
 
-// The render delay beyond the jitter buffer's depth at 10 ms frames: one mixer period and the
-// margin (docs/latency.md). What the engine's pipeline latency is expected to be above the depth.
-constexpr int kRenderExtraMs = 15;
+// The render delay beyond the jitter buffer's depth on links that lose nothing: one mixer period
+// (docs/latency.md). What the engine's pipeline latency is expected to be above the depth.
+constexpr int kRenderExtraMs = 5;
 
 struct Node {
   std::string id;
