@@ -7,6 +7,7 @@
 
 #include "app/i18n/translate.hpp"
 #include "app/media/branch_swap.hpp"
+#include "app/media/period_gather.hpp"
 
 namespace shotcall::media {
 namespace {
@@ -244,16 +245,11 @@ bool VoicePipeline::build_capture(const VoiceConfig& config, std::string* error)
     if (config.echo_cancel)
       g_object_set(dsp, "delay-agnostic", TRUE, "extended-filter", TRUE, "echo-suppression-level",
                    2, nullptr);
-    // webrtcdsp works in 10 ms periods and clears what it gathered of one at every DISCONT;
-    // GstBaseTransform marks each input DISCONT again until one yields output, and the first
-    // buffer of a stream is one. So a microphone whose buffers are shorter (a PipeWire quantum
-    // of 256 samples is 5.3 ms) made it hand on nothing, ever: no voice was sent
-    // (TwoEngines.AMicrophoneWithShortBuffersIsHeardThroughTheEchoCanceller). Whole periods.
-    GstElement* periods = make_element("audiobuffersplit", "dsp-periods", error);
-    if (!periods) return false;
-    gst_util_set_object_arg(G_OBJECT(periods), "output-buffer-duration", "1/100");
-    gst_bin_add_many(bin(), periods, dsp, nullptr);
-    if (!link_chain({last, periods, dsp}, error)) return false;
+    gst_bin_add(bin(), dsp);
+    if (!link_chain({last, dsp}, error)) return false;
+    // A microphone of buffers under 10 ms: see period_gather.hpp.
+    GPtr<GstPad> dsp_in(gst_element_get_static_pad(dsp, "sink"));
+    gather_period_after_discont(dsp_in.get(), kRawBytesPerSecond / 100);
     last = dsp;
   }
 
