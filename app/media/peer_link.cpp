@@ -334,21 +334,26 @@ void PeerLink::detach_send() {
 
 void PeerLink::set_fec_hold(bool hold) {
   if (hold == decoder_holds_) return;
-  // opusdec 1.22 reads use-inband-fec per frame: switched on a running decoder, the frame it
-  // holds is never decoded and its sample count stamps every later frame one frame early. A
-  // fresh decoder starts clean; the frame the old one held is lost (a 10 ms gap, the mixer
-  // places what follows by its timestamps).
-  std::string error;
-  GstElement* fresh = make_element("opusdec", nullptr, &error);
-  if (!fresh) {
-    g_warning("the decoder was not swapped: %s", error.c_str());
-    return;
+  // opusdec 1.22 holds from the first packet after use-inband-fec is set, with no gap, when it
+  // never held before: it keeps that packet and finishes its frame with the next one. It cannot
+  // let go again: switched off while it holds a packet, that packet is never decoded and every
+  // later frame is stamped one frame early (its base class still counts the held one). So the
+  // hold starts on the decoder in place and ends with a fresh one, which never held: the frame
+  // the old one held is lost (10 ms), and the fresh decoder starts from no history (its first
+  // frames come out quieter). That happens after 20 s without a loss (app/mesh/fec_hold.hpp).
+  GstElement* fresh = nullptr;
+  if (!hold) {
+    std::string error;
+    fresh = make_element("opusdec", nullptr, &error);
+    if (!fresh) {
+      g_warning("the decoder was not swapped: %s", error.c_str());
+      return;
+    }
+    configure_decoder(fresh, false);
   }
-  configure_decoder(fresh, hold);
-  // The jitter buffer's thread pushes into the valve: block it between two buffers, swap on
-  // this thread (the decoder has no thread of its own, so nothing runs in it meanwhile), and
-  // let the thread go. The caps and segment the valve's pad holds go to the fresh decoder with
-  // the next buffer.
+  // The jitter buffer's thread pushes into the valve: block it between two buffers, so that
+  // nothing runs in the decoder (it has no thread of its own) while it is set or swapped on this
+  // thread. The caps and segment the valve's pad holds go to a fresh decoder with the next buffer.
   GPtr<GstPad> valve_src(gst_element_get_static_pad(recv_valve_, "src"));
   auto flag = std::make_shared<Flag>();
   const gulong probe = gst_pad_add_probe(
@@ -357,21 +362,25 @@ void PeerLink::set_fec_hold(bool hold) {
       raise_when_blocked, new FlagPtr(flag), delete_flag);
   if (!flag->wait()) {
     gst_pad_remove_probe(valve_src.get(), probe);
-    gst_object_unref(gst_object_ref_sink(fresh));
-    g_warning("the decoder was not swapped: its stream did not pause");
+    if (fresh) gst_object_unref(gst_object_ref_sink(fresh));
+    g_warning("the decoder's hold was not changed: its stream did not pause");
     return;
   }
-  gst_element_unlink_many(recv_valve_, decoder_, decoded_to_, nullptr);
-  std::replace(elements_.begin(), elements_.end(), decoder_, fresh);
-  gst_element_set_state(decoder_, GST_STATE_NULL);
-  gst_bin_remove(pipeline_, decoder_);
-  gst_bin_add(pipeline_, fresh);
-  decoder_ = fresh;
-  if (!gst_element_link_many(recv_valve_, decoder_, decoded_to_, nullptr)) {
-    GST_ELEMENT_ERROR(decoder_, CORE, NEGOTIATION, ("the swapped decoder does not link"),
-                      (nullptr));
+  if (hold) {
+    configure_decoder(decoder_, true);
+  } else {
+    gst_element_unlink_many(recv_valve_, decoder_, decoded_to_, nullptr);
+    std::replace(elements_.begin(), elements_.end(), decoder_, fresh);
+    gst_element_set_state(decoder_, GST_STATE_NULL);
+    gst_bin_remove(pipeline_, decoder_);
+    gst_bin_add(pipeline_, fresh);
+    decoder_ = fresh;
+    if (!gst_element_link_many(recv_valve_, decoder_, decoded_to_, nullptr)) {
+      GST_ELEMENT_ERROR(decoder_, CORE, NEGOTIATION, ("the swapped decoder does not link"),
+                        (nullptr));
+    }
+    gst_element_sync_state_with_parent(decoder_);
   }
-  gst_element_sync_state_with_parent(decoder_);
   decoder_holds_ = hold;
   gst_pad_remove_probe(valve_src.get(), probe);
 }

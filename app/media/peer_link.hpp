@@ -85,7 +85,7 @@ class PeerLink {
   void set_muted(bool muted);
   void set_jitter_ms(int ms);
   // Whether the decoder holds each frame until the next arrives, to rebuild a lost one from the
-  // next one's in-band FEC (app/mesh/fec_hold.hpp). Off at first. Swaps the decoder.
+  // next one's in-band FEC (app/mesh/fec_hold.hpp). Off at first; letting go swaps the decoder.
   void set_fec_hold(bool hold);
   bool fec_hold() const { return decoder_holds_; }
   // Packets the decoder was asked to conceal so far: lost, or later than the jitter buffer's

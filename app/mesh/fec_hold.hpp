@@ -9,11 +9,13 @@
 // its decoder had to conceal (lost, or later than the jitter buffer's depth: the next packet's
 // FEC repairs either), until it has concealed none for `release_after_ms`.
 //
-// Each change of the hold is heard: the decoder is swapped (opusdec 1.22 cannot switch FEC on a
-// running stream without stamping every later frame one frame early), which drops the frame the
-// old decoder held, and the render delay moves by a frame. So the hold starts at the first loss
-// (a link that loses once tends to lose again: Wi-Fi, a congested uplink) and lasts long after
-// the last one, rather than following every lost packet.
+// Starting the hold is not heard: the decoder in place starts holding at its next packet. Ending
+// it is: opusdec 1.22 cannot let go on a running stream without stamping every later frame one
+// frame early, so a fresh decoder is swapped in (media::PeerLink::set_fec_hold), which loses the
+// frame the old one held and fades in over its first ~60 ms. And the render delay moves by a
+// frame either way. So the hold starts at the first loss (a link that loses once tends to lose
+// again: Wi-Fi, a congested uplink) and lasts long after the last one, rather than following
+// every lost packet.
 #pragma once
 
 #include <cstdint>
