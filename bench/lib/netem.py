@@ -198,7 +198,11 @@ def stop(procs):
 
 def start_server(link, binary, logs):
     errf = open(os.path.join(logs, "netem-signal.stderr"), "w")
-    server = subprocess.Popen(link.prefix("a") + [binary, "--bind", ADDR["a"], "--port", "0"],
+    # A fresh state directory of its own (the server's default is ./shotcall-state, shared with
+    # every other run started from the same folder: its identity bindings refuse new keys).
+    state_dir = os.path.join(logs, "netem-signal-state")
+    shutil.rmtree(state_dir, ignore_errors=True)
+    server = subprocess.Popen(link.prefix("a") + [binary, "--bind", ADDR["a"], "--port", "0", "--state-dir", state_dir],
                               stdout=subprocess.PIPE, stderr=errf, text=True)
     line = server.stdout.readline().strip()
     if not line.startswith("listening on "):
