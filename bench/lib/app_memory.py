@@ -96,10 +96,11 @@ def start_world(run, a, root, loading, extra_env, warm=True):
     if warm:
         warm_display(run, a, env)
     run.gl_visuals_cached = gl_visuals_cached(display)
-    # A state directory of its own: identity bindings of an earlier run (the server's default is
-    # ./shotcall-state) refused the teammates, whose keys are new in each run.
+    # A state directory for each run: identity bindings of an earlier one (the server's default is
+    # ./shotcall-state; the warm and the cold-display call share `root`) refused the teammates,
+    # whose keys are new with each server's port.
     server = run.start("signal", [os.path.join(a.bin, "shotcall-signal"), "--bind", "127.0.0.1", "--port", "0",
-                                  "--state-dir", f"{root}/signal-state"])
+                                  "--state-dir", f"{root}/signal-state-{run.tag}"])
     url = run.ready_line(server, "listening on ")
     lcd_cmd = [a.lcd_standin, "--port", "0", "--cert-dir", f"{root}/lcd", "--document", a.fixture]
     if loading:
@@ -161,7 +162,7 @@ def call_run(a, root, logs, seconds, extra_env=None, tag="call", warm=True):
             peers.append(run.start(f"peer{i + 1}", [
                 os.path.join(a.bin, "shotcall-peer"), "--server", url, "--riot-id", riot_id, "--game", "BENCH_APP",
                 "--team", "100", "--teammates", roster, "--source", source, "--sink", "fakesink sync=true",
-                "--ice-address", "127.0.0.1"], dict(os.environ, XDG_DATA_HOME=f"{root}/peer-data")))
+                "--ice-address", "127.0.0.1"], dict(os.environ, XDG_DATA_HOME=f"{root}/peer-data-{run.tag}")))
         app = start_app(run, a, env, url, lcd_url, ca)
         # "first-audio <Riot ID> <ms>"; a Riot ID may hold spaces.
         heard = lambda: {l[len("first-audio "):].rsplit(" ", 1)[0]  # noqa: E731
