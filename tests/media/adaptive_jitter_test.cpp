@@ -26,14 +26,7 @@ TEST(AdaptiveJitter, AJitteryLinkDeepensItsListenersBufferAndAFixedDepthStays) {
   media::VoiceEngine& a = *mesh.node("a").engine;
   media::VoiceEngine& b = *mesh.node("b").engine;
   media::VoiceEngine& c = *mesh.node("c").engine;
-  mesh.join("b", "a");
-  mesh.join("c", "a");
-  mesh.join("c", "b");
-  ASSERT_TRUE(mesh.run_until(
-      [&] {
-        return mesh.connected("a", "b") && mesh.connected("a", "c") && mesh.connected("b", "c");
-      },
-      60));
+  ASSERT_TRUE(mesh.join_all({"a", "b", "c"}, 60));
   // Up to 60 ms more on every packet b and c receive, from anyone.
   std::map<media::VoiceEngine*, std::vector<std::unique_ptr<DelayingLink>>> links;
   std::vector<std::pair<GstPad*, gulong>> probes;

@@ -53,12 +53,7 @@ TEST(Controls, EncoderPerPeerModeCarriesAudioToo) {
   mesh.add("a", a);
   mesh.add("b", b);
   mesh.add("c", mesh.config(650));  // a shared-encoder peer talks to per-peer ones
-  mesh.join("b", "a");
-  mesh.join("c", "a");
-  mesh.join("c", "b");
-  ASSERT_TRUE(mesh.run_until([&] {
-    return mesh.connected("a", "b") && mesh.connected("a", "c") && mesh.connected("b", "c");
-  }, 60));
+  ASSERT_TRUE(mesh.join_all({"a", "b", "c"}, 60));
   ASSERT_TRUE(mesh.run_audio({"a", "b", "c"}, 20, 60));
   mesh.node("a").engine->set_bitrate(20000);  // reaches every per-peer encoder
   ASSERT_TRUE(mesh.run_audio({"b", "c"}, 10, 60));

@@ -34,14 +34,7 @@ TEST(DecoderFecHold, OnlyTheDecoderOfALinkThatLosesHoldsAndTheRenderDelayCoversI
   mesh.add("b", mesh.config(550));
   mesh.add("c", mesh.config(660));
   media::VoiceEngine& b = *mesh.node("b").engine;
-  mesh.join("b", "a");
-  mesh.join("c", "a");
-  mesh.join("c", "b");
-  ASSERT_TRUE(mesh.run_until(
-      [&] {
-        return mesh.connected("a", "b") && mesh.connected("a", "c") && mesh.connected("b", "c");
-      },
-      60));
+  ASSERT_TRUE(mesh.join_all({"a", "b", "c"}, 60));
   ASSERT_TRUE(mesh.run_audio({"b"}, 10, 30));
   // Clean links: no decoder holds, and the render delay has no frame for one.
   EXPECT_EQ(holding_decoders(b), std::make_pair(0, 2));

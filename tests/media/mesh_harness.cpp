@@ -142,6 +142,22 @@ void Mesh::join(const std::string& joiner, const std::string& existing) {
   node(joiner).engine->add_peer(existing, existing + " (Riot#EUW)", true);
 }
 
+bool Mesh::join_all(const std::vector<std::string>& ids, double seconds) {
+  for (std::size_t i = 1; i < ids.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) join(ids[i], ids[j]);
+  }
+  return run_until(
+      [&] {
+        for (std::size_t i = 1; i < ids.size(); ++i) {
+          for (std::size_t j = 0; j < i; ++j) {
+            if (!connected(ids[j], ids[i])) return false;
+          }
+        }
+        return true;
+      },
+      seconds);
+}
+
 void Mesh::leave(const std::string& a, const std::string& b) {
   node(a).engine->remove_peer(b);
   node(b).engine->remove_peer(a);

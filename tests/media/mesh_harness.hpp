@@ -67,6 +67,9 @@ class Mesh {
   // `joiner` joins a channel where `existing` is: existing learns of it (answerer), the joiner
   // offers — the protocol's order.
   void join(const std::string& joiner, const std::string& existing);
+  // Each of `ids` joins every one before it (b joins a; c joins a, then b; ...), then the loop
+  // runs until every pair is connected; false when `seconds` pass first.
+  bool join_all(const std::vector<std::string>& ids, double seconds);
   // Both sides drop each other (a leave).
   void leave(const std::string& a, const std::string& b);
 
