@@ -125,7 +125,7 @@ void configure_decoder(GstElement* decoder, bool hold_for_fec) {
 }
 
 // Counts the packets the decoder is asked to conceal: the jitter buffer sends a GAP event down
-// for each packet that never came or came later than its depth.
+// for each packet still missing when the next one is due.
 GstPadProbeReturn count_concealed(GstPad*, GstPadProbeInfo* info, gpointer data) {
   if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_GAP)
     (*static_cast<std::shared_ptr<std::atomic<std::uint64_t>>*>(data))->fetch_add(1);

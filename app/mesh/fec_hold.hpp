@@ -6,8 +6,9 @@
 // into the next packet). On a link that loses nothing the hold buys nothing and costs one frame
 // of delay for every teammate heard, since the render delay all links share has to cover it
 // (docs/latency.md). So a link's decoder holds only while the link loses: from the first packet
-// its decoder had to conceal (lost, or later than the jitter buffer's depth: the next packet's
-// FEC repairs either), until it has concealed none for `release_after_ms`.
+// its decoder had to conceal (the jitter buffer sends a GAP for a packet still missing when the
+// next one is due; one that merely comes late, in order, moves the timestamps instead: no GAP,
+// measured with 60 ms of random delay), until it has concealed none for `release_after_ms`.
 //
 // Starting the hold is not heard: the decoder in place starts holding at its next packet. Ending
 // it is: opusdec 1.22 cannot let go on a running stream without stamping every later frame one
