@@ -87,9 +87,8 @@ class PeerLink {
   // Whether the decoder holds each frame until the next arrives, to rebuild a lost one from the
   // next one's in-band FEC (app/mesh/fec_hold.hpp). Off at first; letting go swaps the decoder.
   void set_fec_hold(bool hold);
-  bool fec_hold() const { return decoder_holds_; }
-  // Packets the decoder was asked to conceal so far: lost, or later than the jitter buffer's
-  // depth. (webrtcbin 1.22's inbound-rtp "packets-lost" reads 0 on some links that lose.)
+  // Packets the decoder was asked to conceal so far: a GAP from the jitter buffer for each packet
+  // still missing when the next one is due.
   std::uint64_t packets_concealed() const { return concealed_->load(); }
   void set_encoder_bitrate(int bps);  // only in encoder-per-peer mode
 
