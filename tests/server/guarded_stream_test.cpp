@@ -35,7 +35,7 @@ struct SocketPair {
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
       throw std::runtime_error("socketpair");
     client = fds[1];
-    GPtr<GSocket> socket{g_socket_new_from_fd(fds[0], nullptr)};
+    socket.reset(g_socket_new_from_fd(fds[0], nullptr));
     if (!socket) throw std::runtime_error("g_socket_new_from_fd");
     stream.reset(G_IO_STREAM(g_socket_connection_factory_create_connection(socket.get())));
   }
@@ -50,6 +50,7 @@ struct SocketPair {
     client = -1;
   }
   int client = -1;
+  GPtr<GSocket> socket;
   GPtr<GIOStream> stream;
 };
 
@@ -60,7 +61,7 @@ struct Guarded {
     hooks.admit_control = [this, controls_allowed] {
       return ++controls_offered <= controls_allowed;
     };
-    io.reset(new_guarded_stream(pair.stream.get(), max, std::move(hooks)));
+    io.reset(new_guarded_stream(pair.stream.get(), pair.socket.get(), max, std::move(hooks)));
     in = G_POLLABLE_INPUT_STREAM(g_io_stream_get_input_stream(io.get()));
   }
   // One non-blocking read of at most `count` bytes: the bytes, or nullopt for "would block";
@@ -88,6 +89,18 @@ struct Guarded {
     }
     return out;
   }
+  // The stream's pollable source, attached to `context` and calling back into `fired`.
+  GPtr<GSource> watch(GMainContext* context) {
+    GPtr<GSource> source{g_pollable_input_stream_create_source(in, nullptr)};
+    GPollableSourceFunc on_ready = [](GObject* stream, gpointer data) -> gboolean {
+      static_cast<Guarded*>(data)->fired_with.push_back(stream);
+      return G_SOURCE_CONTINUE;
+    };
+    g_source_set_callback(source.get(), G_SOURCE_FUNC(on_ready), this, nullptr);
+    g_source_attach(source.get(), context);
+    return source;
+  }
+  std::vector<GObject*> fired_with;  // the stream each call back was handed
   std::vector<GuardFault> faults;
   int controls_offered = 0;
   GPtr<GIOStream> io;
@@ -178,6 +191,62 @@ TEST(GuardedStream, AFaultIsReportedOnceAndNothingPassesAfterIt) {
   pair.send(frame(1, "more"));
   EXPECT_EQ(g.read_all(64), "");
   EXPECT_EQ(g.faults.size(), 1u);
+}
+
+// What an I/O thread's every wake-up walks: one GSource per waiting connection, not the chain of
+// pollable sources libsoup's and GIO's streams would wrap around the socket's.
+TEST(GuardedStream, ItsSourceIsOneGSourceOnTheSocket) {
+  SocketPair pair;
+  Guarded g(pair);
+  GPtr<GMainContext> context{g_main_context_new()};
+  GPtr<GSource> source = g.watch(context.get());
+  // A context numbers every source attached to it, child sources included, one after another.
+  GPtr<GSource> next{g_idle_source_new()};
+  const guint after = g_source_attach(next.get(), context.get());
+  EXPECT_EQ(after, g_source_get_id(source.get()) + 1) << "the source brought child sources along";
+  g_source_destroy(next.get());
+  g_source_destroy(source.get());
+}
+
+TEST(GuardedStream, ItsSourceWakesForTheClientsBytesWithTheStream) {
+  SocketPair pair;
+  Guarded g(pair);
+  GPtr<GMainContext> context{g_main_context_new()};
+  GPtr<GSource> source = g.watch(context.get());
+  EXPECT_FALSE(g_main_context_iteration(context.get(), FALSE));
+  EXPECT_TRUE(g.fired_with.empty()) << "ready with nothing to read";
+  const std::string f = frame(1, "wake");
+  pair.send(f);
+  g_main_context_iteration(context.get(), TRUE);  // returns once the socket is readable
+  ASSERT_EQ(g.fired_with.size(), 1u);
+  EXPECT_EQ(g.fired_with[0], G_OBJECT(g.in)) << "a pollable source hands on its own stream";
+  EXPECT_EQ(g.read_all(64), f);
+  EXPECT_FALSE(g_main_context_iteration(context.get(), FALSE)) << "still ready once drained";
+  pair.end();
+  g_main_context_iteration(context.get(), TRUE);  // the end of the stream wakes it too
+  EXPECT_EQ(g.fired_with.size(), 2u);
+  bool ended = false;
+  EXPECT_TRUE(g.read(64, &ended));
+  EXPECT_TRUE(ended);
+  g_source_destroy(source.get());
+}
+
+TEST(GuardedStream, ItsSourceIsReadyWhenTheSocketIsClosedUnderIt) {
+  SocketPair pair;
+  Guarded g(pair);
+  GPtr<GMainContext> context{g_main_context_new()};
+  GPtr<GSource> source = g.watch(context.get());
+  ASSERT_TRUE(g_socket_close(pair.socket.get(), nullptr));
+  // Its descriptor number is free for the next connection: the reader must hear now, and the
+  // source must not keep polling that number.
+  EXPECT_TRUE(g_main_context_iteration(context.get(), FALSE));
+  EXPECT_EQ(g.fired_with.size(), 1u);
+  GError* error = nullptr;
+  char byte = 0;
+  EXPECT_LT(g_pollable_input_stream_read_nonblocking(g.in, &byte, 1, nullptr, &error), 0);
+  EXPECT_TRUE(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED));
+  if (error) g_error_free(error);
+  g_source_destroy(source.get());
 }
 
 TEST(GuardedStream, TheEndOfTheSocketIsTheEndOfTheStream) {

@@ -25,6 +25,7 @@ struct GuardState {
 struct GuardedInput {
   GInputStream parent;
   GInputStream* base;
+  GSocket* socket;  // under `base`, polled directly; null: `base`'s own source is used
   GuardState* state;
 };
 struct GuardedInputClass {
@@ -92,8 +93,70 @@ gboolean is_readable(GPollableInputStream* stream) {
          g_pollable_input_stream_is_readable(G_POLLABLE_INPUT_STREAM(self->base));
 }
 
+// The source libsoup waits on for a client's next bytes: one GSource on the socket's descriptor.
+// `base`'s own source would be four (libsoup's filter stream and GIO's socket stream each wrap
+// their base's source in a pollable source of their own, and ours wrapped those), and an I/O
+// thread walks every attached source on every wake-up: with a hundred connections a thread, those
+// walks were most of what a relayed signal cost.
+struct ReadableSource {
+  GSource source;
+  GObject* stream;  // handed to the GPollableSourceFunc, as a pollable source does
+  GSocket* socket;
+  gpointer fd_tag;
+};
+
+gboolean readable_prepare(GSource* source, gint* timeout) {
+  auto* self = reinterpret_cast<ReadableSource*>(source);
+  *timeout = -1;
+  // As GIO's socket source: a socket closed under the source is ready, so that its reader learns
+  // it from its next read; and its descriptor number may already belong to another connection.
+  if (self->fd_tag && g_socket_is_closed(self->socket)) {
+    g_source_remove_unix_fd(source, self->fd_tag);
+    self->fd_tag = nullptr;
+  }
+  return self->fd_tag == nullptr;
+}
+
+gboolean readable_dispatch(GSource* source, GSourceFunc callback, gpointer data) {
+  auto* self = reinterpret_cast<ReadableSource*>(source);
+  g_source_set_ready_time(source, -1);  // a readiness known at creation is used up
+  if (!callback) return G_SOURCE_REMOVE;
+  // Set as a GSourceFunc (g_source_set_callback), called as what it is; through void(*)() as C
+  // casts between function types must go.
+  auto on_ready = reinterpret_cast<GPollableSourceFunc>(reinterpret_cast<void (*)()>(callback));
+  return on_ready(self->stream, data);
+}
+
+void readable_finalize(GSource* source) {
+  auto* self = reinterpret_cast<ReadableSource*>(source);
+  g_object_unref(self->stream);
+  g_object_unref(self->socket);
+}
+
+GSourceFuncs readable_funcs = {readable_prepare,  nullptr, readable_dispatch,
+                               readable_finalize, nullptr, nullptr};
+
+GSource* new_readable_source(GObject* stream, GSocket* socket, bool readable_now) {
+  GSource* source = g_source_new(&readable_funcs, sizeof(ReadableSource));
+  g_source_set_static_name(source, "shotcall guarded input");
+  auto* self = reinterpret_cast<ReadableSource*>(source);
+  self->stream = G_OBJECT(g_object_ref(stream));
+  self->socket = G_SOCKET(g_object_ref(socket));
+  self->fd_tag = g_socket_is_closed(socket)
+                     ? nullptr
+                     : g_source_add_unix_fd(source, g_socket_get_fd(socket),
+                                            GIOCondition(G_IO_IN | G_IO_HUP | G_IO_ERR));
+  if (readable_now) g_source_set_ready_time(source, 0);
+  return source;
+}
+
 GSource* create_source(GPollableInputStream* stream, GCancellable* cancellable) {
   GuardedInput* self = as_guarded(stream);
+  if (self->socket && !cancellable) {
+    // Readable now if bytes wait here or in `base` (libsoup's buffer may hold bytes that came
+    // with the handshake): the socket alone would not say so.
+    return new_readable_source(G_OBJECT(stream), self->socket, is_readable(stream));
+  }
   // Bytes waiting here are readable now, whatever the socket says.
   GSource* base_source =
       self->state->pending.empty()
@@ -121,6 +184,7 @@ static void pollable_iface_init(GPollableInputStreamInterface* iface) {
 
 static void guarded_input_init(GuardedInput* self) {
   self->base = nullptr;
+  self->socket = nullptr;
   self->state = nullptr;
 }
 
@@ -140,14 +204,17 @@ static void guarded_input_finalize(GObject* object) {
   GuardedInput* self = as_guarded(object);
   delete self->state;
   if (self->base) g_object_unref(self->base);
+  if (self->socket) g_object_unref(self->socket);
   G_OBJECT_CLASS(guarded_input_parent_class)->finalize(object);
 }
 
 }  // namespace
 
-GIOStream* new_guarded_stream(GIOStream* base, std::uint64_t max_message_bytes, GuardHooks hooks) {
+GIOStream* new_guarded_stream(GIOStream* base, GSocket* socket, std::uint64_t max_message_bytes,
+                              GuardHooks hooks) {
   auto* in = static_cast<GuardedInput*>(g_object_new(guarded_input_get_type(), nullptr));
   in->base = G_INPUT_STREAM(g_object_ref(g_io_stream_get_input_stream(base)));
+  in->socket = socket ? G_SOCKET(g_object_ref(socket)) : nullptr;
   in->state = new GuardState(max_message_bytes, std::move(hooks));
   GIOStream* stream =
       g_simple_io_stream_new(G_INPUT_STREAM(in), g_io_stream_get_output_stream(base));

@@ -6,6 +6,9 @@
 //
 // libsoup closes only the returned stream's halves, which for a socket connection does not close
 // the socket: the owner must g_io_stream_close() `base` when the WebSocket is done.
+//
+// `socket`, the socket under `base` (or null), is what the stream's pollable source watches
+// itself: one GSource per connection instead of the four `base`'s own source is made of.
 #pragma once
 
 #include <gio/gio.h>
@@ -22,6 +25,7 @@ struct GuardHooks {
   std::function<bool()> admit_control;  // empty: every ping and pong goes on
 };
 
-GIOStream* new_guarded_stream(GIOStream* base, std::uint64_t max_message_bytes, GuardHooks hooks);
+GIOStream* new_guarded_stream(GIOStream* base, GSocket* socket, std::uint64_t max_message_bytes,
+                              GuardHooks hooks);
 
 }  // namespace shotcall::server

@@ -126,7 +126,8 @@ void WsServer::open_websocket(Opening& o) {
     if (!faults_source_) faults_source_ = g_idle_add(faults_cb, this);
   };
   hooks.admit_control = [this, id] { return admit_control_frame(id); };
-  GPtr<GIOStream> guarded{new_guarded_stream(o.base.get(), config_.max_frame, std::move(hooks))};
+  GPtr<GIOStream> guarded{
+      new_guarded_stream(o.base.get(), o.socket.get(), config_.max_frame, std::move(hooks))};
   // Counts what leaves libsoup's outgoing queue, so a client that does not read is bounded.
   auto meter = std::make_shared<OutputMeter>();
   GPtr<GIOStream> metered{with_metered_output(guarded.get(), meter)};
