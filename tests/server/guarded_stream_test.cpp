@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/glib_ptr.hpp"
+#include "signaling/server/transport/descriptor_hub.hpp"
 #include "tests/support/raw_ws_client.hpp"
 
 namespace shotcall::server {
@@ -229,6 +230,33 @@ TEST(GuardedStream, ItsSourceWakesForTheClientsBytesWithTheStream) {
   EXPECT_TRUE(g.read(64, &ended));
   EXPECT_TRUE(ended);
   g_source_destroy(source.get());
+}
+
+// On an I/O thread (a DescriptorHub current) the sockets go into the thread's epoll set: the
+// context polls its own wake-up descriptor and the set, however many connections it holds.
+TEST(GuardedStream, OnAThreadWithAHubItsSourcesPollOneDescriptorBetweenThem) {
+  GPtr<GMainContext> context{g_main_context_new()};
+  DescriptorHub::make_current(DescriptorHub::attach(context.get()));
+  SocketPair pairs[3];
+  Guarded g0(pairs[0]), g1(pairs[1]), g2(pairs[2]);
+  GPtr<GSource> sources[] = {g0.watch(context.get()), g1.watch(context.get()),
+                             g2.watch(context.get())};
+  DescriptorHub::make_current(nullptr);
+  ASSERT_TRUE(g_main_context_acquire(context.get()));
+  gint priority = 0;
+  g_main_context_prepare(context.get(), &priority);
+  GPollFD fds[8];
+  gint timeout = 0;
+  EXPECT_EQ(g_main_context_query(context.get(), priority, &timeout, fds, 8), 2);
+  g_main_context_check(context.get(), priority, fds, 0);
+  g_main_context_release(context.get());
+  pairs[1].send(frame(1, "one"));
+  g_main_context_iteration(context.get(), TRUE);
+  EXPECT_TRUE(g0.fired_with.empty());
+  EXPECT_EQ(g1.fired_with.size(), 1u) << "the hub's turn did not reach the connection's source";
+  EXPECT_TRUE(g2.fired_with.empty());
+  EXPECT_EQ(g1.read_all(64), frame(1, "one"));
+  for (auto& s : sources) g_source_destroy(s.get());
 }
 
 TEST(GuardedStream, ItsSourceIsReadyWhenTheSocketIsClosedUnderIt) {

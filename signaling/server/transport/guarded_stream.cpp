@@ -1,10 +1,13 @@
 #include "signaling/server/transport/guarded_stream.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 
+#include "signaling/server/transport/descriptor_hub.hpp"
 #include "signaling/server/transport/frame_guard.hpp"
 
 namespace shotcall::server {
@@ -97,29 +100,44 @@ gboolean is_readable(GPollableInputStream* stream) {
 // `base`'s own source would be four (libsoup's filter stream and GIO's socket stream each wrap
 // their base's source in a pollable source of their own, and ours wrapped those), and an I/O
 // thread walks every attached source on every wake-up: with a hundred connections a thread, those
-// walks were most of what a relayed signal cost.
+// walks were most of what a relayed signal cost. On an I/O thread the descriptor goes into the
+// thread's epoll set (descriptor_hub.hpp), which raises `ready`; elsewhere it is polled here.
 struct ReadableSource {
   GSource source;
   GObject* stream;  // handed to the GPollableSourceFunc, as a pollable source does
   GSocket* socket;
+  std::shared_ptr<DescriptorHub>* hub;  // null: `fd_tag` polls the descriptor
   gpointer fd_tag;
+  bool watching;  // the descriptor is in the context's poll or the hub's set
+  std::atomic<bool> ready;
 };
+
+void stop_watching(ReadableSource* self) {
+  if (!self->watching) return;
+  self->watching = false;
+  if (self->hub)
+    (*self->hub)->unwatch(g_socket_get_fd(self->socket), &self->ready);
+  else
+    g_source_remove_unix_fd(&self->source, self->fd_tag);
+}
 
 gboolean readable_prepare(GSource* source, gint* timeout) {
   auto* self = reinterpret_cast<ReadableSource*>(source);
   *timeout = -1;
   // As GIO's socket source: a socket closed under the source is ready, so that its reader learns
   // it from its next read; and its descriptor number may already belong to another connection.
-  if (self->fd_tag && g_socket_is_closed(self->socket)) {
-    g_source_remove_unix_fd(source, self->fd_tag);
-    self->fd_tag = nullptr;
-  }
-  return self->fd_tag == nullptr;
+  if (self->watching && g_socket_is_closed(self->socket)) stop_watching(self);
+  return !self->watching || self->ready.load(std::memory_order_relaxed);
+}
+
+gboolean readable_check(GSource* source) {
+  // GLib also takes the source as ready when a descriptor it polls itself reports an event.
+  return reinterpret_cast<ReadableSource*>(source)->ready.load(std::memory_order_relaxed);
 }
 
 gboolean readable_dispatch(GSource* source, GSourceFunc callback, gpointer data) {
   auto* self = reinterpret_cast<ReadableSource*>(source);
-  g_source_set_ready_time(source, -1);  // a readiness known at creation is used up
+  self->ready.store(false, std::memory_order_relaxed);  // level-triggered: raised again if unread
   if (!callback) return G_SOURCE_REMOVE;
   // Set as a GSourceFunc (g_source_set_callback), called as what it is; through void(*)() as C
   // casts between function types must go.
@@ -129,12 +147,15 @@ gboolean readable_dispatch(GSource* source, GSourceFunc callback, gpointer data)
 
 void readable_finalize(GSource* source) {
   auto* self = reinterpret_cast<ReadableSource*>(source);
+  if (self->hub && self->watching)
+    (*self->hub)->unwatch(g_socket_get_fd(self->socket), &self->ready);
+  delete self->hub;
   g_object_unref(self->stream);
   g_object_unref(self->socket);
 }
 
-GSourceFuncs readable_funcs = {readable_prepare,  nullptr, readable_dispatch,
-                               readable_finalize, nullptr, nullptr};
+GSourceFuncs readable_funcs = {readable_prepare,  readable_check, readable_dispatch,
+                               readable_finalize, nullptr,        nullptr};
 
 GSource* new_readable_source(GObject* stream, GSocket* socket, bool readable_now) {
   GSource* source = g_source_new(&readable_funcs, sizeof(ReadableSource));
@@ -142,11 +163,15 @@ GSource* new_readable_source(GObject* stream, GSocket* socket, bool readable_now
   auto* self = reinterpret_cast<ReadableSource*>(source);
   self->stream = G_OBJECT(g_object_ref(stream));
   self->socket = G_SOCKET(g_object_ref(socket));
-  self->fd_tag = g_socket_is_closed(socket)
-                     ? nullptr
-                     : g_source_add_unix_fd(source, g_socket_get_fd(socket),
-                                            GIOCondition(G_IO_IN | G_IO_HUP | G_IO_ERR));
-  if (readable_now) g_source_set_ready_time(source, 0);
+  self->ready.store(readable_now, std::memory_order_relaxed);
+  if (g_socket_is_closed(socket)) return source;  // ready at once, as closed (see prepare)
+  const int fd = g_socket_get_fd(socket);
+  if (auto hub = DescriptorHub::current(); hub && hub->watch(fd, &self->ready)) {
+    self->hub = new std::shared_ptr<DescriptorHub>(std::move(hub));
+  } else {
+    self->fd_tag = g_source_add_unix_fd(source, fd, GIOCondition(G_IO_IN | G_IO_HUP | G_IO_ERR));
+  }
+  self->watching = true;
   return source;
 }
 

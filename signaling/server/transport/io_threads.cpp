@@ -6,6 +6,8 @@
 #include <string>
 #include <thread>
 
+#include "signaling/server/transport/descriptor_hub.hpp"
+
 namespace shotcall::server {
 
 void iterate_holding(GMainContext* context, std::unique_lock<std::mutex>& held,
@@ -60,11 +62,14 @@ void IoThreads::start_thread() {
     const std::string name = "io-" + std::to_string(index);
     pthread_setname_np(pthread_self(), name.c_str());  // for top -H and perf
     g_main_context_push_thread_default(self->context);
+    // Attached before any connection's source, so GLib checks it first in each turn.
+    DescriptorHub::make_current(DescriptorHub::attach(self->context));
     std::vector<GPollFD> fds(64);
     {
       std::unique_lock held{lock_};
       while (!self->stopping.load()) iterate_holding(self->context, held, fds);
     }
+    DescriptorHub::make_current(nullptr);
     g_main_context_pop_thread_default(self->context);
   });
   threads_.push_back(std::move(t));
