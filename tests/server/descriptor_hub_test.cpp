@@ -45,7 +45,7 @@ TEST(DescriptorHub, AWatchedDescriptorsFlagRisesInTheTurnItsBytesArrive) {
   ASSERT_TRUE(loop.hub);
   Pair pair;
   std::atomic<bool> ready{false};
-  ASSERT_TRUE(loop.hub->watch(pair.watched, &ready));
+  ASSERT_TRUE(loop.hub->watch(pair.watched, &pair, &ready));
   g_main_context_iteration(loop.context, FALSE);
   EXPECT_FALSE(ready.load()) << "raised with nothing to read";
   pair.send();
@@ -62,9 +62,9 @@ TEST(DescriptorHub, ASecondWatcherOfANumberOwnsItAndTheFirstCannotRemoveIt) {
   Loop loop;
   Pair pair;
   std::atomic<bool> first{false}, second{false};
-  ASSERT_TRUE(loop.hub->watch(pair.watched, &first));
-  ASSERT_TRUE(loop.hub->watch(pair.watched, &second));  // a new source for the same socket
-  loop.hub->unwatch(pair.watched, &first);              // the old source, finalized late
+  ASSERT_TRUE(loop.hub->watch(pair.watched, &pair, &first));
+  ASSERT_TRUE(loop.hub->watch(pair.watched, &pair, &second));  // a new source, the same socket
+  loop.hub->unwatch(pair.watched, &first);                     // the old source, finalized late
   pair.send();
   g_main_context_iteration(loop.context, TRUE);
   EXPECT_TRUE(second.load()) << "the older watcher's unwatch removed the newer's";
@@ -75,7 +75,7 @@ TEST(DescriptorHub, ANumberClosedAndGivenToAnotherSocketIsWatchedAfresh) {
   Loop loop;
   Pair old_pair;
   std::atomic<bool> old_ready{false}, new_ready{false};
-  ASSERT_TRUE(loop.hub->watch(old_pair.watched, &old_ready));
+  ASSERT_TRUE(loop.hub->watch(old_pair.watched, &old_pair, &old_ready));
   const int number = old_pair.watched;
   // The kernel drops the closed socket from the set; the number then goes to another socket
   // (dup2 makes sure it is this number) before the old watcher lets go.
@@ -84,7 +84,7 @@ TEST(DescriptorHub, ANumberClosedAndGivenToAnotherSocketIsWatchedAfresh) {
   ::close(new_pair.watched);
   new_pair.watched = number;
   old_pair.watched = -1;  // closed by dup2
-  ASSERT_TRUE(loop.hub->watch(number, &new_ready));
+  ASSERT_TRUE(loop.hub->watch(number, &new_pair, &new_ready));
   loop.hub->unwatch(number, &old_ready);
   new_pair.send();
   g_main_context_iteration(loop.context, TRUE);

@@ -55,27 +55,30 @@ void DescriptorHub::make_current(std::shared_ptr<DescriptorHub> hub) {
   current_hub = std::move(hub);
 }
 
-bool DescriptorHub::watch(int fd, std::atomic<bool>* ready) {
+bool DescriptorHub::watch(int fd, const void* socket, std::atomic<bool>* ready) {
+  std::lock_guard hold{owners_lock_};
+  auto it = owners_.find(fd);
+  if (it != owners_.end() && it->second.socket == socket) {
+    // Still open (its old watcher keeps it so), so still in the set.
+    it->second.ready = ready;
+    return true;
+  }
+  // New, or a number whose socket was closed (and so dropped by the kernel) and is reused.
   epoll_event ev{};
   ev.events = EPOLLIN;  // EPOLLHUP and EPOLLERR are always reported
   ev.data.fd = fd;
-  std::lock_guard hold{owners_lock_};
-  // A number still listed may belong to a closed socket the kernel has dropped already: then
-  // the modification fails and the number is added afresh.
-  const bool listed = owners_.count(fd) != 0;
-  if (!(listed && epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0) &&
-      epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
-    owners_.erase(fd);
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+    if (it != owners_.end()) owners_.erase(it);
     return false;
   }
-  owners_[fd] = ready;
+  owners_[fd] = Owner{socket, ready};
   return true;
 }
 
 void DescriptorHub::unwatch(int fd, std::atomic<bool>* ready) {
   std::lock_guard hold{owners_lock_};
   auto it = owners_.find(fd);
-  if (it == owners_.end() || it->second != ready) return;  // the number has a newer owner
+  if (it == owners_.end() || it->second.ready != ready) return;  // a newer owner has it
   owners_.erase(it);
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);  // fails, harmlessly, once fd is closed
 }
@@ -89,7 +92,7 @@ void DescriptorHub::collect() {
       std::lock_guard hold{owners_lock_};
       for (int i = 0; i < n; ++i) {
         auto it = owners_.find(events[i].data.fd);
-        if (it != owners_.end()) it->second->store(true, std::memory_order_relaxed);
+        if (it != owners_.end()) it->second.ready->store(true, std::memory_order_relaxed);
       }
     }
     if (n < 128) return;

@@ -12,7 +12,9 @@
 //
 // Descriptor numbers are reused: the kernel drops a closed descriptor from the set on its own,
 // and the number may come back for another connection before the old watcher lets go. So each
-// number has one owner (the newest watcher), and only the owner's unwatch() removes it.
+// number has one owner (the newest watcher), and only the owner's unwatch() removes it. libsoup
+// makes a new source for every message it reads: a new watcher of the same socket only takes the
+// number over, with no call to the kernel.
 #pragma once
 
 #include <glib.h>
@@ -38,8 +40,9 @@ class DescriptorHub {
   static void make_current(std::shared_ptr<DescriptorHub> hub);
 
   // Raises `*ready` whenever `fd` is readable, hung up or in error, until unwatch(fd, ready).
-  // False if the kernel refused it (the caller then polls `fd` itself).
-  bool watch(int fd, std::atomic<bool>* ready);
+  // `socket` names what `fd` is open on, and must stay open (and the name unused by anything
+  // else) until then. False if the kernel refused it (the caller then polls `fd` itself).
+  bool watch(int fd, const void* socket, std::atomic<bool>* ready);
   void unwatch(int fd, std::atomic<bool>* ready);
 
  private:
@@ -50,7 +53,11 @@ class DescriptorHub {
   int epoll_fd_ = -1;
   GSource* source_ = nullptr;
   std::mutex owners_lock_;  // watchers may let go from another thread's turn
-  std::unordered_map<int, std::atomic<bool>*> owners_;
+  struct Owner {
+    const void* socket;
+    std::atomic<bool>* ready;
+  };
+  std::unordered_map<int, Owner> owners_;
 };
 
 }  // namespace shotcall::server

@@ -166,7 +166,7 @@ GSource* new_readable_source(GObject* stream, GSocket* socket, bool readable_now
   self->ready.store(readable_now, std::memory_order_relaxed);
   if (g_socket_is_closed(socket)) return source;  // ready at once, as closed (see prepare)
   const int fd = g_socket_get_fd(socket);
-  if (auto hub = DescriptorHub::current(); hub && hub->watch(fd, &self->ready)) {
+  if (auto hub = DescriptorHub::current(); hub && hub->watch(fd, self->socket, &self->ready)) {
     self->hub = new std::shared_ptr<DescriptorHub>(std::move(hub));
   } else {
     self->fd_tag = g_source_add_unix_fd(source, fd, GIOCondition(G_IO_IN | G_IO_HUP | G_IO_ERR));
