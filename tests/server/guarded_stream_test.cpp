@@ -259,6 +259,29 @@ TEST(GuardedStream, OnAThreadWithAHubItsSourcesPollOneDescriptorBetweenThem) {
   for (auto& s : sources) g_source_destroy(s.get());
 }
 
+// A closed socket's number goes to the next socket, and so may the address of its GSocket, by
+// which the hub tells a socket's new source from another socket's: no entry may outlive it.
+TEST(GuardedStream, OnAThreadWithAHubAClosedSocketLeavesNoEntryBehind) {
+  GPtr<GMainContext> context{g_main_context_new()};
+  auto hub = DescriptorHub::attach(context.get());
+  DescriptorHub::make_current(hub);
+  SocketPair noticed, finalized;
+  Guarded g0(noticed), g1(finalized);
+  GPtr<GSource> first = g0.watch(context.get());
+  GPtr<GSource> second = g1.watch(context.get());
+  DescriptorHub::make_current(nullptr);
+  ASSERT_EQ(hub->watched(), 2u);
+  ASSERT_TRUE(g_socket_close(noticed.socket.get(), nullptr));
+  g_main_context_iteration(context.get(), FALSE);  // its source sees the socket closed
+  EXPECT_EQ(hub->watched(), 1u);
+  // Closed, then its source let go of before any turn saw it.
+  ASSERT_TRUE(g_socket_close(finalized.socket.get(), nullptr));
+  g_source_destroy(second.get());
+  second.reset();
+  EXPECT_EQ(hub->watched(), 0u);
+  g_source_destroy(first.get());
+}
+
 TEST(GuardedStream, ItsSourceIsReadyWhenTheSocketIsClosedUnderIt) {
   SocketPair pair;
   Guarded g(pair);

@@ -3,8 +3,6 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 namespace shotcall::server {
 namespace {
 
@@ -81,6 +79,11 @@ void DescriptorHub::unwatch(int fd, std::atomic<bool>* ready) {
   if (it == owners_.end() || it->second.ready != ready) return;  // a newer owner has it
   owners_.erase(it);
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);  // fails, harmlessly, once fd is closed
+}
+
+std::size_t DescriptorHub::watched() {
+  std::lock_guard hold{owners_lock_};
+  return owners_.size();
 }
 
 void DescriptorHub::collect() {

@@ -44,6 +44,8 @@ class DescriptorHub {
   // else) until then. False if the kernel refused it (the caller then polls `fd` itself).
   bool watch(int fd, const void* socket, std::atomic<bool>* ready);
   void unwatch(int fd, std::atomic<bool>* ready);
+  // How many descriptor numbers have a watcher.
+  std::size_t watched();
 
  private:
   DescriptorHub() = default;

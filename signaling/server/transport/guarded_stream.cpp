@@ -108,6 +108,7 @@ struct ReadableSource {
   GSocket* socket;
   std::shared_ptr<DescriptorHub>* hub;  // null: `fd_tag` polls the descriptor
   gpointer fd_tag;
+  int fd;         // as watched: a closed GSocket no longer says which number it had
   bool watching;  // the descriptor is in the context's poll or the hub's set
   std::atomic<bool> ready;
 };
@@ -116,7 +117,7 @@ void stop_watching(ReadableSource* self) {
   if (!self->watching) return;
   self->watching = false;
   if (self->hub)
-    (*self->hub)->unwatch(g_socket_get_fd(self->socket), &self->ready);
+    (*self->hub)->unwatch(self->fd, &self->ready);
   else
     g_source_remove_unix_fd(&self->source, self->fd_tag);
 }
@@ -147,8 +148,8 @@ gboolean readable_dispatch(GSource* source, GSourceFunc callback, gpointer data)
 
 void readable_finalize(GSource* source) {
   auto* self = reinterpret_cast<ReadableSource*>(source);
-  if (self->hub && self->watching)
-    (*self->hub)->unwatch(g_socket_get_fd(self->socket), &self->ready);
+  // GLib lets go of a polled descriptor itself; the hub's entry is ours to remove.
+  if (self->hub && self->watching) (*self->hub)->unwatch(self->fd, &self->ready);
   delete self->hub;
   g_object_unref(self->stream);
   g_object_unref(self->socket);
@@ -165,7 +166,7 @@ GSource* new_readable_source(GObject* stream, GSocket* socket, bool readable_now
   self->socket = G_SOCKET(g_object_ref(socket));
   self->ready.store(readable_now, std::memory_order_relaxed);
   if (g_socket_is_closed(socket)) return source;  // ready at once, as closed (see prepare)
-  const int fd = g_socket_get_fd(socket);
+  const int fd = self->fd = g_socket_get_fd(socket);
   if (auto hub = DescriptorHub::current(); hub && hub->watch(fd, self->socket, &self->ready)) {
     self->hub = new std::shared_ptr<DescriptorHub>(std::move(hub));
   } else {
