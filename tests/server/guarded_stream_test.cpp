@@ -108,6 +108,16 @@ struct Guarded {
   GPollableInputStream* in = nullptr;
 };
 
+// A guarded stream whose pollable source is attached to a context of its own.
+struct Watched {
+  Watched() : context(g_main_context_new()), source(g.watch(context.get())) {}
+  ~Watched() { g_source_destroy(source.get()); }
+  SocketPair pair;
+  Guarded g{pair};
+  GPtr<GMainContext> context;
+  GPtr<GSource> source;
+};
+
 TEST(GuardedStream, HandsFramesOnIntactThroughReadsSmallerThanAFrame) {
   SocketPair pair;
   Guarded g(pair);
@@ -197,39 +207,32 @@ TEST(GuardedStream, AFaultIsReportedOnceAndNothingPassesAfterIt) {
 // What an I/O thread's every wake-up walks: one GSource per waiting connection, not the chain of
 // pollable sources libsoup's and GIO's streams would wrap around the socket's.
 TEST(GuardedStream, ItsSourceIsOneGSourceOnTheSocket) {
-  SocketPair pair;
-  Guarded g(pair);
-  GPtr<GMainContext> context{g_main_context_new()};
-  GPtr<GSource> source = g.watch(context.get());
+  Watched w;
   // A context numbers every source attached to it, child sources included, one after another.
   GPtr<GSource> next{g_idle_source_new()};
-  const guint after = g_source_attach(next.get(), context.get());
-  EXPECT_EQ(after, g_source_get_id(source.get()) + 1) << "the source brought child sources along";
+  const guint after = g_source_attach(next.get(), w.context.get());
+  EXPECT_EQ(after, g_source_get_id(w.source.get()) + 1) << "the source brought child sources along";
   g_source_destroy(next.get());
-  g_source_destroy(source.get());
 }
 
 TEST(GuardedStream, ItsSourceWakesForTheClientsBytesWithTheStream) {
-  SocketPair pair;
-  Guarded g(pair);
-  GPtr<GMainContext> context{g_main_context_new()};
-  GPtr<GSource> source = g.watch(context.get());
-  EXPECT_FALSE(g_main_context_iteration(context.get(), FALSE));
+  Watched w;
+  Guarded& g = w.g;
+  EXPECT_FALSE(g_main_context_iteration(w.context.get(), FALSE));
   EXPECT_TRUE(g.fired_with.empty()) << "ready with nothing to read";
   const std::string f = frame(1, "wake");
-  pair.send(f);
-  g_main_context_iteration(context.get(), TRUE);  // returns once the socket is readable
+  w.pair.send(f);
+  g_main_context_iteration(w.context.get(), TRUE);  // returns once the socket is readable
   ASSERT_EQ(g.fired_with.size(), 1u);
   EXPECT_EQ(g.fired_with[0], G_OBJECT(g.in)) << "a pollable source hands on its own stream";
   EXPECT_EQ(g.read_all(64), f);
-  EXPECT_FALSE(g_main_context_iteration(context.get(), FALSE)) << "still ready once drained";
-  pair.end();
-  g_main_context_iteration(context.get(), TRUE);  // the end of the stream wakes it too
+  EXPECT_FALSE(g_main_context_iteration(w.context.get(), FALSE)) << "still ready once drained";
+  w.pair.end();
+  g_main_context_iteration(w.context.get(), TRUE);  // the end of the stream wakes it too
   EXPECT_EQ(g.fired_with.size(), 2u);
   bool ended = false;
   EXPECT_TRUE(g.read(64, &ended));
   EXPECT_TRUE(ended);
-  g_source_destroy(source.get());
 }
 
 // On an I/O thread (a DescriptorHub current) the sockets go into the thread's epoll set: the
@@ -283,21 +286,17 @@ TEST(GuardedStream, OnAThreadWithAHubAClosedSocketLeavesNoEntryBehind) {
 }
 
 TEST(GuardedStream, ItsSourceIsReadyWhenTheSocketIsClosedUnderIt) {
-  SocketPair pair;
-  Guarded g(pair);
-  GPtr<GMainContext> context{g_main_context_new()};
-  GPtr<GSource> source = g.watch(context.get());
-  ASSERT_TRUE(g_socket_close(pair.socket.get(), nullptr));
+  Watched w;
+  ASSERT_TRUE(g_socket_close(w.pair.socket.get(), nullptr));
   // Its descriptor number is free for the next connection: the reader must hear now, and the
   // source must not keep polling that number.
-  EXPECT_TRUE(g_main_context_iteration(context.get(), FALSE));
-  EXPECT_EQ(g.fired_with.size(), 1u);
+  EXPECT_TRUE(g_main_context_iteration(w.context.get(), FALSE));
+  EXPECT_EQ(w.g.fired_with.size(), 1u);
   GError* error = nullptr;
   char byte = 0;
-  EXPECT_LT(g_pollable_input_stream_read_nonblocking(g.in, &byte, 1, nullptr, &error), 0);
+  EXPECT_LT(g_pollable_input_stream_read_nonblocking(w.g.in, &byte, 1, nullptr, &error), 0);
   EXPECT_TRUE(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED));
   if (error) g_error_free(error);
-  g_source_destroy(source.get());
 }
 
 TEST(GuardedStream, TheEndOfTheSocketIsTheEndOfTheStream) {
