@@ -106,7 +106,8 @@ struct ReadableSource {
   GSource source;
   GObject* stream;  // handed to the GPollableSourceFunc, as a pollable source does
   GSocket* socket;
-  std::shared_ptr<DescriptorHub>* hub;  // null: `fd_tag` polls the descriptor
+  // Constructed in place (g_source_new only zeroes the struct): no allocation per message.
+  std::shared_ptr<DescriptorHub> hub;  // empty: `fd_tag` polls the descriptor
   gpointer fd_tag;
   int fd;         // as watched: a closed GSocket no longer says which number it had
   bool watching;  // the descriptor is in the context's poll or the hub's set
@@ -117,7 +118,7 @@ void stop_watching(ReadableSource* self) {
   if (!self->watching) return;
   self->watching = false;
   if (self->hub)
-    (*self->hub)->unwatch(self->fd, &self->ready);
+    self->hub->unwatch(self->fd, &self->ready);
   else
     g_source_remove_unix_fd(&self->source, self->fd_tag);
 }
@@ -149,8 +150,8 @@ gboolean readable_dispatch(GSource* source, GSourceFunc callback, gpointer data)
 void readable_finalize(GSource* source) {
   auto* self = reinterpret_cast<ReadableSource*>(source);
   // GLib lets go of a polled descriptor itself; the hub's entry is ours to remove.
-  if (self->hub && self->watching) (*self->hub)->unwatch(self->fd, &self->ready);
-  delete self->hub;
+  if (self->hub && self->watching) self->hub->unwatch(self->fd, &self->ready);
+  self->hub.~shared_ptr();
   g_object_unref(self->stream);
   g_object_unref(self->socket);
 }
@@ -164,11 +165,12 @@ GSource* new_readable_source(GObject* stream, GSocket* socket, bool readable_now
   auto* self = reinterpret_cast<ReadableSource*>(source);
   self->stream = G_OBJECT(g_object_ref(stream));
   self->socket = G_SOCKET(g_object_ref(socket));
+  new (&self->hub) std::shared_ptr<DescriptorHub>();
   self->ready.store(readable_now, std::memory_order_relaxed);
   if (g_socket_is_closed(socket)) return source;  // ready at once, as closed (see prepare)
   const int fd = self->fd = g_socket_get_fd(socket);
   if (auto hub = DescriptorHub::current(); hub && hub->watch(fd, self->socket, &self->ready)) {
-    self->hub = new std::shared_ptr<DescriptorHub>(std::move(hub));
+    self->hub = std::move(hub);
   } else {
     self->fd_tag = g_source_add_unix_fd(source, fd, GIOCondition(G_IO_IN | G_IO_HUP | G_IO_ERR));
   }
