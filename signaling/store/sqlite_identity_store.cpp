@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iterator>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 namespace shotcall::store {
@@ -100,14 +101,95 @@ class SqliteFailure : public StoreUnavailable {
   fail_code(path, what, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
 }
 
-// One prepared statement with bound parameters (1-based, as in SQL's ?1).
+}  // namespace
+
+// The connection's statements, each prepared on its first use and kept: preparing is SQLite's
+// parser and planner, and the lookup every registration makes spent two thirds of its time there
+// (docs/performance.md, "Signaling: registration"). Keyed by the SQL literal's address: every
+// statement the store runs is a literal (Statement's constructor takes only arrays). Used under
+// the store's mutex only.
+class SqliteIdentityStore::Statements {
+ public:
+  Statements(sqlite3* db, const std::string& path) : db_(db), path_(path) {}
+  ~Statements() {
+    for (auto& [sql, kept] : kept_) sqlite3_finalize(kept.stmt);
+  }
+  Statements(const Statements&) = delete;
+  Statements& operator=(const Statements&) = delete;
+
+  sqlite3* db() const { return db_; }
+  const std::string& path() const { return path_; }
+  std::size_t prepared() const { return prepared_; }
+
+  // The statement for `sql`, ready to bind; the caller gives it back with give_back(). A statement
+  // still out (the same SQL twice at once) is prepared afresh and finalized when given back.
+  sqlite3_stmt* take(const char* sql) {
+    Kept& kept = kept_[sql];
+    if (kept.stmt && !kept.out) {
+      kept.out = true;
+      return kept.stmt;
+    }
+    sqlite3_stmt* stmt = prepare(sql);
+    if (!kept.stmt) {
+      kept.stmt = stmt;
+      kept.out = true;
+    }
+    return stmt;
+  }
+  // Resets the statement at once, whatever its last step returned: a statement left mid-way
+  // would hold its read transaction, and every later read on the connection would see the
+  // database as it was then.
+  void give_back(const char* sql, sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    auto it = kept_.find(sql);
+    if (it != kept_.end() && it->second.stmt == stmt) {
+      it->second.out = false;
+      return;
+    }
+    sqlite3_finalize(stmt);
+  }
+
+ private:
+  struct Kept {
+    sqlite3_stmt* stmt = nullptr;
+    bool out = false;
+  };
+  sqlite3_stmt* prepare(const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
+      fail(db_, path_, "preparing a statement");
+    ++prepared_;
+    return stmt;
+  }
+
+  sqlite3* db_;
+  const std::string& path_;
+  std::unordered_map<const char*, Kept> kept_;
+  std::size_t prepared_ = 0;
+};
+
+namespace {
+
+using Statements = SqliteIdentityStore::Statements;
+
+// One prepared statement with bound parameters (1-based, as in SQL's ?1): prepared here and
+// finalized after one use (schema set-up), or borrowed from the connection's kept statements.
 class Statement {
  public:
   Statement(sqlite3* db, const std::string& path, const char* sql) : db_(db), path_(path) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
       fail(db, path, "preparing a statement");
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  template <std::size_t N>
+  Statement(Statements& kept, const char (&sql)[N])
+      : db_(kept.db()), path_(kept.path()), kept_(&kept), sql_(sql), stmt_(kept.take(sql)) {}
+  ~Statement() {
+    if (kept_)
+      kept_->give_back(sql_, stmt_);
+    else
+      sqlite3_finalize(stmt_);
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -125,14 +207,15 @@ class Statement {
     return *this;
   }
   // True while there is a row to read; false once done.
-  bool step() {
+  // `what` names the step in an error (the cause and what to do follow it).
+  bool step(const char* what = "a statement") {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    fail(db_, path_, "a statement");
+    fail(db_, path_, what);
   }
-  void run() {
-    while (step()) {
+  void run(const char* what = "a statement") {
+    while (step(what)) {
     }
   }
   std::string text(int col) const {
@@ -153,6 +236,8 @@ class Statement {
   }
   sqlite3* db_;
   const std::string& path_;
+  Statements* kept_ = nullptr;
+  const char* sql_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -168,19 +253,26 @@ class WriteTransaction {
   WriteTransaction(sqlite3* db, const std::string& path) : db_(db), path_(path) {
     exec(db, path, "BEGIN IMMEDIATE", "starting a write transaction");
   }
+  explicit WriteTransaction(Statements& kept) : db_(kept.db()), path_(kept.path()), kept_(&kept) {
+    Statement(kept, "BEGIN IMMEDIATE").run("starting a write transaction");
+  }
   ~WriteTransaction() {
     if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;
   void commit() {
-    exec(db_, path_, "COMMIT", "committing");
+    if (kept_)
+      Statement(*kept_, "COMMIT").run("committing");
+    else
+      exec(db_, path_, "COMMIT", "committing");
     done_ = true;
   }
 
  private:
   sqlite3* db_;
   const std::string& path_;
+  Statements* kept_ = nullptr;
   bool done_ = false;
 };
 
@@ -305,9 +397,17 @@ std::unique_ptr<SqliteIdentityStore> SqliteIdentityStore::open(
 }
 
 SqliteIdentityStore::SqliteIdentityStore(sqlite3* db, std::string path)
-    : path_(std::move(path)), db_(db) {}
+    : path_(std::move(path)), db_(db), statements_(std::make_unique<Statements>(db_, path_)) {}
 
-SqliteIdentityStore::~SqliteIdentityStore() { sqlite3_close_v2(db_); }
+SqliteIdentityStore::~SqliteIdentityStore() {
+  statements_.reset();
+  sqlite3_close_v2(db_);
+}
+
+std::size_t SqliteIdentityStore::statements_prepared() {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return statements_->prepared();
+}
 
 std::string SqliteIdentityStore::describe() const { return "sqlite:" + path_; }
 
@@ -333,7 +433,7 @@ std::unique_lock<std::mutex> SqliteIdentityStore::enter() {
 
 std::vector<KeyBinding> SqliteIdentityStore::bindings_of(const std::string& riot_key) {
   const auto lock = enter();
-  Statement s(db_, path_,
+  Statement s(*statements_,
               "SELECT riot_key, riot_display, key, level, puuid, bound_at_ms, last_used_ms, "
               "puuid_checked_ms FROM bindings WHERE riot_key = ?1 ORDER BY bound_at_ms, key");
   s.bind(1, riot_key);
@@ -342,7 +442,7 @@ std::vector<KeyBinding> SqliteIdentityStore::bindings_of(const std::string& riot
 
 std::vector<KeyBinding> SqliteIdentityStore::bindings_of_key(const std::string& key) {
   const auto lock = enter();
-  Statement s(db_, path_,
+  Statement s(*statements_,
               "SELECT riot_key, riot_display, key, level, puuid, bound_at_ms, last_used_ms, "
               "puuid_checked_ms FROM bindings WHERE key = ?1 ORDER BY riot_key, bound_at_ms");
   s.bind(1, key);
@@ -351,8 +451,8 @@ std::vector<KeyBinding> SqliteIdentityStore::bindings_of_key(const std::string& 
 
 bool SqliteIdentityStore::bind_first(const KeyBinding& binding) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
-  Statement s(db_, path_,
+  WriteTransaction txn(*statements_);
+  Statement s(*statements_,
               "INSERT INTO bindings (riot_key, riot_display, key, level, puuid, bound_at_ms, "
               "last_used_ms, puuid_checked_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
               "WHERE NOT EXISTS (SELECT 1 FROM bindings WHERE riot_key = ?1)");
@@ -365,8 +465,8 @@ bool SqliteIdentityStore::bind_first(const KeyBinding& binding) {
 
 void SqliteIdentityStore::add_binding(const KeyBinding& binding) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
-  Statement s(db_, path_,
+  WriteTransaction txn(*statements_);
+  Statement s(*statements_,
               "INSERT INTO bindings (riot_key, riot_display, key, level, puuid, bound_at_ms, "
               "last_used_ms, puuid_checked_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
               "ON CONFLICT (riot_key, key) DO UPDATE SET level = excluded.level, "
@@ -379,8 +479,8 @@ void SqliteIdentityStore::add_binding(const KeyBinding& binding) {
 
 bool SqliteIdentityStore::remove_binding(const std::string& riot_key, const std::string& key) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
-  Statement s(db_, path_, "DELETE FROM bindings WHERE riot_key = ?1 AND key = ?2");
+  WriteTransaction txn(*statements_);
+  Statement s(*statements_, "DELETE FROM bindings WHERE riot_key = ?1 AND key = ?2");
   s.bind(1, riot_key).bind(2, key).run();
   const bool removed = sqlite3_changes(db_) > 0;
   txn.commit();
@@ -389,8 +489,8 @@ bool SqliteIdentityStore::remove_binding(const std::string& riot_key, const std:
 
 std::size_t SqliteIdentityStore::remove_riot_id(const std::string& riot_key) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
-  Statement s(db_, path_, "DELETE FROM bindings WHERE riot_key = ?1");
+  WriteTransaction txn(*statements_);
+  Statement s(*statements_, "DELETE FROM bindings WHERE riot_key = ?1");
   s.bind(1, riot_key).run();
   const auto removed = static_cast<std::size_t>(sqlite3_changes(db_));
   txn.commit();
@@ -399,18 +499,18 @@ std::size_t SqliteIdentityStore::remove_riot_id(const std::string& riot_key) {
 
 std::vector<std::string> SqliteIdentityStore::make_only_binding(const KeyBinding& binding) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
+  WriteTransaction txn(*statements_);
   std::vector<std::string> removed;
   {
-    Statement others(db_, path_,
+    Statement others(*statements_,
                      "SELECT key FROM bindings WHERE riot_key = ?1 AND key <> ?2 "
                      "ORDER BY bound_at_ms, key");
     others.bind(1, binding.riot_key).bind(2, binding.key);
     while (others.step()) removed.push_back(others.text(0));
   }
-  Statement drop(db_, path_, "DELETE FROM bindings WHERE riot_key = ?1 AND key <> ?2");
+  Statement drop(*statements_, "DELETE FROM bindings WHERE riot_key = ?1 AND key <> ?2");
   drop.bind(1, binding.riot_key).bind(2, binding.key).run();
-  Statement keep(db_, path_,
+  Statement keep(*statements_,
                  "INSERT INTO bindings (riot_key, riot_display, key, level, puuid, bound_at_ms, "
                  "last_used_ms, puuid_checked_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
                  "ON CONFLICT (riot_key, key) DO UPDATE SET "
@@ -427,8 +527,9 @@ std::vector<std::string> SqliteIdentityStore::make_only_binding(const KeyBinding
 void SqliteIdentityStore::touch(const std::string& riot_key, const std::string& key,
                                 std::int64_t now_ms) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
-  Statement s(db_, path_, "UPDATE bindings SET last_used_ms = ?3 WHERE riot_key = ?1 AND key = ?2");
+  WriteTransaction txn(*statements_);
+  Statement s(*statements_,
+              "UPDATE bindings SET last_used_ms = ?3 WHERE riot_key = ?1 AND key = ?2");
   s.bind(1, riot_key).bind(2, key).bind(3, now_ms).run();
   txn.commit();
 }
@@ -436,8 +537,8 @@ void SqliteIdentityStore::touch(const std::string& riot_key, const std::string& 
 void SqliteIdentityStore::mark_puuid_checked(const std::string& riot_key, const std::string& key,
                                              std::int64_t now_ms) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
-  Statement s(db_, path_,
+  WriteTransaction txn(*statements_);
+  Statement s(*statements_,
               "UPDATE bindings SET puuid_checked_ms = ?3 WHERE riot_key = ?1 AND key = ?2");
   s.bind(1, riot_key).bind(2, key).bind(3, now_ms).run();
   txn.commit();
@@ -446,8 +547,8 @@ void SqliteIdentityStore::mark_puuid_checked(const std::string& riot_key, const 
 std::size_t SqliteIdentityStore::expire_bindings(std::int64_t key_unused_before_ms,
                                                  std::int64_t riot_unused_before_ms) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
-  Statement s(db_, path_,
+  WriteTransaction txn(*statements_);
+  Statement s(*statements_,
               "DELETE FROM bindings WHERE (level = 1 AND last_used_ms < ?1) "
               "OR (level = 2 AND last_used_ms < ?2)");
   s.bind(1, key_unused_before_ms).bind(2, riot_unused_before_ms).run();
@@ -458,7 +559,7 @@ std::size_t SqliteIdentityStore::expire_bindings(std::int64_t key_unused_before_
 
 std::vector<KeyBinding> SqliteIdentityStore::all_bindings() {
   const auto lock = enter();
-  Statement s(db_, path_,
+  Statement s(*statements_,
               "SELECT riot_key, riot_display, key, level, puuid, bound_at_ms, last_used_ms, "
               "puuid_checked_ms FROM bindings ORDER BY riot_key, bound_at_ms, key");
   return read_bindings(s);
@@ -466,12 +567,12 @@ std::vector<KeyBinding> SqliteIdentityStore::all_bindings() {
 
 void SqliteIdentityStore::put_link_code(const LinkCodeRecord& record) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
+  WriteTransaction txn(*statements_);
   // Codes long expired and never taken are dropped as new ones come. A pending code with the
   // same letters is not replaced: the INSERT fails and the caller draws another.
-  Statement purge(db_, path_, "DELETE FROM link_codes WHERE expires_at_ms < ?1");
+  Statement purge(*statements_, "DELETE FROM link_codes WHERE expires_at_ms < ?1");
   purge.bind(1, record.expires_at_ms - kDayMs).run();
-  Statement s(db_, path_,
+  Statement s(*statements_,
               "INSERT INTO link_codes (code, riot_key, riot_display, key, expires_at_ms) "
               "VALUES (?1, ?2, ?3, ?4, ?5)");
   s.bind(1, record.code)
@@ -486,10 +587,10 @@ void SqliteIdentityStore::put_link_code(const LinkCodeRecord& record) {
 std::optional<LinkCodeRecord> SqliteIdentityStore::take_link_code(const std::string& code,
                                                                   std::int64_t now_ms) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
+  WriteTransaction txn(*statements_);
   std::optional<LinkCodeRecord> found;
   {
-    Statement s(db_, path_,
+    Statement s(*statements_,
                 "SELECT code, riot_key, riot_display, key, expires_at_ms FROM link_codes "
                 "WHERE code = ?1");
     s.bind(1, code);
@@ -499,7 +600,7 @@ std::optional<LinkCodeRecord> SqliteIdentityStore::take_link_code(const std::str
   }
   if (!found) return std::nullopt;  // nothing written: the rollback is a no-op
   // Used or expired, the code is gone either way.
-  Statement drop(db_, path_, "DELETE FROM link_codes WHERE code = ?1");
+  Statement drop(*statements_, "DELETE FROM link_codes WHERE code = ?1");
   drop.bind(1, code).run();
   txn.commit();
   if (found->expires_at_ms <= now_ms) return std::nullopt;
@@ -508,8 +609,8 @@ std::optional<LinkCodeRecord> SqliteIdentityStore::take_link_code(const std::str
 
 std::size_t SqliteIdentityStore::cancel_link_codes(const std::string& riot_key) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
-  Statement s(db_, path_, "DELETE FROM link_codes WHERE riot_key = ?1");
+  WriteTransaction txn(*statements_);
+  Statement s(*statements_, "DELETE FROM link_codes WHERE riot_key = ?1");
   s.bind(1, riot_key).run();
   const auto removed = static_cast<std::size_t>(sqlite3_changes(db_));
   txn.commit();
@@ -519,11 +620,11 @@ std::size_t SqliteIdentityStore::cancel_link_codes(const std::string& riot_key) 
 void SqliteIdentityStore::record_event(EventKind kind, const std::string& subject,
                                        std::int64_t at_ms) {
   const auto lock = enter();
-  WriteTransaction txn(db_, path_);
+  WriteTransaction txn(*statements_);
   // Nothing counts events older than a day: drop them as new ones come.
-  Statement old(db_, path_, "DELETE FROM events WHERE at_ms < ?1");
+  Statement old(*statements_, "DELETE FROM events WHERE at_ms < ?1");
   old.bind(1, at_ms - kDayMs).run();
-  Statement s(db_, path_, "INSERT INTO events (kind, subject, at_ms) VALUES (?1, ?2, ?3)");
+  Statement s(*statements_, "INSERT INTO events (kind, subject, at_ms) VALUES (?1, ?2, ?3)");
   s.bind(1, static_cast<std::int64_t>(kind)).bind(2, subject).bind(3, at_ms).run();
   txn.commit();
 }
@@ -531,7 +632,7 @@ void SqliteIdentityStore::record_event(EventKind kind, const std::string& subjec
 std::size_t SqliteIdentityStore::count_events(EventKind kind, const std::string& subject,
                                               std::int64_t since_ms) {
   const auto lock = enter();
-  Statement s(db_, path_,
+  Statement s(*statements_,
               "SELECT count(*) FROM events WHERE kind = ?1 AND subject = ?2 AND at_ms >= ?3");
   s.bind(1, static_cast<std::int64_t>(kind)).bind(2, subject).bind(3, since_ms);
   return s.step() ? static_cast<std::size_t>(s.int64(0)) : 0;
@@ -539,7 +640,7 @@ std::size_t SqliteIdentityStore::count_events(EventKind kind, const std::string&
 
 void SqliteIdentityStore::ping() {
   const auto lock = enter();
-  Statement s(db_, path_, "SELECT count(*) FROM sqlite_master");
+  Statement s(*statements_, "SELECT count(*) FROM sqlite_master");
   s.run();
 }
 

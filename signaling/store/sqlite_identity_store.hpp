@@ -54,6 +54,13 @@ class SqliteIdentityStore final : public IdentityStore {
   void ping() override;
   std::string describe() const override;
 
+  // How many statements the connection has prepared since it opened: each is prepared on its
+  // first use and kept for the next.
+  std::size_t statements_prepared();
+
+  // The connection's kept statements (defined and used in the .cpp only).
+  class Statements;
+
  private:
   SqliteIdentityStore(sqlite3* db, std::string path);
   // Starts a call: takes the connection and checks that the file is still the one opened.
@@ -62,6 +69,7 @@ class SqliteIdentityStore final : public IdentityStore {
   std::string path_;
   sqlite3* db_;
   std::mutex mutex_;  // one call at a time on the connection (its transactions are not nested)
+  std::unique_ptr<Statements> statements_;
 };
 
 }  // namespace shotcall::store

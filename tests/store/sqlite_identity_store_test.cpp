@@ -183,6 +183,48 @@ TEST(SqliteIdentityStore, AFileDeletedWhileOpenIsUnavailable) {
   EXPECT_THROW(store->ping(), StoreUnavailable);
 }
 
+// The registration path looks a Riot ID's bindings up on every register: its statements are
+// prepared once per connection, not per call.
+TEST(SqliteIdentityStore, ARepeatedCallPreparesNoStatementAgain) {
+  SqliteBackend backend;
+  std::string error;
+  auto store = SqliteIdentityStore::open(backend.path(), error);
+  ASSERT_NE(store, nullptr) << error;
+  const auto each_call = [&](int i) {
+    const std::string riot = "foo" + std::to_string(i) + "#euw";
+    store->bindings_of(riot);
+    store->bind_first(binding(riot, "KEY-A", 1000 + i));
+    store->touch(riot, "KEY-A", 2000 + i);
+    store->record_event(EventKind::BadLinkCode, riot, 3000 + i);
+    store->count_events(EventKind::BadLinkCode, riot, 0);
+  };
+  each_call(0);
+  const std::size_t after_first = store->statements_prepared();
+  EXPECT_GT(after_first, 0u);
+  for (int i = 1; i <= 3; ++i) each_call(i);
+  EXPECT_EQ(store->statements_prepared(), after_first);
+  EXPECT_EQ(store->bindings_of("foo3#euw").size(), 1u);
+  EXPECT_EQ(store->count_events(EventKind::BadLinkCode, "foo2#euw", 0), 1u);
+}
+
+// A kept statement is reset as soon as its call returns, even one that stopped at its first row:
+// otherwise its read transaction would stay open and the connection would go on reading the
+// database as it was then, blind to another process's writes.
+TEST(SqliteIdentityStore, AfterAReadStoppedAtItsFirstRowAnotherConnectionsWriteIsSeen) {
+  SqliteBackend backend;
+  std::string error;
+  auto reader = SqliteIdentityStore::open(backend.path(), error);
+  ASSERT_NE(reader, nullptr) << error;
+  auto writer = SqliteIdentityStore::open(backend.path(), error);
+  ASSERT_NE(writer, nullptr) << error;
+  // count(*) yields one row; the call reads it and returns without stepping to the end.
+  EXPECT_EQ(reader->count_events(EventKind::BadLinkCode, "foo#euw", 0), 0u);
+  ASSERT_TRUE(writer->bind_first(binding("foo#euw", "KEY-A", 1000)));
+  EXPECT_EQ(reader->bindings_of("foo#euw").size(), 1u);
+  writer->record_event(EventKind::BadLinkCode, "foo#euw", 1000);
+  EXPECT_EQ(reader->count_events(EventKind::BadLinkCode, "foo#euw", 0), 1u);
+}
+
 TEST(SqliteIdentityStore, TwoStoresOpeningANewFileTogetherBothMigrateIt) {
   TempDir dir;
   const std::string path = dir.path() + "/identity.db";
