@@ -191,48 +191,6 @@ TEST(ServerTransport, AClientThatAnswersPingsOutlivesManyKeepaliveIntervals) {
   EXPECT_TRUE(p->barrier());
 }
 
-// The ping frames (opcode 9) in what a server sent: its frames are unmasked.
-int pings_in(const std::string& server_bytes) {
-  int pings = 0;
-  std::size_t at = 0;
-  while (at + 2 <= server_bytes.size()) {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(server_bytes[i]); };
-    std::size_t length = byte(at + 1) & 0x7f;
-    std::size_t header = 2;
-    if (length == 126 || length == 127) {
-      const std::size_t extra = length == 126 ? 2 : 8;
-      if (at + 2 + extra > server_bytes.size()) break;
-      length = 0;
-      for (std::size_t i = 0; i < extra; ++i) length = (length << 8) | byte(at + 2 + i);
-      header += extra;
-    }
-    if ((byte(at) & 0x0f) == 0x9) ++pings;
-    at += header + length;
-  }
-  return pings;
-}
-
-// The keepalive runs only for a peer that went silent: a keepalive timer on every connection was
-// a GSource that every wake-up of its I/O thread walked.
-TEST(ServerTransport, OnlyAPeerSilentForAnIntervalIsPinged) {
-  ServerProcess server({"--keepalive", "1"});
-  RawWsClient raw(server.url());
-  raw.send_text(R"({"type":"register-user","riotId":"Talker#EUW"})");
-  // Four intervals in which it is never silent for one: an unsolicited pong every 200 ms.
-  for (int i = 0; i < 20; ++i) {
-    raw.send_raw(RawWsClient::encode_frame(10, true, "here"));
-    run_for(200ms);
-  }
-  bool ended = false;
-  const std::string talking = raw.read_until_end(100ms, &ended);
-  ASSERT_FALSE(ended);
-  EXPECT_NE(talking.find("\"connected\""), std::string::npos) << "no connected message";
-  EXPECT_EQ(pings_in(talking), 0);
-  // Silent now, and it never answers: pinged within two intervals and the probe's first second.
-  const std::string silent = raw.read_until_end(3500ms, &ended);
-  EXPECT_GE(pings_in(silent), 1);
-}
-
 TEST(ServerTransport, ASocketThatNeverSendsARequestIsClosed) {
   ServerProcess server({"--handshake-timeout", "1"});
   GSocketClient* client = g_socket_client_new();

@@ -158,7 +158,7 @@ void WsServer::open_websocket(Opening& o) {
   conn->holds_slot = true;
   // The guard already holds messages to max_frame; libsoup's own valve (which cuts the socket
   // without a close frame, and at >=) stays just above it as a second line.
-  conn->set_limits(config_.max_frame + 1);
+  conn->set_limits(config_.max_frame + 1, config_.keepalive_s);
   conn->last_seen_us = g_get_monotonic_time();
   runner_->connect(id, o.address);
   metrics_.connection_opened();

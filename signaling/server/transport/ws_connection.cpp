@@ -112,20 +112,9 @@ int WsConnection::close_code() const {
   return received != 0 ? received : SOUP_WEBSOCKET_CLOSE_ABNORMAL;
 }
 
-void WsConnection::set_limits(std::uint64_t max_payload) {
+void WsConnection::set_limits(std::uint64_t max_payload, unsigned keepalive_s) {
   soup_websocket_connection_set_max_incoming_payload_size(conn_.get(), max_payload);
-}
-
-void WsConnection::start_probe(std::int64_t now_us) {
-  if (probing()) return;
-  probe_since_us_ = now_us;
-  soup_websocket_connection_set_keepalive_interval(conn_.get(), 1);
-}
-
-void WsConnection::stop_probe() {
-  if (!probing()) return;
-  probe_since_us_ = 0;
-  soup_websocket_connection_set_keepalive_interval(conn_.get(), 0);
+  soup_websocket_connection_set_keepalive_interval(conn_.get(), keepalive_s);
 }
 
 void WsConnection::on_message_cb(SoupWebsocketConnection*, gint type, GBytes* data,

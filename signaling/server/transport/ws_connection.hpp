@@ -61,15 +61,7 @@ class WsConnection {
   // The code for metrics and logs: what we sent if we closed, else what the peer sent, else 1006.
   int close_code() const;
 
-  void set_limits(std::uint64_t max_payload);
-  // Pings the peer every second (libsoup's keepalive) until stop_probe(). The server probes only
-  // a peer it has not heard from for a keepalive interval: a keepalive timer on every connection
-  // was a GSource that every wake-up of its I/O thread walked (docs/performance.md, "a keepalive
-  // only for the silent").
-  void start_probe(std::int64_t now_us);
-  void stop_probe();
-  bool probing() const { return probe_since_us_ != 0; }
-  std::int64_t probe_since_us() const { return probe_since_us_; }
+  void set_limits(std::uint64_t max_payload, unsigned keepalive_s);
   // Closes the socket under the WebSocket (asynchronously; never blocks on a stalled peer).
   void close_socket();
 
@@ -80,7 +72,6 @@ class WsConnection {
   unsigned io_thread = 0;         // the IoThreads thread polling it
 
  private:
-  std::int64_t probe_since_us_ = 0;  // monotonic time the probe started; 0: not probing
   static void on_message_cb(SoupWebsocketConnection*, gint type, GBytes* data, gpointer self);
   static void on_pong_cb(SoupWebsocketConnection*, GBytes*, gpointer self);
   static void on_closed_cb(SoupWebsocketConnection*, gpointer self);

@@ -23,10 +23,8 @@ namespace {
 constexpr guint kSweepIntervalS = 60;
 // Pending connections the kernel queues for us (capped by net.core.somaxconn).
 constexpr gint kListenBacklog = 4096;
-// A silent peer (no frame, no pong) goes after this many keepalive intervals,
+// A silent peer (no frame, no pong) goes after this many keepalive intervals.
 constexpr std::int64_t kMissedIntervalsBeforeDrop = 3;
-// and once its probe has run this long: two pings, a second apart, and a second for the pong.
-constexpr std::int64_t kProbeGraceUs = 3 * G_USEC_PER_SEC;
 
 core::PairingConfig pairing_config(const ServerConfig& c) {
   core::PairingConfig p;
@@ -249,7 +247,6 @@ void WsServer::on_message(WsConnection& conn, SoupWebsocketDataType type, GBytes
   const std::int64_t now = g_get_monotonic_time();
   if (conn.departed || !conn.open()) return;
   conn.last_seen_us = now;
-  conn.stop_probe();
   switch (conn.gate().admit(monotonic_s(now))) {
     case FrameVerdict::Accept:
       handle_frame(conn, type, data, now);
@@ -428,10 +425,7 @@ void WsServer::depart(WsConnection& conn) {
   runner_->disconnect(conn.id());
 }
 
-void WsServer::on_alive(WsConnection& conn) {
-  conn.last_seen_us = g_get_monotonic_time();
-  conn.stop_probe();
-}
+void WsServer::on_alive(WsConnection& conn) { conn.last_seen_us = g_get_monotonic_time(); }
 
 void WsServer::on_closed(WsConnection& conn) {
   const core::ConnId id = conn.id();
@@ -461,18 +455,9 @@ gboolean WsServer::liveness_tick_cb(gpointer self) {
   const std::int64_t limit_us =
       kMissedIntervalsBeforeDrop * static_cast<std::int64_t>(s->config_.keepalive_s) * 1000000;
   const std::int64_t now = g_get_monotonic_time();
-  const std::int64_t interval_us = static_cast<std::int64_t>(s->config_.keepalive_s) * 1000000;
   std::vector<core::ConnId> dead;
-  // Only a peer silent for an interval is pinged (WsConnection::start_probe); a probe stops at
-  // the peer's next frame or pong.
-  for (const auto& [id, c] : s->conns_) {
-    if (c->departed) continue;
-    const std::int64_t silent_us = now - c->last_seen_us;
-    if (silent_us > limit_us && c->probing() && now - c->probe_since_us() >= kProbeGraceUs)
-      dead.push_back(id);
-    else if (silent_us >= interval_us)
-      c->start_probe(now);
-  }
+  for (const auto& [id, c] : s->conns_)
+    if (!c->departed && now - c->last_seen_us > limit_us) dead.push_back(id);
   for (core::ConnId id : dead) {
     auto it = s->conns_.find(id);
     if (it == s->conns_.end()) continue;
