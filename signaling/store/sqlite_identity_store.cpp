@@ -104,7 +104,7 @@ class SqliteFailure : public StoreUnavailable {
 }  // namespace
 
 // The connection's statements, each prepared on its first use and kept: preparing is SQLite's
-// parser and planner, and the lookup every registration makes spent two thirds of its time there
+// parser and planner, and the lookup every registration makes spent more than half its time there
 // (docs/performance.md, "Signaling: registration"). Keyed by the SQL literal's address: every
 // statement the store runs is a literal (Statement's constructor takes only arrays). Used under
 // the store's mutex only.
