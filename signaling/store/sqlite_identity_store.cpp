@@ -9,10 +9,19 @@
 #include <filesystem>
 #include <iterator>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 
+#include "signaling/store/sqlite_statements.hpp"
+
 namespace shotcall::store {
+
+using sqlite::exec;
+using sqlite::fail;
+using sqlite::fail_code;
+using sqlite::KeptStatements;
+using sqlite::Statement;
+using sqlite::WriteTransaction;
+
 namespace {
 
 // The schema, one step per version: step i takes user_version from i to i + 1, in its own
@@ -53,229 +62,6 @@ constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 constexpr std::int64_t kDayMs = 24LL * 60 * 60 * 1000;
 
-// What an operator can do about an error, by its primary result code.
-std::string advice_for(int code) {
-  switch (code & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return "another process held the database locked past the busy timeout; retry later, and "
-             "if it persists find and stop the process holding the file (fuser)";
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return "the file is damaged or not a Shotcall identity database: restore it from a backup "
-             "or move it away";
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-      return "check that the file and its directory exist, are writable by this user, and that "
-             "the disk is not full";
-    default:
-      return "check the file; restart shotcall-signal if it persists";
-  }
-}
-
-// A failed SQLite call, with its result code: the start-up retry tells lock contention from a
-// real fault by the code, never by the words (a path may contain "locked").
-class SqliteFailure : public StoreUnavailable {
- public:
-  SqliteFailure(const std::string& what, int code) : StoreUnavailable(what), code_(code) {}
-  bool contended() const {
-    return (code_ & 0xff) == SQLITE_BUSY || (code_ & 0xff) == SQLITE_LOCKED;
-  }
-
- private:
-  int code_;
-};
-
-[[noreturn]] void fail_code(const std::string& path, const std::string& what, int code,
-                            const char* message) {
-  throw SqliteFailure("identity database sqlite:" + path + ": " + what +
-                          " failed: " + (message ? message : sqlite3_errstr(code)) + " (" +
-                          sqlite3_errstr(code) + "): " + advice_for(code),
-                      code);
-}
-
-[[noreturn]] void fail(sqlite3* db, const std::string& path, const std::string& what) {
-  fail_code(path, what, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
-}
-
-}  // namespace
-
-// The connection's statements, each prepared on its first use and kept: preparing is SQLite's
-// parser and planner, and the lookup every registration makes spent more than half its time there
-// (docs/performance.md, "Signaling: registration"). Keyed by the SQL literal's address: every
-// statement the store runs is a literal (Statement's constructor takes only arrays). Used under
-// the store's mutex only.
-class SqliteIdentityStore::Statements {
- public:
-  Statements(sqlite3* db, const std::string& path) : db_(db), path_(path) {}
-  ~Statements() {
-    for (auto& [sql, kept] : kept_) sqlite3_finalize(kept.stmt);
-  }
-  Statements(const Statements&) = delete;
-  Statements& operator=(const Statements&) = delete;
-
-  sqlite3* db() const { return db_; }
-  const std::string& path() const { return path_; }
-  std::size_t prepared() const { return prepared_; }
-
-  // The statement for `sql`, ready to bind; the caller gives it back with give_back(). A statement
-  // still out (the same SQL twice at once) is prepared afresh and finalized when given back.
-  sqlite3_stmt* take(const char* sql) {
-    Kept& kept = kept_[sql];
-    if (kept.stmt && !kept.out) {
-      kept.out = true;
-      return kept.stmt;
-    }
-    sqlite3_stmt* stmt = prepare(sql);
-    if (!kept.stmt) {
-      kept.stmt = stmt;
-      kept.out = true;
-    }
-    return stmt;
-  }
-  // Resets the statement at once, whatever its last step returned: a statement left mid-way
-  // would hold its read transaction, and every later read on the connection would see the
-  // database as it was then.
-  void give_back(const char* sql, sqlite3_stmt* stmt) {
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    auto it = kept_.find(sql);
-    if (it != kept_.end() && it->second.stmt == stmt) {
-      it->second.out = false;
-      return;
-    }
-    sqlite3_finalize(stmt);
-  }
-
- private:
-  struct Kept {
-    sqlite3_stmt* stmt = nullptr;
-    bool out = false;
-  };
-  sqlite3_stmt* prepare(const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
-      fail(db_, path_, "preparing a statement");
-    ++prepared_;
-    return stmt;
-  }
-
-  sqlite3* db_;
-  const std::string& path_;
-  std::unordered_map<const char*, Kept> kept_;
-  std::size_t prepared_ = 0;
-};
-
-namespace {
-
-using Statements = SqliteIdentityStore::Statements;
-
-// One prepared statement with bound parameters (1-based, as in SQL's ?1): prepared here and
-// finalized after one use (schema set-up), or borrowed from the connection's kept statements.
-class Statement {
- public:
-  Statement(sqlite3* db, const std::string& path, const char* sql) : db_(db), path_(path) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-      fail(db, path, "preparing a statement");
-  }
-  template <std::size_t N>
-  Statement(Statements& kept, const char (&sql)[N])
-      : db_(kept.db()), path_(kept.path()), kept_(&kept), sql_(sql), stmt_(kept.take(sql)) {}
-  ~Statement() {
-    if (kept_)
-      kept_->give_back(sql_, stmt_);
-    else
-      sqlite3_finalize(stmt_);
-  }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& bind(int i, const std::string& v) {
-    check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Statement& bind(int i, std::int64_t v) {
-    check(sqlite3_bind_int64(stmt_, i, v));
-    return *this;
-  }
-  Statement& bind(int i, const std::optional<std::string>& v) {
-    if (v) return bind(i, *v);
-    check(sqlite3_bind_null(stmt_, i));
-    return *this;
-  }
-  // True while there is a row to read; false once done.
-  // `what` names the step in an error (the cause and what to do follow it).
-  bool step(const char* what = "a statement") {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(db_, path_, what);
-  }
-  void run(const char* what = "a statement") {
-    while (step(what)) {
-    }
-  }
-  std::string text(int col) const {
-    const auto* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-  std::optional<std::string> optional_text(int col) const {
-    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
-    return text(col);
-  }
-  std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) fail(db_, path_, "binding a parameter");
-  }
-  sqlite3* db_;
-  const std::string& path_;
-  Statements* kept_ = nullptr;
-  const char* sql_ = nullptr;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-void exec(sqlite3* db, const std::string& path, const char* sql, const std::string& what) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(db, path, what);
-}
-
-// A write transaction: takes the write lock at BEGIN (waiting up to the busy timeout), so a
-// check-then-write inside it cannot interleave with another connection's. Rolled back unless
-// committed.
-class WriteTransaction {
- public:
-  WriteTransaction(sqlite3* db, const std::string& path) : db_(db), path_(path) {
-    exec(db, path, "BEGIN IMMEDIATE", "starting a write transaction");
-  }
-  explicit WriteTransaction(Statements& kept) : db_(kept.db()), path_(kept.path()), kept_(&kept) {
-    Statement(kept, "BEGIN IMMEDIATE").run("starting a write transaction");
-  }
-  ~WriteTransaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  WriteTransaction(const WriteTransaction&) = delete;
-  WriteTransaction& operator=(const WriteTransaction&) = delete;
-  void commit() {
-    if (kept_)
-      Statement(*kept_, "COMMIT").run("committing");
-    else
-      exec(db_, path_, "COMMIT", "committing");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  const std::string& path_;
-  Statements* kept_ = nullptr;
-  bool done_ = false;
-};
-
 // Creates the missing directories of `dir`, each readable only by this user.
 void make_private_dirs(const std::filesystem::path& dir) {
   if (dir.empty() || std::filesystem::exists(dir)) return;
@@ -285,13 +71,15 @@ void make_private_dirs(const std::filesystem::path& dir) {
                            "database: " + std::strerror(errno));
 }
 
-int user_version(sqlite3* db, const std::string& path) {
-  Statement s(db, path, "PRAGMA user_version");
+int user_version(KeptStatements& kept) {
+  Statement s(kept, "PRAGMA user_version");
   return s.step() ? static_cast<int>(s.int64(0)) : 0;
 }
 
-void migrate(sqlite3* db, const std::string& path) {
-  const int found = user_version(db, path);
+void migrate(KeptStatements& kept) {
+  sqlite3* db = kept.db();
+  const std::string& path = kept.path();
+  const int found = user_version(kept);
   if (found > kSchemaVersion)
     throw StoreUnavailable("identity database sqlite:" + path + " has schema version " +
                            std::to_string(found) + ", newer than this build's " +
@@ -299,9 +87,9 @@ void migrate(sqlite3* db, const std::string& path) {
                            ": run the shotcall-signal that wrote it (or a newer one), or point "
                            "--identity-db at another file");
   for (int version = found; version < kSchemaVersion; ++version) {
-    WriteTransaction txn(db, path);
+    WriteTransaction txn(kept);
     // Another process may have migrated while this one waited for the lock.
-    if (user_version(db, path) > version) continue;
+    if (user_version(kept) > version) continue;
     exec(db, path, kMigrations[version],
          "migrating to schema version " + std::to_string(version + 1));
     // PRAGMA takes no bound parameters; the number is this build's, never input.
@@ -356,6 +144,7 @@ std::unique_ptr<SqliteIdentityStore> SqliteIdentityStore::open(
     return nullptr;
   }
   sqlite3* db = nullptr;
+  std::unique_ptr<KeptStatements> kept;
   try {
     make_private_dirs(std::filesystem::path(path).parent_path());
     const int rc =
@@ -366,6 +155,7 @@ std::unique_ptr<SqliteIdentityStore> SqliteIdentityStore::open(
     }
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
+    kept = std::make_unique<KeptStatements>(db, path);
     // Switching a new file to WAL and the first migration take exclusive locks for which SQLite
     // does not always call the busy handler (two processes creating the file together get
     // SQLITE_BUSY at once): retry the set-up for as long as the busy timeout would have waited.
@@ -374,34 +164,36 @@ std::unique_ptr<SqliteIdentityStore> SqliteIdentityStore::open(
     for (;;) {
       try {
         {
-          Statement wal(db, path, "PRAGMA journal_mode = WAL");
+          Statement wal(*kept, "PRAGMA journal_mode = WAL");
           if (!wal.step() || wal.text(0) != "wal")
             throw StoreUnavailable("identity database sqlite:" + path +
                                    ": cannot use the WAL journal (is it on a network file "
                                    "system?)");
         }
         exec(db, path, "PRAGMA foreign_keys = ON", "enabling foreign keys");
-        migrate(db, path);
+        migrate(*kept);
         break;
-      } catch (const SqliteFailure& e) {
+      } catch (const sqlite::Failure& e) {
         if (!e.contended() || std::chrono::steady_clock::now() >= deadline) throw;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
     }
   } catch (const StoreUnavailable& e) {
     error = e.what();
+    kept.reset();  // its statements go before the connection closes
     sqlite3_close_v2(db);
     return nullptr;
   }
-  return std::unique_ptr<SqliteIdentityStore>(new SqliteIdentityStore(db, path));
+  return std::unique_ptr<SqliteIdentityStore>(new SqliteIdentityStore(std::move(kept)));
 }
 
-SqliteIdentityStore::SqliteIdentityStore(sqlite3* db, std::string path)
-    : path_(std::move(path)), db_(db), statements_(std::make_unique<Statements>(db_, path_)) {}
+SqliteIdentityStore::SqliteIdentityStore(std::unique_ptr<KeptStatements> statements)
+    : statements_(std::move(statements)) {}
 
 SqliteIdentityStore::~SqliteIdentityStore() {
-  statements_.reset();
-  sqlite3_close_v2(db_);
+  sqlite3* db = statements_->db();
+  statements_.reset();  // its statements go before the connection closes
+  sqlite3_close_v2(db);
 }
 
 std::size_t SqliteIdentityStore::statements_prepared() {
@@ -409,7 +201,7 @@ std::size_t SqliteIdentityStore::statements_prepared() {
   return statements_->prepared();
 }
 
-std::string SqliteIdentityStore::describe() const { return "sqlite:" + path_; }
+std::string SqliteIdentityStore::describe() const { return "sqlite:" + statements_->path(); }
 
 namespace {
 
@@ -427,7 +219,7 @@ void check_still_there(sqlite3* db, const std::string& path) {
 
 std::unique_lock<std::mutex> SqliteIdentityStore::enter() {
   std::unique_lock<std::mutex> lock(mutex_);
-  check_still_there(db_, path_);
+  check_still_there(statements_->db(), statements_->path());
   return lock;
 }
 
@@ -458,7 +250,7 @@ bool SqliteIdentityStore::bind_first(const KeyBinding& binding) {
               "WHERE NOT EXISTS (SELECT 1 FROM bindings WHERE riot_key = ?1)");
   bind_binding(s, binding);
   s.run();
-  const bool inserted = sqlite3_changes(db_) == 1;
+  const bool inserted = sqlite3_changes(statements_->db()) == 1;
   txn.commit();
   return inserted;
 }
@@ -482,7 +274,7 @@ bool SqliteIdentityStore::remove_binding(const std::string& riot_key, const std:
   WriteTransaction txn(*statements_);
   Statement s(*statements_, "DELETE FROM bindings WHERE riot_key = ?1 AND key = ?2");
   s.bind(1, riot_key).bind(2, key).run();
-  const bool removed = sqlite3_changes(db_) > 0;
+  const bool removed = sqlite3_changes(statements_->db()) > 0;
   txn.commit();
   return removed;
 }
@@ -492,7 +284,7 @@ std::size_t SqliteIdentityStore::remove_riot_id(const std::string& riot_key) {
   WriteTransaction txn(*statements_);
   Statement s(*statements_, "DELETE FROM bindings WHERE riot_key = ?1");
   s.bind(1, riot_key).run();
-  const auto removed = static_cast<std::size_t>(sqlite3_changes(db_));
+  const auto removed = static_cast<std::size_t>(sqlite3_changes(statements_->db()));
   txn.commit();
   return removed;
 }
@@ -552,7 +344,7 @@ std::size_t SqliteIdentityStore::expire_bindings(std::int64_t key_unused_before_
               "DELETE FROM bindings WHERE (level = 1 AND last_used_ms < ?1) "
               "OR (level = 2 AND last_used_ms < ?2)");
   s.bind(1, key_unused_before_ms).bind(2, riot_unused_before_ms).run();
-  const auto removed = static_cast<std::size_t>(sqlite3_changes(db_));
+  const auto removed = static_cast<std::size_t>(sqlite3_changes(statements_->db()));
   txn.commit();
   return removed;
 }
@@ -612,7 +404,7 @@ std::size_t SqliteIdentityStore::cancel_link_codes(const std::string& riot_key) 
   WriteTransaction txn(*statements_);
   Statement s(*statements_, "DELETE FROM link_codes WHERE riot_key = ?1");
   s.bind(1, riot_key).run();
-  const auto removed = static_cast<std::size_t>(sqlite3_changes(db_));
+  const auto removed = static_cast<std::size_t>(sqlite3_changes(statements_->db()));
   txn.commit();
   return removed;
 }

@@ -11,7 +11,9 @@
 
 #include "signaling/store/identity_store.hpp"
 
-struct sqlite3;
+namespace shotcall::store::sqlite {
+class KeptStatements;
+}  // namespace shotcall::store::sqlite
 
 namespace shotcall::store {
 
@@ -58,18 +60,13 @@ class SqliteIdentityStore final : public IdentityStore {
   // first use and kept for the next.
   std::size_t statements_prepared();
 
-  // The connection's kept statements (defined and used in the .cpp only).
-  class Statements;
-
  private:
-  SqliteIdentityStore(sqlite3* db, std::string path);
+  explicit SqliteIdentityStore(std::unique_ptr<sqlite::KeptStatements> statements);
   // Starts a call: takes the connection and checks that the file is still the one opened.
   std::unique_lock<std::mutex> enter();
 
-  std::string path_;
-  sqlite3* db_;
   std::mutex mutex_;  // one call at a time on the connection (its transactions are not nested)
-  std::unique_ptr<Statements> statements_;
+  std::unique_ptr<sqlite::KeptStatements> statements_;  // and with them the connection
 };
 
 }  // namespace shotcall::store
