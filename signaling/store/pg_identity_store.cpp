@@ -174,6 +174,12 @@ void PgIdentityStore::fail(const std::string& what, const std::string& detail) {
 void PgIdentityStore::drop_connection() {
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
+  prepared_.clear();  // prepared statements live and die with their session
+}
+
+std::size_t PgIdentityStore::round_trips() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return round_trips_;
 }
 
 void PgIdentityStore::connect() {
@@ -194,19 +200,44 @@ void PgIdentityStore::connect() {
   PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);
   // The server stops a statement (a lock wait included) at the timeout too.
-  exchange(true, "SELECT set_config('statement_timeout', $1, false)",
-           {std::to_string(statement_timeout_.count())}, "setting statement_timeout");
+  command("SELECT set_config('statement_timeout', $1, false)", "setting statement_timeout",
+          {std::to_string(statement_timeout_.count())});
 }
 
-PgIdentityStore::Outcome PgIdentityStore::exchange(bool with_params, const char* sql,
-                                                   const Params& params, const std::string& what) {
-  if (!conn_) fail(what, "no connection");
+namespace {
+// libpq's parameter array: NULL for SQL NULL.
+std::vector<const char*> values_of(const Params& params) {
   std::vector<const char*> values;
+  values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  const int sent = with_params ? PQsendQueryParams(conn_, sql, static_cast<int>(values.size()),
-                                                   nullptr, values.data(), nullptr, nullptr, 0)
-                               : PQsendQuery(conn_, sql);
-  if (!sent) {
+  return values;
+}
+}  // namespace
+
+void PgIdentityStore::command(const char* sql, const std::string& what, const Params& params) {
+  const auto values = values_of(params);
+  exchange(
+      [&] {
+        return PQsendQueryParams(conn_, sql, static_cast<int>(values.size()), nullptr,
+                                 values.data(), nullptr, nullptr, 0);
+      },
+      what);
+}
+
+const std::string& PgIdentityStore::prepared(const char* sql) {
+  if (const auto found = prepared_.find(sql); found != prepared_.end()) return found->second;
+  std::string name = "shotcall_" + std::to_string(prepared_.size() + 1);
+  // Parameter types as the SQL gives them ($4::smallint), as for an unprepared statement.
+  exchange([&] { return PQsendPrepare(conn_, name.c_str(), sql, 0, nullptr); },
+           "preparing a statement");
+  return prepared_.emplace(sql, std::move(name)).first->second;
+}
+
+PgIdentityStore::Outcome PgIdentityStore::exchange(const std::function<int()>& send,
+                                                   const std::string& what) {
+  if (!conn_) fail(what, "no connection");
+  ++round_trips_;
+  if (!send()) {
     const std::string why = trimmed(PQerrorMessage(conn_));
     if (PQstatus(conn_) != CONNECTION_OK) drop_connection();
     fail(what, why);
@@ -286,32 +317,54 @@ PgIdentityStore::Outcome PgIdentityStore::exchange(bool with_params, const char*
 }
 
 PgIdentityStore::Outcome PgIdentityStore::query(const char* sql, const Params& params) {
-  return exchange(true, sql, params, "a statement");
+  const std::string& name = prepared(sql);
+  const auto values = values_of(params);
+  return exchange(
+      [&] {
+        return PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                                   values.data(), nullptr, nullptr, 0);
+      },
+      "a statement");
 }
 
 void PgIdentityStore::script(const char* sql, const std::string& what) {
-  exchange(false, sql, {}, what);
+  exchange([&] { return PQsendQuery(conn_, sql); }, what);
+}
+
+PgIdentityStore::Outcome PgIdentityStore::alone(const char* sql, const Params& params) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  connect();
+  try {
+    return query(sql, params);
+  } catch (const StoreUnavailable&) {
+    // As at transact's BEGIN: the server closed the connection since the last call (a
+    // restart). The statement may have run before the connection broke, and alone takes only
+    // statements that may run twice.
+    if (conn_) throw;
+    connect();
+    return query(sql, params);
+  }
 }
 
 void PgIdentityStore::transact(const std::function<void()>& body) {
   std::lock_guard<std::mutex> lock(mutex_);
   connect();
   try {
-    exchange(true, "BEGIN", {}, "starting a transaction");
+    command("BEGIN", "starting a transaction");
   } catch (const StoreUnavailable&) {
     // The server closed the connection since the last call (a restart): nothing of this call
     // has run, so it may start again once on a new connection.
     if (conn_) throw;
     connect();
-    exchange(true, "BEGIN", {}, "starting a transaction");
+    command("BEGIN", "starting a transaction");
   }
   try {
     body();
-    exchange(true, "COMMIT", {}, "committing");
+    command("COMMIT", "committing");
   } catch (...) {
     if (conn_ && PQstatus(conn_) == CONNECTION_OK) {
       try {
-        exchange(true, "ROLLBACK", {}, "rolling back");
+        command("ROLLBACK", "rolling back");
       } catch (const StoreUnavailable&) {
         drop_connection();
       }
@@ -348,24 +401,17 @@ void PgIdentityStore::migrate() {
   }
 }
 
+// Every register-user of a known Riot ID reads its bindings: one statement, one round trip.
 std::vector<KeyBinding> PgIdentityStore::bindings_of(const std::string& riot_key) {
-  std::vector<KeyBinding> out;
-  transact([&] {
-    out = read_bindings(query(
-        (std::string(kBindingSelect) + "WHERE riot_key = $1 ORDER BY bound_at_ms, key").c_str(),
-        {riot_key}));
-  });
-  return out;
+  static const std::string sql =
+      std::string(kBindingSelect) + "WHERE riot_key = $1 ORDER BY bound_at_ms, key";
+  return read_bindings(alone(sql.c_str(), {riot_key}));
 }
 
 std::vector<KeyBinding> PgIdentityStore::bindings_of_key(const std::string& key) {
-  std::vector<KeyBinding> out;
-  transact([&] {
-    out = read_bindings(query(
-        (std::string(kBindingSelect) + "WHERE key = $1 ORDER BY riot_key, bound_at_ms").c_str(),
-        {key}));
-  });
-  return out;
+  static const std::string sql =
+      std::string(kBindingSelect) + "WHERE key = $1 ORDER BY riot_key, bound_at_ms";
+  return read_bindings(alone(sql.c_str(), {key}));
 }
 
 // Atomic across instances by a transaction-level advisory lock on the Riot ID: every write that
@@ -444,20 +490,17 @@ std::vector<std::string> PgIdentityStore::make_only_binding(const KeyBinding& bi
   return removed;
 }
 
+// Setting a time is the same done twice: alone.
 void PgIdentityStore::touch(const std::string& riot_key, const std::string& key,
                             std::int64_t now_ms) {
-  transact([&] {
-    query("UPDATE bindings SET last_used_ms = $3::bigint WHERE riot_key = $1 AND key = $2",
-          {riot_key, key, text(now_ms)});
-  });
+  alone("UPDATE bindings SET last_used_ms = $3::bigint WHERE riot_key = $1 AND key = $2",
+        {riot_key, key, text(now_ms)});
 }
 
 void PgIdentityStore::mark_puuid_checked(const std::string& riot_key, const std::string& key,
                                          std::int64_t now_ms) {
-  transact([&] {
-    query("UPDATE bindings SET puuid_checked_ms = $3::bigint WHERE riot_key = $1 AND key = $2",
-          {riot_key, key, text(now_ms)});
-  });
+  alone("UPDATE bindings SET puuid_checked_ms = $3::bigint WHERE riot_key = $1 AND key = $2",
+        {riot_key, key, text(now_ms)});
 }
 
 std::size_t PgIdentityStore::expire_bindings(std::int64_t key_unused_before_ms,
@@ -474,12 +517,9 @@ std::size_t PgIdentityStore::expire_bindings(std::int64_t key_unused_before_ms,
 }
 
 std::vector<KeyBinding> PgIdentityStore::all_bindings() {
-  std::vector<KeyBinding> out;
-  transact([&] {
-    out = read_bindings(
-        query((std::string(kBindingSelect) + "ORDER BY riot_key, bound_at_ms, key").c_str()));
-  });
-  return out;
+  static const std::string sql =
+      std::string(kBindingSelect) + "ORDER BY riot_key, bound_at_ms, key";
+  return read_bindings(alone(sql.c_str()));
 }
 
 void PgIdentityStore::put_link_code(const LinkCodeRecord& record) {
@@ -533,20 +573,14 @@ void PgIdentityStore::record_event(EventKind kind, const std::string& subject, s
 
 std::size_t PgIdentityStore::count_events(EventKind kind, const std::string& subject,
                                           std::int64_t since_ms) {
-  std::size_t count = 0;
-  transact([&] {
-    count = static_cast<std::size_t>(
-        number(query("SELECT count(*) FROM events WHERE kind = $1::smallint AND subject = $2 "
-                     "AND at_ms >= $3::bigint",
-                     {text(static_cast<std::int64_t>(kind)), subject, text(since_ms)})
-                   .rows.at(0)
-                   .at(0)));
-  });
-  return count;
+  return static_cast<std::size_t>(
+      number(alone("SELECT count(*) FROM events WHERE kind = $1::smallint AND subject = $2 "
+                   "AND at_ms >= $3::bigint",
+                   {text(static_cast<std::int64_t>(kind)), subject, text(since_ms)})
+                 .rows.at(0)
+                 .at(0)));
 }
 
-void PgIdentityStore::ping() {
-  transact([&] { query("SELECT 1"); });
-}
+void PgIdentityStore::ping() { alone("SELECT 1"); }
 
 }  // namespace shotcall::store

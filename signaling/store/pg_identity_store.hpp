@@ -1,7 +1,8 @@
 // The identity database in PostgreSQL: one store shared by several shotcall-signal instances
-// (`--identity-db postgresql://…`, with `--redis`). Each call is one transaction on one
-// connection. A lost connection is reopened on the next call; while PostgreSQL cannot be
-// reached every call throws StoreUnavailable within the connect and statement timeouts.
+// (`--database postgresql://…`, with `--redis`). Each call is one transaction on one
+// connection (a call of one statement: the statement's own implicit transaction). A lost
+// connection is reopened on the next call; while PostgreSQL cannot be reached every call throws
+// StoreUnavailable within the connect and statement timeouts.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "signaling/store/identity_store.hpp"
@@ -66,6 +68,9 @@ class PgIdentityStore final : public IdentityStore {
   void ping() override;
   std::string describe() const override;
 
+  // Requests sent to PostgreSQL and answered (or failed) since open: what a call costs in waits.
+  std::size_t round_trips();
+
  private:
   using Params = pg_detail::Params;
   using Outcome = pg_detail::Outcome;
@@ -76,23 +81,35 @@ class PgIdentityStore final : public IdentityStore {
   // Runs `body` between BEGIN and COMMIT (ROLLBACK when it throws), one call at a time. A
   // connection found lost at BEGIN is reopened once, since nothing of the call has run yet.
   void transact(const std::function<void()>& body);
-  // One statement with bound parameters ($1…), inside transact.
+  // One statement in PostgreSQL's implicit transaction of its own: as atomic, and on one
+  // snapshot, as between BEGIN and COMMIT, in one round trip instead of three (each waited for
+  // holding the server's lock). Only for statements that may run twice: one whose connection
+  // turns out lost is sent again on a new connection, as transact sends BEGIN again.
+  Outcome alone(const char* sql, const Params& params = {});
+  // One statement with bound parameters ($1…), inside transact or alone. Prepared on its first
+  // use on the connection and kept: PostgreSQL then neither parses nor plans it again.
   Outcome query(const char* sql, const Params& params = {});
   // Several statements without parameters (migrations), inside transact.
   void script(const char* sql, const std::string& what);
+  // BEGIN, COMMIT, ROLLBACK and session settings: one statement sent as it is.
+  void command(const char* sql, const std::string& what, const Params& params = {});
   void connect();  // (re)opens conn_ when it is missing or broken; throws StoreUnavailable
   void drop_connection();
   void migrate();
-  // Sends and waits for the reply within the statement timeout (the server's own
-  // statement_timeout cannot help when the server hangs or vanishes).
-  Outcome exchange(bool with_params, const char* sql, const Params& params,
-                   const std::string& what);
+  // The name `sql` is prepared under on this connection; prepares it on first use.
+  const std::string& prepared(const char* sql);
+  // Sends with `send` (a PQsend… call on conn_; 0 when it failed) and waits for the reply
+  // within the statement timeout (the server's own statement_timeout cannot help when the
+  // server hangs or vanishes).
+  Outcome exchange(const std::function<int()>& send, const std::string& what);
   [[noreturn]] void fail(const std::string& what, const std::string& detail);
 
   std::string conninfo_;
   std::string described_;
   std::chrono::milliseconds statement_timeout_;
   pg_conn* conn_ = nullptr;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL → its name on conn_
+  std::size_t round_trips_ = 0;
   std::mutex mutex_;
 };
 

@@ -142,9 +142,29 @@ TEST(PgIdentityStore, AStoreOpenedBeforeARestartCarriesOnAfterIt) {
   ASSERT_TRUE(store->bind_first(binding("foo#euw", "KEY-A", 1000)));
   Cluster::server().stop();
   Cluster::server().start();
-  // The old connection is dead; the first call finds that at BEGIN and starts on a new one.
+  // The old connection is dead; the first call finds that at its first statement and starts on
+  // a new one, where the statements prepared on the old one are prepared again.
   EXPECT_EQ(store->bindings_of("foo#euw").size(), 1u);
   EXPECT_FALSE(store->bind_first(binding("foo#euw", "KEY-B", 2000)));
+}
+
+// Every register-user of a known Riot ID reads its bindings, waited for holding the server's
+// lock: one round trip (BEGIN and COMMIT around it cost two more), its statement prepared on the
+// connection's first use only.
+TEST(PgIdentityStore, AReadOfBindingsIsOneRoundTrip) {
+  PgBackend backend;
+  std::string error;
+  auto store = PgIdentityStore::open(backend.url(), error);
+  ASSERT_NE(store, nullptr) << error;
+  ASSERT_TRUE(store->bind_first(binding("foo#euw", "KEY-A", 1000)));
+  std::size_t before = store->round_trips();
+  EXPECT_EQ(store->bindings_of("foo#euw").size(), 1u);
+  EXPECT_EQ(store->round_trips() - before, 2u);  // prepared, then run
+  for (int i = 0; i < 3; ++i) {
+    before = store->round_trips();
+    EXPECT_EQ(store->bindings_of("foo#euw").size(), 1u);
+    EXPECT_EQ(store->round_trips() - before, 1u) << i;
+  }
 }
 
 TEST(IdentityStoreFactory, OpensPostgresFromEitherScheme) {
