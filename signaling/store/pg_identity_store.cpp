@@ -58,9 +58,10 @@ constexpr const char* kRiotIdLock = "SELECT pg_advisory_xact_lock(736902, hashte
 
 constexpr std::int64_t kDayMs = 24LL * 60 * 60 * 1000;
 
-constexpr const char* kBindingSelect =
-    "SELECT riot_key, riot_display, key, level, puuid, bound_at_ms, last_used_ms, "
-    "puuid_checked_ms FROM bindings ";
+// A binding's columns, in the order read_bindings reads them and binding_params gives them ($1…).
+// A macro, so that the statements stay string literals.
+#define BINDING_COLUMNS \
+  "riot_key, riot_display, key, level, puuid, bound_at_ms, last_used_ms, puuid_checked_ms"
 
 std::string text(std::int64_t v) { return std::to_string(v); }
 
@@ -76,6 +77,14 @@ Params binding_params(const KeyBinding& b) {
 }
 
 std::int64_t number(const std::optional<std::string>& v) { return v ? std::stoll(*v) : 0; }
+
+// libpq's parameter array: NULL for SQL NULL.
+std::vector<const char*> values_of(const Params& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return values;
+}
 
 std::vector<KeyBinding> read_bindings(const Outcome& out) {
   std::vector<KeyBinding> bindings;
@@ -203,16 +212,6 @@ void PgIdentityStore::connect() {
   command("SELECT set_config('statement_timeout', $1, false)", "setting statement_timeout",
           {std::to_string(statement_timeout_.count())});
 }
-
-namespace {
-// libpq's parameter array: NULL for SQL NULL.
-std::vector<const char*> values_of(const Params& params) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  return values;
-}
-}  // namespace
 
 void PgIdentityStore::command(const char* sql, const std::string& what, const Params& params) {
   const auto values = values_of(params);
@@ -403,15 +402,15 @@ void PgIdentityStore::migrate() {
 
 // Every register-user of a known Riot ID reads its bindings: one statement, one round trip.
 std::vector<KeyBinding> PgIdentityStore::bindings_of(const std::string& riot_key) {
-  static const std::string sql =
-      std::string(kBindingSelect) + "WHERE riot_key = $1 ORDER BY bound_at_ms, key";
-  return read_bindings(alone(sql.c_str(), {riot_key}));
+  return read_bindings(alone("SELECT " BINDING_COLUMNS
+                             " FROM bindings WHERE riot_key = $1 ORDER BY bound_at_ms, key",
+                             {riot_key}));
 }
 
 std::vector<KeyBinding> PgIdentityStore::bindings_of_key(const std::string& key) {
-  static const std::string sql =
-      std::string(kBindingSelect) + "WHERE key = $1 ORDER BY riot_key, bound_at_ms";
-  return read_bindings(alone(sql.c_str(), {key}));
+  return read_bindings(alone("SELECT " BINDING_COLUMNS
+                             " FROM bindings WHERE key = $1 ORDER BY riot_key, bound_at_ms",
+                             {key}));
 }
 
 // Atomic across instances by a transaction-level advisory lock on the Riot ID: every write that
@@ -424,12 +423,10 @@ bool PgIdentityStore::bind_first(const KeyBinding& binding) {
   bool inserted = false;
   transact([&] {
     query(kRiotIdLock, {binding.riot_key});
-    inserted = query(
-                   "INSERT INTO bindings (riot_key, riot_display, key, level, puuid, "
-                   "bound_at_ms, last_used_ms, puuid_checked_ms) "
-                   "SELECT $1, $2, $3, $4::smallint, $5, $6::bigint, $7::bigint, $8::bigint "
-                   "WHERE NOT EXISTS (SELECT 1 FROM bindings WHERE riot_key = $1)",
-                   binding_params(binding))
+    inserted = query("INSERT INTO bindings (" BINDING_COLUMNS
+                     ") SELECT $1, $2, $3, $4::smallint, $5, $6::bigint, $7::bigint, $8::bigint "
+                     "WHERE NOT EXISTS (SELECT 1 FROM bindings WHERE riot_key = $1)",
+                     binding_params(binding))
                    .affected == 1;
   });
   return inserted;
@@ -438,14 +435,12 @@ bool PgIdentityStore::bind_first(const KeyBinding& binding) {
 void PgIdentityStore::add_binding(const KeyBinding& binding) {
   transact([&] {
     query(kRiotIdLock, {binding.riot_key});
-    query(
-        "INSERT INTO bindings (riot_key, riot_display, key, level, puuid, bound_at_ms, "
-        "last_used_ms, puuid_checked_ms) "
-        "VALUES ($1, $2, $3, $4::smallint, $5, $6::bigint, $7::bigint, $8::bigint) "
-        "ON CONFLICT (riot_key, key) DO UPDATE SET level = excluded.level, "
-        "puuid = excluded.puuid, puuid_checked_ms = excluded.puuid_checked_ms, "
-        "riot_display = excluded.riot_display WHERE excluded.level > bindings.level",
-        binding_params(binding));
+    query("INSERT INTO bindings (" BINDING_COLUMNS
+          ") VALUES ($1, $2, $3, $4::smallint, $5, $6::bigint, $7::bigint, $8::bigint) "
+          "ON CONFLICT (riot_key, key) DO UPDATE SET level = excluded.level, "
+          "puuid = excluded.puuid, puuid_checked_ms = excluded.puuid_checked_ms, "
+          "riot_display = excluded.riot_display WHERE excluded.level > bindings.level",
+          binding_params(binding));
   });
 }
 
@@ -477,15 +472,13 @@ std::vector<std::string> PgIdentityStore::make_only_binding(const KeyBinding& bi
     for (const auto& row : others.rows) removed.push_back(row.at(0).value_or(""));
     query("DELETE FROM bindings WHERE riot_key = $1 AND key <> $2",
           {binding.riot_key, binding.key});
-    query(
-        "INSERT INTO bindings (riot_key, riot_display, key, level, puuid, bound_at_ms, "
-        "last_used_ms, puuid_checked_ms) "
-        "VALUES ($1, $2, $3, $4::smallint, $5, $6::bigint, $7::bigint, $8::bigint) "
-        "ON CONFLICT (riot_key, key) DO UPDATE SET "
-        "level = greatest(bindings.level, excluded.level), "
-        "puuid = coalesce(excluded.puuid, bindings.puuid), "
-        "puuid_checked_ms = excluded.puuid_checked_ms, riot_display = excluded.riot_display",
-        binding_params(binding));
+    query("INSERT INTO bindings (" BINDING_COLUMNS
+          ") VALUES ($1, $2, $3, $4::smallint, $5, $6::bigint, $7::bigint, $8::bigint) "
+          "ON CONFLICT (riot_key, key) DO UPDATE SET "
+          "level = greatest(bindings.level, excluded.level), "
+          "puuid = coalesce(excluded.puuid, bindings.puuid), "
+          "puuid_checked_ms = excluded.puuid_checked_ms, riot_display = excluded.riot_display",
+          binding_params(binding));
   });
   return removed;
 }
@@ -517,9 +510,8 @@ std::size_t PgIdentityStore::expire_bindings(std::int64_t key_unused_before_ms,
 }
 
 std::vector<KeyBinding> PgIdentityStore::all_bindings() {
-  static const std::string sql =
-      std::string(kBindingSelect) + "ORDER BY riot_key, bound_at_ms, key";
-  return read_bindings(alone(sql.c_str()));
+  return read_bindings(
+      alone("SELECT " BINDING_COLUMNS " FROM bindings ORDER BY riot_key, bound_at_ms, key"));
 }
 
 void PgIdentityStore::put_link_code(const LinkCodeRecord& record) {

@@ -99,8 +99,10 @@ void migrate(KeptStatements& kept) {
   }
 }
 
-constexpr const char* kBindingColumns =
-    "riot_key, riot_display, key, level, puuid, bound_at_ms, last_used_ms, puuid_checked_ms";
+// A binding's columns, in the order read_binding reads and bind_binding binds them. A macro, so
+// that the statements stay string literals (KeptStatements keys them by the literal).
+#define BINDING_COLUMNS \
+  "riot_key, riot_display, key, level, puuid, bound_at_ms, last_used_ms, puuid_checked_ms"
 
 KeyBinding read_binding(const Statement& s) {
   KeyBinding b;
@@ -115,7 +117,7 @@ KeyBinding read_binding(const Statement& s) {
   return b;
 }
 
-// Binds a binding's eight columns to ?1..?8 in kBindingColumns order.
+// Binds a binding's eight columns to ?1..?8 in BINDING_COLUMNS order.
 void bind_binding(Statement& s, const KeyBinding& b) {
   s.bind(1, b.riot_key)
       .bind(2, b.riot_display)
@@ -225,18 +227,18 @@ std::unique_lock<std::mutex> SqliteIdentityStore::enter() {
 
 std::vector<KeyBinding> SqliteIdentityStore::bindings_of(const std::string& riot_key) {
   const auto lock = enter();
-  Statement s(*statements_,
-              "SELECT riot_key, riot_display, key, level, puuid, bound_at_ms, last_used_ms, "
-              "puuid_checked_ms FROM bindings WHERE riot_key = ?1 ORDER BY bound_at_ms, key");
+  Statement s(*statements_, "SELECT " BINDING_COLUMNS
+                            " FROM bindings WHERE riot_key = ?1 "
+                            "ORDER BY bound_at_ms, key");
   s.bind(1, riot_key);
   return read_bindings(s);
 }
 
 std::vector<KeyBinding> SqliteIdentityStore::bindings_of_key(const std::string& key) {
   const auto lock = enter();
-  Statement s(*statements_,
-              "SELECT riot_key, riot_display, key, level, puuid, bound_at_ms, last_used_ms, "
-              "puuid_checked_ms FROM bindings WHERE key = ?1 ORDER BY riot_key, bound_at_ms");
+  Statement s(*statements_, "SELECT " BINDING_COLUMNS
+                            " FROM bindings WHERE key = ?1 "
+                            "ORDER BY riot_key, bound_at_ms");
   s.bind(1, key);
   return read_bindings(s);
 }
@@ -244,10 +246,9 @@ std::vector<KeyBinding> SqliteIdentityStore::bindings_of_key(const std::string& 
 bool SqliteIdentityStore::bind_first(const KeyBinding& binding) {
   const auto lock = enter();
   WriteTransaction txn(*statements_);
-  Statement s(*statements_,
-              "INSERT INTO bindings (riot_key, riot_display, key, level, puuid, bound_at_ms, "
-              "last_used_ms, puuid_checked_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
-              "WHERE NOT EXISTS (SELECT 1 FROM bindings WHERE riot_key = ?1)");
+  Statement s(*statements_, "INSERT INTO bindings (" BINDING_COLUMNS
+                            ") SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
+                            "WHERE NOT EXISTS (SELECT 1 FROM bindings WHERE riot_key = ?1)");
   bind_binding(s, binding);
   s.run();
   const bool inserted = sqlite3_changes(statements_->db()) == 1;
@@ -259,8 +260,8 @@ void SqliteIdentityStore::add_binding(const KeyBinding& binding) {
   const auto lock = enter();
   WriteTransaction txn(*statements_);
   Statement s(*statements_,
-              "INSERT INTO bindings (riot_key, riot_display, key, level, puuid, bound_at_ms, "
-              "last_used_ms, puuid_checked_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+              "INSERT INTO bindings (" BINDING_COLUMNS
+              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
               "ON CONFLICT (riot_key, key) DO UPDATE SET level = excluded.level, "
               "puuid = excluded.puuid, puuid_checked_ms = excluded.puuid_checked_ms, "
               "riot_display = excluded.riot_display WHERE excluded.level > bindings.level");
@@ -302,14 +303,13 @@ std::vector<std::string> SqliteIdentityStore::make_only_binding(const KeyBinding
   }
   Statement drop(*statements_, "DELETE FROM bindings WHERE riot_key = ?1 AND key <> ?2");
   drop.bind(1, binding.riot_key).bind(2, binding.key).run();
-  Statement keep(*statements_,
-                 "INSERT INTO bindings (riot_key, riot_display, key, level, puuid, bound_at_ms, "
-                 "last_used_ms, puuid_checked_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-                 "ON CONFLICT (riot_key, key) DO UPDATE SET "
-                 "level = max(bindings.level, excluded.level), "
-                 "puuid = coalesce(excluded.puuid, bindings.puuid), "
-                 "puuid_checked_ms = excluded.puuid_checked_ms, "
-                 "riot_display = excluded.riot_display");
+  Statement keep(*statements_, "INSERT INTO bindings (" BINDING_COLUMNS
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                               "ON CONFLICT (riot_key, key) DO UPDATE SET "
+                               "level = max(bindings.level, excluded.level), "
+                               "puuid = coalesce(excluded.puuid, bindings.puuid), "
+                               "puuid_checked_ms = excluded.puuid_checked_ms, "
+                               "riot_display = excluded.riot_display");
   bind_binding(keep, binding);
   keep.run();
   txn.commit();
@@ -352,8 +352,7 @@ std::size_t SqliteIdentityStore::expire_bindings(std::int64_t key_unused_before_
 std::vector<KeyBinding> SqliteIdentityStore::all_bindings() {
   const auto lock = enter();
   Statement s(*statements_,
-              "SELECT riot_key, riot_display, key, level, puuid, bound_at_ms, last_used_ms, "
-              "puuid_checked_ms FROM bindings ORDER BY riot_key, bound_at_ms, key");
+              "SELECT " BINDING_COLUMNS " FROM bindings ORDER BY riot_key, bound_at_ms, key");
   return read_bindings(s);
 }
 
