@@ -112,12 +112,18 @@ Outbox Pairing::on_register(ConnId conn, Conn& c, const std::optional<std::strin
     out.back().close_reason = "too many register-user requests";
     return out;  // the shell's close disconnects it like any other close
   }
-  if (c.riot_id)
+  // A challenge serves the next request that carries a proof, whatever becomes of it: refused
+  // before its proof is looked at, the request spends it all the same.
+  if (c.riot_id) {
+    if (m.proof) c.challenge.reset();
     return {{conn, error(id, ErrorCode::AlreadyRegistered,
                          "this connection is already registered as " + *c.riot_id, re)}};
-  if (config_.access_token && !(m.token && same_secret(*m.token, *config_.access_token)))
+  }
+  if (config_.access_token && !(m.token && same_secret(*m.token, *config_.access_token))) {
+    if (m.proof) c.challenge.reset();
     return {{conn, error(id, ErrorCode::Unauthorized, "this server needs a valid access token",
                          re)}};
+  }
 
   const std::string key = protocol::fold_riot_id(m.riot_id);
   Outbox out;

@@ -116,11 +116,13 @@ std::optional<Outbox> Pairing::verify_limits(ConnId conn, const Conn& c,
 Outbox Pairing::on_verify_riot(ConnId conn, Conn& c, const std::optional<std::string>& id,
                                const protocol::VerifyRiot& m) {
   constexpr std::string_view re = "verify-riot";
-  if (!config_.identity.riot_verify)
+  if (!config_.identity.riot_verify) {
+    c.challenge.reset();  // spent by this request with a proof, as any other would
     return {{conn, error(id, ErrorCode::VerifyUnavailable,
                          "this server cannot ask Riot (it has no Riot API key): ask its operator, "
                          "or link this device from one that is already bound",
                          re)}};
+  }
   const ProofVerdict verdict = take_and_check(c, identity::Purpose::VerifyRiot, m.proof, m.riot_id);
   if (verdict != ProofVerdict::Ok)
     return {{conn, error(id, ErrorCode::BadProof, describe(verdict), re)}};

@@ -33,9 +33,10 @@ class IdentityCore : public testing::IdentityCoreHarness {
     make_core(IdentityPolicy::None);
   }
 
-  void make_core(IdentityPolicy policy) {
+  void make_core(IdentityPolicy policy, std::optional<std::string> access_token = std::nullopt) {
     PairingConfig config;
     config.server = {"shotcall-signal", "test"};
+    config.access_token = std::move(access_token);
     config.identity.policy = policy;
     config.identity.accepted_hosts = {kHost, "localhost:7800"};
     PairingDeps deps = identity_deps();
@@ -194,6 +195,54 @@ TEST_F(IdentityCore, ProofsAreRefusedForEveryFlawAndTheChallengeIsUsedOnce) {
   EXPECT_TRUE(db_->bindings_of("ahri#euw").empty());
   EXPECT_EQ(pairing_->identity_counters().proofs_refused.at("no-challenge"), 2u);
   EXPECT_EQ(pairing_->identity_counters().proofs_refused.at("unknown-host"), 1u);
+}
+
+TEST_F(IdentityCore, ARequestRefusedBeforeItsProofIsLookedAtSpendsTheChallengeToo) {
+  // "used up by the next request that carries a proof, whether that request succeeds or not":
+  // also when the refusal comes before the proof is checked.
+  make_core(IdentityPolicy::None, "sesame");
+  const KeyPair key = new_key();
+  const auto proven = [&](const std::string& challenge, std::optional<std::string> token) {
+    return p::RegisterUser{
+        "Ahri#EUW", {}, std::move(token), proof(key, Purpose::Register, challenge, "Ahri#EUW")};
+  };
+  // Refused for its token: the same proof with the right token is no longer good.
+  const ConnId a = open();
+  std::string challenge = hello(a);
+  Outbox out = pairing_->handle(a, msg(proven(challenge, "wrong")));
+  ASSERT_NE(error_to(out, a), nullptr);
+  EXPECT_EQ(error_to(out, a)->code, p::ErrorCode::Unauthorized);
+  out = pairing_->handle(a, msg(proven(challenge, "sesame")));
+  ASSERT_NE(error_to(out, a), nullptr);
+  EXPECT_EQ(error_to(out, a)->code, p::ErrorCode::BadProof);
+
+  // Refused as already registered: a link request over the same challenge finds none.
+  const ConnId b = open();
+  ASSERT_NE(
+      find<p::Connected>(pairing_->handle(b, msg(p::RegisterUser{"Lux#EUW", {}, "sesame", {}})), b),
+      nullptr);
+  challenge = hello(b);
+  out = pairing_->handle(
+      b, msg(p::RegisterUser{
+             "Lux#EUW", {}, "sesame", proof(key, Purpose::Register, challenge, "Lux#EUW")}));
+  ASSERT_NE(error_to(out, b), nullptr);
+  EXPECT_EQ(error_to(out, b)->code, p::ErrorCode::AlreadyRegistered);
+  out = pairing_->handle(
+      b, msg(p::LinkRequest{"Lux#EUW", proof(key, Purpose::LinkRequest, challenge, "Lux#EUW")}));
+  ASSERT_NE(error_to(out, b), nullptr);
+  EXPECT_EQ(error_to(out, b)->code, p::ErrorCode::BadProof);
+
+  // Refused because this server cannot ask Riot: a registration over it is refused too.
+  const ConnId c = open();
+  challenge = hello(c);
+  out = pairing_->handle(
+      c, msg(p::VerifyRiot{"Ahri#EUW", proof(key, Purpose::VerifyRiot, challenge, "Ahri#EUW")}));
+  ASSERT_NE(error_to(out, c), nullptr);
+  EXPECT_EQ(error_to(out, c)->code, p::ErrorCode::VerifyUnavailable);
+  out = pairing_->handle(c, msg(proven(challenge, "sesame")));
+  ASSERT_NE(error_to(out, c), nullptr);
+  EXPECT_EQ(error_to(out, c)->code, p::ErrorCode::BadProof);
+  EXPECT_EQ(pairing_->identity_counters().proofs_refused.at("no-challenge"), 3u);
 }
 
 TEST_F(IdentityCore, ASignatureForAnotherPurposeOrRiotIdDoesNotVerify) {
