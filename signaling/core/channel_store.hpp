@@ -17,7 +17,7 @@ struct MemberRecord {
   std::string peer_id;
   std::string riot_id;   // display form
   std::string riot_key;  // folded (protocol::fold_riot_id)
-  protocol::IdentityLevel level = protocol::IdentityLevel::None;  // identity-1, as it joined
+  protocol::IdentityLevel level = protocol::IdentityLevel::None;  // identity-1, kept current
   friend bool operator==(const MemberRecord&, const MemberRecord&) = default;
 };
 
@@ -60,6 +60,10 @@ class ChannelStore {
                                  std::size_t max_members) = 0;
   virtual LeaveOutcome remove_member(const std::string& channel_id,
                                      const std::string& peer_id) = 0;
+  // A member's identity-1 level changed (Riot verification): later joiners are told the new one.
+  // False when there is no such channel or member.
+  virtual bool set_member_level(const std::string& channel_id, const std::string& peer_id,
+                                protocol::IdentityLevel level) = 0;
   // Deletes a channel that has no members (a channel made but never joined); false otherwise.
   virtual bool delete_if_empty(const std::string& channel_id) = 0;
   // The channel's game is over (the server saw it end): from now on it is found neither by its

@@ -329,6 +329,8 @@ Outbox Pairing::verification_succeeded(ConnId conn, Verification& v) {
   if (c.riot_id && c.riot_key == done.riot_key) {
     c.level = IdentityLevel::Riot;
     c.proven_key = done.key;
+    // The channel's record too: who joins later reads members' levels from it.
+    if (c.channel_id) store_.set_member_level(*c.channel_id, c.peer_id, IdentityLevel::Riot);
     if (c.channel_id)
       if (const auto channel = store_.find(*c.channel_id))
         for (const auto& member : channel->members)

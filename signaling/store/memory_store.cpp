@@ -66,6 +66,18 @@ LeaveOutcome MemoryStore::remove_member(const std::string& channel_id,
   return LeaveOutcome::LeftAndDeleted;
 }
 
+bool MemoryStore::set_member_level(const std::string& channel_id, const std::string& peer_id,
+                                   protocol::IdentityLevel level) {
+  const auto it = channels_.find(channel_id);
+  if (it == channels_.end()) return false;
+  for (MemberRecord& m : it->second.members)
+    if (m.peer_id == peer_id) {
+      m.level = level;
+      return true;
+    }
+  return false;
+}
+
 bool MemoryStore::delete_if_empty(const std::string& channel_id) {
   const auto it = channels_.find(channel_id);
   if (it == channels_.end() || !it->second.members.empty()) return false;

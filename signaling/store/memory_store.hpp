@@ -23,6 +23,8 @@ class MemoryStore final : public ChannelStore {
   JoinOutcome add_member(const std::string& channel_id, const MemberRecord& member,
                          std::size_t max_members) override;
   LeaveOutcome remove_member(const std::string& channel_id, const std::string& peer_id) override;
+  bool set_member_level(const std::string& channel_id, const std::string& peer_id,
+                        protocol::IdentityLevel level) override;
   bool delete_if_empty(const std::string& channel_id) override;
   bool retire(const std::string& channel_id) override;
   std::vector<std::string> empty_channels_created_before(std::int64_t cutoff_ms) const override;

@@ -245,6 +245,21 @@ core::LeaveOutcome SnapshotStore::remove_member(const std::string& channel_id,
   return core::LeaveOutcome::LeftAndDeleted;
 }
 
+bool SnapshotStore::set_member_level(const std::string& channel_id, const std::string& peer_id,
+                                     protocol::IdentityLevel level) {
+  auto* entry = channel_entry(channel_id);
+  if (!entry || !*entry) return false;
+  for (core::MemberRecord& m : (*entry)->members)
+    if (m.peer_id == peer_id) {
+      if (m.level != level) {
+        m.level = level;
+        dirty_.insert(channel_key(channel_id));
+      }
+      return true;
+    }
+  return false;
+}
+
 bool SnapshotStore::delete_if_empty(const std::string& channel_id) {
   auto* entry = channel_entry(channel_id);
   if (!entry || !*entry || !(*entry)->members.empty()) return false;

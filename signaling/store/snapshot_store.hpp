@@ -76,6 +76,8 @@ class SnapshotStore final : public core::ChannelStore {
                                std::size_t max_members) override;
   core::LeaveOutcome remove_member(const std::string& channel_id,
                                    const std::string& peer_id) override;
+  bool set_member_level(const std::string& channel_id, const std::string& peer_id,
+                        protocol::IdentityLevel level) override;
   bool delete_if_empty(const std::string& channel_id) override;
   bool retire(const std::string& channel_id) override;
   // Keys expire instead (each carries a TTL its owners refresh): nothing to sweep.

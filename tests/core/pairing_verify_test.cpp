@@ -411,6 +411,28 @@ TEST_F(VerifyCore, TheVerifyingConnectionBecomesRiotAndItsChannelHearsIt) {
   EXPECT_TRUE(find<p::Notice>(done, a));  // every verification warns the Riot ID's holder
 }
 
+TEST_F(VerifyCore, WhoJoinsAfterAVerificationIsToldTheNewLevel) {
+  // joined-channel.members[] carry each member's level now, not the one it joined with.
+  const KeyPair key = new_key();
+  const ConnId a = open(), c = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(a, key, kAhri), a));
+  ASSERT_TRUE(
+      find<p::Connected>(pairing_->handle(c, msg(p::RegisterUser{"Jinx#EUW", {}, {}, {}})), c));
+  const p::FindOrCreateChannel game{{"EUW1_1", false}, {"100", true}, {kAhri, "Jinx#EUW"}};
+  const auto created = find<p::ChannelCreated>(pairing_->handle(a, msg(game)), a);
+  ASSERT_TRUE(created);
+  const std::string channel = created->channel.channel_id;
+  pairing_->handle(a, msg(p::JoinChannel{channel}));
+  ASSERT_TRUE(find<p::Verified>(verify_fully(a, key), a));
+
+  const Outbox joined = pairing_->handle(c, msg(p::JoinChannel{channel}));
+  const auto to_c = find<p::JoinedChannel>(joined, c);
+  ASSERT_TRUE(to_c);
+  ASSERT_EQ(to_c->members.size(), 1u);
+  EXPECT_EQ(to_c->members[0].peer_id, *pairing_->peer_id_of(a));
+  EXPECT_EQ(to_c->members[0].identity, p::IdentityLevel::Riot);
+}
+
 TEST_F(VerifyCore, AKeylessSessionOfTheVerifyingConnectionTakesTheKey) {
   // Registered without a proof, then verified with a key: the same connection stays, at riot.
   const ConnId a = open();

@@ -128,6 +128,27 @@ TEST(SnapshotStore, ClaimsOfDeadInstancesAreFreeAndTheirMembersAreNamed) {
   EXPECT_EQ(writes[0], (KeyWrite{claim_key("alice#euw"), "live.3"}));
 }
 
+TEST(SnapshotStore, AMembersNewLevelIsWrittenWithItsChannel) {
+  Kv kv{{channel_key(sample_channel().id), encode_channel(sample_channel())}};
+  core::StoreNeeds needs;
+  needs.channel_ids = {sample_channel().id, "gone"};
+  SnapshotStore store;
+  store.load(fetch_snapshot(needs, lookup_in(kv)));
+  EXPECT_FALSE(store.set_member_level(sample_channel().id, "z.09", p::IdentityLevel::Riot));
+  EXPECT_FALSE(store.set_member_level("gone", "a.01", p::IdentityLevel::Riot));
+  EXPECT_TRUE(store.writes().empty());  // nothing changed yet
+  ASSERT_TRUE(store.set_member_level(sample_channel().id, "b.02", p::IdentityLevel::Riot));
+  const auto writes = store.writes();
+  ASSERT_EQ(writes.size(), 1u);
+  ASSERT_EQ(writes[0].key, channel_key(sample_channel().id));
+  ASSERT_TRUE(writes[0].value);
+  const auto written = decode_channel(*writes[0].value);
+  ASSERT_TRUE(written);
+  ASSERT_EQ(written->members.size(), 2u);
+  EXPECT_EQ(written->members[0].level, p::IdentityLevel::None);
+  EXPECT_EQ(written->members[1].level, p::IdentityLevel::Riot);
+}
+
 // Two instances' cores, each running calls as transactions over one key-value map.
 class SharedKv : public ::testing::Test {
  protected:
