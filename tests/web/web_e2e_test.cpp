@@ -274,6 +274,31 @@ TEST_F(WebE2e, AReloadKeepsThePagesIdentity) {
 // shotcall-peer's key. The page stays connected, asks to be linked and shows
 // its code and its key's fingerprint; the bound device approves that code; the
 // page then signs in with its own key, at level key, and joins.
+TEST_F(WebE2e, ADoubleClickOnAProvenRequestKeepsThePageInTheCall) {
+  // Each click asked for a challenge; the first reply answered the second click and the second
+  // was taken for the connection's own hello: the page signed in again, was refused as
+  // already registered and left the call.
+  ServerProcess server;
+  Page::Options o = page_options("double");
+  o.hear_seconds = 0;
+  o.proof_twice = true;
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("event hello ")) << page.transcript();
+  if (page.line("event hello ").find("\"identity\":\"yes\"") == std::string::npos)
+    GTEST_SKIP() << "this shotcall-signal has no identity-1: no proven requests";
+  ASSERT_TRUE(page.wait("double-clicked")) << page.transcript();
+  // The server answers one connection in order: by the second code (a single click made after
+  // the first was shown) any sign-in the double click caused has been answered too.
+  ASSERT_TRUE(page.wait("link-shown ", 2, std::chrono::seconds(30))) << page.transcript();
+  EXPECT_TRUE(page.lines("event server-error ").empty()) << page.transcript();
+  EXPECT_EQ(page.lines("event registered ").size(), 1u) << page.transcript();
+  EXPECT_EQ(page.lines("event link-code ").size(), 2u) << page.transcript();
+  for (const auto &l : page.lines("event state "))
+    EXPECT_EQ(l.find("\"state\":\"error\""), std::string::npos) << page.transcript();
+  EXPECT_EQ(page.lines("event joined ").size(), 1u) << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
 TEST_F(WebE2e, APageLinkedFromTheBoundDeviceSignsInWithItsOwnKey) {
   ServerProcess server;
   const std::string riot_id = team.members()[0].riot_id;

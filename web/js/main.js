@@ -9,7 +9,7 @@ import { buildJoinLink, isCompleteJoin, parseJoinLink, rosterFor } from './join_
 import { Mesh } from './mesh.js';
 import {
   backoffMs, build, chatText, isRiotId, isUnknownType, mayProveOver, parseServerFrame, proofHost,
-  requestId, wsUrlFor,
+  registerRetryMs, requestId, wsUrlFor,
 } from './protocol.js';
 import {
   $, MateRow, appendChat, fillJoinForm, readJoinForm, setConnection, setIdentityBadge, setJoined,
@@ -18,14 +18,16 @@ import {
 
 const WS_URL = wsUrlFor(location);
 const QUALITY_INTERVAL_MS = 1000;
-const REGISTER_RETRIES = 6;  // riot-id-in-use right after a restart: the old session is going
 
 const app = {
   want: null,         // the join the player asked for: {riot, mode, game, team, teammates}
   ws: null,
   attempt: 0,
   reconnectTimer: 0,
-  registerRefusals: 0,
+  registerRefusals: 0,  // riot-id-in-use or unavailable since the last `connected`
+  retryDelayMs: null,   // the next reconnect's delay when the page closed on purpose to retry
+  registeredOn: null,   // the WebSocket whose register-user succeeded
+  pendingChallenge: null,  // {id, resolve}: a proven request waiting for its hello reply
   awaitingLink: false,  // this page asked to be linked and shows its code
   challenge: null,
   features: [],
@@ -88,6 +90,7 @@ function connect() {
     if (app.ws !== ws) return;
     app.ws = null;
     app.iceRefresher.stop();  // the next `connected` brings new credentials
+    settleProofRequest(null);  // a proven request in flight is lost with its connection
     if (e.code === 4001 || !app.want) dropChannel();
     else loseSignaling();
     if (e.code === 4001) {
@@ -98,8 +101,14 @@ function connect() {
       return;
     }
     if (!app.want) return setConnection('closed');
-    const delay = backoffMs(app.attempt++);
     setConnection('reconnecting');
+    if (app.retryDelayMs !== null) {
+      // Closed by the page to sign in again later (onError); its status says why.
+      app.reconnectTimer = setTimeout(connect, app.retryDelayMs);
+      app.retryDelayMs = null;
+      return;
+    }
+    const delay = backoffMs(app.attempt++);
     setState('reconnecting', `Lost the server; trying again in ${Math.ceil(delay / 1000)} s…`);
     app.reconnectTimer = setTimeout(connect, delay);
   };
@@ -127,30 +136,45 @@ function findGame() {
   }
 }
 
+// A fresh challenge for each proven request (verify-riot, link-request): ask, then sign what
+// comes back; null when there is none to be had. One at a time: a second click while the first
+// waits (a double click) is ignored, since its hello reply would otherwise be taken for the
+// connection's own and sign in again, which the server refuses and the page took as fatal.
 async function proofFor(purpose, riot) {
-  // A fresh challenge for each proven request: ask, then sign what comes back.
+  if (app.pendingChallenge) return null;
+  if (app.ws?.readyState !== WebSocket.OPEN) {
+    setStatus('Not connected to the server right now: try again once the page says it is connected.');
+    return null;
+  }
+  const id = requestId('h');
   const challenge = await new Promise((resolve) => {
-    app.pendingChallenge = resolve;
-    send(build.hello(requestId('h')));
+    app.pendingChallenge = { id, resolve };
+    send(build.hello(id));
   });
-  return makeProof(app.identity, purpose, proofHost(WS_URL), challenge, riot);
+  return challenge ? makeProof(app.identity, purpose, proofHost(WS_URL), challenge, riot) : null;
+}
+
+function settleProofRequest(challenge) {
+  const pending = app.pendingChallenge;
+  app.pendingChallenge = null;
+  pending?.resolve(challenge);
 }
 
 async function onServerMessage(msg) {
   switch (msg.type) {
     case 'hello':
-      app.challenge = msg.challenge;
       app.features = Array.isArray(msg.features) ? msg.features : [];
-      if (app.pendingChallenge) {
-        const resolve = app.pendingChallenge;
-        app.pendingChallenge = null;
-        return resolve(msg.challenge);
-      }
+      if (app.pendingChallenge && msg.id === app.pendingChallenge.id)
+        return settleProofRequest(msg.challenge);  // that request's, not the sign-in's
+      app.challenge = msg.challenge;
+      // Signed in on this connection already: nothing to do with a stray reply.
+      if (app.registeredOn && app.registeredOn === app.ws) return;
       setPageState('serverIdentity', app.features.includes('identity-1') ? 'yes' : 'no');
       showSelfIdentity();  // linking and verifying need a server that checks keys
       announce('hello', { identity: document.body.dataset.serverIdentity, policy: msg.policy });
       return register();
     case 'connected':
+      app.registeredOn = app.ws;
       app.peerId = msg.peerId;
       // The server forgot our channel with the old connection; links to teammates live on.
       for (const mate of app.mates.values()) mate.sinceReregistration = true;
@@ -258,7 +282,7 @@ function onError(msg) {
   if (msg.re === 'hello' && isUnknownType(msg, 'hello')) {
     // A server without the identity extension: protocol v1, no proof.
     setPageState('serverIdentity', 'no');
-    if (app.pendingChallenge) app.pendingChallenge = null;
+    settleProofRequest(null);
     announce('hello', { identity: 'no' });
     return register();
   }
@@ -266,12 +290,23 @@ function onError(msg) {
     setState('error', 'This server cannot watch games. Enter the game by hand instead.');
     return leave();
   }
-  if (msg.re === 'register-user' && msg.code === 'riot-id-in-use' &&
-      app.registerRefusals++ < REGISTER_RETRIES) {
-    // Right after a server restart our old session may still hold the name for a moment.
-    setState('registering', `${app.want.riot} is still signed in elsewhere; retrying…`);
-    app.ws?.close();
-    return;
+  if (msg.re === 'register-user' && app.want && app.ws) {
+    // Refusals for now (protocol.js, registerRetryMs): sign in again later on a new connection
+    // (a fresh hello, and the server's three tries per connection start again). The links to
+    // teammates live on meanwhile.
+    const delay = registerRetryMs(msg.code, app.registerRefusals + 1);
+    if (delay !== null) {
+      app.registerRefusals += 1;
+      const wait = `${Math.ceil(delay / 1000)} s`;
+      setState('registering', msg.code === 'unavailable'
+        ? `The server cannot check sign-ins right now; trying again in ${wait}. ` +
+          'Your call goes on meanwhile.'
+        : `${app.want.riot} is still signed in elsewhere (this page before the network ` +
+          `dropped?); trying again in ${wait}…`);
+      app.retryDelayMs = delay;
+      app.ws.close();
+      return;
+    }
   }
   if (msg.re === 'register-user' && msg.code === 'riot-id-bound' && app.identity?.persistent &&
       document.body.dataset.serverIdentity === 'yes') {
@@ -475,6 +510,7 @@ async function join(want) {
   }
   app.attempt = 0;
   app.registerRefusals = 0;
+  app.retryDelayMs = null;
   connect();
 }
 
@@ -484,6 +520,7 @@ function leave() {
   const ws = app.ws;
   app.ws = null;
   ws?.close(1000);
+  settleProofRequest(null);
   dropChannel();
   setConnection('idle');
 }
@@ -592,13 +629,15 @@ function bindControls() {
   $('verify-riot').addEventListener('click', async () => {
     const riot = app.want?.riot ?? $('riot-id').value.trim();
     if (!isRiotId(riot) || !app.ws) return setStatus('Join first, then verify.');
-    send(build.verifyRiot(riot, await proofFor('verify-riot', riot), requestId('v')));
+    const proof = await proofFor('verify-riot', riot);
+    if (proof) send(build.verifyRiot(riot, proof, requestId('v')));
   });
   $('verify-check').addEventListener('click', () => send(build.verifyRiotCheck(requestId('v'))));
   $('link-request').addEventListener('click', async () => {
     const riot = app.want?.riot ?? $('riot-id').value.trim();
     if (!isRiotId(riot) || !app.ws) return setStatus('Join first, then link.');
-    send(build.linkRequest(riot, await proofFor('link-request', riot), requestId('k')));
+    const proof = await proofFor('link-request', riot);
+    if (proof) send(build.linkRequest(riot, proof, requestId('k')));
   });
   $('approve-form').addEventListener('submit', (e) => {
     e.preventDefault();

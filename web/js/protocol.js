@@ -140,6 +140,28 @@ export function chatText(text) {
 // Reconnect delays: 0.5 s doubling to 15 s, with up to 20 % jitter so a whole team does not
 // knock on a restarted server in step.
 export function backoffMs(attempt, random = Math.random) {
-  const base = Math.min(15000, 500 * 2 ** Math.min(attempt, 5));
-  return Math.round(base * (0.8 + 0.4 * random()));
+  return Math.round(nominalBackoffMs(attempt) * (0.8 + 0.4 * random()));
+}
+
+function nominalBackoffMs(attempt) {
+  return Math.min(15000, 500 * 2 ** Math.min(attempt, 5));
+}
+
+// The page signs in again, later, after these refusals of register-user:
+// - riot-id-in-use: our own old session may still hold the name (the network dropped and the
+//   server has not noticed yet; it drops a silent connection after three keepalive intervals,
+//   a minute by default). Tried for RIOT_ID_IN_USE_BUDGET_MS in all, then the page gives up.
+// - unavailable: the server cannot read its identity store ("retry later"); the call goes on
+//   peer to peer meanwhile, so the page keeps trying for as long as the player wants the call.
+export const RIOT_ID_IN_USE_BUDGET_MS = 90000;
+
+// The delay before sign-in attempt number `refusals + 1` after the `refusals`-th refusal with
+// `code` (backoffMs's growth, from 1 s), or null when the page should stop trying.
+export function registerRetryMs(code, refusals, random = Math.random) {
+  if (refusals < 1) return null;
+  if (code === 'unavailable') return backoffMs(refusals, random);
+  if (code !== 'riot-id-in-use') return null;
+  let waited = 0;
+  for (let k = 1; k <= refusals; ++k) waited += nominalBackoffMs(k);
+  return waited <= RIOT_ID_IN_USE_BUDGET_MS ? backoffMs(refusals, random) : null;
 }

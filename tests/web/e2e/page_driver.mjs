@@ -11,6 +11,9 @@
 //   linkOnBound  when the server says the Riot ID is bound to another device, press the page's
 //                "Link to my other device" and print what the page then shows:
 //                "link-shown <code> <fingerprint>" (read from the page, not from the event)
+//   proofTwice   once in the channel, click "Link to my other device" twice within one task (a
+//                double click no reply can come between), and once more after the first code is
+//                shown; each code shown prints "link-shown …" as with linkOnBound
 //   profile      user-data-dir to use (default: a fresh temporary one)
 // It prints one line per event on stdout, for the test to wait on:
 //   event <name> <json>   the page's own `shotcall` events (state, registered, joined, link, …)
@@ -105,6 +108,8 @@ function wavOf(pcm) {
 
 let reloaded = false;
 let screenshotsTaken = false;
+let doubleClicked = false;
+let codesShown = 0;
 async function onEvent(name, detail) {
   if (name === 'recorded') {
     const { riotId, pcm } = JSON.parse(detail);
@@ -128,6 +133,16 @@ async function onEvent(name, detail) {
     return;
   }
   say(`event ${name} ${detail}`);
+  if (name === 'joined' && cfg.proofTwice && !doubleClicked) {
+    doubleClicked = true;
+    await page.evaluate(() => {
+      const button = document.querySelector('#link-request');
+      button.click();
+      button.click();
+    });
+    say('double-clicked');
+    return;
+  }
   if (name === 'server-error' && cfg.linkOnBound && JSON.parse(detail).code === 'riot-id-bound') {
     await page.locator('#link-request').click();
     return;
@@ -140,6 +155,7 @@ async function onEvent(name, detail) {
     await page.locator('#identity-card').screenshot({ path: png });
     say(`screenshot ${png}`);
     say(`link-shown ${code} ${fingerprint}`);
+    if (cfg.proofTwice && ++codesShown === 1) await page.locator('#link-request').click();
     return;
   }
   if (name === 'registered' && cfg.reload && !reloaded) {

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 
 import {
   backoffMs, build, chatText, gameIdValue, iceData, identityLabel, isRiotId, isUnknownType,
-  mayProveOver, parseServerFrame, proofHost, readSignalData, sdpData, wsUrlFor,
+  mayProveOver, parseServerFrame, proofHost, readSignalData, registerRetryMs,
+  RIOT_ID_IN_USE_BUDGET_MS, sdpData, wsUrlFor,
 } from '../../../web/js/protocol.js';
 
 test('Riot IDs: one #, both parts, at most 96 bytes, no control characters', () => {
@@ -105,4 +106,23 @@ test('reconnect backoff doubles from 0.5 s up to 15 s, with bounded jitter', () 
                    [500, 1000, 2000, 4000, 8000, 15000, 15000]);
   assert.equal(backoffMs(0, () => 0), 400);
   assert.equal(backoffMs(0, () => 1), 600);
+});
+
+test('sign-in refusals for now: riot-id-in-use for a minute and a half, unavailable for good', () => {
+  const mid = () => 0.5;
+  // riot-id-in-use: our own dead session may hold the name until the server has missed three
+  // keepalives (a minute by default), so the page keeps trying past that, with growing pauses.
+  const delays = [];
+  for (let n = 1; registerRetryMs('riot-id-in-use', n, mid) !== null; ++n)
+    delays.push(registerRetryMs('riot-id-in-use', n, mid));
+  assert.deepEqual(delays, [1000, 2000, 4000, 8000, 15000, 15000, 15000, 15000, 15000]);
+  assert.ok(delays.reduce((a, b) => a + b, 0) <= RIOT_ID_IN_USE_BUDGET_MS);
+  assert.ok(delays.reduce((a, b) => a + b, 0) >= 75000);
+  // unavailable ("retry later"): the call goes on peer to peer, so the page never gives up.
+  assert.equal(registerRetryMs('unavailable', 1, mid), 1000);
+  assert.equal(registerRetryMs('unavailable', 500, mid), 15000);
+  // Anything else is not "for now".
+  for (const code of ['riot-id-bound', 'bad-proof', 'unauthorized', 'already-registered'])
+    assert.equal(registerRetryMs(code, 1, mid), null);
+  assert.equal(registerRetryMs('riot-id-in-use', 0, mid), null);
 });
