@@ -28,6 +28,7 @@ class Page {
     bool reload = false;
     bool link_on_bound = false;  // press "Link to my other device" when the Riot ID is bound
     bool proof_twice = false;    // in the channel, double-click it, then click it once more
+    std::string token_on_refusal;  // typed into the access token field after `unauthorized`
     std::string name = "page";   // prefix of the files it writes
   };
 

@@ -299,6 +299,24 @@ TEST_F(WebE2e, ADoubleClickOnAProvenRequestKeepsThePageInTheCall) {
   EXPECT_TRUE(page.process().terminate().exited);
 }
 
+TEST_F(WebE2e, AServerWithAnAccessTokenAsksForItOnceAndThePageKeepsIt) {
+  ServerProcess server({"--access-token", "sesame"});
+  Page::Options o = page_options("token");
+  o.hear_seconds = 0;
+  o.token_on_refusal = "sesame";
+  o.reload = true;  // after the first sign-in: the kept token signs in again by itself
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("token-entered")) << page.transcript();
+  ASSERT_TRUE(page.wait("event registered ", 2)) << page.transcript();
+  // The reload may come before the first page got as far as the channel: count from here.
+  const std::size_t joined_before = page.lines("event joined ").size();
+  ASSERT_TRUE(page.wait("event joined ", joined_before + 1)) << page.transcript();
+  const auto refusals = page.lines("event server-error ");
+  ASSERT_EQ(refusals.size(), 1u) << page.transcript();
+  EXPECT_NE(refusals[0].find("\"code\":\"unauthorized\""), std::string::npos) << refusals[0];
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
 TEST_F(WebE2e, APageLinkedFromTheBoundDeviceSignsInWithItsOwnKey) {
   ServerProcess server;
   const std::string riot_id = team.members()[0].riot_id;

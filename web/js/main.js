@@ -18,6 +18,9 @@ import {
 
 const WS_URL = wsUrlFor(location);
 const QUALITY_INTERVAL_MS = 1000;
+// A server started with --access-token admits only registrations that carry it. The token this
+// browser last signed in with is kept (same origin: this server's) and sent again by itself.
+const TOKEN_KEY = 'shotcall.token';
 
 const app = {
   want: null,         // the join the player asked for: {riot, mode, game, team, teammates}
@@ -122,7 +125,7 @@ async function register() {
     app.challenge = null;  // used up by this request, whatever the answer
   }
   setState('registering', `Signing in as ${riot}…`);
-  send(build.registerUser(riot, proof, requestId('r')));
+  send(build.registerUser(riot, proof, requestId('r'), app.want.token));
 }
 
 function findGame() {
@@ -175,6 +178,7 @@ async function onServerMessage(msg) {
       return register();
     case 'connected':
       app.registeredOn = app.ws;
+      if (app.want?.token) localStorage.setItem(TOKEN_KEY, app.want.token);
       app.peerId = msg.peerId;
       // The server forgot our channel with the old connection; links to teammates live on.
       for (const mate of app.mates.values()) mate.sinceReregistration = true;
@@ -307,6 +311,18 @@ function onError(msg) {
       app.ws.close();
       return;
     }
+  }
+  if (msg.re === 'register-user' && msg.code === 'unauthorized') {
+    // The token is missing or no longer the server's: ask for it where the player can type it.
+    const hadOne = Boolean(app.want?.token);
+    localStorage.removeItem(TOKEN_KEY);
+    $('token-row').hidden = false;
+    setState('error', hadOne
+      ? 'The server did not accept this access token. Enter the current one, then press Join.'
+      : 'This server admits only players with its access token. Enter the one its operator ' +
+        'gave you, then press Join.');
+    leave();
+    return $('access-token').focus();
   }
   if (msg.re === 'register-user' && msg.code === 'riot-id-bound' && app.identity?.persistent &&
       document.body.dataset.serverIdentity === 'yes') {
@@ -499,7 +515,8 @@ async function join(want) {
       return showProblem('form-problem', 'Write teammates as Name#TAG, separated by commas.');
   }
   showProblem('form-problem', null);
-  app.want = want;
+  app.want = { ...want, token: $('access-token').value.trim() || localStorage.getItem(TOKEN_KEY) ||
+                               undefined };
   setJoined(true);
   localStorage.setItem('shotcall.riot', want.riot);
   showShareLink(want);

@@ -14,6 +14,8 @@
 //   proofTwice   once in the channel, click "Link to my other device" twice within one task (a
 //                double click no reply can come between), and once more after the first code is
 //                shown; each code shown prints "link-shown …" as with linkOnBound
+//   tokenOnRefusal  when the server refuses the sign-in as unauthorized, type this into the
+//                access token field the page then shows and press Join
 //   profile      user-data-dir to use (default: a fresh temporary one)
 // It prints one line per event on stdout, for the test to wait on:
 //   event <name> <json>   the page's own `shotcall` events (state, registered, joined, link, …)
@@ -141,6 +143,12 @@ async function onEvent(name, detail) {
       button.click();
     });
     say('double-clicked');
+    return;
+  }
+  if (name === 'server-error' && cfg.tokenOnRefusal && JSON.parse(detail).code === 'unauthorized') {
+    await page.locator('#access-token').fill(cfg.tokenOnRefusal);
+    await page.locator('#join-button').click();
+    say('token-entered');
     return;
   }
   if (name === 'server-error' && cfg.linkOnBound && JSON.parse(detail).code === 'riot-id-bound') {
