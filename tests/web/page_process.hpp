@@ -29,6 +29,7 @@ class Page {
     bool link_on_bound = false;  // press "Link to my other device" when the Riot ID is bound
     bool proof_twice = false;    // in the channel, double-click it, then click it once more
     std::string token_on_refusal;  // typed into the access token field after `unauthorized`
+    bool allow_mic_later = false;  // mic "refused": allow it once in the call, Leave, Join
     std::string name = "page";   // prefix of the files it writes
   };
 

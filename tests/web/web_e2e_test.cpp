@@ -160,6 +160,26 @@ TEST_F(WebE2e, ARefusedMicrophoneStillHearsTheTeam) {
   EXPECT_TRUE(page.process().terminate().exited);
 }
 
+TEST_F(WebE2e, AMicrophoneAllowedAfterARefusalIsUsedOnTheNextJoin) {
+  // The page asked once per page load: allowed later, it stayed silent (and Mute greyed out)
+  // until a reload.
+  ServerProcess server;
+  Page::Options o = page_options("mic-later");
+  o.mic = "refused";
+  o.hear_seconds = 0;
+  o.allow_mic_later = true;
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("event mic ")) << page.transcript();
+  EXPECT_NE(page.line("event mic ").find("\"state\":\"refused\""), std::string::npos)
+      << page.transcript();
+  ASSERT_TRUE(page.wait("mic-allowed")) << page.transcript();
+  ASSERT_TRUE(page.wait("event mic ", 2)) << page.transcript();
+  const auto mic = page.lines("event mic ");
+  EXPECT_EQ(mic[1].find("\"state\":\"refused\""), std::string::npos) << page.transcript();
+  ASSERT_TRUE(page.wait("event joined ", 2)) << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
 TEST_F(WebE2e, AfterAServerRestartThePageRejoinsAndTheLinkStays) {
   auto server = std::make_unique<ServerProcess>();
   const int port = server->port();

@@ -23,8 +23,11 @@ export async function openMicrophone() {
 }
 
 export const MIC_PROBLEM_TEXT = {
-  refused: 'Microphone access was refused: you can listen, but the team cannot hear you.',
-  missing: 'No microphone found: you can listen, but the team cannot hear you.',
+  refused: 'Microphone access was refused: you can listen, but the team cannot hear you. To ' +
+    'talk, allow the microphone for this page (the icon in the address bar), then Leave and ' +
+    'Join again.',
+  missing: 'No microphone found: you can listen, but the team cannot hear you. Plug one in, ' +
+    'then Leave and Join again.',
   insecure: 'The microphone needs this page over https:// (or on this computer): listening only.',
   failed: 'The microphone could not be opened: you can listen, but the team cannot hear you.',
 };

@@ -490,9 +490,12 @@ async function ensureAudio() {
     }
   }
   if (app.audioContext?.state === 'suspended') app.audioContext.resume().catch(() => {});
-  if (app.mic || document.body.dataset.mic === 'refused') return;
+  // Asked again on every join until there is one: the player may have allowed it in the address
+  // bar, or plugged a headset in, since the last refusal.
+  if (app.mic) return;
   const { stream, problem } = await openMicrophone();
   if (stream) {
+    $('mute').disabled = false;
     app.mic = stream;
     app.micTrack = stream.getAudioTracks()[0] ?? null;
     app.mesh.setMicrophone(app.micTrack, stream);

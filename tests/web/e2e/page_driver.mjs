@@ -16,6 +16,8 @@
 //                shown; each code shown prints "link-shown …" as with linkOnBound
 //   tokenOnRefusal  when the server refuses the sign-in as unauthorized, type this into the
 //                access token field the page then shows and press Join
+//   allowMicLater  with mic "refused": once in the channel, allow the microphone for the page
+//                (as a player would in the address bar), then press Leave and Join
 //   profile      user-data-dir to use (default: a fresh temporary one)
 // It prints one line per event on stdout, for the test to wait on:
 //   event <name> <json>   the page's own `shotcall` events (state, registered, joined, link, …)
@@ -112,6 +114,7 @@ let reloaded = false;
 let screenshotsTaken = false;
 let doubleClicked = false;
 let codesShown = 0;
+let micAllowed = false;
 async function onEvent(name, detail) {
   if (name === 'recorded') {
     const { riotId, pcm } = JSON.parse(detail);
@@ -135,6 +138,14 @@ async function onEvent(name, detail) {
     return;
   }
   say(`event ${name} ${detail}`);
+  if (name === 'joined' && cfg.allowMicLater && !micAllowed) {
+    micAllowed = true;
+    await context.grantPermissions(['microphone'], { origin: new URL(cfg.url).origin });
+    await page.locator('#leave-button').click();
+    await page.locator('#join-button').click();
+    say('mic-allowed');
+    return;
+  }
   if (name === 'joined' && cfg.proofTwice && !doubleClicked) {
     doubleClicked = true;
     await page.evaluate(() => {
