@@ -286,8 +286,9 @@ function onError(msg) {
   if (msg.re === 'hello' && isUnknownType(msg, 'hello')) {
     // A server without the identity extension: protocol v1, no proof.
     setPageState('serverIdentity', 'no');
-    settleProofRequest(null);
     announce('hello', { identity: 'no' });
+    if (app.pendingChallenge) return settleProofRequest(null);  // that request's, as above
+    if (app.registeredOn && app.registeredOn === app.ws) return;
     return register();
   }
   if (msg.re === 'watch-game' && (msg.code === 'watch-unavailable' || msg.code === 'unknown-type')) {
