@@ -341,6 +341,8 @@ class Pairing {
   std::optional<Outbox> admit_identity(ConnId conn, Conn& c, const std::optional<std::string>& id,
                                        const protocol::RegisterUser& m, Admission& admitted,
                                        Outbox& out);
+  // How many Riot IDs `key` holds at level key (the 3-per-key rule); may throw StoreUnavailable.
+  std::size_t key_level_bindings(const std::string& key) const;
   // Uses up the connection's challenge and checks a proof against it.
   ProofVerdict take_and_check(Conn& c, identity::Purpose purpose, const protocol::Proof& proof,
                               const std::string& riot_id);

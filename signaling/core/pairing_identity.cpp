@@ -102,6 +102,12 @@ std::optional<Outbox> Pairing::on_identity_registered(ConnId conn, Conn& c,
       message.body);
 }
 
+std::size_t Pairing::key_level_bindings(const std::string& key) const {
+  const auto held = deps_.identity->bindings_of_key(key);
+  return static_cast<std::size_t>(std::count_if(
+      held.begin(), held.end(), [](const auto& b) { return b.level == store::BindingLevel::Key; }));
+}
+
 ProofVerdict Pairing::take_and_check(Conn& c, identity::Purpose purpose,
                                      const protocol::Proof& proof, const std::string& riot_id) {
   // A challenge serves one request with a proof, whatever becomes of it.
@@ -147,11 +153,7 @@ std::optional<Outbox> Pairing::admit_identity(ConnId conn, Conn& c,
     // The first binding. A live holder of the Riot ID makes the claim fail (riot-id-in-use),
     // and then nothing is bound.
     try {
-      const auto held = deps_.identity->bindings_of_key(m.proof->key);
-      const auto key_level = std::count_if(held.begin(), held.end(), [](const auto& b) {
-        return b.level == store::BindingLevel::Key;
-      });
-      if (static_cast<std::size_t>(key_level) >= config_.identity.max_key_riot_ids)
+      if (key_level_bindings(m.proof->key) >= config_.identity.max_key_riot_ids)
         return Outbox{{conn, error(id, ErrorCode::RateLimited,
                                    "this device's key already holds " +
                                        std::to_string(config_.identity.max_key_riot_ids) +
@@ -343,6 +345,14 @@ Outbox Pairing::on_link_approve(ConnId conn, Conn& c, const std::optional<std::s
     if (!mine)  // unbound since this connection registered
       return {{conn, error(id, ErrorCode::ProofRequired,
                            "this device is no longer bound to your Riot ID", re)}};
+    // A key binds at most max_key_riot_ids Riot IDs at level key, by a link as by registering.
+    if (mine->level == store::BindingLevel::Key &&
+        key_level_bindings(record->key) >= config_.identity.max_key_riot_ids)
+      return {{conn, error(id, ErrorCode::RateLimited,
+                           "the new device's key already holds " +
+                               std::to_string(config_.identity.max_key_riot_ids) +
+                               " Riot IDs on this server: unlink one there, then link again",
+                           re)}};
     added = store::KeyBinding{c.riot_key, record->riot_display, record->key, mine->level,
                               mine->puuid, now, now, mine->puuid_checked_ms};
     deps_.identity->add_binding(added);

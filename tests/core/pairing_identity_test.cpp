@@ -478,6 +478,31 @@ TEST_F(IdentityCore, AKeyBindsAtMostThreeRiotIds) {
   EXPECT_TRUE(db_->bindings_of("four#euw").empty());
 }
 
+TEST_F(IdentityCore, ALinkDoesNotGiveAKeyAFourthRiotId) {
+  // "A key binds at most 3 Riot IDs at level key": a link approved by a key-level device binds
+  // at level key too.
+  const KeyPair laptop = new_key();
+  for (const char* riot_id : {"One#EUW", "Two#EUW", "Three#EUW"}) {
+    const ConnId c = open();
+    ASSERT_NE(find<p::Connected>(register_proven(c, laptop, riot_id), c), nullptr) << riot_id;
+  }
+  const ConnId owner = open();
+  ASSERT_NE(find<p::Connected>(register_proven(owner, new_key(), "Four#EUW"), owner), nullptr);
+
+  const ConnId asking = open();
+  const std::string challenge = hello(asking);
+  Outbox out = pairing_->handle(
+      asking,
+      msg(p::LinkRequest{"Four#EUW", proof(laptop, Purpose::LinkRequest, challenge, "Four#EUW")}));
+  const auto* code = find<p::LinkCodeIssued>(out, asking);
+  ASSERT_NE(code, nullptr);
+  out = pairing_->handle(owner, msg(p::LinkApprove{code->code}));
+  ASSERT_NE(error_to(out, owner), nullptr);
+  EXPECT_EQ(error_to(out, owner)->code, p::ErrorCode::RateLimited);
+  EXPECT_EQ(db_->bindings_of("four#euw").size(), 1u);
+  EXPECT_EQ(db_->bindings_of_key(laptop.public_base64url()).size(), 3u);
+}
+
 TEST_F(IdentityCore, AnAddressCreatesAtMostTenBindingsADay) {
   for (int i = 0; i < 10; ++i) {
     const ConnId c = open();
