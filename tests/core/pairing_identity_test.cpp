@@ -44,6 +44,14 @@ class IdentityCore : public testing::IdentityCoreHarness {
     pairing_ = std::make_unique<Pairing>(config, store_, std::move(deps));
   }
 
+  // `key` proven as three Riot IDs, each on a connection of its own: as many as a key may hold.
+  void bind_three(const KeyPair& key) {
+    for (const char* riot_id : {"One#EUW", "Two#EUW", "Three#EUW"}) {
+      const ConnId c = open();
+      ASSERT_NE(find<p::Connected>(register_proven(c, key, riot_id), c), nullptr) << riot_id;
+    }
+  }
+
   int codes_ = 0;
 };
 
@@ -467,10 +475,7 @@ TEST_F(IdentityCore, ALockedDatabaseRefusesNewBindingsAndKeepsProvenPlayers) {
 
 TEST_F(IdentityCore, AKeyBindsAtMostThreeRiotIds) {
   const KeyPair key = new_key();
-  for (const char* riot_id : {"One#EUW", "Two#EUW", "Three#EUW"}) {
-    const ConnId c = open();
-    ASSERT_NE(find<p::Connected>(register_proven(c, key, riot_id), c), nullptr) << riot_id;
-  }
+  ASSERT_NO_FATAL_FAILURE(bind_three(key));
   const ConnId fourth = open();
   const Outbox out = register_proven(fourth, key, "Four#EUW");
   ASSERT_NE(error_to(out, fourth), nullptr);
@@ -482,10 +487,7 @@ TEST_F(IdentityCore, ALinkDoesNotGiveAKeyAFourthRiotId) {
   // "A key binds at most 3 Riot IDs at level key": a link approved by a key-level device binds
   // at level key too.
   const KeyPair laptop = new_key();
-  for (const char* riot_id : {"One#EUW", "Two#EUW", "Three#EUW"}) {
-    const ConnId c = open();
-    ASSERT_NE(find<p::Connected>(register_proven(c, laptop, riot_id), c), nullptr) << riot_id;
-  }
+  ASSERT_NO_FATAL_FAILURE(bind_three(laptop));
   const ConnId owner = open();
   ASSERT_NE(find<p::Connected>(register_proven(owner, new_key(), "Four#EUW"), owner), nullptr);
 
