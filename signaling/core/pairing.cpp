@@ -19,6 +19,14 @@ void Outbox::append(Outbox&& more) {
 }
 namespace {
 
+// identity-1 requests that carry a proof (and so spend the connection's challenge).
+bool carries_proof(const protocol::ClientMessage& message) {
+  if (const auto* r = std::get_if<protocol::RegisterUser>(&message.body))
+    return r->proof.has_value();
+  return std::holds_alternative<protocol::VerifyRiot>(message.body) ||
+         std::holds_alternative<protocol::LinkRequest>(message.body);
+}
+
 using replies::error;
 using replies::event;
 using replies::reply;
@@ -61,6 +69,15 @@ std::optional<std::string> Pairing::peer_id_of(ConnId conn) const {
 }
 
 Outbox Pairing::handle(ConnId conn, const protocol::ClientMessage& message) {
+  Outbox out = dispatch(conn, message);
+  // A challenge serves the next request that carries a proof, whatever becomes of it: also one
+  // refused before its proof is looked at (take_and_check has already taken it otherwise).
+  if (carries_proof(message))
+    if (const auto it = conns_.find(conn); it != conns_.end()) it->second.challenge.reset();
+  return out;
+}
+
+Outbox Pairing::dispatch(ConnId conn, const protocol::ClientMessage& message) {
   const auto it = conns_.find(conn);
   if (it == conns_.end()) return {};  // the shell raced a close; nothing to answer
   Conn& c = it->second;
@@ -112,18 +129,12 @@ Outbox Pairing::on_register(ConnId conn, Conn& c, const std::optional<std::strin
     out.back().close_reason = "too many register-user requests";
     return out;  // the shell's close disconnects it like any other close
   }
-  // A challenge serves the next request that carries a proof, whatever becomes of it: refused
-  // before its proof is looked at, the request spends it all the same.
-  if (c.riot_id) {
-    if (m.proof) c.challenge.reset();
+  if (c.riot_id)
     return {{conn, error(id, ErrorCode::AlreadyRegistered,
                          "this connection is already registered as " + *c.riot_id, re)}};
-  }
-  if (config_.access_token && !(m.token && same_secret(*m.token, *config_.access_token))) {
-    if (m.proof) c.challenge.reset();
-    return {{conn, error(id, ErrorCode::Unauthorized, "this server needs a valid access token",
-                         re)}};
-  }
+  if (config_.access_token && !(m.token && same_secret(*m.token, *config_.access_token)))
+    return {
+        {conn, error(id, ErrorCode::Unauthorized, "this server needs a valid access token", re)}};
 
   const std::string key = protocol::fold_riot_id(m.riot_id);
   Outbox out;

@@ -299,7 +299,8 @@ class Pairing {
   };
 
  private:
-
+  // handle() without its epilogue: the message to its handler.
+  Outbox dispatch(ConnId conn, const protocol::ClientMessage& message);
   Outbox on_register(ConnId conn, Conn& c, const std::optional<std::string>& id,
                      const protocol::RegisterUser& m);
   Outbox on_find_or_create(ConnId conn, Conn& c, const std::optional<std::string>& id,

@@ -116,13 +116,11 @@ std::optional<Outbox> Pairing::verify_limits(ConnId conn, const Conn& c,
 Outbox Pairing::on_verify_riot(ConnId conn, Conn& c, const std::optional<std::string>& id,
                                const protocol::VerifyRiot& m) {
   constexpr std::string_view re = "verify-riot";
-  if (!config_.identity.riot_verify) {
-    c.challenge.reset();  // spent by this request with a proof, as any other would
+  if (!config_.identity.riot_verify)
     return {{conn, error(id, ErrorCode::VerifyUnavailable,
                          "this server cannot ask Riot (it has no Riot API key): ask its operator, "
                          "or link this device from one that is already bound",
                          re)}};
-  }
   const ProofVerdict verdict = take_and_check(c, identity::Purpose::VerifyRiot, m.proof, m.riot_id);
   if (verdict != ProofVerdict::Ok)
     return {{conn, error(id, ErrorCode::BadProof, describe(verdict), re)}};
@@ -329,15 +327,16 @@ Outbox Pairing::verification_succeeded(ConnId conn, Verification& v) {
   if (c.riot_id && c.riot_key == done.riot_key) {
     c.level = IdentityLevel::Riot;
     c.proven_key = done.key;
-    // The channel's record too: who joins later reads members' levels from it.
-    if (c.channel_id) store_.set_member_level(*c.channel_id, c.peer_id, IdentityLevel::Riot);
-    if (c.channel_id)
+    if (c.channel_id) {
+      // The channel's record too: who joins later reads members' levels from it.
+      store_.set_member_level(*c.channel_id, c.peer_id, IdentityLevel::Riot);
       if (const auto channel = store_.find(*c.channel_id))
         for (const auto& member : channel->members)
           to_member(member.peer_id,
                     ServerMessage{std::nullopt, protocol::UserIdentity{channel->id, c.peer_id,
                                                                        IdentityLevel::Riot}},
                     out);
+    }
   }
   warn_holder(done.riot_key, done.riot_id + " was verified with Riot on this device.", out);
   return out;
