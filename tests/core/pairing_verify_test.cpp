@@ -92,6 +92,20 @@ class VerifyCore : public testing::IdentityCoreHarness {
     EXPECT_EQ(read.kind, RiotLookup::Kind::ReadSummoner);
     return pairing_->riot_summoner_read(read.verification, RiotLookupStatus::Ok, {icon, revision});
   }
+  // `a` registered as Ahri with `key`, `b` as `b_riot` without one, a channel made for both and
+  // `a` in it: its id ("" after a failed assertion).
+  std::string ahri_in_a_channel_with(ConnId a, const KeyPair& key, ConnId b,
+                                     const std::string& b_riot) {
+    EXPECT_TRUE(find<p::Connected>(register_proven(a, key, kAhri), a));
+    EXPECT_TRUE(
+        find<p::Connected>(pairing_->handle(b, msg(p::RegisterUser{b_riot, {}, {}, {}})), b));
+    const p::FindOrCreateChannel game{{"EUW1_1", false}, {"100", true}, {kAhri, b_riot}};
+    const auto created = find<p::ChannelCreated>(pairing_->handle(a, msg(game)), a);
+    EXPECT_TRUE(created);
+    if (!created) return "";
+    pairing_->handle(a, msg(p::JoinChannel{created->channel.channel_id}));
+    return created->channel.channel_id;
+  }
   // Both rounds passed: the player set each named icon.
   Outbox verify_fully(ConnId conn, const KeyPair& key) {
     const auto first = start(conn, key);
@@ -389,14 +403,8 @@ TEST_F(VerifyCore, SuccessClosesEveryOtherDeviceOfTheRiotIdWith4001) {
 TEST_F(VerifyCore, TheVerifyingConnectionBecomesRiotAndItsChannelHearsIt) {
   const KeyPair key = new_key();
   const ConnId a = open(), b = open();
-  ASSERT_TRUE(find<p::Connected>(register_proven(a, key, kAhri), a));
-  ASSERT_TRUE(
-      find<p::Connected>(pairing_->handle(b, msg(p::RegisterUser{"Lux#EUW", {}, {}, {}})), b));
-  const p::FindOrCreateChannel game{{"EUW1_1", false}, {"100", true}, {kAhri, "Lux#EUW"}};
-  const auto created = find<p::ChannelCreated>(pairing_->handle(a, msg(game)), a);
-  ASSERT_TRUE(created);
-  const std::string channel = created->channel.channel_id;
-  pairing_->handle(a, msg(p::JoinChannel{channel}));
+  const std::string channel = ahri_in_a_channel_with(a, key, b, "Lux#EUW");
+  ASSERT_FALSE(channel.empty());
   pairing_->handle(b, msg(p::JoinChannel{channel}));
   EXPECT_EQ(pairing_->identity_of(a), p::IdentityLevel::Key);
 
@@ -415,14 +423,8 @@ TEST_F(VerifyCore, WhoJoinsAfterAVerificationIsToldTheNewLevel) {
   // joined-channel.members[] carry each member's level now, not the one it joined with.
   const KeyPair key = new_key();
   const ConnId a = open(), c = open();
-  ASSERT_TRUE(find<p::Connected>(register_proven(a, key, kAhri), a));
-  ASSERT_TRUE(
-      find<p::Connected>(pairing_->handle(c, msg(p::RegisterUser{"Jinx#EUW", {}, {}, {}})), c));
-  const p::FindOrCreateChannel game{{"EUW1_1", false}, {"100", true}, {kAhri, "Jinx#EUW"}};
-  const auto created = find<p::ChannelCreated>(pairing_->handle(a, msg(game)), a);
-  ASSERT_TRUE(created);
-  const std::string channel = created->channel.channel_id;
-  pairing_->handle(a, msg(p::JoinChannel{channel}));
+  const std::string channel = ahri_in_a_channel_with(a, key, c, "Jinx#EUW");
+  ASSERT_FALSE(channel.empty());
   ASSERT_TRUE(find<p::Verified>(verify_fully(a, key), a));
 
   const Outbox joined = pairing_->handle(c, msg(p::JoinChannel{channel}));

@@ -157,6 +157,11 @@ async function proofFor(purpose, riot) {
   return challenge ? makeProof(app.identity, purpose, proofHost(WS_URL), challenge, riot) : null;
 }
 
+// Whether the current connection's register-user succeeded (a hello then never signs in again).
+function signedInHere() {
+  return app.registeredOn !== null && app.registeredOn === app.ws;
+}
+
 function settleProofRequest(challenge) {
   const pending = app.pendingChallenge;
   app.pendingChallenge = null;
@@ -171,7 +176,7 @@ async function onServerMessage(msg) {
         return settleProofRequest(msg.challenge);  // that request's, not the sign-in's
       app.challenge = msg.challenge;
       // Signed in on this connection already: nothing to do with a stray reply.
-      if (app.registeredOn && app.registeredOn === app.ws) return;
+      if (signedInHere()) return;
       setPageState('serverIdentity', app.features.includes('identity-1') ? 'yes' : 'no');
       showSelfIdentity();  // linking and verifying need a server that checks keys
       announce('hello', { identity: document.body.dataset.serverIdentity, policy: msg.policy });
@@ -288,7 +293,7 @@ function onError(msg) {
     setPageState('serverIdentity', 'no');
     announce('hello', { identity: 'no' });
     if (app.pendingChallenge) return settleProofRequest(null);  // that request's, as above
-    if (app.registeredOn && app.registeredOn === app.ws) return;
+    if (signedInHere()) return;
     return register();
   }
   if (msg.re === 'watch-game' && (msg.code === 'watch-unavailable' || msg.code === 'unknown-type')) {
