@@ -16,6 +16,8 @@ void Outbox::append(Outbox&& more) {
                std::make_move_iterator(more.watch.end()));
   lookups.insert(lookups.end(), std::make_move_iterator(more.lookups.begin()),
                  std::make_move_iterator(more.lookups.end()));
+  unbindings.insert(unbindings.end(), std::make_move_iterator(more.unbindings.begin()),
+                    std::make_move_iterator(more.unbindings.end()));
 }
 namespace {
 

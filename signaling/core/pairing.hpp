@@ -123,15 +123,30 @@ struct RiotLookup {
   friend bool operator==(const RiotLookup&, const RiotLookup&) = default;
 };
 
+// A Riot ID's device keys that lost their binding: a Riot verification made one key its only
+// one, a device was unlinked, or the 24-hour re-check found the Riot ID on another account. The
+// connections of the Riot ID that it names close with 4001 ("replaced") wherever they are: the
+// core closes its own at once and lists the unbinding in Outbox::unbindings, which a shell with
+// several instances carries to the others (Pairing::unbound there; protocol-identity.md: "an
+// unbinding reaches every instance within 2 s").
+struct Unbinding {
+  std::string riot_id;                    // as the binding spells it
+  std::optional<std::string> only_key;    // every connection not proven by this key goes
+  std::vector<std::string> removed_keys;  // connections proven by one of these go
+  std::string why;                        // the notice they get before the close
+  friend bool operator==(const Unbinding&, const Unbinding&) = default;
+};
+
 // Everything one call of the core produces: the frames to send (the vector itself, in order),
-// what the Riot watcher must start or stop watching, and what Riot must be asked. One output, so
-// that a call a shared store undoes and runs again takes back all of it at once, and the shell
-// has one thing to apply.
+// what the Riot watcher must start or stop watching, what Riot must be asked, and the unbindings
+// other instances must apply. One output, so that a call a shared store undoes and runs again
+// takes back all of it at once, and the shell has one thing to apply.
 struct Outbox : std::vector<Outgoing> {
   using std::vector<Outgoing>::vector;
   std::vector<WatchRequest> watch;
   std::vector<RiotLookup> lookups;
-  // Appends `more` after this: its frames, its watch requests and its lookups.
+  std::vector<Unbinding> unbindings;
+  // Appends `more` after this: its frames, watch requests, lookups and unbindings.
   void append(Outbox&& more);
 };
 
@@ -141,6 +156,14 @@ enum class RiotLookupStatus { Ok, NotFound, Busy };
 struct SummonerState {
   int profile_icon_id = 0;
   std::int64_t revision_date_ms = 0;  // summoner-v4's revisionDate
+};
+// Riot's answer to one lookup of Outbox::lookups, as the shell got it (Pairing::riot_answered).
+struct RiotAnswer {
+  RiotLookup lookup;
+  RiotLookupStatus status = RiotLookupStatus::Busy;
+  std::string puuid;                // account-v1 (ResolveAccount, RecheckBinding), when Ok
+  SummonerState summoner;           // summoner-v4 (ReadSummoner), when Ok
+  std::int64_t retry_after_ms = 0;  // when Busy
 };
 
 struct PairingDeps {
@@ -226,10 +249,28 @@ class Pairing {
   // the remaining members told. Local peers are never evicted this way.
   Outbox evict(const std::string& channel_id, const std::vector<std::string>& peer_ids);
   // Everything a call may change in the core's own state, so a call whose store transaction
-  // lost a race can be undone and run again.
+  // lost a race can be undone and run again. The call runs while a Journal of the checkpoint
+  // lives: the connections it closes on the way (replaced by another device, unbound) are kept
+  // in the checkpoint, so that restore() puts them back too.
   struct Checkpoint;
   std::unique_ptr<Checkpoint> checkpoint(ConnId conn) const;
   void restore(const Checkpoint& saved);
+  class Journal {
+   public:
+    Journal(Pairing& pairing, Checkpoint& saved) : pairing_(pairing) { pairing_.journal_ = &saved; }
+    ~Journal() { pairing_.journal_ = nullptr; }
+    Journal(const Journal&) = delete;
+    Journal& operator=(const Journal&) = delete;
+
+   private:
+    Pairing& pairing_;
+  };
+  // Another instance's unbinding (Outbox::unbindings there): this instance's connections it
+  // names close with 4001 and leave their channels. Lists no unbinding of its own.
+  Outbox unbound(const Unbinding& unbinding);
+  StoreNeeds needs_unbound(const Unbinding& unbinding) const;
+  // What riot_answered(answer) will read from the store.
+  StoreNeeds needs_riot_answer(const RiotAnswer& answer) const;
   // Channels that hold at least one local connection, and Riot IDs held here (for TTL refresh).
   std::vector<std::string> local_channels() const;
   std::vector<std::pair<std::string, std::string>> local_claims() const;  // riot key, peer id
@@ -240,6 +281,8 @@ class Pairing {
                    const std::function<void(const std::string& channel_id)>& channel) const;
 
   // ---- identity-1's Riot verification (pairing_verify.cpp) ----
+  // Riot's answer to one of Outbox::lookups: to the function below for its kind.
+  Outbox riot_answered(const RiotAnswer& answer);
   // account-v1's answer for ResolveAccount: the puuid (Ok), no account (NotFound), or Busy.
   Outbox riot_account_resolved(std::uint64_t verification, RiotLookupStatus status,
                                const std::string& puuid, std::int64_t retry_after_ms = 0);
@@ -247,6 +290,8 @@ class Pairing {
   Outbox riot_summoner_read(std::uint64_t verification, RiotLookupStatus status,
                             const SummonerState& summoner, std::int64_t retry_after_ms = 0);
   std::size_t pending_verifications() const { return verifications_.size(); }
+  // The connection whose verification `id` is pending; 0 when none (or `id` is 0).
+  ConnId conn_of_verification(std::uint64_t id) const;
   // account-v1's answer for RecheckBinding: the same puuid keeps the Riot ID's riot bindings
   // (checked now); another puuid or no account removes them, closing their connections (4001).
   // Busy changes nothing: the next registration asks again.
@@ -288,17 +333,6 @@ class Pairing {
     std::optional<std::string> awaiting_link;  // the code of this device's link-request
   };
 
- public:
-  struct Checkpoint {
-    ConnId conn = 0;
-    std::optional<Conn> state;
-    std::unordered_map<std::string, std::vector<std::string>> server_games;
-    std::unordered_set<std::string> retired;
-    // A registration undone must ask for its binding's re-check again when it runs again.
-    std::unordered_set<std::string> rechecking;
-  };
-
- private:
   // handle() without its epilogue: the message to its handler.
   Outbox dispatch(ConnId conn, const protocol::ClientMessage& message);
   Outbox on_register(ConnId conn, Conn& c, const std::optional<std::string>& id,
@@ -358,6 +392,10 @@ class Pairing {
   std::optional<std::string> refused_claim_warning(const std::string& riot_key);
   // Closes a local connection: its notice and close go out, and the core forgets it at once.
   void replace_connection(ConnId victim, const std::string& why, Outbox& out);
+  // Local connections `unbinding` names (Unbinding's rule).
+  std::vector<ConnId> unbound_conns(const Unbinding& unbinding) const;
+  // Closes this instance's connections `unbinding` names and lists it for the other instances.
+  void unbind_everywhere(Unbinding unbinding, Outbox& out);
   Outbox on_link_request(ConnId conn, Conn& c, const std::optional<std::string>& id,
                          const protocol::LinkRequest& m);
   Outbox on_link_approve(ConnId conn, Conn& c, const std::optional<std::string>& id,
@@ -457,6 +495,24 @@ class Pairing {
   std::unordered_map<ConnId, Verification> verifications_;  // identity-1: pending, by connection
   std::unordered_set<std::string> rechecking_;  // riot keys with a RecheckBinding out
   std::uint64_t next_verification_ = 0;
+  Checkpoint* journal_ = nullptr;  // while a Journal lives: where replaced connections are kept
+};
+
+struct Pairing::Checkpoint {
+  ConnId conn = 0;
+  std::optional<Conn> state;
+  std::optional<Verification> verification;  // the connection's pending Riot verification
+  std::unordered_map<std::string, std::vector<std::string>> server_games;
+  std::unordered_set<std::string> retired;
+  // A registration undone must ask for its binding's re-check again when it runs again.
+  std::unordered_set<std::string> rechecking;
+  // Connections the call closed (replace_connection), as they were, with their verifications.
+  struct Replaced {
+    ConnId conn = 0;
+    Conn state;
+    std::optional<Verification> verification;
+  };
+  std::vector<Replaced> replaced;
 };
 
 }  // namespace shotcall::core

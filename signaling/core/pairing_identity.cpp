@@ -277,11 +277,48 @@ void Pairing::warn_holder(const std::string& riot_key, const std::string& text, 
 }
 
 void Pairing::replace_connection(ConnId victim, const std::string& why, Outbox& out) {
+  if (journal_) {  // a shared call that may be undone: keep what it closes
+    Checkpoint::Replaced kept{victim, conns_.at(victim), std::nullopt};
+    if (const auto v = verifications_.find(victim); v != verifications_.end())
+      kept.verification = v->second;
+    journal_->replaced.push_back(std::move(kept));
+  }
   out.push_back({victim, event(protocol::Notice{protocol::NoticeLevel::Warning, why})});
   out.back().close_code = 4001;
   out.back().close_reason = "replaced";
   ++identity_counters_.replaced;
   out.append(forget(victim));
+}
+
+std::vector<ConnId> Pairing::unbound_conns(const Unbinding& u) const {
+  const std::string riot_key = protocol::fold_riot_id(u.riot_id);
+  std::vector<ConnId> victims;
+  for (const auto& [conn, c] : conns_) {
+    if (!c.riot_id || c.riot_key != riot_key) continue;
+    const bool other_key = u.only_key && c.proven_key != u.only_key;
+    const bool removed_key = c.proven_key && std::find(u.removed_keys.begin(), u.removed_keys.end(),
+                                                       *c.proven_key) != u.removed_keys.end();
+    if (other_key || removed_key) victims.push_back(conn);
+  }
+  return victims;
+}
+
+Outbox Pairing::unbound(const Unbinding& unbinding) {
+  Outbox out;
+  for (const ConnId victim : unbound_conns(unbinding))
+    replace_connection(victim, unbinding.why, out);
+  return out;
+}
+
+StoreNeeds Pairing::needs_unbound(const Unbinding& unbinding) const {
+  StoreNeeds needs;
+  for (const ConnId victim : unbound_conns(unbinding)) needs.merge(needs_disconnect(victim));
+  return needs;
+}
+
+void Pairing::unbind_everywhere(Unbinding unbinding, Outbox& out) {
+  out.append(unbound(unbinding));
+  out.unbindings.push_back(std::move(unbinding));
 }
 
 // ---- links and devices -----------------------------------------------------------------------
@@ -415,12 +452,10 @@ Outbox Pairing::on_unlink_device(ConnId conn, Conn& c, const std::optional<std::
   const std::string riot_id = *c.riot_id;
   Outbox out{{conn, reply(id, protocol::DeviceUnlinked{m.key})}};
   warn_holder(riot_key, "A device was unlinked from " + riot_id + ".", out);
-  // The unlinked key's live connections go (this one too, when it unlinked itself).
-  std::vector<ConnId> victims;
-  for (const auto& [other, oc] : conns_)
-    if (oc.riot_key == riot_key && oc.proven_key == m.key) victims.push_back(other);
-  for (const ConnId victim : victims)
-    replace_connection(victim, "This device was unlinked from " + riot_id + ".", out);
+  // The unlinked key's live connections go, on every instance (this one too, when it unlinked
+  // itself).
+  unbind_everywhere(
+      {riot_id, std::nullopt, {m.key}, "This device was unlinked from " + riot_id + "."}, out);
   return out;
 }
 

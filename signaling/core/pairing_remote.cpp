@@ -33,6 +33,8 @@ std::unique_ptr<Pairing::Checkpoint> Pairing::checkpoint(ConnId conn) const {
   auto saved = std::make_unique<Checkpoint>();
   saved->conn = conn;
   if (const auto it = conns_.find(conn); it != conns_.end()) saved->state = it->second;
+  if (const auto it = verifications_.find(conn); it != verifications_.end())
+    saved->verification = it->second;
   saved->server_games = server_games_;
   saved->retired = retired_;
   saved->rechecking = rechecking_;
@@ -51,6 +53,18 @@ void Pairing::restore(const Checkpoint& saved) {
     conns_[saved.conn] = before;
     by_peer_[before.peer_id] = saved.conn;
     if (before.riot_id) by_riot_key_[before.riot_key] = saved.conn;
+    if (saved.verification)
+      verifications_[saved.conn] = *saved.verification;
+    else
+      verifications_.erase(saved.conn);
+  }
+  // Connections the call closed were never told (its Outbox is dropped): they are back as they
+  // were, holding their Riot IDs again.
+  for (const auto& kept : saved.replaced) {
+    conns_[kept.conn] = kept.state;
+    by_peer_[kept.state.peer_id] = kept.conn;
+    if (kept.state.riot_id) by_riot_key_[kept.state.riot_key] = kept.conn;
+    if (kept.verification) verifications_[kept.conn] = *kept.verification;
   }
   server_games_ = saved.server_games;
   retired_ = saved.retired;
@@ -70,6 +84,13 @@ StoreNeeds Pairing::needs(ConnId conn, const protocol::ClientMessage& message) c
     return needs;
   }
   if (!c.riot_id) return {};
+  if (const auto* m = std::get_if<protocol::UnlinkDevice>(&message.body)) {
+    // The unlinked key's connections here leave their channels (the store records it).
+    for (const auto& [other, oc] : conns_)
+      if (oc.riot_key == c.riot_key && oc.proven_key == m->key)
+        needs.merge(needs_disconnect(other));
+    return needs;
+  }
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;

@@ -184,6 +184,49 @@ Outbox Pairing::on_verify_riot_check(ConnId conn, Conn&, const std::optional<std
   return asked;
 }
 
+Outbox Pairing::riot_answered(const RiotAnswer& a) {
+  switch (a.lookup.kind) {
+    case RiotLookup::Kind::RecheckBinding:
+      return riot_binding_rechecked(a.lookup.riot_id, a.status, a.puuid);
+    case RiotLookup::Kind::ResolveAccount:
+      return riot_account_resolved(a.lookup.verification, a.status, a.puuid, a.retry_after_ms);
+    case RiotLookup::Kind::ReadSummoner:
+      return riot_summoner_read(a.lookup.verification, a.status, a.summoner, a.retry_after_ms);
+  }
+  return {};
+}
+
+StoreNeeds Pairing::needs_riot_answer(const RiotAnswer& a) const {
+  // Only a Riot ID's bindings changing touch the store: a verification that succeeds (the
+  // verifier's channel hears its new level; the other devices' connections leave theirs) and a
+  // re-check that removes bindings. Both are fetched for every summoner read and re-check: a
+  // read every 10 s per verification at most, and a re-check a day per Riot ID.
+  StoreNeeds needs;
+  std::string riot_key;
+  if (a.lookup.kind == RiotLookup::Kind::RecheckBinding) {
+    riot_key = protocol::fold_riot_id(a.lookup.riot_id);
+  } else if (a.lookup.kind == RiotLookup::Kind::ReadSummoner) {
+    for (const auto& [conn, v] : verifications_) {
+      if (v.id != a.lookup.verification) continue;
+      riot_key = v.riot_key;
+      if (const auto c = conns_.find(conn); c != conns_.end() && c->second.channel_id)
+        needs.channel_ids.push_back(*c->second.channel_id);
+    }
+  }
+  if (riot_key.empty()) return needs;
+  needs.riot_keys.push_back(riot_key);
+  for (const auto& [conn, c] : conns_)
+    if (c.riot_id && c.riot_key == riot_key) needs.merge(needs_disconnect(conn));
+  return needs;
+}
+
+ConnId Pairing::conn_of_verification(std::uint64_t id) const {
+  if (id == 0) return 0;
+  for (const auto& [conn, v] : verifications_)
+    if (v.id == id) return conn;
+  return 0;
+}
+
 std::pair<ConnId, Pairing::Verification*> Pairing::find_verification(std::uint64_t id) {
   for (auto& [conn, v] : verifications_)
     if (v.id == id) return {conn, &v};
@@ -310,19 +353,6 @@ Outbox Pairing::verification_succeeded(ConnId conn, Verification& v) {
   ++identity_counters_.verifications_succeeded;
   Outbox out{{conn, reply(done.waiting, protocol::Verified{done.riot_id, IdentityLevel::Riot})}};
 
-  // Every live connection of the Riot ID not proven by this key goes: the account's owner
-  // decided which device holds it.
-  std::vector<ConnId> victims;
-  for (const auto& [other, oc] : conns_)
-    if (other != conn && oc.riot_id && oc.riot_key == done.riot_key && oc.proven_key != done.key)
-      victims.push_back(other);
-  for (const ConnId victim : victims)
-    replace_connection(victim,
-                       done.riot_id +
-                           " was verified with Riot from another device; this one is "
-                           "no longer bound to it.",
-                       out);
-
   auto& c = conns_.at(conn);
   if (c.riot_id && c.riot_key == done.riot_key) {
     c.level = IdentityLevel::Riot;
@@ -338,6 +368,16 @@ Outbox Pairing::verification_succeeded(ConnId conn, Verification& v) {
                     out);
     }
   }
+  // Every live connection of the Riot ID not proven by this key goes, on every instance: the
+  // account's owner decided which device holds it. (This one, registered or not, is proven by it
+  // now, or holds no Riot ID.)
+  unbind_everywhere(
+      {done.riot_id,
+       done.key,
+       {},
+       done.riot_id + " was verified with Riot from another device; this one is no longer "
+                      "bound to it."},
+      out);
   warn_holder(done.riot_key, done.riot_id + " was verified with Riot on this device.", out);
   return out;
 }
@@ -374,17 +414,11 @@ Outbox Pairing::riot_binding_rechecked(const std::string& riot_id, RiotLookupSta
     return {};
   }
   Outbox out;
-  std::vector<ConnId> victims;
-  for (const auto& [conn, c] : conns_)
-    if (c.riot_id && c.riot_key == riot_key && c.proven_key &&
-        std::find(removed.begin(), removed.end(), *c.proven_key) != removed.end())
-      victims.push_back(conn);
-  for (const ConnId victim : victims)
-    replace_connection(victim,
-                       riot_id +
-                           " no longer belongs to the Riot account this device verified: "
-                           "verify again",
-                       out);
+  if (!removed.empty())
+    unbind_everywhere({riot_id, std::nullopt, std::move(removed),
+                       riot_id + " no longer belongs to the Riot account this device verified: "
+                                 "verify again"},
+                      out);
   return out;
 }
 

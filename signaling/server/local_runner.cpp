@@ -39,6 +39,10 @@ void LocalRunner::close_server_game(std::string game_id) {
   sink_.deliver(pairing_.close_server_game(game_id), 0);
 }
 
+void LocalRunner::riot_answered(core::RiotAnswer answer) {
+  sink_.deliver(pairing_.riot_answered(answer), 0);
+}
+
 void LocalRunner::sweep() { pairing_.sweep(kUnjoinedChannelTtlMs); }
 
 }  // namespace shotcall::server

@@ -25,8 +25,9 @@ struct ServerConfig;
 // any runner call, or later from the main loop (a shared runner answers once Redis has).
 struct RunnerSink {
   // The core's output for this instance (frames for its connections, watch requests for the Riot
-  // watcher, lookups for Riot verification). `relay_start_us` (monotonic) is when the frame
-  // that caused it arrived, for relayed signals' latency; 0 when not timed.
+  // watcher, lookups for Riot verification; unbindings are the runner's to carry). `relay_start_us`
+  // (monotonic) is when the frame that caused it arrived, for relayed signals' latency; 0 when not
+  // timed.
   std::function<void(const core::Outbox& out, std::int64_t relay_start_us)> deliver;
   // One frame already encoded by another instance, for a local connection. False when not sent.
   std::function<bool(core::ConnId to, const std::string& text)> send_text;
@@ -60,6 +61,9 @@ class PairingRunner {
                                    std::vector<std::string> roster) = 0;
   // The watcher saw the game end: close its channels.
   virtual void close_server_game(std::string game_id) = 0;
+
+  // Riot answered one of the core's lookups (Riot verification, the re-check of a binding).
+  virtual void riot_answered(core::RiotAnswer answer) = 0;
 
   // Called now and then (every minute): drop what nobody came back for.
   virtual void sweep() = 0;

@@ -15,13 +15,11 @@ constexpr std::int64_t kUnknownWaitMs = 1000;
 
 }  // namespace
 
-VerificationBridge::VerificationBridge(core::Pairing& pairing, Deliver deliver,
-                                       riot::RateLimiterOptions limits)
-    : pairing_(pairing), deliver_(std::move(deliver)), account_(limits), platform_(limits) {}
+VerificationBridge::VerificationBridge(PairingRunner& runner, riot::RateLimiterOptions limits)
+    : runner_(runner), account_(limits), platform_(limits) {}
 
 std::unique_ptr<VerificationBridge> VerificationBridge::create(const RiotSettings& settings,
-                                                               core::Pairing& pairing,
-                                                               Deliver deliver,
+                                                               PairingRunner& runner,
                                                                std::string* error) {
   const auto fail = [&](std::string message) -> std::unique_ptr<VerificationBridge> {
     if (error) *error = std::move(message);
@@ -42,8 +40,7 @@ std::unique_ptr<VerificationBridge> VerificationBridge::create(const RiotSetting
   std::string client_error;
   auto client = riot::RiotClient::create(std::move(o), &client_error);
   if (!client) return fail("cannot start Riot verification: " + client_error);
-  std::unique_ptr<VerificationBridge> bridge(
-      new VerificationBridge(pairing, std::move(deliver), limits));
+  std::unique_ptr<VerificationBridge> bridge(new VerificationBridge(runner, limits));
   bridge->client_ = std::move(client);
   return bridge;
 }
@@ -118,14 +115,9 @@ void VerificationBridge::answered(const core::RiotLookup& lookup, riot::RiotRate
 void VerificationBridge::feed(const core::RiotLookup& lookup, core::RiotLookupStatus status,
                               const std::string& puuid, const core::SummonerState& summoner,
                               std::int64_t retry_after_ms) {
-  if (lookup.kind == core::RiotLookup::Kind::RecheckBinding)
-    deliver_(pairing_.riot_binding_rechecked(lookup.riot_id, status, puuid));
-  else if (lookup.kind == core::RiotLookup::Kind::ResolveAccount)
-    deliver_(pairing_.riot_account_resolved(lookup.verification, status, puuid, retry_after_ms));
-  else
-    deliver_(pairing_.riot_summoner_read(lookup.verification, status, summoner, retry_after_ms));
-  // An account resolved asks for its summoner next: that lookup is in the Outbox delivered,
-  // and the shell brings it back to run().
+  runner_.riot_answered(core::RiotAnswer{lookup, status, puuid, summoner, retry_after_ms});
+  // An account resolved asks for its summoner next: that lookup is in the Outbox the runner
+  // delivers, and the shell brings it back to run().
 }
 
 }  // namespace shotcall::server

@@ -1,14 +1,15 @@
 // identity-1's Riot verification in the server shell: runs the pairing core's Riot lookups
 // (account-v1 by Riot ID, summoner-v4 by puuid, and the 24-hour re-check of riot bindings) through
 // its own RiotClient with the server's key, within verification's share of the key's limits
-// (RiotRateLimiter, one per routing value, as the watcher has its own for the rest), and feeds
-// every answer back into the core, delivering what it says. A lookup that finds the share spent is
+// (RiotRateLimiter, one per routing value, as the watcher has its own for the rest), and hands
+// every answer to the pairing runner, which runs it through the core like a client's message (with
+// several instances, as a store transaction whose unbindings reach the other instances) and
+// delivers what it says. A lookup that finds the share spent is
 // answered Busy at once, never queued: the player is told when to check again. Runs on the server's
 // main loop; nothing blocks. The key goes into the client and nowhere else.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,17 +18,16 @@
 #include "signaling/riot/riot_client.hpp"
 #include "signaling/riot/riot_rate_limiter.hpp"
 #include "signaling/server/ops/server_config.hpp"
+#include "signaling/server/pairing_runner.hpp"
 
 namespace shotcall::server {
 
 class VerificationBridge {
  public:
-  using Deliver = std::function<void(const core::Outbox&)>;
-
-  // nullptr with *error (which never holds the key) for unusable settings.
+  // nullptr with *error (which never holds the key) for unusable settings. `runner` outlives
+  // the bridge.
   static std::unique_ptr<VerificationBridge> create(const RiotSettings& settings,
-                                                    core::Pairing& pairing, Deliver deliver,
-                                                    std::string* error);
+                                                    PairingRunner& runner, std::string* error);
   ~VerificationBridge();  // cancels lookups in flight; no callback runs afterwards
   VerificationBridge(const VerificationBridge&) = delete;
   VerificationBridge& operator=(const VerificationBridge&) = delete;
@@ -36,7 +36,7 @@ class VerificationBridge {
   void run(std::vector<core::RiotLookup> lookups);
 
  private:
-  VerificationBridge(core::Pairing& pairing, Deliver deliver, riot::RateLimiterOptions limits);
+  VerificationBridge(PairingRunner& runner, riot::RateLimiterOptions limits);
   void start(const core::RiotLookup& lookup);
   // Riot answered one lookup that held a permit of `limiter`.
   void answered(const core::RiotLookup& lookup, riot::RiotRateLimiter& limiter,
@@ -45,8 +45,7 @@ class VerificationBridge {
             const core::SummonerState& summoner, std::int64_t retry_after_ms);
   static std::int64_t now_ms();
 
-  core::Pairing& pairing_;
-  Deliver deliver_;
+  PairingRunner& runner_;
   std::unique_ptr<riot::RiotClient> client_;
   riot::RiotRateLimiter account_;   // the regional host (account-v1)
   riot::RiotRateLimiter platform_;  // the platform host (summoner-v4)

@@ -1,6 +1,8 @@
 // identity-1 across instances (shared/protocol-identity.md, "Several instances"): three instances
 // sharing Redis and one PostgreSQL behind HAProxy. A device key bound through one instance holds
 // the Riot ID on every other, and an operator's `identity unbind` frees it on all of them at once.
+// A Riot verification through one instance (against the stand-in Riot API) closes the Riot ID's
+// other devices on every instance, and teammates on every instance see the verified level.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -9,6 +11,8 @@
 
 #include "signaling/identity/sign_proof.hpp"
 #include "tests/cluster/redis_cluster.hpp"
+#include "tests/riot/riot_standin.hpp"
+#include "tests/support/main_loop.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -18,6 +22,7 @@ namespace {
 using namespace std::chrono_literals;
 using identity::KeyPair;
 using protocol::IdentityLevel;
+using riot::test::RiotStandin;
 
 // Where a client dials, and the host it signs into its proofs (the address it dialed).
 struct Target {
@@ -33,6 +38,20 @@ Target straight_to(RedisCluster& cluster, int n) {
   return {cluster.instance(n).url(), "127.0.0.1:" + std::to_string(cluster.instance(n).port())};
 }
 
+// The challenge of a hello's reply on `ws` ("" without one).
+std::string hello(WsClient& ws) {
+  ws.send(protocol::ClientMessage{"h", protocol::Hello{}});
+  const auto reply = ws.wait_for_type("hello");
+  const auto* h = reply ? reply->as<protocol::HelloReply>() : nullptr;
+  return h ? h->challenge : std::string{};
+}
+
+protocol::Proof proof(const KeyPair& key, identity::Purpose purpose, const Target& to,
+                      const std::string& challenge, const std::string& riot_id) {
+  const auto s = identity::sign_proof(key, purpose, to.host, challenge, riot_id);
+  return protocol::Proof{s.key, s.proof, s.host};
+}
+
 // What one register-user got: `connected` (its peer id and level) or an error code.
 struct Registration {
   std::unique_ptr<WsClient> ws;
@@ -46,16 +65,12 @@ Registration register_once(const Target& to, const std::string& riot_id, const K
   r.ws = WsClient::connect(to.url);
   protocol::RegisterUser reg{riot_id, std::nullopt, std::nullopt, std::nullopt};
   if (key) {
-    r.ws->send(protocol::ClientMessage{"h", protocol::Hello{}});
-    const auto hello = r.ws->wait_for_type("hello");
-    if (!hello || !hello->as<protocol::HelloReply>()) {
+    const std::string challenge = hello(*r.ws);
+    if (challenge.empty()) {
       r.error = "no hello reply";
       return r;
     }
-    const auto signed_proof =
-        identity::sign_proof(*key, identity::Purpose::Register, to.host,
-                             hello->as<protocol::HelloReply>()->challenge, riot_id);
-    reg.proof = protocol::Proof{signed_proof.key, signed_proof.proof, signed_proof.host};
+    reg.proof = proof(*key, identity::Purpose::Register, to, challenge, riot_id);
   }
   r.ws->send(protocol::ClientMessage{"reg", reg});
   const auto reply =
@@ -133,6 +148,164 @@ TEST(IdentityCluster, AKeyBoundThroughOneInstanceHoldsOnEveryOtherUntilUnbound) 
     EXPECT_EQ(instance_of(anyone.connected->peer_id), n);
     disconnect(anyone);
   }
+}
+
+// ---- Riot verification across instances -------------------------------------------------------
+
+constexpr const char* kRiotKey = "RGAPI-c1u57e12-0000-4000-8000-verifyacross";
+constexpr const char* kRiotKeyVar = "SHOTCALL_TEST_RIOT_KEY";
+constexpr const char* kRiotLimits = "20:1,100:10";
+constexpr const char* kAhri = "Ahri#EUW";
+constexpr const char* kAhriPuuid = "puuid-ahri-euw";
+
+std::int64_t wall_ms() { return g_get_real_time() / 1000; }
+
+class RiotVerifyCluster : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    standin_ = RiotStandin::start(0, &error);
+    ASSERT_TRUE(standin_) << error;
+    standin_->set_api_key(kRiotKey);
+    standin_->set_rate_limits(kRiotLimits);
+    standin_->add_account(kAhriPuuid, "Ahri", "EUW");
+    standin_->set_summoner(kAhriPuuid, 3, wall_ms() - 60'000);
+    cluster_ = std::make_unique<RedisCluster>(
+        std::vector<std::string>{"--riot-api-key-env", kRiotKeyVar, "--riot-platform", "euw1",
+                                 "--riot-api-base", standin_->base_url(), "--riot-rate-limits",
+                                 kRiotLimits, "--riot-verify-share", "30"},
+        std::map<std::string, std::string>{{kRiotKeyVar, kRiotKey}});
+  }
+
+  // verify-riot for Ahri on `ws` (dialed to `to`), then each named icon set on the stand-in as
+  // the player would, checking until the answer is no longer a challenge: that answer. Riot is
+  // read at most once per 10 s per verification, so this takes about 20 s.
+  std::optional<Frame> verify_ahri(WsClient& ws, const Target& to, const KeyPair& key) {
+    const std::string challenge = hello(ws);
+    if (challenge.empty()) return std::nullopt;
+    ws.send(protocol::ClientMessage{
+        "v", protocol::VerifyRiot{
+                 kAhri, proof(key, identity::Purpose::VerifyRiot, to, challenge, kAhri)}});
+    auto f = ws.wait_for([](const Frame& f) { return f.message && f.message->id == "v"; }, 20s);
+    int checks = 0;
+    while (f && f->as<protocol::VerifyRiotChallenge>() && checks < 60) {
+      const auto named = *f->as<protocol::VerifyRiotChallenge>();
+      standin_->set_summoner(kAhriPuuid, named.icon_id, wall_ms() + 1000);
+      do {
+        const std::string id = "c" + std::to_string(++checks);
+        ws.send(protocol::ClientMessage{id, protocol::VerifyRiotCheck{}});
+        f = ws.wait_for([&](const Frame& g) { return g.message && g.message->id == id; }, 20s);
+        const auto* same = f ? f->as<protocol::VerifyRiotChallenge>() : nullptr;
+        if (!same || !(*same == named)) break;
+        run_until([] { return false; }, 1s);  // the player's client polls; so does this test
+      } while (checks < 60);
+    }
+    return f;
+  }
+
+  // A channel for Ahri and `teammates` made by `maker` (registered), and `maker` in it: its id.
+  static std::string channel_for(WsClient& maker, const std::vector<std::string>& roster) {
+    maker.send(protocol::ClientMessage{
+        "f", protocol::FindOrCreateChannel{{"EUW1_77", false}, {"100", true}, roster}});
+    const auto created = maker.wait_for_type("channel-created");
+    const auto* c = created ? created->as<protocol::ChannelCreated>() : nullptr;
+    if (!c) return {};
+    maker.send(protocol::ClientMessage{"j", protocol::JoinChannel{c->channel.channel_id}});
+    return maker.wait_for_type("joined-channel") ? c->channel.channel_id : std::string{};
+  }
+  static bool join(WsClient& ws, const std::string& channel) {
+    ws.send(protocol::ClientMessage{"j", protocol::JoinChannel{channel}});
+    return ws.wait_for_type("joined-channel").has_value();
+  }
+
+  std::unique_ptr<RiotStandin> standin_;
+  std::unique_ptr<RedisCluster> cluster_;
+};
+
+// The enemy who bound Ahri's name with his key first sits in her team's channel on one instance;
+// Ahri verifies her account through another: he is closed there with 4001, the teammate on a
+// third instance hears him leave, and Ahri takes her seat at level riot.
+TEST_F(RiotVerifyCluster, AVerificationClosesTheRiotIdsOtherDevicesOnEveryInstance) {
+  const auto enemy_key = KeyPair::generate(), ahri_key = KeyPair::generate();
+  ASSERT_TRUE(enemy_key && ahri_key);
+  Registration enemy = register_once(straight_to(*cluster_, 2), kAhri, &*enemy_key);
+  ASSERT_TRUE(enemy.connected) << enemy.error;
+  Registration lux = register_once(straight_to(*cluster_, 3), "Lux#EUW", nullptr);
+  ASSERT_TRUE(lux.connected) << lux.error;
+  const std::string channel = channel_for(*enemy.ws, {kAhri, "Lux#EUW"});
+  ASSERT_FALSE(channel.empty());
+  ASSERT_TRUE(join(*lux.ws, channel));
+
+  const Target s1 = straight_to(*cluster_, 1);
+  auto ahri = WsClient::connect(s1.url);
+  const auto verified = verify_ahri(*ahri, s1, *ahri_key);
+  ASSERT_TRUE(verified && verified->as<protocol::Verified>())
+      << (verified ? verified->text : "no answer");
+
+  // On instance 2: the enemy is told why and closed as replaced.
+  ASSERT_TRUE(enemy.ws->wait_closed()) << "the enemy's connection on s2 stayed open";
+  EXPECT_EQ(enemy.ws->close_code(), 4001);
+  EXPECT_TRUE(enemy.ws->has([](const Frame& f) { return f.type == "notice"; }));
+  // On instance 3: Lux hears him leave the channel.
+  const std::string enemy_peer = enemy.connected->peer_id;
+  const auto left = lux.ws->wait_for([&](const Frame& f) {
+    const auto* m = f.as<protocol::UserLeftChannel>();
+    return m && m->peer_id == enemy_peer;
+  });
+  ASSERT_TRUE(left) << "the teammate on s3 was not told the enemy left";
+  EXPECT_EQ(left->as<protocol::UserLeftChannel>()->channel_id, channel);
+
+  // Ahri registers through instance 1 at level riot and joins; Lux sees her level.
+  Registration back = register_when_free(s1, kAhri, &*ahri_key);
+  ASSERT_TRUE(back.connected) << back.error;
+  EXPECT_EQ(back.connected->identity, IdentityLevel::Riot);
+  ASSERT_TRUE(join(*back.ws, channel));
+  const auto joined = lux.ws->wait_for(
+      [](const Frame& f) { return f.as<protocol::UserJoinedChannel>() != nullptr; });
+  ASSERT_TRUE(joined);
+  EXPECT_EQ(joined->as<protocol::UserJoinedChannel>()->member.identity, IdentityLevel::Riot);
+}
+
+// Ahri, bound with a key and in her team's channel through one instance, verifies on that
+// connection: her teammate on another instance hears her new level, and one who joins later
+// through a third instance is told it (the channel's record in Redis holds it).
+TEST_F(RiotVerifyCluster, TeammatesOnOtherInstancesSeeTheVerifiedLevel) {
+  const auto ahri_key = KeyPair::generate();
+  ASSERT_TRUE(ahri_key);
+  const Target s1 = straight_to(*cluster_, 1);
+  Registration ahri = register_once(s1, kAhri, &*ahri_key);
+  ASSERT_TRUE(ahri.connected) << ahri.error;
+  EXPECT_EQ(ahri.connected->identity, IdentityLevel::Key);
+  Registration lux = register_once(straight_to(*cluster_, 2), "Lux#EUW", nullptr);
+  ASSERT_TRUE(lux.connected) << lux.error;
+  const std::string channel = channel_for(*ahri.ws, {kAhri, "Lux#EUW", "Jinx#EUW"});
+  ASSERT_FALSE(channel.empty());
+  ASSERT_TRUE(join(*lux.ws, channel));
+
+  const auto verified = verify_ahri(*ahri.ws, s1, *ahri_key);
+  ASSERT_TRUE(verified && verified->as<protocol::Verified>())
+      << (verified ? verified->text : "no answer");
+  EXPECT_FALSE(ahri.ws->closed());
+
+  const std::string ahri_peer = ahri.connected->peer_id;
+  const auto told =
+      lux.ws->wait_for([](const Frame& f) { return f.as<protocol::UserIdentity>() != nullptr; });
+  ASSERT_TRUE(told) << "the teammate on s2 never heard Ahri's new level";
+  EXPECT_EQ(*told->as<protocol::UserIdentity>(),
+            (protocol::UserIdentity{channel, ahri_peer, IdentityLevel::Riot}));
+
+  Registration jinx = register_once(straight_to(*cluster_, 3), "Jinx#EUW", nullptr);
+  ASSERT_TRUE(jinx.connected) << jinx.error;
+  jinx.ws->send(protocol::ClientMessage{"j", protocol::JoinChannel{channel}});
+  const auto joined = jinx.ws->wait_for_type("joined-channel");
+  ASSERT_TRUE(joined && joined->as<protocol::JoinedChannel>());
+  bool seen = false;
+  for (const auto& m : joined->as<protocol::JoinedChannel>()->members)
+    if (m.peer_id == ahri_peer) {
+      seen = true;
+      EXPECT_EQ(m.identity, IdentityLevel::Riot);
+    }
+  EXPECT_TRUE(seen) << joined->text;
 }
 
 }  // namespace

@@ -38,6 +38,10 @@ class VerifyCore : public testing::IdentityCoreHarness {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(open_db("shotcall-verify-core-"));
+    pairing_ = make_core();
+  }
+  // A core on the fixture's store and database: this instance's, or another's sharing them.
+  std::unique_ptr<Pairing> make_core() {
     PairingConfig config;
     config.server = {"shotcall-signal", "test"};
     config.identity.accepted_hosts = {kHost};
@@ -51,7 +55,7 @@ class VerifyCore : public testing::IdentityCoreHarness {
       picks_.pop_front();
       return pick % n;
     };
-    pairing_ = std::make_unique<Pairing>(config, store_, std::move(deps));
+    return std::make_unique<Pairing>(config, store_, std::move(deps));
   }
   Outbox verify(ConnId conn, const KeyPair& key, const std::string& riot_id = kAhri) {
     const std::string challenge = hello(conn);
@@ -398,6 +402,91 @@ TEST_F(VerifyCore, SuccessClosesEveryOtherDeviceOfTheRiotIdWith4001) {
   const auto refused = error_to(register_proven(again, old_key, kAhri), again);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->code, p::ErrorCode::RiotIdBound);
+}
+
+// Several instances (signaling/server/cluster): the Riot ID's other devices may be connected to
+// another instance, which applies the unbinding the verifying instance's Outbox lists.
+TEST_F(VerifyCore, SuccessUnbindsTheOtherDevicesOnAnotherInstanceToo) {
+  const KeyPair old_key = new_key(), new_device = new_key();
+  // On the other instance: the old device, in a channel with a teammate.
+  std::unique_ptr<Pairing> elsewhere = make_core();
+  std::swap(pairing_, elsewhere);
+  const ConnId old_device = open(), lux = open();
+  const std::string channel = ahri_in_a_channel_with(old_device, old_key, lux, "Lux#EUW");
+  pairing_->handle(lux, msg(p::JoinChannel{channel}));
+  std::swap(pairing_, elsewhere);
+  ASSERT_FALSE(channel.empty());
+
+  const ConnId a = open();
+  const Outbox done = verify_fully(a, new_device);
+  ASSERT_TRUE(find<p::Verified>(done, a));
+  const std::string kept =
+      identity::sign_proof(new_device, Purpose::Register, kHost, "x", kAhri).key;
+  ASSERT_EQ(done.unbindings.size(), 1u);
+  const Unbinding& unbinding = done.unbindings.front();
+  EXPECT_EQ(unbinding.riot_id, kAhri);
+  EXPECT_EQ(unbinding.only_key, kept);
+  EXPECT_TRUE(unbinding.removed_keys.empty());
+
+  // There it reads the old device's claim and channel, closes it, and its teammate hears it leave.
+  const StoreNeeds needs = elsewhere->needs_unbound(unbinding);
+  EXPECT_EQ(needs.channel_ids, std::vector<std::string>{channel});
+  EXPECT_EQ(needs.riot_keys, std::vector<std::string>{"ahri#euw"});
+  const std::string old_peer = elsewhere->peer_id_of(old_device).value_or("");
+  const Outbox there = elsewhere->unbound(unbinding);
+  const auto closed = close_of(there, old_device);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->close_code, 4001);
+  EXPECT_FALSE(close_of(there, lux));
+  EXPECT_EQ(find<p::UserLeftChannel>(there, lux), (p::UserLeftChannel{channel, old_peer}));
+  EXPECT_TRUE(there.unbindings.empty());  // applied there, not carried on
+  EXPECT_FALSE(elsewhere->peer_id_of(old_device));
+  ASSERT_TRUE(store_.find(channel));
+  EXPECT_EQ(store_.find(channel)->members.size(), 1u);  // Lux alone
+  // The verified device keeps its seat where it verified.
+  EXPECT_TRUE(pairing_->unbound(unbinding).empty());
+}
+
+// A shared store undoes a call whose transaction lost a race and runs it again
+// (shared_pairing_calls.cpp): the devices the undone run closed were never told, so they must
+// be back, and the verification must still be there to succeed the second time.
+TEST_F(VerifyCore, ASuccessUndoneGivesBackTheDevicesItClosedAndSucceedsAgain) {
+  const KeyPair old_key = new_key(), new_device = new_key();
+  const ConnId other = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(other, old_key, kAhri), other));
+  const std::string other_peer = pairing_->peer_id_of(other).value_or("");
+
+  const ConnId a = open();
+  const auto first = start(a, new_device);
+  const auto second =
+      find<p::VerifyRiotChallenge>(check_reading(a, first.icon_id, now_ms_ + 5000), a);
+  ASSERT_TRUE(second);
+  now_ms_ += 10'000;
+  const RiotLookup read = asks_once(check(a));
+  const RiotAnswer seen{read, RiotLookupStatus::Ok, {}, {second->icon_id, now_ms_ + 5000}, 0};
+
+  const auto saved = pairing_->checkpoint(pairing_->conn_of_verification(read.verification));
+  Outbox undone;
+  {
+    const Pairing::Journal journal(*pairing_, *saved);
+    undone = pairing_->riot_answered(seen);
+  }
+  ASSERT_TRUE(find<p::Verified>(undone, a));
+  ASSERT_TRUE(close_of(undone, other));
+  // The store's half: a shared store loads the snapshot again (the claim the close released).
+  ASSERT_TRUE(store_.claim_riot_id("ahri#euw", other_peer));
+  pairing_->restore(*saved);
+  EXPECT_EQ(pairing_->peer_id_of(other), other_peer);
+  EXPECT_EQ(pairing_->identity_of(other), p::IdentityLevel::Key);
+  EXPECT_EQ(pairing_->identity_of(a), p::IdentityLevel::None);
+
+  const Outbox again = pairing_->riot_answered(seen);
+  ASSERT_TRUE(find<p::Verified>(again, a))
+      << (again.empty() ? "nothing" : p::encode(again.front().message));
+  const auto closed = close_of(again, other);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->close_code, 4001);
+  EXPECT_EQ(again.unbindings.size(), 1u);
 }
 
 TEST_F(VerifyCore, TheVerifyingConnectionBecomesRiotAndItsChannelHearsIt) {

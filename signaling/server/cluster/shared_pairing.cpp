@@ -33,10 +33,11 @@ SharedPairing::SharedPairing(core::Pairing& pairing, store::SnapshotStore& store
   beacon_ = std::make_unique<LivenessBeacon>(
       endpoint, store::instance_key(instance_), std::chrono::milliseconds(kAliveTtlMs),
       std::chrono::milliseconds(kHeartbeatIntervalMs), std::chrono::milliseconds(kStallLimitMs));
-  subscriber_->subscribe({store::inbox_channel(instance_), store::notice_channel()},
-                         [this](const std::string& channel, const std::string& payload) {
-                           on_inbox(channel, payload);
-                         });
+  subscriber_->subscribe(
+      {store::inbox_channel(instance_), store::notice_channel(), store::unbinding_channel()},
+      [this](const std::string& channel, const std::string& payload) {
+        on_inbox(channel, payload);
+      });
 }
 
 SharedPairing::~SharedPairing() {
@@ -106,6 +107,23 @@ void SharedPairing::disconnect(core::ConnId conn) {
   enqueue(std::move(call));
 }
 
+void SharedPairing::riot_answered(core::RiotAnswer answer) {
+  auto call = std::make_unique<Call>();
+  call->kind = Call::Kind::RiotAnswer;
+  // Behind its connection's queued calls, and undone with it when the call is.
+  call->conn = pairing_.conn_of_verification(answer.lookup.verification);
+  call->answer = std::move(answer);
+  enqueue(std::move(call));
+}
+
+void SharedPairing::on_unbinding(core::Unbinding unbinding) {
+  ++counters_.unbindings_in;
+  auto call = std::make_unique<Call>();
+  call->kind = Call::Kind::Unbound;
+  call->unbinding = std::move(unbinding);
+  enqueue(std::move(call));
+}
+
 void SharedPairing::open_server_channel(protocol::IdValue game_id, protocol::IdValue team_id,
                                         std::vector<std::string> roster) {
   auto call = std::make_unique<Call>();
@@ -153,6 +171,12 @@ void SharedPairing::render_metrics(PrometheusText& out) const {
        MetricType::counter, counters_.remote_in);
   line("shotcall_remote_messages_dropped_total", "Messages for other instances lost: no Redis.",
        MetricType::counter, counters_.remote_dropped);
+  line("shotcall_unbindings_sent_total",
+       "Identity unbindings published for the other instances' connections.", MetricType::counter,
+       counters_.unbindings_out);
+  line("shotcall_unbindings_received_total",
+       "Identity unbindings from other instances applied to this one's connections.",
+       MetricType::counter, counters_.unbindings_in);
   line("shotcall_dead_instance_evictions_total", "Channels cleaned of a dead instance's members.",
        MetricType::counter, counters_.evicted_channels);
   line("shotcall_redis_restores_total", "Times this instance put its channels back into Redis.",

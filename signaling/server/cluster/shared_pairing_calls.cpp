@@ -77,6 +77,12 @@ void SharedPairing::begin(Call& call) {
     case Call::Kind::Touch:
       needs.channel_ids = call.channels;
       break;
+    case Call::Kind::RiotAnswer:
+      needs = pairing_.needs_riot_answer(call.answer);
+      break;
+    case Call::Kind::Unbound:
+      needs = pairing_.needs_unbound(call.unbinding);
+      break;
   }
   clock_.thaw();
   needs.merge(call.extra);
@@ -124,6 +130,10 @@ core::Outbox SharedPairing::perform(Call& call) {
       return pairing_.close_server_game(call.game);
     case Call::Kind::Touch:
       return {};
+    case Call::Kind::RiotAnswer:
+      return pairing_.riot_answered(call.answer);
+    case Call::Kind::Unbound:
+      return pairing_.unbound(call.unbinding);
   }
   return {};
 }
@@ -134,13 +144,16 @@ void SharedPairing::run(Call& call, store::Snapshot snapshot) {
   clock_.freeze(call.now_ms);
   auto saved = std::shared_ptr<core::Pairing::Checkpoint>(pairing_.checkpoint(call.conn));
   core::Outbox out;
-  // Members of dead instances leave first, in the same transaction, so a player reconnecting
-  // from one finds its place free.
-  for (const auto& [channel_id, peers] : store_.dead_members()) {
-    out.append(pairing_.evict(channel_id, peers));
-    ++counters_.evicted_channels;
+  {
+    const core::Pairing::Journal journal(pairing_, *saved);  // what the call closes, kept
+    // Members of dead instances leave first, in the same transaction, so a player reconnecting
+    // from one finds its place free.
+    for (const auto& [channel_id, peers] : store_.dead_members()) {
+      out.append(pairing_.evict(channel_id, peers));
+      ++counters_.evicted_channels;
+    }
+    out.append(perform(call));
   }
-  out.append(perform(call));
   clock_.thaw();
 
   if (store_.missed()) {

@@ -1,5 +1,5 @@
 // SharedPairing's messages between instances, through Redis pub/sub: one channel per instance
-// (a peer id names its instance) and one for admin notices.
+// (a peer id names its instance), one for admin notices and one for identity unbindings.
 //
 // A relay (`signal`) to a peer of another instance never enters the transaction queue. The
 // sending instance checks what it alone knows (Pairing::relay_elsewhere: the sender is
@@ -44,6 +44,41 @@ std::string member(JsonObject* o, const char* name) {
   return json_object_get_string_member_with_default(o, name, "");
 }
 
+// {"i": publishing instance, "r": Riot ID, "k": only key (absent: none), "x": [removed keys],
+// "w": the notice}: a core::Unbinding for every instance.
+std::string unbinding_text(const std::string& instance, const core::Unbinding& u) {
+  protocol::json::Writer w(256);
+  w.begin_object();
+  w.string_member("i", instance);
+  w.string_member("r", u.riot_id);
+  if (u.only_key) w.string_member("k", *u.only_key);
+  w.key("x");
+  w.begin_array();
+  for (const auto& key : u.removed_keys) w.string(key);
+  w.end_array();
+  w.string_member("w", u.why);
+  w.end_object();
+  return w.take();
+}
+
+// An unbinding published by another instance; nullopt for one of ours or a malformed one.
+std::optional<core::Unbinding> parse_unbinding(JsonObject* o, const std::string& ours) {
+  const std::string from = member(o, "i");
+  core::Unbinding u{member(o, "r"), std::nullopt, {}, member(o, "w")};
+  if (from.empty() || from == ours || u.riot_id.empty() || u.why.empty()) return std::nullopt;
+  if (json_object_has_member(o, "k")) u.only_key = member(o, "k");
+  if (JsonNode* x = json_object_get_member(o, "x"); x && JSON_NODE_HOLDS_ARRAY(x)) {
+    JsonArray* removed = json_node_get_array(x);
+    for (guint i = 0; i < json_array_get_length(removed); ++i) {
+      JsonNode* key = json_array_get_element(removed, i);
+      if (JSON_NODE_HOLDS_VALUE(key) && json_node_get_value_type(key) == G_TYPE_STRING)
+        u.removed_keys.emplace_back(json_node_get_string(key));
+    }
+  }
+  if (!u.only_key && u.removed_keys.empty()) return std::nullopt;  // names nobody
+  return u;
+}
+
 }  // namespace
 
 // One relay from another instance's relay_direct.
@@ -53,6 +88,14 @@ struct SharedPairing::InboxRelay {
 };
 
 void SharedPairing::publish_remote(const core::Outbox& out) {
+  // Every instance but this one (whose core already closed its own) hears each unbinding.
+  for (const auto& u : out.unbindings) {
+    if (commands_->command({"PUBLISH", store::unbinding_channel(), unbinding_text(instance_, u)},
+                           nullptr))
+      ++counters_.unbindings_out;
+    else
+      ++counters_.remote_dropped;
+  }
   for (const auto& o : out) {
     if (o.to != core::kRemote) continue;
     const std::string instance = store::instance_of_peer(o.to_peer);
@@ -147,6 +190,10 @@ void SharedPairing::on_inbox(const std::string& channel, const std::string& payl
     log_.info("admin-notice", {{"level", level}});
     hooks_.notice_all(protocol::Notice{
         level == "warning" ? protocol::NoticeLevel::Warning : protocol::NoticeLevel::Info, text});
+    return;
+  }
+  if (channel == store::unbinding_channel()) {
+    if (auto unbinding = parse_unbinding(o, instance_)) on_unbinding(std::move(*unbinding));
     return;
   }
   if (json_object_has_member(o, "f")) {

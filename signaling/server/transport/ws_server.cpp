@@ -152,8 +152,7 @@ bool WsServer::start(std::string& error, bool& bad_config) {
       return false;
     }
     if (config_.riot->verify_share_percent > 0) {
-      verify_ = VerificationBridge::create(
-          *config_.riot, pairing_, [this](const core::Outbox& out) { deliver(out); }, &riot_error);
+      verify_ = VerificationBridge::create(*config_.riot, *runner_, &riot_error);
       if (!verify_) {
         error = riot_error;
         bad_config = true;
