@@ -150,6 +150,44 @@ TEST(IdentityCluster, AKeyBoundThroughOneInstanceHoldsOnEveryOtherUntilUnbound) 
   }
 }
 
+// The operator unbinds a Riot ID whose device sits in a channel on one instance, naming the
+// shared Redis: that connection closes with 4001 and its teammate on another instance hears it
+// leave; without the connection gone, the device would keep its seat until it reconnected.
+TEST(IdentityCluster, AnOperatorsUnbindWithRedisClosesTheDevicesConnectionsEverywhere) {
+  RedisCluster cluster;
+  const auto key = KeyPair::generate();
+  ASSERT_TRUE(key);
+  const std::string riot_id = "Unbound#EUW";
+  Registration device = register_once(straight_to(cluster, 2), riot_id, &*key);
+  ASSERT_TRUE(device.connected) << device.error;
+  Registration mate = register_once(straight_to(cluster, 3), "Mate#EUW", nullptr);
+  ASSERT_TRUE(mate.connected) << mate.error;
+  device.ws->send(protocol::ClientMessage{
+      "f", protocol::FindOrCreateChannel{{"EUW1_5", false}, {"200", true}, {riot_id, "Mate#EUW"}}});
+  const auto created = device.ws->wait_for_type("channel-created");
+  ASSERT_TRUE(created && created->as<protocol::ChannelCreated>());
+  const std::string channel = created->as<protocol::ChannelCreated>()->channel.channel_id;
+  for (WsClient* ws : {device.ws.get(), mate.ws.get()}) {
+    ws->send(protocol::ClientMessage{"j", protocol::JoinChannel{channel}});
+    ASSERT_TRUE(ws->wait_for_type("joined-channel"));
+  }
+
+  const auto run = run_signal_binary({"identity", "unbind", riot_id, "--database",
+                                      cluster.database_url(), "--redis", cluster.redis().url()});
+  ASSERT_TRUE(run.exit.exited && run.exit.status == 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("3 instance(s) sharing Redis"), std::string::npos) << run.out;
+
+  ASSERT_TRUE(device.ws->wait_closed()) << "the unbound device's connection stayed open";
+  EXPECT_EQ(device.ws->close_code(), 4001);
+  EXPECT_TRUE(device.ws->has([](const Frame& f) { return f.type == "notice"; }));
+  const std::string device_peer = device.connected->peer_id;
+  const auto left = mate.ws->wait_for([&](const Frame& f) {
+    const auto* m = f.as<protocol::UserLeftChannel>();
+    return m && m->peer_id == device_peer;
+  });
+  ASSERT_TRUE(left) << "the teammate on s3 was not told the device left";
+}
+
 // ---- Riot verification across instances -------------------------------------------------------
 
 constexpr const char* kRiotKey = "RGAPI-c1u57e12-0000-4000-8000-verifyacross";

@@ -1,13 +1,11 @@
 #include "signaling/server/cluster/notice_command.hpp"
 
-#include <hiredis/hiredis.h>
-
 #include <cstdio>
-#include <memory>
 
 #include "signaling/protocol/json_writer.hpp"
 #include "signaling/protocol/messages.hpp"
 #include "signaling/server/cluster/redis_link.hpp"
+#include "signaling/server/cluster/redis_publish.hpp"
 #include "signaling/store/store_records.hpp"
 
 namespace shotcall::server {
@@ -21,13 +19,6 @@ int usage_error(const std::string& what) {
   std::fprintf(stderr, "shotcall-signal notice: %s\n%s", what.c_str(), kUsage);
   return 2;
 }
-
-struct ContextFree {
-  void operator()(redisContext* c) const { redisFree(c); }
-};
-struct ReplyFree {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
 
 }  // namespace
 
@@ -61,33 +52,19 @@ int run_notice_command(const std::vector<std::string>& args) {
   if (text.empty()) return usage_error("no text");
   if (text.size() > 2000) return usage_error("the text is longer than 2000 bytes");
 
-  RedisEndpoint endpoint;
   std::string error;
-  if (!parse_redis_url(url, endpoint, error)) return usage_error(error);
-  const timeval timeout{5, 0};
-  std::unique_ptr<redisContext, ContextFree> c{
-      redisConnectWithTimeout(endpoint.host.c_str(), endpoint.port, timeout)};
-  if (!c || c->err) {
-    std::fprintf(stderr, "shotcall-signal notice: cannot reach Redis at %s: %s\n", url.c_str(),
-                 c ? c->errstr : "out of memory");
-    return 1;
-  }
+  if (RedisEndpoint endpoint; !parse_redis_url(url, endpoint, error)) return usage_error(error);
   protocol::json::Writer w;
   w.begin_object();
   w.string_member("level", level);
   w.string_member("text", text);
   w.end_object();
-  const std::string payload = w.take();
-  const std::string channel = store::notice_channel();
-  std::unique_ptr<redisReply, ReplyFree> reply{static_cast<redisReply*>(
-      redisCommand(c.get(), "PUBLISH %b %b", channel.data(), channel.size(), payload.data(),
-                   payload.size()))};
-  if (!reply || reply->type != REDIS_REPLY_INTEGER) {
-    std::fprintf(stderr, "shotcall-signal notice: Redis refused the notice: %s\n",
-                 reply && reply->type == REDIS_REPLY_ERROR ? reply->str : c->errstr);
+  const auto heard = publish_once(url, store::notice_channel(), w.take(), error);
+  if (!heard) {
+    std::fprintf(stderr, "shotcall-signal notice: %s\n", error.c_str());
     return 1;
   }
-  std::printf("notice sent to %lld instance(s)\n", reply->integer);
+  std::printf("notice sent to %lld instance(s)\n", *heard);
   return 0;
 }
 

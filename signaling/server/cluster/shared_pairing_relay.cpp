@@ -20,6 +20,7 @@
 #include "signaling/protocol/json_writer.hpp"
 #include "signaling/server/cluster/shared_pairing.hpp"
 #include "signaling/server/cluster/shared_pairing_call.hpp"
+#include "signaling/server/cluster/unbinding_message.hpp"
 #include "signaling/store/store_records.hpp"
 
 namespace shotcall::server {
@@ -44,41 +45,6 @@ std::string member(JsonObject* o, const char* name) {
   return json_object_get_string_member_with_default(o, name, "");
 }
 
-// {"i": publishing instance, "r": Riot ID, "k": only key (absent: none), "x": [removed keys],
-// "w": the notice}: a core::Unbinding for every instance.
-std::string unbinding_text(const std::string& instance, const core::Unbinding& u) {
-  protocol::json::Writer w(256);
-  w.begin_object();
-  w.string_member("i", instance);
-  w.string_member("r", u.riot_id);
-  if (u.only_key) w.string_member("k", *u.only_key);
-  w.key("x");
-  w.begin_array();
-  for (const auto& key : u.removed_keys) w.string(key);
-  w.end_array();
-  w.string_member("w", u.why);
-  w.end_object();
-  return w.take();
-}
-
-// An unbinding published by another instance; nullopt for one of ours or a malformed one.
-std::optional<core::Unbinding> parse_unbinding(JsonObject* o, const std::string& ours) {
-  const std::string from = member(o, "i");
-  core::Unbinding u{member(o, "r"), std::nullopt, {}, member(o, "w")};
-  if (from.empty() || from == ours || u.riot_id.empty() || u.why.empty()) return std::nullopt;
-  if (json_object_has_member(o, "k")) u.only_key = member(o, "k");
-  if (JsonNode* x = json_object_get_member(o, "x"); x && JSON_NODE_HOLDS_ARRAY(x)) {
-    JsonArray* removed = json_node_get_array(x);
-    for (guint i = 0; i < json_array_get_length(removed); ++i) {
-      JsonNode* key = json_array_get_element(removed, i);
-      if (JSON_NODE_HOLDS_VALUE(key) && json_node_get_value_type(key) == G_TYPE_STRING)
-        u.removed_keys.emplace_back(json_node_get_string(key));
-    }
-  }
-  if (!u.only_key && u.removed_keys.empty()) return std::nullopt;  // names nobody
-  return u;
-}
-
 }  // namespace
 
 // One relay from another instance's relay_direct.
@@ -90,7 +56,7 @@ struct SharedPairing::InboxRelay {
 void SharedPairing::publish_remote(const core::Outbox& out) {
   // Every instance but this one (whose core already closed its own) hears each unbinding.
   for (const auto& u : out.unbindings) {
-    if (commands_->command({"PUBLISH", store::unbinding_channel(), unbinding_text(instance_, u)},
+    if (commands_->command({"PUBLISH", store::unbinding_channel(), encode_unbinding(instance_, u)},
                            nullptr))
       ++counters_.unbindings_out;
     else
@@ -176,6 +142,10 @@ void SharedPairing::relay_direct(core::ConnId sender, core::Pairing::RemoteRelay
 // ---- what other instances send us -------------------------------------------------------------
 
 void SharedPairing::on_inbox(const std::string& channel, const std::string& payload) {
+  if (channel == store::unbinding_channel()) {
+    if (auto unbinding = decode_unbinding(payload, instance_)) on_unbinding(std::move(*unbinding));
+    return;
+  }
   GPtr<JsonParser> parser{json_parser_new_immutable()};
   if (!json_parser_load_from_data(parser.get(), payload.data(), static_cast<gssize>(payload.size()),
                                   nullptr))
@@ -190,10 +160,6 @@ void SharedPairing::on_inbox(const std::string& channel, const std::string& payl
     log_.info("admin-notice", {{"level", level}});
     hooks_.notice_all(protocol::Notice{
         level == "warning" ? protocol::NoticeLevel::Warning : protocol::NoticeLevel::Info, text});
-    return;
-  }
-  if (channel == store::unbinding_channel()) {
-    if (auto unbinding = parse_unbinding(o, instance_)) on_unbinding(std::move(*unbinding));
     return;
   }
   if (json_object_has_member(o, "f")) {

@@ -6,8 +6,11 @@
 #include <memory>
 
 #include "signaling/protocol/riot_id.hpp"
+#include "signaling/server/cluster/redis_publish.hpp"
+#include "signaling/server/cluster/unbinding_message.hpp"
 #include "signaling/server/ops/server_config.hpp"
 #include "signaling/store/identity_store_factory.hpp"
+#include "signaling/store/store_records.hpp"
 
 namespace shotcall::server {
 namespace {
@@ -16,10 +19,14 @@ constexpr const char* kUsage =
     "Usage: shotcall-signal identity list [--database SPEC | --state-dir DIR]\n"
     "       shotcall-signal identity show RIOTID [--database SPEC | --state-dir DIR]\n"
     "       shotcall-signal identity unbind RIOTID [--database SPEC | --state-dir DIR]\n"
+    "                                              [--redis redis://HOST:PORT]\n"
     "Lists, shows or removes the device keys bound to Riot IDs in the server's identity\n"
     "database (the same one `shotcall-signal` opens with these flags or SHOTCALL_DATABASE /\n"
-    "SHOTCALL_STATE_DIR). After `unbind`, the next device to register the Riot ID with a key binds\n"
-    "it afresh; connections already open keep their seat until they reconnect.\n";
+    "SHOTCALL_STATE_DIR). After `unbind`, the next device to register the Riot ID with a key "
+    "binds\n"
+    "it afresh. With --redis (or SHOTCALL_REDIS), the instances sharing that Redis close the\n"
+    "unbound devices' open connections at once; without it those keep their seat until they\n"
+    "reconnect.\n";
 
 int usage_error(const std::string& what) {
   std::fprintf(stderr, "shotcall-signal identity: %s\n%s", what.c_str(), kUsage);
@@ -46,6 +53,29 @@ void print_binding(const store::KeyBinding& b) {
               utc(b.last_used_ms).c_str());
 }
 
+// The instances sharing Redis close the open connections of the keys `bound` held.
+int close_unbound(const std::string& redis_url, const std::string& riot_id,
+                  const std::vector<store::KeyBinding>& bound) {
+  core::Unbinding unbinding{riot_id,
+                            std::nullopt,
+                            {},
+                            "An operator of this server unbound this device from " + riot_id +
+                                ": sign in again to bind it."};
+  for (const auto& b : bound) unbinding.removed_keys.push_back(b.key);
+  std::string error;
+  const auto heard = publish_once(redis_url, store::unbinding_channel(),
+                                  encode_unbinding(kOperatorPublisher, unbinding), error);
+  if (!heard) {
+    std::fprintf(stderr,
+                 "shotcall-signal identity: the binding is gone, but its open connections were "
+                 "not closed: %s\n",
+                 error.c_str());
+    return 1;
+  }
+  std::printf("%lld instance(s) sharing Redis close its open connections\n", *heard);
+  return 0;
+}
+
 }  // namespace
 
 int run_identity_command(const std::vector<std::string>& args) {
@@ -55,15 +85,16 @@ int run_identity_command(const std::vector<std::string>& args) {
   }
   const std::string verb = args.front();
   std::string riot_id;
-  std::vector<std::string> db_flags;
+  std::vector<std::string> config_flags;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--database" || a == "--state-dir") {
+    if (a == "--database" || a == "--state-dir" || a == "--redis") {
       if (i + 1 >= args.size()) return usage_error(a + " needs a value");
-      db_flags.push_back(a);
-      db_flags.push_back(args[++i]);
-    } else if (a.rfind("--database=", 0) == 0 || a.rfind("--state-dir=", 0) == 0) {
-      db_flags.push_back(a);
+      config_flags.push_back(a);
+      config_flags.push_back(args[++i]);
+    } else if (a.rfind("--database=", 0) == 0 || a.rfind("--state-dir=", 0) == 0 ||
+               a.rfind("--redis=", 0) == 0) {
+      config_flags.push_back(a);
     } else if (a.rfind("--", 0) == 0) {
       return usage_error("unknown option " + a);
     } else if (riot_id.empty()) {
@@ -79,7 +110,7 @@ int run_identity_command(const std::vector<std::string>& args) {
     return usage_error("expected a Riot ID (Name#TAG), got \"" + riot_id + "\"");
 
   // The server's own rules pick the database (flags, SHOTCALL_* variables, $STATE_DIRECTORY).
-  const auto parsed = parse_config(db_flags, [](std::string_view name) {
+  const auto parsed = parse_config(config_flags, [](std::string_view name) {
     const char* v = std::getenv(std::string{name}.c_str());
     return v ? std::optional<std::string>{v} : std::nullopt;
   });
@@ -109,6 +140,7 @@ int run_identity_command(const std::vector<std::string>& args) {
       for (const auto& b : bindings) print_binding(b);
       return 0;
     }
+    const auto bound = db->bindings_of(riot_key);
     const std::size_t removed = db->remove_riot_id(riot_key);
     if (removed == 0) {
       std::fprintf(stderr, "%s is not bound to any device on this server\n", riot_id.c_str());
@@ -116,6 +148,7 @@ int run_identity_command(const std::vector<std::string>& args) {
     }
     std::printf("unbound %s (%zu device key%s)\n", riot_id.c_str(), removed,
                 removed == 1 ? "" : "s");
+    if (parsed.config->redis_url) return close_unbound(*parsed.config->redis_url, riot_id, bound);
     return 0;
   } catch (const store::StoreUnavailable& e) {
     std::fprintf(stderr, "shotcall-signal identity: %s\n", e.what());
