@@ -189,6 +189,10 @@ ProcessExit PeerProcess::terminate(std::chrono::milliseconds timeout, int signal
   return wait_exit(timeout);
 }
 
+void PeerProcess::send_signal(int signal) {
+  if (!exited_) g_subprocess_send_signal(proc_, signal);
+}
+
 void PeerProcess::kill() {
   if (exited_) return;
   g_subprocess_force_exit(proc_);

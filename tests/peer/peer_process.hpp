@@ -36,6 +36,8 @@ class PeerProcess {
                         int signal = 15);
   ProcessExit wait_exit(std::chrono::milliseconds timeout);
   void kill();
+  // SIGSTOP freezes it (its links stop answering), SIGCONT lets it go on.
+  void send_signal(int signal);
 
   static std::string binary_path();
 

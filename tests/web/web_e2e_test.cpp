@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <memory>
 #include <string>
 #include <vector>
@@ -237,6 +238,81 @@ TEST_F(WebE2e, AfterAServerRestartThePageRejoinsAndTheLinkStays) {
   ASSERT_TRUE(v.ok) << v.why;
   EXPECT_EQ(v.freq, kPageTone);
   EXPECT_TRUE(page.process().terminate().exited);
+}
+
+// A link that fails mid-call is rebuilt: here the peer is frozen (SIGSTOP) until the page's side
+// of the link gives up, then thawed. Whoever offered offers again on a new connection, the other
+// answers on a new one of its own (the page's rules in web/js/mesh.js, the app's in
+// app/mesh/peer_state.hpp), and the voice comes back both ways.
+class WebE2eRebuild : public WebE2e {
+ protected:
+  std::size_t link_events(const Page &page, const char *state) const {
+    std::size_t n = 0;
+    for (const auto &l : page.lines("event link "))
+      if (l.find(std::string{"\"state\":\""} + state + "\"") != std::string::npos) ++n;
+    return n;
+  }
+
+  void fail_and_recover(bool page_first) {
+    ServerProcess server;
+    const std::string page_id = team.members()[0].riot_id;
+    const std::string peer_id = team.members()[1].riot_id;
+    Page::Options o = page_options(page_first ? "rebuild-answer" : "rebuild-offer");
+    o.hear_seconds = 2;
+    std::unique_ptr<Page> page;
+    std::unique_ptr<PeerProcess> peer;
+    if (page_first) {
+      page = std::make_unique<Page>(server, o, out);
+      ASSERT_TRUE(page->wait("event joined ")) << page->transcript();
+      peer = std::make_unique<PeerProcess>(peer_args(server));
+    } else {
+      peer = std::make_unique<PeerProcess>(peer_args(server));
+      ASSERT_TRUE(peer->wait_for_lines("joined ", 1, kCallTimeout)) << peer->transcript();
+      page = std::make_unique<Page>(server, o, out);
+    }
+    ASSERT_TRUE(page->wait("heard " + peer_id + " ")) << page->transcript();
+    ASSERT_TRUE(peer->wait_for_lines("first-audio " + page_id, 1, kCallTimeout))
+        << peer->transcript() << page->transcript();
+    ASSERT_EQ(link_events(*page, "connected"), 1u) << page->transcript();
+
+    peer->send_signal(SIGSTOP);
+    const bool failed =
+        run_until([&] { return link_events(*page, "failed") >= 1; }, std::chrono::seconds(90));
+    peer->send_signal(SIGCONT);
+    ASSERT_TRUE(failed) << "the page never saw the link fail\n" << page->transcript();
+
+    // A new connection comes up, and each side hears the other through it: the page records
+    // the peer a second time, the peer records the page into a new file.
+    ASSERT_TRUE(run_until([&] { return link_events(*page, "connected") >= 2; }, kCallTimeout))
+        << page->transcript() << peer->transcript();
+    ASSERT_TRUE(page->wait("heard " + peer_id + " ", 2)) << page->transcript();
+    ASSERT_TRUE(run_until(
+        [&] {
+          const auto files = team.recordings(1, 0);
+          return files.size() >= 2 && ToneTeam::file_size(files.back()) >= wav_bytes(2);
+        },
+        std::chrono::seconds(60)))
+        << peer->transcript();
+    const ProcessExit e = peer->terminate();
+    EXPECT_TRUE(e.exited && e.status == 0) << peer->transcript();
+    const ToneVerdict heard = judge_recording(page->heard_file(peer_id), team.tones());
+    ASSERT_TRUE(heard.ok) << heard.why;
+    EXPECT_EQ(heard.freq, kPeerTone);
+    const ToneVerdict v = judge_recording(team.recordings(1, 0).back(), team.tones());
+    ASSERT_TRUE(v.ok) << v.why;
+    EXPECT_EQ(v.freq, kPageTone);
+    EXPECT_TRUE(page->lines("page-error ").empty()) << page->transcript();
+    EXPECT_TRUE(page->process().terminate().exited);
+  }
+};
+
+// The page joined second, so it offered: it offers again.
+TEST_F(WebE2eRebuild, APageThatOfferedOffersAgainAfterTheLinkFails) { fail_and_recover(false); }
+
+// The page joined first and answered the app's offer: it answers the app's new offer (or, when
+// none comes, drops its side so that the app sees the failure too).
+TEST_F(WebE2eRebuild, APageThatAnsweredAnswersTheNewOfferAfterTheLinkFails) {
+  fail_and_recover(true);
 }
 
 TEST_F(WebE2e, AReloadKeepsThePagesIdentity) {

@@ -432,7 +432,11 @@ function removeMate(key) {
 
 async function onTrack(key, stream) {
   const mate = app.mates.get(key);
-  if (!mate || mate.voice) return;
+  if (!mate || mate.voice?.stream === stream) return;
+  // A rebuilt link brings a new stream: it replaces the dead one.
+  mate.voice?.close();
+  mate.meter?.close();
+  mate.meter = null;
   mate.voice = new Voice(stream);
   mate.voice.setVolume(mate.volume);
   mate.voice.setDeafened(app.deafened);

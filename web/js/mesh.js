@@ -1,16 +1,37 @@
 // One RTCPeerConnection per teammate, negotiated over `signal` exactly as protocol v1 says: the
 // member who joins offers to each member already there, the others answer; candidates trickle.
 // Works in both directions, with or without a microphone track (receive-only then).
+//
+// A failed link is rebuilt, never renegotiated, by the rules the app follows
+// (app/mesh/peer_state.hpp; GStreamer 1.22's webrtcbin can neither restart ICE nor renegotiate
+// transports): the offerer, after a growing pause, makes a new RTCPeerConnection and offers
+// again; the answerer makes a new one whenever an offer comes for a link that was already used,
+// and, when no offer comes in time after a failure, makes one anyway, so that a failure only it
+// saw reaches the offerer. After `max` failures with no connection in between, the link stays
+// failed.
 import { linkRoute } from './link_route.js';
 import { iceData, readSignalData, sdpData } from './protocol.js';
+
+export const REBUILD = {
+  max: 5,
+  baseMs: 500,
+  capMs: 8000,
+  offerWaitMs: 15000
+};
+
+// How long the offerer waits before its rebuild after `failures` failures (1, 2, ...).
+export function rebuildDelayMs(failures, policy = REBUILD) {
+  return Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, failures - 1));
+}
 
 export class Mesh {
   // send(peerId, data): relay `data` to that peer. events: onTrack(peerId, stream),
   // onState(peerId, state) with RTCPeerConnection's connectionState.
-  constructor({ send, onTrack, onState }) {
+  constructor({send, onTrack, onState, rebuild = REBUILD}) {
     this.send = send;
     this.onTrack = onTrack;
     this.onState = onState;
+    this.rebuild = rebuild;
     this.iceServers = [];
     this.micTrack = null;
     this.micStream = null;
@@ -42,8 +63,8 @@ export class Mesh {
   }
 
   // We joined and `peerId` was there: we offer.
-  async offerTo(peerId, riotId) {
-    const link = this.#create(peerId, riotId, true);
+  async offerTo(peerId, riotId, failures = 0) {
+    const link = this.#create(peerId, riotId, true, failures);
     if (this.micTrack) link.pc.addTrack(this.micTrack, this.micStream);
     else link.pc.addTransceiver('audio', { direction: 'recvonly' });
     const offer = await link.pc.createOffer();
@@ -68,6 +89,11 @@ export class Mesh {
       return;
     }
     if (msg.type === 'offer') {
+      // An offer for a link already used is the offerer's rebuild: a new connection answers it.
+      if (link && link.pc.remoteDescription) {
+        this.#drop(link);
+        link = this.#create(from, link.riotId, false, link.failures);
+      }
       if (!link) link = this.#create(from, this.riotIdOf(from) ?? '', false);
       const pc = link.pc;
       await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
@@ -93,7 +119,7 @@ export class Mesh {
     const link = this.links.get(peerId);
     if (!link) return;
     this.links.delete(peerId);
-    link.pc.close();
+    this.#drop(link);
     this.onState(peerId, 'closed');
   }
 
@@ -128,9 +154,18 @@ export class Mesh {
     return { rttMs, lossPct, receiving: received > 0, route };
   }
 
-  #create(peerId, riotId, offerer) {
+  // `failures`: of the links to this peer before this one since one last connected.
+  #create(peerId, riotId, offerer, failures = 0) {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' });
-    const link = { pc, riotId, pendingIce: [], offerer, lastStats: { lost: 0, received: 0 } };
+    const link = {
+      pc,
+      riotId,
+      pendingIce: [],
+      offerer,
+      failures,
+      timer: null,
+      lastStats: {lost: 0, received: 0},
+    };
     this.links.set(peerId, link);
     pc.onicecandidate = (e) => {
       // A null or empty candidate marks the end of gathering; v1 has no shape for it.
@@ -138,10 +173,41 @@ export class Mesh {
     };
     pc.ontrack = (e) => this.onTrack(peerId, e.streams[0] ?? new MediaStream([e.track]));
     pc.onconnectionstatechange = () => {
-      if (this.links.get(peerId) === link) this.onState(peerId, pc.connectionState);
+      if (this.links.get(peerId) !== link) return;
+      this.onState(peerId, pc.connectionState);
+      if (pc.connectionState === 'connected') link.failures = 0;
+      if (pc.connectionState === 'failed') this.#failed(peerId, link);
     };
     this.onState(peerId, 'new');
     return link;
+  }
+
+  // The link failed: rebuilt as the rules above say, unless it failed too often.
+  #failed(peerId, link) {
+    if (link.timer || ++link.failures > this.rebuild.max) return;
+    const current = () => this.links.get(peerId) === link;
+    if (link.offerer) {
+      link.timer = setTimeout(() => {
+        if (!current()) return;
+        this.#drop(link);
+        this.offerTo(peerId, link.riotId, link.failures)
+            .catch((e) => console.error('shotcall: offer again', e));
+      }, rebuildDelayMs(link.failures, this.rebuild));
+    } else {
+      link.timer = setTimeout(() => {
+        if (!current()) return;  // an offer came: already rebuilt
+        this.#drop(link);
+        this.#create(peerId, link.riotId, false, link.failures);
+      }, this.rebuild.offerWaitMs);
+    }
+  }
+
+  // Closes a link's connection and stops its timer (it is replaced or removed).
+  #drop(link) {
+    clearTimeout(link.timer);
+    link.timer = null;
+    link.pc.onconnectionstatechange = null;
+    link.pc.close();
   }
 }
 
