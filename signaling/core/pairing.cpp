@@ -16,8 +16,8 @@ void Outbox::append(Outbox&& more) {
                std::make_move_iterator(more.watch.end()));
   lookups.insert(lookups.end(), std::make_move_iterator(more.lookups.begin()),
                  std::make_move_iterator(more.lookups.end()));
-  unbindings.insert(unbindings.end(), std::make_move_iterator(more.unbindings.begin()),
-                    std::make_move_iterator(more.unbindings.end()));
+  replacements.insert(replacements.end(), std::make_move_iterator(more.replacements.begin()),
+                      std::make_move_iterator(more.replacements.end()));
 }
 namespace {
 
@@ -145,6 +145,20 @@ Outbox Pairing::on_register(ConnId conn, Conn& c, const std::optional<std::strin
     if (auto refused = admit_identity(conn, c, id, m, admitted, out)) return std::move(*refused);
   }  // a server without identity-1 ignores proof fields, as v1 ignores unknown fields
   if (!store_.claim_riot_id(key, c.peer_id)) {
+    const auto holder = store_.riot_id_holder(key);
+    if (admitted.key && !admitted.bind_first && holder && !conn_of_peer(*holder)) {
+      // A device proven by its bound key, held out by a session on another instance (a local
+      // stale session of this device was replaced by admit_identity): that instance closes the
+      // session if it is this device's, and the client's retry finds the Riot ID free.
+      out.push_back(
+          {conn, error(id, ErrorCode::RiotIdInUse,
+                       m.riot_id + " is still held by another session: if it is this device's, "
+                                   "it is being closed; try again in a moment",
+                       re)});
+      out.replacements.push_back(
+          {m.riot_id, std::nullopt, {*admitted.key}, stale_session_text(m.riot_id)});
+      return out;
+    }
     out.push_back({conn, error(id, ErrorCode::RiotIdInUse,
                                m.riot_id + " is connected from somewhere else", re)});
     if (auto warning = refused_claim_warning(key))

@@ -123,30 +123,31 @@ struct RiotLookup {
   friend bool operator==(const RiotLookup&, const RiotLookup&) = default;
 };
 
-// A Riot ID's device keys that lost their binding: a Riot verification made one key its only
-// one, a device was unlinked, or the 24-hour re-check found the Riot ID on another account. The
-// connections of the Riot ID that it names close with 4001 ("replaced") wherever they are: the
-// core closes its own at once and lists the unbinding in Outbox::unbindings, which a shell with
-// several instances carries to the others (Pairing::unbound there; protocol-identity.md: "an
-// unbinding reaches every instance within 2 s").
-struct Unbinding {
-  std::string riot_id;                    // as the binding spells it
-  std::optional<std::string> only_key;    // every connection not proven by this key goes
-  std::vector<std::string> removed_keys;  // connections proven by one of these go
-  std::string why;                        // the notice they get before the close
-  friend bool operator==(const Unbinding&, const Unbinding&) = default;
+// Connections of a Riot ID that must close with 4001 ("replaced") wherever they are: its keys
+// lost their binding (a Riot verification made one key its only one, a device was unlinked, the
+// 24-hour re-check found the Riot ID on another account, an operator unbound it), or a proven
+// device signed in again while a stale session of it holds the Riot ID on another instance. The
+// core closes its own at once and lists it in Outbox::replacements, which a shell with several
+// instances carries to the others (Pairing::replaced there; protocol-identity.md: "an unbinding
+// reaches every instance within 2 s").
+struct Replacement {
+  std::string riot_id;                  // as the binding spells it
+  std::optional<std::string> kept_key;  // every connection not proven by this key goes
+  std::vector<std::string> proven_by;   // connections proven by one of these go
+  std::string why;                      // the notice they get before the close
+  friend bool operator==(const Replacement&, const Replacement&) = default;
 };
 
 // Everything one call of the core produces: the frames to send (the vector itself, in order),
-// what the Riot watcher must start or stop watching, what Riot must be asked, and the unbindings
-// other instances must apply. One output, so that a call a shared store undoes and runs again
-// takes back all of it at once, and the shell has one thing to apply.
+// what the Riot watcher must start or stop watching, what Riot must be asked, and the
+// replacements other instances must apply. One output, so that a call a shared store undoes and
+// runs again takes back all of it at once, and the shell has one thing to apply.
 struct Outbox : std::vector<Outgoing> {
   using std::vector<Outgoing>::vector;
   std::vector<WatchRequest> watch;
   std::vector<RiotLookup> lookups;
-  std::vector<Unbinding> unbindings;
-  // Appends `more` after this: its frames, watch requests, lookups and unbindings.
+  std::vector<Replacement> replacements;
+  // Appends `more` after this: its frames, watch requests, lookups and replacements.
   void append(Outbox&& more);
 };
 
@@ -265,10 +266,10 @@ class Pairing {
    private:
     Pairing& pairing_;
   };
-  // Another instance's unbinding (Outbox::unbindings there): this instance's connections it
-  // names close with 4001 and leave their channels. Lists no unbinding of its own.
-  Outbox unbound(const Unbinding& unbinding);
-  StoreNeeds needs_unbound(const Unbinding& unbinding) const;
+  // Another instance's replacement (Outbox::replacements there): this instance's connections it
+  // names close with 4001 and leave their channels. Lists no replacement of its own.
+  Outbox replaced(const Replacement& replacement);
+  StoreNeeds needs_replaced(const Replacement& replacement) const;
   // What riot_answered(answer) will read from the store.
   StoreNeeds needs_riot_answer(const RiotAnswer& answer) const;
   // Channels that hold at least one local connection, and Riot IDs held here (for TTL refresh).
@@ -390,12 +391,14 @@ class Pairing {
   // while the last one is less than claim_warning_interval_ms old (then the attempt is counted
   // and reported in the next warning): a stranger's retries cannot flood the holder.
   std::optional<std::string> refused_claim_warning(const std::string& riot_key);
+  // What a device's stale session hears when the device signs in again.
+  static std::string stale_session_text(const std::string& riot_id);
   // Closes a local connection: its notice and close go out, and the core forgets it at once.
   void replace_connection(ConnId victim, const std::string& why, Outbox& out);
-  // Local connections `unbinding` names (Unbinding's rule).
-  std::vector<ConnId> unbound_conns(const Unbinding& unbinding) const;
-  // Closes this instance's connections `unbinding` names and lists it for the other instances.
-  void unbind_everywhere(Unbinding unbinding, Outbox& out);
+  // Local connections `replacement` names (Replacement's rule).
+  std::vector<ConnId> replaced_conns(const Replacement& replacement) const;
+  // Closes this instance's connections `replacement` names and lists it for the other instances.
+  void replace_everywhere(Replacement replacement, Outbox& out);
   Outbox on_link_request(ConnId conn, Conn& c, const std::optional<std::string>& id,
                          const protocol::LinkRequest& m);
   Outbox on_link_approve(ConnId conn, Conn& c, const std::optional<std::string>& id,

@@ -121,6 +121,11 @@ ProofVerdict Pairing::take_and_check(Conn& c, identity::Purpose purpose,
   return verdict;
 }
 
+std::string Pairing::stale_session_text(const std::string& riot_id) {
+  return "You signed in to " + riot_id +
+         " from another session of this device; this one is closed.";
+}
+
 std::optional<Outbox> Pairing::admit_identity(ConnId conn, Conn& c,
                                               const std::optional<std::string>& id,
                                               const protocol::RegisterUser& m,
@@ -195,10 +200,7 @@ std::optional<Outbox> Pairing::admit_identity(ConnId conn, Conn& c,
     const Conn& h = conns_.at(*holder);
     if (h.proven_key == mine->key ||
         (h.level == IdentityLevel::None && h.registered_ms < mine->bound_at_ms))
-      replace_connection(*holder,
-                         "You signed in to " + m.riot_id +
-                             " from another session of this device; this one is closed.",
-                         out);
+      replace_connection(*holder, stale_session_text(m.riot_id), out);
   }
   // Last use decides when an unused binding lapses (30 days): an hour's precision is plenty,
   // and a locked database then costs a reconnecting player nothing.
@@ -290,35 +292,35 @@ void Pairing::replace_connection(ConnId victim, const std::string& why, Outbox& 
   out.append(forget(victim));
 }
 
-std::vector<ConnId> Pairing::unbound_conns(const Unbinding& u) const {
+std::vector<ConnId> Pairing::replaced_conns(const Replacement& u) const {
   const std::string riot_key = protocol::fold_riot_id(u.riot_id);
   std::vector<ConnId> victims;
   for (const auto& [conn, c] : conns_) {
     if (!c.riot_id || c.riot_key != riot_key) continue;
-    const bool other_key = u.only_key && c.proven_key != u.only_key;
-    const bool removed_key = c.proven_key && std::find(u.removed_keys.begin(), u.removed_keys.end(),
-                                                       *c.proven_key) != u.removed_keys.end();
+    const bool other_key = u.kept_key && c.proven_key != u.kept_key;
+    const bool removed_key = c.proven_key && std::find(u.proven_by.begin(), u.proven_by.end(),
+                                                       *c.proven_key) != u.proven_by.end();
     if (other_key || removed_key) victims.push_back(conn);
   }
   return victims;
 }
 
-Outbox Pairing::unbound(const Unbinding& unbinding) {
+Outbox Pairing::replaced(const Replacement& replacement) {
   Outbox out;
-  for (const ConnId victim : unbound_conns(unbinding))
-    replace_connection(victim, unbinding.why, out);
+  for (const ConnId victim : replaced_conns(replacement))
+    replace_connection(victim, replacement.why, out);
   return out;
 }
 
-StoreNeeds Pairing::needs_unbound(const Unbinding& unbinding) const {
+StoreNeeds Pairing::needs_replaced(const Replacement& replacement) const {
   StoreNeeds needs;
-  for (const ConnId victim : unbound_conns(unbinding)) needs.merge(needs_disconnect(victim));
+  for (const ConnId victim : replaced_conns(replacement)) needs.merge(needs_disconnect(victim));
   return needs;
 }
 
-void Pairing::unbind_everywhere(Unbinding unbinding, Outbox& out) {
-  out.append(unbound(unbinding));
-  out.unbindings.push_back(std::move(unbinding));
+void Pairing::replace_everywhere(Replacement replacement, Outbox& out) {
+  out.append(replaced(replacement));
+  out.replacements.push_back(std::move(replacement));
 }
 
 // ---- links and devices -----------------------------------------------------------------------
@@ -454,7 +456,7 @@ Outbox Pairing::on_unlink_device(ConnId conn, Conn& c, const std::optional<std::
   warn_holder(riot_key, "A device was unlinked from " + riot_id + ".", out);
   // The unlinked key's live connections go, on every instance (this one too, when it unlinked
   // itself).
-  unbind_everywhere(
+  replace_everywhere(
       {riot_id, std::nullopt, {m.key}, "This device was unlinked from " + riot_id + "."}, out);
   return out;
 }

@@ -371,7 +371,7 @@ Outbox Pairing::verification_succeeded(ConnId conn, Verification& v) {
   // Every live connection of the Riot ID not proven by this key goes, on every instance: the
   // account's owner decided which device holds it. (This one, registered or not, is proven by it
   // now, or holds no Riot ID.)
-  unbind_everywhere(
+  replace_everywhere(
       {done.riot_id,
        done.key,
        {},
@@ -415,10 +415,10 @@ Outbox Pairing::riot_binding_rechecked(const std::string& riot_id, RiotLookupSta
   }
   Outbox out;
   if (!removed.empty())
-    unbind_everywhere({riot_id, std::nullopt, std::move(removed),
-                       riot_id + " no longer belongs to the Riot account this device verified: "
-                                 "verify again"},
-                      out);
+    replace_everywhere({riot_id, std::nullopt, std::move(removed),
+                        riot_id + " no longer belongs to the Riot account this device verified: "
+                                  "verify again"},
+                       out);
   return out;
 }
 

@@ -22,7 +22,7 @@ class LocalRunner final : public PairingRunner {
   void open_server_channel(protocol::IdValue game_id, protocol::IdValue team_id,
                            std::vector<std::string> roster) override;
   void close_server_game(std::string game_id) override;
-  // The core closed the unbound connections itself: with one instance there are no others.
+  // The core closed the replaced connections itself: with one instance there are no others.
   void riot_answered(core::RiotAnswer answer) override;
 
   void sweep() override;

@@ -25,9 +25,9 @@ struct ServerConfig;
 // any runner call, or later from the main loop (a shared runner answers once Redis has).
 struct RunnerSink {
   // The core's output for this instance (frames for its connections, watch requests for the Riot
-  // watcher, lookups for Riot verification; unbindings are the runner's to carry). `relay_start_us`
-  // (monotonic) is when the frame that caused it arrived, for relayed signals' latency; 0 when not
-  // timed.
+  // watcher, lookups for Riot verification; replacements are the runner's to carry).
+  // `relay_start_us` (monotonic) is when the frame that caused it arrived, for relayed signals'
+  // latency; 0 when not timed.
   std::function<void(const core::Outbox& out, std::int64_t relay_start_us)> deliver;
   // One frame already encoded by another instance, for a local connection. False when not sent.
   std::function<bool(core::ConnId to, const std::string& text)> send_text;

@@ -3,7 +3,7 @@
 // its own RiotClient with the server's key, within verification's share of the key's limits
 // (RiotRateLimiter, one per routing value, as the watcher has its own for the rest), and hands
 // every answer to the pairing runner, which runs it through the core like a client's message (with
-// several instances, as a store transaction whose unbindings reach the other instances) and
+// several instances, as a store transaction whose replacements reach the other instances) and
 // delivers what it says. A lookup that finds the share spent is
 // answered Busy at once, never queued: the player is told when to check again. Runs on the server's
 // main loop; nothing blocks. The key goes into the client and nowhere else.

@@ -66,7 +66,7 @@ std::string instance_key(std::string_view instance) { return key_of("inst", inst
 std::string instances_set_key() { return std::string{kPrefix} + "instances"; }
 std::string inbox_channel(std::string_view instance) { return key_of("to", instance); }
 std::string notice_channel() { return std::string{kPrefix} + "notice"; }
-std::string unbinding_channel() { return std::string{kPrefix} + "unbind"; }
+std::string replacement_channel() { return std::string{kPrefix} + "replace"; }
 
 std::string instance_of_peer(std::string_view peer_id) {
   const auto dot = peer_id.find('.');

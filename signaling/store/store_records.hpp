@@ -23,7 +23,7 @@ std::string instance_key(std::string_view instance);   // exists while the insta
 std::string instances_set_key();                       // every instance that said it lives
 std::string inbox_channel(std::string_view instance);  // pub/sub: messages for its peers
 std::string notice_channel();                          // pub/sub: admin notices, every instance
-std::string unbinding_channel();  // pub/sub: identity unbindings (core::Unbinding), every instance
+std::string replacement_channel();  // pub/sub: core::Replacement, for every instance
 
 // Peer ids of a store-backed deployment name their instance: "<instance>.<random hex>", so a
 // message for a peer goes to the right instance without another lookup, and the members of a

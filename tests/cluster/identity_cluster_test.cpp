@@ -188,6 +188,26 @@ TEST(IdentityCluster, AnOperatorsUnbindWithRedisClosesTheDevicesConnectionsEvery
   ASSERT_TRUE(left) << "the teammate on s3 was not told the device left";
 }
 
+// A device signs in again through another instance while its old session still holds the Riot
+// ID (the network changed and the old connection has not timed out yet): the old session is
+// closed with 4001 where it is, and the device's retry takes the seat at once, not after the
+// server's keepalive gives up on the old one.
+TEST(IdentityCluster, AProvenReconnectThroughAnotherInstanceClosesItsStaleSession) {
+  RedisCluster cluster;
+  const auto key = KeyPair::generate();
+  ASSERT_TRUE(key);
+  const std::string riot_id = "Roamer#EUW";
+  Registration stale = register_once(straight_to(cluster, 2), riot_id, &*key);
+  ASSERT_TRUE(stale.connected) << stale.error;
+
+  Registration back = register_when_free(straight_to(cluster, 1), riot_id, &*key);
+  ASSERT_TRUE(back.connected) << back.error;
+  EXPECT_EQ(back.connected->identity, IdentityLevel::Key);
+  EXPECT_EQ(instance_of(back.connected->peer_id), 1);
+  ASSERT_TRUE(stale.ws->wait_closed()) << "the stale session on s2 stayed open";
+  EXPECT_EQ(stale.ws->close_code(), 4001);
+}
+
 // ---- Riot verification across instances -------------------------------------------------------
 
 constexpr const char* kRiotKey = "RGAPI-c1u57e12-0000-4000-8000-verifyacross";

@@ -154,6 +154,37 @@ TEST_F(IdentityCore, AProvenReconnectTakesItsOwnStaleSeat) {
   EXPECT_EQ(pairing_->disconnect(old_session), Outbox{});   // already forgotten
 }
 
+// With several instances sharing the store (signaling/server/cluster), the stale session may be
+// held on another one: the reconnect is told to try again, the other instance closes the session
+// the replacement names, and the retry takes the seat.
+TEST_F(IdentityCore, AProvenReconnectClosesItsStaleSeatOnAnotherInstance) {
+  const KeyPair key = new_key();
+  std::unique_ptr<Pairing> elsewhere = std::move(pairing_);
+  make_core(IdentityPolicy::None);  // this instance; `elsewhere` shares its store and database
+  std::swap(pairing_, elsewhere);
+  const ConnId old_session = open();
+  ASSERT_NE(find<p::Connected>(register_proven(old_session, key, "Ahri#EUW"), old_session),
+            nullptr);
+  std::swap(pairing_, elsewhere);
+
+  const ConnId fresh = open();
+  const Outbox refused = register_proven(fresh, key, "Ahri#EUW");
+  ASSERT_NE(error_to(refused, fresh), nullptr);
+  EXPECT_EQ(error_to(refused, fresh)->code, p::ErrorCode::RiotIdInUse);
+  const Replacement stale{"Ahri#EUW",
+                          std::nullopt,
+                          {key.public_base64url()},
+                          "You signed in to Ahri#EUW from another session of this device; this "
+                          "one is closed."};
+  EXPECT_EQ(refused.replacements, std::vector<Replacement>{stale});
+
+  const Outbox there = elsewhere->replaced(stale);
+  const Outgoing* closed = close_of(there, old_session);
+  ASSERT_NE(closed, nullptr);
+  EXPECT_EQ(closed->close_code, 4001);
+  EXPECT_NE(find<p::Connected>(register_proven(fresh, key, "Ahri#EUW"), fresh), nullptr);
+}
+
 TEST_F(IdentityCore, AFirstBindingWhileSomeoneHoldsTheRiotIdIsInUseAndBindsNothing) {
   const ConnId squatter = open();
   register_plain(squatter, "Ahri#EUW");
@@ -413,10 +444,11 @@ TEST_F(IdentityCore, UnlinkingAKeyClosesItsLiveConnection) {
   ASSERT_NE(close_of(out, a), nullptr);
   EXPECT_EQ(close_of(out, a)->close_code, 4001);
   // Other instances close the key's connections there.
-  EXPECT_EQ(out.unbindings, (std::vector<Unbinding>{{"Ahri#EUW",
-                                                     std::nullopt,
-                                                     {key.public_base64url()},
-                                                     "This device was unlinked from Ahri#EUW."}}));
+  EXPECT_EQ(out.replacements,
+            (std::vector<Replacement>{{"Ahri#EUW",
+                                       std::nullopt,
+                                       {key.public_base64url()},
+                                       "This device was unlinked from Ahri#EUW."}}));
 }
 
 TEST_F(IdentityCore, FiveWrongLinkCodesCancelTheRiotIdsPendingRequests) {

@@ -405,7 +405,7 @@ TEST_F(VerifyCore, SuccessClosesEveryOtherDeviceOfTheRiotIdWith4001) {
 }
 
 // Several instances (signaling/server/cluster): the Riot ID's other devices may be connected to
-// another instance, which applies the unbinding the verifying instance's Outbox lists.
+// another instance, which applies the replacement the verifying instance's Outbox lists.
 TEST_F(VerifyCore, SuccessUnbindsTheOtherDevicesOnAnotherInstanceToo) {
   const KeyPair old_key = new_key(), new_device = new_key();
   // On the other instance: the old device, in a channel with a teammate.
@@ -422,29 +422,29 @@ TEST_F(VerifyCore, SuccessUnbindsTheOtherDevicesOnAnotherInstanceToo) {
   ASSERT_TRUE(find<p::Verified>(done, a));
   const std::string kept =
       identity::sign_proof(new_device, Purpose::Register, kHost, "x", kAhri).key;
-  ASSERT_EQ(done.unbindings.size(), 1u);
-  const Unbinding& unbinding = done.unbindings.front();
-  EXPECT_EQ(unbinding.riot_id, kAhri);
-  EXPECT_EQ(unbinding.only_key, kept);
-  EXPECT_TRUE(unbinding.removed_keys.empty());
+  ASSERT_EQ(done.replacements.size(), 1u);
+  const Replacement& replacement = done.replacements.front();
+  EXPECT_EQ(replacement.riot_id, kAhri);
+  EXPECT_EQ(replacement.kept_key, kept);
+  EXPECT_TRUE(replacement.proven_by.empty());
 
   // There it reads the old device's claim and channel, closes it, and its teammate hears it leave.
-  const StoreNeeds needs = elsewhere->needs_unbound(unbinding);
+  const StoreNeeds needs = elsewhere->needs_replaced(replacement);
   EXPECT_EQ(needs.channel_ids, std::vector<std::string>{channel});
   EXPECT_EQ(needs.riot_keys, std::vector<std::string>{"ahri#euw"});
   const std::string old_peer = elsewhere->peer_id_of(old_device).value_or("");
-  const Outbox there = elsewhere->unbound(unbinding);
+  const Outbox there = elsewhere->replaced(replacement);
   const auto closed = close_of(there, old_device);
   ASSERT_TRUE(closed);
   EXPECT_EQ(closed->close_code, 4001);
   EXPECT_FALSE(close_of(there, lux));
   EXPECT_EQ(find<p::UserLeftChannel>(there, lux), (p::UserLeftChannel{channel, old_peer}));
-  EXPECT_TRUE(there.unbindings.empty());  // applied there, not carried on
+  EXPECT_TRUE(there.replacements.empty());  // applied there, not carried on
   EXPECT_FALSE(elsewhere->peer_id_of(old_device));
   ASSERT_TRUE(store_.find(channel));
   EXPECT_EQ(store_.find(channel)->members.size(), 1u);  // Lux alone
   // The verified device keeps its seat where it verified.
-  EXPECT_TRUE(pairing_->unbound(unbinding).empty());
+  EXPECT_TRUE(pairing_->replaced(replacement).empty());
 }
 
 // A shared store undoes a call whose transaction lost a race and runs it again
@@ -486,7 +486,7 @@ TEST_F(VerifyCore, ASuccessUndoneGivesBackTheDevicesItClosedAndSucceedsAgain) {
   const auto closed = close_of(again, other);
   ASSERT_TRUE(closed);
   EXPECT_EQ(closed->close_code, 4001);
-  EXPECT_EQ(again.unbindings.size(), 1u);
+  EXPECT_EQ(again.replacements.size(), 1u);
 }
 
 TEST_F(VerifyCore, TheVerifyingConnectionBecomesRiotAndItsChannelHearsIt) {

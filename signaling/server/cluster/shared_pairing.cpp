@@ -34,7 +34,7 @@ SharedPairing::SharedPairing(core::Pairing& pairing, store::SnapshotStore& store
       endpoint, store::instance_key(instance_), std::chrono::milliseconds(kAliveTtlMs),
       std::chrono::milliseconds(kHeartbeatIntervalMs), std::chrono::milliseconds(kStallLimitMs));
   subscriber_->subscribe(
-      {store::inbox_channel(instance_), store::notice_channel(), store::unbinding_channel()},
+      {store::inbox_channel(instance_), store::notice_channel(), store::replacement_channel()},
       [this](const std::string& channel, const std::string& payload) {
         on_inbox(channel, payload);
       });
@@ -116,11 +116,11 @@ void SharedPairing::riot_answered(core::RiotAnswer answer) {
   enqueue(std::move(call));
 }
 
-void SharedPairing::on_unbinding(core::Unbinding unbinding) {
-  ++counters_.unbindings_in;
+void SharedPairing::on_replacement(core::Replacement replacement) {
+  ++counters_.replacements_in;
   auto call = std::make_unique<Call>();
-  call->kind = Call::Kind::Unbound;
-  call->unbinding = std::move(unbinding);
+  call->kind = Call::Kind::Replaced;
+  call->replacement = std::move(replacement);
   enqueue(std::move(call));
 }
 
@@ -171,12 +171,12 @@ void SharedPairing::render_metrics(PrometheusText& out) const {
        MetricType::counter, counters_.remote_in);
   line("shotcall_remote_messages_dropped_total", "Messages for other instances lost: no Redis.",
        MetricType::counter, counters_.remote_dropped);
-  line("shotcall_unbindings_sent_total",
-       "Identity unbindings published for the other instances' connections.", MetricType::counter,
-       counters_.unbindings_out);
-  line("shotcall_unbindings_received_total",
-       "Identity unbindings from other instances applied to this one's connections.",
-       MetricType::counter, counters_.unbindings_in);
+  line("shotcall_replacements_sent_total",
+       "Identity replacements (4001) published for the other instances' connections.",
+       MetricType::counter, counters_.replacements_out);
+  line("shotcall_replacements_received_total",
+       "Identity replacements (4001) from other instances applied to this one's connections.",
+       MetricType::counter, counters_.replacements_in);
   line("shotcall_dead_instance_evictions_total", "Channels cleaned of a dead instance's members.",
        MetricType::counter, counters_.evicted_channels);
   line("shotcall_redis_restores_total", "Times this instance put its channels back into Redis.",

@@ -71,7 +71,7 @@ class SharedPairing final : public PairingRunner {
                            std::vector<std::string> roster) override;
   void close_server_game(std::string game_id) override;
   // A call like a client's: a verification's success changes its connection's channel, and an
-  // unbinding closes connections (here at once, elsewhere through pub/sub).
+  // replacement closes connections (here at once, elsewhere through pub/sub).
   void riot_answered(core::RiotAnswer answer) override;
   // Unjoined channels expire with their keys' TTL in Redis: nothing to sweep here.
   void sweep() override {}
@@ -103,10 +103,10 @@ class SharedPairing final : public PairingRunner {
   // To local connections; timed when `relay_start_us` is not 0.
   void deliver(const core::Outbox& out, std::int64_t relay_start_us);
   // shared_pairing_relay.cpp: messages between instances, relays straight to pub/sub. Also
-  // carries the Outbox's unbindings to every other instance.
+  // carries the Outbox's replacements to every other instance.
   void publish_remote(const core::Outbox& out);
-  // Another instance's unbinding: its connections here close, as a call of its own.
-  void on_unbinding(core::Unbinding unbinding);
+  // Another instance's replacement: its connections here close, as a call of its own.
+  void on_replacement(core::Replacement replacement);
   void relay_direct(core::ConnId sender, core::Pairing::RemoteRelay relay,
                     std::int64_t received_us);
   void on_inbox(const std::string& channel, const std::string& payload);
@@ -178,8 +178,8 @@ class SharedPairing final : public PairingRunner {
     // Relays straight to pub/sub: delivered here, refused (target not in the sender's channel,
     // or its instance gone: the sender got no-such-peer), or dropped unverified (never delivered).
     std::uint64_t relays_delivered = 0, relays_refused = 0, relays_unverified = 0;
-    // Unbindings published to the other instances, and received from them.
-    std::uint64_t unbindings_out = 0, unbindings_in = 0;
+    // Replacements published to the other instances, and received from them.
+    std::uint64_t replacements_out = 0, replacements_in = 0;
   } counters_;
 };
 

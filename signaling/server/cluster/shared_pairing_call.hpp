@@ -41,7 +41,7 @@ namespace shotcall::server {
 
 // One core call waiting for (or running as) a store transaction.
 struct SharedPairing::Call {
-  enum class Kind { Message, Disconnect, OpenServer, CloseServer, Touch, RiotAnswer, Unbound };
+  enum class Kind { Message, Disconnect, OpenServer, CloseServer, Touch, RiotAnswer, Replaced };
   Kind kind = Kind::Message;
   core::ConnId conn = 0;
   protocol::ClientMessage message;
@@ -51,7 +51,7 @@ struct SharedPairing::Call {
   std::string game;
   std::vector<std::string> channels;
   core::RiotAnswer answer;    // RiotAnswer
-  core::Unbinding unbinding;  // Unbound: another instance's
+  core::Replacement replacement;  // Replaced: another instance's
   core::StoreNeeds extra;  // keys an earlier attempt read without having them
   std::int64_t now_ms = 0;
   int attempts = 0;

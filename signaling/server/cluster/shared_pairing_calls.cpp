@@ -80,8 +80,8 @@ void SharedPairing::begin(Call& call) {
     case Call::Kind::RiotAnswer:
       needs = pairing_.needs_riot_answer(call.answer);
       break;
-    case Call::Kind::Unbound:
-      needs = pairing_.needs_unbound(call.unbinding);
+    case Call::Kind::Replaced:
+      needs = pairing_.needs_replaced(call.replacement);
       break;
   }
   clock_.thaw();
@@ -132,8 +132,8 @@ core::Outbox SharedPairing::perform(Call& call) {
       return {};
     case Call::Kind::RiotAnswer:
       return pairing_.riot_answered(call.answer);
-    case Call::Kind::Unbound:
-      return pairing_.unbound(call.unbinding);
+    case Call::Kind::Replaced:
+      return pairing_.replaced(call.replacement);
   }
   return {};
 }

@@ -1,5 +1,5 @@
 // SharedPairing's messages between instances, through Redis pub/sub: one channel per instance
-// (a peer id names its instance), one for admin notices and one for identity unbindings.
+// (a peer id names its instance), one for admin notices and one for identity replacements.
 //
 // A relay (`signal`) to a peer of another instance never enters the transaction queue. The
 // sending instance checks what it alone knows (Pairing::relay_elsewhere: the sender is
@@ -18,9 +18,9 @@
 #include "common/glib_ptr.hpp"
 #include "signaling/protocol/codec.hpp"
 #include "signaling/protocol/json_writer.hpp"
+#include "signaling/server/cluster/replacement_message.hpp"
 #include "signaling/server/cluster/shared_pairing.hpp"
 #include "signaling/server/cluster/shared_pairing_call.hpp"
-#include "signaling/server/cluster/unbinding_message.hpp"
 #include "signaling/store/store_records.hpp"
 
 namespace shotcall::server {
@@ -54,11 +54,11 @@ struct SharedPairing::InboxRelay {
 };
 
 void SharedPairing::publish_remote(const core::Outbox& out) {
-  // Every instance but this one (whose core already closed its own) hears each unbinding.
-  for (const auto& u : out.unbindings) {
-    if (commands_->command({"PUBLISH", store::unbinding_channel(), encode_unbinding(instance_, u)},
-                           nullptr))
-      ++counters_.unbindings_out;
+  // Every instance but this one (whose core already closed its own) hears each replacement.
+  for (const auto& u : out.replacements) {
+    if (commands_->command(
+            {"PUBLISH", store::replacement_channel(), encode_replacement(instance_, u)}, nullptr))
+      ++counters_.replacements_out;
     else
       ++counters_.remote_dropped;
   }
@@ -142,8 +142,9 @@ void SharedPairing::relay_direct(core::ConnId sender, core::Pairing::RemoteRelay
 // ---- what other instances send us -------------------------------------------------------------
 
 void SharedPairing::on_inbox(const std::string& channel, const std::string& payload) {
-  if (channel == store::unbinding_channel()) {
-    if (auto unbinding = decode_unbinding(payload, instance_)) on_unbinding(std::move(*unbinding));
+  if (channel == store::replacement_channel()) {
+    if (auto replacement = decode_replacement(payload, instance_))
+      on_replacement(std::move(*replacement));
     return;
   }
   GPtr<JsonParser> parser{json_parser_new_immutable()};

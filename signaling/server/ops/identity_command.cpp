@@ -7,7 +7,7 @@
 
 #include "signaling/protocol/riot_id.hpp"
 #include "signaling/server/cluster/redis_publish.hpp"
-#include "signaling/server/cluster/unbinding_message.hpp"
+#include "signaling/server/cluster/replacement_message.hpp"
 #include "signaling/server/ops/server_config.hpp"
 #include "signaling/store/identity_store_factory.hpp"
 #include "signaling/store/store_records.hpp"
@@ -56,15 +56,15 @@ void print_binding(const store::KeyBinding& b) {
 // The instances sharing Redis close the open connections of the keys `bound` held.
 int close_unbound(const std::string& redis_url, const std::string& riot_id,
                   const std::vector<store::KeyBinding>& bound) {
-  core::Unbinding unbinding{riot_id,
-                            std::nullopt,
-                            {},
-                            "An operator of this server unbound this device from " + riot_id +
-                                ": sign in again to bind it."};
-  for (const auto& b : bound) unbinding.removed_keys.push_back(b.key);
+  core::Replacement replacement{riot_id,
+                                std::nullopt,
+                                {},
+                                "An operator of this server unbound this device from " + riot_id +
+                                    ": sign in again to bind it."};
+  for (const auto& b : bound) replacement.proven_by.push_back(b.key);
   std::string error;
-  const auto heard = publish_once(redis_url, store::unbinding_channel(),
-                                  encode_unbinding(kOperatorPublisher, unbinding), error);
+  const auto heard = publish_once(redis_url, store::replacement_channel(),
+                                  encode_replacement(kOperatorPublisher, replacement), error);
   if (!heard) {
     std::fprintf(stderr,
                  "shotcall-signal identity: the binding is gone, but its open connections were "
