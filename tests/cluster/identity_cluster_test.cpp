@@ -109,6 +109,38 @@ std::pair<int, int> others(int n) {
   return {1, 2};
 }
 
+// A channel for `roster` made by `maker` (registered), and `maker` in it: its id ("" on failure).
+std::string channel_for(WsClient& maker, const std::vector<std::string>& roster) {
+  maker.send(protocol::ClientMessage{
+      "f", protocol::FindOrCreateChannel{{"EUW1_77", false}, {"100", true}, roster}});
+  const auto created = maker.wait_for_type("channel-created");
+  const auto* c = created ? created->as<protocol::ChannelCreated>() : nullptr;
+  if (!c) return {};
+  maker.send(protocol::ClientMessage{"j", protocol::JoinChannel{c->channel.channel_id}});
+  return maker.wait_for_type("joined-channel") ? c->channel.channel_id : std::string{};
+}
+
+bool join(WsClient& ws, const std::string& channel) {
+  ws.send(protocol::ClientMessage{"j", protocol::JoinChannel{channel}});
+  return ws.wait_for_type("joined-channel").has_value();
+}
+
+// `gone` was told why and closed as replaced (4001) where it was connected, and `mate`, on
+// another instance, heard it leave `channel`.
+void expect_replaced_and_left(const Registration& gone, WsClient& mate,
+                              const std::string& channel) {
+  ASSERT_TRUE(gone.ws->wait_closed()) << gone.connected->peer_id << " stayed connected";
+  EXPECT_EQ(gone.ws->close_code(), 4001);
+  EXPECT_TRUE(gone.ws->has([](const Frame& f) { return f.type == "notice"; }));
+  const std::string peer = gone.connected->peer_id;
+  const auto left = mate.wait_for([&](const Frame& f) {
+    const auto* m = f.as<protocol::UserLeftChannel>();
+    return m && m->peer_id == peer;
+  });
+  ASSERT_TRUE(left) << "the teammate was not told " << peer << " left";
+  EXPECT_EQ(left->as<protocol::UserLeftChannel>()->channel_id, channel);
+}
+
 TEST(IdentityCluster, AKeyBoundThroughOneInstanceHoldsOnEveryOtherUntilUnbound) {
   RedisCluster cluster;
   const auto key = KeyPair::generate();
@@ -162,30 +194,16 @@ TEST(IdentityCluster, AnOperatorsUnbindWithRedisClosesTheDevicesConnectionsEvery
   ASSERT_TRUE(device.connected) << device.error;
   Registration mate = register_once(straight_to(cluster, 3), "Mate#EUW", nullptr);
   ASSERT_TRUE(mate.connected) << mate.error;
-  device.ws->send(protocol::ClientMessage{
-      "f", protocol::FindOrCreateChannel{{"EUW1_5", false}, {"200", true}, {riot_id, "Mate#EUW"}}});
-  const auto created = device.ws->wait_for_type("channel-created");
-  ASSERT_TRUE(created && created->as<protocol::ChannelCreated>());
-  const std::string channel = created->as<protocol::ChannelCreated>()->channel.channel_id;
-  for (WsClient* ws : {device.ws.get(), mate.ws.get()}) {
-    ws->send(protocol::ClientMessage{"j", protocol::JoinChannel{channel}});
-    ASSERT_TRUE(ws->wait_for_type("joined-channel"));
-  }
+  const std::string channel = channel_for(*device.ws, {riot_id, "Mate#EUW"});
+  ASSERT_FALSE(channel.empty());
+  ASSERT_TRUE(join(*mate.ws, channel));
 
   const auto run = run_signal_binary({"identity", "unbind", riot_id, "--database",
                                       cluster.database_url(), "--redis", cluster.redis().url()});
   ASSERT_TRUE(run.exit.exited && run.exit.status == 0) << run.out << run.err;
   EXPECT_NE(run.out.find("3 instance(s) sharing Redis"), std::string::npos) << run.out;
 
-  ASSERT_TRUE(device.ws->wait_closed()) << "the unbound device's connection stayed open";
-  EXPECT_EQ(device.ws->close_code(), 4001);
-  EXPECT_TRUE(device.ws->has([](const Frame& f) { return f.type == "notice"; }));
-  const std::string device_peer = device.connected->peer_id;
-  const auto left = mate.ws->wait_for([&](const Frame& f) {
-    const auto* m = f.as<protocol::UserLeftChannel>();
-    return m && m->peer_id == device_peer;
-  });
-  ASSERT_TRUE(left) << "the teammate on s3 was not told the device left";
+  ASSERT_NO_FATAL_FAILURE(expect_replaced_and_left(device, *mate.ws, channel));
 }
 
 // A device signs in again through another instance while its old session still holds the Riot
@@ -261,21 +279,6 @@ class RiotVerifyCluster : public ::testing::Test {
     return f;
   }
 
-  // A channel for Ahri and `teammates` made by `maker` (registered), and `maker` in it: its id.
-  static std::string channel_for(WsClient& maker, const std::vector<std::string>& roster) {
-    maker.send(protocol::ClientMessage{
-        "f", protocol::FindOrCreateChannel{{"EUW1_77", false}, {"100", true}, roster}});
-    const auto created = maker.wait_for_type("channel-created");
-    const auto* c = created ? created->as<protocol::ChannelCreated>() : nullptr;
-    if (!c) return {};
-    maker.send(protocol::ClientMessage{"j", protocol::JoinChannel{c->channel.channel_id}});
-    return maker.wait_for_type("joined-channel") ? c->channel.channel_id : std::string{};
-  }
-  static bool join(WsClient& ws, const std::string& channel) {
-    ws.send(protocol::ClientMessage{"j", protocol::JoinChannel{channel}});
-    return ws.wait_for_type("joined-channel").has_value();
-  }
-
   std::unique_ptr<RiotStandin> standin_;
   std::unique_ptr<RedisCluster> cluster_;
 };
@@ -300,18 +303,8 @@ TEST_F(RiotVerifyCluster, AVerificationClosesTheRiotIdsOtherDevicesOnEveryInstan
   ASSERT_TRUE(verified && verified->as<protocol::Verified>())
       << (verified ? verified->text : "no answer");
 
-  // On instance 2: the enemy is told why and closed as replaced.
-  ASSERT_TRUE(enemy.ws->wait_closed()) << "the enemy's connection on s2 stayed open";
-  EXPECT_EQ(enemy.ws->close_code(), 4001);
-  EXPECT_TRUE(enemy.ws->has([](const Frame& f) { return f.type == "notice"; }));
-  // On instance 3: Lux hears him leave the channel.
-  const std::string enemy_peer = enemy.connected->peer_id;
-  const auto left = lux.ws->wait_for([&](const Frame& f) {
-    const auto* m = f.as<protocol::UserLeftChannel>();
-    return m && m->peer_id == enemy_peer;
-  });
-  ASSERT_TRUE(left) << "the teammate on s3 was not told the enemy left";
-  EXPECT_EQ(left->as<protocol::UserLeftChannel>()->channel_id, channel);
+  // On instance 2 the enemy is closed as replaced; on instance 3 Lux hears him leave.
+  ASSERT_NO_FATAL_FAILURE(expect_replaced_and_left(enemy, *lux.ws, channel));
 
   // Ahri registers through instance 1 at level riot and joins; Lux sees her level.
   Registration back = register_when_free(s1, kAhri, &*ahri_key);

@@ -62,6 +62,17 @@ function meshWithLog() {
   return { mesh, sent, states };
 }
 
+// A test body run on node's mock timers (setTimeout), with no connection made yet.
+const onFakeTime = (body) => async () => {
+  FakePc.made = [];
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    await body();
+  } finally {
+    mock.timers.reset();
+  }
+};
+
 const offersIn = (sent) => sent.filter((s) => s.data.sdp?.type === 'offer').length;
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -70,54 +81,44 @@ test('the pause before each rebuild doubles up to its cap', () => {
                    [500, 1000, 2000, 4000, 8000, 8000, 8000]);
 });
 
-test('the offerer offers again on a new connection after each failure, then gives up', async () => {
-  FakePc.made = [];
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
-    const { mesh, sent } = meshWithLog();
-    await mesh.offerTo('mate', 'Mate#EUW');
-    assert.equal(offersIn(sent), 1);
-    for (let failure = 1; failure <= REBUILD.max; ++failure) {
-      const pc = FakePc.made.at(-1);
-      pc.become('failed');
-      mock.timers.tick(rebuildDelayMs(failure) - 1);
-      await flush();
-      assert.equal(offersIn(sent), failure, `no new offer before the pause (failure ${failure})`);
-      mock.timers.tick(1);
-      await flush();
-      assert.ok(pc.closed, 'the failed connection is closed');
-      assert.equal(offersIn(sent), failure + 1, `offered again after failure ${failure}`);
-      assert.equal(FakePc.made.length, failure + 1);
-    }
-    // One failure too many: the link stays failed.
-    FakePc.made.at(-1).become('failed');
-    mock.timers.tick(60_000);
+test('the offerer offers again on a new connection after each failure, then gives up',
+     onFakeTime(async () => {
+  const { mesh, sent } = meshWithLog();
+  await mesh.offerTo('mate', 'Mate#EUW');
+  assert.equal(offersIn(sent), 1);
+  for (let failure = 1; failure <= REBUILD.max; ++failure) {
+    const pc = FakePc.made.at(-1);
+    pc.become('failed');
+    mock.timers.tick(rebuildDelayMs(failure) - 1);
     await flush();
-    assert.equal(offersIn(sent), REBUILD.max + 1);
-    assert.equal(FakePc.made.length, REBUILD.max + 1);
-  } finally {
-    mock.timers.reset();
+    assert.equal(offersIn(sent), failure, `no new offer before the pause (failure ${failure})`);
+    mock.timers.tick(1);
+    await flush();
+    assert.ok(pc.closed, 'the failed connection is closed');
+    assert.equal(offersIn(sent), failure + 1, `offered again after failure ${failure}`);
+    assert.equal(FakePc.made.length, failure + 1);
   }
-});
+  // One failure too many: the link stays failed.
+  FakePc.made.at(-1).become('failed');
+  mock.timers.tick(60_000);
+  await flush();
+  assert.equal(offersIn(sent), REBUILD.max + 1);
+  assert.equal(FakePc.made.length, REBUILD.max + 1);
+     }));
 
-test('a connection in between starts the count again', async () => {
-  FakePc.made = [];
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
-    const { mesh, sent } = meshWithLog();
-    await mesh.offerTo('mate', 'Mate#EUW');
-    FakePc.made.at(-1).become('failed');
-    mock.timers.tick(rebuildDelayMs(1));
-    await flush();
-    FakePc.made.at(-1).become('connected');
-    FakePc.made.at(-1).become('failed');
-    mock.timers.tick(rebuildDelayMs(1));  // the first pause again, not the second
-    await flush();
-    assert.equal(offersIn(sent), 3);
-  } finally {
-    mock.timers.reset();
-  }
-});
+test('a connection in between starts the count again',
+     onFakeTime(async () => {
+  const { mesh, sent } = meshWithLog();
+  await mesh.offerTo('mate', 'Mate#EUW');
+  FakePc.made.at(-1).become('failed');
+  mock.timers.tick(rebuildDelayMs(1));
+  await flush();
+  FakePc.made.at(-1).become('connected');
+  FakePc.made.at(-1).become('failed');
+  mock.timers.tick(rebuildDelayMs(1));  // the first pause again, not the second
+  await flush();
+  assert.equal(offersIn(sent), 3);
+     }));
 
 test('the answerer answers an offer for a used link on a new connection', async () => {
   FakePc.made = [];
@@ -134,43 +135,33 @@ test('the answerer answers an offer for a used link on a new connection', async 
   assert.equal(mesh.riotIdOf('mate'), 'Mate#EUW');
 });
 
-test('a failed answerer with no new offer in time makes a new connection itself', async () => {
-  FakePc.made = [];
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
-    const { mesh, sent } = meshWithLog();
-    mesh.expect('mate', 'Mate#EUW');
-    await mesh.onSignal('mate', { sdp: { type: 'offer', sdp: 'first' } });
-    const first = FakePc.made.at(-1);
-    first.become('failed');
-    mock.timers.tick(REBUILD.offerWaitMs - 1);
-    assert.equal(FakePc.made.length, 1);
-    mock.timers.tick(1);
-    assert.ok(first.closed, 'its transport goes, so the offerer sees the failure');
-    assert.equal(FakePc.made.length, 2);
-    assert.equal(offersIn(sent), 0, 'the answerer never offers');
-    // The offer that comes then is answered on that connection.
-    await mesh.onSignal('mate', { sdp: { type: 'offer', sdp: 'again' } });
-    assert.equal(FakePc.made.length, 2);
-    assert.equal(FakePc.made[1].remoteDescription.sdp, 'again');
-  } finally {
-    mock.timers.reset();
-  }
-});
+test('a failed answerer with no new offer in time makes a new connection itself',
+     onFakeTime(async () => {
+  const { mesh, sent } = meshWithLog();
+  mesh.expect('mate', 'Mate#EUW');
+  await mesh.onSignal('mate', { sdp: { type: 'offer', sdp: 'first' } });
+  const first = FakePc.made.at(-1);
+  first.become('failed');
+  mock.timers.tick(REBUILD.offerWaitMs - 1);
+  assert.equal(FakePc.made.length, 1);
+  mock.timers.tick(1);
+  assert.ok(first.closed, 'its transport goes, so the offerer sees the failure');
+  assert.equal(FakePc.made.length, 2);
+  assert.equal(offersIn(sent), 0, 'the answerer never offers');
+  // The offer that comes then is answered on that connection.
+  await mesh.onSignal('mate', { sdp: { type: 'offer', sdp: 'again' } });
+  assert.equal(FakePc.made.length, 2);
+  assert.equal(FakePc.made[1].remoteDescription.sdp, 'again');
+     }));
 
-test('a removed link is never rebuilt', async () => {
-  FakePc.made = [];
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
-    const { mesh, sent, states } = meshWithLog();
-    await mesh.offerTo('mate', 'Mate#EUW');
-    FakePc.made.at(-1).become('failed');
-    mesh.remove('mate');
-    mock.timers.tick(60_000);
-    await flush();
-    assert.equal(offersIn(sent), 1);
-    assert.equal(states.at(-1), 'closed');
-  } finally {
-    mock.timers.reset();
-  }
-});
+test('a removed link is never rebuilt',
+     onFakeTime(async () => {
+  const { mesh, sent, states } = meshWithLog();
+  await mesh.offerTo('mate', 'Mate#EUW');
+  FakePc.made.at(-1).become('failed');
+  mesh.remove('mate');
+  mock.timers.tick(60_000);
+  await flush();
+  assert.equal(offersIn(sent), 1);
+  assert.equal(states.at(-1), 'closed');
+     }));
