@@ -71,6 +71,11 @@ struct StoreNeeds {
 
 struct PairingConfig {
   std::size_t max_members = 5;
+  // Several instances share the store: a Replacement's connections here are closed by the
+  // shell's own call of replaced() after the call that made it, as on every other instance,
+  // instead of inside that call. The identity database changes such a call makes cannot be
+  // undone, so it must not touch the shared channel store and risk a retry.
+  bool replace_in_own_call = false;
   // `connected.iceServers`: `ice_servers` (STUN) go to every registered connection; the TURN
   // servers, which relay traffic at the operator's cost, only to connections the identity policy
   // lets into channels (ice_servers_for): `relay_servers` with static credentials, and

@@ -319,7 +319,7 @@ StoreNeeds Pairing::needs_replaced(const Replacement& replacement) const {
 }
 
 void Pairing::replace_everywhere(Replacement replacement, Outbox& out) {
-  out.append(replaced(replacement));
+  if (!config_.replace_in_own_call) out.append(replaced(replacement));
   out.replacements.push_back(std::move(replacement));
 }
 

@@ -84,13 +84,6 @@ StoreNeeds Pairing::needs(ConnId conn, const protocol::ClientMessage& message) c
     return needs;
   }
   if (!c.riot_id) return {};
-  if (const auto* m = std::get_if<protocol::UnlinkDevice>(&message.body)) {
-    // The unlinked key's connections here leave their channels (the store records it).
-    for (const auto& [other, oc] : conns_)
-      if (oc.riot_key == c.riot_key && oc.proven_key == m->key)
-        needs.merge(needs_disconnect(other));
-    return needs;
-  }
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;

@@ -197,26 +197,14 @@ Outbox Pairing::riot_answered(const RiotAnswer& a) {
 }
 
 StoreNeeds Pairing::needs_riot_answer(const RiotAnswer& a) const {
-  // Only a Riot ID's bindings changing touch the store: a verification that succeeds (the
-  // verifier's channel hears its new level; the other devices' connections leave theirs) and a
-  // re-check that removes bindings. Both are fetched for every summoner read and re-check: a
-  // read every 10 s per verification at most, and a re-check a day per Riot ID.
+  // Only a verification that succeeds reads the store: the verifier's channel records and hears
+  // its new level (fetched for every summoner read: one every 10 s per verification at most).
+  // The connections it or a re-check replaces go in calls of their own (replace_in_own_call).
   StoreNeeds needs;
-  std::string riot_key;
-  if (a.lookup.kind == RiotLookup::Kind::RecheckBinding) {
-    riot_key = protocol::fold_riot_id(a.lookup.riot_id);
-  } else if (a.lookup.kind == RiotLookup::Kind::ReadSummoner) {
-    for (const auto& [conn, v] : verifications_) {
-      if (v.id != a.lookup.verification) continue;
-      riot_key = v.riot_key;
-      if (const auto c = conns_.find(conn); c != conns_.end() && c->second.channel_id)
-        needs.channel_ids.push_back(*c->second.channel_id);
-    }
-  }
-  if (riot_key.empty()) return needs;
-  needs.riot_keys.push_back(riot_key);
-  for (const auto& [conn, c] : conns_)
-    if (c.riot_id && c.riot_key == riot_key) needs.merge(needs_disconnect(conn));
+  if (a.lookup.kind != RiotLookup::Kind::ReadSummoner) return needs;
+  const ConnId conn = conn_of_verification(a.lookup.verification);
+  if (const auto c = conns_.find(conn); c != conns_.end() && c->second.channel_id)
+    needs.channel_ids.push_back(*c->second.channel_id);
   return needs;
 }
 
@@ -371,14 +359,20 @@ Outbox Pairing::verification_succeeded(ConnId conn, Verification& v) {
   // Every live connection of the Riot ID not proven by this key goes, on every instance: the
   // account's owner decided which device holds it. (This one, registered or not, is proven by it
   // now, or holds no Riot ID.)
-  replace_everywhere(
-      {done.riot_id,
-       done.key,
-       {},
-       done.riot_id + " was verified with Riot from another device; this one is no longer "
-                      "bound to it."},
-      out);
-  warn_holder(done.riot_key, done.riot_id + " was verified with Riot on this device.", out);
+  Replacement others{done.riot_id,
+                     done.key,
+                     {},
+                     done.riot_id +
+                         " was verified with Riot from another device; this one is no longer "
+                         "bound to it."};
+  // The holder hears of it unless it is one of those going (with several instances they go in a
+  // call of their own, after this one: replace_in_own_call).
+  const auto holder = conn_of_riot_key(done.riot_key);
+  const auto going = replaced_conns(others);
+  const bool holder_goes = holder && std::find(going.begin(), going.end(), *holder) != going.end();
+  replace_everywhere(std::move(others), out);
+  if (!holder_goes)
+    warn_holder(done.riot_key, done.riot_id + " was verified with Riot on this device.", out);
   return out;
 }
 

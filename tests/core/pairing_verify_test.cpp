@@ -41,8 +41,9 @@ class VerifyCore : public testing::IdentityCoreHarness {
     pairing_ = make_core();
   }
   // A core on the fixture's store and database: this instance's, or another's sharing them.
-  std::unique_ptr<Pairing> make_core() {
+  std::unique_ptr<Pairing> make_core(bool replace_in_own_call = false) {
     PairingConfig config;
+    config.replace_in_own_call = replace_in_own_call;
     config.server = {"shotcall-signal", "test"};
     config.identity.accepted_hosts = {kHost};
     config.identity.riot_verify = true;
@@ -445,6 +446,29 @@ TEST_F(VerifyCore, SuccessUnbindsTheOtherDevicesOnAnotherInstanceToo) {
   EXPECT_EQ(store_.find(channel)->members.size(), 1u);  // Lux alone
   // The verified device keeps its seat where it verified.
   EXPECT_TRUE(pairing_->replaced(replacement).empty());
+}
+
+// With several instances (replace_in_own_call), the success only lists the devices to close:
+// the server applies the list here in a call of its own, as every other instance does, so the
+// call that changed the bindings never waits on the shared store and is never run twice.
+TEST_F(VerifyCore, WithSeveralInstancesTheOtherDevicesHereGoInACallOfTheirOwn) {
+  pairing_ = make_core(true);
+  const KeyPair old_key = new_key(), new_device = new_key();
+  const ConnId other = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(other, old_key, kAhri), other));
+
+  const ConnId a = open();
+  const Outbox done = verify_fully(a, new_device);
+  ASSERT_TRUE(find<p::Verified>(done, a));
+  EXPECT_FALSE(close_of(done, other));
+  EXPECT_FALSE(find<p::Notice>(done, other)) << "told it was verified on this device";
+  ASSERT_EQ(done.replacements.size(), 1u);
+
+  const Outbox after = pairing_->replaced(done.replacements.front());
+  const auto closed = close_of(after, other);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->close_code, 4001);
+  EXPECT_FALSE(close_of(after, a));
 }
 
 // A shared store undoes a call whose transaction lost a race and runs it again

@@ -7,17 +7,13 @@
 // transports): the offerer, after a growing pause, makes a new RTCPeerConnection and offers
 // again; the answerer makes a new one whenever an offer comes for a link that was already used,
 // and, when no offer comes in time after a failure, makes one anyway, so that a failure only it
-// saw reaches the offerer. After `max` failures with no connection in between, the link stays
-// failed.
+// saw reaches the offerer. A description that does not come within `offerWaitMs` (an offer or
+// an answer lost on the way) counts as a failure too. At the `max`-th failure with no connection
+// in between, the link stays failed.
 import { linkRoute } from './link_route.js';
 import { iceData, readSignalData, sdpData } from './protocol.js';
 
-export const REBUILD = {
-  max: 5,
-  baseMs: 500,
-  capMs: 8000,
-  offerWaitMs: 15000
-};
+export const REBUILD = { max: 5, baseMs: 500, capMs: 8000, offerWaitMs: 15000 };
 
 // How long the offerer waits before its rebuild after `failures` failures (1, 2, ...).
 export function rebuildDelayMs(failures, policy = REBUILD) {
@@ -27,7 +23,7 @@ export function rebuildDelayMs(failures, policy = REBUILD) {
 export class Mesh {
   // send(peerId, data): relay `data` to that peer. events: onTrack(peerId, stream),
   // onState(peerId, state) with RTCPeerConnection's connectionState.
-  constructor({send, onTrack, onState, rebuild = REBUILD}) {
+  constructor({ send, onTrack, onState, rebuild = REBUILD }) {
     this.send = send;
     this.onTrack = onTrack;
     this.onState = onState;
@@ -70,11 +66,13 @@ export class Mesh {
     const offer = await link.pc.createOffer();
     await link.pc.setLocalDescription(offer);
     this.send(peerId, sdpData(link.pc.localDescription));
+    this.#awaitRemote(peerId, link);
   }
 
   // `peerId` joined after us: it will offer.
-  expect(peerId, riotId) {
-    if (!this.links.has(peerId)) this.#create(peerId, riotId, false);
+  expect(peerId, riotId, failures = 0) {
+    if (this.links.has(peerId)) return;
+    this.#awaitRemote(peerId, this.#create(peerId, riotId, false, failures));
   }
 
   async onSignal(from, data) {
@@ -96,6 +94,10 @@ export class Mesh {
       }
       if (!link) link = this.#create(from, this.riotIdOf(from) ?? '', false);
       const pc = link.pc;
+      // We answer on this link from now on (an offer crossing ours is answered, not ignored).
+      link.offerer = false;
+      clearTimeout(link.timer);
+      link.timer = null;
       await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
       const t = audioTransceiver(pc);
       if (t && this.micTrack) {
@@ -108,6 +110,8 @@ export class Mesh {
       await pc.setLocalDescription(await pc.createAnswer());
       this.send(from, sdpData(pc.localDescription));
     } else if (link && link.offerer && link.pc.signalingState === 'have-local-offer') {
+      clearTimeout(link.timer);
+      link.timer = null;
       await link.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
     } else {
       return;
@@ -158,13 +162,8 @@ export class Mesh {
   #create(peerId, riotId, offerer, failures = 0) {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' });
     const link = {
-      pc,
-      riotId,
-      pendingIce: [],
-      offerer,
-      failures,
-      timer: null,
-      lastStats: {lost: 0, received: 0},
+      pc, riotId, pendingIce: [], offerer, failures, timer: null, failed: false,
+      lastStats: { lost: 0, received: 0 },
     };
     this.links.set(peerId, link);
     pc.onicecandidate = (e) => {
@@ -182,22 +181,39 @@ export class Mesh {
     return link;
   }
 
+  // The other side's description (the answer to our offer, or the offer we expect) has
+  // `offerWaitMs` to come; after that the link counts as failed.
+  #awaitRemote(peerId, link) {
+    clearTimeout(link.timer);
+    link.timer = setTimeout(() => {
+      link.timer = null;
+      if (this.links.get(peerId) !== link || link.pc.remoteDescription) return;
+      this.onState(peerId, 'failed');
+      this.#failed(peerId, link);
+    }, this.rebuild.offerWaitMs);
+  }
+
   // The link failed: rebuilt as the rules above say, unless it failed too often.
   #failed(peerId, link) {
-    if (link.timer || ++link.failures > this.rebuild.max) return;
+    if (link.failed) return;  // one failure per connection
+    link.failed = true;
+    clearTimeout(link.timer);
+    link.timer = null;
+    if (++link.failures >= this.rebuild.max) return;
     const current = () => this.links.get(peerId) === link;
     if (link.offerer) {
       link.timer = setTimeout(() => {
         if (!current()) return;
         this.#drop(link);
         this.offerTo(peerId, link.riotId, link.failures)
-            .catch((e) => console.error('shotcall: offer again', e));
+          .catch((e) => console.error('shotcall: offer again', e));
       }, rebuildDelayMs(link.failures, this.rebuild));
     } else {
       link.timer = setTimeout(() => {
         if (!current()) return;  // an offer came: already rebuilt
         this.#drop(link);
-        this.#create(peerId, link.riotId, false, link.failures);
+        this.links.delete(peerId);
+        this.expect(peerId, link.riotId, link.failures);
       }, this.rebuild.offerWaitMs);
     }
   }

@@ -83,6 +83,7 @@ void SharedPairing::handle(core::ConnId conn, protocol::ClientMessage message,
       core::Outbox out = pairing_.handle(conn, message);
       publish_remote(out);
       deliver(out, received_us);
+      replace_here(out);
       return;
     }
   }
@@ -116,8 +117,8 @@ void SharedPairing::riot_answered(core::RiotAnswer answer) {
   enqueue(std::move(call));
 }
 
-void SharedPairing::on_replacement(core::Replacement replacement) {
-  ++counters_.replacements_in;
+void SharedPairing::on_replacement(core::Replacement replacement, bool from_elsewhere) {
+  if (from_elsewhere) ++counters_.replacements_in;
   auto call = std::make_unique<Call>();
   call->kind = Call::Kind::Replaced;
   call->replacement = std::move(replacement);

@@ -105,8 +105,12 @@ class SharedPairing final : public PairingRunner {
   // shared_pairing_relay.cpp: messages between instances, relays straight to pub/sub. Also
   // carries the Outbox's replacements to every other instance.
   void publish_remote(const core::Outbox& out);
-  // Another instance's replacement: its connections here close, as a call of its own.
-  void on_replacement(core::Replacement replacement);
+  // A replacement's connections here close, as a call of its own: one another instance made
+  // (`from_elsewhere`), or one of ours (replace_here, after the call that made it).
+  void on_replacement(core::Replacement replacement, bool from_elsewhere);
+  void replace_here(const core::Outbox& out);
+  // Replacements made while Redis was away, published once it is back.
+  void publish_kept_replacements();
   void relay_direct(core::ConnId sender, core::Pairing::RemoteRelay relay,
                     std::int64_t received_us);
   void on_inbox(const std::string& channel, const std::string& payload);
@@ -143,6 +147,9 @@ class SharedPairing final : public PairingRunner {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // replies after we are gone
 
   std::deque<std::unique_ptr<Call>> queue_;
+  // Encoded replacements that could not be published yet (Redis away), oldest first.
+  static constexpr std::size_t kMaxKeptReplacements = 1000;
+  std::vector<std::string> unpublished_replacements_;
   std::unordered_map<core::ConnId, std::size_t> queued_per_conn_;
   bool busy_ = false;
   bool pumping_ = false;

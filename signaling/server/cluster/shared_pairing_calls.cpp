@@ -230,6 +230,7 @@ void SharedPairing::finish(core::Outbox out) {
   ++counters_.calls;
   publish_remote(out);
   deliver(out, done->received_us);
+  replace_here(out);  // after the answer: the reply goes before its connections' closes
   pump();
 }
 

@@ -25,6 +25,7 @@ void SharedPairing::on_state(bool up) {
   // The restore below covers a mark lost while we were away: the beat need not restore again.
   heartbeat(false);
   if (std::exchange(outage_, false)) restore_after_outage();
+  publish_kept_replacements();
   note_ready();
 }
 

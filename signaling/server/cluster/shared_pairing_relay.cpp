@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <utility>
 
 #include "common/glib_ptr.hpp"
 #include "signaling/protocol/codec.hpp"
@@ -54,11 +55,14 @@ struct SharedPairing::InboxRelay {
 };
 
 void SharedPairing::publish_remote(const core::Outbox& out) {
-  // Every instance but this one (whose core already closed its own) hears each replacement.
+  // Every other instance hears each replacement (replace_here() applies it here); one made while
+  // Redis is away goes out when it is back (publish_kept_replacements).
   for (const auto& u : out.replacements) {
-    if (commands_->command(
-            {"PUBLISH", store::replacement_channel(), encode_replacement(instance_, u)}, nullptr))
+    std::string text = encode_replacement(instance_, u);
+    if (commands_->command({"PUBLISH", store::replacement_channel(), text}, nullptr))
       ++counters_.replacements_out;
+    else if (unpublished_replacements_.size() < kMaxKeptReplacements)
+      unpublished_replacements_.push_back(std::move(text));
     else
       ++counters_.remote_dropped;
   }
@@ -74,6 +78,18 @@ void SharedPairing::publish_remote(const core::Outbox& out) {
     else
       ++counters_.remote_dropped;
   }
+}
+
+void SharedPairing::publish_kept_replacements() {
+  for (auto& text : std::exchange(unpublished_replacements_, {}))
+    if (commands_->command({"PUBLISH", store::replacement_channel(), text}, nullptr))
+      ++counters_.replacements_out;
+    else
+      ++counters_.remote_dropped;
+}
+
+void SharedPairing::replace_here(const core::Outbox& out) {
+  for (const auto& u : out.replacements) on_replacement(u, false);
 }
 
 // ---- a relay straight to pub/sub: the sending side --------------------------------------------
@@ -144,7 +160,7 @@ void SharedPairing::relay_direct(core::ConnId sender, core::Pairing::RemoteRelay
 void SharedPairing::on_inbox(const std::string& channel, const std::string& payload) {
   if (channel == store::replacement_channel()) {
     if (auto replacement = decode_replacement(payload, instance_))
-      on_replacement(std::move(*replacement));
+      on_replacement(std::move(*replacement), true);
     return;
   }
   GPtr<JsonParser> parser{json_parser_new_immutable()};

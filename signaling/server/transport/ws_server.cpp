@@ -44,6 +44,7 @@ core::PairingConfig pairing_config(const ServerConfig& c) {
   p.identity.riot_verify = c.riot && c.riot->verify_share_percent > 0;
   p.identity.policy =
       core::identity_policy_from_wire(c.identity_policy).value_or(core::IdentityPolicy::None);
+  p.replace_in_own_call = c.redis_url.has_value();
   return p;
 }
 

@@ -81,12 +81,11 @@ test('the pause before each rebuild doubles up to its cap', () => {
                    [500, 1000, 2000, 4000, 8000, 8000, 8000]);
 });
 
-test('the offerer offers again on a new connection after each failure, then gives up',
-     onFakeTime(async () => {
-  const { mesh, sent } = meshWithLog();
+test('the offerer offers again after each failure, then gives up', onFakeTime(async () => {
+  const { mesh, sent, states } = meshWithLog();
   await mesh.offerTo('mate', 'Mate#EUW');
   assert.equal(offersIn(sent), 1);
-  for (let failure = 1; failure <= REBUILD.max; ++failure) {
+  for (let failure = 1; failure < REBUILD.max; ++failure) {
     const pc = FakePc.made.at(-1);
     pc.become('failed');
     mock.timers.tick(rebuildDelayMs(failure) - 1);
@@ -98,16 +97,16 @@ test('the offerer offers again on a new connection after each failure, then give
     assert.equal(offersIn(sent), failure + 1, `offered again after failure ${failure}`);
     assert.equal(FakePc.made.length, failure + 1);
   }
-  // One failure too many: the link stays failed.
+  // The max-th failure in a row: the link stays failed.
   FakePc.made.at(-1).become('failed');
   mock.timers.tick(60_000);
   await flush();
-  assert.equal(offersIn(sent), REBUILD.max + 1);
-  assert.equal(FakePc.made.length, REBUILD.max + 1);
-     }));
+  assert.equal(offersIn(sent), REBUILD.max);
+  assert.equal(FakePc.made.length, REBUILD.max);
+  assert.equal(states.at(-1), 'failed');
+}));
 
-test('a connection in between starts the count again',
-     onFakeTime(async () => {
+test('a connection in between starts the count again', onFakeTime(async () => {
   const { mesh, sent } = meshWithLog();
   await mesh.offerTo('mate', 'Mate#EUW');
   FakePc.made.at(-1).become('failed');
@@ -118,10 +117,25 @@ test('a connection in between starts the count again',
   mock.timers.tick(rebuildDelayMs(1));  // the first pause again, not the second
   await flush();
   assert.equal(offersIn(sent), 3);
-     }));
+}));
 
-test('the answerer answers an offer for a used link on a new connection', async () => {
-  FakePc.made = [];
+test('an answer that never comes counts as a failure', onFakeTime(async () => {
+  const { mesh, sent, states } = meshWithLog();
+  await mesh.offerTo('mate', 'Mate#EUW');
+  mock.timers.tick(REBUILD.offerWaitMs);
+  assert.equal(states.at(-1), 'failed');
+  mock.timers.tick(rebuildDelayMs(1));
+  await flush();
+  assert.equal(offersIn(sent), 2);
+  // An answer in time keeps the new connection.
+  await mesh.onSignal('mate', { sdp: { type: 'answer', sdp: 'late' } });
+  mock.timers.tick(60_000);
+  await flush();
+  assert.equal(offersIn(sent), 2);
+  assert.equal(FakePc.made.length, 2);
+}));
+
+test('the answerer answers an offer for a used link on a new connection', onFakeTime(async () => {
   const { mesh, sent } = meshWithLog();
   mesh.expect('mate', 'Mate#EUW');
   await mesh.onSignal('mate', { sdp: { type: 'offer', sdp: 'first' } });
@@ -133,10 +147,9 @@ test('the answerer answers an offer for a used link on a new connection', async 
   assert.equal(FakePc.made[1].remoteDescription.sdp, 'second');
   assert.deepEqual(sent.map((s) => s.data.sdp?.type), ['answer', 'answer']);
   assert.equal(mesh.riotIdOf('mate'), 'Mate#EUW');
-});
+}));
 
-test('a failed answerer with no new offer in time makes a new connection itself',
-     onFakeTime(async () => {
+test('a failed answerer with no new offer in time starts anew itself', onFakeTime(async () => {
   const { mesh, sent } = meshWithLog();
   mesh.expect('mate', 'Mate#EUW');
   await mesh.onSignal('mate', { sdp: { type: 'offer', sdp: 'first' } });
@@ -152,10 +165,38 @@ test('a failed answerer with no new offer in time makes a new connection itself'
   await mesh.onSignal('mate', { sdp: { type: 'offer', sdp: 'again' } });
   assert.equal(FakePc.made.length, 2);
   assert.equal(FakePc.made[1].remoteDescription.sdp, 'again');
-     }));
+}));
 
-test('a removed link is never rebuilt',
-     onFakeTime(async () => {
+test('an offer that never comes counts as a failure, up to the last', onFakeTime(async () => {
+  const { mesh, sent, states } = meshWithLog();
+  mesh.expect('mate', 'Mate#EUW');
+  for (let failure = 1; failure < REBUILD.max; ++failure) {
+    mock.timers.tick(REBUILD.offerWaitMs);  // no offer: failed
+    assert.equal(states.at(-1), 'failed');
+    mock.timers.tick(REBUILD.offerWaitMs);  // a new connection waits again
+    assert.equal(FakePc.made.length, failure + 1);
+  }
+  mock.timers.tick(REBUILD.offerWaitMs);
+  mock.timers.tick(60_000);
+  assert.equal(FakePc.made.length, REBUILD.max);
+  assert.equal(states.at(-1), 'failed');
+  assert.equal(offersIn(sent), 0);
+}));
+
+test('an offer crossing ours makes us the answerer for the rebuilds', onFakeTime(async () => {
+  const { mesh, sent } = meshWithLog();
+  await mesh.offerTo('mate', 'Mate#EUW');
+  await mesh.onSignal('mate', { sdp: { type: 'offer', sdp: 'crossing' } });
+  FakePc.made.at(-1).become('failed');
+  mock.timers.tick(rebuildDelayMs(1));
+  await flush();
+  assert.equal(offersIn(sent), 1, 'the other side offers again, not both');
+  mock.timers.tick(REBUILD.offerWaitMs);
+  assert.equal(FakePc.made.length, 2);
+  assert.equal(offersIn(sent), 1);
+}));
+
+test('a removed link is never rebuilt', onFakeTime(async () => {
   const { mesh, sent, states } = meshWithLog();
   await mesh.offerTo('mate', 'Mate#EUW');
   FakePc.made.at(-1).become('failed');
@@ -164,4 +205,4 @@ test('a removed link is never rebuilt',
   await flush();
   assert.equal(offersIn(sent), 1);
   assert.equal(states.at(-1), 'closed');
-     }));
+}));
