@@ -132,9 +132,10 @@ struct RiotLookup {
 // lost their binding (a Riot verification made one key its only one, a device was unlinked, the
 // 24-hour re-check found the Riot ID on another account, an operator unbound it), or a proven
 // device signed in again while a stale session of it holds the Riot ID on another instance. The
-// core closes its own at once and lists it in Outbox::replacements, which a shell with several
-// instances carries to the others (Pairing::replaced there; protocol-identity.md: "an unbinding
-// reaches every instance within 2 s").
+// core lists it in Outbox::replacements and, alone, closes its own connections at once; a shell
+// with several instances carries it to the others and applies it here too, each in a call of its
+// own (Pairing::replaced; PairingConfig::replace_in_own_call; protocol-identity.md: "an
+// unbinding reaches every instance within 2 s").
 struct Replacement {
   std::string riot_id;                  // as the binding spells it
   std::optional<std::string> kept_key;  // every connection not proven by this key goes
@@ -271,8 +272,8 @@ class Pairing {
    private:
     Pairing& pairing_;
   };
-  // Another instance's replacement (Outbox::replacements there): this instance's connections it
-  // names close with 4001 and leave their channels. Lists no replacement of its own.
+  // A replacement (Outbox::replacements of this instance's call or another's): this instance's
+  // connections it names close with 4001 and leave their channels. Lists no replacement itself.
   Outbox replaced(const Replacement& replacement);
   StoreNeeds needs_replaced(const Replacement& replacement) const;
   // What riot_answered(answer) will read from the store.
@@ -402,7 +403,8 @@ class Pairing {
   void replace_connection(ConnId victim, const std::string& why, Outbox& out);
   // Local connections `replacement` names (Replacement's rule).
   std::vector<ConnId> replaced_conns(const Replacement& replacement) const;
-  // Closes this instance's connections `replacement` names and lists it for the other instances.
+  // Lists `replacement` for the shell and, unless replace_in_own_call, closes this instance's
+  // connections it names.
   void replace_everywhere(Replacement replacement, Outbox& out);
   Outbox on_link_request(ConnId conn, Conn& c, const std::optional<std::string>& id,
                          const protocol::LinkRequest& m);
