@@ -44,7 +44,7 @@ std::optional<core::Replacement> decode_replacement(const std::string& payload,
   const std::string from = string_member(o, "i");
   core::Replacement u{string_member(o, "r"), std::nullopt, {}, string_member(o, "w")};
   if (from.empty() || from == ours || u.riot_id.empty() || u.why.empty()) return std::nullopt;
-  if (const std::string only = string_member(o, "k"); !only.empty()) u.kept_key = only;
+  if (const std::string kept = string_member(o, "k"); !kept.empty()) u.kept_key = kept;
   if (JsonNode* x = json_object_get_member(o, "x"); x && JSON_NODE_HOLDS_ARRAY(x)) {
     JsonArray* removed = json_node_get_array(x);
     for (guint i = 0; i < json_array_get_length(removed); ++i) {
