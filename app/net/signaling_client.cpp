@@ -157,14 +157,17 @@ struct SignalingClient::Impl {
       schedule_refresh(connected->ice_servers);
     } else if (const auto* error = std::get_if<protocol::Error>(&message.body);
                error && error->re == "register-user" && state != LinkState::Registered) {
-      if (error->code == protocol::ErrorCode::RiotIdInUse && registered_once &&
+      if (error->code == protocol::ErrorCode::RiotIdInUse &&
+          (registered_once || handshake.proofs_allowed()) &&
           stale_claim_retries < kStaleClaimRetries) {
-        // We were registered a moment ago: the holder is most likely our own previous
-        // connection, on a server instance that died and is not yet known to be dead (a few
-        // seconds, docs/self-hosting.md "Scaling out"). Ask again shortly.
+        // The holder is most likely our own previous connection: we were registered a moment
+        // ago, on a server instance that died and is not yet known to be dead (a few seconds,
+        // docs/self-hosting.md "Scaling out"); or, as we prove our key, a stale session of this
+        // device on another instance, which the server is closing now. Ask again shortly.
         ++stale_claim_retries;
         drop_connection(true);
-        set_state(LinkState::Connecting, "our Riot ID is still held by our previous connection");
+        set_state(LinkState::Connecting,
+                  "our Riot ID is still held by another session (most likely our previous one)");
         if (retry_timer) g_source_remove(retry_timer);
         retry_timer = g_timeout_add(kStaleClaimRetryMs, &Impl::on_retry, this);
       } else if (error->code == protocol::ErrorCode::RiotIdInUse ||

@@ -5,6 +5,7 @@
 // stops.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <map>
 #include <memory>
 #include <set>
@@ -24,6 +25,33 @@ std::string peer_id_of(const PeerProcess& p) {
   for (const auto& line : p.lines())
     if (line.rfind("registered ", 0) == 0) id = line.substr(11);
   return id;
+}
+
+// The player's app is started again while its previous session, frozen, still holds the Riot ID
+// on another instance (the old process hangs, the balancer sends the new one elsewhere): the new
+// one proves the same device key, is told the Riot ID is in use while the other instance closes
+// the stale session, asks again and gets the seat, without waiting for the old connection's
+// keepalive to give up.
+TEST(ClusterVoice, AnAppStartedAgainTakesTheSeatOfItsStaleSessionElsewhere) {
+  RedisCluster cluster;
+  ToneTeam team("RS", {300, 450});
+  const std::string key = team.members()[0].dir + "/device.key";
+  const auto args = [&](int n) {
+    auto a = team.peer_args(0, cluster.instance(n).url());
+    a.insert(a.end(), {"--key", key});
+    return a;
+  };
+  PeerProcess old_session(args(2));
+  ASSERT_TRUE(old_session.wait_for_lines("registered ", 1, 60s)) << old_session.transcript();
+  ASSERT_EQ(instance_of(peer_id_of(old_session)), 2);
+  old_session.send_signal(SIGSTOP);  // its connection stays open and silent
+
+  PeerProcess again(args(1));
+  const bool registered = again.wait_for_lines("registered ", 1, 60s);
+  old_session.send_signal(SIGCONT);
+  ASSERT_TRUE(registered) << again.transcript();
+  EXPECT_EQ(instance_of(peer_id_of(again)), 1);
+  EXPECT_TRUE(again.running()) << again.transcript();
 }
 
 TEST(ClusterVoice, AMeshOverThreeInstancesSurvivesLosingOne) {
