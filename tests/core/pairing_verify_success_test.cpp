@@ -1,0 +1,252 @@
+// What a Riot verification's success does in the pairing core (shared/protocol-identity.md, "Riot
+// verification"): the Riot ID's other devices close, on this instance and on others; the
+// verifier's channel hears its new level; a success undone by a shared store comes back; and the
+// 24-hour re-check keeps or removes riot bindings. The fixture is in verify_harness.hpp.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/core/verify_harness.hpp"
+
+namespace shotcall::core::verify_testing {
+namespace {
+
+TEST_F(VerifyCore, SuccessClosesEveryOtherDeviceOfTheRiotIdWith4001) {
+  const KeyPair old_key = new_key(), new_device = new_key();
+  const ConnId other = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(other, old_key, kAhri), other));
+  ASSERT_EQ(db_->bindings_of(protocol::fold_riot_id(kAhri)).size(), 1u);
+
+  const ConnId a = open();
+  const Outbox done = verify_fully(a, new_device);
+  ASSERT_TRUE(find<p::Verified>(done, a));
+  const auto closed = close_of(done, other);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->close_code, 4001);
+  const auto bindings = db_->bindings_of(protocol::fold_riot_id(kAhri));
+  ASSERT_EQ(bindings.size(), 1u);
+  EXPECT_EQ(bindings[0].key,
+            identity::sign_proof(new_device, Purpose::Register, kHost, "x", kAhri).key);
+  // The old key is refused now.
+  const ConnId again = open();
+  const auto refused = error_to(register_proven(again, old_key, kAhri), again);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, p::ErrorCode::RiotIdBound);
+}
+
+// Several instances (signaling/server/cluster): the Riot ID's other devices may be connected to
+// another instance, which applies the replacement the verifying instance's Outbox lists.
+TEST_F(VerifyCore, SuccessUnbindsTheOtherDevicesOnAnotherInstanceToo) {
+  const KeyPair old_key = new_key(), new_device = new_key();
+  // On the other instance: the old device, in a channel with a teammate.
+  std::unique_ptr<Pairing> elsewhere = make_core();
+  std::swap(pairing_, elsewhere);
+  const ConnId old_device = open(), lux = open();
+  const std::string channel = ahri_in_a_channel_with(old_device, old_key, lux, "Lux#EUW");
+  pairing_->handle(lux, msg(p::JoinChannel{channel}));
+  std::swap(pairing_, elsewhere);
+  ASSERT_FALSE(channel.empty());
+
+  const ConnId a = open();
+  const Outbox done = verify_fully(a, new_device);
+  ASSERT_TRUE(find<p::Verified>(done, a));
+  const std::string kept =
+      identity::sign_proof(new_device, Purpose::Register, kHost, "x", kAhri).key;
+  ASSERT_EQ(done.replacements.size(), 1u);
+  const Replacement& replacement = done.replacements.front();
+  EXPECT_EQ(replacement.riot_id, kAhri);
+  EXPECT_EQ(replacement.kept_key, kept);
+  EXPECT_TRUE(replacement.proven_by.empty());
+
+  // There it reads the old device's claim and channel, closes it, and its teammate hears it leave.
+  const StoreNeeds needs = elsewhere->needs_replaced(replacement);
+  EXPECT_EQ(needs.channel_ids, std::vector<std::string>{channel});
+  EXPECT_EQ(needs.riot_keys, std::vector<std::string>{"ahri#euw"});
+  const std::string old_peer = elsewhere->peer_id_of(old_device).value_or("");
+  const Outbox there = elsewhere->replaced(replacement);
+  const auto closed = close_of(there, old_device);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->close_code, 4001);
+  EXPECT_FALSE(close_of(there, lux));
+  EXPECT_EQ(find<p::UserLeftChannel>(there, lux), (p::UserLeftChannel{channel, old_peer}));
+  EXPECT_TRUE(there.replacements.empty());  // applied there, not carried on
+  EXPECT_FALSE(elsewhere->peer_id_of(old_device));
+  ASSERT_TRUE(store_.find(channel));
+  EXPECT_EQ(store_.find(channel)->members.size(), 1u);  // Lux alone
+  // The verified device keeps its seat where it verified.
+  EXPECT_TRUE(pairing_->replaced(replacement).empty());
+}
+
+// With several instances (replace_in_own_call), the success only lists the devices to close:
+// the server applies the list here in a call of its own, as every other instance does, so the
+// call that changed the bindings never waits on the shared store and is never run twice.
+TEST_F(VerifyCore, WithSeveralInstancesTheOtherDevicesHereGoInACallOfTheirOwn) {
+  pairing_ = make_core(true);
+  const KeyPair old_key = new_key(), new_device = new_key();
+  const ConnId other = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(other, old_key, kAhri), other));
+
+  const ConnId a = open();
+  const Outbox done = verify_fully(a, new_device);
+  ASSERT_TRUE(find<p::Verified>(done, a));
+  EXPECT_FALSE(close_of(done, other));
+  EXPECT_FALSE(find<p::Notice>(done, other)) << "told it was verified on this device";
+  ASSERT_EQ(done.replacements.size(), 1u);
+
+  const Outbox after = pairing_->replaced(done.replacements.front());
+  const auto closed = close_of(after, other);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->close_code, 4001);
+  EXPECT_FALSE(close_of(after, a));
+}
+
+// A shared store undoes a call whose transaction lost a race and runs it again
+// (shared_pairing_calls.cpp): the devices the undone run closed were never told, so they must
+// be back, and the verification must still be there to succeed the second time.
+TEST_F(VerifyCore, ASuccessUndoneGivesBackTheDevicesItClosedAndSucceedsAgain) {
+  const KeyPair old_key = new_key(), new_device = new_key();
+  const ConnId other = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(other, old_key, kAhri), other));
+  const std::string other_peer = pairing_->peer_id_of(other).value_or("");
+
+  const ConnId a = open();
+  const auto first = start(a, new_device);
+  const auto second =
+      find<p::VerifyRiotChallenge>(check_reading(a, first.icon_id, now_ms_ + 5000), a);
+  ASSERT_TRUE(second);
+  now_ms_ += 10'000;
+  const RiotLookup read = asks_once(check(a));
+  const RiotAnswer seen{read, RiotLookupStatus::Ok, {}, {second->icon_id, now_ms_ + 5000}, 0};
+
+  const auto saved = pairing_->checkpoint(pairing_->conn_of_verification(read.verification));
+  Outbox undone;
+  {
+    const Pairing::Journal journal(*pairing_, *saved);
+    undone = pairing_->riot_answered(seen);
+  }
+  ASSERT_TRUE(find<p::Verified>(undone, a));
+  ASSERT_TRUE(close_of(undone, other));
+  // The store's half: a shared store loads the snapshot again (the claim the close released).
+  ASSERT_TRUE(store_.claim_riot_id("ahri#euw", other_peer));
+  pairing_->restore(*saved);
+  EXPECT_EQ(pairing_->peer_id_of(other), other_peer);
+  EXPECT_EQ(pairing_->identity_of(other), p::IdentityLevel::Key);
+  EXPECT_EQ(pairing_->identity_of(a), p::IdentityLevel::None);
+
+  const Outbox again = pairing_->riot_answered(seen);
+  ASSERT_TRUE(find<p::Verified>(again, a))
+      << (again.empty() ? "nothing" : p::encode(again.front().message));
+  const auto closed = close_of(again, other);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->close_code, 4001);
+  EXPECT_EQ(again.replacements.size(), 1u);
+}
+
+TEST_F(VerifyCore, TheVerifyingConnectionBecomesRiotAndItsChannelHearsIt) {
+  const KeyPair key = new_key();
+  const ConnId a = open(), b = open();
+  const std::string channel = ahri_in_a_channel_with(a, key, b, "Lux#EUW");
+  ASSERT_FALSE(channel.empty());
+  pairing_->handle(b, msg(p::JoinChannel{channel}));
+  EXPECT_EQ(pairing_->identity_of(a), p::IdentityLevel::Key);
+
+  const Outbox done = verify_fully(a, key);
+  ASSERT_TRUE(find<p::Verified>(done, a));
+  EXPECT_FALSE(close_of(done, a));
+  EXPECT_EQ(pairing_->identity_of(a), p::IdentityLevel::Riot);
+  const auto to_b = find<p::UserIdentity>(done, b);
+  ASSERT_TRUE(to_b);
+  EXPECT_EQ(*to_b, (p::UserIdentity{channel, *pairing_->peer_id_of(a), p::IdentityLevel::Riot}));
+  EXPECT_TRUE(find<p::UserIdentity>(done, a));
+  EXPECT_TRUE(find<p::Notice>(done, a));  // every verification warns the Riot ID's holder
+}
+
+TEST_F(VerifyCore, WhoJoinsAfterAVerificationIsToldTheNewLevel) {
+  // joined-channel.members[] carry each member's level now, not the one it joined with.
+  const KeyPair key = new_key();
+  const ConnId a = open(), c = open();
+  const std::string channel = ahri_in_a_channel_with(a, key, c, "Jinx#EUW");
+  ASSERT_FALSE(channel.empty());
+  ASSERT_TRUE(find<p::Verified>(verify_fully(a, key), a));
+
+  const Outbox joined = pairing_->handle(c, msg(p::JoinChannel{channel}));
+  const auto to_c = find<p::JoinedChannel>(joined, c);
+  ASSERT_TRUE(to_c);
+  ASSERT_EQ(to_c->members.size(), 1u);
+  EXPECT_EQ(to_c->members[0].peer_id, *pairing_->peer_id_of(a));
+  EXPECT_EQ(to_c->members[0].identity, p::IdentityLevel::Riot);
+}
+
+TEST_F(VerifyCore, AKeylessSessionOfTheVerifyingConnectionTakesTheKey) {
+  // Registered without a proof, then verified with a key: the same connection stays, at riot.
+  const ConnId a = open();
+  ASSERT_TRUE(find<p::Connected>(pairing_->handle(a, msg(p::RegisterUser{kAhri, {}, {}, {}})), a));
+  const Outbox done = verify_fully(a, new_key());
+  ASSERT_TRUE(find<p::Verified>(done, a));
+  EXPECT_FALSE(close_of(done, a));
+  EXPECT_EQ(pairing_->identity_of(a), p::IdentityLevel::Riot);
+}
+
+TEST_F(VerifyCore, ARiotBindingIsRecheckedAfterADayAndKeptWhileThePuuidMatches) {
+  const KeyPair key = verified_and_gone();
+  // Within a day a registration asks Riot nothing.
+  now_ms_ += 23 * 60 * kMinute;
+  const ConnId b = open();
+  const Outbox soon = register_proven(b, key, kAhri);
+  ASSERT_TRUE(find<p::Connected>(soon, b));
+  EXPECT_TRUE(soon.lookups.empty());
+  pairing_->disconnect(b);
+  now_ms_ += 2 * 60 * kMinute;
+  const ConnId c = open();
+  const Outbox later = register_proven(c, key, kAhri);
+  ASSERT_TRUE(find<p::Connected>(later, c));
+  ASSERT_EQ(later.lookups.size(), 1u);
+  const RiotLookup recheck = later.lookups.front();
+  EXPECT_EQ(recheck.kind, RiotLookup::Kind::RecheckBinding);
+  EXPECT_EQ(recheck.riot_id, kAhri);
+  EXPECT_TRUE(
+      pairing_->riot_binding_rechecked(kAhri, RiotLookupStatus::Ok, "puuid-Ahri#EUW").empty());
+  const auto bindings = db_->bindings_of(protocol::fold_riot_id(kAhri));
+  ASSERT_EQ(bindings.size(), 1u);
+  EXPECT_EQ(bindings[0].puuid_checked_ms, now_ms_);
+  EXPECT_EQ(pairing_->identity_of(c), p::IdentityLevel::Riot);
+}
+
+// A shared store undoes a call that lost a race and runs it again (shared_pairing_calls.cpp):
+// the run that counts must still ask for the re-check the undone one asked for.
+TEST_F(VerifyCore, ARegistrationUndoneAndRunAgainStillAsksForTheRecheck) {
+  const KeyPair key = verified_and_gone();
+  now_ms_ += 25 * 60 * kMinute;
+  const ConnId b = open();
+  const auto saved = pairing_->checkpoint(b);
+  const Outbox undone = register_proven(b, key, kAhri);
+  ASSERT_EQ(undone.lookups.size(), 1u);
+  // Its store writes are undone too: a shared store loads the snapshot again.
+  store_.release_riot_id(protocol::fold_riot_id(kAhri), pairing_->peer_id_of(b).value_or(""));
+  pairing_->restore(*saved);
+  const Outbox again = register_proven(b, key, kAhri);
+  ASSERT_FALSE(again.empty());
+  ASSERT_TRUE(find<p::Connected>(again, b)) << p::encode(again.front().message);
+  ASSERT_EQ(again.lookups.size(), 1u);
+  EXPECT_EQ(again.lookups.front().kind, RiotLookup::Kind::RecheckBinding);
+}
+
+TEST_F(VerifyCore, ARiotBindingWhoseRiotIdChangedHandsIsRemoved) {
+  const KeyPair key = verified_and_gone();
+  now_ms_ += 25 * 60 * kMinute;
+  const ConnId b = open();
+  const Outbox registered = register_proven(b, key, kAhri);
+  ASSERT_TRUE(find<p::Connected>(registered, b));
+  ASSERT_EQ(registered.lookups.size(), 1u);
+  ASSERT_EQ(registered.lookups.front().kind, RiotLookup::Kind::RecheckBinding);
+  // Riot now resolves the Riot ID to another account: the binding goes, and its connection.
+  const Outbox out = pairing_->riot_binding_rechecked(kAhri, RiotLookupStatus::Ok, "someone-else");
+  const auto closed = close_of(out, b);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->close_code, 4001);
+  EXPECT_TRUE(db_->bindings_of(protocol::fold_riot_id(kAhri)).empty());
+}
+
+}  // namespace
+}  // namespace shotcall::core::verify_testing
