@@ -216,9 +216,9 @@ ConnId Pairing::conn_of_verification(std::uint64_t id) const {
 }
 
 std::pair<ConnId, Pairing::Verification*> Pairing::find_verification(std::uint64_t id) {
-  for (auto& [conn, v] : verifications_)
-    if (v.id == id) return {conn, &v};
-  return {0, nullptr};
+  const ConnId conn = conn_of_verification(id);
+  if (conn == 0) return {0, nullptr};
+  return {conn, &verifications_.at(conn)};
 }
 
 Outbox Pairing::riot_account_resolved(std::uint64_t verification, RiotLookupStatus status,
