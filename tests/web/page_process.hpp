@@ -1,7 +1,7 @@
 // The page shotcall-signal serves, open in headless Chromium through the
-// Playwright driver (tests/web/e2e/page_driver.mjs): a by-hand join link with
-// autojoin=1, a sine tone (or a refused microphone) as its input, and one
-// stdout line per page event for the tests to wait on.
+// Playwright driver (tests/web/e2e/page_driver.mjs): a by-hand join link, Join
+// pressed once the page is ready, a sine tone (or a refused microphone) as its
+// input, and one stdout line per page event for the tests to wait on.
 #pragma once
 
 #include <chrono>

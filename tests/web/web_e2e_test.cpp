@@ -144,6 +144,26 @@ TEST_F(WebE2e, PeerJoinsFirstThenThePageOffersToIt) {
   EXPECT_TRUE(page.process().terminate().exited);
 }
 
+// A join link fills the form and waits for the player's press of Join: a link
+// can name any game, and one that joined on opening would put whoever sent it
+// in a call with the player's microphone open.
+TEST_F(WebE2e, AJoinLinkWaitsForThePlayersPressOfJoin) {
+  ServerProcess server;
+  Page page(server, page_options("link-waits"), out);
+  ASSERT_TRUE(page.wait("join-pressed")) << page.transcript();
+  const std::string before = page.line("before-join ");
+  EXPECT_NE(before.find("\"joinDisabled\":false"), std::string::npos) << before;
+  EXPECT_NE(before.find("\"websockets\":0"), std::string::npos) << before;
+  EXPECT_NE(before.find("\"focused\":\"join-button\""), std::string::npos) << before;
+  EXPECT_NE(before.find("Press Join to talk in game \u201cE2E_WEB\u201d, blue side, with " +
+                        team.members()[1].riot_id),
+            std::string::npos)
+      << before;
+  // The press joins.
+  ASSERT_TRUE(page.wait("event registered ")) << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
 TEST_F(WebE2e, ARefusedMicrophoneStillHearsTheTeam) {
   ServerProcess server;
   PeerProcess peer(peer_args(server));

@@ -1,6 +1,7 @@
-// The by-hand join link: query parameters riot, game, team (100 or 200), teammates
-// (comma-separated Riot IDs) and autojoin=1. Pure: the page fills its form from parseJoinLink and
-// shares buildJoinLink's address.
+// The by-hand join link: query parameters riot, game, team (100 or 200) and teammates
+// (comma-separated Riot IDs). Pure: the page fills its form from parseJoinLink, says what the
+// link invites to (invitation) and shares buildJoinLink's address. Links shared before carry
+// autojoin=1, which is ignored like any other parameter the page does not know.
 import { isRiotId } from './protocol.js';
 
 export const TEAMS = ['100', '200'];
@@ -17,7 +18,7 @@ function teammateList(text) {
 // not.
 export function parseJoinLink(search) {
   const q = search instanceof URLSearchParams ? search : new URLSearchParams(search);
-  const out = { riot: '', game: '', team: '', teammates: [], autojoin: false, problems: [] };
+  const out = { riot: '', game: '', team: '', teammates: [], problems: [] };
   const riot = (q.get('riot') ?? '').trim();
   if (riot) {
     if (isRiotId(riot)) out.riot = riot;
@@ -48,24 +49,37 @@ export function parseJoinLink(search) {
     out.problems.push('teammates: a team has at most five players');
     out.teammates = out.teammates.slice(0, 5);
   }
-  out.autojoin = q.get('autojoin') === '1';
   return out;
 }
 
-// Whether a parsed link names a whole by-hand game (what autojoin needs).
-export function isCompleteJoin(link) {
-  return Boolean(link.riot && link.game && link.team && link.teammates.length > 0);
+const SIDES = { 100: 'blue side', 200: 'red side' };
+const folded = (s) => s.normalize('NFC').toLowerCase();
+
+// What the page says once a link has filled its form (`form`: {riot, game, team, teammates}, as
+// the form now reads), and which control takes the focus; null when no game is named. A link
+// never joins by itself: only the player's press of Join turns the microphone on. A link can
+// name any game, and one that joined on opening would put whoever sent it in a call with the
+// player's microphone open (where the browser remembers the permission, without a prompt).
+export function invitation(form) {
+  if (!form.game) return null;
+  const mates = form.teammates.filter((m) => folded(m) !== folded(form.riot ?? ''));
+  const where = `game “${form.game}”` + (SIDES[form.team] ? `, ${SIDES[form.team]}` : '') +
+    (mates.length ? `, with ${mates.join(', ')}` : '');
+  if (!isRiotId(form.riot ?? '')) {
+    return { focus: 'riot-id', text: `Type your Riot ID, then press Join to talk in ${where}.` };
+  }
+  return { focus: 'join-button',
+           text: `Press Join to talk in ${where}. Your microphone turns on when you join.` };
 }
 
 // The roster a by-hand join sends: the teammates, with the player added when missing.
 export function rosterFor(riot, teammates) {
-  const folded = (s) => s.normalize('NFC').toLowerCase();
   const list = [...teammates];
   if (riot && !list.some((m) => folded(m) === folded(riot))) list.unshift(riot);
   return list;
 }
 
-// The link for `join` ({riot?, game, team, teammates, autojoin?}) on the page at `base` (its
+// The link for `join` ({riot?, game, team, teammates}) on the page at `base` (its
 // origin and path; any query or fragment is dropped). Leave `riot` out for a link meant for
 // the whole team: each teammate types their own.
 export function buildJoinLink(base, join) {
@@ -77,7 +91,6 @@ export function buildJoinLink(base, join) {
   if (join.game) q.set('game', join.game);
   if (join.team) q.set('team', String(join.team));
   if (join.teammates?.length) q.set('teammates', join.teammates.join(','));
-  if (join.autojoin) q.set('autojoin', '1');
   u.search = q.toString();
   return u.toString();
 }

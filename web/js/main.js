@@ -5,7 +5,7 @@
 import { LevelMeter, MIC_PROBLEM_TEXT, SPEAKING_LEVEL, Voice, openMicrophone } from './audio.js';
 import { IceRefresher } from './ice_refresh.js';
 import { loadIdentity, makeProof, normaliseLinkCode } from './identity.js';
-import { buildJoinLink, isCompleteJoin, parseJoinLink, rosterFor } from './join_link.js';
+import { buildJoinLink, invitation, parseJoinLink, rosterFor } from './join_link.js';
 import { Mesh } from './mesh.js';
 import {
   backoffMs, build, chatText, isRiotId, isUnknownType, mayProveOver, parseServerFrame, proofHost,
@@ -566,7 +566,6 @@ function showShareLink(want) {
   if (want.mode !== 'manual') return ($('share-row').hidden = true);
   const link = buildJoinLink(location.href, {
     game: want.game, team: want.team, teammates: rosterFor(want.riot, want.teammates),
-    autojoin: true,
   });
   $('share-link').value = link;
   $('share-row').hidden = false;
@@ -693,12 +692,15 @@ function start() {
   if (saved && !link.riot) $('riot-id').value = saved;
   fillJoinForm(link);
   if (link.problems.length) showProblem('form-problem', `The link had problems: ${link.problems.join('; ')}`);
+  // A link fills the form and says what it invites to; joining waits for the player's press.
+  const invited = invitation(readJoinForm());
+  if (!isSecureContext) setStatus('Open this page over https:// to use your microphone.');
+  else if (invited) setStatus(invited.text);
+  if (invited) $(invited.focus).focus();
   setInterval(pollQuality, QUALITY_INTERVAL_MS);
   requestAnimationFrame(drawLevels);
   setPageState('ready', 'true');
   announce('ready');
-  if (link.autojoin && isCompleteJoin(link)) join({ ...link, mode: 'manual' });
-  else setStatus(isSecureContext ? '' : 'Open this page over https:// to use your microphone.');
 }
 
 start();

@@ -1,7 +1,8 @@
 // Drives the page shotcall-signal serves in Debian's headless Chromium (Playwright), for the C++
 // end-to-end tests (web_e2e_test.cpp) that also run the server and shotcall-peer and judge the
 // recordings. One JSON argument says what to do:
-//   url          the page, usually a by-hand join link with autojoin=1
+//   url          the page, usually a by-hand join link; the driver presses Join as a player
+//                would, each time the page is ready (the page never joins by itself)
 //   out          folder for what the page heard (WAV) and screenshots
 //   name         prefix of those files
 //   mic          "tone:<Hz>" (Chromium's fake capture plays a sox-made sine) or "refused"
@@ -23,6 +24,9 @@
 //   event <name> <json>   the page's own `shotcall` events (state, registered, joined, link, …)
 //   heard <riotId> <wav>  a teammate's audio as the page received it, 48 kHz mono PCM16
 //   request <url> / websocket <url> / csp <header> / csp-violation <text> / screenshot <png>
+//   before-join <json>    before pressing Join: {joinDisabled, focused, status, websockets} (the
+//                         control in focus, the status line, web sockets opened since loading)
+//   join-pressed          Join was pressed
 //   error <text>          the driver failed (it also exits non-zero)
 // and keeps the page open until SIGTERM, then closes the browser and prints "closed".
 import { spawnSync } from 'node:child_process';
@@ -82,7 +86,14 @@ try {
 const page = context.pages()[0] ?? (await context.newPage());
 
 page.on('request', (r) => say(`request ${r.url()}`));
-page.on('websocket', (ws) => say(`websocket ${ws.url()}`));
+let websocketsSinceLoad = 0;
+page.on('websocket', (ws) => {
+  ++websocketsSinceLoad;
+  say(`websocket ${ws.url()}`);
+});
+page.on('framenavigated', (frame) => {
+  if (frame === page.mainFrame()) websocketsSinceLoad = 0;
+});
 page.on('console', (m) => {
   if (/Content.Security.Policy/i.test(m.text())) say(`csp-violation ${m.text().replace(/\n/g, ' ')}`);
 });
@@ -138,6 +149,17 @@ async function onEvent(name, detail) {
     return;
   }
   say(`event ${name} ${detail}`);
+  if (name === 'ready') {
+    const before = await page.evaluate(() => ({
+      joinDisabled: document.querySelector('#join-button').disabled,
+      focused: document.activeElement?.id ?? '',
+      status: document.querySelector('#status').textContent,
+    }));
+    say(`before-join ${JSON.stringify({ ...before, websockets: websocketsSinceLoad })}`);
+    await page.locator('#join-button').click();
+    say('join-pressed');
+    return;
+  }
   if (name === 'joined' && cfg.allowMicLater && !micAllowed) {
     micAllowed = true;
     await context.grantPermissions(['microphone'], { origin: new URL(cfg.url).origin });
