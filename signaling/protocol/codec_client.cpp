@@ -3,13 +3,14 @@
 #include <glib.h>
 
 #include <array>
+#include <limits>
 
 #include "signaling/protocol/codec.hpp"
+#include "signaling/protocol/codec_common.hpp"
 #include "signaling/protocol/json_reader.hpp"
 #include "signaling/protocol/json_scan.hpp"
 #include "signaling/protocol/json_writer.hpp"
 #include "signaling/protocol/riot_id.hpp"
-#include "signaling/protocol/codec_common.hpp"
 
 namespace shotcall::protocol {
 namespace {
@@ -20,30 +21,27 @@ using json::TextRule;
 constexpr TextRule kChannelId{kMaxChannelIdBytes};
 constexpr TextRule kPeerId{kMaxPeerIdBytes};
 
-// A non-empty string of at most `max_chars` Unicode characters (base64url and link codes are
-// ASCII, so characters and bytes agree for every value the core can accept).
-std::string bounded_chars(FieldReader& r, const char* name, std::size_t max_chars) {
-  // A character is at most 4 bytes: the byte bound refuses the absurd before counting.
-  std::string value = r.string(name, TextRule{max_chars * 4});
-  if (r.ok() && g_utf8_strlen(value.data(), static_cast<gssize>(value.size())) >
-                    static_cast<glong>(max_chars)) {
-    r.fail(r.path(name) + " must be at most " + std::to_string(max_chars) + " characters");
+// An identity field whose value only the core can judge: a key, a signature, a host, a link
+// code. It must be a string (bad-message when it is missing or of another type, as v1 says of
+// any field). Its value, empty or malformed, is the core's to refuse with the request's own code:
+// `bad-proof` for a proof's fields (a present but invalid proof is bad-proof), `bad-link-code`,
+// `no-such-key`. A value longer than any valid one (`max_chars` characters; they are ASCII) is
+// passed on as "", which no check accepts, so the server never keeps more than the limit.
+std::string judged_string(FieldReader& r, const char* name, std::size_t max_chars) {
+  std::string value = r.string(name, TextRule{std::numeric_limits<std::size_t>::max(), true});
+  if (value.size() > max_chars && g_utf8_strlen(value.data(), static_cast<gssize>(value.size())) >
+                                      static_cast<glong>(max_chars)) {
     return {};
   }
   return value;
 }
 
-// identity-1 `key`, `proof`, `host`. The codec checks only shape and size: non-empty strings,
-// `key` within kMaxKeyChars and `proof` within kMaxProofChars characters, `host` within
-// kMaxHostBytes bytes. A longer string can never be a valid key or signature, so it is refused
-// here as bad-message and the server never holds more than the limits. A shorter or otherwise
-// malformed string (wrong length, not base64url, an unknown host) decodes unchanged: the core
-// answers it `bad-proof`, since a present but invalid proof is bad-proof and never bad-message.
+// identity-1 `key`, `proof`, `host`: strings, judged by the core (judged_string).
 Proof read_proof(FieldReader& r) {
   Proof p;
-  p.key = bounded_chars(r, "key", kMaxKeyChars);
-  p.proof = bounded_chars(r, "proof", kMaxProofChars);
-  p.host = r.string("host", TextRule{kMaxHostBytes});
+  p.key = judged_string(r, "key", kMaxKeyChars);
+  p.proof = judged_string(r, "proof", kMaxProofChars);
+  p.host = judged_string(r, "host", kMaxHostBytes);
   return p;
 }
 
@@ -160,14 +158,14 @@ ClientBody read_link_request(FieldReader& r) {
 
 // The code is read case-insensitively and may carry dashes or spaces: the core normalises it.
 ClientBody read_link_approve(FieldReader& r) {
-  return LinkApprove{bounded_chars(r, "code", kMaxLinkCodeChars)};
+  return LinkApprove{judged_string(r, "code", kMaxLinkCodeChars)};
 }
 
 ClientBody read_list_devices(FieldReader&) { return ListDevices{}; }
 
-// Like a proof's key: too long is bad-message, malformed is the core's (no-such-key).
+// Like a proof's key: a key that is not bound, malformed or too long, is the core's no-such-key.
 ClientBody read_unlink_device(FieldReader& r) {
-  return UnlinkDevice{bounded_chars(r, "key", kMaxKeyChars)};
+  return UnlinkDevice{judged_string(r, "key", kMaxKeyChars)};
 }
 
 struct ClientType {

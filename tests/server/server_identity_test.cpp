@@ -190,6 +190,40 @@ TEST(ServerIdentity, AProofNamingAHostTheServerDoesNotAnswerToIsBadProof) {
   EXPECT_EQ(level_of(register_proven(*owner, key, "Host#EUW", dialed(server))), IdentityLevel::Key);
 }
 
+// protocol-identity.md: a present but invalid proof is bad-proof, a malformed key included;
+// bad-message (protocol-v1.md) is for a missing or mistyped field. An empty or over-long key,
+// signature or host is a malformed proof; an over-long link code or key to unlink gets the
+// request's own refusal.
+TEST(ServerIdentity, AnEmptyOrOverlongProofFieldIsBadProofNotBadMessage) {
+  ServerProcess server;
+  const KeyPair key = new_key();
+  const std::string over(300, 'A');
+  struct Case {
+    std::string id, key, signature, host;  // "" for the good proof's own
+  };
+  for (const Case& c : {Case{"k", over, "", ""}, Case{"p", "", over, ""}, Case{"h", "", "", over},
+                        Case{"e", "-", "", ""}, Case{"e2", "", "-", "-"}}) {
+    // A connection each: a connection's failed proofs are limited.
+    auto ws = WsClient::connect(server.url());
+    const auto good = proof(key, Purpose::Register, dialed(server), hello(*ws), "Long#EUW");
+    const auto pick = [](const std::string& mine, const std::string& good_one) {
+      return mine.empty() ? good_one : mine == "-" ? std::string{} : mine;
+    };
+    ws->send_text(R"({"type":"register-user","id":")" + c.id + R"(","riotId":"Long#EUW","key":")" +
+                  pick(c.key, good.key) + R"(","proof":")" + pick(c.signature, good.proof) +
+                  R"(","host":")" + pick(c.host, good.host) + R"("})");
+    EXPECT_EQ(error_code_of(answer(*ws, c.id)), "bad-proof") << c.id;
+  }
+  // Still free for its owner, who then asks with an over-long code and key.
+  auto owner = WsClient::connect(server.url());
+  ASSERT_EQ(level_of(register_proven(*owner, key, "Long#EUW", dialed(server))), IdentityLevel::Key);
+  owner->send_text(R"({"type":"link-approve","id":"c","code":")" + over + R"("})");
+  EXPECT_EQ(error_code_of(answer(*owner, "c")), "bad-link-code");
+  owner->send_text(R"({"type":"unlink-device","id":"u","key":")" + over + R"("})");
+  EXPECT_EQ(error_code_of(answer(*owner, "u")), "no-such-key");
+  EXPECT_FALSE(owner->closed());
+}
+
 TEST(ServerIdentity, LocalhostAndPublicHostNamesAreAccepted) {
   ServerProcess server({"--public-host", "Voice.Example.ORG:8443"});
   auto local = WsClient::connect(server.url());
