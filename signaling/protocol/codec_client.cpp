@@ -25,8 +25,9 @@ constexpr TextRule kPeerId{kMaxPeerIdBytes};
 // code. It must be a string (bad-message when it is missing or of another type, as v1 says of
 // any field). Its value, empty or malformed, is the core's to refuse with the request's own code:
 // `bad-proof` for a proof's fields (a present but invalid proof is bad-proof), `bad-link-code`,
-// `no-such-key`. A value longer than any valid one (`max_chars` characters; they are ASCII) is
-// passed on as "", which no check accepts, so the server never keeps more than the limit.
+// `no-such-key`. A value of more than `max_chars` characters (a valid one is ASCII, so far
+// shorter) is passed on as "", which no check accepts: the server keeps at most that many
+// characters of it.
 std::string judged_string(FieldReader& r, const char* name, std::size_t max_chars) {
   std::string value = r.string(name, TextRule{std::numeric_limits<std::size_t>::max(), true});
   if (value.size() > max_chars && g_utf8_strlen(value.data(), static_cast<gssize>(value.size())) >

@@ -23,11 +23,11 @@ inline constexpr std::size_t kMaxTokenBytes = 512;
 inline constexpr std::size_t kMaxTeammates = 10;
 inline constexpr std::size_t kMinChatChars = 1;
 inline constexpr std::size_t kMaxChatChars = 500;
-// identity-1: base64url of a 32-byte key is 43 characters, of a 64-byte signature 86, but the
-// codec allows up to 128 of each so that a padded or otherwise malformed key or proof of a
-// plausible size reaches the core and is answered `bad-proof`, as the spec says (only a longer
-// one is `bad-message`). A host name is at most 253 bytes plus `:port`; a link code 8 characters
-// (dashes and spaces allowed).
+// identity-1: base64url of a 32-byte key is 43 characters, of a 64-byte signature 86; a host name
+// is at most 253 bytes plus `:port`; a link code 8 characters (dashes and spaces allowed). The
+// codec keeps at most these many characters of each (128 for keys and signatures, so that a
+// padded one still reads as it came); a longer value reaches the core empty, and is answered
+// with the request's own refusal like any malformed one (codec_client.cpp, judged_string).
 inline constexpr std::size_t kMaxKeyChars = 128;
 inline constexpr std::size_t kMaxProofChars = 128;
 inline constexpr std::size_t kMaxHostBytes = 262;
