@@ -148,9 +148,11 @@ std::optional<Outbox> Pairing::admit_identity(ConnId conn, Conn& c,
   try {
     bindings = deps_.identity->bindings_of(riot_key);
   } catch (const store::StoreUnavailable&) {
+    // Also without a proof under policy none: the Riot ID may be bound, and then nobody may take
+    // its seat (protocol-identity.md, "What each policy guarantees"). Let in unchecked, an enemy
+    // would sit in the team's channel as the player until the store answered again.
     ++identity_counters_.store_unavailable;
-    if (m.proof || policy != IdentityPolicy::None) return Outbox{{conn, unavailable(id, re)}};
-    return std::nullopt;  // policy none, no proof: v1's level none (protocol-identity.md)
+    return Outbox{{conn, unavailable(id, re)}};
   }
 
   if (bindings.empty()) {

@@ -74,7 +74,7 @@ class IdentityCoreHarness : public ::testing::Test {
     return PairingDeps{[this] { return now_ms_; }, [this] { return "p" + std::to_string(++ids_); }};
   }
   // plain_deps with the bindings database and challenges challenge-1, challenge-2, ...
-  PairingDeps identity_deps() {
+  virtual PairingDeps identity_deps() {
     PairingDeps deps = plain_deps();
     deps.identity = db_.get();
     deps.new_challenge = [this] { return "challenge-" + std::to_string(++challenges_); };

@@ -2,7 +2,6 @@
 // the real SQLite bindings database in a temporary file and real Ed25519 keys. No sockets.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <memory>
@@ -12,7 +11,7 @@
 #include "signaling/identity/sign_proof.hpp"
 #include "signaling/store/memory_store.hpp"
 #include "signaling/store/sqlite_identity_store.hpp"
-#include "tests/core/identity_harness.hpp"
+#include "tests/core/identity_core.hpp"
 
 namespace shotcall::core {
 namespace {
@@ -23,37 +22,9 @@ using identity::Purpose;
 using testing::close_of;
 using testing::error_to;
 using testing::find;
+using testing::IdentityCore;
 using testing::kHost;
 using testing::msg;
-
-class IdentityCore : public testing::IdentityCoreHarness {
- protected:
-  void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(open_db("shotcall-identity-core-"));
-    make_core(IdentityPolicy::None);
-  }
-
-  void make_core(IdentityPolicy policy, std::optional<std::string> access_token = std::nullopt) {
-    PairingConfig config;
-    config.server = {"shotcall-signal", "test"};
-    config.access_token = std::move(access_token);
-    config.identity.policy = policy;
-    config.identity.accepted_hosts = {kHost, "localhost:7800"};
-    PairingDeps deps = identity_deps();
-    deps.new_link_code = [this] { return std::string{"ABCD00"} + std::to_string(10 + ++codes_); };
-    pairing_ = std::make_unique<Pairing>(config, store_, std::move(deps));
-  }
-
-  // `key` proven as three Riot IDs, each on a connection of its own: as many as a key may hold.
-  void bind_three(const KeyPair& key) {
-    for (const char* riot_id : {"One#EUW", "Two#EUW", "Three#EUW"}) {
-      const ConnId c = open();
-      ASSERT_NE(find<p::Connected>(register_proven(c, key, riot_id), c), nullptr) << riot_id;
-    }
-  }
-
-  int codes_ = 0;
-};
 
 TEST_F(IdentityCore, HelloOffersIdentityAndThePolicy) {
   const ConnId c = open();
@@ -479,35 +450,6 @@ TEST_F(IdentityCore, VerificationIsUnavailableWithoutARiotKey) {
   const Outbox out = pairing_->handle(
       a, msg(p::VerifyRiot{"Ahri#EUW", proof(new_key(), Purpose::VerifyRiot, challenge, "Ahri#EUW")}));
   EXPECT_EQ(error_to(out, a)->code, p::ErrorCode::VerifyUnavailable);
-}
-
-TEST_F(IdentityCore, ALockedDatabaseRefusesNewBindingsAndKeepsProvenPlayers) {
-  const KeyPair key = new_key();
-  const ConnId a = open();
-  register_proven(a, key, "Ahri#EUW");
-  pairing_->disconnect(a);
-
-  // Another process holds the write lock past the busy timeout (WAL: reads still work).
-  sqlite3* locker = nullptr;
-  ASSERT_EQ(sqlite3_open((dir_ / "identity.sqlite").c_str(), &locker), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(locker, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
-
-  const ConnId fresh = open();
-  Outbox out = register_proven(fresh, new_key(), "Lux#EUW");
-  ASSERT_NE(error_to(out, fresh), nullptr);
-  EXPECT_EQ(error_to(out, fresh)->code, p::ErrorCode::Unavailable);
-
-  const ConnId back = open();
-  out = register_proven(back, key, "Ahri#EUW");
-  ASSERT_NE(find<p::Connected>(out, back), nullptr);
-  EXPECT_EQ(find<p::Connected>(out, back)->identity, p::IdentityLevel::Key);
-
-  sqlite3_exec(locker, "ROLLBACK", nullptr, nullptr, nullptr);
-  sqlite3_close(locker);
-  EXPECT_TRUE(db_->bindings_of("lux#euw").empty());  // nothing half-written
-  out = register_proven(fresh, new_key(), "Lux#EUW");
-  ASSERT_NE(find<p::Connected>(out, fresh), nullptr);
-  EXPECT_EQ(find<p::Connected>(out, fresh)->identity, p::IdentityLevel::Key);
 }
 
 TEST_F(IdentityCore, AKeyBindsAtMostThreeRiotIds) {

@@ -13,6 +13,7 @@
 #include "signaling/identity/base64url.hpp"
 #include "signaling/identity/fingerprint.hpp"
 #include "signaling/identity/sign_proof.hpp"
+#include "tests/server/identity_client.hpp"
 #include "tests/server/server_test_helpers.hpp"
 #include "tests/support/http_get.hpp"
 
@@ -22,17 +23,6 @@ namespace {
 using identity::KeyPair;
 using identity::Purpose;
 using protocol::IdentityLevel;
-
-KeyPair new_key() {
-  auto key = KeyPair::generate();
-  if (!key) throw std::runtime_error("OpenSSL could not make a key pair");
-  return std::move(*key);
-}
-
-// The host a client that dialed the default ServerProcess (bind 127.0.0.1) signs for.
-std::string dialed(const ServerProcess& server) {
-  return "127.0.0.1:" + std::to_string(server.port());
-}
 
 // A state directory the test owns, so that a server can be restarted on it.
 class StateDir {
@@ -57,53 +47,6 @@ class StateDir {
 };
 
 // The reply to the request with `id` (every direct reply carries it).
-std::optional<Frame> answer(WsClient& ws, const std::string& id) {
-  return ws.wait_for([&](const Frame& f) { return f.message && f.message->id == id; });
-}
-
-// Sends `hello` and returns the challenge ("" after a failed expectation).
-std::string hello(WsClient& ws) {
-  static int seq = 0;
-  const std::string id = "hello-" + std::to_string(++seq);
-  ws.send(protocol::ClientMessage{id, protocol::Hello{}});
-  const auto f = answer(ws, id);
-  EXPECT_TRUE(f && f->type == "hello") << (f ? f->text : std::string{"no answer to hello"});
-  const auto* h = f ? f->as<protocol::HelloReply>() : nullptr;
-  return h ? h->challenge : std::string{};
-}
-
-protocol::Proof proof(const KeyPair& key, Purpose purpose, const std::string& host,
-                      const std::string& challenge, const std::string& riot_id) {
-  const auto signed_proof = identity::sign_proof(key, purpose, host, challenge, riot_id);
-  return protocol::Proof{signed_proof.key, signed_proof.proof, signed_proof.host};
-}
-
-protocol::ClientMessage register_with(const std::string& riot_id, const std::string& id,
-                                      std::optional<protocol::Proof> p) {
-  return protocol::ClientMessage{
-      id, protocol::RegisterUser{riot_id, std::nullopt, std::nullopt, std::move(p)}};
-}
-
-// hello, then register-user proven by `key` for `host`; returns the answer.
-std::optional<Frame> register_proven(WsClient& ws, const KeyPair& key, const std::string& riot_id,
-                                     const std::string& host, const std::string& id = "reg") {
-  const std::string challenge = hello(ws);
-  ws.send(register_with(riot_id, id, proof(key, Purpose::Register, host, challenge, riot_id)));
-  return answer(ws, id);
-}
-
-// The `connected` level, or a failed expectation naming what came instead.
-std::optional<IdentityLevel> level_of(const std::optional<Frame>& f) {
-  EXPECT_TRUE(f && f->type == "connected") << (f ? f->text : std::string{"no answer"});
-  const auto* c = f ? f->as<protocol::Connected>() : nullptr;
-  return c ? std::optional{c->identity} : std::nullopt;
-}
-
-std::string error_code_of(const std::optional<Frame>& f) {
-  const auto* e = f ? f->as<protocol::Error>() : nullptr;
-  return e ? std::string{protocol::to_wire(e->code)} : "(" + (f ? f->text : "nothing") + ")";
-}
-
 bool any_channel_available(const WsClient& ws) {
   return ws.has([](const Frame& f) { return f.type == "channel-available"; });
 }
