@@ -22,7 +22,8 @@ Page::Page(const ServerProcess& server, const Options& o, const std::string& out
   std::string mates;
   for (const auto& m : o.teammates) mates += (mates.empty() ? "" : ",") + m;
   url_ = server.http_url("/?riot=" + url_escape(o.riot_id) + "&game=" + url_escape(o.game) +
-                         "&team=100&teammates=" + url_escape(mates));
+                         "&team=100&teammates=" + url_escape(mates) +
+                         (o.old_autojoin ? "&autojoin=1" : ""));
   const std::string config =
       std::string{"{\"url\":\""} + url_ + "\",\"out\":\"" + out_dir + "\",\"name\":\"" + o.name +
       "\",\"mic\":\"" + o.mic + "\",\"hearSeconds\":" + std::to_string(o.hear_seconds) +

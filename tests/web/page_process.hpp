@@ -30,6 +30,7 @@ class Page {
     bool proof_twice = false;    // in the channel, double-click it, then click it once more
     std::string token_on_refusal;  // typed into the access token field after `unauthorized`
     bool allow_mic_later = false;  // mic "refused": allow it once in the call, Leave, Join
+    bool old_autojoin = false;     // the link ends in autojoin=1, as links made before did
     std::string name = "page";   // prefix of the files it writes
   };
 

@@ -149,7 +149,9 @@ TEST_F(WebE2e, PeerJoinsFirstThenThePageOffersToIt) {
 // in a call with the player's microphone open.
 TEST_F(WebE2e, AJoinLinkWaitsForThePlayersPressOfJoin) {
   ServerProcess server;
-  Page page(server, page_options("link-waits"), out);
+  Page::Options o = page_options("link-waits");
+  o.old_autojoin = true;  // a link made before: its autojoin=1 is ignored
+  Page page(server, o, out);
   ASSERT_TRUE(page.wait("join-pressed")) << page.transcript();
   const std::string before = page.line("before-join ");
   EXPECT_NE(before.find("\"joinDisabled\":false"), std::string::npos) << before;

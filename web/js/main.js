@@ -9,7 +9,7 @@ import { buildJoinLink, invitation, parseJoinLink, rosterFor } from './join_link
 import { Mesh } from './mesh.js';
 import {
   backoffMs, build, chatText, isRiotId, isUnknownType, mayProveOver, parseServerFrame, proofHost,
-  registerRetryMs, requestId, wsUrlFor,
+  registerRetryMs, replacedText, requestId, wsUrlFor,
 } from './protocol.js';
 import {
   $, MateRow, appendChat, fillJoinForm, readJoinForm, setConnection, setIdentityBadge, setJoined,
@@ -32,6 +32,7 @@ const app = {
   registeredOn: null,   // the WebSocket whose register-user succeeded
   pendingChallenge: null,  // {id, resolve}: a proven request waiting for its hello reply
   awaitingLink: false,  // this page asked to be linked and shows its code
+  lastNotice: null,     // the text of the latest `notice` on this connection
   challenge: null,
   features: [],
   peerId: null,
@@ -77,6 +78,7 @@ function connect() {
   setConnection(app.attempt === 0 ? 'connecting' : 'reconnecting');
   const ws = new WebSocket(WS_URL);
   app.ws = ws;
+  app.lastNotice = null;
   ws.onopen = () => {
     if (app.ws !== ws) return;
     app.attempt = 0;
@@ -99,7 +101,7 @@ function connect() {
     if (e.code === 4001) {
       // "replaced": this Riot ID signed in elsewhere with this key; we must not fight it.
       setConnection('closed');
-      setState('replaced', 'You joined from another tab or device, so this page left the call.');
+      setState('replaced', replacedText(app.lastNotice));
       finishLeaving();
       return;
     }
@@ -236,6 +238,7 @@ async function onServerMessage(msg) {
       }
       return;
     case 'notice':
+      app.lastNotice = msg.text;  // the reason, should a 4001 close follow (replacedText)
       setStatus(msg.text);
       return announce('notice', { level: msg.level, text: msg.text });
     case 'user-identity': {

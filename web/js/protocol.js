@@ -155,6 +155,14 @@ function nominalBackoffMs(attempt) {
 //   peer to peer meanwhile, so the page keeps trying for as long as the player wants the call.
 export const RIOT_ID_IN_USE_BUDGET_MS = 90000;
 
+// What the page says when the server closes it with 4001 ("replaced"). The server's notice just
+// before the close says why (this device signed in elsewhere, a verification on another device,
+// this device unlinked or unbound): it is kept. Without one, the likeliest reason.
+export function replacedText(notice) {
+  const why = notice?.trim() || 'You joined from another tab or device.';
+  return `${why} This page left the call.`;
+}
+
 // The delay before sign-in attempt number `refusals + 1` after the `refusals`-th refusal with
 // `code` (backoffMs's growth, from 1 s), or null when the page should stop trying.
 export function registerRetryMs(code, refusals, random = Math.random) {

@@ -44,6 +44,11 @@ export function readJoinForm() {
 
 export function fillJoinForm(link) {
   if (link.riot) $('riot-id').value = link.riot;
+  // A link names a game by hand, whatever mode the browser restored on a reload.
+  if (link.game) {
+    $('mode-manual').checked = true;
+    showManualFields(true);
+  }
   if (link.game) $('game-id').value = link.game;
   if (link.team) $('team-id').value = link.team;
   if (link.teammates.length) $('teammates').value = link.teammates.join(', ');

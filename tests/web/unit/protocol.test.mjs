@@ -4,7 +4,7 @@ import { test } from 'node:test';
 
 import {
   backoffMs, build, chatText, gameIdValue, iceData, identityLabel, isRiotId, isUnknownType,
-  mayProveOver, parseServerFrame, proofHost, readSignalData, registerRetryMs,
+  mayProveOver, parseServerFrame, proofHost, readSignalData, registerRetryMs, replacedText,
   RIOT_ID_IN_USE_BUDGET_MS, sdpData, wsUrlFor,
 } from '../../../web/js/protocol.js';
 
@@ -125,4 +125,11 @@ test('sign-in refusals for now: riot-id-in-use for a minute and a half, unavaila
   for (const code of ['riot-id-bound', 'bad-proof', 'unauthorized', 'already-registered'])
     assert.equal(registerRetryMs(code, 1, mid), null);
   assert.equal(registerRetryMs('riot-id-in-use', 0, mid), null);
+});
+
+test('a 4001 close keeps the server\'s reason, or says the likeliest one', () => {
+  assert.equal(replacedText('Ahri#EUW was verified with Riot on another device. '),
+               'Ahri#EUW was verified with Riot on another device. This page left the call.');
+  assert.equal(replacedText(null), 'You joined from another tab or device. This page left the call.');
+  assert.equal(replacedText('  '), 'You joined from another tab or device. This page left the call.');
 });
