@@ -99,7 +99,8 @@ function connect() {
     if (e.code === 4001 || !app.want) dropChannel();
     else loseSignaling();
     if (e.code === 4001) {
-      // "replaced": this Riot ID signed in elsewhere with this key; we must not fight it.
+      // "replaced": this Riot ID signed in elsewhere, or this device may no longer hold it (the
+      // notice before the close said which); we must not fight it by signing in again.
       setConnection('closed');
       setState('replaced', replacedText(app.lastNotice));
       finishLeaving();
