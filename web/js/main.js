@@ -619,6 +619,7 @@ function bindControls() {
   $('talk-mode').addEventListener('change', () => {
     app.talkMode = $('talk-mode').value;
     $('ptt-key').hidden = app.talkMode !== 'ptt';
+    $('ptt-note').hidden = app.talkMode !== 'ptt';
     applyTransmit();
   });
   $('ptt-key').addEventListener('click', () => {
