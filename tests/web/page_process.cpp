@@ -30,7 +30,8 @@ Page::Page(const ServerProcess& server, const Options& o, const std::string& out
       ",\"screenshots\":" + boolean(o.screenshots) + ",\"reload\":" + boolean(o.reload) +
       ",\"linkOnBound\":" + boolean(o.link_on_bound) + ",\"proofTwice\":" + boolean(o.proof_twice) +
       ",\"tokenOnRefusal\":\"" + o.token_on_refusal + "\"" +
-      ",\"allowMicLater\":" + boolean(o.allow_mic_later) + "}";
+      ",\"allowMicLater\":" + boolean(o.allow_mic_later) + ",\"pttNote\":" + boolean(o.ptt_note) +
+      "}";
   process_ =
       std::make_unique<ChildProcess>(std::vector<std::string>{"node", SHOTCALL_WEB_DRIVER, config},
                                      std::map<std::string, std::string>{});

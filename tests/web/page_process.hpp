@@ -31,6 +31,7 @@ class Page {
     std::string token_on_refusal;  // typed into the access token field after `unauthorized`
     bool allow_mic_later = false;  // mic "refused": allow it once in the call, Leave, Join
     bool old_autojoin = false;     // the link ends in autojoin=1, as links made before did
+    bool ptt_note = false;         // in the channel, choose push to talk and report its note
     std::string name = "page";   // prefix of the files it writes
   };
 

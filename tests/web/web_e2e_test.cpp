@@ -151,6 +151,7 @@ TEST_F(WebE2e, AJoinLinkWaitsForThePlayersPressOfJoin) {
   ServerProcess server;
   Page::Options o = page_options("link-waits");
   o.old_autojoin = true;  // a link made before: its autojoin=1 is ignored
+  o.ptt_note = true;
   Page page(server, o, out);
   ASSERT_TRUE(page.wait("join-pressed")) << page.transcript();
   const std::string before = page.line("before-join ");
@@ -161,8 +162,15 @@ TEST_F(WebE2e, AJoinLinkWaitsForThePlayersPressOfJoin) {
                         team.members()[1].riot_id),
             std::string::npos)
       << before;
-  // The press joins.
+  // The press joins. Push to talk, chosen there, says that it needs the page's focus.
   ASSERT_TRUE(page.wait("event registered ")) << page.transcript();
+  ASSERT_TRUE(page.wait("ptt-note ")) << page.transcript();
+  EXPECT_EQ(page.line("ptt-note ")
+                .rfind("ptt-note true Push to talk works only while this page "
+                       "has the focus",
+                       0),
+            0u)
+      << page.line("ptt-note ");
   EXPECT_TRUE(page.process().terminate().exited);
 }
 

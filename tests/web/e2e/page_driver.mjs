@@ -19,6 +19,8 @@
 //                access token field the page then shows and press Join
 //   allowMicLater  with mic "refused": once in the channel, allow the microphone for the page
 //                (as a player would in the address bar), then press Leave and Join
+//   pttNote      once in the channel, choose push to talk, print "ptt-note <shown> <text>" (the
+//                note under it), and choose voice activity again
 //   profile      user-data-dir to use (default: a fresh temporary one)
 // It prints one line per event on stdout, for the test to wait on:
 //   event <name> <json>   the page's own `shotcall` events (state, registered, joined, link, …)
@@ -126,6 +128,7 @@ let screenshotsTaken = false;
 let doubleClicked = false;
 let codesShown = 0;
 let micAllowed = false;
+let pttChecked = false;
 async function onEvent(name, detail) {
   if (name === 'recorded') {
     const { riotId, pcm } = JSON.parse(detail);
@@ -158,6 +161,14 @@ async function onEvent(name, detail) {
     say(`before-join ${JSON.stringify({ ...before, websockets: websocketsSinceLoad })}`);
     await page.locator('#join-button').click();
     say('join-pressed');
+    return;
+  }
+  if (name === 'joined' && cfg.pttNote && !pttChecked) {
+    pttChecked = true;
+    await page.locator('#talk-mode').selectOption('ptt');
+    const note = page.locator('#ptt-note');
+    say(`ptt-note ${await note.isVisible()} ${(await note.textContent()).replace(/\s+/g, ' ').trim()}`);
+    await page.locator('#talk-mode').selectOption('open');
     return;
   }
   if (name === 'joined' && cfg.allowMicLater && !micAllowed) {
