@@ -24,15 +24,11 @@ using testing::IdentityCore;
 
 class IdentityOutage : public IdentityCore {
  protected:
-  // The cores made from here on reach the database through the outage switch.
-  void SetUp() override {
-    IdentityCore::SetUp();
-    outage_ = std::make_unique<testing::OutageIdentityStore>(*db_);
-    make_core(IdentityPolicy::None);
-  }
+  // Every core of the test reaches the database through the outage switch.
   PairingDeps identity_deps() override {
     PairingDeps deps = IdentityCore::identity_deps();
-    if (outage_) deps.identity = outage_.get();
+    if (!outage_) outage_ = std::make_unique<testing::OutageIdentityStore>(*db_);
+    deps.identity = outage_.get();
     return deps;
   }
   void take_database_down() { outage_->down = true; }

@@ -191,16 +191,11 @@ TEST_F(VerifyCore, AKeylessSessionOfTheVerifyingConnectionTakesTheKey) {
 TEST_F(VerifyCore, ARiotBindingIsRecheckedAfterADayAndKeptWhileThePuuidMatches) {
   const KeyPair key = verified_and_gone();
   // Within a day a registration asks Riot nothing.
-  now_ms_ += 23 * 60 * kMinute;
-  const ConnId b = open();
-  const Outbox soon = register_proven(b, key, kAhri);
-  ASSERT_TRUE(find<p::Connected>(soon, b));
-  EXPECT_TRUE(soon.lookups.empty());
+  ConnId b = 0;
+  EXPECT_TRUE(registered_later(key, 23 * 60, &b).lookups.empty());
   pairing_->disconnect(b);
-  now_ms_ += 2 * 60 * kMinute;
-  const ConnId c = open();
-  const Outbox later = register_proven(c, key, kAhri);
-  ASSERT_TRUE(find<p::Connected>(later, c));
+  ConnId c = 0;
+  const Outbox later = registered_later(key, 2 * 60, &c);
   ASSERT_EQ(later.lookups.size(), 1u);
   const RiotLookup recheck = later.lookups.front();
   EXPECT_EQ(recheck.kind, RiotLookup::Kind::RecheckBinding);
@@ -233,11 +228,8 @@ TEST_F(VerifyCore, ARegistrationUndoneAndRunAgainStillAsksForTheRecheck) {
 }
 
 TEST_F(VerifyCore, ARiotBindingWhoseRiotIdChangedHandsIsRemoved) {
-  const KeyPair key = verified_and_gone();
-  now_ms_ += 25 * 60 * kMinute;
-  const ConnId b = open();
-  const Outbox registered = register_proven(b, key, kAhri);
-  ASSERT_TRUE(find<p::Connected>(registered, b));
+  ConnId b = 0;
+  const Outbox registered = registered_later(verified_and_gone(), 25 * 60, &b);
   ASSERT_EQ(registered.lookups.size(), 1u);
   ASSERT_EQ(registered.lookups.front().kind, RiotLookup::Kind::RecheckBinding);
   // Riot now resolves the Riot ID to another account: the binding goes, and its connection.

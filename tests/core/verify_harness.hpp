@@ -129,6 +129,15 @@ class VerifyCore : public testing::IdentityCoreHarness {
     pairing_->disconnect(a);
     return key;
   }
+  // `minutes` later, Ahri registers on a new connection proven by `key`, after checking that it
+  // got in; *conn is that connection.
+  Outbox registered_later(const KeyPair& key, std::int64_t minutes, ConnId* conn) {
+    now_ms_ += minutes * kMinute;
+    *conn = open();
+    Outbox out = register_proven(*conn, key, kAhri);
+    EXPECT_TRUE(find<p::Connected>(out, *conn));
+    return out;
+  }
   std::deque<std::uint32_t> picks_;
   std::vector<std::uint32_t> drawn_from_;
 };
