@@ -45,8 +45,10 @@ export function iceRefreshAt(iceServers, nowMs) {
 // be replaced (tests). Give it every `connected.iceServers` and `ice-servers` list, every
 // `error`, and stop() when the connection is lost.
 export class IceRefresher {
-  constructor({ send, frame, now = () => Date.now(), setTimer = setTimeout,
-                clearTimer = clearTimeout, log = (text) => console.info(text) }) {
+  // The timers are called as plain functions: a browser's setTimeout called as a method of this
+  // object throws "Illegal invocation".
+  constructor({ send, frame, now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms),
+                clearTimer = (t) => clearTimeout(t), log = (text) => console.info(text) }) {
     Object.assign(this, { send, frame, now, setTimer, clearTimer, log });
     this.due = null;
     this.timer = null;

@@ -154,3 +154,22 @@ test('a lost connection stops the schedule', () => {
   r.stop();
   assert.equal(t.pending().length, 0);
 });
+
+// A browser's setTimeout and clearTimeout throw "Illegal invocation" when called as a method of
+// another object; the refresher's own timers must call them as plain functions. (This broke the
+// page wherever the server hands out time-limited TURN credentials, and on every `verified`.)
+test('the default timers are called as a browser allows', (t) => {
+  const calls = [];
+  const strict = (name) => function timer(...args) {
+    if (this !== undefined && this !== globalThis) throw new TypeError(`Illegal invocation of ${name}`);
+    calls.push(name);
+    return name === 'setTimeout' ? 7 : undefined;
+  };
+  t.mock.method(globalThis, 'setTimeout', strict('setTimeout'));
+  t.mock.method(globalThis, 'clearTimeout', strict('clearTimeout'));
+  const r = new IceRefresher({ send() {}, frame: build.refreshIceServers, log() {} });
+  r.onServers([turn(Math.floor(Date.now() / 1000) + 3600)]);
+  r.refreshNow();
+  r.stop();
+  assert.deepEqual(calls, ['setTimeout', 'clearTimeout', 'setTimeout', 'clearTimeout']);
+});
