@@ -32,6 +32,8 @@ class Page {
     bool allow_mic_later = false;  // mic "refused": allow it once in the call, Leave, Join
     bool old_autojoin = false;     // the link ends in autojoin=1, as links made before did
     bool ptt_note = false;         // in the channel, choose push to talk and report its note
+    bool verify_when_asked = false;  // press "Verify with Riot" when the server asks for it
+    bool leave_after_join = false;   // press Leave once in the channel
     std::string name = "page";   // prefix of the files it writes
   };
 

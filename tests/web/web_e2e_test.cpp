@@ -16,6 +16,8 @@
 #include "signaling/identity/base64url.hpp"
 #include "signaling/identity/fingerprint.hpp"
 #include "tests/peer/mesh_processes.hpp"
+#include "tests/riot/riot_standin.hpp"
+#include "tests/support/coturn_process.hpp"
 #include "tests/support/main_loop.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/ui/child_process.hpp"
@@ -105,6 +107,7 @@ protected:
     EXPECT_NE(csp.find("connect-src 'self'"), std::string::npos) << csp;
     EXPECT_TRUE(page.lines("csp-violation ").empty()) << page.transcript();
     EXPECT_TRUE(page.lines("page-error ").empty()) << page.transcript();
+    EXPECT_TRUE(page.lines("console-error ").empty()) << page.transcript();
   }
 };
 
@@ -127,6 +130,27 @@ TEST_F(WebE2e, PageJoinsFirstThenThePeerOffersToIt) {
     EXPECT_GT(ToneTeam::file_size(out + "/page-first-" + scheme + ".png"),
               10000u)
         << scheme;
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+// A server that hands out time-limited TURN credentials (--turn-secret-env, coturn's REST scheme,
+// a real coturn here): the page schedules their renewal on `connected` and goes on to join. Its
+// renewal timer was called as a method, which a browser refuses ("Illegal invocation"), and the
+// page stopped there, signed in and never in its channel.
+TEST_F(WebE2e, WithTimeLimitedTurnCredentialsThePageJoinsAndTalks) {
+  constexpr const char *kSecretVar = "SHOTCALL_TEST_TURN_SECRET";
+  CoturnOptions turn_options;
+  turn_options.auth_secret = "web-turn-secret-for-the-page-test";
+  turn_options.allow_loopback_peers = true;
+  CoturnProcess turn(turn_options);
+  ServerProcess server({"--turn", turn.turn_url("udp"), "--turn-secret-env", kSecretVar},
+                       {{kSecretVar, turn_options.auth_secret}});
+  PeerProcess peer(peer_args(server));
+  ASSERT_TRUE(peer.wait_for_lines("joined ", 1, kCallTimeout)) << peer.transcript();
+  Page page(server, page_options("turn-expiry"), out);
+  ASSERT_TRUE(page.wait("event joined ")) << page.transcript();
+  expect_both_ways(page, peer);
+  EXPECT_TRUE(page.lines("console-error ").empty()) << page.transcript();
   EXPECT_TRUE(page.process().terminate().exited);
 }
 
@@ -267,6 +291,111 @@ TEST_F(WebE2e, AfterAServerRestartThePageRejoinsAndTheLinkStays) {
   const ToneVerdict v = judge_recording(team.recording(1, 0), team.tones());
   ASSERT_TRUE(v.ok) << v.why;
   EXPECT_EQ(v.freq, kPageTone);
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+// identity-1 under policy riot: a team's channel is for players verified with Riot. A page that is
+// not verified stays signed in when the server asks for the proof, says what to do with the focus
+// on "Verify with Riot", and, once both icons are seen (Riot here is the stand-in the server's
+// verification tests use; the test sets each icon as a player would in the League client), joins
+// its team's channel by itself. Before, the page left on `proof-required`, and its Verify button
+// then said "Join first": a browser could never get into such a server's calls.
+TEST_F(WebE2e, UnderPolicyRiotAPageVerifiesWhereItIsAndThenJoins) {
+  constexpr const char *kKey = "RGAPI-web-verify-key";
+  constexpr const char *kKeyVar = "SHOTCALL_TEST_RIOT_KEY";
+  constexpr const char *kLimits = "20:1,100:10";
+  constexpr const char *kPuuid = "puuid-web-page";
+  const auto wall_ms = [] { return g_get_real_time() / 1000; };
+  std::string error;
+  auto riot = riot::test::RiotStandin::start(0, &error);
+  ASSERT_TRUE(riot) << error;
+  riot->set_api_key(kKey);
+  riot->set_rate_limits(kLimits);
+  const std::string page_id = team.members()[0].riot_id;
+  const auto hash = page_id.find('#');
+  riot->add_account(kPuuid, page_id.substr(0, hash), page_id.substr(hash + 1));
+  riot->set_summoner(kPuuid, 3, wall_ms() - 60'000);
+  ServerProcess server({"--identity", "riot", "--riot-api-key-env", kKeyVar, "--riot-platform",
+                        "euw1", "--riot-api-base", riot->base_url(), "--riot-rate-limits", kLimits,
+                        "--riot-verify-share", "30"},
+                       {{kKeyVar, kKey}});
+  Page::Options o = page_options("verify");
+  o.hear_seconds = 0;
+  o.verify_when_asked = true;
+  Page page(server, o, out);
+
+  ASSERT_TRUE(page.wait("verify-asked ")) << page.transcript();
+  const std::string asked = page.line("verify-asked ");
+  EXPECT_NE(asked.find("\"focused\":\"verify-riot\""), std::string::npos) << asked;
+  EXPECT_NE(asked.find("verified with Riot"), std::string::npos) << asked;
+  EXPECT_NE(page.line("event server-error ").find("\"code\":\"proof-required\""), std::string::npos)
+      << page.transcript();
+  // Each round's icon, set in "Riot" as soon as the page shows it; the page checks by itself.
+  for (std::size_t round = 1; round <= 2; ++round) {
+    ASSERT_TRUE(page.wait("event verify-challenge ", round)) << page.transcript();
+    const std::string shown = page.lines("event verify-challenge ").at(round - 1);
+    EXPECT_NE(shown.find("\"round\":" + std::to_string(round)), std::string::npos) << shown;
+    const auto at = shown.find("\"iconId\":");
+    ASSERT_NE(at, std::string::npos) << shown;
+    riot->set_summoner(kPuuid, std::stoi(shown.substr(at + 9)), wall_ms() + 1000);
+  }
+  ASSERT_TRUE(page.wait("event verified ")) << page.transcript();
+  ASSERT_TRUE(page.wait("event joined ")) << page.transcript();
+  // Signed in once, never sent away in between.
+  EXPECT_EQ(page.lines("event registered ").size(), 1u) << page.transcript();
+  EXPECT_TRUE(page.lines("event state {\"state\":\"error\"}").empty()) << page.transcript();
+  EXPECT_TRUE(page.lines("page-error ").empty()) << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+// Leave turns the microphone off: the browser stops recording (its indicator goes off) until the
+// next Join opens it again.
+TEST_F(WebE2e, LeaveTurnsTheMicrophoneOff) {
+  ServerProcess server;
+  Page::Options o = page_options("leave-mic");
+  o.hear_seconds = 0;
+  o.leave_after_join = true;
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("event mic {\"state\":\"live\"}")) << page.transcript();
+  ASSERT_TRUE(page.wait("left")) << page.transcript();
+  EXPECT_TRUE(page.wait("event mic {\"state\":\"off\"}", 1, std::chrono::seconds(20)))
+      << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+// A teammate who goes while the server is away leaves no row behind: no user-left-channel can
+// reach the page then, and their link fails with nobody to relay its rebuild, so the page lets
+// them go as the app does (SessionCore::on_engine_peer_failed). Back on the server, the page sits
+// in its channel alone; before, the row said "connection failed" until the page left.
+TEST_F(WebE2e, ATeammateWhoLeftWhileTheServerWasAwayLeavesNoRow) {
+  auto server = std::make_unique<ServerProcess>();
+  const int port = server->port();
+  const std::string page_id = team.members()[0].riot_id;
+  const std::string peer_id = team.members()[1].riot_id;
+  PeerProcess peer(peer_args(*server));
+  ASSERT_TRUE(peer.wait_for_lines("joined ", 1, kCallTimeout)) << peer.transcript();
+  Page::Options o = page_options("left-while-away");
+  o.hear_seconds = 0;
+  Page page(*server, o, out);
+  ASSERT_TRUE(peer.wait_for_lines("first-audio " + page_id, 1, kCallTimeout))
+      << peer.transcript() << page.transcript();
+
+  server->terminate(std::chrono::seconds(10), SIGKILL);
+  server.reset();
+  ASSERT_TRUE(page.wait("event state {\"state\":\"reconnecting\"}", 1, std::chrono::seconds(30)))
+      << page.transcript();
+  peer.terminate(std::chrono::seconds(10), SIGKILL);
+  ASSERT_TRUE(page.wait("event mate-left ", 1, std::chrono::seconds(90)))
+      << "the row of a teammate who left stayed\n"
+      << page.transcript();
+  EXPECT_NE(page.line("event mate-left ").find(peer_id), std::string::npos) << page.transcript();
+
+  ServerProcess back({"--port", std::to_string(port)});
+  ASSERT_TRUE(page.wait("event joined ", 2, kCallTimeout)) << page.transcript();
+  const auto joined = page.lines("event joined ");
+  EXPECT_NE(joined.back().find("\"members\":0"), std::string::npos) << joined.back();
+  EXPECT_EQ(page.lines("event mate ").size(), 1u) << page.transcript();
+  EXPECT_TRUE(page.lines("page-error ").empty()) << page.transcript();
   EXPECT_TRUE(page.process().terminate().exited);
 }
 

@@ -1,23 +1,30 @@
 // The page's controller: the signaling connection (hello, registration with a proof, finding and
-// joining the team's channel, reconnecting), the mesh, the microphone and the controls. Page
-// state goes to <body data-*> (conn, state, mic, identity) and to each teammate's row, and every
-// change is also announced as a `shotcall` event on window, for people and for tests.
-import { LevelMeter, MIC_PROBLEM_TEXT, SPEAKING_LEVEL, Voice, openMicrophone } from './audio.js';
+// joining the team's channel, reconnecting), the mesh and the teammates; the player's controls
+// are in controls.js. Page state goes to <body data-*> (conn, state, mic, identity) and to each
+// teammate's row, and every change is also announced as a `shotcall` event on window (ui.js
+// `announce`), for people and for tests.
+import { LevelMeter, SPEAKING_LEVEL, Voice } from './audio.js';
+import {
+  bindControls, ensureAudio, releaseMicrophone, showSoundBlocked, transmitting,
+} from './controls.js';
 import { IceRefresher } from './ice_refresh.js';
-import { loadIdentity, makeProof, normaliseLinkCode } from './identity.js';
+import { loadIdentity, makeProof } from './identity.js';
 import { buildJoinLink, invitation, parseJoinLink, rosterFor } from './join_link.js';
 import { Mesh } from './mesh.js';
 import {
-  backoffMs, build, chatText, isRiotId, isUnknownType, mayProveOver, parseServerFrame, proofHost,
+  backoffMs, build, isRiotId, isUnknownType, mayProveOver, parseServerFrame, proofHost,
   registerRetryMs, replacedText, requestId, wsUrlFor,
 } from './protocol.js';
 import {
-  $, MateRow, appendChat, fillJoinForm, readJoinForm, setConnection, setIdentityBadge, setJoined,
-  setPageState, setPressed, setStatus, showManualFields, showProblem,
+  $, MateRow, announce, appendChat, fillJoinForm, readJoinForm, setConnection, setIdentityBadge,
+  setJoined, setPageState, setStatus, showProblem,
 } from './ui.js';
 
 const WS_URL = wsUrlFor(location);
 const QUALITY_INTERVAL_MS = 1000;
+// While a Riot verification waits for an icon, the page asks whether Riot shows it yet. The
+// server reads Riot at most every 10 s per verification, so asking more often costs Riot nothing.
+const VERIFY_POLL_MS = 5000;
 // A server started with --access-token admits only registrations that carry it. The token this
 // browser last signed in with is kept (same origin: this server's) and sent again by itself.
 const TOKEN_KEY = 'shotcall.token';
@@ -32,6 +39,8 @@ const app = {
   registeredOn: null,   // the WebSocket whose register-user succeeded
   pendingChallenge: null,  // {id, resolve}: a proven request waiting for its hello reply
   awaitingLink: false,  // this page asked to be linked and shows its code
+  verifyPoll: 0,        // the timer asking verify-riot-check while an icon is awaited
+  verifyStep: null,     // "round/iconId" of the step shown
   lastNotice: null,     // the text of the latest `notice` on this connection
   challenge: null,
   features: [],
@@ -51,15 +60,11 @@ const app = {
   // Teammates by folded Riot ID, as the app keys them: a link outlives a signaling outage, and
   // the teammate's peerId is only where their signals go for now.
   mates: new Map(),   // key -> {key, peerId, lastPeerId, sinceReregistration, row, voice, …}
+  volumes: new Map(), // key -> the volume the player set for that teammate (their row may be rebuilt)
   soundBlocked: false,
   // Renews time-limited TURN credentials before they expire (refresh-ice-servers).
   iceRefresher: new IceRefresher({ send, frame: build.refreshIceServers }),
 };
-
-function announce(name, detail = {}) {
-  window.dispatchEvent(new CustomEvent('shotcall', { detail: { name, ...detail } }));
-  console.info(`shotcall:${name}`, JSON.stringify({ ...detail, stream: undefined }));
-}
 
 function setState(state, text) {
   setPageState('state', state);
@@ -96,6 +101,7 @@ function connect() {
     app.ws = null;
     app.iceRefresher.stop();  // the next `connected` brings new credentials
     settleProofRequest(null);  // a proven request in flight is lost with its connection
+    forgetIdentityRequests(e.code !== 4001 && Boolean(app.want));
     if (e.code === 4001 || !app.want) dropChannel();
     else loseSignaling();
     if (e.code === 4001) {
@@ -163,6 +169,20 @@ async function proofFor(purpose, riot) {
 // Whether the current connection's register-user succeeded (a hello then never signs in again).
 function signedInHere() {
   return app.registeredOn !== null && app.registeredOn === app.ws;
+}
+
+// A pending verification or link code belongs to the connection that asked (the server forgets
+// it with that connection): shown after a reconnect, it could never complete. `dropped`: the
+// connection was lost (not left), and the player is told what to do.
+function forgetIdentityRequests(dropped) {
+  const pending = Boolean(app.verifyPoll) || app.awaitingLink;
+  stopVerification();
+  app.awaitingLink = false;
+  $('link-box').hidden = true;
+  showProblem('identity-note', dropped && pending
+    ? 'The connection to the server dropped, and the verification or link code with it: press ' +
+      'the button again once the page is connected.'
+    : null);
 }
 
 function settleProofRequest(challenge) {
@@ -252,18 +272,31 @@ async function onServerMessage(msg) {
       return;
     }
     case 'verify-riot-challenge':
+      // The same step again: Riot does not show the icon yet (a check's usual answer).
+      if (app.verifyPoll && app.verifyStep === `${msg.round}/${msg.iconId}`) return;
+      app.verifyStep = `${msg.round}/${msg.iconId}`;
+      showProblem('identity-note', null);
       $('verify-box').hidden = false;
       $('verify-text').textContent =
         `Step ${msg.round} of 2: in the League client, set your profile icon to icon number ` +
-        `${msg.iconId} (one of the free default icons), then press the button below.`;
-      return;
+        `${msg.iconId} (one of the free default icons). This page sees the change by itself ` +
+        'within a minute; the button below checks at once.';
+      pollVerification(msg.expiresAtMs);
+      return announce('verify-challenge', { round: msg.round, iconId: msg.iconId });
     case 'verified':
-      $('verify-box').hidden = true;
+      stopVerification();
       app.selfIdentity = msg.identity ?? 'riot';
       showSelfIdentity();
       app.iceRefresher.refreshNow();  // under policy riot the relay comes with this level
+      announce('verified', { identity: app.selfIdentity });
+      // Under policy riot the channel waited for this: ask for it again.
+      if (app.want && !app.channelId && document.body.dataset.state === 'verify-needed') {
+        setStatus('Verified. Joining your team’s channel…');
+        return findGame();
+      }
       return setStatus('Verified: your team now sees you as verified.');
     case 'link-code':
+      showProblem('identity-note', null);
       app.awaitingLink = true;
       $('link-box').hidden = false;
       $('link-code').textContent = msg.code;
@@ -342,11 +375,49 @@ function onError(msg) {
              '“Link to my other device” and approve the code on that device.');
     return;
   }
+  if (msg.code === 'proof-required' && app.want &&
+      ['find-or-create-channel', 'join-channel', 'watch-game'].includes(msg.re)) {
+    return needVerification();
+  }
+  if ((msg.re === 'verify-riot' || msg.re === 'verify-riot-check') && msg.code !== 'rate-limited')
+    stopVerification();
   if (msg.re === 'register-user' || msg.re === 'find-or-create-channel' || msg.re === 'join-channel') {
     setState('error', msg.message || msg.code);
     return leave();
   }
   if (msg.code !== 'rate-limited') setStatus(msg.message || msg.code);
+}
+
+// Under policy riot (identity-1) a team's channel is for players verified with Riot. The page stays
+// signed in, so that the player can verify here; `verified` then asks for the channel again.
+function needVerification() {
+  if (!app.identity?.persistent) {
+    setState('error', 'This server lets only players verified with Riot into a team’s call, and ' +
+             'this browser cannot keep the key a verification is tied to (a private window?). ' +
+             'Open Shotcall in a normal window to verify.');
+    return leave();
+  }
+  setState('verify-needed', 'This server lets only players verified with Riot into a team’s ' +
+           'call. Press “Verify with Riot” below and follow its two steps: you join your team’s ' +
+           'channel as soon as you are verified.');
+  $('verify-riot').focus();
+}
+
+function pollVerification(expiresAtMs) {
+  clearInterval(app.verifyPoll);
+  app.verifyPoll = setInterval(() => {
+    if (typeof expiresAtMs === 'number' && Date.now() > expiresAtMs) return stopVerification();
+    send(build.verifyRiotCheck(requestId('v')));
+  }, VERIFY_POLL_MS);
+}
+
+// The verification ended (verified, refused, expired) or was lost with its connection: the
+// server keeps a pending one per connection.
+function stopVerification() {
+  clearInterval(app.verifyPoll);
+  app.verifyPoll = 0;
+  app.verifyStep = null;
+  $('verify-box').hidden = true;
 }
 
 function onJoined(msg) {
@@ -404,15 +475,18 @@ function loseSignaling() {
   app.channelId = null;
   app.peerId = null;
   for (const mate of app.mates.values()) mate.peerId = null;
+  // A link already failed has no rebuild left that could reach them (onLinkState).
+  for (const [key, mate] of [...app.mates]) if (mate.row.link === 'failed') removeMate(key);
 }
 
 // ---- teammates --------------------------------------------------------------------------------
 
 function addMate(key, peerId, riotId, identity) {
   const mate = { key, peerId, lastPeerId: peerId, sinceReregistration: false, row: null,
-                 voice: null, meter: null, volume: 1 };
-  mate.row = new MateRow(key, riotId, identity, (v) => {
+                 voice: null, meter: null, volume: app.volumes.get(key) ?? 1 };
+  mate.row = new MateRow(key, riotId, identity, mate.volume, (v) => {
     mate.volume = v;
+    app.volumes.set(key, v);
     mate.voice?.setVolume(v);
   });
   app.mates.set(key, mate);
@@ -444,7 +518,7 @@ async function onTrack(key, stream) {
   mate.voice = new Voice(stream);
   mate.voice.setVolume(mate.volume);
   mate.voice.setDeafened(app.deafened);
-  if (!(await mate.voice.play())) showSoundBlocked(true);
+  if (!(await mate.voice.play())) showSoundBlocked(app, true);
   if (app.audioContext) mate.meter = new LevelMeter(app.audioContext, stream);
   // The stream goes with the event so a recorder (the browser tests) can listen in as well.
   announce('track', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId, stream });
@@ -455,11 +529,11 @@ function onLinkState(key, state) {
   if (!mate) return;
   mate.row.setLink(state);
   announce('link', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId, state });
-}
-
-function showSoundBlocked(blocked) {
-  app.soundBlocked = blocked;
-  $('sound-blocked').hidden = !blocked;
+  // A link that fails while the teammate has no place in our channel (the server is away, or
+  // they have not come back to it) cannot be rebuilt: nobody relays its offers. The teammate is
+  // let go, as the app does (SessionCore::on_engine_peer_failed); if they are in the channel when
+  // we are, they come back as a member with a new link, and if they left, no row stays behind.
+  if (state === 'failed' && !mate.peerId) removeMate(key);
 }
 
 async function pollQuality() {
@@ -477,51 +551,11 @@ function drawLevels() {
   if (app.selfMeter) {
     const level = app.selfMeter.level();
     $('self-level').value = Math.min(1, level * 8);
-    $('self-speaking').dataset.speaking = String(transmitting() && level > SPEAKING_LEVEL);
+    $('self-speaking').dataset.speaking = String(transmitting(app) && level > SPEAKING_LEVEL);
   }
   for (const mate of app.mates.values())
     if (mate.meter) mate.row.setSpeaking(!app.deafened && mate.meter.level() > SPEAKING_LEVEL);
   requestAnimationFrame(drawLevels);
-}
-
-// ---- microphone and controls ------------------------------------------------------------------
-
-function transmitting() {
-  return Boolean(app.micTrack) && !app.muted && (app.talkMode === 'open' || app.pttHeld);
-}
-
-function applyTransmit() {
-  if (app.micTrack) app.micTrack.enabled = transmitting();
-  setPageState('mic', !app.micTrack ? document.body.dataset.mic : transmitting() ? 'live' : 'silent');
-}
-
-async function ensureAudio() {
-  if (!app.audioContext) {
-    try {
-      app.audioContext = new AudioContext();
-    } catch {
-      app.audioContext = null;
-    }
-  }
-  if (app.audioContext?.state === 'suspended') app.audioContext.resume().catch(() => {});
-  // Asked again on every join until there is one: the player may have allowed it in the address
-  // bar, or plugged a headset in, since the last refusal.
-  if (app.mic) return;
-  const { stream, problem } = await openMicrophone();
-  if (stream) {
-    $('mute').disabled = false;
-    app.mic = stream;
-    app.micTrack = stream.getAudioTracks()[0] ?? null;
-    app.mesh.setMicrophone(app.micTrack, stream);
-    if (app.audioContext) app.selfMeter = new LevelMeter(app.audioContext, stream);
-    showProblem('mic-problem', null);
-    applyTransmit();
-  } else {
-    setPageState('mic', problem);
-    showProblem('mic-problem', MIC_PROBLEM_TEXT[problem]);
-    $('mute').disabled = true;
-  }
-  announce('mic', { state: document.body.dataset.mic });
 }
 
 async function join(want) {
@@ -532,15 +566,21 @@ async function join(want) {
       return showProblem('form-problem', 'Write teammates as Name#TAG, separated by commas.');
   }
   showProblem('form-problem', null);
-  app.want = { ...want, token: $('access-token').value.trim() || localStorage.getItem(TOKEN_KEY) ||
-                               undefined };
+  const wanted = { ...want, token: $('access-token').value.trim() || localStorage.getItem(TOKEN_KEY) ||
+                                   undefined };
+  app.want = wanted;
   setJoined(true);
   localStorage.setItem('shotcall.riot', want.riot);
   showShareLink(want);
-  await ensureAudio();
+  await ensureAudio(app);
   if (!app.identity) {
     app.identity = await loadIdentity(proofHost(WS_URL)).catch(() => null);
     showSelfIdentity();
+  }
+  // Left (Leave is live from the press of Join) while the browser asked for the microphone.
+  if (app.want !== wanted) {
+    if (!app.want) releaseMicrophone(app);  // not when the player pressed Join again meanwhile
+    return;
   }
   app.attempt = 0;
   app.registerRefusals = 0;
@@ -550,6 +590,7 @@ async function join(want) {
 
 function leave() {
   if (app.channelId) send(build.leaveChannel(app.channelId, requestId('l')));
+  forgetIdentityRequests(false);
   finishLeaving();
   const ws = app.ws;
   app.ws = null;
@@ -561,6 +602,8 @@ function leave() {
 
 function finishLeaving() {
   app.want = null;
+  // The browser's recording indicator goes off with the call; the next Join opens it again.
+  releaseMicrophone(app);
   clearTimeout(app.reconnectTimer);
   setJoined(false);
   if (document.body.dataset.state === 'in-channel') setState('idle', 'You left the call.');
@@ -594,92 +637,6 @@ function showSelfIdentity() {
   for (const b of ['approve-code', 'approve-button']) $(b).disabled = !proven;
 }
 
-function bindControls() {
-  $('join-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    join(readJoinForm()).catch((err) => console.error('shotcall: join', err));
-  });
-  $('leave-button').addEventListener('click', leave);
-  for (const r of document.querySelectorAll('input[name="mode"]'))
-    r.addEventListener('change', () => showManualFields(readJoinForm().mode === 'manual'));
-  $('copy-link').addEventListener('click', () => {
-    navigator.clipboard?.writeText($('share-link').value).then(
-      () => setStatus('Link copied.'), () => $('share-link').select());
-  });
-  $('mute').addEventListener('click', () => {
-    app.muted = !app.muted;
-    setPressed('mute', app.muted);
-    applyTransmit();
-  });
-  $('deafen').addEventListener('click', () => {
-    app.deafened = !app.deafened;
-    setPressed('deafen', app.deafened);
-    for (const m of app.mates.values()) m.voice?.setDeafened(app.deafened);
-  });
-  $('talk-mode').addEventListener('change', () => {
-    app.talkMode = $('talk-mode').value;
-    $('ptt-key').hidden = app.talkMode !== 'ptt';
-    $('ptt-note').hidden = app.talkMode !== 'ptt';
-    applyTransmit();
-  });
-  $('ptt-key').addEventListener('click', () => {
-    $('ptt-key').textContent = 'Press a key…';
-    window.addEventListener('keydown', (e) => {
-      e.preventDefault();
-      app.pttKey = e.code;
-      $('ptt-key').textContent = `Key: ${e.code}`;
-    }, { once: true, capture: true });
-  });
-  // Push to talk while the page has focus: hold the key anywhere but in a text field.
-  const typing = (e) => e.target instanceof HTMLInputElement && e.target.type !== 'range';
-  window.addEventListener('keydown', (e) => {
-    if (app.talkMode !== 'ptt' || e.code !== app.pttKey || typing(e) || e.repeat) return;
-    e.preventDefault();
-    app.pttHeld = true;
-    applyTransmit();
-  });
-  window.addEventListener('keyup', (e) => {
-    if (e.code !== app.pttKey) return;
-    app.pttHeld = false;
-    applyTransmit();
-  });
-  window.addEventListener('blur', () => {
-    app.pttHeld = false;
-    applyTransmit();
-  });
-  $('enable-sound').addEventListener('click', async () => {
-    app.audioContext?.resume().catch(() => {});
-    let ok = true;
-    for (const m of app.mates.values()) if (m.voice) ok = (await m.voice.play()) && ok;
-    showSoundBlocked(!ok);
-  });
-  $('chat-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    const text = chatText($('chat-input').value);
-    if (!text || !app.channelId) return;
-    send(build.chat(app.channelId, text));
-    $('chat-input').value = '';
-  });
-  $('verify-riot').addEventListener('click', async () => {
-    const riot = app.want?.riot ?? $('riot-id').value.trim();
-    if (!isRiotId(riot) || !app.ws) return setStatus('Join first, then verify.');
-    const proof = await proofFor('verify-riot', riot);
-    if (proof) send(build.verifyRiot(riot, proof, requestId('v')));
-  });
-  $('verify-check').addEventListener('click', () => send(build.verifyRiotCheck(requestId('v'))));
-  $('link-request').addEventListener('click', async () => {
-    const riot = app.want?.riot ?? $('riot-id').value.trim();
-    if (!isRiotId(riot) || !app.ws) return setStatus('Join first, then link.');
-    const proof = await proofFor('link-request', riot);
-    if (proof) send(build.linkRequest(riot, proof, requestId('k')));
-  });
-  $('approve-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    const code = normaliseLinkCode($('approve-code').value);
-    if (code.length === 8) send(build.linkApprove(code, requestId('a')));
-  });
-}
-
 function start() {
   app.mesh = new Mesh({
     // Signals go to the teammate's current peerId; while we have none (the server is away)
@@ -691,7 +648,7 @@ function start() {
     onTrack: (peerId, stream) => onTrack(peerId, stream),
     onState: onLinkState,
   });
-  bindControls();
+  bindControls(app, { join, leave, send, proofFor });
   const link = parseJoinLink(location.search);
   const saved = localStorage.getItem('shotcall.riot');
   if (saved && !link.riot) $('riot-id').value = saved;

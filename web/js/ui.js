@@ -5,6 +5,13 @@ import { routeWords } from './link_route.js';
 
 export const $ = (id) => document.getElementById(id);
 
+// Every change of the page's state is also a `shotcall` event on window (and a console line),
+// for people and for tests (tests/web/e2e/page_driver.mjs prints them).
+export function announce(name, detail = {}) {
+  window.dispatchEvent(new CustomEvent('shotcall', { detail: { name, ...detail } }));
+  console.info(`shotcall:${name}`, JSON.stringify({ ...detail, stream: undefined }));
+}
+
 export function setPageState(key, value) {
   document.body.dataset[key] = value;
 }
@@ -79,7 +86,7 @@ export function setIdentityBadge(badge, level) {
 // One teammate's row: name, identity, speaking dot, link quality, volume.
 export class MateRow {
   // `key` names the teammate for the page's lifetime (their peerId changes on reconnects).
-  constructor(key, riotId, identity, onVolume) {
+  constructor(key, riotId, identity, volume, onVolume) {
     const li = document.createElement('li');
     li.dataset.key = key;
     li.dataset.riotId = riotId;
@@ -115,7 +122,7 @@ export class MateRow {
     range.id = id;
     range.min = '0';
     range.max = '100';
-    range.value = '100';
+    range.value = String(Math.round(volume * 100));
     range.addEventListener('input', () => onVolume(Number(range.value) / 100));
     vol.append(label, range);
 

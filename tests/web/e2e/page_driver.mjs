@@ -21,6 +21,11 @@
 //                (as a player would in the address bar), then press Leave and Join
 //   pttNote      once in the channel, choose push to talk, print "ptt-note <shown> <text>" (the
 //                note under it), and choose voice activity again
+//   verifyWhenAsked  when the page says the server wants a Riot verification (state
+//                verify-needed), print "verify-asked <json>" ({focused, status}) and press
+//                "Verify with Riot"; the test then sets each icon the page asks for in the
+//                stand-in Riot API, and the page sees it by itself
+//   leaveAfterJoin  once in the channel, press Leave
 //   profile      user-data-dir to use (default: a fresh temporary one)
 // It prints one line per event on stdout, for the test to wait on:
 //   event <name> <json>   the page's own `shotcall` events (state, registered, joined, link, …)
@@ -29,6 +34,7 @@
 //   before-join <json>    before pressing Join: {joinDisabled, focused, status, websockets} (the
 //                         control in focus, the status line, web sockets opened since loading)
 //   join-pressed          Join was pressed
+//   console-error <text>  an error the page logged (a handler that threw, caught and logged)
 //   error <text>          the driver failed (it also exits non-zero)
 // and keeps the page open until SIGTERM, then closes the browser and prints "closed".
 import { spawnSync } from 'node:child_process';
@@ -98,6 +104,7 @@ page.on('framenavigated', (frame) => {
 });
 page.on('console', (m) => {
   if (/Content.Security.Policy/i.test(m.text())) say(`csp-violation ${m.text().replace(/\n/g, ' ')}`);
+  else if (m.type() === 'error') say(`console-error ${m.text().replace(/\n/g, ' ')}`);
 });
 page.on('pageerror', (e) => say(`page-error ${String(e.message).replace(/\n/g, ' ')}`));
 page.on('response', (r) => {
@@ -161,6 +168,20 @@ async function onEvent(name, detail) {
     say(`before-join ${JSON.stringify({ ...before, websockets: websocketsSinceLoad })}`);
     await page.locator('#join-button').click();
     say('join-pressed');
+    return;
+  }
+  if (name === 'state' && cfg.verifyWhenAsked && JSON.parse(detail).state === 'verify-needed') {
+    const asked = await page.evaluate(() => ({
+      focused: document.activeElement?.id ?? null,
+      status: document.getElementById('status').textContent,
+    }));
+    say(`verify-asked ${JSON.stringify(asked)}`);
+    await page.locator('#verify-riot').click();
+    return;
+  }
+  if (name === 'joined' && cfg.leaveAfterJoin) {
+    await page.locator('#leave-button').click();
+    say('left');
     return;
   }
   if (name === 'joined' && cfg.pttNote && !pttChecked) {

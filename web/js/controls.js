@@ -1,0 +1,159 @@
+// The player's controls once the page runs: the microphone (opened on joining), mute, deafen,
+// push to talk, sound the browser held back, chat, and the identity buttons (verify, link,
+// approve). They act on main.js's page state (`app`) and reach the server only through what
+// main.js hands them: its join, leave, send and proven requests.
+import { LevelMeter, MIC_PROBLEM_TEXT, openMicrophone } from './audio.js';
+import { normaliseLinkCode } from './identity.js';
+import { build, chatText, isRiotId, requestId } from './protocol.js';
+import {
+  $, announce, readJoinForm, setPageState, setPressed, setStatus, showManualFields, showProblem,
+} from './ui.js';
+
+export function transmitting(app) {
+  return Boolean(app.micTrack) && !app.muted && (app.talkMode === 'open' || app.pttHeld);
+}
+
+export function applyTransmit(app) {
+  if (app.micTrack) app.micTrack.enabled = transmitting(app);
+  setPageState('mic', !app.micTrack ? document.body.dataset.mic : transmitting(app) ? 'live' : 'silent');
+}
+
+export async function ensureAudio(app) {
+  if (!app.audioContext) {
+    try {
+      app.audioContext = new AudioContext();
+    } catch {
+      app.audioContext = null;
+    }
+  }
+  if (app.audioContext?.state === 'suspended') app.audioContext.resume().catch(() => {});
+  // Asked again on every join until there is one: the player may have allowed it in the address
+  // bar, or plugged a headset in, since the last refusal.
+  if (app.mic) return;
+  const { stream, problem } = await openMicrophone();
+  if (stream) {
+    $('mute').disabled = false;
+    app.mic = stream;
+    app.micTrack = stream.getAudioTracks()[0] ?? null;
+    app.mesh.setMicrophone(app.micTrack, stream);
+    if (app.audioContext) app.selfMeter = new LevelMeter(app.audioContext, stream);
+    showProblem('mic-problem', null);
+    applyTransmit(app);
+  } else {
+    setPageState('mic', problem);
+    showProblem('mic-problem', MIC_PROBLEM_TEXT[problem]);
+    $('mute').disabled = true;
+  }
+  announce('mic', { state: document.body.dataset.mic });
+}
+
+// Stops the microphone (Leave, replaced): the browser no longer records, and the links of the
+// next call get the track the next Join opens.
+export function releaseMicrophone(app) {
+  if (!app.mic) return;
+  for (const track of app.mic.getTracks()) track.stop();
+  app.mic = null;
+  app.micTrack = null;
+  app.selfMeter?.close();
+  app.selfMeter = null;
+  app.mesh.setMicrophone(null, null);
+  $('self-level').value = 0;
+  $('self-speaking').dataset.speaking = 'false';
+  setPageState('mic', 'off');
+  announce('mic', { state: 'off' });
+}
+
+export function showSoundBlocked(app, blocked) {
+  app.soundBlocked = blocked;
+  $('sound-blocked').hidden = !blocked;
+}
+
+export function bindControls(app, { join, leave, send, proofFor }) {
+  $('join-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    join(readJoinForm()).catch((err) => console.error('shotcall: join', err));
+  });
+  $('leave-button').addEventListener('click', leave);
+  for (const r of document.querySelectorAll('input[name="mode"]'))
+    r.addEventListener('change', () => showManualFields(readJoinForm().mode === 'manual'));
+  $('copy-link').addEventListener('click', () => {
+    navigator.clipboard?.writeText($('share-link').value).then(
+      () => setStatus('Link copied.'), () => $('share-link').select());
+  });
+  $('mute').addEventListener('click', () => {
+    app.muted = !app.muted;
+    setPressed('mute', app.muted);
+    applyTransmit(app);
+  });
+  $('deafen').addEventListener('click', () => {
+    app.deafened = !app.deafened;
+    setPressed('deafen', app.deafened);
+    for (const m of app.mates.values()) m.voice?.setDeafened(app.deafened);
+  });
+  $('talk-mode').addEventListener('change', () => {
+    app.talkMode = $('talk-mode').value;
+    $('ptt-key').hidden = app.talkMode !== 'ptt';
+    $('ptt-note').hidden = app.talkMode !== 'ptt';
+    applyTransmit(app);
+  });
+  $('ptt-key').addEventListener('click', () => {
+    $('ptt-key').textContent = 'Press a key…';
+    window.addEventListener('keydown', (e) => {
+      e.preventDefault();
+      app.pttKey = e.code;
+      $('ptt-key').textContent = `Key: ${e.code}`;
+    }, { once: true, capture: true });
+  });
+  // Push to talk while the page has focus: hold the key anywhere but in a text field.
+  const typing = (e) => e.target instanceof HTMLInputElement && e.target.type !== 'range';
+  window.addEventListener('keydown', (e) => {
+    if (app.talkMode !== 'ptt' || e.code !== app.pttKey || typing(e) || e.repeat) return;
+    e.preventDefault();
+    app.pttHeld = true;
+    applyTransmit(app);
+  });
+  window.addEventListener('keyup', (e) => {
+    if (e.code !== app.pttKey) return;
+    app.pttHeld = false;
+    applyTransmit(app);
+  });
+  window.addEventListener('blur', () => {
+    app.pttHeld = false;
+    applyTransmit(app);
+  });
+  $('enable-sound').addEventListener('click', async () => {
+    app.audioContext?.resume().catch(() => {});
+    let ok = true;
+    for (const m of app.mates.values()) if (m.voice) ok = (await m.voice.play()) && ok;
+    showSoundBlocked(app, !ok);
+  });
+  $('chat-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = chatText($('chat-input').value);
+    if (!text || !app.channelId) return;
+    send(build.chat(app.channelId, text));
+    $('chat-input').value = '';
+  });
+  $('verify-riot').addEventListener('click', async () => {
+    const riot = app.want?.riot ?? $('riot-id').value.trim();
+    if (!isRiotId(riot) || !app.ws) return setStatus('Join first, then verify.');
+    const proof = await proofFor('verify-riot', riot);
+    if (proof) send(build.verifyRiot(riot, proof, requestId('v')));
+  });
+  $('verify-check').addEventListener('click', () => send(build.verifyRiotCheck(requestId('v'))));
+  $('link-request').addEventListener('click', async () => {
+    const riot = app.want?.riot ?? $('riot-id').value.trim();
+    if (!isRiotId(riot) || !app.ws) return setStatus('Join first, then link.');
+    const proof = await proofFor('link-request', riot);
+    if (proof) send(build.linkRequest(riot, proof, requestId('k')));
+  });
+  $('approve-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const code = normaliseLinkCode($('approve-code').value);
+    if (code.length === 8) send(build.linkApprove(code, requestId('a')));
+  });
+  // A reload may give the form back the player's choices (Firefox does): the page follows what
+  // the controls show, rather than a push-to-talk menu over an open microphone.
+  showManualFields(readJoinForm().mode === 'manual');
+  $('talk-mode').dispatchEvent(new Event('change'));
+}
