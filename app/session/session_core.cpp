@@ -83,6 +83,7 @@ Actions SessionCore::on_registered(const std::string& my_peer_id) {
   channel_id_.reset();
   forget_peer_ids();
   watching_ = false;
+  channel_needs_proof_ = watch_needs_proof_ = false;  // asked again just below
   Actions out = request_channel();
   // The server forgets what a closed connection watched: ask on every registration.
   if (follow_offers_) out.push_back(send(p::WatchGame{}));
@@ -201,8 +202,22 @@ Actions SessionCore::on_message(const p::ServerMessage& message) {
         } else if constexpr (std::is_same_v<T, p::SignalFrom>) {
           if (const auto key = key_of_peer(m.from); key && teammates_[*key].linked)
             out.push_back(DeliverSignal{*key, m.data_json});
+        } else if constexpr (std::is_same_v<T, p::Verified>) {
+          // The player verified on this connection (identity-1): what policy riot refused
+          // before is asked for again, so the call starts without waiting for the next game.
+          if (std::exchange(channel_needs_proof_, false) && phase_ == Phase::NoGame) {
+            auto again = request_channel();
+            out.insert(out.end(), again.begin(), again.end());
+          }
+          if (std::exchange(watch_needs_proof_, false) && follow_offers_ && !watching_)
+            out.push_back(send(p::WatchGame{}));
         } else if constexpr (std::is_same_v<T, p::Error>) {
           last_problem_ = m.message;
+          if (m.code == p::ErrorCode::ProofRequired) {
+            if (m.re == "join-channel" || m.re == "find-or-create-channel")
+              channel_needs_proof_ = true;
+            if (m.re == "watch-game") watch_needs_proof_ = true;
+          }
           if (m.re == "join-channel" || m.re == "find-or-create-channel") {
             // The channel went (swept, or emptied) or is full: ask again once the game is still
             // ours; a full or refused channel leaves us waiting with the problem shown. An offer

@@ -119,6 +119,9 @@ class SessionCore {
   std::map<std::string, Teammate> teammates_;  // by folded Riot ID
   std::string last_problem_;
   bool watching_ = false;
+  // identity-1 under policy riot: asked for again once this connection is verified.
+  bool channel_needs_proof_ = false;
+  bool watch_needs_proof_ = false;
 };
 
 // The roster's pairing identity: teamId and the folded, sorted, unique Riot IDs.

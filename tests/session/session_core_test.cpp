@@ -169,6 +169,33 @@ TEST(SessionCore, AFailedLinkToSomeoneGoneIsRemovedButKeptWhileTheyAreThere) {
   EXPECT_THAT(s.on_engine_peer_failed("garen#euw"), ElementsAre(RemovePeer{"garen#euw"}));
 }
 
+// identity-1 under policy riot: a channel or a watch refused with proof-required is asked for
+// again once the player verifies on this connection, not at the next game or reconnect.
+TEST(SessionCore, AVerificationAsksAgainForWhatPolicyRiotRefused) {
+  const auto proof_required = [](const char* re) {
+    return ev(p::Error{p::ErrorCode::ProofRequired, "verify your Riot ID first", std::string{re}});
+  };
+  const auto verified = ev(p::Verified{"Ahri#EUW", p::IdentityLevel::Riot});
+  SessionCore own{"Ahri#EUW", false};
+  own.set_target(game());
+  own.on_registered("me");
+  EXPECT_THAT(own.on_message(proof_required("find-or-create-channel")), IsEmpty());
+  EXPECT_EQ(own.phase(), Phase::NoGame);
+  EXPECT_THAT(own.on_message(verified),
+              ElementsAre(send(p::FindOrCreateChannel{{"EUW1_1", false}, {"100", true}, kTeam})));
+  EXPECT_EQ(own.phase(), Phase::Finding);
+  EXPECT_THAT(own.on_message(verified), IsEmpty());  // once
+
+  SessionCore watcher{"Ahri#EUW", true};
+  watcher.on_registered("me");
+  EXPECT_THAT(watcher.on_message(proof_required("watch-game")), IsEmpty());
+  EXPECT_THAT(watcher.on_message(verified), ElementsAre(send(p::WatchGame{})));
+
+  // Verified with nothing refused (policy key, verified in the call): nothing to ask again.
+  SessionCore in_call = in_channel_with_garen();
+  EXPECT_THAT(in_call.on_message(verified), IsEmpty());
+}
+
 TEST(SessionCore, LeaveSaysGoodbye) {
   SessionCore s = in_channel_with_garen();
   EXPECT_THAT(s.leave(),
