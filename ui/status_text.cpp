@@ -165,8 +165,11 @@ StatusText describe(const StatusInputs& in) {
       if (!in.session_running || in.link != net::LinkState::Registered)
         return {tr("Waiting for a game"), tr("Connecting to the Shotcall server…"), Tone::Neutral};
       return {tr("Waiting for a game"),
+              // Riot's live-game lookup leaves out players in streamer mode: the server cannot
+              // see such a game, and the player must know why the call never starts.
               in.watching ? tr("Your Shotcall server watches your Riot ID; the call starts when "
-                               "your game does.")
+                               "your game does. Riot hides games in streamer mode from it: if "
+                               "yours does not start, enter the game by hand in Preferences.")
                           : tr("Asking your Shotcall server to watch your Riot ID…"),
               Tone::Neutral};
     case DetectionMode::Manual:

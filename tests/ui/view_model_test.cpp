@@ -178,6 +178,8 @@ TEST(ViewModel, ServerSideDetectionWordsItsOwnWay) {
   EXPECT_EQ(vm.status().detail, "Asking your Shotcall server to watch your Riot ID…");
   vm.on_watching();
   EXPECT_NE(vm.status().detail.find("watches your Riot ID"), std::string::npos);
+  // Riot's lookup misses players in streamer mode (riot-data.md): the status says so.
+  EXPECT_NE(vm.status().detail.find("streamer mode"), std::string::npos) << vm.status().detail;
   vm.on_phase(Phase::InChannel, "", std::string{"c"});
   EXPECT_EQ(vm.status().headline, "In game");
 

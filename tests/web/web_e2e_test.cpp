@@ -186,6 +186,11 @@ TEST_F(WebE2e, AJoinLinkWaitsForThePlayersPressOfJoin) {
                         team.members()[1].riot_id),
             std::string::npos)
       << before;
+  // Choosing the server's watch says that Riot hides games in streamer mode from it.
+  ASSERT_TRUE(page.wait("watch-note ")) << page.transcript();
+  EXPECT_EQ(page.line("watch-note ").rfind("watch-note true ", 0), 0u) << page.line("watch-note ");
+  EXPECT_NE(page.line("watch-note ").find("streamer mode"), std::string::npos)
+      << page.line("watch-note ");
   // The press joins. Push to talk, chosen there, says that it needs the page's focus.
   ASSERT_TRUE(page.wait("event registered ")) << page.transcript();
   ASSERT_TRUE(page.wait("ptt-note ")) << page.transcript();

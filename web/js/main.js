@@ -230,7 +230,10 @@ async function onServerMessage(msg) {
         send(build.joinChannel(msg.channelId, requestId('j')));
       return;
     case 'watching':
-      return setState('watching', `The server is watching for ${msg.riotId}’s next game.`);
+      // Riot's live-game lookup leaves out players in streamer mode: say why a call may not come.
+      return setState('watching', `The server is watching for ${msg.riotId}’s next game. Riot ` +
+                      'hides games in streamer mode from it: if your call does not start when ' +
+                      'your game does, leave and enter the game by hand.');
     case 'joined-channel':
       return onJoined(msg);
     case 'user-joined-channel':

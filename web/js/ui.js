@@ -63,6 +63,7 @@ export function fillJoinForm(link) {
 
 export function showManualFields(show) {
   $('manual-fields').hidden = !show;
+  $('watch-note').hidden = show;  // the server's watch, and what Riot hides from it
 }
 
 export function setJoined(joined) {

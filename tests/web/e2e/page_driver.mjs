@@ -20,7 +20,8 @@
 //   allowMicLater  with mic "refused": once in the channel, allow the microphone for the page
 //                (as a player would in the address bar), then press Leave and Join
 //   pttNote      once in the channel, choose push to talk, print "ptt-note <shown> <text>" (the
-//                note under it), and choose voice activity again
+//                note under it), and choose voice activity again; before Join, choose the
+//                server's watch likewise and print "watch-note <shown> <text>"
 //   verifyWhenAsked  when the page says the server wants a Riot verification (state
 //                verify-needed), print "verify-asked <json>" ({focused, status}) and press
 //                "Verify with Riot"; the test then sets each icon the page asks for in the
@@ -166,6 +167,13 @@ async function onEvent(name, detail) {
       status: document.querySelector('#status').textContent,
     }));
     say(`before-join ${JSON.stringify({ ...before, websockets: websocketsSinceLoad })}`);
+    if (cfg.pttNote) {
+      // The form's note on the server's watch (streamer mode), then back to the link's choice.
+      await page.locator('label[for="mode-watch"]').click();
+      const note = page.locator('#watch-note');
+      say(`watch-note ${await note.isVisible()} ${(await note.textContent()).replace(/\s+/g, ' ').trim()}`);
+      await page.locator('label[for="mode-manual"]').click();
+    }
     await page.locator('#join-button').click();
     say('join-pressed');
     return;
