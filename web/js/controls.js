@@ -31,6 +31,12 @@ export async function ensureAudio(app) {
   // bar, or plugged a headset in, since the last refusal.
   if (app.mic) return;
   const { stream, problem } = await openMicrophone();
+  if (stream && (app.mic || !app.want)) {
+    // Left while the browser asked, or a Join pressed again meanwhile got its own first: this
+    // one is not needed, and must not go on recording.
+    for (const track of stream.getTracks()) track.stop();
+    return;
+  }
   if (stream) {
     $('mute').disabled = false;
     app.mic = stream;
@@ -52,6 +58,7 @@ export async function ensureAudio(app) {
 export function releaseMicrophone(app) {
   if (!app.mic) return;
   for (const track of app.mic.getTracks()) track.stop();
+  const live = app.mic.getTracks().filter((t) => t.readyState === 'live').length;
   app.mic = null;
   app.micTrack = null;
   app.selfMeter?.close();
@@ -60,7 +67,7 @@ export function releaseMicrophone(app) {
   $('self-level').value = 0;
   $('self-speaking').dataset.speaking = 'false';
   setPageState('mic', 'off');
-  announce('mic', { state: 'off' });
+  announce('mic', { state: 'off', live });  // `live`: tracks still recording (none, or a bug)
 }
 
 export function showSoundBlocked(app, blocked) {

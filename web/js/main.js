@@ -284,7 +284,7 @@ async function onServerMessage(msg) {
         `Step ${msg.round} of 2: in the League client, set your profile icon to icon number ` +
         `${msg.iconId} (one of the free default icons). This page sees the change by itself ` +
         'within a minute; the button below checks at once.';
-      pollVerification(msg.expiresAtMs);
+      pollVerification();
       return announce('verify-challenge', { round: msg.round, iconId: msg.iconId });
     case 'verified':
       stopVerification();
@@ -382,8 +382,16 @@ function onError(msg) {
       ['find-or-create-channel', 'join-channel', 'watch-game'].includes(msg.re)) {
     return needVerification();
   }
-  if ((msg.re === 'verify-riot' || msg.re === 'verify-riot-check') && msg.code !== 'rate-limited')
-    stopVerification();
+  if (msg.re === 'verify-riot' || msg.re === 'verify-riot-check') {
+    // Busy (the server's Riot budget, or still asking Riot), its database away or too many
+    // requests: the verification is still pending and the next check tries again. Anything else
+    // ended it.
+    if (msg.code === 'verify-busy') {
+      if (!app.verifyPoll) pollVerification();
+    } else if (msg.code !== 'unavailable' && msg.code !== 'rate-limited') {
+      stopVerification();
+    }
+  }
   if (msg.re === 'register-user' || msg.re === 'find-or-create-channel' || msg.re === 'join-channel') {
     setState('error', msg.message || msg.code);
     return leave();
@@ -394,6 +402,11 @@ function onError(msg) {
 // Under policy riot (identity-1) a team's channel is for players verified with Riot. The page stays
 // signed in, so that the player can verify here; `verified` then asks for the channel again.
 function needVerification() {
+  if (!app.features.includes('riot-verify')) {
+    setState('error', 'This server lets only players verified with Riot into a team’s call, but ' +
+             'it cannot verify anyone now (it has no Riot API key). Tell its operator.');
+    return leave();
+  }
   if (!app.identity?.persistent) {
     setState('error', 'This server lets only players verified with Riot into a team’s call, and ' +
              'this browser cannot keep the key a verification is tied to (a private window?). ' +
@@ -406,12 +419,11 @@ function needVerification() {
   $('verify-riot').focus();
 }
 
-function pollVerification(expiresAtMs) {
+// Until the server says how it ended: `verified`, or `verify-failed` (the time ran out, among
+// others: the server keeps the deadline, which a busy Riot budget moves).
+function pollVerification() {
   clearInterval(app.verifyPoll);
-  app.verifyPoll = setInterval(() => {
-    if (typeof expiresAtMs === 'number' && Date.now() > expiresAtMs) return stopVerification();
-    send(build.verifyRiotCheck(requestId('v')));
-  }, VERIFY_POLL_MS);
+  app.verifyPoll = setInterval(() => send(build.verifyRiotCheck(requestId('v'))), VERIFY_POLL_MS);
 }
 
 // The verification ended (verified, refused, expired) or was lost with its connection: the
@@ -478,8 +490,8 @@ function loseSignaling() {
   app.channelId = null;
   app.peerId = null;
   for (const mate of app.mates.values()) mate.peerId = null;
-  // A link already failed has no rebuild left that could reach them (onLinkState).
-  for (const [key, mate] of [...app.mates]) if (mate.row.link === 'failed') removeMate(key);
+  // A link the mesh gave up on has no rebuild left that could reach them (onLinkGaveUp).
+  for (const key of [...app.mates.keys()]) if (app.mesh.gaveUp(key)) removeMate(key);
 }
 
 // ---- teammates --------------------------------------------------------------------------------
@@ -532,11 +544,16 @@ function onLinkState(key, state) {
   if (!mate) return;
   mate.row.setLink(state);
   announce('link', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId, state });
-  // A link that fails while the teammate has no place in our channel (the server is away, or
-  // they have not come back to it) cannot be rebuilt: nobody relays its offers. The teammate is
-  // let go, as the app does (SessionCore::on_engine_peer_failed); if they are in the channel when
-  // we are, they come back as a member with a new link, and if they left, no row stays behind.
-  if (state === 'failed' && !mate.peerId) removeMate(key);
+}
+
+// The mesh stopped rebuilding the link (mesh.js: its `max`-th failure in a row, about 80 s). A
+// teammate who is not in our channel then (they left while the server was away, or have not come
+// back to it) is let go, as the app lets go when its engine gives up
+// (SessionCore::on_engine_peer_failed): no "connection failed" row stays behind. Should they be
+// in the channel when we are, they come back as a member. Before that, a link that fails while
+// the server is away keeps its rebuilds: its offer goes out once both are back.
+function onLinkGaveUp(key) {
+  if (app.mates.get(key) && !app.mates.get(key).peerId) removeMate(key);
 }
 
 async function pollQuality() {
@@ -650,6 +667,7 @@ function start() {
     },
     onTrack: (peerId, stream) => onTrack(peerId, stream),
     onState: onLinkState,
+    onGiveUp: onLinkGaveUp,
   });
   bindControls(app, { join, leave, send, proofFor });
   const link = parseJoinLink(location.search);

@@ -22,11 +22,13 @@ export function rebuildDelayMs(failures, policy = REBUILD) {
 
 export class Mesh {
   // send(peerId, data): relay `data` to that peer. events: onTrack(peerId, stream),
-  // onState(peerId, state) with RTCPeerConnection's connectionState.
-  constructor({ send, onTrack, onState, rebuild = REBUILD }) {
+  // onState(peerId, state) with RTCPeerConnection's connectionState, onGiveUp(peerId) when a
+  // link failed for the `max`-th time in a row and stays failed.
+  constructor({ send, onTrack, onState, onGiveUp = () => {}, rebuild = REBUILD }) {
     this.send = send;
     this.onTrack = onTrack;
     this.onState = onState;
+    this.onGiveUp = onGiveUp;
     this.rebuild = rebuild;
     this.iceServers = [];
     this.micTrack = null;
@@ -52,6 +54,12 @@ export class Mesh {
 
   has(peerId) {
     return this.links.has(peerId);
+  }
+
+  // Whether the link to `peerId` failed too often and is no longer rebuilt.
+  gaveUp(peerId) {
+    const link = this.links.get(peerId);
+    return Boolean(link?.failed && link.failures >= this.rebuild.max);
   }
 
   riotIdOf(peerId) {
@@ -200,7 +208,7 @@ export class Mesh {
     link.failed = true;
     clearTimeout(link.timer);
     link.timer = null;
-    if (++link.failures >= this.rebuild.max) return;
+    if (++link.failures >= this.rebuild.max) return this.onGiveUp(peerId);
     const current = () => this.links.get(peerId) === link;
     if (link.offerer) {
       link.timer = setTimeout(() => {

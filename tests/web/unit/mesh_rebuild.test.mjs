@@ -54,12 +54,14 @@ globalThis.RTCPeerConnection = FakePc;
 function meshWithLog() {
   const sent = [];
   const states = [];
+  const gaveUp = [];
   const mesh = new Mesh({
     send: (peer, data) => sent.push({ peer, data }),
     onTrack() {},
     onState: (peer, state) => states.push(state),
+    onGiveUp: (peer) => gaveUp.push(peer),
   });
-  return { mesh, sent, states };
+  return { mesh, sent, states, gaveUp };
 }
 
 // A test body run on node's mock timers (setTimeout), with no connection made yet.
@@ -82,7 +84,7 @@ test('the pause before each rebuild doubles up to its cap', () => {
 });
 
 test('the offerer offers again after each failure, then gives up', onFakeTime(async () => {
-  const { mesh, sent, states } = meshWithLog();
+  const { mesh, sent, states, gaveUp } = meshWithLog();
   await mesh.offerTo('mate', 'Mate#EUW');
   assert.equal(offersIn(sent), 1);
   for (let failure = 1; failure < REBUILD.max; ++failure) {
@@ -96,9 +98,13 @@ test('the offerer offers again after each failure, then gives up', onFakeTime(as
     assert.ok(pc.closed, 'the failed connection is closed');
     assert.equal(offersIn(sent), failure + 1, `offered again after failure ${failure}`);
     assert.equal(FakePc.made.length, failure + 1);
+    assert.deepEqual(gaveUp, [], `not given up after failure ${failure}`);
+    assert.equal(mesh.gaveUp('mate'), false);
   }
-  // The max-th failure in a row: the link stays failed.
+  // The max-th failure in a row: the link stays failed, and the mesh says so once.
   FakePc.made.at(-1).become('failed');
+  assert.deepEqual(gaveUp, ['mate']);
+  assert.equal(mesh.gaveUp('mate'), true);
   mock.timers.tick(60_000);
   await flush();
   assert.equal(offersIn(sent), REBUILD.max);
@@ -168,7 +174,7 @@ test('a failed answerer with no new offer in time starts anew itself', onFakeTim
 }));
 
 test('an offer that never comes counts as a failure, up to the last', onFakeTime(async () => {
-  const { mesh, sent, states } = meshWithLog();
+  const { mesh, sent, states, gaveUp } = meshWithLog();
   mesh.expect('mate', 'Mate#EUW');
   for (let failure = 1; failure < REBUILD.max; ++failure) {
     mock.timers.tick(REBUILD.offerWaitMs);  // no offer: failed
@@ -176,8 +182,10 @@ test('an offer that never comes counts as a failure, up to the last', onFakeTime
     mock.timers.tick(REBUILD.offerWaitMs);  // a new connection waits again
     assert.equal(FakePc.made.length, failure + 1);
   }
+  assert.deepEqual(gaveUp, []);
   mock.timers.tick(REBUILD.offerWaitMs);
   mock.timers.tick(60_000);
+  assert.deepEqual(gaveUp, ['mate']);
   assert.equal(FakePc.made.length, REBUILD.max);
   assert.equal(states.at(-1), 'failed');
   assert.equal(offersIn(sent), 0);
