@@ -1,12 +1,9 @@
 // The page's controller: the signaling connection (hello, registration with a proof, finding and
-// joining the team's channel, reconnecting), the mesh and the teammates; the player's controls
-// are in controls.js. Page state goes to <body data-*> (conn, state, mic, identity) and to each
+// joining the team's channel, reconnecting) and the identity requests; the teammates and their
+// links are in team.js, the player's controls in controls.js. Page state goes to <body data-*> (conn, state, mic, identity) and to each
 // teammate's row, and every change is also announced as a `shotcall` event on window (ui.js
 // `announce`), for people and for tests.
-import { LevelMeter, SPEAKING_LEVEL, Voice } from './audio.js';
-import {
-  bindControls, ensureAudio, releaseMicrophone, showSoundBlocked, transmitting,
-} from './controls.js';
+import { bindControls, ensureAudio, releaseMicrophone } from './controls.js';
 import { IceRefresher } from './ice_refresh.js';
 import { loadIdentity, makeProof } from './identity.js';
 import { buildJoinLink, invitation, parseJoinLink, rosterFor } from './join_link.js';
@@ -16,7 +13,11 @@ import {
   registerRetryMs, replacedText, requestId, wsUrlFor,
 } from './protocol.js';
 import {
-  $, MateRow, announce, appendChat, fillJoinForm, readJoinForm, setConnection, setIdentityBadge,
+  dropChannel, drawLevels, keyOfPeer, loseSignaling, onLinkGaveUp, onLinkState, onMember, onTrack,
+  pollQuality, removeMate,
+} from './team.js';
+import {
+  $, announce, appendChat, fillJoinForm, readJoinForm, setConnection, setIdentityBadge,
   setJoined, setPageState, setStatus, showProblem,
 } from './ui.js';
 
@@ -102,8 +103,8 @@ function connect() {
     app.iceRefresher.stop();  // the next `connected` brings new credentials
     settleProofRequest(null);  // a proven request in flight is lost with its connection
     forgetIdentityRequests(e.code !== 4001 && Boolean(app.want));
-    if (e.code === 4001 || !app.want) dropChannel();
-    else loseSignaling();
+    if (e.code === 4001 || !app.want) dropChannel(app);
+    else loseSignaling(app);
     if (e.code === 4001) {
       // "replaced": this Riot ID signed in elsewhere, or this device may no longer hold it (the
       // notice before the close said which); we must not fight it by signing in again.
@@ -238,23 +239,23 @@ async function onServerMessage(msg) {
       return onJoined(msg);
     case 'user-joined-channel':
       if (msg.channelId !== app.channelId || !msg.member) return;
-      onMember(msg.member, false);
+      onMember(app, msg.member, false);
       setStatus(`${msg.member.riotId} joined the call.`);
       return;
     case 'user-left-channel':
-      if (msg.channelId === app.channelId) removeMate(keyOfPeer(msg.peerId));
+      if (msg.channelId === app.channelId) removeMate(app, keyOfPeer(app, msg.peerId));
       return;
     case 'left-channel':
       return;
     case 'game-ended':
       if (msg.channelId === app.channelId) {
         send(build.leaveChannel(app.channelId, requestId('l')));
-        dropChannel();
+        dropChannel(app);
         setState('watching', 'The game has ended. Waiting for your next one…');
       }
       return;
     case 'signal':
-      return keyOfPeer(msg.from) ? app.mesh.onSignal(keyOfPeer(msg.from), msg.data) : undefined;
+      return keyOfPeer(app, msg.from) ? app.mesh.onSignal(keyOfPeer(app, msg.from), msg.data) : undefined;
     case 'chat':
       if (msg.channelId === app.channelId) {
         appendChat(msg);
@@ -266,7 +267,7 @@ async function onServerMessage(msg) {
       setStatus(msg.text);
       return announce('notice', { level: msg.level, text: msg.text });
     case 'user-identity': {
-      const mate = app.mates.get(keyOfPeer(msg.peerId));
+      const mate = app.mates.get(keyOfPeer(app, msg.peerId));
       if (mate) mate.row.setIdentity(msg.identity);
       if (msg.peerId === app.peerId) {
         app.selfIdentity = msg.identity;
@@ -442,140 +443,7 @@ function onJoined(msg) {
     'In the call. Waiting for your teammates…');
   announce('joined', { channelId: msg.channelId, members: msg.members.length });
   // We joined: we offer to each member already there.
-  for (const m of msg.members) onMember(m, true);
-}
-
-const foldRiotId = (id) => id.normalize('NFC').toLowerCase();
-
-function keyOfPeer(peerId) {
-  for (const [key, mate] of app.mates) if (mate.peerId === peerId) return key;
-  return null;
-}
-
-// A member of our channel, seen on joining (`weOffer`) or when they join. The same rules as the
-// app's session core (app/session/session_core.cpp), so the page and the app agree after a
-// server restart about which links stay and who offers.
-function onMember(member, weOffer) {
-  const key = foldRiotId(member.riotId);
-  if (!member.peerId || key === foldRiotId(app.want?.riot ?? '')) return;
-  let mate = app.mates.get(key);
-  if (mate) {
-    const stayed = mate.lastPeerId === member.peerId;
-    const linkedBefore = mate.sinceReregistration;
-    mate.sinceReregistration = false;
-    mate.peerId = member.peerId;
-    mate.lastPeerId = member.peerId;
-    if (member.identity) mate.row.setIdentity(member.identity);
-    const alive = app.mesh.has(key) && !['failed', 'closed'].includes(mate.row.link);
-    // We came back with a new connection while they kept theirs: they dropped their side when
-    // our old connection left, so we build the link again (we joined, so we offer).
-    if (alive && !(weOffer && linkedBefore && stayed)) return;
-    removeMate(key);
-  }
-  mate = addMate(key, member.peerId, member.riotId, member.identity);
-  if (weOffer) app.mesh.offerTo(key, member.riotId).catch((e) => console.error('shotcall: offer', e));
-  else app.mesh.expect(key, member.riotId);
-}
-
-// Leaves the channel's mesh (we leave, or the server replaced us).
-function dropChannel() {
-  app.channelId = null;
-  app.mesh.closeAll();
-  for (const key of [...app.mates.keys()]) removeMate(key);
-}
-
-// The signaling connection is gone: the links to teammates carry on peer to peer, and their
-// peerIds are forgotten until we are back in the channel.
-function loseSignaling() {
-  app.channelId = null;
-  app.peerId = null;
-  for (const mate of app.mates.values()) mate.peerId = null;
-  // A link the mesh gave up on has no rebuild left that could reach them (onLinkGaveUp).
-  for (const key of [...app.mates.keys()]) if (app.mesh.gaveUp(key)) removeMate(key);
-}
-
-// ---- teammates --------------------------------------------------------------------------------
-
-function addMate(key, peerId, riotId, identity) {
-  const mate = { key, peerId, lastPeerId: peerId, sinceReregistration: false, row: null,
-                 voice: null, meter: null, volume: app.volumes.get(key) ?? 1 };
-  mate.row = new MateRow(key, riotId, identity, mate.volume, (v) => {
-    mate.volume = v;
-    app.volumes.set(key, v);
-    mate.voice?.setVolume(v);
-  });
-  app.mates.set(key, mate);
-  $('team').append(mate.row.li);
-  announce('mate', { peerId, riotId, identity: identity ?? 'none' });
-  $('team-empty').hidden = true;
-  return mate;
-}
-
-function removeMate(key) {
-  const mate = app.mates.get(key);
-  if (!mate) return;
-  app.mates.delete(key);
-  mate.voice?.close();
-  mate.meter?.close();
-  mate.row.li.remove();
-  app.mesh.remove(key);
-  $('team-empty').hidden = app.mates.size > 0;
-  announce('mate-left', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId });
-}
-
-async function onTrack(key, stream) {
-  const mate = app.mates.get(key);
-  if (!mate || mate.voice?.stream === stream) return;
-  // A rebuilt link brings a new stream: it replaces the dead one.
-  mate.voice?.close();
-  mate.meter?.close();
-  mate.meter = null;
-  mate.voice = new Voice(stream);
-  mate.voice.setVolume(mate.volume);
-  mate.voice.setDeafened(app.deafened);
-  if (!(await mate.voice.play())) showSoundBlocked(app, true);
-  if (app.audioContext) mate.meter = new LevelMeter(app.audioContext, stream);
-  // The stream goes with the event so a recorder (the browser tests) can listen in as well.
-  announce('track', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId, stream });
-}
-
-function onLinkState(key, state) {
-  const mate = app.mates.get(key);
-  if (!mate) return;
-  mate.row.setLink(state);
-  announce('link', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId, state });
-}
-
-// The mesh stopped rebuilding the link (mesh.js: its `max`-th failure in a row, about 80 s). A
-// teammate who is not in our channel then (they left while the server was away, or have not come
-// back to it) is let go, as the app lets go when its engine gives up
-// (SessionCore::on_engine_peer_failed): no "connection failed" row stays behind. Should they be
-// in the channel when we are, they come back as a member. Before that, a link that fails while
-// the server is away keeps its rebuilds: its offer goes out once both are back.
-function onLinkGaveUp(key) {
-  if (app.mates.get(key) && !app.mates.get(key).peerId) removeMate(key);
-}
-
-async function pollQuality() {
-  for (const [key, mate] of app.mates) {
-    const q = await app.mesh.quality(key).catch(() => null);
-    if (!q) continue;
-    const wasFlowing = mate.row.li.dataset.audio === 'flowing';
-    mate.row.setQuality(q);
-    if (!wasFlowing && q.receiving)
-      announce('audio', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId });
-  }
-}
-
-function drawLevels() {
-  if (app.selfMeter) {
-    const level = app.selfMeter.level();
-    $('self-level').value = Math.min(1, level * 8);
-    $('self-speaking').dataset.speaking = String(transmitting(app) && level > SPEAKING_LEVEL);
-  }
-  for (const mate of app.mates.values())
-    if (mate.meter) mate.row.setSpeaking(!app.deafened && mate.meter.level() > SPEAKING_LEVEL);
-  requestAnimationFrame(drawLevels);
+  for (const m of msg.members) onMember(app, m, true);
 }
 
 async function join(want) {
@@ -616,7 +484,7 @@ function leave() {
   app.ws = null;
   ws?.close(1000);
   settleProofRequest(null);
-  dropChannel();
+  dropChannel(app);
   setConnection('idle');
 }
 
@@ -665,9 +533,9 @@ function start() {
       const peerId = app.mates.get(key)?.peerId;
       if (peerId) send(build.signal(peerId, data));
     },
-    onTrack: (peerId, stream) => onTrack(peerId, stream),
-    onState: onLinkState,
-    onGiveUp: onLinkGaveUp,
+    onTrack: (key, stream) => onTrack(app, key, stream),
+    onState: (key, state) => onLinkState(app, key, state),
+    onGiveUp: (key) => onLinkGaveUp(app, key),
   });
   bindControls(app, { join, leave, send, proofFor });
   const link = parseJoinLink(location.search);
@@ -680,8 +548,8 @@ function start() {
   if (!isSecureContext) setStatus('Open this page over https:// to use your microphone.');
   else if (invited) setStatus(invited.text);
   if (invited) $(invited.focus).focus();
-  setInterval(pollQuality, QUALITY_INTERVAL_MS);
-  requestAnimationFrame(drawLevels);
+  setInterval(() => pollQuality(app), QUALITY_INTERVAL_MS);
+  requestAnimationFrame(() => drawLevels(app));
   setPageState('ready', 'true');
   announce('ready');
 }

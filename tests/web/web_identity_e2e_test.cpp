@@ -1,0 +1,237 @@
+// The browser client's identity end to end (identity-1): its key kept across a reload, linking
+// from a bound device, proven requests, the access token, and Riot verification under policy
+// riot. The fixture and what it runs are in web_e2e_fixture.hpp.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "signaling/identity/base64url.hpp"
+#include "signaling/identity/fingerprint.hpp"
+#include "tests/riot/riot_standin.hpp"
+#include "tests/web/web_e2e_fixture.hpp"
+
+namespace shotcall::test {
+namespace {
+
+// identity-1 under policy riot: a team's channel is for players verified with Riot. A page that is
+// not verified stays signed in when the server asks for the proof, says what to do with the focus
+// on "Verify with Riot", and, once both icons are seen (Riot here is the stand-in the server's
+// verification tests use; the test sets each icon as a player would in the League client), joins
+// its team's channel by itself. Before, the page left on `proof-required`, and its Verify button
+// then said "Join first": a browser could never get into such a server's calls.
+TEST_F(WebE2e, UnderPolicyRiotAPageVerifiesWhereItIsAndThenJoins) {
+  constexpr const char *kKey = "RGAPI-web-verify-key";
+  constexpr const char *kKeyVar = "SHOTCALL_TEST_RIOT_KEY";
+  constexpr const char *kLimits = "20:1,100:10";
+  constexpr const char *kPuuid = "puuid-web-page";
+  const auto wall_ms = [] { return g_get_real_time() / 1000; };
+  std::string error;
+  auto riot = riot::test::RiotStandin::start(0, &error);
+  ASSERT_TRUE(riot) << error;
+  riot->set_api_key(kKey);
+  riot->set_rate_limits(kLimits);
+  const std::string page_id = team.members()[0].riot_id;
+  const auto hash = page_id.find('#');
+  riot->add_account(kPuuid, page_id.substr(0, hash), page_id.substr(hash + 1));
+  riot->set_summoner(kPuuid, 3, wall_ms() - 60'000);
+  ServerProcess server({"--identity", "riot", "--riot-api-key-env", kKeyVar, "--riot-platform",
+                        "euw1", "--riot-api-base", riot->base_url(), "--riot-rate-limits", kLimits,
+                        "--riot-verify-share", "30"},
+                       {{kKeyVar, kKey}});
+  Page::Options o = page_options("verify");
+  o.hear_seconds = 0;
+  o.verify_when_asked = true;
+  Page page(server, o, out);
+
+  ASSERT_TRUE(page.wait("verify-asked ")) << page.transcript();
+  const std::string asked = page.line("verify-asked ");
+  EXPECT_NE(asked.find("\"focused\":\"verify-riot\""), std::string::npos) << asked;
+  EXPECT_NE(asked.find("verified with Riot"), std::string::npos) << asked;
+  EXPECT_NE(page.line("event server-error ").find("\"code\":\"proof-required\""), std::string::npos)
+      << page.transcript();
+  // Each round's icon, set in "Riot" as soon as the page shows it; the page checks by itself.
+  for (std::size_t round = 1; round <= 2; ++round) {
+    ASSERT_TRUE(page.wait("event verify-challenge ", round)) << page.transcript();
+    const std::string shown = page.lines("event verify-challenge ").at(round - 1);
+    EXPECT_NE(shown.find("\"round\":" + std::to_string(round)), std::string::npos) << shown;
+    const auto at = shown.find("\"iconId\":");
+    ASSERT_NE(at, std::string::npos) << shown;
+    riot->set_summoner(kPuuid, std::stoi(shown.substr(at + 9)), wall_ms() + 1000);
+  }
+  ASSERT_TRUE(page.wait("event verified ")) << page.transcript();
+  ASSERT_TRUE(page.wait("event joined ")) << page.transcript();
+  // Signed in once, never sent away in between.
+  EXPECT_EQ(page.lines("event registered ").size(), 1u) << page.transcript();
+  EXPECT_TRUE(page.lines("event state {\"state\":\"error\"}").empty()) << page.transcript();
+  EXPECT_TRUE(page.lines("page-error ").empty()) << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+TEST_F(WebE2e, AReloadKeepsThePagesIdentity) {
+  ServerProcess server;
+  // The watcher: a second page (its own browser profile) already in the
+  // channel.
+  Page::Options w = page_options("watcher");
+  w.riot_id = team.members()[1].riot_id;
+  w.mic = "tone:" + std::to_string(static_cast<int>(kPeerTone));
+  w.hear_seconds = 0;
+  Page watcher(server, w, out);
+  ASSERT_TRUE(watcher.wait("event hello ")) << watcher.transcript();
+  if (watcher.line("event hello ").find("\"identity\":\"yes\"") == std::string::npos)
+    GTEST_SKIP() << "this shotcall-signal answers hello with unknown-type (no "
+                    "identity-1), so "
+                    "there is no identity to keep across a reload";
+  ASSERT_TRUE(watcher.wait("event joined ")) << watcher.transcript();
+
+  Page::Options o = page_options("reload");
+  o.hear_seconds = 0;
+  o.reload = true;
+  Page page(server, o, out);
+  // Registered once, reloaded, registered again: both times with the same key,
+  // at level key.
+  ASSERT_TRUE(page.wait("event registered ", 2)) << page.transcript();
+  ASSERT_TRUE(page.wait("event joined ")) << page.transcript();
+  const auto registered = page.lines("event registered ");
+  const auto key_of = [](const std::string &l) {
+    const auto at = l.find("\"key\":\"");
+    return at == std::string::npos ? std::string{} : l.substr(at + 7, 43);
+  };
+  ASSERT_EQ(registered.size(), 2u);
+  EXPECT_EQ(key_of(registered[0]).size(), 43u) << registered[0];
+  EXPECT_EQ(key_of(registered[0]), key_of(registered[1]));
+  EXPECT_NE(registered[1].find("\"identity\":\"key\""), std::string::npos) << registered[1];
+  // The other member sees the reloaded page at level key.
+  const std::string me = "\"riotId\":\"" + team.members()[0].riot_id + "\"";
+  ASSERT_TRUE(run_until(
+      [&] {
+        for (const auto &l : watcher.lines("event mate "))
+          if (l.find(me) != std::string::npos &&
+              l.find("\"identity\":\"key\"") != std::string::npos)
+            return true;
+        return false;
+      },
+      kCallTimeout))
+      << watcher.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+  EXPECT_TRUE(watcher.process().terminate().exited);
+}
+
+// Linking (protocol-identity.md): the page's Riot ID is already bound to a
+// shotcall-peer's key. The page stays connected, asks to be linked and shows
+// its code and its key's fingerprint; the bound device approves that code; the
+// page then signs in with its own key, at level key, and joins.
+TEST_F(WebE2e, ADoubleClickOnAProvenRequestKeepsThePageInTheCall) {
+  // Each click asked for a challenge; the first reply answered the second click and the second
+  // was taken for the connection's own hello: the page signed in again, was refused as
+  // already registered and left the call.
+  ServerProcess server;
+  Page::Options o = page_options("double");
+  o.hear_seconds = 0;
+  o.proof_twice = true;
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("event hello ")) << page.transcript();
+  if (page.line("event hello ").find("\"identity\":\"yes\"") == std::string::npos)
+    GTEST_SKIP() << "this shotcall-signal has no identity-1: no proven requests";
+  ASSERT_TRUE(page.wait("double-clicked")) << page.transcript();
+  // The server answers one connection in order: by the second code (a single click made after
+  // the first was shown) any sign-in the double click caused has been answered too.
+  ASSERT_TRUE(page.wait("link-shown ", 2, std::chrono::seconds(30))) << page.transcript();
+  EXPECT_TRUE(page.lines("event server-error ").empty()) << page.transcript();
+  EXPECT_EQ(page.lines("event registered ").size(), 1u) << page.transcript();
+  EXPECT_EQ(page.lines("event link-code ").size(), 2u) << page.transcript();
+  for (const auto &l : page.lines("event state "))
+    EXPECT_EQ(l.find("\"state\":\"error\""), std::string::npos) << page.transcript();
+  EXPECT_EQ(page.lines("event joined ").size(), 1u) << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+TEST_F(WebE2e, AServerWithAnAccessTokenAsksForItOnceAndThePageKeepsIt) {
+  ServerProcess server({"--access-token", "sesame"});
+  Page::Options o = page_options("token");
+  o.hear_seconds = 0;
+  o.token_on_refusal = "sesame";
+  o.reload = true;  // after the first sign-in: the kept token signs in again by itself
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("token-entered")) << page.transcript();
+  ASSERT_TRUE(page.wait("event registered ", 2)) << page.transcript();
+  // The reload may come before the first page got as far as the channel: count from here.
+  const std::size_t joined_before = page.lines("event joined ").size();
+  ASSERT_TRUE(page.wait("event joined ", joined_before + 1)) << page.transcript();
+  const auto refusals = page.lines("event server-error ");
+  ASSERT_EQ(refusals.size(), 1u) << page.transcript();
+  EXPECT_NE(refusals[0].find("\"code\":\"unauthorized\""), std::string::npos) << refusals[0];
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+TEST_F(WebE2e, APageLinkedFromTheBoundDeviceSignsInWithItsOwnKey) {
+  ServerProcess server;
+  const std::string riot_id = team.members()[0].riot_id;
+  const std::string key_file = team.members()[1].dir + "/bound-device.key";
+  auto bound_args = [&] {
+    std::vector<std::string> a = team.peer_args(0, server.url(), "E2E_WEB");
+    a.insert(a.end(), {"--key", key_file});
+    return a;
+  };
+  {
+    // The bound device: its first proven registration binds the Riot ID to its
+    // key.
+    PeerProcess bound(bound_args());
+    ASSERT_TRUE(bound.wait_for_lines("joined ", 1, kCallTimeout)) << bound.transcript();
+    const ProcessExit e = bound.terminate();
+    EXPECT_TRUE(e.exited && e.status == 0) << bound.transcript();
+  }
+
+  Page::Options o = page_options("link");
+  o.hear_seconds = 0;
+  o.link_on_bound = true;
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("event hello ")) << page.transcript();
+  if (page.line("event hello ").find("\"identity\":\"yes\"") == std::string::npos)
+    GTEST_SKIP() << "this shotcall-signal has no identity-1: nothing to link";
+  ASSERT_TRUE(page.wait("link-shown ")) << page.transcript();
+  EXPECT_NE(page.line("event server-error ").find("\"code\":\"riot-id-bound\""), std::string::npos)
+      << page.transcript();
+  EXPECT_TRUE(page.lines("event registered ").empty()) << page.transcript();
+  // "link-shown <code> <fingerprint>", as the page displays them.
+  const std::string shown = page.line("link-shown ").substr(11);
+  const std::string code = shown.substr(0, shown.find(' '));
+  const std::string fingerprint = shown.substr(shown.find(' ') + 1);
+  ASSERT_EQ(code.size(), 8u) << shown;
+  ASSERT_EQ(fingerprint.size(), 8u) << shown;
+
+  // The bound device approves the code (in the flow a person compares the
+  // fingerprints).
+  std::vector<std::string> approve = bound_args();
+  approve.insert(approve.end(), {"--approve", code});
+  PeerProcess approver(approve);
+  ASSERT_TRUE(approver.wait_for_lines("link-approved ", 1, kCallTimeout))
+      << approver.transcript() << page.transcript();
+  std::string linked_key;
+  for (const auto &l : approver.lines())
+    if (l.rfind("link-approved ", 0) == 0) linked_key = l.substr(14);
+  // The approver holds the Riot ID until it leaves; the page retries its
+  // sign-in meanwhile.
+  const ProcessExit e = approver.terminate();
+  EXPECT_TRUE(e.exited && e.status == 0) << approver.transcript();
+
+  // The approved key is the page's, and the fingerprint the page showed is that
+  // key's.
+  const auto raw = identity::base64url_decode(linked_key);
+  ASSERT_TRUE(raw && raw->size() == 32) << linked_key;
+  EXPECT_EQ(fingerprint,
+            identity::key_fingerprint(std::span<const std::uint8_t, 32>(raw->data(), 32)));
+  ASSERT_TRUE(page.wait("event link-approved ")) << page.transcript();
+  EXPECT_NE(page.line("event link-approved ").find("\"mine\":true"), std::string::npos);
+
+  ASSERT_TRUE(page.wait("event registered ")) << page.transcript();
+  const std::string registered = page.line("event registered ");
+  EXPECT_NE(registered.find("\"key\":\"" + linked_key + "\""), std::string::npos) << registered;
+  EXPECT_NE(registered.find("\"identity\":\"key\""), std::string::npos) << registered;
+  ASSERT_TRUE(page.wait("event joined ")) << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+}  // namespace
+}  // namespace shotcall::test
