@@ -37,6 +37,16 @@ class WebE2e : public ::testing::Test {
     o.name = name;
     return o;
   }
+  // Whether the server answered the page's hello with identity-1 (else the page signs in as v1).
+  static bool offers_identity(const Page &page) {
+    return page.line("event hello ").find("\"identity\":\"yes\"") != std::string::npos;
+  }
+  // The same, recording nothing the page hears: for tests of what the page does, not of sound.
+  Page::Options quiet_options(const std::string &name) const {
+    Page::Options o = page_options(name);
+    o.hear_seconds = 0;
+    return o;
+  }
   std::vector<std::string> peer_args(const ServerProcess &server) const {
     // The peer's game id differs from the page's: pairing goes by team and
     // roster.

@@ -156,8 +156,7 @@ TEST_F(WebE2e, AfterAServerRestartThePageRejoinsAndTheLinkStays) {
   PeerProcess peer(peer_args(*server));
   ASSERT_TRUE(peer.wait_for_lines("joined ", 1, kCallTimeout))
       << peer.transcript();
-  Page::Options o = page_options("restart");
-  o.hear_seconds = 0;
+  Page::Options o = quiet_options("restart");
   Page page(*server, o, out);
   ASSERT_TRUE(peer.wait_for_lines("first-audio " + team.members()[0].riot_id, 1,
                                   kCallTimeout))
@@ -213,8 +212,7 @@ TEST_F(WebE2e, AfterAServerRestartThePageRejoinsAndTheLinkStays) {
 // next Join opens it again.
 TEST_F(WebE2e, LeaveTurnsTheMicrophoneOff) {
   ServerProcess server;
-  Page::Options o = page_options("leave-mic");
-  o.hear_seconds = 0;
+  Page::Options o = quiet_options("leave-mic");
   o.leave_after_join = true;
   Page page(server, o, out);
   ASSERT_TRUE(page.wait("event mic {\"state\":\"live\"}")) << page.transcript();
@@ -237,8 +235,7 @@ TEST_F(WebE2e, ATeammateWhoLeftWhileTheServerWasAwayLeavesNoRow) {
   const std::string peer_id = team.members()[1].riot_id;
   PeerProcess peer(peer_args(*server));
   ASSERT_TRUE(peer.wait_for_lines("joined ", 1, kCallTimeout)) << peer.transcript();
-  Page::Options o = page_options("left-while-away");
-  o.hear_seconds = 0;
+  Page::Options o = quiet_options("left-while-away");
   Page page(*server, o, out);
   ASSERT_TRUE(peer.wait_for_lines("first-audio " + page_id, 1, kCallTimeout))
       << peer.transcript() << page.transcript();

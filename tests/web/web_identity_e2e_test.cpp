@@ -40,8 +40,7 @@ TEST_F(WebE2e, UnderPolicyRiotAPageVerifiesWhereItIsAndThenJoins) {
                         "euw1", "--riot-api-base", riot->base_url(), "--riot-rate-limits", kLimits,
                         "--riot-verify-share", "30"},
                        {{kKeyVar, kKey}});
-  Page::Options o = page_options("verify");
-  o.hear_seconds = 0;
+  Page::Options o = quiet_options("verify");
   o.verify_when_asked = true;
   Page page(server, o, out);
 
@@ -79,14 +78,13 @@ TEST_F(WebE2e, AReloadKeepsThePagesIdentity) {
   w.hear_seconds = 0;
   Page watcher(server, w, out);
   ASSERT_TRUE(watcher.wait("event hello ")) << watcher.transcript();
-  if (watcher.line("event hello ").find("\"identity\":\"yes\"") == std::string::npos)
+  if (!offers_identity(watcher))
     GTEST_SKIP() << "this shotcall-signal answers hello with unknown-type (no "
                     "identity-1), so "
                     "there is no identity to keep across a reload";
   ASSERT_TRUE(watcher.wait("event joined ")) << watcher.transcript();
 
-  Page::Options o = page_options("reload");
-  o.hear_seconds = 0;
+  Page::Options o = quiet_options("reload");
   o.reload = true;
   Page page(server, o, out);
   // Registered once, reloaded, registered again: both times with the same key,
@@ -118,21 +116,16 @@ TEST_F(WebE2e, AReloadKeepsThePagesIdentity) {
   EXPECT_TRUE(watcher.process().terminate().exited);
 }
 
-// Linking (protocol-identity.md): the page's Riot ID is already bound to a
-// shotcall-peer's key. The page stays connected, asks to be linked and shows
-// its code and its key's fingerprint; the bound device approves that code; the
-// page then signs in with its own key, at level key, and joins.
 TEST_F(WebE2e, ADoubleClickOnAProvenRequestKeepsThePageInTheCall) {
   // Each click asked for a challenge; the first reply answered the second click and the second
   // was taken for the connection's own hello: the page signed in again, was refused as
   // already registered and left the call.
   ServerProcess server;
-  Page::Options o = page_options("double");
-  o.hear_seconds = 0;
+  Page::Options o = quiet_options("double");
   o.proof_twice = true;
   Page page(server, o, out);
   ASSERT_TRUE(page.wait("event hello ")) << page.transcript();
-  if (page.line("event hello ").find("\"identity\":\"yes\"") == std::string::npos)
+  if (!offers_identity(page))
     GTEST_SKIP() << "this shotcall-signal has no identity-1: no proven requests";
   ASSERT_TRUE(page.wait("double-clicked")) << page.transcript();
   // The server answers one connection in order: by the second code (a single click made after
@@ -149,8 +142,7 @@ TEST_F(WebE2e, ADoubleClickOnAProvenRequestKeepsThePageInTheCall) {
 
 TEST_F(WebE2e, AServerWithAnAccessTokenAsksForItOnceAndThePageKeepsIt) {
   ServerProcess server({"--access-token", "sesame"});
-  Page::Options o = page_options("token");
-  o.hear_seconds = 0;
+  Page::Options o = quiet_options("token");
   o.token_on_refusal = "sesame";
   o.reload = true;  // after the first sign-in: the kept token signs in again by itself
   Page page(server, o, out);
@@ -165,6 +157,10 @@ TEST_F(WebE2e, AServerWithAnAccessTokenAsksForItOnceAndThePageKeepsIt) {
   EXPECT_TRUE(page.process().terminate().exited);
 }
 
+// Linking (protocol-identity.md): the page's Riot ID is already bound to a
+// shotcall-peer's key. The page stays connected, asks to be linked and shows
+// its code and its key's fingerprint; the bound device approves that code; the
+// page then signs in with its own key, at level key, and joins.
 TEST_F(WebE2e, APageLinkedFromTheBoundDeviceSignsInWithItsOwnKey) {
   ServerProcess server;
   const std::string riot_id = team.members()[0].riot_id;
@@ -183,12 +179,11 @@ TEST_F(WebE2e, APageLinkedFromTheBoundDeviceSignsInWithItsOwnKey) {
     EXPECT_TRUE(e.exited && e.status == 0) << bound.transcript();
   }
 
-  Page::Options o = page_options("link");
-  o.hear_seconds = 0;
+  Page::Options o = quiet_options("link");
   o.link_on_bound = true;
   Page page(server, o, out);
   ASSERT_TRUE(page.wait("event hello ")) << page.transcript();
-  if (page.line("event hello ").find("\"identity\":\"yes\"") == std::string::npos)
+  if (!offers_identity(page))
     GTEST_SKIP() << "this shotcall-signal has no identity-1: nothing to link";
   ASSERT_TRUE(page.wait("link-shown ")) << page.transcript();
   EXPECT_NE(page.line("event server-error ").find("\"code\":\"riot-id-bound\""), std::string::npos)
