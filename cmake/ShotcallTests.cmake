@@ -6,8 +6,9 @@
 # `-LE b` miss them. The labels are set instead by a CTest script that runs after the discovered
 # tests are loaded. The discovery call must name the list: TEST_LIST TARGET_TESTS.
 # HEAVY REGEX: the tests whose names match get the label "heavy" too: many real-time processes at
-# once, which scripts/test runs in the release stage only (the sanitizers slow them past real time
-# on two cores, and the same code runs under them in the lighter tests).
+# once, or minutes of waiting on real timers, which scripts/test runs in the release stage only
+# (the sanitizers slow them past real time on two cores, and the same code runs under them in the
+# lighter tests).
 function(shotcall_test_labels target labels)
   cmake_parse_arguments(PARSE_ARGV 2 arg "" "HEAVY" "")
   set(script "${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake")

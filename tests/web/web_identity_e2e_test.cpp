@@ -68,6 +68,19 @@ TEST_F(WebE2e, UnderPolicyRiotAPageVerifiesWhereItIsAndThenJoins) {
   EXPECT_TRUE(page.process().terminate().exited);
 }
 
+// Policy riot on a server with no Riot API key: nobody can be verified there, so the page says so
+// (and who can fix it) instead of pointing the player at a verification that cannot start.
+TEST_F(WebE2e, UnderPolicyRiotWithoutARiotKeyThePageSaysNobodyCanBeVerified) {
+  ServerProcess server({"--identity", "riot"});
+  Page page(server, quiet_options("verify-unavailable"), out);
+  ASSERT_TRUE(page.wait("event state {\"state\":\"error\"}")) << page.transcript();
+  EXPECT_NE(page.line("event server-error ").find("\"code\":\"proof-required\""), std::string::npos)
+      << page.transcript();
+  EXPECT_TRUE(page.lines("event state {\"state\":\"verify-needed\"}").empty()) << page.transcript();
+  EXPECT_TRUE(page.lines("console-error ").empty()) << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
 TEST_F(WebE2e, AReloadKeepsThePagesIdentity) {
   ServerProcess server;
   // The watcher: a second page (its own browser profile) already in the
