@@ -254,8 +254,10 @@ async function onServerMessage(msg) {
         setState('watching', 'The game has ended. Waiting for your next one…');
       }
       return;
-    case 'signal':
-      return keyOfPeer(app, msg.from) ? app.mesh.onSignal(keyOfPeer(app, msg.from), msg.data) : undefined;
+    case 'signal': {
+      const key = keyOfPeer(app, msg.from);
+      return key ? app.mesh.onSignal(key, msg.data) : undefined;
+    }
     case 'chat':
       if (msg.channelId === app.channelId) {
         appendChat(msg);
@@ -466,10 +468,7 @@ async function join(want) {
     showSelfIdentity();
   }
   // Left (Leave is live from the press of Join) while the browser asked for the microphone.
-  if (app.want !== wanted) {
-    if (!app.want) releaseMicrophone(app);  // not when the player pressed Join again meanwhile
-    return;
-  }
+  if (app.want !== wanted) return;  // Leave or Join again while the browser asked (ensureAudio)
   app.attempt = 0;
   app.registerRefusals = 0;
   app.retryDelayMs = null;

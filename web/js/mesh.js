@@ -182,7 +182,6 @@ export class Mesh {
     pc.onconnectionstatechange = () => {
       if (this.links.get(peerId) !== link) return;
       this.onState(peerId, pc.connectionState);
-      if (this.links.get(peerId) !== link) return;  // onState removed it: nothing to rebuild
       if (pc.connectionState === 'connected') link.failures = 0;
       if (pc.connectionState === 'failed') this.#failed(peerId, link);
     };
@@ -198,7 +197,7 @@ export class Mesh {
       link.timer = null;
       if (this.links.get(peerId) !== link || link.pc.remoteDescription) return;
       this.onState(peerId, 'failed');
-      if (this.links.get(peerId) === link) this.#failed(peerId, link);
+      this.#failed(peerId, link);
     }, this.rebuild.offerWaitMs);
   }
 
