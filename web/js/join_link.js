@@ -2,7 +2,7 @@
 // (comma-separated Riot IDs). Pure: the page fills its form from parseJoinLink, says what the
 // link invites to (invitation) and shares buildJoinLink's address. Links shared before carry
 // autojoin=1, which is ignored like any other parameter the page does not know.
-import { isRiotId } from './protocol.js';
+import { foldRiotId, isRiotId } from './protocol.js';
 
 export const TEAMS = ['100', '200'];
 
@@ -40,7 +40,7 @@ export function parseJoinLink(search) {
       out.problems.push(`teammates: "${mate}" is not a Riot ID (Name#TAG)`);
       continue;
     }
-    const folded = mate.normalize('NFC').toLowerCase();
+    const folded = foldRiotId(mate);
     if (seen.has(folded)) continue;
     seen.add(folded);
     out.teammates.push(mate);
@@ -53,7 +53,6 @@ export function parseJoinLink(search) {
 }
 
 const SIDES = { 100: 'blue side', 200: 'red side' };
-const folded = (s) => s.normalize('NFC').toLowerCase();
 
 // What the page says once a link has filled its form (`form`: {riot, game, team, teammates}, as
 // the form now reads), and which control takes the focus; null when no game is named. A link
@@ -62,7 +61,7 @@ const folded = (s) => s.normalize('NFC').toLowerCase();
 // player's microphone open (where the browser remembers the permission, without a prompt).
 export function invitation(form) {
   if (!form.game) return null;
-  const mates = form.teammates.filter((m) => folded(m) !== folded(form.riot ?? ''));
+  const mates = form.teammates.filter((m) => foldRiotId(m) !== foldRiotId(form.riot ?? ''));
   const where = `game “${form.game}”` + (SIDES[form.team] ? `, ${SIDES[form.team]}` : '') +
     (mates.length ? `, with ${mates.join(', ')}` : '');
   if (!isRiotId(form.riot ?? '')) {
@@ -75,7 +74,7 @@ export function invitation(form) {
 // The roster a by-hand join sends: the teammates, with the player added when missing.
 export function rosterFor(riot, teammates) {
   const list = [...teammates];
-  if (riot && !list.some((m) => folded(m) === folded(riot))) list.unshift(riot);
+  if (riot && !list.some((m) => foldRiotId(m) === foldRiotId(riot))) list.unshift(riot);
   return list;
 }
 

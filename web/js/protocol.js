@@ -18,9 +18,11 @@ export function isRiotId(text) {
 }
 
 // Riot IDs compare case-insensitively after NFC; full case folding is the server's job, this
-// is for display decisions only (is this name mine?).
+// is for the page's own decisions (is this name mine? which row is this teammate's?).
+export const foldRiotId = (id) => id.normalize('NFC').toLowerCase();
+
 export function sameRiotId(a, b) {
-  return a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+  return foldRiotId(a) === foldRiotId(b);
 }
 
 // Riot's numeric game ids go as JSON numbers (as the app sends them), anything else as a string.

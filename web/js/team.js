@@ -5,9 +5,8 @@
 // app agree after a server restart. Every function acts on main.js's page state (`app`).
 import { LevelMeter, SPEAKING_LEVEL, Voice } from './audio.js';
 import { showSoundBlocked, transmitting } from './controls.js';
+import { foldRiotId } from './protocol.js';
 import { $, MateRow, announce } from './ui.js';
-
-export const foldRiotId = (id) => id.normalize('NFC').toLowerCase();
 
 export function keyOfPeer(app, peerId) {
   for (const [key, mate] of app.mates) if (mate.peerId === peerId) return key;
