@@ -2,6 +2,7 @@
 // actions into PeerLink calls and GStreamer news into state-machine events. Internal.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -107,6 +108,9 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
   bool apply(Peer& peer, const mesh::PeerAction& action);
   bool build_link(Peer& peer, std::string* error);
   void erase_peer(const std::string& id);
+  // Runs fn on the main context after delay_ms, unless the peer (which owns the timer) or the
+  // engine is gone by then.
+  void after(Peer& peer, unsigned delay_ms, std::function<void(Impl&)> fn);
   void schedule_retry(Peer& peer, unsigned delay_ms, std::uint64_t generation);
   void check_fingerprint(Peer& peer);
   // Why the peer's current link found no path, in words (app/mesh/unreachable_reason.hpp).

@@ -25,14 +25,19 @@ int JitterBudget::deepest(int Link::*field) const {
 bool JitterBudget::steady(const std::string& id, std::uint64_t packets_received,
                           std::int64_t now_ms) {
   Link& link = links_[id];
+  // A new link, or one whose count restarted (a rebuilt webrtcbin): this interval's start is
+  // unknown, so it is not judged; but its estimate remembers nothing from before it.
+  const bool fresh = !link.sampled_at_ms || packets_received < link.packets;
+  if (!fresh && now_ms - *link.sampled_at_ms < limits_.min_interval_ms) return false;
   bool steady = false;
-  if (link.sampled_at_ms && now_ms > *link.sampled_at_ms && packets_received >= link.packets) {
+  if (!fresh) {
     const auto packets = static_cast<double>(packets_received - link.packets);
     const auto seconds = static_cast<double>(now_ms - *link.sampled_at_ms) / 1000.0;
     steady = packets >= limits_.min_packets_per_second * seconds;
   }
   const bool both = steady && link.steady_before;
-  link.steady_before = steady;
+  // What the next interval's estimate may remember from this one: speech only, or nothing.
+  link.steady_before = steady || fresh || packets_received == 0;
   link.packets = packets_received;
   link.sampled_at_ms = now_ms;
   return both;
@@ -66,6 +71,13 @@ std::optional<int> JitterBudget::sample(const std::string& link, double jitter_m
   below_since_ms_.reset();
   depth_ms_ = most_asked_while_below_;
   return depth_ms_;
+}
+
+void JitterBudget::start(const std::string& id, std::int64_t now_ms) {
+  Link& link = links_[id];  // what it measured before, if it was rebuilt, stands until measured
+  link.packets = 0;
+  link.sampled_at_ms = now_ms;
+  link.steady_before = true;
 }
 
 void JitterBudget::forget(const std::string& link) { links_.erase(link); }

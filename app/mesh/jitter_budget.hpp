@@ -21,7 +21,11 @@
 // the next, half a second late: the estimate reads 200 ms and more on a clean link. So a link's
 // jitter counts only when it received at least `min_packets_per_second` (half the packet rate of
 // 20 ms frames) over the interval before the sample and the one before that: by then the
-// estimate, a running mean that forgets 1/16 per packet, has forgotten the silence.
+// estimate, a running mean that forgets 1/16 per packet, has forgotten the silence. A new link
+// (or a rebuilt one, whose count starts again) has no silence behind it: its first interval
+// of speech counts, from its first packet (`start`) when the engine says when that was.
+// Waiting for a second interval would leave the first seconds of a call on a jittery link at
+// the starting depth, where a third of the packets and more come too late.
 //
 // A change of depth moves the render delay, which a listener hears as a short gap (deeper) or a
 // few milliseconds skipped (shallower). So the depth grows at once, by a whole step, and shrinks
@@ -45,6 +49,9 @@ struct JitterLimits {
   int min_packets_per_second = 25;
   std::int64_t shrink_after_ms = 6000;
   double shrink_margin = 1.5;
+  // A shorter interval is not judged (its estimate has too few packets behind it); the count
+  // runs on to the next sample.
+  std::int64_t min_interval_ms = 200;
 };
 
 class JitterBudget {
@@ -55,6 +62,9 @@ class JitterBudget {
   // Returns the new depth when it changes. A negative or non-finite jitter is ignored.
   std::optional<int> sample(const std::string& link, double jitter_ms,
                             std::uint64_t packets_received, std::int64_t now_ms);
+  // The link's first packets arrived at now_ms (a new link, or a rebuilt one): its estimate
+  // starts there with nothing behind it, so a sample soon after, of speech, counts.
+  void start(const std::string& link, std::int64_t now_ms);
   // The link is gone: it no longer holds the depth up (the depth shrinks by the usual rule).
   void forget(const std::string& link);
 
@@ -68,7 +78,7 @@ class JitterBudget {
     int keep_ms = 0;  // the need with shrink_margin: the depth goes no lower
     std::uint64_t packets = 0;
     std::optional<std::int64_t> sampled_at_ms;
-    bool steady_before = false;
+    bool steady_before = true;  // the estimate remembers only speech, or nothing yet
   };
 
   int need_of(double jitter_ms) const;

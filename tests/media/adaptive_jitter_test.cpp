@@ -77,5 +77,27 @@ TEST(AdaptiveJitter, AJitteryLinkDeepensItsListenersBufferAndAFixedDepthStays) {
   c.stop();
 }
 
+TEST(AdaptiveJitter, ANewLinksJitterIsReadSoonAfterItsFirstPackets) {
+  // No regular reports at all: what arrives is read because the links' first packets came (at
+  // 250 ms and 1 s after them; a regular report can be up to 2 s away, and until the depth
+  // follows a jittery link a third of its packets and more come too late).
+  Mesh mesh;
+  for (const auto& [id, hz] : {std::pair{"a", 440}, std::pair{"b", 660}}) {
+    media::VoiceConfig config = mesh.config(hz);
+    config.stats_interval_ms = 0;
+    mesh.add(id, config);
+  }
+  ASSERT_TRUE(mesh.join_all({"a", "b"}, 60));
+  ASSERT_TRUE(mesh.run_until(
+      [&] { return mesh.node("a").stats_count["b"] >= 2 && mesh.node("b").stats_count["a"] >= 2; },
+      20))
+      << "reports a<-b " << mesh.node("a").stats_count["b"] << ", b<-a "
+      << mesh.node("b").stats_count["a"];
+  EXPECT_GT(mesh.node("a").stats["b"].packets_received, 0u);
+  EXPECT_GT(mesh.node("b").stats["a"].packets_received, 0u);
+  mesh.node("a").engine->stop();
+  mesh.node("b").engine->stop();
+}
+
 }  // namespace
 }  // namespace shotcall::test

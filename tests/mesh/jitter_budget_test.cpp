@@ -28,9 +28,8 @@ struct Link {
     last_ms = now_ms;
     return budget.sample(id, jitter_ms, packets, now_ms);
   }
-  // Two reports of talking before `now_ms`: what a link that carried speech has behind it.
+  // The link's first report, two seconds before `now_ms`: the next report of speech counts.
   Link& talked_before(std::int64_t now_ms) {
-    EXPECT_FALSE(talking(0.0, now_ms - 4000));
     EXPECT_FALSE(talking(0.0, now_ms - 2000));
     return *this;
   }
@@ -60,13 +59,59 @@ TEST(JitterBudget, ACleanLinkTakesItToTheFloorOnlyAfterTheHold) {
   EXPECT_FALSE(a.talking(0.05, kHold + 2000)) << "no change, no report";
 }
 
-TEST(JitterBudget, OnlyALinkThatCarriedSpeechForTwoReportsIsMeasured) {
+TEST(JitterBudget, ANewLinkIsMeasuredAfterItsFirstIntervalOfSpeech) {
   JitterBudget b(20);
   Link a(b, "a");
   EXPECT_FALSE(a.talking(50.0, 0)) << "the first report has nothing to count from";
-  EXPECT_FALSE(a.talking(50.0, 2000)) << "one interval of speech: the silence is still in it";
   EXPECT_EQ(b.need_ms(), 0);
-  EXPECT_EQ(a.talking(50.0, 4000), 200);
+  EXPECT_EQ(a.talking(50.0, 2000), 200) << "nothing came before that interval to remember";
+}
+
+TEST(JitterBudget, ALinkFirstReportedWithPacketsIsMeasuredAfterOneFullInterval) {
+  // The engine's first report can come just after a link's first packets: from how long is not
+  // known, so that report is not judged, and the next one counts.
+  JitterBudget b(20);
+  EXPECT_FALSE(b.sample("a", 40.0, 51, 0));
+  EXPECT_EQ(b.sample("a", 40.0, 251, 2000), 160);
+}
+
+TEST(JitterBudget, FromItsFirstPacketALinkIsMeasuredWithinASecond) {
+  // The engine says when a link's first packets came and reads its stats a quarter of a second
+  // later; the regular reports every 2 s go on.
+  JitterBudget b(20);
+  EXPECT_FALSE(b.sample("a", 0.0, 0, 0)) << "a regular report before the link carried anything";
+  b.start("a", 1500);
+  EXPECT_FALSE(b.sample("a", 25.0, 10, 1600)) << "a tenth of a second is too short to judge";
+  EXPECT_EQ(b.sample("a", 30.0, 25, 1750), 120);
+  EXPECT_EQ(b.sample("a", 35.0, 50, 2000), 140) << "and the next regular report counts too";
+}
+
+TEST(JitterBudget, ALinkThatStartsMutedIsNotMeasuredFromItsFirstPacket) {
+  JitterBudget b(20);
+  b.start("a", 0);
+  EXPECT_FALSE(b.sample("a", 216.0, 1, 250)) << "one keepalive frame";
+  EXPECT_FALSE(b.sample("a", 216.0, 5, 2000));
+  EXPECT_EQ(b.need_ms(), 0);
+}
+
+TEST(JitterBudget, ARebuiltLinkKeepsWhatItMeasuredUntilItIsMeasuredAgain) {
+  JitterBudget b(20);
+  Link a = Link(b, "a").talked_before(0);
+  EXPECT_EQ(a.talking(30.0, 0), 120);
+  b.start("a", 1000);  // the new webrtcbin's first packets
+  EXPECT_EQ(b.need_ms(), 120);
+  EXPECT_FALSE(b.sample("a", 5.0, 25, 1250)) << "the depth holds, the shrink waits its hold";
+  EXPECT_EQ(b.need_ms(), 20);
+}
+
+TEST(JitterBudget, ALinkThatStartedMutedWaitsForTwoReportsOfSpeech) {
+  JitterBudget b(20);
+  Link a(b, "a");
+  EXPECT_FALSE(a.muted(216.0, 0));
+  EXPECT_FALSE(a.muted(216.0, 2000));
+  EXPECT_FALSE(a.talking(50.0, 4000)) << "one interval of speech: the silence is still in it";
+  EXPECT_EQ(b.need_ms(), 0);
+  EXPECT_EQ(a.talking(50.0, 6000), 200);
 }
 
 TEST(JitterBudget, AMutedTeammatesKeepaliveFramesAreNotMeasured) {
@@ -88,9 +133,9 @@ TEST(JitterBudget, ARebuiltLinkCountsAfresh) {
   JitterBudget b(20);
   Link a = Link(b, "a").talked_before(0);
   EXPECT_FALSE(a.talking(0.05, 0));
-  a.packets = 0;  // a new webrtcbin counts from zero
-  EXPECT_FALSE(a.talking(90.0, 2000));
-  EXPECT_FALSE(a.talking(90.0, 4000));
+  EXPECT_FALSE(a.talking(0.05, 2000));  // 400 packets so far
+  a.packets = 0;                        // a new webrtcbin counts from zero: 200 at the next report
+  EXPECT_FALSE(a.talking(90.0, 4000)) << "the count restarted within that interval";
   EXPECT_EQ(a.talking(90.0, 6000), 200);
 }
 

@@ -1,9 +1,10 @@
 // Voice over a bad link: two shotcall-peer processes in two namespaces, routed through a third
 // whose links lose 2 % of the packets and delay them by 30 ms ± 30 ms (normal) in each direction:
 // `tc netem` when the kernel has it, else shotcall-bad-link (the same figures, in user space).
-// The call must go on: each peer records the other, and the sender's tone is present in most
-// 20 ms windows of the recording. A quality check with a bound loose enough for a loaded 2-core
-// CI machine (bench/lib/netem.py measures the figure and holds the 95 % target at 2 % loss).
+// The call must go on from its first second: each peer records the other, and the sender's tone
+// is present in most 20 ms windows of the recording, with no long gap. A quality check with bounds
+// loose enough for a loaded 2-core CI machine (bench/lib/netem.py measures the figure over a
+// whole call and holds the 95 % target at 2 % loss).
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -11,8 +12,8 @@
 
 #include "tests/peer/mesh_processes.hpp"
 #include "tests/support/main_loop.hpp"
-#include "tests/support/number_after.hpp"
 #include "tests/support/netns.hpp"
+#include "tests/support/number_after.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/spawned_process.hpp"
 #include "tests/support/wav_analysis.hpp"
@@ -20,13 +21,20 @@
 namespace shotcall::test {
 namespace {
 
-// At least this share of 20 ms windows must carry the sender's tone. Measured on this machine at
-// 2 % loss and 30 ms jitter with the default 20 ms jitter buffer: 0.87 to 0.94 per direction
-// (packets later than the buffer are concealed, and a concealed run longer than a few packets
-// fades). The bound leaves room for a loaded 2-core CI machine's own dropouts; a dead or one-way
-// link reads 0.
-constexpr double kMinShare = 0.75;
-constexpr double kSeconds = 6;  // of recorded audio per direction
+// At least this share of 20 ms windows, from the first one with the tone, must carry it. Measured
+// here at 2 % loss and 30 ms jitter, two of these tests at once on 2 cores, twenty directions:
+// 0.92 to 1.00, longest gaps 0 to 280 ms, all in the first two seconds, before the jitter buffer
+// follows the link (app/mesh/jitter_budget.hpp: a new link's jitter is read 250 ms and 1 s after
+// its first packets). Before that read was added, a loaded CI machine had 0.73 and a 580 ms gap
+// (2026-12-06), this machine 0.74 and up to 860 ms: at the starting depth of 20 ms a third of
+// the packets and more come too late. The bounds leave room for a loaded CI machine's own
+// dropouts; a dead or one-way link reads 0.
+constexpr double kMinShare = 0.85;
+constexpr std::size_t kMaxGapWindows = 25;  // half a second
+constexpr double kSeconds = 8;              // of recorded audio per direction
+// At least this many windows with the tone somewhere in them: the first tone can come a second
+// or more into the recording.
+constexpr std::size_t kMinWindows = 300;
 
 const char* kHomeAddress[] = {"10.77.1.2", "10.77.2.2"};
 const char* kGateway[] = {"10.77.1.1", "10.77.2.1"};
@@ -126,18 +134,23 @@ TEST(BadLinkVoice, VoiceContinuesThroughTwoPercentLossAndThirtyMsJitter) {
     ASSERT_TRUE(wav) << path << ": " << why;
     const double hz = team.members()[speaker].tone_hz;
     const ToneShare share = tone_window_share(*wav, hz);
-    EXPECT_GE(share.windows, static_cast<std::size_t>(kSeconds * 50) * 9 / 10) << path;
+    EXPECT_GE(share.windows, kMinWindows) << path << ": the tone began at " << share.begin_s
+                                          << " s, ended at " << share.end_s << " s";
     EXPECT_GE(share.share, kMinShare)
         << team.members()[listener].riot_id << " heard " << team.members()[speaker].riot_id
-        << "'s tone in " << share.with_tone << " of " << share.windows << " windows; longest gap "
-        << share.longest_gap * 20 << " ms";
+        << "'s tone in " << share.with_tone << " of " << share.windows << " windows\n"
+        << peers[listener]->transcript();
+    EXPECT_LE(share.longest_gap, kMaxGapWindows) << path << ": a gap of " << share.longest_gap * 20
+                                                 << " ms at " << share.longest_gap_at_s << " s\n"
+                                                 << peers[listener]->transcript();
     // And it is that sender's tone, not the other one's.
     const ToneVerdict v = judge_tone(*wav, team.tones());
     EXPECT_EQ(v.freq, hz) << path;
-    std::printf("%s <- %s: tone in %zu of %zu windows (%.1f %%), longest gap %zu ms (%s)\n",
-                team.members()[listener].riot_id.c_str(), team.members()[speaker].riot_id.c_str(),
-                share.with_tone, share.windows, share.share * 100, share.longest_gap * 20,
-                netem ? "tc netem" : "shotcall-bad-link");
+    std::printf(
+        "%s <- %s: tone in %zu of %zu windows (%.1f %%), longest gap %zu ms at %.2f s (%s)\n",
+        team.members()[listener].riot_id.c_str(), team.members()[speaker].riot_id.c_str(),
+        share.with_tone, share.windows, share.share * 100, share.longest_gap * 20,
+        share.longest_gap_at_s, netem ? "tc netem" : "shotcall-bad-link");
   }
 }
 

@@ -62,6 +62,7 @@ TEST(ToneShare, ALongGapCostsTheWindowsItCovers) {
   EXPECT_EQ(r.windows, 150u);
   EXPECT_EQ(r.with_tone, 125u);
   EXPECT_EQ(r.longest_gap, 25u);
+  EXPECT_DOUBLE_EQ(r.longest_gap_at_s, 0.8);
 }
 
 TEST(ToneShare, RandomLossOfTwoPercentOfWindowsReadsTwoPercent) {

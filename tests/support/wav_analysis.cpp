@@ -190,7 +190,10 @@ ToneShare tone_window_share(const std::vector<std::int16_t>& samples, int rate, 
       ++out.with_tone;
       gap = 0;
     } else {
-      out.longest_gap = std::max(out.longest_gap, ++gap);
+      if (++gap > out.longest_gap) {
+        out.longest_gap = gap;
+        out.longest_gap_at_s = static_cast<double>((k + 1 - gap) * window) / rate;
+      }
     }
   }
   out.windows = end - begin;

@@ -72,6 +72,7 @@ struct ToneShare {
   std::size_t with_tone = 0;    // of them, those with the tone present
   double share = 0;             // with_tone / windows; 0 when no window has the tone
   std::size_t longest_gap = 0;  // the longest run of windows without the tone inside the span
+  double longest_gap_at_s = 0;  // where that run starts, in seconds from the start of the recording
   double begin_s = 0;           // the span, in seconds from the start of the recording
   double end_s = 0;
   double level = 0;  // the reference amplitude (full scale = 1)
