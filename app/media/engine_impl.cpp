@@ -16,7 +16,7 @@ namespace shotcall::media {
 namespace act = mesh::act;
 
 namespace {
-// When a new link's stats are read after its first packets, besides the regular reports. RFC
+// When a new link's stats are read after its first audio, besides the regular reports. RFC
 // 3550's estimate forgets 1/16 per packet: 25 packets of 10 ms put it at about 80 % of the
 // link's jitter, so the depth goes most of the way at once; 100 packets, all of it.
 constexpr unsigned kFirstJitterReadsMs[] = {250, 1000};
@@ -304,7 +304,14 @@ void VoiceEngine::Impl::after(Peer& peer, unsigned delay_ms, std::function<void(
       new Timer{weak_from_this(), std::move(fn)},
       [](gpointer data) { delete static_cast<Timer*>(data); });
   g_source_attach(source, context_);
-  peer.timers.push_back(source);  // keeps our ref
+  // Keeps our ref; the timers that ran are let go here, or a link that keeps reconnecting
+  // through a long game would pile them up.
+  std::erase_if(peer.timers, [](GSource* done) {
+    if (!g_source_is_destroyed(done)) return false;
+    g_source_unref(done);
+    return true;
+  });
+  peer.timers.push_back(source);
 }
 
 void VoiceEngine::Impl::schedule_retry(Peer& peer, unsigned delay_ms, std::uint64_t generation) {
@@ -369,7 +376,7 @@ void VoiceEngine::Impl::link_first_audio(const LinkToken& t, std::int64_t monoto
   Peer* peer = current(t);
   if (!peer) return;
   if (jitter_budget_) {
-    // The link's jitter is measured from its first packets, a moment later rather than at the
+    // The link's jitter is measured from its first audio, a moment later rather than at the
     // next 2 s report: until the depth follows a jittery link, a third of its packets and more
     // come too late (docs/latency.md, "Bad links").
     jitter_budget_->start(t.peer_id, monotonic_us / 1000);

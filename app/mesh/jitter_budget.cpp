@@ -25,12 +25,15 @@ int JitterBudget::deepest(int Link::*field) const {
 bool JitterBudget::steady(const std::string& id, std::uint64_t packets_received,
                           std::int64_t now_ms) {
   Link& link = links_[id];
-  // A new link, or one whose count restarted (a rebuilt webrtcbin): this interval's start is
-  // unknown, so it is not judged; but its estimate remembers nothing from before it.
-  const bool fresh = !link.sampled_at_ms || packets_received < link.packets;
-  if (!fresh && now_ms - *link.sampled_at_ms < limits_.min_interval_ms) return false;
+  // A link sampled for the first time: this interval's start is unknown, so it is not judged;
+  // but its estimate remembers nothing from before the link began. A count that went down (a
+  // rebuilt webrtcbin the engine did not `start`, or summed sources that changed) is not judged
+  // either, and proves nothing about what the estimate remembers.
+  const bool fresh = !link.sampled_at_ms;
+  const bool fell = !fresh && packets_received < link.packets;
+  if (!fresh && !fell && now_ms - *link.sampled_at_ms < limits_.min_interval_ms) return false;
   bool steady = false;
-  if (!fresh) {
+  if (!fresh && !fell) {
     const auto packets = static_cast<double>(packets_received - link.packets);
     const auto seconds = static_cast<double>(now_ms - *link.sampled_at_ms) / 1000.0;
     steady = packets >= limits_.min_packets_per_second * seconds;

@@ -23,7 +23,7 @@
 // 20 ms frames) over the interval before the sample and the one before that: by then the
 // estimate, a running mean that forgets 1/16 per packet, has forgotten the silence. A new link
 // (or a rebuilt one, whose count starts again) has no silence behind it: its first interval
-// of speech counts, from its first packet (`start`) when the engine says when that was.
+// of speech counts, from its first audio (`start`) when the engine says when that was.
 // Waiting for a second interval would leave the first seconds of a call on a jittery link at
 // the starting depth, where a third of the packets and more come too late.
 //
@@ -62,8 +62,9 @@ class JitterBudget {
   // Returns the new depth when it changes. A negative or non-finite jitter is ignored.
   std::optional<int> sample(const std::string& link, double jitter_ms,
                             std::uint64_t packets_received, std::int64_t now_ms);
-  // The link's first packets arrived at now_ms (a new link, or a rebuilt one): its estimate
-  // starts there with nothing behind it, so a sample soon after, of speech, counts.
+  // The link's first audio came out at now_ms (a new link, or a rebuilt one; its first packets
+  // came a jitter buffer's depth before): its estimate has nothing behind it but those, so a
+  // sample soon after, of speech, counts.
   void start(const std::string& link, std::int64_t now_ms);
   // The link is gone: it no longer holds the depth up (the depth shrinks by the usual rule).
   void forget(const std::string& link);
