@@ -32,7 +32,8 @@ Page::Page(const ServerProcess& server, const Options& o, const std::string& out
       ",\"tokenOnRefusal\":\"" + o.token_on_refusal + "\"" +
       ",\"allowMicLater\":" + boolean(o.allow_mic_later) + ",\"pttNote\":" + boolean(o.ptt_note) +
       ",\"verifyWhenAsked\":" + boolean(o.verify_when_asked) +
-      ",\"leaveAfterJoin\":" + boolean(o.leave_after_join) + "}";
+      ",\"leaveAfterJoin\":" + boolean(o.leave_after_join) +
+      ",\"unplugMic\":" + boolean(o.unplug_mic) + "}";
   process_ =
       std::make_unique<ChildProcess>(std::vector<std::string>{"node", SHOTCALL_WEB_DRIVER, config},
                                      std::map<std::string, std::string>{});

@@ -14,6 +14,7 @@
 #include "tests/support/coturn_process.hpp"
 #include "tests/support/main_loop.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/wav_analysis.hpp"
 #include "tests/ui/child_process.hpp"
 #include "tests/web/page_process.hpp"
 #include "tests/web/web_e2e_fixture.hpp"
@@ -220,6 +221,49 @@ TEST_F(WebE2e, LeaveTurnsTheMicrophoneOff) {
   // "live": the page's tracks still recording after it stopped them (the browser's count).
   EXPECT_TRUE(page.wait("event mic {\"state\":\"off\",\"live\":0}", 1, std::chrono::seconds(20)))
       << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+// A microphone that ends during the call (a headset unplugged): the page opens the default one
+// again and puts it on its links in place of the dead track, and the teammate hears the page
+// again. Before, the page went on saying "live" and sent nothing until Leave and Join.
+TEST_F(WebE2e, AMicrophoneUnpluggedDuringTheCallIsReplaced) {
+  ServerProcess server;
+  Page::Options o = page_options("unplug");
+  o.unplug_mic = true;
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("event joined ")) << page.transcript();
+  PeerProcess peer(peer_args(server));
+  ASSERT_TRUE(page.wait("unplugged ")) << page.transcript() << peer.transcript();
+  EXPECT_EQ(page.line("unplugged "), "unplugged 1") << page.transcript();
+  const std::string recording = team.recording(1, 0);
+  // Off with the dead track, live again with the new one.
+  ASSERT_TRUE(page.wait("event mic {\"state\":\"live\"}", 2, std::chrono::seconds(30)))
+      << page.transcript();
+  EXPECT_TRUE(page.wait("event mic {\"state\":\"off\",\"live\":0}")) << page.transcript();
+  // Five more seconds in the peer's recording, the last two judged: the silence between the two
+  // microphones is written (by its timestamps) only when the new one's first packet arrives.
+  const std::size_t at_live = ToneTeam::file_size(recording);
+  ASSERT_TRUE(run_until([&] { return ToneTeam::file_size(recording) >= at_live + wav_bytes(5); },
+                        std::chrono::seconds(60)))
+      << "the recording stayed at " << ToneTeam::file_size(recording) << " bytes\n"
+      << page.transcript() << peer.transcript();
+  const ProcessExit e = peer.terminate();
+  EXPECT_TRUE(e.exited && !e.signaled && e.status == 0) << peer.transcript();
+  std::string why;
+  const auto wav = read_wav(recording, &why);
+  ASSERT_TRUE(wav) << why;
+  Wav last = *wav;
+  const std::size_t keep = wav_bytes(2) / 2;  // samples
+  ASSERT_GT(last.samples.size(), keep);
+  last.samples.erase(last.samples.begin(), last.samples.end() - static_cast<std::ptrdiff_t>(keep));
+  const ToneShare share = tone_window_share(last, kPageTone);
+  EXPECT_GE(share.share, 0.8) << "the page's tone in " << share.with_tone << " of " << share.windows
+                              << " windows of the last 2 s";
+  EXPECT_GE(share.windows, 90u) << "the tone from " << share.begin_s << " s to " << share.end_s
+                                << " s of the last 2 s; the whole recording's longest gap "
+                                << tone_window_share(*wav, kPageTone).longest_gap * 20 << " ms";
+  EXPECT_TRUE(page.lines("console-error ").empty()) << page.transcript();
   EXPECT_TRUE(page.process().terminate().exited);
 }
 

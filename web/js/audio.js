@@ -30,6 +30,9 @@ export const MIC_PROBLEM_TEXT = {
     'then Leave and Join again.',
   insecure: 'The microphone needs this page over https:// (or on this computer): listening only.',
   failed: 'The microphone could not be opened: you can listen, but the team cannot hear you.',
+  unplugged: 'Your microphone stopped (unplugged?): the team cannot hear you. Plug one in and ' +
+    'this page takes it up by itself; a teammate who joined meanwhile hears you after Leave and ' +
+    'Join.',
 };
 
 // Root-mean-square level of a stream, read on demand.

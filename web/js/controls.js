@@ -41,11 +41,15 @@ export async function ensureAudio(app) {
     $('mute').disabled = false;
     app.mic = stream;
     app.micTrack = stream.getAudioTracks()[0] ?? null;
+    app.micTrack?.addEventListener('ended', () => microphoneEnded(app, stream), { once: true });
     app.mesh.setMicrophone(app.micTrack, stream);
     if (app.audioContext) app.selfMeter = new LevelMeter(app.audioContext, stream);
     showProblem('mic-problem', null);
     applyTransmit(app);
   } else {
+    // Another attempt (devicechange fires several times for one headset) may have opened one
+    // while this one failed: that one stands.
+    if (app.mic) return;
     setPageState('mic', problem);
     showProblem('mic-problem', MIC_PROBLEM_TEXT[problem]);
     $('mute').disabled = true;
@@ -53,9 +57,51 @@ export async function ensureAudio(app) {
   announce('mic', { state: document.body.dataset.mic });
 }
 
+// The microphone ended by itself during a call (a headset unplugged, the device taken away):
+// the links would send nothing from then on while the page said "live". Open the default one
+// again (a laptop's own, say), and while there is none, try again whenever a device appears;
+// the links up now get the new track in place of the dead one (Mesh.setMicrophone). Links made
+// meanwhile are receive-only, as with a refused microphone: Leave and Join again for those.
+async function microphoneEnded(app, stream) {
+  if (app.mic !== stream) return;  // released or replaced already
+  releaseMicrophone(app);
+  if (!app.want) return;
+  watchForMicrophone(app);  // first: the unplug's own devicechange may come while we reopen
+  await reopenMicrophone(app);
+}
+
+async function reopenMicrophone(app) {
+  await ensureAudio(app);
+  if (app.mic || !app.want) return stopWatchingForMicrophone(app);
+  const problem = document.body.dataset.mic;
+  // Refused (the permission was withdrawn) or not allowed here: no device will change that, and
+  // ensureAudio said what to do.
+  if (problem === 'refused' || problem === 'insecure') return stopWatchingForMicrophone(app);
+  setPageState('mic', 'unplugged');
+  showProblem('mic-problem', MIC_PROBLEM_TEXT.unplugged);
+  announce('mic', { state: 'unplugged' });
+}
+
+function watchForMicrophone(app) {
+  const devices = navigator.mediaDevices;
+  if (!devices || app.micWatch) return;
+  app.micWatch = () => {
+    if (!app.want || app.mic) return stopWatchingForMicrophone(app);
+    return reopenMicrophone(app);
+  };
+  devices.addEventListener('devicechange', app.micWatch);
+}
+
+function stopWatchingForMicrophone(app) {
+  if (!app.micWatch) return;
+  navigator.mediaDevices?.removeEventListener('devicechange', app.micWatch);
+  app.micWatch = null;
+}
+
 // Stops the microphone (Leave, replaced): the browser no longer records, and the links of the
 // next call get the track the next Join opens.
 export function releaseMicrophone(app) {
+  stopWatchingForMicrophone(app);
   if (!app.mic) return;
   for (const track of app.mic.getTracks()) track.stop();
   const live = app.mic.getTracks().filter((t) => t.readyState === 'live').length;

@@ -9,8 +9,8 @@ import { loadIdentity, makeProof } from './identity.js';
 import { buildJoinLink, invitation, parseJoinLink, rosterFor } from './join_link.js';
 import { Mesh } from './mesh.js';
 import {
-  backoffMs, build, isRiotId, isUnknownType, mayProveOver, parseServerFrame, proofHost,
-  registerRetryMs, replacedText, requestId, wsUrlFor,
+  backoffMs, build, channelRefusal, isRiotId, isUnknownType, mayProveOver, parseServerFrame,
+  proofHost, registerRetryMs, replacedText, requestId, wsUrlFor,
 } from './protocol.js';
 import {
   dropChannel, drawLevels, keyOfPeer, loseSignaling, onLinkGaveUp, onLinkState, onMember, onTrack,
@@ -36,6 +36,7 @@ const app = {
   attempt: 0,
   reconnectTimer: 0,
   registerRefusals: 0,  // riot-id-in-use or unavailable since the last `connected`
+  channelRefinds: 0,    // no-such-channel answers in a row (protocol.js, channelRefusal)
   retryDelayMs: null,   // the next reconnect's delay when the page closed on purpose to retry
   registeredOn: null,   // the WebSocket whose register-user succeeded
   pendingChallenge: null,  // {id, resolve}: a proven request waiting for its hello reply
@@ -51,6 +52,7 @@ const app = {
   identity: null,     // {keyPair, key, fingerprint, persistent} or null
   mic: null,          // MediaStream or null
   micTrack: null,
+  micWatch: null,     // devicechange listener while a microphone that ended is awaited
   muted: false,
   deafened: false,
   talkMode: 'open',
@@ -395,10 +397,32 @@ function onError(msg) {
       stopVerification();
     }
   }
-  if (msg.re === 'register-user' || msg.re === 'find-or-create-channel' || msg.re === 'join-channel') {
+  if (msg.re === 'find-or-create-channel' || msg.re === 'join-channel') {
+    // In a call already (a late answer to an earlier request), or gone: nothing to change.
+    if (!app.want || app.channelId) return;
+    const why = msg.message || msg.code;
+    switch (channelRefusal(msg.code, { watching: app.want.mode === 'watch',
+                                       refinds: app.channelRefinds })) {
+      case 'find':
+        app.channelRefinds += 1;
+        findGame();
+        return setStatus('Your team’s channel closed just before this page joined it. Asking ' +
+                         'for it again…');
+      case 'wait':
+        return setState('watching', `This page could not join your team’s channel (${why}). ` +
+                        'It keeps watching for your games.');
+      default:
+        setState('error', why);
+        return leave();
+    }
+  }
+  if (msg.re === 'register-user') {
     setState('error', msg.message || msg.code);
     return leave();
   }
+  // A signal to a teammate who just left, or sent as we left: their row goes with
+  // user-left-channel; nothing for the player to do.
+  if (msg.re === 'signal') return;
   if (msg.code !== 'rate-limited') setStatus(msg.message || msg.code);
 }
 
@@ -440,6 +464,7 @@ function stopVerification() {
 
 function onJoined(msg) {
   app.channelId = msg.channelId;
+  app.channelRefinds = 0;
   setJoined(true);
   setState('in-channel', msg.members.length ? 'In the call.' :
     'In the call. Waiting for your teammates…');
@@ -471,6 +496,7 @@ async function join(want) {
   if (app.want !== wanted) return;  // Leave or Join again while the browser asked (ensureAudio)
   app.attempt = 0;
   app.registerRefusals = 0;
+  app.channelRefinds = 0;
   app.retryDelayMs = null;
   connect();
 }

@@ -175,3 +175,23 @@ export function registerRetryMs(code, refusals, random = Math.random) {
   for (let k = 1; k <= refusals; ++k) waited += nominalBackoffMs(k);
   return waited <= RIOT_ID_IN_USE_BUDGET_MS ? backoffMs(refusals, random) : null;
 }
+
+// How many times in a row the page asks again for a channel that was gone when it came to join.
+export const MAX_CHANNEL_REFINDS = 3;
+
+// What the page does when the server refuses it a channel (an error with `re`
+// find-or-create-channel or join-channel; proof-required is needVerification's). Like the app's
+// session core (app/session/session_core.cpp) it asks again for a channel that was gone and
+// stays signed in while watching; unlike it, the page gives up after a few gone channels in a
+// row, and by hand it leaves on other refusals and says why (as it did before it asked again),
+// where the app sits signed in with the problem shown:
+//   'find'  the channel went between its creation and our join (swept, or emptied): ask for the
+//           team's channel again, at most MAX_CHANNEL_REFINDS times in a row;
+//   'wait'  watching: the server's next offer or the next game brings a channel; stay signed in
+//           and say why this one failed;
+//   'fail'  a game entered by hand whose channel cannot be joined (full, not on its roster):
+//           nothing changes until the player does something, so the page leaves and says why.
+export function channelRefusal(code, { watching, refinds }) {
+  if (watching) return 'wait';
+  return code === 'no-such-channel' && refinds < MAX_CHANNEL_REFINDS ? 'find' : 'fail';
+}

@@ -27,6 +27,9 @@
 //                "Verify with Riot"; the test then sets each icon the page asks for in the
 //                stand-in Riot API, and the page sees it by itself
 //   leaveAfterJoin  once in the channel, press Leave
+//   unplugMic    after the first "heard", end the page's microphone as unplugging it does (its
+//                tracks stop and fire `ended`; Chromium's fake device cannot be unplugged) and
+//                print "unplugged <tracks>"
 //   profile      user-data-dir to use (default: a fresh temporary one)
 // It prints one line per event on stdout, for the test to wait on:
 //   event <name> <json>   the page's own `shotcall` events (state, registered, joined, link, …)
@@ -137,6 +140,7 @@ let doubleClicked = false;
 let codesShown = 0;
 let micAllowed = false;
 let pttChecked = false;
+let unplugged = false;
 async function onEvent(name, detail) {
   if (name === 'recorded') {
     const { riotId, pcm } = JSON.parse(detail);
@@ -157,6 +161,18 @@ async function onEvent(name, detail) {
         await page.locator('#team-empty').isVisible()}`);
     }
     say(`heard ${riotId} ${path}`);
+    if (cfg.unplugMic && !unplugged) {
+      unplugged = true;
+      const tracks = await page.evaluate(() => {
+        const live = (window.__shotcallMicTracks ?? []).filter((t) => t.readyState === 'live');
+        for (const track of live) {
+          track.stop();
+          track.dispatchEvent(new Event('ended'));
+        }
+        return live.length;
+      });
+      say(`unplugged ${tracks}`);
+    }
     return;
   }
   say(`event ${name} ${detail}`);
@@ -252,6 +268,17 @@ await page.exposeBinding('__shotcallEvent', (_source, name, detail) => {
 });
 
 await page.addInitScript(({ hearSeconds }) => {
+  // The microphone tracks the page opened, for unplugMic.
+  const devices = navigator.mediaDevices;
+  if (devices?.getUserMedia) {
+    const open = devices.getUserMedia.bind(devices);
+    window.__shotcallMicTracks = [];
+    devices.getUserMedia = async (constraints) => {
+      const stream = await open(constraints);
+      window.__shotcallMicTracks.push(...stream.getAudioTracks());
+      return stream;
+    };
+  }
   window.addEventListener('shotcall', (e) => {
     const { name, stream, ...rest } = e.detail;
     window.__shotcallEvent(name, JSON.stringify(rest));

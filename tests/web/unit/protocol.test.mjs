@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  backoffMs, build, chatText, gameIdValue, iceData, identityLabel, isRiotId, isUnknownType,
-  mayProveOver, parseServerFrame, proofHost, readSignalData, registerRetryMs, replacedText,
-  RIOT_ID_IN_USE_BUDGET_MS, sdpData, wsUrlFor,
+  backoffMs, build, channelRefusal, chatText, gameIdValue, iceData, identityLabel, isRiotId,
+  isUnknownType, MAX_CHANNEL_REFINDS, mayProveOver, parseServerFrame, proofHost, readSignalData,
+  registerRetryMs, replacedText, RIOT_ID_IN_USE_BUDGET_MS, sdpData, wsUrlFor,
 } from '../../../web/js/protocol.js';
 
 test('Riot IDs: one #, both parts, at most 96 bytes, no control characters', () => {
@@ -132,4 +132,21 @@ test('a 4001 close keeps the server\'s reason, or says the likeliest one', () =>
                'Ahri#EUW was verified with Riot on another device. This page left the call.');
   assert.equal(replacedText(null), 'You joined from another tab or device. This page left the call.');
   assert.equal(replacedText('  '), 'You joined from another tab or device. This page left the call.');
+});
+
+test('a refused channel: asked again when it was gone, waited out when watching, else given up', () => {
+  const byHand = { watching: false, refinds: 0 };
+  assert.equal(channelRefusal('no-such-channel', byHand), 'find');
+  assert.equal(channelRefusal('channel-full', byHand), 'fail');
+  assert.equal(channelRefusal('not-on-roster', byHand), 'fail');
+  assert.equal(channelRefusal('rate-limited', byHand), 'fail');
+  // A server that keeps answering so is not chased.
+  assert.equal(channelRefusal('no-such-channel', { watching: false, refinds: MAX_CHANNEL_REFINDS - 1 }),
+               'find');
+  assert.equal(channelRefusal('no-such-channel', { watching: false, refinds: MAX_CHANNEL_REFINDS }),
+               'fail');
+  // Watching, the next offer or game brings another channel: the page stays signed in.
+  for (const code of ['no-such-channel', 'channel-full', 'not-on-roster', 'rate-limited'])
+    assert.equal(channelRefusal(code, { watching: true, refinds: 0 }), 'wait', code);
+  assert.equal(channelRefusal('no-such-channel', { watching: true, refinds: 9 }), 'wait');
 });
