@@ -3,7 +3,6 @@
 #include "app/media/engine_impl.hpp"
 
 #include <filesystem>
-#include <functional>
 
 #include "app/i18n/translate.hpp"
 #include "app/media/fingerprint.hpp"

@@ -34,8 +34,7 @@ class Page {
     bool ptt_note = false;         // in the channel, choose push to talk and report its note
     bool verify_when_asked = false;  // press "Verify with Riot" when the server asks for it
     bool leave_after_join = false;   // press Leave once in the channel
-    bool unplug_mic =
-        false;  // after the first "heard", end the page's microphone as an unplug does
+    bool unplug_mic = false;     // after the first "heard", end the microphone as unplugging does
     std::string name = "page";   // prefix of the files it writes
   };
 

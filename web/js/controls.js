@@ -65,12 +65,13 @@ export async function ensureAudio(app) {
 async function microphoneEnded(app, stream) {
   if (app.mic !== stream) return;  // released or replaced already
   releaseMicrophone(app);
-  if (!app.want) return;
-  watchForMicrophone(app);  // first: the unplug's own devicechange may come while we reopen
+  if (app.want) watchForMicrophone(app);  // first: the unplug's own devicechange may come meanwhile
   await reopenMicrophone(app);
 }
 
 async function reopenMicrophone(app) {
+  // Checked first too: ensureAudio without a want would open a microphone only to stop it.
+  if (app.mic || !app.want) return stopWatchingForMicrophone(app);
   await ensureAudio(app);
   if (app.mic || !app.want) return stopWatchingForMicrophone(app);
   const problem = document.body.dataset.mic;
@@ -85,10 +86,7 @@ async function reopenMicrophone(app) {
 function watchForMicrophone(app) {
   const devices = navigator.mediaDevices;
   if (!devices || app.micWatch) return;
-  app.micWatch = () => {
-    if (!app.want || app.mic) return stopWatchingForMicrophone(app);
-    return reopenMicrophone(app);
-  };
+  app.micWatch = () => reopenMicrophone(app);
   devices.addEventListener('devicechange', app.micWatch);
 }
 
