@@ -30,7 +30,9 @@ Page::Page(const ServerProcess& server, const Options& o, const std::string& out
       ",\"screenshots\":" + boolean(o.screenshots) + ",\"reload\":" + boolean(o.reload) +
       ",\"linkOnBound\":" + boolean(o.link_on_bound) + ",\"proofTwice\":" + boolean(o.proof_twice) +
       ",\"tokenOnRefusal\":\"" + o.token_on_refusal + "\"" +
-      ",\"allowMicLater\":" + boolean(o.allow_mic_later) + ",\"pttNote\":" + boolean(o.ptt_note) +
+      ",\"allowMicLater\":" + boolean(o.allow_mic_later) +
+      ",\"allowMicInCall\":" + boolean(o.allow_mic_in_call) +
+      ",\"pttNote\":" + boolean(o.ptt_note) +
       ",\"verifyWhenAsked\":" + boolean(o.verify_when_asked) +
       ",\"leaveAfterJoin\":" + boolean(o.leave_after_join) +
       ",\"unplugMic\":" + boolean(o.unplug_mic) + "}";

@@ -22,7 +22,8 @@ class Page {
     std::string riot_id;
     std::vector<std::string> teammates;
     std::string game = "E2E_WEB";
-    std::string mic = "tone:440";  // "tone:<Hz>" or "refused"
+    // "tone:<Hz>", "refused", or "refused:<Hz>" (playing that tone once allowed)
+    std::string mic = "tone:440";
     int hear_seconds = 4;          // record this much of each teammate (0: none)
     bool screenshots = false;
     bool reload = false;
@@ -30,6 +31,8 @@ class Page {
     bool proof_twice = false;    // in the channel, double-click it, then click it once more
     std::string token_on_refusal;  // typed into the access token field after `unauthorized`
     bool allow_mic_later = false;  // mic "refused": allow it once in the call, Leave, Join
+    // mic "refused": allow it after the first "heard", and press nothing
+    bool allow_mic_in_call = false;
     bool old_autojoin = false;     // the link ends in autojoin=1, as links made before did
     bool ptt_note = false;         // in the channel, choose push to talk and report its note
     bool verify_when_asked = false;  // press "Verify with Riot" when the server asks for it

@@ -115,12 +115,15 @@ TEST_F(WebE2e, AJoinLinkWaitsForThePlayersPressOfJoin) {
 }
 
 TEST_F(WebE2e, ARefusedMicrophoneStillHearsTheTeam) {
+  // Heard for longer than the peer's media watchdog (8 s): a page that sent no audio at all
+  // (a receive-only link) had its link failed by the peer as dead, and rebuilt, every time.
   ServerProcess server;
   PeerProcess peer(peer_args(server));
   ASSERT_TRUE(peer.wait_for_lines("joined ", 1, kCallTimeout))
       << peer.transcript();
   Page::Options o = page_options("no-mic");
   o.mic = "refused";
+  o.hear_seconds = 14;
   Page page(server, o, out);
   ASSERT_TRUE(page.wait("event mic ")) << page.transcript();
   EXPECT_NE(page.line("event mic ").find("\"state\":\"refused\""),
@@ -128,6 +131,16 @@ TEST_F(WebE2e, ARefusedMicrophoneStillHearsTheTeam) {
       << page.transcript();
   ASSERT_TRUE(page.wait("event joined ")) << page.transcript();
   expect_both_ways(page, peer, /*page_sends=*/false);
+  const std::string page_id = team.members()[0].riot_id;
+  EXPECT_EQ(peer.transcript().find("peer " + page_id + " failed"), std::string::npos)
+      << peer.transcript() << page.transcript();
+  const std::string peer_id = team.members()[1].riot_id;
+  const auto recording = read_wav(page.heard_file(peer_id));
+  ASSERT_TRUE(recording) << page.transcript();
+  const ToneShare heard = tone_window_share(*recording, kPeerTone);
+  EXPECT_GE(heard.share, 0.95) << "longest gap " << heard.longest_gap << " windows at "
+                               << heard.longest_gap_at_s << " s\n"
+                               << page.transcript();
   EXPECT_TRUE(page.process().terminate().exited);
 }
 
@@ -148,6 +161,49 @@ TEST_F(WebE2e, AMicrophoneAllowedAfterARefusalIsUsedOnTheNextJoin) {
   const auto mic = page.lines("event mic ");
   EXPECT_EQ(mic[1].find("\"state\":\"refused\""), std::string::npos) << page.transcript();
   ASSERT_TRUE(page.wait("event joined ", 2)) << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+// Allowed during the call (the icon in the address bar), the microphone goes on the link the
+// page made while it had none, in place of its silence, with no Leave and Join: before, that link
+// was receive-only and stayed so, and the page's text asked the player to rejoin.
+TEST_F(WebE2e, AMicrophoneAllowedDuringTheCallIsHeardWithoutRejoining) {
+  ServerProcess server;
+  PeerProcess peer(peer_args(server));
+  ASSERT_TRUE(peer.wait_for_lines("joined ", 1, kCallTimeout)) << peer.transcript();
+  Page::Options o = page_options("mic-in-call");
+  o.mic = "refused:" + std::to_string(static_cast<int>(kPageTone));
+  o.allow_mic_in_call = true;
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("event mic {\"state\":\"refused\"}")) << page.transcript();
+  ASSERT_TRUE(page.wait("mic-allowed")) << page.transcript() << peer.transcript();
+  ASSERT_TRUE(page.wait("event mic {\"state\":\"live\"}", 1, std::chrono::seconds(30)))
+      << page.transcript();
+  EXPECT_EQ(page.lines("event joined ").size(), 1u) << page.transcript();
+  // Five more seconds in the peer's recording, the last two judged (the silence before the
+  // microphone is in the recording too).
+  const std::string recording = team.recording(1, 0);
+  const std::size_t at_live = ToneTeam::file_size(recording);
+  ASSERT_TRUE(run_until([&] { return ToneTeam::file_size(recording) >= at_live + wav_bytes(5); },
+                        std::chrono::seconds(60)))
+      << "the recording stayed at " << ToneTeam::file_size(recording) << " bytes\n"
+      << page.transcript() << peer.transcript();
+  const ProcessExit e = peer.terminate();
+  EXPECT_TRUE(e.exited && !e.signaled && e.status == 0) << peer.transcript();
+  std::string why;
+  const auto wav = read_wav(recording, &why);
+  ASSERT_TRUE(wav) << why;
+  Wav last = *wav;
+  const std::size_t keep = wav_bytes(2) / 2;  // samples
+  ASSERT_GT(last.samples.size(), keep);
+  last.samples.erase(last.samples.begin(), last.samples.end() - static_cast<std::ptrdiff_t>(keep));
+  const ToneShare share = tone_window_share(last, kPageTone);
+  EXPECT_GE(share.share, 0.8) << "the page's tone in " << share.with_tone << " of " << share.windows
+                              << " windows of the last 2 s\n"
+                              << page.transcript() << peer.transcript();
+  EXPECT_EQ(peer.transcript().find("peer " + team.members()[0].riot_id + " failed"),
+            std::string::npos)
+      << peer.transcript();
   EXPECT_TRUE(page.process().terminate().exited);
 }
 

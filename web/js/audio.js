@@ -24,15 +24,14 @@ export async function openMicrophone() {
 
 export const MIC_PROBLEM_TEXT = {
   refused: 'Microphone access was refused: you can listen, but the team cannot hear you. To ' +
-    'talk, allow the microphone for this page (the icon in the address bar), then Leave and ' +
-    'Join again.',
-  missing: 'No microphone found: you can listen, but the team cannot hear you. Plug one in, ' +
-    'then Leave and Join again.',
+    'talk, allow the microphone for this page (the icon in the address bar): this page takes ' +
+    'it up by itself.',
+  missing: 'No microphone found: you can listen, but the team cannot hear you. Plug one in: ' +
+    'this page takes it up by itself.',
   insecure: 'The microphone needs this page over https:// (or on this computer): listening only.',
   failed: 'The microphone could not be opened: you can listen, but the team cannot hear you.',
-  unplugged: 'Your microphone stopped (unplugged?): the team cannot hear you. Plug one in and ' +
-    'this page takes it up by itself; a teammate who joined meanwhile hears you after Leave and ' +
-    'Join.',
+  unplugged: 'Your microphone stopped (unplugged?): the team cannot hear you. Plug one in: ' +
+    'this page takes it up by itself.',
 };
 
 // Root-mean-square level of a stream, read on demand.

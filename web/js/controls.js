@@ -27,6 +27,7 @@ export async function ensureAudio(app) {
     }
   }
   if (app.audioContext?.state === 'suspended') app.audioContext.resume().catch(() => {});
+  feedLinks(app);
   // Asked again on every join until there is one: the player may have allowed it in the address
   // bar, or plugged a headset in, since the last refusal.
   if (app.mic) return;
@@ -38,11 +39,12 @@ export async function ensureAudio(app) {
     return;
   }
   if (stream) {
+    stopWatchingForMicrophone(app);
     $('mute').disabled = false;
     app.mic = stream;
     app.micTrack = stream.getAudioTracks()[0] ?? null;
     app.micTrack?.addEventListener('ended', () => microphoneEnded(app, stream), { once: true });
-    app.mesh.setMicrophone(app.micTrack, stream);
+    feedLinks(app);
     if (app.audioContext) app.selfMeter = new LevelMeter(app.audioContext, stream);
     showProblem('mic-problem', null);
     applyTransmit(app);
@@ -53,47 +55,95 @@ export async function ensureAudio(app) {
     setPageState('mic', problem);
     showProblem('mic-problem', MIC_PROBLEM_TEXT[problem]);
     $('mute').disabled = true;
+    // Not allowed here (http) never changes; anything else may, in the call.
+    if (app.want && problem !== 'insecure') watchForMicrophone(app);
   }
   announce('mic', { state: document.body.dataset.mic });
 }
 
 // The microphone ended by itself during a call (a headset unplugged, the device taken away):
 // the links would send nothing from then on while the page said "live". Open the default one
-// again (a laptop's own, say), and while there is none, try again whenever a device appears;
-// the links up now get the new track in place of the dead one (Mesh.setMicrophone). Links made
-// meanwhile are receive-only, as with a refused microphone: Leave and Join again for those.
+// again (a laptop's own, say), and while there is none, say so and watch for one.
 async function microphoneEnded(app, stream) {
   if (app.mic !== stream) return;  // released or replaced already
   releaseMicrophone(app);
-  if (app.want) watchForMicrophone(app);  // first: the unplug's own devicechange may come meanwhile
-  await reopenMicrophone(app);
+  if (!app.want) return;
+  watchForMicrophone(app);  // first: the unplug's own devicechange may come meanwhile
+  await reopenMicrophone(app, true);
 }
 
-async function reopenMicrophone(app) {
+// Another try at a microphone that is wanted and missing. `unplugged`: the one in use ended,
+// which the page says (rather than "no microphone found") until one opens.
+async function reopenMicrophone(app, unplugged = document.body.dataset.mic === 'unplugged') {
   // Checked first too: ensureAudio without a want would open a microphone only to stop it.
   if (app.mic || !app.want) return stopWatchingForMicrophone(app);
   await ensureAudio(app);
-  if (app.mic || !app.want) return stopWatchingForMicrophone(app);
+  if (app.mic || !app.want || !unplugged) return;
+  // Refused (the permission was withdrawn) or not allowed here: ensureAudio said what to do.
   const problem = document.body.dataset.mic;
-  // Refused (the permission was withdrawn) or not allowed here: no device will change that, and
-  // ensureAudio said what to do.
-  if (problem === 'refused' || problem === 'insecure') return stopWatchingForMicrophone(app);
+  if (problem === 'refused' || problem === 'insecure') return;
   setPageState('mic', 'unplugged');
   showProblem('mic-problem', MIC_PROBLEM_TEXT.unplugged);
   announce('mic', { state: 'unplugged' });
 }
 
+// While a microphone is wanted and there is none, the page tries again whenever one may have
+// become usable: a device appeared (plugged in), or the microphone was allowed (the icon in the
+// address bar). The links send silence meanwhile and take the microphone in its place
+// (feedLinks), so the player never has to Leave and Join for it. Ends when one opens, or on
+// Leave.
 function watchForMicrophone(app) {
-  const devices = navigator.mediaDevices;
-  if (!devices || app.micWatch) return;
-  app.micWatch = () => reopenMicrophone(app);
-  devices.addEventListener('devicechange', app.micWatch);
+  if (app.micWatch) return;
+  const watch = {
+    retry: () => reopenMicrophone(app),
+    permission: null,
+    onPermission: () => {
+      if (watch.permission?.state === 'granted') watch.retry();
+    },
+  };
+  app.micWatch = watch;
+  navigator.mediaDevices?.addEventListener('devicechange', watch.retry);
+  // Not every browser can say (Firefox has no 'microphone' permission to query).
+  navigator.permissions?.query({ name: 'microphone' }).then((status) => {
+    if (app.micWatch !== watch) return;
+    watch.permission = status;
+    status.addEventListener('change', watch.onPermission);
+  }).catch(() => {});
 }
 
 function stopWatchingForMicrophone(app) {
-  if (!app.micWatch) return;
-  navigator.mediaDevices?.removeEventListener('devicechange', app.micWatch);
+  const watch = app.micWatch;
+  if (!watch) return;
   app.micWatch = null;
+  navigator.mediaDevices?.removeEventListener('devicechange', watch.retry);
+  watch.permission?.removeEventListener('change', watch.onPermission);
+}
+
+// What the links send: the microphone, or while there is none (refused, not allowed here,
+// unplugged) silence from the page's audio context, never nothing. A link that carries no audio
+// from us looks dead to the desktop app, which fails a link on which nothing arrives for seconds
+// (its media watchdog: webrtcbin 1.22 has no consent checks) and so rebuilt it over and over;
+// and a link negotiated receive-only could not take a microphone that comes later without a new
+// offer, which the app cannot answer on a live link. With a track from the start, a microphone
+// that comes later replaces it in place (Mesh.setMicrophone). Receive-only remains only where the
+// browser has no audio context at all.
+function feedLinks(app) {
+  if (!app.silence && app.audioContext) {
+    try {
+      const ctx = app.audioContext;
+      const destination = ctx.createMediaStreamDestination();
+      // Fed by a source of zeros: a destination with nothing connected renders nothing, and
+      // Chromium then sends no packet at all on the link.
+      const zero = new ConstantSourceNode(ctx, { offset: 0 });
+      zero.connect(destination);
+      zero.start();
+      app.silence = destination.stream;
+    } catch {
+      app.silence = null;
+    }
+  }
+  const stream = app.mic ?? app.silence;
+  app.mesh.setMicrophone(stream?.getAudioTracks()[0] ?? null, stream ?? null);
 }
 
 // Stops the microphone (Leave, replaced): the browser no longer records, and the links of the
@@ -107,7 +157,7 @@ export function releaseMicrophone(app) {
   app.micTrack = null;
   app.selfMeter?.close();
   app.selfMeter = null;
-  app.mesh.setMicrophone(null, null);
+  feedLinks(app);
   $('self-level').value = 0;
   $('self-speaking').dataset.speaking = 'false';
   setPageState('mic', 'off');

@@ -52,13 +52,14 @@ const app = {
   identity: null,     // {keyPair, key, fingerprint, persistent} or null
   mic: null,          // MediaStream or null
   micTrack: null,
-  micWatch: null,     // devicechange listener while a microphone that ended is awaited
+  micWatch: null,     // while a wanted microphone is missing: what retries it (controls.js)
   muted: false,
   deafened: false,
   talkMode: 'open',
   pttKey: 'Space',
   pttHeld: false,
   audioContext: null,
+  silence: null,      // what the links send while there is no microphone (controls.js feedLinks)
   selfMeter: null,
   // Teammates by folded Riot ID, as the app keys them: a link outlives a signaling outage, and
   // the teammate's peerId is only where their signals go for now.

@@ -1,6 +1,7 @@
 // One RTCPeerConnection per teammate, negotiated over `signal` exactly as protocol v1 says: the
 // member who joins offers to each member already there, the others answer; candidates trickle.
-// Works in both directions, with or without a microphone track (receive-only then).
+// Works in both directions; without a track to send (no audio context to make the page's
+// silence from, controls.js feedLinks) receive-only.
 //
 // A failed link is rebuilt, never renegotiated, by the rules the app follows
 // (app/mesh/peer_state.hpp; GStreamer 1.22's webrtcbin can neither restart ICE nor renegotiate
@@ -41,8 +42,9 @@ export class Mesh {
     this.iceServers = (servers ?? []).map((s) => ({ ...s, urls: s.urls }));
   }
 
-  // The microphone to send (null: receive only). Applies to links made from now on and, by
-  // replacing the sender's track, to the ones already up.
+  // The track to send: the microphone, or the page's silence while there is none (null: receive
+  // only). Applies to links made from now on and, by replacing the sender's track, to the ones
+  // already up.
   setMicrophone(track, stream) {
     this.micTrack = track;
     this.micStream = stream;

@@ -5,7 +5,8 @@
 //                would, each time the page is ready (the page never joins by itself)
 //   out          folder for what the page heard (WAV) and screenshots
 //   name         prefix of those files
-//   mic          "tone:<Hz>" (Chromium's fake capture plays a sox-made sine) or "refused"
+//   mic          "tone:<Hz>" (Chromium's fake capture plays a sox-made sine), "refused", or
+//                "refused:<Hz>" (refused, and playing that sine once allowed)
 //   hearSeconds  record this many seconds of each teammate the page receives (0: none)
 //   screenshots  take light and dark screenshots once the call is up (before the first "heard")
 //   reload       after the first "registered", reload the page once (identity across reloads)
@@ -19,6 +20,8 @@
 //                access token field the page then shows and press Join
 //   allowMicLater  with mic "refused": once in the channel, allow the microphone for the page
 //                (as a player would in the address bar), then press Leave and Join
+//   allowMicInCall  with mic "refused": after the first "heard", allow the microphone for the
+//                page as allowMicLater does, and press nothing; prints "mic-allowed" too
 //   pttNote      once in the channel, choose push to talk, print "ptt-note <shown> <text>" (the
 //                note under it), and choose voice activity again; before Join, choose the
 //                server's watch likewise and print "watch-note <shown> <text>"
@@ -62,18 +65,17 @@ const args = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required',
 ];
-const micMatch = /^tone:(\d+)$/.exec(cfg.mic ?? '');
+const micMatch = /^(tone|refused):(\d+)$/.exec(cfg.mic ?? '');
 if (micMatch) {
-  const wav = join(scratch, `tone-${micMatch[1]}.wav`);
+  const wav = join(scratch, `tone-${micMatch[2]}.wav`);
   const sox = spawnSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', wav, 'synth', '10',
-                                'sine', micMatch[1], 'vol', '0.5']);
+                                'sine', micMatch[2], 'vol', '0.5']);
   if (sox.status !== 0) fail(`sox: ${sox.stderr}`);
-  args.push('--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${wav}`);
-} else if (cfg.mic === 'refused') {
-  args.push('--deny-permission-prompts');
-} else {
-  fail(`mic must be tone:<Hz> or refused, not ${cfg.mic}`);
+  args.push(`--use-file-for-fake-audio-capture=${wav}`);
 }
+if (micMatch?.[1] === 'tone') args.push('--use-fake-ui-for-media-stream');
+else if (micMatch || cfg.mic === 'refused') args.push('--deny-permission-prompts');
+else fail(`mic must be tone:<Hz>, refused or refused:<Hz>, not ${cfg.mic}`);
 
 let context;
 let closing = false;
@@ -161,6 +163,11 @@ async function onEvent(name, detail) {
         await page.locator('#team-empty').isVisible()}`);
     }
     say(`heard ${riotId} ${path}`);
+    if (cfg.allowMicInCall && !micAllowed) {
+      micAllowed = true;
+      await context.grantPermissions(['microphone'], { origin: new URL(cfg.url).origin });
+      say('mic-allowed');
+    }
     if (cfg.unplugMic && !unplugged) {
       unplugged = true;
       const tracks = await page.evaluate(() => {
