@@ -24,14 +24,14 @@ export async function openMicrophone() {
 
 export const MIC_PROBLEM_TEXT = {
   refused: 'Microphone access was refused: you can listen, but the team cannot hear you. To ' +
-    'talk, allow the microphone for this page (the icon in the address bar): this page takes ' +
-    'it up by itself.',
-  missing: 'No microphone found: you can listen, but the team cannot hear you. Plug one in: ' +
-    'this page takes it up by itself.',
+    'talk, allow the microphone for this page (the icon in the address bar); if the call does ' +
+    'not take it up by itself, Leave and Join again.',
+  missing: 'No microphone found: you can listen, but the team cannot hear you. Plug one in; ' +
+    'if the call does not take it up by itself, Leave and Join again.',
   insecure: 'The microphone needs this page over https:// (or on this computer): listening only.',
   failed: 'The microphone could not be opened: you can listen, but the team cannot hear you.',
-  unplugged: 'Your microphone stopped (unplugged?): the team cannot hear you. Plug one in: ' +
-    'this page takes it up by itself.',
+  unplugged: 'Your microphone stopped (unplugged?): the team cannot hear you. Plug one in; ' +
+    'if the call does not take it up by itself, Leave and Join again.',
 };
 
 // Root-mean-square level of a stream, read on demand.

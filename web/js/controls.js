@@ -97,17 +97,22 @@ function watchForMicrophone(app) {
   const watch = {
     retry: () => reopenMicrophone(app),
     permission: null,
+    // Allowed, or reset to be asked again (the browser then asks, on the player's own move);
+    // never on 'denied'.
     onPermission: () => {
-      if (watch.permission?.state === 'granted') watch.retry();
+      if (watch.permission?.state !== 'denied') watch.retry();
     },
   };
   app.micWatch = watch;
   navigator.mediaDevices?.addEventListener('devicechange', watch.retry);
-  // Not every browser can say (Firefox has no 'microphone' permission to query).
+  // Not every browser can say (Firefox has no 'microphone' permission to query): there, a
+  // microphone allowed during the call is taken up on the next Join, as the texts say.
   navigator.permissions?.query({ name: 'microphone' }).then((status) => {
     if (app.micWatch !== watch) return;
     watch.permission = status;
     status.addEventListener('change', watch.onPermission);
+    // Allowed between the refusal and this answer: no change will come for it.
+    if (status.state === 'granted') watch.retry();
   }).catch(() => {});
 }
 
@@ -125,10 +130,11 @@ function stopWatchingForMicrophone(app) {
 // (its media watchdog: webrtcbin 1.22 has no consent checks) and so rebuilt it over and over;
 // and a link negotiated receive-only could not take a microphone that comes later without a new
 // offer, which the app cannot answer on a live link. With a track from the start, a microphone
-// that comes later replaces it in place (Mesh.setMicrophone). Receive-only remains only where the
-// browser has no audio context at all.
+// that comes later replaces it in place (Mesh.setMicrophone). Receive-only remains where the
+// browser cannot make the silence (no audio context, or too old for these nodes). The silence
+// needs the audio context running, as sound from teammates does (showSoundBlocked).
 function feedLinks(app) {
-  if (!app.silence && app.audioContext) {
+  if (app.silence === null && app.audioContext) {
     try {
       const ctx = app.audioContext;
       const destination = ctx.createMediaStreamDestination();
@@ -139,15 +145,15 @@ function feedLinks(app) {
       zero.start();
       app.silence = destination.stream;
     } catch {
-      app.silence = null;
+      app.silence = false;  // tried once: receive-only
     }
   }
-  const stream = app.mic ?? app.silence;
-  app.mesh.setMicrophone(stream?.getAudioTracks()[0] ?? null, stream ?? null);
+  const stream = app.mic ?? (app.silence || null);
+  app.mesh.setMicrophone(stream?.getAudioTracks()[0] ?? null, stream);
 }
 
-// Stops the microphone (Leave, replaced): the browser no longer records, and the links of the
-// next call get the track the next Join opens.
+// Stops the microphone (Leave, replaced, or ended by itself): the browser no longer records, the
+// links still up send silence, and the links of the next call get the track the next Join opens.
 export function releaseMicrophone(app) {
   stopWatchingForMicrophone(app);
   if (!app.mic) return;

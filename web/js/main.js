@@ -59,7 +59,7 @@ const app = {
   pttKey: 'Space',
   pttHeld: false,
   audioContext: null,
-  silence: null,      // what the links send while there is no microphone (controls.js feedLinks)
+  silence: null,      // what links send with no microphone (controls.js feedLinks); false: none
   selfMeter: null,
   // Teammates by folded Riot ID, as the app keys them: a link outlives a signaling outage, and
   // the teammate's peerId is only where their signals go for now.
