@@ -40,7 +40,9 @@ Actions PeerState::on(const ev::LocalOfferCreated& e) {
   stage_ = Stage::HaveLocalOffer;
   link_used_ = true;
   SessionDescription offer{SdpType::Offer, e.sdp};
-  return {act::SetLocal{offer}, act::SendSignal{offer}};
+  // The answer has `offer_wait_ms` to come (RetryTimer).
+  return {act::SetLocal{offer}, act::SendSignal{offer},
+          act::ScheduleRetry{policy_.offer_wait_ms, retry_generation_}};
 }
 
 Actions PeerState::on(const ev::LocalAnswerCreated& e) {
@@ -174,6 +176,18 @@ Actions PeerState::on(const ev::Failure& e) {
 
 Actions PeerState::on(const ev::RetryTimer& e) {
   if (e.generation != retry_generation_) return {};  // superseded
+  if (we_offer_ && stage_ == Stage::HaveLocalOffer && !remote_set_) {
+    // No answer to our offer: lost on the way, or relayed by nobody (the server was away, and
+    // the teammate has a new peerId since). A failure like any other, so the offer goes out
+    // again after the backoff, to whoever the teammate is now, and in words that say what
+    // happened: before, the engine's connect timeout ended the wait 5 s later, blaming the
+    // network ("no direct path ... ask for a relay"). The page counts a missing answer the
+    // same way (web/js/mesh.js offerWaitMs).
+    return on(ev::Failure{i18n::fill(
+        // Translators: why a teammate's voice link broke; {ms} is a number of milliseconds.
+        i18n::trn("no answer in {ms} ms", "no answer in {ms} ms", policy_.offer_wait_ms),
+        {{"ms", std::to_string(policy_.offer_wait_ms)}})});
+  }
   if (we_offer_ && stage_ == Stage::WaitingRetry) {
     reset_link();
     stage_ = Stage::CreatingOffer;

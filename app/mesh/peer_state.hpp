@@ -13,7 +13,7 @@
 //   rebuilt: the offerer, after a backoff, recreates its webrtcbin and sends a fresh offer; the
 //   answerer waits, and recreates when an offer arrives for a link that was already used. If no
 //   offer comes in time the answerer rebuilds its side anyway, so a failure it alone saw
-//   becomes visible to the offerer.
+//   becomes visible to the offerer. An offer with no answer in that time is a failure too.
 // - A DTLS certificate that does not match the SDP fingerprint drops the peer for good.
 // - After `max_retries` failures without a verified connection in between, it gives up.
 #pragma once
@@ -39,7 +39,8 @@ struct RetryPolicy {
   unsigned max_retries = 5;        // failures tolerated before giving up
   unsigned base_delay_ms = 500;    // offerer's first retry delay; doubles each time
   unsigned max_delay_ms = 8000;    // cap of the doubling
-  unsigned offer_wait_ms = 15000;  // how long a failed answerer waits for a new offer
+  unsigned offer_wait_ms = 15000;  // how long a failed answerer waits for a new offer, and
+                                   // an offerer for the answer
 };
 
 namespace ev {

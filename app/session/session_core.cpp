@@ -245,7 +245,9 @@ Actions SessionCore::on_engine_signal(const std::string& key, const std::string&
 Actions SessionCore::on_engine_peer_failed(const std::string& key) {
   const auto it = teammates_.find(key);
   if (it == teammates_.end() || !it->second.linked) return {};
-  if (it->second.peer_id && phase_ == Phase::InChannel) return {};  // the engine retries itself
+  // Still in the channel with us: their row stays and says the link failed, as the page's does
+  // (web/js/team.js onLinkGaveUp); leaving and joining again builds a new one.
+  if (it->second.peer_id && phase_ == Phase::InChannel) return {};
   it->second.linked = false;
   return {RemovePeer{key}};
 }

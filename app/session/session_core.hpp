@@ -82,7 +82,8 @@ class SessionCore {
   Actions on_message(const protocol::ServerMessage& message);
   // The voice engine wants `data` delivered to the teammate `key`.
   Actions on_engine_signal(const std::string& key, const std::string& data_json);
-  // The engine gave up on a link; unless the teammate is still in the channel it stays gone.
+  // The engine gave up on a link and no longer holds it; unless the teammate is still in the
+  // channel it is let go, so that they get a new link when they come back as a member.
   Actions on_engine_peer_failed(const std::string& key);
   // Leaves the channel and drops every link (quitting).
   Actions leave();

@@ -72,6 +72,8 @@ Node& Mesh::add(const std::string& id, media::VoiceConfig config) {
       n->reasons[peer].push_back(*alive_ ? reason + "\n" + traffic(n->id, peer) : reason);
     }
     if (phase == PeerPhase::Connected) n->connected_count[peer]++;
+    if (phase == PeerPhase::Failed && n->engine && !n->engine->peer_phase(peer))
+      n->final_failures[peer]++;
   };
   ev.on_first_audio = [n, now_ms](const std::string& peer, std::int64_t) {
     n->first_audio[peer]++;

@@ -30,6 +30,8 @@ struct Node {
   std::map<std::string, PeerPhase> phase;          // last reported phase per peer
   std::map<std::string, std::vector<std::string>> reasons;  // reasons reported per peer
   std::map<std::string, int> connected_count;      // how often each peer reached Connected
+  // Failures reported once the engine no longer held the peer's link (it gave up, or dropped it)
+  std::map<std::string, int> final_failures;
   std::map<std::string, int> first_audio;          // first-audio events per peer
   std::map<std::string, int> loud_levels;          // level events above -40 dB per peer
   std::map<std::string, media::PeerStats> stats;

@@ -93,6 +93,36 @@ TEST(Reconnect, GivesUpAfterTheRetryLimit) {
   }
   EXPECT_FALSE(off.engine->peer_phase("ghost").has_value());
   EXPECT_TRUE(has_reason(off, "ghost", "gave up after 2 retries"));
+  // Reported once the link is gone, and only then: the app's session lets a teammate who left
+  // meanwhile go on that report only when the engine no longer holds their link (session.cpp),
+  // so that one who comes back gets a new link. Reported before, while the engine still held
+  // it, the session kept the teammate "linked" to nothing: silent until someone rejoined.
+  EXPECT_EQ(off.final_failures["ghost"], 1);
+}
+
+// The first answer is lost on the way (as when the server that relays it goes away): the
+// offerer's wait for it runs out, it offers again, and the answer to that one comes through.
+// Before, the connect timeout (20 s) ended the wait, saying the network had no path and asking
+// for a relay (TURN), which was not what went wrong.
+TEST(Reconnect, AnAnswerLostOnTheWayIsAskedForAgain) {
+  Mesh mesh;
+  media::VoiceConfig c = fast_failure(mesh, 400);
+  c.retry.offer_wait_ms = 1500;
+  mesh.add("off", c);
+  mesh.add("ans", fast_failure(mesh, 800));
+  int answers = 0;
+  mesh.tamper = [&](const std::string&, const std::string&, const std::string& json) {
+    const bool answer = json.find("\"answer\"") != std::string::npos;
+    return answer && ++answers == 1 ? std::string{} : json;  // an empty signal is not read
+  };
+  mesh.join("off", "ans");
+  Node& off = mesh.node("off");
+  ASSERT_TRUE(mesh.run_until([&] { return mesh.connected("off", "ans"); }, 60))
+      << mesh.history("off") << "\n"
+      << mesh.history("ans");
+  EXPECT_GE(answers, 2);
+  EXPECT_TRUE(has_reason(off, "ans", "no answer in 1500 ms")) << mesh.history("off");
+  ASSERT_TRUE(mesh.run_audio({"off", "ans"}, 3, 60));
 }
 
 // Every "127.0.0.1 <port> typ" in a signal's candidate lines with the port replaced by 9 (discard).

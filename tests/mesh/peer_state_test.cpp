@@ -85,10 +85,12 @@ PeerState connected_answerer(RetryPolicy p = {}) {
 TEST(PeerState, OffererHappyPath) {
   PeerState s(true);
   EXPECT_ACTIONS(s.handle(ev::Start{}), (Actions{connecting(), act::CreateOffer{}}));
-  EXPECT_ACTIONS(s.handle(ev::LocalOfferCreated{"OFFER-1"}),
-            (Actions{act::SetLocal{kOffer}, act::SendSignal{kOffer}}));
+  EXPECT_ACTIONS(
+      s.handle(ev::LocalOfferCreated{"OFFER-1"}),
+      (Actions{act::SetLocal{kOffer}, act::SendSignal{kOffer}, act::ScheduleRetry{15000, 0}}));
   EXPECT_ACTIONS(s.handle(ev::LocalCandidate{kC1}), (Actions{act::SendSignal{kC1}}));
   EXPECT_ACTIONS(s.handle(ev::RemoteAnswer{"ANSWER-1"}), (Actions{act::SetRemote{kAnswer}}));
+  EXPECT_ACTIONS(s.handle(ev::RetryTimer{0}), Actions{});  // the answer came: the wait is over
   EXPECT_ACTIONS(s.handle(ev::RemoteCandidate{kC2}), (Actions{act::AddCandidate{kC2}}));
   EXPECT_ACTIONS(s.handle(ev::Connection{ConnState::Connected}), Actions{});  // not verified yet
   EXPECT_ACTIONS(s.handle(ev::FingerprintVerdict{true, {}}),
@@ -217,8 +219,9 @@ TEST(PeerState, OffererFailureRecreatesWithFreshOfferAfterBackoff) {
   EXPECT_ACTIONS(s.handle(ev::RetryTimer{1}),
             (Actions{act::Recreate{}, connecting(), act::CreateOffer{}}));
   const SessionDescription offer2{SdpType::Offer, "OFFER-2"};
-  EXPECT_ACTIONS(s.handle(ev::LocalOfferCreated{"OFFER-2"}),
-            (Actions{act::SetLocal{offer2}, act::SendSignal{offer2}}));
+  EXPECT_ACTIONS(
+      s.handle(ev::LocalOfferCreated{"OFFER-2"}),
+      (Actions{act::SetLocal{offer2}, act::SendSignal{offer2}, act::ScheduleRetry{5000, 1}}));
   const SessionDescription answer2{SdpType::Answer, "ANSWER-2"};
   EXPECT_ACTIONS(s.handle(ev::RemoteAnswer{"ANSWER-2"}), (Actions{act::SetRemote{answer2}}));
 }
@@ -248,6 +251,39 @@ TEST(PeerState, AnswererRebuildsItsSideWhenNoOfferComes) {
   EXPECT_ACTIONS(s.handle(ev::RemoteOffer{"OFFER-2"}),
             (Actions{act::SetRemote{SessionDescription{SdpType::Offer, "OFFER-2"}},
                      act::CreateAnswer{}}));
+}
+
+// An offer nobody answers (lost, or relayed by nobody while the server was away) fails the
+// link once its wait is over, in words that say so, and the offer goes out again after the
+// backoff (before, only the engine's connect timeout ended the wait, blaming the network).
+TEST(PeerState, AnOfferWithNoAnswerInTimeFailsAndIsMadeAgain) {
+  RetryPolicy p{3, 100, 1000, 5000};
+  PeerState s(true, p);
+  s.handle(ev::Start{});
+  Actions sent = s.handle(ev::LocalOfferCreated{"OFFER-1"});
+  ASSERT_EQ(sent.size(), 3u);
+  const auto wait = std::get<act::ScheduleRetry>(sent[2]);
+  EXPECT_EQ(wait.delay_ms, 5000u);
+  EXPECT_ACTIONS(s.handle(ev::RemoteOffer{"THEIR-OFFER"}), Actions{});  // glare, as before
+  EXPECT_ACTIONS(s.handle(ev::RetryTimer{wait.generation}),
+                 (Actions{act::Report{PeerPhase::Failed, "no answer in 5000 ms"},
+                          act::ScheduleRetry{100, wait.generation + 1}}));
+  EXPECT_ACTIONS(s.handle(ev::RetryTimer{wait.generation + 1}),
+                 (Actions{act::Recreate{}, connecting(), act::CreateOffer{}}));
+  // Each wait counts towards the limit: three more unanswered offers, and it gives up.
+  for (int round = 0; round < 3; ++round) {
+    sent = s.handle(ev::LocalOfferCreated{"OFFER"});
+    ASSERT_EQ(sent.size(), 3u);
+    Actions failed = s.handle(ev::RetryTimer{std::get<act::ScheduleRetry>(sent[2]).generation});
+    ASSERT_FALSE(failed.empty());
+    if (round == 2) {
+      const std::string why = "gave up after 3 retries: no answer in 5000 ms";
+      EXPECT_ACTIONS(failed, (Actions{act::Report{PeerPhase::Failed, why}, act::GiveUp{why}}));
+    } else {
+      s.handle(ev::RetryTimer{std::get<act::ScheduleRetry>(failed[1]).generation});
+    }
+  }
+  EXPECT_TRUE(s.closed());
 }
 
 TEST(PeerState, BackoffDoublesAndGivesUpAfterRetryLimit) {
