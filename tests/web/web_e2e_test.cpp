@@ -22,6 +22,30 @@
 namespace shotcall::test {
 namespace {
 
+// Lets the peer record the page five seconds longer (the growth of `recording`, its file of the
+// page), ends the peer, and judges the page's tone in the last two of them: what came before
+// may be silence a test made on purpose (a microphone unplugged, or not yet allowed). `whole`:
+// the same over the whole recording, for the failure messages.
+void judge_the_page_at_the_end(PeerProcess &peer, const Page &page, const std::string &recording,
+                               ToneShare *last_two, ToneShare *whole) {
+  const std::size_t at_start = ToneTeam::file_size(recording);
+  ASSERT_TRUE(run_until([&] { return ToneTeam::file_size(recording) >= at_start + wav_bytes(5); },
+                        std::chrono::seconds(60)))
+      << "the recording stayed at " << ToneTeam::file_size(recording) << " bytes\n"
+      << page.transcript() << peer.transcript();
+  const ProcessExit e = peer.terminate();
+  EXPECT_TRUE(e.exited && !e.signaled && e.status == 0) << peer.transcript();
+  std::string why;
+  const auto wav = read_wav(recording, &why);
+  ASSERT_TRUE(wav) << why;
+  Wav last = *wav;
+  const std::size_t keep = wav_bytes(2) / 2;  // samples
+  ASSERT_GT(last.samples.size(), keep);
+  last.samples.erase(last.samples.begin(), last.samples.end() - static_cast<std::ptrdiff_t>(keep));
+  *last_two = tone_window_share(last, kPageTone);
+  *whole = tone_window_share(*wav, kPageTone);
+}
+
 TEST_F(WebE2e, PageJoinsFirstThenThePeerOffersToIt) {
   ServerProcess server;
   Page::Options o = page_options("page-first");
@@ -181,25 +205,14 @@ TEST_F(WebE2e, AMicrophoneAllowedDuringTheCallIsHeardWithoutRejoining) {
   ASSERT_TRUE(page.wait("event mic {\"state\":\"live\"}", 1, std::chrono::seconds(30)))
       << page.transcript();
   EXPECT_EQ(page.lines("event joined ").size(), 1u) << page.transcript();
-  // Five more seconds in the peer's recording, the last two judged (the silence before the
-  // microphone is in the recording too).
-  const std::string recording = team.recording(1, 0);
-  const std::size_t at_live = ToneTeam::file_size(recording);
-  ASSERT_TRUE(run_until([&] { return ToneTeam::file_size(recording) >= at_live + wav_bytes(5); },
-                        std::chrono::seconds(60)))
-      << "the recording stayed at " << ToneTeam::file_size(recording) << " bytes\n"
-      << page.transcript() << peer.transcript();
-  const ProcessExit e = peer.terminate();
-  EXPECT_TRUE(e.exited && !e.signaled && e.status == 0) << peer.transcript();
-  std::string why;
-  const auto wav = read_wav(recording, &why);
-  ASSERT_TRUE(wav) << why;
-  Wav last = *wav;
-  const std::size_t keep = wav_bytes(2) / 2;  // samples
-  ASSERT_GT(last.samples.size(), keep);
-  last.samples.erase(last.samples.begin(), last.samples.end() - static_cast<std::ptrdiff_t>(keep));
-  const ToneShare share = tone_window_share(last, kPageTone);
-  EXPECT_GE(share.windows, 90u) << page.transcript() << peer.transcript();
+  // The silence before the microphone is in the recording too: the end is judged.
+  ToneShare share;
+  ToneShare whole;
+  judge_the_page_at_the_end(peer, page, team.recording(1, 0), &share, &whole);
+  if (HasFatalFailure()) return;
+  EXPECT_GE(share.windows, 90u) << "the tone from " << share.begin_s << " s to " << share.end_s
+                                << " s of the last 2 s\n"
+                                << page.transcript() << peer.transcript();
   EXPECT_GE(share.share, 0.8) << "the page's tone in " << share.with_tone << " of " << share.windows
                               << " windows of the last 2 s\n"
                               << page.transcript() << peer.transcript();
@@ -299,28 +312,16 @@ TEST_F(WebE2e, AMicrophoneUnpluggedDuringTheCallIsReplaced) {
   ASSERT_TRUE(page.wait("event mic {\"state\":\"live\"}", 2, std::chrono::seconds(30)))
       << page.transcript();
   EXPECT_TRUE(page.wait("event mic {\"state\":\"off\",\"live\":0}")) << page.transcript();
-  // Five more seconds in the peer's recording, the last two judged: what came before them is
-  // the dead track's end and the page's silence until the new microphone.
-  const std::size_t at_live = ToneTeam::file_size(recording);
-  ASSERT_TRUE(run_until([&] { return ToneTeam::file_size(recording) >= at_live + wav_bytes(5); },
-                        std::chrono::seconds(60)))
-      << "the recording stayed at " << ToneTeam::file_size(recording) << " bytes\n"
-      << page.transcript() << peer.transcript();
-  const ProcessExit e = peer.terminate();
-  EXPECT_TRUE(e.exited && !e.signaled && e.status == 0) << peer.transcript();
-  std::string why;
-  const auto wav = read_wav(recording, &why);
-  ASSERT_TRUE(wav) << why;
-  Wav last = *wav;
-  const std::size_t keep = wav_bytes(2) / 2;  // samples
-  ASSERT_GT(last.samples.size(), keep);
-  last.samples.erase(last.samples.begin(), last.samples.end() - static_cast<std::ptrdiff_t>(keep));
-  const ToneShare share = tone_window_share(last, kPageTone);
+  // Before the end: the dead track's end and the page's silence until the new microphone.
+  ToneShare share;
+  ToneShare whole;
+  judge_the_page_at_the_end(peer, page, recording, &share, &whole);
+  if (HasFatalFailure()) return;
   EXPECT_GE(share.share, 0.8) << "the page's tone in " << share.with_tone << " of " << share.windows
                               << " windows of the last 2 s";
   EXPECT_GE(share.windows, 90u) << "the tone from " << share.begin_s << " s to " << share.end_s
                                 << " s of the last 2 s; the whole recording's longest gap "
-                                << tone_window_share(*wav, kPageTone).longest_gap * 20 << " ms";
+                                << whole.longest_gap * 20 << " ms";
   EXPECT_TRUE(page.lines("console-error ").empty()) << page.transcript();
   EXPECT_TRUE(page.process().terminate().exited);
 }
