@@ -274,14 +274,11 @@ bool VoiceEngine::Impl::apply(Peer& peer, const mesh::PeerAction& action) {
   } else if (std::holds_alternative<act::AllowMedia>(action)) {
     peer.link->allow_media();
   } else if (auto* a = std::get_if<act::Report>(&action)) {
-    if (a->phase == PeerPhase::Failed && peer.state.closed()) {
-      // The Drop or GiveUp that follows ends the link for good: reported after the peer is
-      // erased, so that whoever hears of it finds the engine without it (the session then lets
-      // the teammate's link go, SessionCore::on_engine_peer_failed, and builds a new one when
-      // they come back).
-      peer.final_failure = a->reason;
-      return true;
-    }
+    // The Drop or GiveUp that follows ends the link for good and reports it, with the same
+    // words, once the peer is erased: whoever hears of it finds the engine without it (the
+    // session then lets the teammate's link go, SessionCore::on_engine_peer_failed, and builds a
+    // new one when they come back).
+    if (a->phase == PeerPhase::Failed && peer.state.closed()) return true;
     peer.phase = a->phase;
     if (a->phase == PeerPhase::Connected) {
       peer.watchdog.start(g_get_monotonic_time() / 1000);
@@ -289,9 +286,10 @@ bool VoiceEngine::Impl::apply(Peer& peer, const mesh::PeerAction& action) {
     if (events_.on_peer_state) events_.on_peer_state(id, a->phase, a->reason);
   } else if (std::holds_alternative<act::Drop>(action) ||
              std::holds_alternative<act::GiveUp>(action)) {
-    const std::optional<std::string> failure = std::move(peer.final_failure);
+    const auto* drop = std::get_if<act::Drop>(&action);
+    std::string why = drop ? drop->reason : std::get<act::GiveUp>(action).reason;
     erase_peer(id);
-    if (failure && events_.on_peer_state) events_.on_peer_state(id, PeerPhase::Failed, *failure);
+    if (events_.on_peer_state) events_.on_peer_state(id, PeerPhase::Failed, why);
     return false;
   }
   return find(id) != nullptr;

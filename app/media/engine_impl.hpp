@@ -98,8 +98,6 @@ class VoiceEngine::Impl : public LinkListener, public std::enable_shared_from_th
     bool muted = false;
     std::int64_t last_level_ms = 0;  // when its level element last spoke
     std::vector<GSource*> timers;  // our refs; destroyed with the peer
-    // The failure that ends the link for good, reported once the peer is erased (apply).
-    std::optional<std::string> final_failure;
   };
 
   Peer* find(const std::string& id);

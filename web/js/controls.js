@@ -27,7 +27,6 @@ export async function ensureAudio(app) {
     }
   }
   if (app.audioContext?.state === 'suspended') app.audioContext.resume().catch(() => {});
-  feedLinks(app);
   // Asked again on every join until there is one: the player may have allowed it in the address
   // bar, or plugged a headset in, since the last refusal.
   if (app.mic) return;
@@ -52,6 +51,7 @@ export async function ensureAudio(app) {
     // Another attempt (devicechange fires several times for one headset) may have opened one
     // while this one failed: that one stands.
     if (app.mic) return;
+    feedLinks(app);
     setPageState('mic', problem);
     showProblem('mic-problem', MIC_PROBLEM_TEXT[problem]);
     $('mute').disabled = true;
