@@ -2,6 +2,9 @@
 
 #include <glib.h>
 
+#include <set>
+#include <utility>
+
 #include "app/i18n/translate.hpp"
 #include "app/net/identity_handshake.hpp"
 #include "signaling/identity/sign_proof.hpp"
@@ -14,6 +17,9 @@ class Session::Impl {
       : options_(std::move(options)),
         events_(std::move(events)),
         core_(options_.signaling.riot_id, options_.follow_offers) {}
+  ~Impl() {
+    if (links_down_source_) g_source_remove(links_down_source_);
+  }
 
   bool init(std::string* error) {
     media::VoiceEvents ve;
@@ -137,9 +143,32 @@ class Session::Impl {
       if (const auto file = engine_->recording_path(key)) info->record_file = file;
       changed(key);
     }
+    core_.on_engine_link_state(key, phase == media::PeerPhase::Connected);
+    if (phase == media::PeerPhase::Failed && engine_ && engine_->peer_phase(key))
+      check_roles_later(key);
     // The engine gave up on this link for good: the core decides whether it stays.
     if (phase == media::PeerPhase::Failed && engine_ && !engine_->peer_phase(key))
       apply(core_.on_engine_peer_failed(key));
+  }
+
+  // SessionCore::on_engine_link_down may rebuild the link, which must not happen inside the
+  // engine's callback (it is still carrying out that link's actions): on the next turn of the
+  // loop, at the priority of the engine's own timers, so before its rebuild with the old roles.
+  // Only links the engine still holds: one it dropped (a fingerprint that did not match) or gave
+  // up on stays dropped.
+  void check_roles_later(const std::string& key) {
+    links_down_.insert(key);
+    if (links_down_source_) return;
+    links_down_source_ = g_idle_add_full(
+        G_PRIORITY_DEFAULT,
+        [](gpointer self) -> gboolean {
+          auto* impl = static_cast<Impl*>(self);
+          impl->links_down_source_ = 0;
+          for (const auto& key : std::exchange(impl->links_down_, {}))
+            if (impl->engine_->peer_phase(key)) impl->apply(impl->core_.on_engine_link_down(key));
+          return G_SOURCE_REMOVE;
+        },
+        this, nullptr);
   }
 
   void apply(const Actions& actions) {
@@ -228,6 +257,8 @@ class Session::Impl {
   std::int64_t joined_at_us_ = 0;
   Phase last_phase_ = Phase::Offline;
   bool verify_pending_ = false;  // a hello is out for start_riot_verification()
+  std::set<std::string> links_down_;  // failed links to look at (check_roles_later)
+  guint links_down_source_ = 0;
   friend class Session;
 };
 

@@ -111,7 +111,7 @@ void SessionCore::forget_peer_ids() {
 void SessionCore::drop_all_links(Actions& out) {
   for (auto& [key, mate] : teammates_) {
     if (mate.linked) out.push_back(RemovePeer{key});
-    mate.linked = false;
+    mate.linked = mate.link_connected = false;
   }
 }
 
@@ -125,18 +125,26 @@ void SessionCore::on_member(const p::Member& member, bool we_offer, Actions& out
   const bool stayed = mate.last_peer_id == member.peer_id;
   mate.last_peer_id = member.peer_id;
   const bool linked_before_we_reregistered = std::exchange(mate.since_our_reregistration, false);
-  if (mate.linked && we_offer && linked_before_we_reregistered && stayed) {
+  // The same peerId named again (a repeated member list) says nothing new about who offers.
+  if (!stayed) mate.member_offers = we_offer;
+  if (mate.linked) {
     // We rejoined with a new connection while they kept theirs (the server instance we were on
     // died, docs/self-hosting.md "Scaling out"): they saw our old connection leave and dropped
     // their side. Build the link again; we joined, so we offer.
+    const bool they_dropped_theirs = we_offer && linked_before_we_reregistered && stayed;
+    // They came back with a new peerId (the server restarted and everyone registered again). A
+    // connected link stays: the voice never stopped. One that is not connected is built again
+    // with this membership's roles, which their side takes too when it sees the link down as
+    // well (the usual case: a link that broke during the outage); kept, it could wait for an
+    // offer from a side that gave up while the server was away (an answerer never gives up),
+    // and that side, back first, now answers too: both would wait for good.
+    const bool dead_and_renewed = !stayed && !mate.link_connected;
+    if (!they_dropped_theirs && !dead_and_renewed) return;  // kept: see on_engine_link_down
     out.push_back(RemovePeer{key});
-    out.push_back(AddPeer{key, member.riot_id, true});
-    return;
   }
-  // A teammate we still hold a link to came back with a new peerId (the server restarted and
-  // everyone registered again): the link stays.
-  if (mate.linked) return;
   mate.linked = true;
+  mate.link_connected = false;
+  mate.link_offers = mate.member_offers = we_offer;
   out.push_back(AddPeer{key, member.riot_id, we_offer});
 }
 
@@ -177,7 +185,7 @@ Actions SessionCore::on_message(const p::ServerMessage& message) {
             Teammate& mate = teammates_[*key];
             mate.peer_id.reset();
             if (mate.linked) out.push_back(RemovePeer{*key});
-            mate.linked = false;
+            mate.linked = mate.link_connected = false;
           }
         } else if constexpr (std::is_same_v<T, p::UserIdentity>) {
           if (channel_id_ != m.channel_id) return;
@@ -242,13 +250,32 @@ Actions SessionCore::on_engine_signal(const std::string& key, const std::string&
   return {send(p::SignalTo{*it->second.peer_id, data_json})};
 }
 
+void SessionCore::on_engine_link_state(const std::string& key, bool connected) {
+  if (const auto it = teammates_.find(key); it != teammates_.end() && it->second.linked)
+    it->second.link_connected = connected;
+}
+
+Actions SessionCore::on_engine_link_down(const std::string& key) {
+  const auto it = teammates_.find(key);
+  if (it == teammates_.end()) return {};
+  Teammate& mate = it->second;
+  if (!mate.linked || !mate.peer_id || phase_ != Phase::InChannel) return {};
+  if (mate.link_offers == mate.member_offers) return {};  // its own rules (PeerState) apply
+  // Kept across a server restart with the old roles, while the teammate got this membership's:
+  // if they saw the link go down first, they rebuilt with the new roles and wait (or offer)
+  // accordingly; the old ones would leave both sides answering, or both offering, for good.
+  mate.link_offers = mate.member_offers;
+  mate.link_connected = false;
+  return {RemovePeer{key}, AddPeer{key, mate.riot_id, mate.member_offers}};
+}
+
 Actions SessionCore::on_engine_peer_failed(const std::string& key) {
   const auto it = teammates_.find(key);
   if (it == teammates_.end() || !it->second.linked) return {};
   // Still in the channel with us: their row stays and says the link failed, as the page's does
   // (web/js/team.js onLinkGaveUp); leaving and joining again builds a new one.
   if (it->second.peer_id && phase_ == Phase::InChannel) return {};
-  it->second.linked = false;
+  it->second.linked = it->second.link_connected = false;
   return {RemovePeer{key}};
 }
 

@@ -60,6 +60,12 @@ struct Teammate {
   std::string riot_id;
   std::optional<std::string> peer_id;  // while they are in the channel
   bool linked = false;                 // we hold a voice link to them
+  bool link_connected = false;         // and the engine last said it is connected
+  bool link_offers = false;            // we offered on that link (the role it was built with)
+  // Whether we offer by the join order of this pair of connections: set by the membership event
+  // that first names their current peerId, and by every link we build. A link kept across a
+  // server restart may still follow the order of before.
+  bool member_offers = false;
   // Their peerId when we last saw them, kept across our own re-registration: if they still have
   // it when we rejoin, they stayed connected and saw our old connection leave the channel.
   std::string last_peer_id;
@@ -82,6 +88,14 @@ class SessionCore {
   Actions on_message(const protocol::ServerMessage& message);
   // The voice engine wants `data` delivered to the teammate `key`.
   Actions on_engine_signal(const std::string& key, const std::string& data_json);
+  // The engine says whether the link to `key` is connected now (any phase change).
+  void on_engine_link_state(const std::string& key, bool connected);
+  // The engine saw the link to `key` fail (it may be rebuilding it already). A link kept across
+  // a server restart because it was up has the roles of before; if they are not this
+  // membership's, it is built again with this membership's, so that both sides end up on the
+  // same roles whichever of them saw the failure first. Only for a link the engine still holds,
+  // and outside the engine's callbacks.
+  Actions on_engine_link_down(const std::string& key);
   // The engine gave up on a link and no longer holds it; unless the teammate is still in the
   // channel it is let go, so that they get a new link when they come back as a member.
   Actions on_engine_peer_failed(const std::string& key);

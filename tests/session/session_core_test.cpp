@@ -73,6 +73,7 @@ TEST(SessionCore, ATeammateWhoLeavesLosesTheirLink) {
 
 TEST(SessionCore, AServerRestartKeepsLinksAndRemapsPeerIds) {
   SessionCore s = in_channel_with_garen();
+  s.on_engine_link_state("garen#euw", true);
   EXPECT_THAT(s.on_link_lost(), IsEmpty());  // no RemovePeer: the voice keeps flowing
   EXPECT_EQ(s.phase(), Phase::Offline);
   EXPECT_THAT(s.on_engine_signal("garen#euw", "{}"), IsEmpty());  // nowhere to send it
@@ -84,9 +85,79 @@ TEST(SessionCore, AServerRestartKeepsLinksAndRemapsPeerIds) {
   EXPECT_THAT(s.on_engine_signal("garen#euw", "{}"), ElementsAre(send(p::SignalTo{"g2", "{}"})));
 }
 
+// The link to Garen was not connected when the server restarted (it failed while the server was
+// away): it is built again with the roles of the new membership (Garen's side, which saw it
+// fail too, does the same with the event it gets). Kept, our side
+// waited for an offer from Garen, whose side gave up meanwhile and, back first, answers now.
+TEST(SessionCore, AServerRestartRebuildsALinkThatWasNotConnectedWithTheNewRoles) {
+  SessionCore s = in_channel_with_garen();                                    // we offered
+  s.on_message(ev(p::UserJoinedChannel{"EUW1_1_100_5", {"l1", "Lux#EUW"}}));  // Lux offered
+  s.on_engine_link_state("garen#euw", true);
+  s.on_engine_link_state("lux#euw", true);
+  s.on_engine_link_state("garen#euw", false);
+  s.on_engine_link_state("lux#euw", false);
+  s.on_link_lost();
+  s.on_registered("me2");
+  s.on_message(ev(p::ChannelCreated{channel()}));
+  // Lux came back before us: now we offer to him. Garen comes after us: he offers.
+  EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {{"l2", "Lux#EUW"}}})),
+              ElementsAre(RemovePeer{"lux#euw"}, AddPeer{"lux#euw", "Lux#EUW", true}));
+  EXPECT_THAT(s.on_message(ev(p::UserJoinedChannel{"EUW1_1_100_5", {"g2", "Garen#EUW"}})),
+              ElementsAre(RemovePeer{"garen#euw"}, AddPeer{"garen#euw", "Garen#EUW", false}));
+  // The new links are not connected yet; the same membership said again changes nothing.
+  EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {{"l2", "Lux#EUW"}}})), IsEmpty());
+  EXPECT_THAT(s.on_engine_signal("garen#euw", "{}"), ElementsAre(send(p::SignalTo{"g2", "{}"})));
+}
+
+// The engine gave up on Garen's link while he stayed in the channel: his row stays, failed. When
+// he comes back with a new peerId (a server restart), he gets a new link.
+TEST(SessionCore, ALinkGivenUpWhileTheTeammateStayedIsBuiltAgainWhenTheyComeBack) {
+  SessionCore s = in_channel_with_garen();
+  s.on_engine_link_state("garen#euw", false);
+  EXPECT_THAT(s.on_engine_peer_failed("garen#euw"), IsEmpty());
+  s.on_link_lost();
+  s.on_registered("me2");
+  s.on_message(ev(p::ChannelCreated{channel()}));
+  EXPECT_THAT(s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {{"g2", "Garen#EUW"}}})),
+              ElementsAre(RemovePeer{"garen#euw"}, AddPeer{"garen#euw", "Garen#EUW", true}));
+}
+
+// Our link to Garen was up through the server restart and stayed, with us offering as before;
+// Garen joined after us this time, so by this membership he offers. When the link fails later,
+// both sides rebuild with this membership's roles: whichever saw the failure first has already
+// done so (it was not connected when the other came back) and waits or offers accordingly.
+TEST(SessionCore, ALinkKeptAcrossARestartIsBuiltWithTheNewRolesWhenItFails) {
+  SessionCore s = in_channel_with_garen();  // we offered
+  s.on_engine_link_state("garen#euw", true);
+  EXPECT_THAT(s.on_engine_link_down("garen#euw"), IsEmpty());  // its own rules rebuild it
+  s.on_link_lost();
+  s.on_registered("me2");
+  s.on_message(ev(p::ChannelCreated{channel()}));
+  s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {}}));
+  EXPECT_THAT(s.on_message(ev(p::UserJoinedChannel{"EUW1_1_100_5", {"g2", "Garen#EUW"}})),
+              IsEmpty());  // up: kept
+  s.on_engine_link_state("garen#euw", false);
+  EXPECT_THAT(s.on_engine_link_down("garen#euw"),
+              ElementsAre(RemovePeer{"garen#euw"}, AddPeer{"garen#euw", "Garen#EUW", false}));
+  EXPECT_THAT(s.on_engine_link_down("garen#euw"), IsEmpty());
+}
+
+// A member list that names Lux's peerId again does not make us his offerer: he joined after
+// us on these connections and offered.
+TEST(SessionCore, AMemberListRepeatedDoesNotChangeWhoOffers) {
+  SessionCore s = in_channel_with_garen();
+  s.on_message(ev(p::UserJoinedChannel{"EUW1_1_100_5", {"l1", "Lux#EUW"}}));
+  EXPECT_THAT(
+      s.on_message(ev(p::JoinedChannel{"EUW1_1_100_5", {{"g1", "Garen#EUW"}, {"l1", "Lux#EUW"}}})),
+      IsEmpty());
+  EXPECT_THAT(s.on_engine_link_down("lux#euw"), IsEmpty());
+}
+
 TEST(SessionCore, RejoiningWhileATeammateStayedConnectedRebuildsThatLinkWithUsOffering) {
   SessionCore s = in_channel_with_garen();
   s.on_message(ev(p::UserJoinedChannel{"EUW1_1_100_5", {"l1", "Lux#EUW"}}));
+  s.on_engine_link_state("garen#euw", true);
+  s.on_engine_link_state("lux#euw", true);
   // Our server instance died; another one took us. Garen kept his connection (same peerId) and
   // saw us leave; Lux registered again too (new peerId), so his side of the link lives on.
   s.on_link_lost();

@@ -58,6 +58,12 @@ export class Mesh {
     return this.links.has(peerId);
   }
 
+  // Whether we offer on the link to `peerId` (after answering a crossing offer: no); null
+  // without a link.
+  offers(peerId) {
+    return this.links.get(peerId)?.offerer ?? null;
+  }
+
   // Whether the link to `peerId` failed too often and is no longer rebuilt.
   gaveUp(peerId) {
     const link = this.links.get(peerId);

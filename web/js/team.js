@@ -5,6 +5,7 @@
 // app agree after a server restart. Every function acts on main.js's page state (`app`).
 import { LevelMeter, SPEAKING_LEVEL, Voice } from './audio.js';
 import { showSoundBlocked, transmitting } from './controls.js';
+import { keepsLinkOnMember, roleForRebuild } from './link_roles.js';
 import { foldRiotId } from './protocol.js';
 import { $, MateRow, announce } from './ui.js';
 
@@ -24,16 +25,19 @@ export function onMember(app, member, weOffer) {
     const stayed = mate.lastPeerId === member.peerId;
     const linkedBefore = mate.sinceReregistration;
     mate.sinceReregistration = false;
+    // Who offers by the event that first named this peerId (a repeated member list says nothing
+    // new): a link kept across a server restart may follow the roles of before (onLinkState).
+    if (!stayed) mate.memberOffers = weOffer;
     mate.peerId = member.peerId;
     mate.lastPeerId = member.peerId;
     if (member.identity) mate.row.setIdentity(member.identity);
-    const alive = app.mesh.has(key) && !['failed', 'closed'].includes(mate.row.link);
-    // We came back with a new connection while they kept theirs: they dropped their side when
-    // our old connection left, so we build the link again (we joined, so we offer).
-    if (alive && !(weOffer && linkedBefore && stayed)) return;
+    const keep = keepsLinkOnMember(
+        { stayed, linkedBefore, hasLink: app.mesh.has(key), link: mate.row.link }, weOffer);
+    if (keep) return;
     removeMate(app, key);
   }
   mate = addMate(app, key, member.peerId, member.riotId, member.identity);
+  mate.memberOffers = weOffer;
   if (weOffer) app.mesh.offerTo(key, member.riotId).catch((e) => console.error('shotcall: offer', e));
   else app.mesh.expect(key, member.riotId);
 }
@@ -56,7 +60,8 @@ export function loseSignaling(app) {
 }
 
 export function addMate(app, key, peerId, riotId, identity) {
-  const mate = { key, peerId, lastPeerId: peerId, sinceReregistration: false, row: null,
+  const mate = { key, peerId, lastPeerId: peerId, sinceReregistration: false, memberOffers: false,
+                 row: null,
                  voice: null, meter: null, volume: app.volumes.get(key) ?? 1 };
   mate.row = new MateRow(key, riotId, identity, mate.volume, (v) => {
     mate.volume = v;
@@ -103,6 +108,24 @@ export function onLinkState(app, key, state) {
   if (!mate) return;
   mate.row.setLink(state);
   announce('link', { peerId: mate.peerId, riotId: mate.row.li.dataset.riotId, state });
+  // After the mesh has taken the failure in (it may already be rebuilding).
+  if (state === 'failed') setTimeout(() => takeMembersRoles(app, key), 0);
+}
+
+// A link kept across a server restart may follow the roles of before (link_roles.js). One the
+// mesh gave up on stays as it is (onLinkGaveUp).
+function takeMembersRoles(app, key) {
+  const mate = app.mates.get(key);
+  const linkOffers = app.mesh.offers(key);
+  if (!mate || !mate.peerId || linkOffers === null || app.mesh.gaveUp(key)) return;
+  const offer = roleForRebuild({
+    linkOffers, memberOffers: mate.memberOffers, inChannel: Boolean(app.channelId),
+  });
+  if (offer === null) return;
+  const riotId = mate.row.li.dataset.riotId;
+  app.mesh.remove(key);
+  if (offer) app.mesh.offerTo(key, riotId).catch((e) => console.error('shotcall: offer', e));
+  else app.mesh.expect(key, riotId);
 }
 
 // The mesh stopped rebuilding the link (mesh.js: its `max`-th failure in a row, about 80 s). A
