@@ -61,8 +61,7 @@ export function loseSignaling(app) {
 
 export function addMate(app, key, peerId, riotId, identity) {
   const mate = { key, peerId, lastPeerId: peerId, sinceReregistration: false, memberOffers: false,
-                 row: null,
-                 voice: null, meter: null, volume: app.volumes.get(key) ?? 1 };
+                 row: null, voice: null, meter: null, volume: app.volumes.get(key) ?? 1 };
   mate.row = new MateRow(key, riotId, identity, mate.volume, (v) => {
     mate.volume = v;
     app.volumes.set(key, v);
