@@ -144,11 +144,14 @@ class Session::Impl {
       changed(key);
     }
     core_.on_engine_link_state(key, phase == media::PeerPhase::Connected);
-    if (phase == media::PeerPhase::Failed && engine_ && engine_->peer_phase(key))
-      check_roles_later(key);
-    // The engine gave up on this link for good: the core decides whether it stays.
-    if (phase == media::PeerPhase::Failed && engine_ && !engine_->peer_phase(key))
-      apply(core_.on_engine_peer_failed(key));
+    if (phase == media::PeerPhase::Failed && engine_) {
+      // Still held, the engine rebuilds it (unless the roles must change first); gone, it gave
+      // up for good and the core decides whether the teammate stays.
+      if (engine_->peer_phase(key))
+        check_roles_later(key);
+      else
+        apply(core_.on_engine_peer_failed(key));
+    }
   }
 
   // SessionCore::on_engine_link_down may rebuild the link, which must not happen inside the

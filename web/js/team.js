@@ -36,8 +36,7 @@ export function onMember(app, member, weOffer) {
     if (keep) return;
     removeMate(app, key);
   }
-  mate = addMate(app, key, member.peerId, member.riotId, member.identity);
-  mate.memberOffers = weOffer;
+  mate = addMate(app, key, member.peerId, member.riotId, member.identity, weOffer);
   if (weOffer) app.mesh.offerTo(key, member.riotId).catch((e) => console.error('shotcall: offer', e));
   else app.mesh.expect(key, member.riotId);
 }
@@ -59,8 +58,9 @@ export function loseSignaling(app) {
   for (const key of [...app.mates.keys()]) if (app.mesh.gaveUp(key)) removeMate(app, key);
 }
 
-export function addMate(app, key, peerId, riotId, identity) {
-  const mate = { key, peerId, lastPeerId: peerId, sinceReregistration: false, memberOffers: false,
+// `weOffer`: we offer on the link about to be built (the membership's roles).
+export function addMate(app, key, peerId, riotId, identity, weOffer) {
+  const mate = { key, peerId, lastPeerId: peerId, sinceReregistration: false, memberOffers: weOffer,
                  row: null, voice: null, meter: null, volume: app.volumes.get(key) ?? 1 };
   mate.row = new MateRow(key, riotId, identity, mate.volume, (v) => {
     mate.volume = v;
