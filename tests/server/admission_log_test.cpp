@@ -24,6 +24,17 @@ TEST(Admission, CapsPerAddressAndInAll) {
   EXPECT_EQ(a.total(), 3u);
 }
 
+// Addresses of one /64 are one client to the limit: a rented server has all of them.
+TEST(Admission, AnIPv6ClientIsCountedByItsSlash64) {
+  Admission a(10, 1);
+  EXPECT_EQ(a.acquire("2001:db8::1"), Admit::Yes);
+  EXPECT_EQ(a.acquire("2001:db8::2"), Admit::AddressFull);
+  EXPECT_EQ(a.acquire("2001:db8:0:1::1"), Admit::Yes);
+  a.release("2001:db8::1");
+  EXPECT_EQ(a.acquire("2001:db8::2"), Admit::Yes);
+  EXPECT_EQ(a.from("2001:db8::3"), 1u);
+}
+
 TEST(Admission, ZeroMeansNoPerAddressLimit) {
   Admission a(1000, 0);
   for (int i = 0; i < 500; ++i) ASSERT_EQ(a.acquire("127.0.0.1"), Admit::Yes);

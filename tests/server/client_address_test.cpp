@@ -58,6 +58,19 @@ TEST(CanonicalAddress, OneClientHasOneSpelling) {
   EXPECT_FALSE(canonical_address(""));
 }
 
+// An IPv6 client is counted by its /64: one subscriber, or one rented server, has all of it.
+TEST(AddressGroup, IPv6CountsByItsSlash64AndIPv4ByItself) {
+  EXPECT_EQ(address_group("2001:db8::1"), "2001:db8::/64");
+  EXPECT_EQ(address_group("2001:db8::ffff:1234"), "2001:db8::/64");
+  EXPECT_EQ(address_group("2001:db8:0:0:8000::1"), "2001:db8::/64");
+  EXPECT_EQ(address_group("2001:db8:0:1::1"), "2001:db8:0:1::/64");
+  EXPECT_EQ(address_group("::1"), "::/64");
+  EXPECT_EQ(address_group("10.1.0.9"), "10.1.0.9");
+  EXPECT_EQ(address_group("::ffff:10.1.0.9"), "10.1.0.9");
+  EXPECT_EQ(address_group("x"), "x");
+  EXPECT_EQ(address_group(""), "");
+}
+
 TEST(ForwardedFor, AMappedEntryIsTheIpv4Client) {
   const auto t = trust({"10.0.0.1"});
   EXPECT_EQ(forwarded_client("10.0.0.1", "::ffff:198.51.100.9", t), "198.51.100.9");

@@ -1,5 +1,6 @@
-// Who may open a WebSocket: a global cap and a cap per client address. Pure bookkeeping; the
-// shell asks before the handshake and holds a slot for as long as the connection lives.
+// Who may open a WebSocket: a global cap and a cap per client address (an IPv6 client's /64,
+// address_group). Pure bookkeeping; the shell asks before the handshake and holds a slot for as
+// long as the connection lives.
 #pragma once
 
 #include <cstddef>
@@ -35,7 +36,7 @@ class Admission {
   std::size_t per_address_;
   std::size_t total_ = 0;
   bool draining_ = false;
-  std::unordered_map<std::string, std::size_t> by_address_;  // only addresses with slots
+  std::unordered_map<std::string, std::size_t> by_address_;  // only groups with slots
 };
 
 }  // namespace shotcall::server

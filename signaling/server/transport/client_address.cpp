@@ -70,6 +70,18 @@ std::optional<std::string> canonical_address(std::string_view text) {
   return std::string{out};
 }
 
+std::string address_group(std::string_view address) {
+  auto bytes = to_bytes(address);
+  if (!bytes || address.find(':') == std::string_view::npos) return std::string{address};
+  const bool v4 = std::all_of(bytes->begin(), bytes->begin() + 10, [](auto b) { return b == 0; }) &&
+                  (*bytes)[10] == 0xff && (*bytes)[11] == 0xff;
+  if (v4) return canonical_address(address).value_or(std::string{address});
+  std::fill(bytes->begin() + 8, bytes->end(), std::uint8_t{0});
+  char out[INET6_ADDRSTRLEN];
+  if (!inet_ntop(AF_INET6, bytes->data(), out, sizeof out)) return std::string{address};
+  return std::string{out} + "/64";
+}
+
 std::optional<Cidr> parse_cidr(std::string_view text) {
   const std::size_t slash = text.find('/');
   const std::string_view host = text.substr(0, slash);

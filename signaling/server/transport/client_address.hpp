@@ -36,6 +36,12 @@ std::optional<Cidr> parse_cidr(std::string_view text);
 // nullopt if `text` is not an IP address.
 std::optional<std::string> canonical_address(std::string_view text);
 
+// What the per-address limits count a client by: an IPv4 address itself, an IPv6 address's /64
+// network ("2001:db8:1:2::/64"). One IPv6 subscriber or rented server gets a /64, as many
+// addresses as it likes; counted one by one, each would get the limits anew. Anything that is
+// not an address comes back unchanged.
+std::string address_group(std::string_view address);
+
 class TrustedProxies {
  public:
   TrustedProxies() = default;

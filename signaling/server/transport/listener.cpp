@@ -448,8 +448,9 @@ GPtr<GSocket> Listener::upgraded(GSocketAddress* remote) {
 
 std::size_t Listener::pending_from(const std::string& address) const {
   std::size_t n = 0;
+  const std::string group = address_group(address);
   for (const auto& [key, p] : pending_)
-    if (p.address == address) ++n;
+    if (address_group(p.address) == group) ++n;
   return n;
 }
 
@@ -461,7 +462,7 @@ void Listener::forget_closed(const std::string& address) {
   for (auto it = pending_.begin(); it != pending_.end();) {
     auto current = it++;
     Pending& p = current->second;
-    if (!address.empty() && p.address != address) continue;
+    if (!address.empty() && address_group(p.address) != address_group(address)) continue;
     if (p.stage == Stage::Soup) {
       if (g_socket_is_closed(p.socket.get())) pending_.erase(current);
       continue;

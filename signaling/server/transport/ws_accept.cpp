@@ -160,7 +160,9 @@ void WsServer::open_websocket(Opening& o) {
   // without a close frame, and at >=) stays just above it as a second line.
   conn->set_limits(config_.max_frame + 1, config_.keepalive_s);
   conn->last_seen_us = g_get_monotonic_time();
-  runner_->connect(id, o.address);
+  // The core's per-address limits (channels, bindings, verifications, link codes) count an
+  // IPv6 client by its /64, as admission does.
+  runner_->connect(id, address_group(o.address));
   metrics_.connection_opened();
   log_.info("ws-open", {{"conn", id}, {"addr", o.address}, {"io_thread", o.io_thread}});
   conns_.emplace(id, std::move(conn));
