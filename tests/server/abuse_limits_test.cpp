@@ -36,10 +36,12 @@ void feed(OutputMeter& m, const std::string& bytes, std::size_t chunk) {
   }
 }
 
-TEST(OutputMeter, CountsDataFramesWithTheirOverheadAndSkipsControlFrames) {
+// Data frames and pongs are what the server counts as it queues them (send_text, owe_pong); its
+// own pings and its close frame are not.
+TEST(OutputMeter, CountsDataFramesAndPongsWithTheirOverheadButNotPingsOrClose) {
   const std::string stream = frame(0x1, 5) + frame(0x9, 4) + frame(0x1, 300) + frame(0xA, 0) +
-                             frame(0x2, 70000) + frame(0x1, 0) + frame(0x8, 2);
-  const std::uint64_t expected = 5 + 300 + 70000 + 0 + 4 * kQueuedFrameOverhead;
+                             frame(0x2, 70000) + frame(0x1, 0) + frame(0xA, 125) + frame(0x8, 2);
+  const std::uint64_t expected = 5 + 300 + 0 + 70000 + 0 + 125 + 6 * kQueuedFrameOverhead;
   for (std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{4096}, stream.size()}) {
     OutputMeter m;
     feed(m, stream, chunk);

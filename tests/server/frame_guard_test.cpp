@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "tests/support/raw_ws_client.hpp"
 
 namespace shotcall::server {
@@ -146,13 +149,22 @@ TEST(FrameGuard, CloseFramesWithAllowedCodesPassWholeEvenByteByByte) {
 
 TEST(FrameGuard, PingsAndPongsSpendTheControlBudget) {
   int offered = 0;
-  FrameGuard g(1000, [&offered] { return ++offered <= 2; });
+  std::vector<std::pair<bool, std::uint64_t>> seen;  // (ping, payload bytes) of each offered
+  FrameGuard g(1000, [&](bool ping, std::uint64_t payload) {
+    seen.emplace_back(ping, payload);
+    return ++offered <= 2;
+  });
   const std::string ping = frame(9, true, "p");
   const std::string pong = frame(10, true, "q");
   const std::string text = frame(1, true, "data");
+  const std::string long_ping = frame(9, true, std::string(125, 'x'));
   // Two pass; the rest are dropped whole; data frames are not the guard's to count.
-  EXPECT_EQ(feed_all(g, ping + pong + ping + text + pong), ping + pong + text);
-  EXPECT_EQ(offered, 4);
+  EXPECT_EQ(feed_all(g, ping + pong + ping + text + pong + long_ping), ping + pong + text);
+  EXPECT_EQ(offered, 5);
+  // Each with its kind and size: an admitted ping owes a pong of its size (owe_pong).
+  const std::vector<std::pair<bool, std::uint64_t>> expected{
+      {true, 1}, {false, 1}, {true, 1}, {false, 1}, {true, 125}};
+  EXPECT_EQ(seen, expected);
   EXPECT_FALSE(g.tripped());
 }
 

@@ -59,7 +59,7 @@ struct Guarded {
   explicit Guarded(SocketPair& pair, std::uint64_t max = 1000, int controls_allowed = 100) {
     GuardHooks hooks;
     hooks.on_fault = [this](GuardFault why) { faults.push_back(why); };
-    hooks.admit_control = [this, controls_allowed] {
+    hooks.admit_control = [this, controls_allowed](bool, std::uint64_t) {
       return ++controls_offered <= controls_allowed;
     };
     io.reset(new_guarded_stream(pair.stream.get(), pair.socket.get(), max, std::move(hooks)));

@@ -180,6 +180,34 @@ TEST(ServerHostile, APingFloodSpendsTheFrameBudgetAndIsClosedWith1008) {
   EXPECT_FALSE(p.peer_id.empty());
 }
 
+// Pings within the frame rate from a client that never reads: libsoup queues a pong for each, which
+// the queue's limit did not see, and unsolicited pongs kept the connection from timing out, so
+// one connection could grow the server's memory for as long as it kept on (and each new pong
+// costs a walk of the queue, holding the server's lock). Its pongs now count against
+// --max-queued-bytes like any frame it is sent: closed with 4008 as a slow reader.
+TEST(ServerHostile, PingsFromAClientThatNeverReadsCountAgainstItsQueue) {
+  ServerProcess server({"--rate", "100000", "--burst", "100000"});
+  RawWsClient raw(server.url());
+  std::string batch;
+  for (int i = 0; i < 1000; ++i) batch += RawWsClient::encode_frame(9, true, std::string(125, 'p'));
+  batch += RawWsClient::encode_frame(10, true, "alive");  // an unsolicited pong: "still here"
+  // 39 MB of pings, owing as many pongs: the sockets' buffers hold about 10 MB of them, then the
+  // queue's 4 MiB (the default --max-queued-bytes). The server stops reading once it has closed.
+  for (int i = 0; i < 300; ++i) {
+    try {
+      raw.send_raw(batch);
+    } catch (const std::runtime_error&) {
+      break;
+    }
+  }
+  bool ended = false;
+  const std::string got = raw.read_until_end(10s, &ended);
+  EXPECT_TRUE(ended) << "the connection that pings and never reads is still open";
+  EXPECT_EQ(RawWsClient::close_code_in(got), 4008);
+  EXPECT_NE(server.stderr_text().find("slow-reader"), std::string::npos);
+  EXPECT_EQ(http_get(server.http_url("/healthz")).status, 200u);
+}
+
 TEST(ServerHostile, ControlFramesOver125BytesFailWith1002) {
   ServerProcess server;
   for (unsigned opcode : {9u, 10u, 8u}) {

@@ -56,7 +56,7 @@ void FrameGuard::decide(std::string& out) {
       close_frame_ = header_;
       passing_ = false;
     } else if ((opcode == 0x9 || opcode == 0xA) && admit_control_) {
-      passing_ = admit_control_();
+      passing_ = admit_control_(opcode == 0x9, len);
     } else {
       passing_ = true;
     }

@@ -12,8 +12,9 @@
 // (1004-1006, 1015, below 1000, 1016-2999, 5000 and above). After such a fault the stream can
 // no longer be trusted (or even split into frames): every later byte is dropped.
 //
-// Pings and pongs are offered to `admit_control` (when given): one it refuses is dropped whole,
-// so a ping flood costs no pong and counts against the sender's frame budget. Pure: no IO.
+// Pings and pongs are offered to `admit_control` (when given) with the frame's kind and payload
+// size: one it refuses is dropped whole, so a ping flood costs no pong and counts against the
+// sender's frame budget, and the pong an admitted ping owes can be counted. Pure: no IO.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +32,9 @@ enum class GuardFault {
 
 class FrameGuard {
  public:
-  explicit FrameGuard(std::uint64_t max_message_bytes, std::function<bool()> admit_control = {})
+  // admit_control(is_ping, payload_bytes): whether the ping (or pong) goes on.
+  using AdmitControl = std::function<bool(bool, std::uint64_t)>;
+  explicit FrameGuard(std::uint64_t max_message_bytes, AdmitControl admit_control = {})
       : max_(max_message_bytes), admit_control_(std::move(admit_control)) {}
 
   // Scans `in` and appends to `out` the bytes to hand on. Returns true exactly once: on the call
@@ -55,7 +58,7 @@ class FrameGuard {
   bool failed_ = false;           // a protocol error: nothing more passes
   bool holding_close_ = false;    // a close frame's payload is collected before it goes on
   std::string close_frame_;       // its header and (masked) payload so far
-  std::function<bool()> admit_control_;
+  AdmitControl admit_control_;
 };
 
 // Whether a close frame from a peer may carry `code` (RFC 6455 §7.4; IANA's 1012-1014 pass).

@@ -22,7 +22,7 @@ namespace shotcall::server {
 
 struct GuardHooks {
   std::function<void(GuardFault)> on_fault;
-  std::function<bool()> admit_control;  // empty: every ping and pong goes on
+  FrameGuard::AdmitControl admit_control;  // empty: every ping and pong goes on
 };
 
 GIOStream* new_guarded_stream(GIOStream* base, GSocket* socket, std::uint64_t max_message_bytes,

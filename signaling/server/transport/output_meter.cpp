@@ -8,7 +8,7 @@ void OutputMeter::feed(const std::uint8_t* bytes, std::size_t n) {
   while (n > 0) {
     if (payload_left_ > 0) {
       const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(payload_left_, n));
-      if (data_frame_) written_ += take;
+      if (counted_frame_) written_ += take;
       payload_left_ -= take;
       bytes += take;
       n -= take;
@@ -26,8 +26,9 @@ void OutputMeter::feed(const std::uint8_t* bytes, std::size_t n) {
       length = 0;
       for (std::size_t i = 0; i < extended; ++i) length = (length << 8) | header_[2 + i];
     }
-    data_frame_ = (header_[0] & 0x0f) < 0x8;  // continuation, text, binary
-    if (data_frame_) written_ += kQueuedFrameOverhead;
+    const std::uint8_t opcode = header_[0] & 0x0f;
+    counted_frame_ = opcode < 0x8 || opcode == 0xA;  // continuation, text, binary; pong
+    if (counted_frame_) written_ += kQueuedFrameOverhead;
     payload_left_ = length;
     header_len_ = 0;
   }

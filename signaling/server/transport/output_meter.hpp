@@ -20,8 +20,9 @@ namespace shotcall::server {
 inline constexpr std::uint64_t kQueuedFrameOverhead = 64;
 
 // Follows the server's outgoing WebSocket byte stream frame by frame and adds up the cost of the
-// data frames (payload + kQueuedFrameOverhead each) that have passed. Control frames (pings,
-// pongs, close) are not counted: the server does not count them when it queues them either. Pure.
+// data frames and pongs (payload + kQueuedFrameOverhead each) that have passed: the frames the
+// server counts when it queues them (WsConnection::send_text, owe_pong). Pings and close frames
+// are the server's own, one at a time, and are not counted on either side. Pure.
 class OutputMeter {
  public:
   void feed(const std::uint8_t* bytes, std::size_t n);
@@ -30,7 +31,7 @@ class OutputMeter {
  private:
   std::uint64_t written_ = 0;
   std::uint64_t payload_left_ = 0;
-  bool data_frame_ = false;
+  bool counted_frame_ = false;
   std::uint8_t header_[14] = {};
   std::size_t header_len_ = 0;
 };

@@ -125,7 +125,9 @@ void WsServer::open_websocket(Opening& o) {
                          "protocol error"});
     if (!faults_source_) faults_source_ = g_idle_add(faults_cb, this);
   };
-  hooks.admit_control = [this, id] { return admit_control_frame(id); };
+  hooks.admit_control = [this, id](bool ping, std::uint64_t payload) {
+    return admit_control_frame(id, ping, payload);
+  };
   GPtr<GIOStream> guarded{
       new_guarded_stream(o.base.get(), o.socket.get(), config_.max_frame, std::move(hooks))};
   // Counts what leaves libsoup's outgoing queue, so a client that does not read is bounded.
@@ -182,21 +184,35 @@ void WsServer::close_faulted() {
     WsConnection& c = *it->second;
     if (f.code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
       log_.warn(f.event, {{"conn", f.id}, {"limit", static_cast<std::uint64_t>(config_.max_frame)}});
+    else if (f.code == kSlowReaderClose)
+      log_.warn(f.event, {{"conn", f.id},
+                          {"queued", c.queued_bytes()},
+                          {"limit", static_cast<std::uint64_t>(config_.max_queued_bytes)}});
     else
       log_.warn(f.event, {{"conn", f.id}, {"addr", c.address()}});
     depart(c);
-    c.fail(f.code, f.reason);
+    // A slow reader is closed as send_or_close_slow closes it: what was queued stays readable.
+    if (f.code == kSlowReaderClose)
+      c.close(f.code, f.reason);
+    else
+      c.fail(f.code, f.reason);
   }
 }
 
-bool WsServer::admit_control_frame(core::ConnId id) {
+bool WsServer::admit_control_frame(core::ConnId id, bool ping, std::uint64_t payload_bytes) {
   auto it = conns_.find(id);
   if (it == conns_.end()) return true;  // not yet registered: nothing to spend from
   WsConnection& c = *it->second;
   if (c.departed) return false;  // being closed: only its close frame matters now
   switch (c.gate().admit(static_cast<double>(g_get_monotonic_time()) / 1e6)) {
     case FrameVerdict::Accept:
-      return true;
+      // Its pong waits in libsoup's queue like any frame: a client that pings within the rate
+      // and never reads is closed as a slow reader once the queue is full.
+      if (!ping || c.owe_pong(payload_bytes)) return true;
+      faults_.push_back({id, kSlowReaderClose, "slow-reader",
+                         "too slow: the client does not read what it is sent"});
+      if (!faults_source_) faults_source_ = g_idle_add(faults_cb, this);
+      return false;
     case FrameVerdict::Drop:
     case FrameVerdict::DropAndWarn:  // no error message for a ping: it would be read by no one
       metrics_.frame_rate_limited();

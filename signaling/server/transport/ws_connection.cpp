@@ -45,13 +45,20 @@ bool WsConnection::open() const {
 
 bool WsConnection::send_text(const std::string& text) {
   if (!open()) return true;
-  const std::uint64_t cost = text.size() + kQueuedFrameOverhead;
+  if (!queue(text.size())) return false;
+  soup_websocket_connection_send_text(conn_.get(), text.c_str());
+  return true;
+}
+
+bool WsConnection::owe_pong(std::uint64_t payload_bytes) { return !open() || queue(payload_bytes); }
+
+bool WsConnection::queue(std::uint64_t payload_bytes) {
+  const std::uint64_t cost = payload_bytes + kQueuedFrameOverhead;
   if (meter_) {
     const std::uint64_t queued = queued_bytes();
     if (queued > 0 && queued + cost > max_queued_) return false;
   }
   queued_total_ += cost;
-  soup_websocket_connection_send_text(conn_.get(), text.c_str());
   return true;
 }
 

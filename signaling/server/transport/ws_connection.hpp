@@ -46,6 +46,10 @@ class WsConnection {
   // nothing, when the frame would take what is queued for the client past the limit set by
   // limit_queue: the client reads too slowly and the caller should close it (kSlowReaderClose).
   bool send_text(const std::string& text);
+  // Counts the pong libsoup queues by itself for a ping of `payload_bytes`. Returns false when it
+  // would take the queue past the limit, as send_text does: a client that pings and never reads
+  // would otherwise grow the server's memory by a pong per ping, unseen.
+  bool owe_pong(std::uint64_t payload_bytes);
   // Bounds what may wait in memory for this client: `meter` sees what left for the socket
   // (output_meter.hpp). A frame is always accepted into an empty queue.
   void limit_queue(std::shared_ptr<const OutputMeter> meter, std::uint64_t max_queued_bytes);
@@ -77,6 +81,8 @@ class WsConnection {
   static void on_closed_cb(SoupWebsocketConnection*, gpointer self);
   static gboolean close_deadline_cb(gpointer self);
   bool open_or_closing() const;
+  // Adds a frame of `payload_bytes` to what is queued, unless it would take it past the limit.
+  bool queue(std::uint64_t payload_bytes);
   // Ends the WebSocket from under libsoup: shuts the socket down both ways (or, without one,
   // closes the stream), so its reads end and it emits "closed".
   void shut_socket();
@@ -92,7 +98,7 @@ class WsConnection {
   guint close_deadline_ = 0;  // on the main context: shuts the socket if our close goes unanswered
   std::shared_ptr<const OutputMeter> meter_;
   std::uint64_t max_queued_ = 0;
-  std::uint64_t queued_total_ = 0;  // cost of every data frame sent, the meter's unit
+  std::uint64_t queued_total_ = 0;  // cost of every data frame and pong queued, the meter's unit
 };
 
 // The close code for a client whose queue is full: it does not read what it is sent (docs/

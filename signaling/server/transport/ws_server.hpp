@@ -100,7 +100,7 @@ class WsServer final : private WsEvents {
   void close_faulted();
   // Whether a ping or pong from `id` may go on to libsoup: control frames spend the same frame
   // budget as messages, so a ping flood is dropped (and closed) like a message flood.
-  bool admit_control_frame(core::ConnId id);
+  bool admit_control_frame(core::ConnId id, bool ping, std::uint64_t payload_bytes);
   void handle_frame(WsConnection& conn, SoupWebsocketDataType type, GBytes* data,
                     std::int64_t received_us);
   // Sends the core's answers, encoding each distinct message once. `relay_start_us` (monotonic)
@@ -164,7 +164,8 @@ class WsServer final : private WsEvents {
   // Connections to fail from an idle (their fault was found inside libsoup's read).
   struct Fault {
     core::ConnId id;
-    int code;            // 1009 too big, 1002 protocol error, 1008 control-frame flood
+    int code;            // 1009 too big, 1002 protocol error, 1008 control-frame flood, 4008
+                         // pongs queued past the limit (a close handshake: nothing is broken)
     const char* event;   // for the log
     const char* reason;  // for the close frame
   };
