@@ -31,6 +31,7 @@ struct IdentityConfig {
   std::size_t max_key_riot_ids = 3;           // Riot IDs one key binds at level key
   std::size_t max_bindings_per_address = 10;  // new bindings per client address a day
   std::size_t max_bad_link_codes = 5;         // wrong codes for one Riot ID cancel its requests
+  std::size_t max_link_codes_per_address = 10;  // link codes issued per client address an hour
   int max_register_attempts = 3;              // the next register-user closes with 1008
   std::int64_t key_binding_ttl_ms = 30LL * 24 * 3600 * 1000;
   std::int64_t riot_binding_ttl_ms = 365LL * 24 * 3600 * 1000;

@@ -26,6 +26,7 @@ using protocol::IdentityLevel;
 using protocol::ServerMessage;
 
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+constexpr std::int64_t kHourMs = 3600LL * 1000;
 constexpr std::int64_t kTouchEveryMs = 3600LL * 1000;
 
 ServerMessage unavailable(const std::optional<std::string>& id, std::string_view re) {
@@ -337,11 +338,21 @@ Outbox Pairing::on_link_request(ConnId conn, Conn& c, const std::optional<std::s
   std::array<std::uint8_t, 32> key_bytes{};
   std::copy_n(raw_key->begin(), key_bytes.size(), key_bytes.begin());
 
-  const std::int64_t expires = deps_.now_ms() + config_.identity.link_code_ttl_ms;
+  const std::int64_t now = deps_.now_ms();
+  const std::int64_t expires = now + config_.identity.link_code_ttl_ms;
   const std::string code = deps_.new_link_code();
   try {
+    // Each code is a row in the store: a client asking for codes as fast as it may send would
+    // write to it without end. A device that wants linking needs one, or a few.
+    if (deps_.identity->count_events(store::EventKind::LinkCodeByAddress, c.address,
+                                     now - kHourMs) >= config_.identity.max_link_codes_per_address)
+      return {{conn, error(id, ErrorCode::RateLimited,
+                           "too many link codes asked for from your address this hour: use the "
+                           "last code shown, or try again in an hour",
+                           re)}};
     deps_.identity->put_link_code(store::LinkCodeRecord{
         code, protocol::fold_riot_id(m.riot_id), m.riot_id, m.proof.key, expires});
+    deps_.identity->record_event(store::EventKind::LinkCodeByAddress, c.address, now);
   } catch (const store::StoreUnavailable&) {
     ++identity_counters_.store_unavailable;
     return {{conn, unavailable(id, re)}};
@@ -360,7 +371,12 @@ Outbox Pairing::on_link_approve(ConnId conn, Conn& c, const std::optional<std::s
   const std::int64_t now = deps_.now_ms();
   const auto bad_code = [&]() -> Outbox {
     try {
-      deps_.identity->record_event(store::EventKind::BadLinkCode, c.riot_key, now);
+      // Counted up to the limit only: past it every code is cancelled anyway, and a row per
+      // further wrong code would let one connection write to the store without end.
+      if (deps_.identity->count_events(store::EventKind::BadLinkCode, c.riot_key,
+                                       now - config_.identity.link_code_ttl_ms) <
+          config_.identity.max_bad_link_codes)
+        deps_.identity->record_event(store::EventKind::BadLinkCode, c.riot_key, now);
       if (deps_.identity->count_events(store::EventKind::BadLinkCode, c.riot_key,
                                        now - config_.identity.link_code_ttl_ms) >=
           config_.identity.max_bad_link_codes)

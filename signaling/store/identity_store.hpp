@@ -54,6 +54,7 @@ enum class EventKind {
   VerificationByRiotId = 2,   // a verification started for a Riot ID (10 a day)
   VerificationByAddress = 3,  // a verification started from a client address (5 an hour)
   BadLinkCode = 4,            // a wrong link code tried for a Riot ID (5 cancel its requests)
+  LinkCodeByAddress = 5,      // a link code issued to a client address (10 an hour)
 };
 
 class IdentityStore {

@@ -57,6 +57,10 @@ CREATE TABLE events (
 CREATE INDEX events_by_subject ON events (kind, subject, at_ms);
 CREATE INDEX events_by_time ON events (at_ms);
 )sql",
+    // 2: expired link codes are removed on each new one; without an index that scanned them all.
+    R"sql(
+CREATE INDEX link_codes_by_expiry ON link_codes (expires_at_ms);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -435,6 +435,38 @@ TEST_F(IdentityCore, FiveWrongLinkCodesCancelTheRiotIdsPendingRequests) {
   EXPECT_EQ(error_to(out, a)->code, p::ErrorCode::BadLinkCode);
 }
 
+// Every wrong code past the limit is refused as the fifth was, and written down no more: a row
+// per attempt would let one connection write to the store for as long as it sends.
+TEST_F(IdentityCore, WrongLinkCodesPastTheLimitAreNotRecorded) {
+  const ConnId a = open();
+  register_proven(a, new_key(), "Ahri#EUW");
+  for (int i = 0; i < 40; ++i) {
+    const Outbox out = pairing_->handle(a, msg(p::LinkApprove{"ZZZZZZZZ"}));
+    EXPECT_EQ(error_to(out, a)->code, p::ErrorCode::BadLinkCode);
+  }
+  EXPECT_EQ(db_->count_events(store::EventKind::BadLinkCode, "ahri#euw", 0), 5u);
+}
+
+// A link code is a row in the identity store: an address may ask for ten an hour. Before, any
+// client could ask for codes as fast as it could send, each one written to the database.
+TEST_F(IdentityCore, AnAddressIsIssuedAtMostTenLinkCodesAnHour) {
+  const auto ask = [&](ConnId c) {
+    const std::string challenge = hello(c);
+    return pairing_->handle(c, msg(p::LinkRequest{"Ahri#EUW", proof(new_key(), Purpose::LinkRequest,
+                                                                    challenge, "Ahri#EUW")}));
+  };
+  const ConnId c = open();
+  for (int i = 0; i < 10; ++i) ASSERT_NE(find<p::LinkCodeIssued>(ask(c), c), nullptr) << i;
+  Outbox out = ask(c);
+  ASSERT_NE(error_to(out, c), nullptr);
+  EXPECT_EQ(error_to(out, c)->code, p::ErrorCode::RateLimited);
+  EXPECT_NE(error_to(out, c)->message.find("link codes"), std::string::npos);
+  const ConnId another = open();  // the same address
+  EXPECT_EQ(error_to(ask(another), another)->code, p::ErrorCode::RateLimited);
+  now_ms_ += 3600LL * 1000 + 1;
+  EXPECT_NE(find<p::LinkCodeIssued>(ask(c), c), nullptr);
+}
+
 TEST_F(IdentityCore, DevicesNeedAProvenConnection) {
   const ConnId a = open();
   register_plain(a, "Ahri#EUW");

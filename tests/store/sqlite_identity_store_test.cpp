@@ -124,6 +124,26 @@ TEST(SqliteIdentityStore, UsesTheWalJournalAndRecordsItsSchemaVersion) {
   sqlite3_close(db);
 }
 
+// put_link_code removes the expired codes first: by an index, not by reading every code there is
+// (a table a flood of requests could make large).
+TEST(SqliteIdentityStore, ExpiredLinkCodesAreFoundByAnIndex) {
+  SqliteBackend backend;
+  ASSERT_NE(backend.open(), nullptr);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(backend.path().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN DELETE FROM link_codes WHERE expires_at_ms < 5",
+                         -1, &s, nullptr),
+      SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(s) == SQLITE_ROW)
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(s, 3)) + std::string{"; "};
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  EXPECT_NE(plan.find("USING INDEX link_codes_by_expiry"), std::string::npos) << plan;
+}
+
 TEST(SqliteIdentityStore, RefusesADatabaseFromANewerBuild) {
   SqliteBackend backend;
   backend.open().reset();  // created at this build's version
