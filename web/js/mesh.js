@@ -9,12 +9,13 @@
 // again; the answerer makes a new one whenever an offer comes for a link that was already used,
 // and, when no offer comes in time after a failure, makes one anyway, so that a failure only it
 // saw reaches the offerer. A description that does not come within `offerWaitMs` (an offer or
-// an answer lost on the way) counts as a failure too. At the `max`-th failure with no connection
-// in between, the link stays failed.
+// an answer lost on the way) counts as a failure too. After `retries` rebuilds with no connection
+// in between, the next failure leaves the link failed (the app's RetryPolicy::max_retries: both
+// sides of a link give up after the same number of tries).
 import { linkRoute } from './link_route.js';
 import { iceData, readSignalData, sdpData } from './protocol.js';
 
-export const REBUILD = { max: 5, baseMs: 500, capMs: 8000, offerWaitMs: 15000 };
+export const REBUILD = { retries: 5, baseMs: 500, capMs: 8000, offerWaitMs: 15000 };
 
 // How long the offerer waits before its rebuild after `failures` failures (1, 2, ...).
 export function rebuildDelayMs(failures, policy = REBUILD) {
@@ -24,7 +25,7 @@ export function rebuildDelayMs(failures, policy = REBUILD) {
 export class Mesh {
   // send(peerId, data): relay `data` to that peer. events: onTrack(peerId, stream),
   // onState(peerId, state) with RTCPeerConnection's connectionState, onGiveUp(peerId) when a
-  // link failed for the `max`-th time in a row and stays failed.
+  // link failed once more after its `retries` rebuilds and stays failed.
   constructor({ send, onTrack, onState, onGiveUp = () => {}, rebuild = REBUILD }) {
     this.send = send;
     this.onTrack = onTrack;
@@ -67,7 +68,7 @@ export class Mesh {
   // Whether the link to `peerId` failed too often and is no longer rebuilt.
   gaveUp(peerId) {
     const link = this.links.get(peerId);
-    return Boolean(link?.failed && link.failures >= this.rebuild.max);
+    return Boolean(link?.failed && link.failures > this.rebuild.retries);
   }
 
   riotIdOf(peerId) {
@@ -215,7 +216,7 @@ export class Mesh {
     link.failed = true;
     clearTimeout(link.timer);
     link.timer = null;
-    if (++link.failures >= this.rebuild.max) return this.onGiveUp(peerId);
+    if (++link.failures > this.rebuild.retries) return this.onGiveUp(peerId);
     const current = () => this.links.get(peerId) === link;
     if (link.offerer) {
       link.timer = setTimeout(() => {

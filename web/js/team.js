@@ -127,7 +127,7 @@ function takeMembersRoles(app, key) {
   else app.mesh.expect(key, riotId);
 }
 
-// The mesh stopped rebuilding the link (mesh.js: its `max`-th failure in a row, about 80 s). A
+// The mesh stopped rebuilding the link (mesh.js: the failure after its last rebuild). A
 // teammate who is not in our channel then (they left while the server was away, or have not come
 // back to it) is let go, as the app lets go when its engine gives up
 // (SessionCore::on_engine_peer_failed): no "connection failed" row stays behind. Should they be

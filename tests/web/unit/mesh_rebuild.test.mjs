@@ -87,7 +87,7 @@ test('the offerer offers again after each failure, then gives up', onFakeTime(as
   const { mesh, sent, states, gaveUp } = meshWithLog();
   await mesh.offerTo('mate', 'Mate#EUW');
   assert.equal(offersIn(sent), 1);
-  for (let failure = 1; failure < REBUILD.max; ++failure) {
+  for (let failure = 1; failure <= REBUILD.retries; ++failure) {
     const pc = FakePc.made.at(-1);
     pc.become('failed');
     mock.timers.tick(rebuildDelayMs(failure) - 1);
@@ -101,14 +101,16 @@ test('the offerer offers again after each failure, then gives up', onFakeTime(as
     assert.deepEqual(gaveUp, [], `not given up after failure ${failure}`);
     assert.equal(mesh.gaveUp('mate'), false);
   }
-  // The max-th failure in a row: the link stays failed, and the mesh says so once.
+  // The failure after the last rebuild: the link stays failed, and the mesh says so once. Five
+  // rebuilds, as the app's RetryPolicy, so both sides of a link give up together.
+  assert.equal(REBUILD.retries, 5);
   FakePc.made.at(-1).become('failed');
   assert.deepEqual(gaveUp, ['mate']);
   assert.equal(mesh.gaveUp('mate'), true);
   mock.timers.tick(60_000);
   await flush();
-  assert.equal(offersIn(sent), REBUILD.max);
-  assert.equal(FakePc.made.length, REBUILD.max);
+  assert.equal(offersIn(sent), REBUILD.retries + 1);
+  assert.equal(FakePc.made.length, REBUILD.retries + 1);
   assert.equal(states.at(-1), 'failed');
 }));
 
@@ -176,7 +178,7 @@ test('a failed answerer with no new offer in time starts anew itself', onFakeTim
 test('an offer that never comes counts as a failure, up to the last', onFakeTime(async () => {
   const { mesh, sent, states, gaveUp } = meshWithLog();
   mesh.expect('mate', 'Mate#EUW');
-  for (let failure = 1; failure < REBUILD.max; ++failure) {
+  for (let failure = 1; failure <= REBUILD.retries; ++failure) {
     mock.timers.tick(REBUILD.offerWaitMs);  // no offer: failed
     assert.equal(states.at(-1), 'failed');
     mock.timers.tick(REBUILD.offerWaitMs);  // a new connection waits again
@@ -186,7 +188,7 @@ test('an offer that never comes counts as a failure, up to the last', onFakeTime
   mock.timers.tick(REBUILD.offerWaitMs);
   mock.timers.tick(60_000);
   assert.deepEqual(gaveUp, ['mate']);
-  assert.equal(FakePc.made.length, REBUILD.max);
+  assert.equal(FakePc.made.length, REBUILD.retries + 1);
   assert.equal(states.at(-1), 'failed');
   assert.equal(offersIn(sent), 0);
 }));
