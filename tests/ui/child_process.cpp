@@ -36,7 +36,7 @@ std::vector<const gchar*> c_argv(const std::vector<std::string>& argv) {
 }  // namespace
 
 ChildProcess::ChildProcess(std::vector<std::string> argv,
-                           const std::map<std::string, std::string>& env) {
+                           const std::map<std::string, std::string>& env, bool stdin_pipe) {
   name_ = argv.empty() ? "" : argv[0];
   gchar* path = nullptr;
   const gint fd = g_file_open_tmp("shotcall-child-XXXXXX.err", &path, nullptr);
@@ -44,7 +44,9 @@ ChildProcess::ChildProcess(std::vector<std::string> argv,
   stderr_path_ = path ? path : "";
   g_free(path);
 
-  GSubprocessLauncher* launcher = launcher_with(env, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  const auto flags = static_cast<GSubprocessFlags>(
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | (stdin_pipe ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0));
+  GSubprocessLauncher* launcher = launcher_with(env, flags);
   g_subprocess_launcher_set_stderr_file_path(launcher, stderr_path_.c_str());
   GError* error = nullptr;
   auto args = c_argv(argv);
@@ -70,6 +72,14 @@ ChildProcess::~ChildProcess() {
   g_object_unref(cancel_);
   g_object_unref(proc_);
   if (!stderr_path_.empty()) g_unlink(stderr_path_.c_str());
+}
+
+bool ChildProcess::write_line(const std::string& line) {
+  GOutputStream* in = exited_ ? nullptr : g_subprocess_get_stdin_pipe(proc_);
+  if (!in) return false;
+  const std::string text = line + "\n";
+  return g_output_stream_write_all(in, text.data(), text.size(), nullptr, nullptr, nullptr) &&
+         g_output_stream_flush(in, nullptr, nullptr);
 }
 
 void ChildProcess::read_next() {

@@ -16,8 +16,10 @@ namespace shotcall::test {
 
 class ChildProcess {
  public:
-  // argv[0] is the program. `env` is added to (and overrides) the test's environment.
-  ChildProcess(std::vector<std::string> argv, const std::map<std::string, std::string>& env);
+  // argv[0] is the program. `env` is added to (and overrides) the test's environment. With
+  // `stdin_pipe` the child reads what write_line() sends; without, it inherits the test's stdin.
+  ChildProcess(std::vector<std::string> argv, const std::map<std::string, std::string>& env,
+               bool stdin_pipe = false);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -30,6 +32,8 @@ class ChildProcess {
   bool wait_for_lines(const std::string& prefix, std::size_t count,
                       std::chrono::milliseconds timeout);
   std::string transcript() const;
+  // Sends `line` and a newline to the child's stdin (made with `stdin_pipe`); false if it cannot.
+  bool write_line(const std::string& line);
 
   bool running() const { return !exited_; }
   ProcessExit terminate(std::chrono::milliseconds timeout = std::chrono::seconds(15));

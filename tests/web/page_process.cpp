@@ -34,11 +34,12 @@ Page::Page(const ServerProcess& server, const Options& o, const std::string& out
       ",\"allowMicInCall\":" + boolean(o.allow_mic_in_call) +
       ",\"pttNote\":" + boolean(o.ptt_note) +
       ",\"verifyWhenAsked\":" + boolean(o.verify_when_asked) +
+      ",\"verifyOnBound\":" + boolean(o.verify_on_bound) +
       ",\"leaveAfterJoin\":" + boolean(o.leave_after_join) +
       ",\"unplugMic\":" + boolean(o.unplug_mic) + "}";
   process_ =
       std::make_unique<ChildProcess>(std::vector<std::string>{"node", SHOTCALL_WEB_DRIVER, config},
-                                     std::map<std::string, std::string>{});
+                                     std::map<std::string, std::string>{}, true);
 }
 
 std::vector<std::string> Page::lines(const std::string& prefix) const {

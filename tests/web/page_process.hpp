@@ -36,6 +36,7 @@ class Page {
     bool old_autojoin = false;     // the link ends in autojoin=1, as links made before did
     bool ptt_note = false;         // in the channel, choose push to talk and report its note
     bool verify_when_asked = false;  // press "Verify with Riot" when the server asks for it
+    bool verify_on_bound = false;    // press "Verify with Riot" when the Riot ID is bound
     bool leave_after_join = false;   // press Leave once in the channel
     bool unplug_mic = false;     // after the first "heard", end the microphone as unplugging does
     std::string name = "page";   // prefix of the files it writes
@@ -44,6 +45,8 @@ class Page {
   Page(const ServerProcess& server, const Options& options, const std::string& out_dir);
 
   ChildProcess& process() { return *process_; }
+  // A command for the driver (page_driver.mjs): "approve <code>", "unlink".
+  bool command(const std::string& line) { return process_->write_line(line); }
   bool wait(const std::string& prefix, std::size_t count = 1,
             std::chrono::milliseconds timeout = kPageCallTimeout) {
     return process_->wait_for_lines(prefix, count, timeout);

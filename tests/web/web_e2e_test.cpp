@@ -281,7 +281,8 @@ TEST_F(WebE2e, AfterAServerRestartThePageRejoinsAndTheLinkStays) {
 }
 
 // Leave turns the microphone off: the browser stops recording (its indicator goes off) until the
-// next Join opens it again.
+// next Join opens it again. And it signs out: the header's level badge goes, and so does Approve
+// (before, both stayed, and the badge carried the old sign-in's level into the next one).
 TEST_F(WebE2e, LeaveTurnsTheMicrophoneOff) {
   ServerProcess server;
   Page::Options o = quiet_options("leave-mic");
@@ -289,6 +290,7 @@ TEST_F(WebE2e, LeaveTurnsTheMicrophoneOff) {
   Page page(server, o, out);
   ASSERT_TRUE(page.wait("event mic {\"state\":\"live\"}")) << page.transcript();
   ASSERT_TRUE(page.wait("left")) << page.transcript();
+  EXPECT_EQ(page.line("left "), "left {\"badge\":false,\"approve\":false}") << page.transcript();
   // "live": the page's tracks still recording after it stopped them (the browser's count).
   EXPECT_TRUE(page.wait("event mic {\"state\":\"off\",\"live\":0}", 1, std::chrono::seconds(20)))
       << page.transcript();

@@ -241,5 +241,102 @@ TEST_F(WebE2e, APageLinkedFromTheBoundDeviceSignsInWithItsOwnKey) {
   EXPECT_TRUE(page.process().terminate().exited);
 }
 
+// A Riot ID bound to another device (say the desktop app at home) can also be won back here by
+// verifying with Riot, which makes this browser's key the Riot ID's only one. The page then signs
+// in by itself. Before, it said "your team now sees you as verified" and stayed signed out: the
+// player was in no call, and the other device had been signed out by the verification.
+TEST_F(WebE2e, APageVerifiedWhileItsRiotIdIsBoundElsewhereSignsIn) {
+  constexpr const char *kKey = "RGAPI-web-verify-bound";
+  constexpr const char *kKeyVar = "SHOTCALL_TEST_RIOT_KEY";
+  constexpr const char *kLimits = "20:1,100:10";
+  constexpr const char *kPuuid = "puuid-web-bound";
+  const auto wall_ms = [] { return g_get_real_time() / 1000; };
+  std::string error;
+  auto riot = riot::test::RiotStandin::start(0, &error);
+  ASSERT_TRUE(riot) << error;
+  riot->set_api_key(kKey);
+  riot->set_rate_limits(kLimits);
+  const std::string riot_id = team.members()[0].riot_id;
+  const auto hash = riot_id.find('#');
+  riot->add_account(kPuuid, riot_id.substr(0, hash), riot_id.substr(hash + 1));
+  riot->set_summoner(kPuuid, 3, wall_ms() - 60'000);
+  ServerProcess server(
+      {"--riot-api-key-env", kKeyVar, "--riot-platform", "euw1", "--riot-api-base",
+       riot->base_url(), "--riot-rate-limits", kLimits, "--riot-verify-share", "30"},
+      {{kKeyVar, kKey}});
+  {
+    // The other device: its first proven registration binds the Riot ID to its key.
+    std::vector<std::string> a = team.peer_args(0, server.url(), "E2E_WEB");
+    a.insert(a.end(), {"--key", team.members()[1].dir + "/other-device.key"});
+    PeerProcess bound(a);
+    ASSERT_TRUE(bound.wait_for_lines("joined ", 1, kCallTimeout)) << bound.transcript();
+    EXPECT_TRUE(bound.terminate().exited) << bound.transcript();
+  }
+
+  Page::Options o = quiet_options("verify-bound");
+  o.verify_on_bound = true;
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("event server-error ")) << page.transcript();
+  ASSERT_NE(page.line("event server-error ").find("\"code\":\"riot-id-bound\""), std::string::npos)
+      << page.transcript();
+  for (std::size_t round = 1; round <= 2; ++round) {
+    ASSERT_TRUE(page.wait("event verify-challenge ", round)) << page.transcript();
+    const std::string shown = page.lines("event verify-challenge ").at(round - 1);
+    const auto at = shown.find("\"iconId\":");
+    ASSERT_NE(at, std::string::npos) << shown;
+    riot->set_summoner(kPuuid, std::stoi(shown.substr(at + 9)), wall_ms() + 1000);
+  }
+  ASSERT_TRUE(page.wait("event verified ")) << page.transcript();
+  ASSERT_TRUE(page.wait("event registered ")) << page.transcript();
+  EXPECT_NE(page.line("event registered ").find("\"identity\":\"riot\""), std::string::npos)
+      << page.transcript();
+  ASSERT_TRUE(page.wait("event joined ")) << page.transcript();
+  EXPECT_TRUE(page.lines("page-error ").empty()) << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+// identity-1 asks the approving player to compare the new device's fingerprint on both screens:
+// after Approve the page shows the fingerprint of the key it just linked, and "Unlink that
+// device" takes it back (a code someone talked the player into typing, a mistyped one). Before,
+// the page said only "The other device is linked", with nothing to compare and no way back.
+TEST_F(WebE2e, APageThatApprovesADeviceShowsItsFingerprintAndCanUnlinkIt) {
+  ServerProcess server;
+  Page page(server, quiet_options("approver"), out);
+  ASSERT_TRUE(page.wait("event registered ")) << page.transcript();
+  if (!offers_identity(page)) GTEST_SKIP() << "this shotcall-signal has no identity-1";
+  ASSERT_NE(page.line("event registered ").find("\"identity\":\"key\""), std::string::npos)
+      << page.transcript();
+
+  // A new device asks to be linked to the page's Riot ID, and shows its code and fingerprint.
+  std::vector<std::string> a = team.peer_args(0, server.url(), "E2E_WEB");
+  a.insert(a.end(), {"--key", team.members()[1].dir + "/new-device.key", "--link"});
+  PeerProcess newcomer(a);
+  ASSERT_TRUE(newcomer.wait_for_lines("link-code ", 1, kCallTimeout)) << newcomer.transcript();
+  std::string code, fingerprint;
+  for (const auto &l : newcomer.lines())
+    if (l.rfind("link-code ", 0) == 0) {
+      code = l.substr(10, 8);
+      fingerprint = l.substr(l.rfind(' ') + 1);
+    }
+  ASSERT_EQ(fingerprint.size(), 8u) << newcomer.transcript();
+
+  ASSERT_TRUE(page.command("approve " + code));
+  ASSERT_TRUE(page.wait("approved-shown ")) << page.transcript();
+  EXPECT_NE(page.line("approved-shown ").find("fingerprint " + fingerprint), std::string::npos)
+      << page.transcript();
+  const std::string approved = page.line("event link-approved ");
+  const auto key_at = approved.find("\"key\":\"");
+  ASSERT_NE(key_at, std::string::npos) << page.transcript();
+  const std::string key = approved.substr(key_at + 7, approved.find('"', key_at + 7) - key_at - 7);
+
+  ASSERT_TRUE(page.command("unlink"));
+  ASSERT_TRUE(page.wait("event device-unlinked ")) << page.transcript();
+  EXPECT_NE(page.line("event device-unlinked ").find(key), std::string::npos) << page.transcript();
+  EXPECT_TRUE(page.lines("page-error ").empty()) << page.transcript();
+  EXPECT_TRUE(page.lines("driver-error ").empty()) << page.transcript();
+  newcomer.terminate();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
 }  // namespace
 }  // namespace shotcall::test

@@ -259,6 +259,9 @@ export function bindControls(app, { join, leave, send, proofFor }) {
     const code = normaliseLinkCode($('approve-code').value);
     if (code.length === 8) send(build.linkApprove(code, requestId('a')));
   });
+  $('unlink-approved').addEventListener('click', () => {
+    if (app.approvedKey) send(build.unlinkDevice(app.approvedKey, requestId('u')));
+  });
   // A reload may give the form back the player's choices (Firefox does): the page follows what
   // the controls show, rather than a push-to-talk menu over an open microphone.
   showManualFields(readJoinForm().mode === 'manual');

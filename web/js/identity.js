@@ -13,6 +13,14 @@ export function base64url(bytes) {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+// The bytes of RFC 4648 §5 text without padding, or null when it is not that.
+export function fromBase64url(text) {
+  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1)
+    return null;
+  const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
 // The text a proof signs, as UTF-8: every part exactly as sent.
 export function proofText(purpose, host, challenge, key, riotId) {
   return `${PROOF_TAG}\n${purpose}\n${host}\n${challenge}\n${key}\n${riotId}`;

@@ -6,29 +6,34 @@
 import { bindControls, ensureAudio, releaseMicrophone } from './controls.js';
 import { IceRefresher } from './ice_refresh.js';
 import { loadIdentity, makeProof } from './identity.js';
+import {
+  forgetIdentityRequests, onDeviceUnlinked, pollVerification, showApproved, showLinkCode,
+  showSelfIdentity, showVerifyStep, stopVerification,
+} from './identity_card.js';
 import { buildJoinLink, invitation, parseJoinLink, rosterFor } from './join_link.js';
 import { Mesh } from './mesh.js';
 import {
   backoffMs, build, channelRefusal, isRiotId, isUnknownType, mayProveOver, parseServerFrame,
-  proofHost, registerRetryMs, replacedText, requestId, wsUrlFor,
+  proofHost, registerRetryMs, replacedText, requestId, RIOT_ID_IN_USE_BUDGET_MS,
+  RIOT_ID_REPLACING_BUDGET_MS, waitWords, wsUrlFor,
 } from './protocol.js';
 import {
   dropChannel, drawLevels, keyOfPeer, loseSignaling, onLinkGaveUp, onLinkState, onMember, onTrack,
   pollQuality, removeMate,
 } from './team.js';
 import {
-  $, announce, appendChat, fillJoinForm, readJoinForm, setConnection, setIdentityBadge,
+  $, announce, appendChat, fillJoinForm, readJoinForm, setConnection,
   setJoined, setPageState, setStatus, showProblem,
 } from './ui.js';
 
 const WS_URL = wsUrlFor(location);
 const QUALITY_INTERVAL_MS = 1000;
-// While a Riot verification waits for an icon, the page asks whether Riot shows it yet. The
-// server reads Riot at most every 10 s per verification, so asking more often costs Riot nothing.
-const VERIFY_POLL_MS = 5000;
 // A server started with --access-token admits only registrations that carry it. The token this
 // browser last signed in with is kept (same origin: this server's) and sent again by itself.
 const TOKEN_KEY = 'shotcall.token';
+// The Riot ID this tab is signed in as, kept across a reload (sessionStorage is the tab's): after
+// a reload, as after a dropped connection, the server may still hold our old session for a while.
+const SIGNED_IN_KEY = 'shotcall.signed-in-as';
 
 const app = {
   want: null,         // the join the player asked for: {riot, mode, game, team, teammates}
@@ -39,8 +44,10 @@ const app = {
   channelRefinds: 0,    // no-such-channel answers in a row (protocol.js, channelRefusal)
   retryDelayMs: null,   // the next reconnect's delay when the page closed on purpose to retry
   registeredOn: null,   // the WebSocket whose register-user succeeded
+  provedLastSignIn: false,  // the latest register-user carried a proof of our key
   pendingChallenge: null,  // {id, resolve}: a proven request waiting for its hello reply
   awaitingLink: false,  // this page asked to be linked and shows its code
+  approvedKey: null,    // the key of the device this page approved last, until unlinked or left
   verifyPoll: 0,        // the timer asking verify-riot-check while an icon is awaited
   verifyStep: null,     // "round/iconId" of the step shown
   lastNotice: null,     // the text of the latest `notice` on this connection
@@ -90,7 +97,6 @@ function connect() {
   app.lastNotice = null;
   ws.onopen = () => {
     if (app.ws !== ws) return;
-    app.attempt = 0;
     setConnection('open');
     app.challenge = null;
     send(build.hello(requestId('h')));
@@ -105,7 +111,7 @@ function connect() {
     app.ws = null;
     app.iceRefresher.stop();  // the next `connected` brings new credentials
     settleProofRequest(null);  // a proven request in flight is lost with its connection
-    forgetIdentityRequests(e.code !== 4001 && Boolean(app.want));
+    forgetIdentityRequests(app, e.code !== 4001 && Boolean(app.want));
     if (e.code === 4001 || !app.want) dropChannel(app);
     else loseSignaling(app);
     if (e.code === 4001) {
@@ -137,6 +143,7 @@ async function register() {
     proof = await makeProof(app.identity, 'register', proofHost(WS_URL), app.challenge, riot);
     app.challenge = null;  // used up by this request, whatever the answer
   }
+  app.provedLastSignIn = Boolean(proof);
   setState('registering', `Signing in as ${riot}…`);
   send(build.registerUser(riot, proof, requestId('r'), app.want.token));
 }
@@ -171,22 +178,26 @@ async function proofFor(purpose, riot) {
 }
 
 // Whether the current connection's register-user succeeded (a hello then never signs in again).
-function signedInHere() {
-  return app.registeredOn !== null && app.registeredOn === app.ws;
+// Whether this tab was signed in as the wanted Riot ID since its Join (also before a reload).
+function signedInBefore() {
+  try {
+    return Boolean(app.want) && sessionStorage.getItem(SIGNED_IN_KEY) === app.want.riot;
+  } catch {
+    return false;  // storage refused: as if never
+  }
 }
 
-// A pending verification or link code belongs to the connection that asked (the server forgets
-// it with that connection): shown after a reconnect, it could never complete. `dropped`: the
-// connection was lost (not left), and the player is told what to do.
-function forgetIdentityRequests(dropped) {
-  const pending = Boolean(app.verifyPoll) || app.awaitingLink;
-  stopVerification();
-  app.awaitingLink = false;
-  $('link-box').hidden = true;
-  showProblem('identity-note', dropped && pending
-    ? 'The connection to the server dropped, and the verification or link code with it: press ' +
-      'the button again once the page is connected.'
-    : null);
+function remember(key, value) {
+  try {
+    if (value === null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, value);
+  } catch {
+    // storage refused (a sandboxed frame): riot-id-in-use is then not waited out
+  }
+}
+
+function signedInHere() {
+  return app.registeredOn !== null && app.registeredOn === app.ws;
 }
 
 function settleProofRequest(challenge) {
@@ -205,18 +216,22 @@ async function onServerMessage(msg) {
       // Signed in on this connection already: nothing to do with a stray reply.
       if (signedInHere()) return;
       setPageState('serverIdentity', app.features.includes('identity-1') ? 'yes' : 'no');
-      showSelfIdentity();  // linking and verifying need a server that checks keys
+      showSelfIdentity(app);  // linking and verifying need a server that checks keys
       announce('hello', { identity: document.body.dataset.serverIdentity, policy: msg.policy });
       return register();
     case 'connected':
       app.registeredOn = app.ws;
+      remember(SIGNED_IN_KEY, app.want?.riot ?? null);
       if (app.want?.token) localStorage.setItem(TOKEN_KEY, app.want.token);
       app.peerId = msg.peerId;
       // The server forgot our channel with the old connection; links to teammates live on.
       for (const mate of app.mates.values()) mate.sinceReregistration = true;
       app.registerRefusals = 0;
+      // The pause before reconnecting grows again only from here: a server that takes the
+      // socket and closes it (full, shutting down) is not asked again every half second.
+      app.attempt = 0;
       app.selfIdentity = msg.identity ?? 'none';
-      showSelfIdentity();
+      showSelfIdentity(app);
       app.mesh.setIceServers(msg.iceServers);
       app.iceRefresher.onServers(msg.iceServers);
       announce('registered', { peerId: msg.peerId, identity: app.selfIdentity,
@@ -230,7 +245,9 @@ async function onServerMessage(msg) {
     case 'channel-created':
       return send(build.joinChannel(msg.channelId, requestId('j')));
     case 'channel-available':
-      if (app.want?.mode === 'watch' && !app.channelId && msg.origin !== 'client')
+      // Only a roster the server built from Riot's data (anyone may name us on one they make);
+      // a server older than identity-1 sends no origin, which reads as `client`.
+      if (app.want?.mode === 'watch' && !app.channelId && msg.origin === 'riot')
         send(build.joinChannel(msg.channelId, requestId('j')));
       return;
     case 'watching':
@@ -276,26 +293,16 @@ async function onServerMessage(msg) {
       if (mate) mate.row.setIdentity(msg.identity);
       if (msg.peerId === app.peerId) {
         app.selfIdentity = msg.identity;
-        showSelfIdentity();
+        showSelfIdentity(app);
       }
       return;
     }
     case 'verify-riot-challenge':
-      // The same step again: Riot does not show the icon yet (a check's usual answer).
-      if (app.verifyPoll && app.verifyStep === `${msg.round}/${msg.iconId}`) return;
-      app.verifyStep = `${msg.round}/${msg.iconId}`;
-      showProblem('identity-note', null);
-      $('verify-box').hidden = false;
-      $('verify-text').textContent =
-        `Step ${msg.round} of 2: in the League client, set your profile icon to icon number ` +
-        `${msg.iconId} (one of the free default icons). This page sees the change by itself ` +
-        'within a minute; the button below checks at once.';
-      pollVerification();
-      return announce('verify-challenge', { round: msg.round, iconId: msg.iconId });
+      return showVerifyStep(app, msg, send);
     case 'verified':
-      stopVerification();
+      stopVerification(app);
       app.selfIdentity = msg.identity ?? 'riot';
-      showSelfIdentity();
+      showSelfIdentity(app);
       app.iceRefresher.refreshNow();  // under policy riot the relay comes with this level
       announce('verified', { identity: app.selfIdentity });
       // Under policy riot the channel waited for this: ask for it again.
@@ -303,14 +310,15 @@ async function onServerMessage(msg) {
         setStatus('Verified. Joining your team’s channel…');
         return findGame();
       }
+      // Verified while not signed in (the Riot ID was bound to another device): this key is now
+      // the Riot ID's only one, so sign in with it, as after a link from that device.
+      if (app.want && !signedInHere()) {
+        setStatus('Verified with Riot. Signing in…');
+        return send(build.hello(requestId('h')));
+      }
       return setStatus('Verified: your team now sees you as verified.');
     case 'link-code':
-      showProblem('identity-note', null);
-      app.awaitingLink = true;
-      $('link-box').hidden = false;
-      $('link-code').textContent = msg.code;
-      $('link-fingerprint').textContent = msg.fingerprint;
-      return announce('link-code', { code: msg.code, fingerprint: msg.fingerprint });
+      return showLinkCode(app, msg);
     case 'link-approved':
       if (app.awaitingLink && msg.key === app.identity?.key) {
         // Our own code was approved on a bound device: this key now holds the seat, so sign in
@@ -322,8 +330,9 @@ async function onServerMessage(msg) {
         return send(build.hello(requestId('h')));
       }
       $('approve-code').value = '';
-      announce('link-approved', { key: msg.key, mine: false });
-      return setStatus('The other device is linked.');
+      return showApproved(app, msg.key);
+    case 'device-unlinked':
+      return onDeviceUnlinked(app, msg);
     case 'error':
       return onError(msg);
     default:
@@ -350,19 +359,29 @@ function onError(msg) {
     // Refusals for now (protocol.js, registerRetryMs): sign in again later on a new connection
     // (a fresh hello, and the server's three tries per connection start again). The links to
     // teammates live on meanwhile.
-    const delay = registerRetryMs(msg.code, app.registerRefusals + 1);
+    const delay = registerRetryMs(msg.code, app.registerRefusals + 1, Math.random, {
+      inUseBudgetMs: signedInBefore() ? RIOT_ID_IN_USE_BUDGET_MS
+        : app.provedLastSignIn ? RIOT_ID_REPLACING_BUDGET_MS : 0,
+    });
     if (delay !== null) {
       app.registerRefusals += 1;
       const wait = `${Math.ceil(delay / 1000)} s`;
       setState('registering', msg.code === 'unavailable'
         ? `The server cannot check sign-ins right now; trying again in ${wait}. ` +
           'Your call goes on meanwhile.'
-        : `${app.want.riot} is still signed in elsewhere (this page before the network ` +
-          `dropped?); trying again in ${wait}…`);
+        : `${app.want.riot} is still signed in elsewhere` +
+          (signedInBefore() ? ' (this page before the network dropped?)' : '') +
+          `; trying again in ${wait}…`);
       app.retryDelayMs = delay;
       app.ws.close();
       return;
     }
+  }
+  if (msg.re === 'register-user' && msg.code === 'riot-id-in-use') {
+    setState('error', `${app.want?.riot ?? 'This Riot ID'} is signed in elsewhere right now ` +
+             '(another tab, or Shotcall on another computer). Leave the call there, then press ' +
+             'Join here.');
+    return leave();
   }
   if (msg.re === 'register-user' && msg.code === 'unauthorized') {
     // The token is missing or no longer the server's: ask for it where the player can type it.
@@ -392,10 +411,19 @@ function onError(msg) {
     // Busy (the server's Riot budget, or still asking Riot), its database away or too many
     // requests: the verification is still pending and the next check tries again. Anything else
     // ended it.
+    if (msg.code === 'verify-busy' && msg.re === 'verify-riot' && !app.verifyStep) {
+      // Refused before any icon was named: a limit (two under way, ten a day, five an hour
+      // from this address), or the first lookup waits for the server's Riot budget. No check can
+      // move it on: say what and when, and Verify again then starts anew.
+      stopVerification(app);
+      showProblem('identity-note', `${msg.message || 'Verification is busy'}. Press Verify ` +
+                  `with Riot again in ${waitWords(msg.retryAfterMs)}.`);
+      return;
+    }
     if (msg.code === 'verify-busy') {
-      if (!app.verifyPoll) pollVerification();
+      if (!app.verifyPoll) pollVerification(app, send);
     } else if (msg.code !== 'unavailable' && msg.code !== 'rate-limited') {
-      stopVerification();
+      stopVerification(app);
     }
   }
   if (msg.re === 'find-or-create-channel' || msg.re === 'join-channel') {
@@ -447,22 +475,6 @@ function needVerification() {
   $('verify-riot').focus();
 }
 
-// Until the server says how it ended: `verified`, or `verify-failed` (the time ran out, among
-// others: the server keeps the deadline, which a busy Riot budget moves).
-function pollVerification() {
-  clearInterval(app.verifyPoll);
-  app.verifyPoll = setInterval(() => send(build.verifyRiotCheck(requestId('v'))), VERIFY_POLL_MS);
-}
-
-// The verification ended (verified, refused, expired) or was lost with its connection: the
-// server keeps a pending one per connection.
-function stopVerification() {
-  clearInterval(app.verifyPoll);
-  app.verifyPoll = 0;
-  app.verifyStep = null;
-  $('verify-box').hidden = true;
-}
-
 function onJoined(msg) {
   app.channelId = msg.channelId;
   app.channelRefinds = 0;
@@ -491,7 +503,7 @@ async function join(want) {
   await ensureAudio(app);
   if (!app.identity) {
     app.identity = await loadIdentity(proofHost(WS_URL)).catch(() => null);
-    showSelfIdentity();
+    showSelfIdentity(app);
   }
   // Left (Leave is live from the press of Join) while the browser asked for the microphone.
   if (app.want !== wanted) return;  // Leave or Join again while the browser asked (ensureAudio)
@@ -504,7 +516,7 @@ async function join(want) {
 
 function leave() {
   if (app.channelId) send(build.leaveChannel(app.channelId, requestId('l')));
-  forgetIdentityRequests(false);
+  forgetIdentityRequests(app, false);
   finishLeaving();
   const ws = app.ws;
   app.ws = null;
@@ -516,6 +528,14 @@ function leave() {
 
 function finishLeaving() {
   app.want = null;
+  remember(SIGNED_IN_KEY, null);
+  // Signed out: no level to show, nothing to approve or unlink, no relay credentials to renew.
+  app.peerId = null;
+  app.selfIdentity = 'none';
+  app.approvedKey = null;
+  $('approved-box').hidden = true;
+  app.iceRefresher.stop();
+  showSelfIdentity(app);
   // The browser's recording indicator goes off with the call; the next Join opens it again.
   releaseMicrophone(app);
   clearTimeout(app.reconnectTimer);
@@ -530,25 +550,6 @@ function showShareLink(want) {
   });
   $('share-link').value = link;
   $('share-row').hidden = false;
-}
-
-function showSelfIdentity() {
-  const badge = $('self-identity');
-  const id = app.identity;
-  setPageState('identity', app.selfIdentity);
-  setIdentityBadge(badge, app.selfIdentity);
-  badge.hidden = !app.peerId;
-  const supported = document.body.dataset.serverIdentity === 'yes';
-  if (!id) {
-    $('identity-text').textContent = 'This browser cannot keep a key, so it signs in without one.';
-  } else {
-    $('identity-text').textContent =
-      `Key fingerprint ${id.fingerprint}` + (id.persistent ? '' : ' (not kept: private window)') +
-      (supported ? '' : '. This server does not check keys.');
-  }
-  const proven = supported && id?.persistent && app.peerId;
-  for (const b of ['verify-riot', 'link-request']) $(b).disabled = !(supported && id?.persistent);
-  for (const b of ['approve-code', 'approve-button']) $(b).disabled = !proven;
 }
 
 function start() {

@@ -85,6 +85,7 @@ export const build = {
   verifyRiotCheck: (id) => frame('verify-riot-check', {}, id),
   linkRequest: (riotId, proof, id) => frame('link-request', { riotId, ...proof }, id),
   linkApprove: (code, id) => frame('link-approve', { code }, id),
+  unlinkDevice: (key, id) => frame('unlink-device', { key }, id),
 };
 
 // `signal.data` shapes: exactly a browser's RTCSessionDescription and RTCIceCandidate fields.
@@ -152,10 +153,16 @@ function nominalBackoffMs(attempt) {
 // The page signs in again, later, after these refusals of register-user:
 // - riot-id-in-use: our own old session may still hold the name (the network dropped and the
 //   server has not noticed yet; it drops a silent connection after three keepalive intervals,
-//   a minute by default). Tried for RIOT_ID_IN_USE_BUDGET_MS in all, then the page gives up.
+//   a minute by default). Tried for `inUseBudgetMs` in all, then the page gives up: pass
+//   RIOT_ID_IN_USE_BUDGET_MS when this page was signed in before; RIOT_ID_REPLACING_BUDGET_MS
+//   when it never was but proved its key (the server replaces a stale session of the same key,
+//   which on another instance takes a moment); 0 otherwise: someone else holds the Riot ID
+//   (Shotcall on another computer), and waiting would only hide that. The app's rule
+//   (app/net/signaling_client.cpp).
 // - unavailable: the server cannot read its identity store ("retry later"); the call goes on
 //   peer to peer meanwhile, so the page keeps trying for as long as the player wants the call.
 export const RIOT_ID_IN_USE_BUDGET_MS = 90000;
+export const RIOT_ID_REPLACING_BUDGET_MS = 10000;
 
 // What the page says when the server closes it with 4001 ("replaced"). The server's notice just
 // before the close says why (this device signed in elsewhere, a verification on another device,
@@ -167,13 +174,22 @@ export function replacedText(notice) {
 
 // The delay before sign-in attempt number `refusals + 1` after the `refusals`-th refusal with
 // `code` (backoffMs's growth, from 1 s), or null when the page should stop trying.
-export function registerRetryMs(code, refusals, random = Math.random) {
+export function registerRetryMs(code, refusals, random = Math.random,
+                                { inUseBudgetMs = RIOT_ID_IN_USE_BUDGET_MS } = {}) {
   if (refusals < 1) return null;
   if (code === 'unavailable') return backoffMs(refusals, random);
   if (code !== 'riot-id-in-use') return null;
   let waited = 0;
   for (let k = 1; k <= refusals; ++k) waited += nominalBackoffMs(k);
-  return waited <= RIOT_ID_IN_USE_BUDGET_MS ? backoffMs(refusals, random) : null;
+  return waited <= inUseBudgetMs ? backoffMs(refusals, random) : null;
+}
+
+// A wait the server gave (`retryAfterMs`) in words: "40 s", "12 min", "3 h", rounded up.
+export function waitWords(ms) {
+  const s = Math.max(1, Math.ceil((Number(ms) || 0) / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 90 * 60) return `${Math.ceil(s / 60)} min`;
+  return `${Math.ceil(s / 3600)} h`;
 }
 
 // How many times in a row the page asks again for a channel that was gone when it came to join.

@@ -29,7 +29,10 @@
 //                verify-needed), print "verify-asked <json>" ({focused, status}) and press
 //                "Verify with Riot"; the test then sets each icon the page asks for in the
 //                stand-in Riot API, and the page sees it by itself
-//   leaveAfterJoin  once in the channel, press Leave
+//   verifyOnBound  when the server says the Riot ID is bound to another device, press "Verify
+//                with Riot" (the test sets the icons as with verifyWhenAsked)
+//   leaveAfterJoin  once in the channel, press Leave, and print "left {badge, approve}": whether
+//                the level badge shows and Approve is enabled right after
 //   unplugMic    after the first "heard", end the page's microphone as unplugging it does (its
 //                tracks stop and fire `ended`; Chromium's fake device cannot be unplugged) and
 //                print "unplugged <tracks>"
@@ -43,11 +46,16 @@
 //   join-pressed          Join was pressed
 //   console-error <text>  an error the page logged (a handler that threw, caught and logged)
 //   error <text>          the driver failed (it also exits non-zero)
-// and keeps the page open until SIGTERM, then closes the browser and prints "closed".
+//   approved-shown <text>  what the page says after approving another device's code
+//   approve-pressed / unlink-pressed  a command from stdin was carried out
+// Commands, one per line on stdin: "approve <code>" types the code into "Approve another device's
+// code" and presses Approve; "unlink" presses "Unlink that device".
+// It keeps the page open until SIGTERM, then closes the browser and prints "closed".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 import { chromium } from 'playwright-core';
 
@@ -212,7 +220,12 @@ async function onEvent(name, detail) {
   }
   if (name === 'joined' && cfg.leaveAfterJoin) {
     await page.locator('#leave-button').click();
-    say('left');
+    // What still shows this page as signed in, right after Leave.
+    const shown = await page.evaluate(() => ({
+      badge: !document.getElementById('self-identity').hidden,
+      approve: !document.getElementById('approve-button').disabled,
+    }));
+    say(`left ${JSON.stringify(shown)}`);
     return;
   }
   if (name === 'joined' && cfg.pttNote && !pttChecked) {
@@ -245,6 +258,15 @@ async function onEvent(name, detail) {
     await page.locator('#access-token').fill(cfg.tokenOnRefusal);
     await page.locator('#join-button').click();
     say('token-entered');
+    return;
+  }
+  if (name === 'server-error' && cfg.verifyOnBound && JSON.parse(detail).code === 'riot-id-bound') {
+    await page.locator('#verify-riot').click();
+    return;
+  }
+  if (name === 'link-approved' && !JSON.parse(detail).mine) {
+    await page.locator('#approved-box').waitFor({ state: 'visible' });
+    say(`approved-shown ${(await page.locator('#approved-text').textContent()).replace(/\s+/g, ' ').trim()}`);
     return;
   }
   if (name === 'server-error' && cfg.linkOnBound && JSON.parse(detail).code === 'riot-id-bound') {
@@ -325,6 +347,24 @@ await page.addInitScript(({ hearSeconds }) => {
   };
 }, { hearSeconds: cfg.hearSeconds ?? 0 });
 
+
+// The test's commands, for steps that need what another process printed (a link code).
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const [command, arg] = line.trim().split(/\s+/);
+  const run = async () => {
+    if (command === 'approve') {
+      await page.locator('#approve-code').fill(arg ?? '');
+      await page.locator('#approve-button').click();
+      say('approve-pressed');
+    } else if (command === 'unlink') {
+      await page.locator('#unlink-approved').click();
+      say('unlink-pressed');
+    } else {
+      say(`driver-error unknown command ${command}`);
+    }
+  };
+  run().catch((e) => say(`driver-error ${String(e.message).split('\n')[0]}`));
+});
 
 try {
   await page.goto(cfg.url);

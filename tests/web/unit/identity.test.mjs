@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  base64url, crockford32, fingerprint, makeProof, normaliseLinkCode, proofText,
+  base64url, crockford32, fingerprint, fromBase64url, makeProof, normaliseLinkCode, proofText,
 } from '../../../web/js/identity.js';
 
 test('the proof text is the spec\'s six lines, joined by \\n, no trailing newline', () => {
@@ -19,6 +19,12 @@ test('base64url: RFC 4648 §5, no padding', () => {
   assert.equal(base64url(new TextEncoder().encode('fo')), 'Zm8');
   assert.equal(base64url(new Uint8Array(32)).length, 43);
   assert.equal(base64url(new Uint8Array(64)).length, 86);
+});
+
+test('base64url read back: the bytes, or null for what is not base64url', () => {
+  for (const bytes of [[], [0xfb, 0xff], [...new TextEncoder().encode('foobar')], Array(32).fill(9)])
+    assert.deepEqual([...fromBase64url(base64url(new Uint8Array(bytes)))], bytes);
+  for (const bad of ['a+b', 'a/b', 'abcde', 'ab=', null, 42]) assert.equal(fromBase64url(bad), null);
 });
 
 test('Crockford base32 and the 8-character fingerprint', async () => {

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import {
   backoffMs, build, channelRefusal, chatText, gameIdValue, iceData, identityLabel, isRiotId,
   isUnknownType, MAX_CHANNEL_REFINDS, mayProveOver, parseServerFrame, proofHost, readSignalData,
-  registerRetryMs, replacedText, RIOT_ID_IN_USE_BUDGET_MS, sdpData, wsUrlFor,
+  registerRetryMs, replacedText, RIOT_ID_IN_USE_BUDGET_MS, RIOT_ID_REPLACING_BUDGET_MS, sdpData,
+  waitWords, wsUrlFor,
 } from '../../../web/js/protocol.js';
 
 test('Riot IDs: one #, both parts, at most 96 bytes, no control characters', () => {
@@ -125,6 +126,31 @@ test('sign-in refusals for now: riot-id-in-use for a minute and a half, unavaila
   for (const code of ['riot-id-bound', 'bad-proof', 'unauthorized', 'already-registered'])
     assert.equal(registerRetryMs(code, 1, mid), null);
   assert.equal(registerRetryMs('riot-id-in-use', 0, mid), null);
+});
+
+test('riot-id-in-use is waited out only as long as the holder may be this browser', () => {
+  const mid = () => 0.5;
+  const tries = (inUseBudgetMs) => {
+    const delays = [];
+    for (let n = 1; registerRetryMs('riot-id-in-use', n, mid, { inUseBudgetMs }) !== null; ++n)
+      delays.push(registerRetryMs('riot-id-in-use', n, mid, { inUseBudgetMs }));
+    return delays;
+  };
+  // Never signed in here and no key proved: someone else (the app on another computer) holds the
+  // Riot ID; the page says so at once, as the app does.
+  assert.deepEqual(tries(0), []);
+  // Never signed in, key proved: a stale session of this key being replaced, a few seconds.
+  assert.deepEqual(tries(RIOT_ID_REPLACING_BUDGET_MS), [1000, 2000, 4000]);
+  // Signed in before: our own dead session, until the server notices (the test above).
+  assert.equal(tries(RIOT_ID_IN_USE_BUDGET_MS).length, 9);
+  // The server's own trouble is waited out either way.
+  assert.equal(registerRetryMs('unavailable', 1, mid, { inUseBudgetMs: 0 }), 1000);
+});
+
+test('a wait the server gives is said in words, rounded up', () => {
+  assert.deepEqual([0, 400, 1000, 59_001, 60_000, 61_000, 12 * 60_000, 89 * 60_000 + 1, 5_400_000,
+                    3 * 3_600_000].map(waitWords),
+                   ['1 s', '1 s', '1 s', '1 min', '1 min', '2 min', '12 min', '90 min', '2 h', '3 h']);
 });
 
 test('a 4001 close keeps the server\'s reason, or says the likeliest one', () => {
