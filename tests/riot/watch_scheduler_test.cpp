@@ -312,6 +312,37 @@ TEST(WatchScheduler, UnknownAccountsAreReportedOnceAndRetriedSlowly) {
   EXPECT_TRUE(s.take_events().empty());
 }
 
+// Made-up Riot IDs, once Riot says it knows none of them, are asked about every ten minutes, not
+// every interval: they must not stretch the interval of the real players (before, each one
+// counted as a polled player: a hundred from one client added a hundred seconds to everyone's).
+TEST(WatchScheduler, UnknownAccountsDoNotSlowThePollingOfKnownOnes) {
+  auto o = options();
+  o.min_poll_interval_ms = 2000;
+  o.sustainable_rate_per_s = 2.0;
+  o.budget_fraction = 0.5;  // 1 call per second planned
+  o.account_not_found_retry_ms = 600000;
+  WatchScheduler s(o);
+  s.watch("Real#EUW", "p-real", 0);
+  for (int i = 0; i < 100; ++i) s.watch("Nobody" + std::to_string(i) + "#000", "", 0);
+  EXPECT_EQ(s.poll_interval_ms(), 101000);  // unresolved: they may be real
+  for (int i = 0; i < 100; ++i) {
+    auto call = s.next_call(CallKind::Account, 0);
+    ASSERT_TRUE(call) << i;
+    s.on_account_not_found(*call, 0);
+  }
+  EXPECT_EQ(s.unresolved_count(), 100u);
+  // 100 retries per 600 s take 1/6 of the budget; the one real player is polled at the minimum.
+  EXPECT_EQ(s.poll_interval_ms(), 2000);
+  // Many more unknowns than the budget can retry still leave a tenth of it to the real ones.
+  for (int i = 100; i < 2000; ++i) s.watch("Nobody" + std::to_string(i) + "#000", "", 0);
+  for (int i = 100; i < 2000; ++i) {
+    auto call = s.next_call(CallKind::Account, 0);
+    ASSERT_TRUE(call) << i;
+    s.on_account_not_found(*call, 0);
+  }
+  EXPECT_EQ(s.poll_interval_ms(), 10000);
+}
+
 TEST(WatchScheduler, UnwatchingTheLastPlayerEndsTrackingAndStaleAnswersAreIgnored) {
   WatchScheduler s(options());
   s.watch("Blue One#EUW", puuid_of("Blue One#EUW"), 0);
