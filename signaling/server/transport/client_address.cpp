@@ -71,8 +71,9 @@ std::optional<std::string> canonical_address(std::string_view text) {
 }
 
 std::string address_group(std::string_view address) {
+  if (address.find(':') == std::string_view::npos) return std::string{address};  // IPv4, or none
   auto bytes = to_bytes(address);
-  if (!bytes || address.find(':') == std::string_view::npos) return std::string{address};
+  if (!bytes) return std::string{address};
   const bool v4 = std::all_of(bytes->begin(), bytes->begin() + 10, [](auto b) { return b == 0; }) &&
                   (*bytes)[10] == 0xff && (*bytes)[11] == 0xff;
   if (v4) return canonical_address(address).value_or(std::string{address});

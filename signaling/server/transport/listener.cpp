@@ -255,6 +255,7 @@ void Listener::hand_to_soup(int fd) {
       Pending{std::move(socket), address,          deadline,         Stage::Head,
               nullptr,           std::move(local), std::move(remote)};
   p.handshake_deadline_us = deadline;
+  p.group = address_group(p.address);
   if (trusted) {
     // Its PROXY header (if any) comes first, before TLS too.
     p.stage = Stage::Proxy;
@@ -389,6 +390,7 @@ void Listener::on_proxy_readable(std::unordered_map<std::string, Pending>::itera
         }
       }
       p.address = client;
+      p.group = address_group(client);
       break;
     }
   }
@@ -450,7 +452,7 @@ std::size_t Listener::pending_from(const std::string& address) const {
   std::size_t n = 0;
   const std::string group = address_group(address);
   for (const auto& [key, p] : pending_)
-    if (address_group(p.address) == group) ++n;
+    if (p.group == group) ++n;
   return n;
 }
 
@@ -459,10 +461,11 @@ void Listener::forget_closed(const std::string& address) {
   // does not keep alive): those no longer count. A connection still waiting for its head is
   // ours: one whose client has closed (its end of stream is already here) goes now, before its
   // readable wake-up would have noticed.
+  const std::string group = address.empty() ? std::string{} : address_group(address);
   for (auto it = pending_.begin(); it != pending_.end();) {
     auto current = it++;
     Pending& p = current->second;
-    if (!address.empty() && address_group(p.address) != address_group(address)) continue;
+    if (!address.empty() && p.group != group) continue;
     if (p.stage == Stage::Soup) {
       if (g_socket_is_closed(p.socket.get())) pending_.erase(current);
       continue;

@@ -101,6 +101,7 @@ class Listener {
     RequestHeadJudge head{kMaxRequestHead};
     std::int64_t handshake_deadline_us = 0;  // deadline_us once past Stage::Proxy
     bool proxy_header = false;               // a PROXY header came, naming a client or not
+    std::string group;  // address_group(address), kept: counted against every new connection
   };
 
   static gboolean readable_cb(GSocket*, GIOCondition, gpointer self);

@@ -182,6 +182,8 @@ void WsServer::close_faulted() {
     auto it = conns_.find(f.id);
     if (it == conns_.end()) continue;
     WsConnection& c = *it->second;
+    // Each ping read before this idle ran may have found the queue full: one close is enough.
+    if (f.code == kSlowReaderClose && c.departed) continue;
     if (f.code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
       log_.warn(f.event, {{"conn", f.id}, {"limit", static_cast<std::uint64_t>(config_.max_frame)}});
     else if (f.code == kSlowReaderClose)
