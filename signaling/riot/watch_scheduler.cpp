@@ -370,19 +370,15 @@ void WatchScheduler::set_sustainable_rate(double per_s) {
 
 std::int64_t WatchScheduler::poll_interval_ms() const {
   const double budget = std::max(options_.sustainable_rate_per_s * options_.budget_fraction, 1e-3);
-  // A Riot ID Riot does not know is asked about once per account_not_found_retry_ms, not once per
-  // interval: counted as polled, a hundred made-up names would slow everyone's detection by a
-  // hundred intervals' worth. Its own slow retries come off the budget instead (never more than
-  // nine tenths of it).
+  // A Riot ID Riot does not know is never polled for games: it is asked about again once per
+  // account_not_found_retry_ms, an account-v1 call with a limiter of its own (watcher.cpp), not
+  // from this budget. Counted as polled, a hundred made-up names would slow everyone's detection
+  // by a hundred intervals' worth.
   std::size_t unknown = 0;
   for (const auto& [key, p] : players_) unknown += p.state == PlayerState::NotFound ? 1 : 0;
-  const double retries_per_s = static_cast<double>(unknown) * 1000.0 /
-                               static_cast<double>(std::max<std::int64_t>(
-                                   options_.account_not_found_retry_ms, 1));
-  const double left = std::max(budget - retries_per_s, budget / 10);
   const double polled = static_cast<double>(players_.size() - unknown);
   // The epsilon keeps float noise (12000 / 2.6666666666666665) from adding a millisecond.
-  const double spread = std::ceil(polled * 1000.0 / left - 1e-6);
+  const double spread = std::ceil(polled * 1000.0 / budget - 1e-6);
   return std::max(options_.min_poll_interval_ms, static_cast<std::int64_t>(spread));
 }
 

@@ -331,15 +331,19 @@ TEST(WatchScheduler, UnknownAccountsDoNotSlowThePollingOfKnownOnes) {
     s.on_account_not_found(*call, 0);
   }
   EXPECT_EQ(s.unresolved_count(), 100u);
-  // 100 retries per 600 s take 1/6 of the budget; the one real player is polled at the minimum.
+  // Their retries are account calls, on a limiter of their own: the one real player is polled
+  // at the minimum, however many names nobody has.
   EXPECT_EQ(s.poll_interval_ms(), 2000);
-  // Many more unknowns than the budget can retry still leave a tenth of it to the real ones.
   for (int i = 100; i < 2000; ++i) s.watch("Nobody" + std::to_string(i) + "#000", "", 0);
   for (int i = 100; i < 2000; ++i) {
     auto call = s.next_call(CallKind::Account, 0);
     ASSERT_TRUE(call) << i;
     s.on_account_not_found(*call, 0);
   }
+  EXPECT_EQ(s.poll_interval_ms(), 2000);
+  // Ten real players: the budget is theirs (1 call per second).
+  for (int i = 0; i < 9; ++i)
+    s.watch("Real" + std::to_string(i) + "#EUW", "p" + std::to_string(i), 0);
   EXPECT_EQ(s.poll_interval_ms(), 10000);
 }
 
