@@ -3,6 +3,7 @@
 // riot. The fixture and what it runs are in web_e2e_fixture.hpp.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,50 @@
 namespace shotcall::test {
 namespace {
 
+// Riot for a verification: the stand-in the server's verification tests use, knowing the page's
+// Riot ID, and the server's flags that point it there (the key passed in the environment).
+struct VerifyingRiot {
+  static constexpr const char *kKey = "RGAPI-web-verify-key";
+  static constexpr const char *kKeyVar = "SHOTCALL_TEST_RIOT_KEY";
+  static constexpr const char *kLimits = "20:1,100:10";
+  static constexpr const char *kPuuid = "puuid-web-page";
+  std::unique_ptr<riot::test::RiotStandin> riot;
+
+  static std::int64_t wall_ms() { return g_get_real_time() / 1000; }
+  // Empty on success, else why not.
+  std::string start(const std::string &riot_id) {
+    std::string error;
+    riot = riot::test::RiotStandin::start(0, &error);
+    if (!riot) return error;
+    riot->set_api_key(kKey);
+    riot->set_rate_limits(kLimits);
+    const auto hash = riot_id.find('#');
+    riot->add_account(kPuuid, riot_id.substr(0, hash), riot_id.substr(hash + 1));
+    riot->set_summoner(kPuuid, 3, wall_ms() - 60'000);
+    return {};
+  }
+  std::vector<std::string> server_args() const {
+    return {"--riot-api-key-env",  kKeyVar,
+            "--riot-platform",     "euw1",
+            "--riot-api-base",     riot->base_url(),
+            "--riot-rate-limits",  kLimits,
+            "--riot-verify-share", "30"};
+  }
+  std::map<std::string, std::string> server_env() const { return {{kKeyVar, kKey}}; }
+  // Sets each round's icon in "Riot" as soon as the page shows it, as a player would in the
+  // League client; the page checks by itself.
+  void set_icons_shown(Page &page) {
+    for (std::size_t round = 1; round <= 2; ++round) {
+      ASSERT_TRUE(page.wait("event verify-challenge ", round)) << page.transcript();
+      const std::string shown = page.lines("event verify-challenge ").at(round - 1);
+      EXPECT_NE(shown.find("\"round\":" + std::to_string(round)), std::string::npos) << shown;
+      const auto at = shown.find("\"iconId\":");
+      ASSERT_NE(at, std::string::npos) << shown;
+      riot->set_summoner(kPuuid, std::stoi(shown.substr(at + 9)), wall_ms() + 1000);
+    }
+  }
+};
+
 // identity-1 under policy riot: a team's channel is for players verified with Riot. A page that is
 // not verified stays signed in when the server asks for the proof, says what to do with the focus
 // on "Verify with Riot", and, once both icons are seen (Riot here is the stand-in the server's
@@ -22,24 +67,11 @@ namespace {
 // its team's channel by itself. Before, the page left on `proof-required`, and its Verify button
 // then said "Join first": a browser could never get into such a server's calls.
 TEST_F(WebE2e, UnderPolicyRiotAPageVerifiesWhereItIsAndThenJoins) {
-  constexpr const char *kKey = "RGAPI-web-verify-key";
-  constexpr const char *kKeyVar = "SHOTCALL_TEST_RIOT_KEY";
-  constexpr const char *kLimits = "20:1,100:10";
-  constexpr const char *kPuuid = "puuid-web-page";
-  const auto wall_ms = [] { return g_get_real_time() / 1000; };
-  std::string error;
-  auto riot = riot::test::RiotStandin::start(0, &error);
-  ASSERT_TRUE(riot) << error;
-  riot->set_api_key(kKey);
-  riot->set_rate_limits(kLimits);
-  const std::string page_id = team.members()[0].riot_id;
-  const auto hash = page_id.find('#');
-  riot->add_account(kPuuid, page_id.substr(0, hash), page_id.substr(hash + 1));
-  riot->set_summoner(kPuuid, 3, wall_ms() - 60'000);
-  ServerProcess server({"--identity", "riot", "--riot-api-key-env", kKeyVar, "--riot-platform",
-                        "euw1", "--riot-api-base", riot->base_url(), "--riot-rate-limits", kLimits,
-                        "--riot-verify-share", "30"},
-                       {{kKeyVar, kKey}});
+  VerifyingRiot riot;
+  ASSERT_EQ(riot.start(team.members()[0].riot_id), "");
+  std::vector<std::string> args = riot.server_args();
+  args.insert(args.end(), {"--identity", "riot"});
+  ServerProcess server(args, riot.server_env());
   Page::Options o = quiet_options("verify");
   o.verify_when_asked = true;
   Page page(server, o, out);
@@ -50,15 +82,7 @@ TEST_F(WebE2e, UnderPolicyRiotAPageVerifiesWhereItIsAndThenJoins) {
   EXPECT_NE(asked.find("verified with Riot"), std::string::npos) << asked;
   EXPECT_NE(page.line("event server-error ").find("\"code\":\"proof-required\""), std::string::npos)
       << page.transcript();
-  // Each round's icon, set in "Riot" as soon as the page shows it; the page checks by itself.
-  for (std::size_t round = 1; round <= 2; ++round) {
-    ASSERT_TRUE(page.wait("event verify-challenge ", round)) << page.transcript();
-    const std::string shown = page.lines("event verify-challenge ").at(round - 1);
-    EXPECT_NE(shown.find("\"round\":" + std::to_string(round)), std::string::npos) << shown;
-    const auto at = shown.find("\"iconId\":");
-    ASSERT_NE(at, std::string::npos) << shown;
-    riot->set_summoner(kPuuid, std::stoi(shown.substr(at + 9)), wall_ms() + 1000);
-  }
+  ASSERT_NO_FATAL_FAILURE(riot.set_icons_shown(page));
   ASSERT_TRUE(page.wait("event verified ")) << page.transcript();
   ASSERT_TRUE(page.wait("event joined ")) << page.transcript();
   // Signed in once, never sent away in between.
@@ -246,24 +270,9 @@ TEST_F(WebE2e, APageLinkedFromTheBoundDeviceSignsInWithItsOwnKey) {
 // in by itself. Before, it said "your team now sees you as verified" and stayed signed out: the
 // player was in no call, and the other device had been signed out by the verification.
 TEST_F(WebE2e, APageVerifiedWhileItsRiotIdIsBoundElsewhereSignsIn) {
-  constexpr const char *kKey = "RGAPI-web-verify-bound";
-  constexpr const char *kKeyVar = "SHOTCALL_TEST_RIOT_KEY";
-  constexpr const char *kLimits = "20:1,100:10";
-  constexpr const char *kPuuid = "puuid-web-bound";
-  const auto wall_ms = [] { return g_get_real_time() / 1000; };
-  std::string error;
-  auto riot = riot::test::RiotStandin::start(0, &error);
-  ASSERT_TRUE(riot) << error;
-  riot->set_api_key(kKey);
-  riot->set_rate_limits(kLimits);
-  const std::string riot_id = team.members()[0].riot_id;
-  const auto hash = riot_id.find('#');
-  riot->add_account(kPuuid, riot_id.substr(0, hash), riot_id.substr(hash + 1));
-  riot->set_summoner(kPuuid, 3, wall_ms() - 60'000);
-  ServerProcess server(
-      {"--riot-api-key-env", kKeyVar, "--riot-platform", "euw1", "--riot-api-base",
-       riot->base_url(), "--riot-rate-limits", kLimits, "--riot-verify-share", "30"},
-      {{kKeyVar, kKey}});
+  VerifyingRiot riot;
+  ASSERT_EQ(riot.start(team.members()[0].riot_id), "");
+  ServerProcess server(riot.server_args(), riot.server_env());
   {
     // The other device: its first proven registration binds the Riot ID to its key.
     std::vector<std::string> a = team.peer_args(0, server.url(), "E2E_WEB");
@@ -279,13 +288,7 @@ TEST_F(WebE2e, APageVerifiedWhileItsRiotIdIsBoundElsewhereSignsIn) {
   ASSERT_TRUE(page.wait("event server-error ")) << page.transcript();
   ASSERT_NE(page.line("event server-error ").find("\"code\":\"riot-id-bound\""), std::string::npos)
       << page.transcript();
-  for (std::size_t round = 1; round <= 2; ++round) {
-    ASSERT_TRUE(page.wait("event verify-challenge ", round)) << page.transcript();
-    const std::string shown = page.lines("event verify-challenge ").at(round - 1);
-    const auto at = shown.find("\"iconId\":");
-    ASSERT_NE(at, std::string::npos) << shown;
-    riot->set_summoner(kPuuid, std::stoi(shown.substr(at + 9)), wall_ms() + 1000);
-  }
+  ASSERT_NO_FATAL_FAILURE(riot.set_icons_shown(page));
   ASSERT_TRUE(page.wait("event verified ")) << page.transcript();
   ASSERT_TRUE(page.wait("event registered ")) << page.transcript();
   EXPECT_NE(page.line("event registered ").find("\"identity\":\"riot\""), std::string::npos)

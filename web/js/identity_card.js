@@ -71,6 +71,7 @@ export function stopVerification(app) {
   clearInterval(app.verifyPoll);
   app.verifyPoll = 0;
   app.verifyStep = null;
+  app.verifyRefusal = null;
   $('verify-box').hidden = true;
 }
 

@@ -31,8 +31,9 @@ const QUALITY_INTERVAL_MS = 1000;
 // A server started with --access-token admits only registrations that carry it. The token this
 // browser last signed in with is kept (same origin: this server's) and sent again by itself.
 const TOKEN_KEY = 'shotcall.token';
-// The Riot ID this tab is signed in as, kept across a reload (sessionStorage is the tab's): after
-// a reload, as after a dropped connection, the server may still hold our old session for a while.
+// The Riot ID this tab signed in as, kept across a reload and a Leave (sessionStorage is the
+// tab's): after either, as after a dropped connection, the server may still hold our old session
+// for a while if the network was down. A 4001 (replaced) ends it.
 const SIGNED_IN_KEY = 'shotcall.signed-in-as';
 
 const app = {
@@ -50,6 +51,7 @@ const app = {
   approvedKey: null,    // the key of the device this page approved last, until unlinked or left
   verifyPoll: 0,        // the timer asking verify-riot-check while an icon is awaited
   verifyStep: null,     // "round/iconId" of the step shown
+  verifyRefusal: null,  // the words of a verify-busy that may have been a limit (onError)
   lastNotice: null,     // the text of the latest `notice` on this connection
   challenge: null,
   features: [],
@@ -117,6 +119,7 @@ function connect() {
     if (e.code === 4001) {
       // "replaced": this Riot ID signed in elsewhere, or this device may no longer hold it (the
       // notice before the close said which); we must not fight it by signing in again.
+      remember(SIGNED_IN_KEY, null);
       setConnection('closed');
       setState('replaced', replacedText(app.lastNotice));
       finishLeaving();
@@ -177,8 +180,7 @@ async function proofFor(purpose, riot) {
   return challenge ? makeProof(app.identity, purpose, proofHost(WS_URL), challenge, riot) : null;
 }
 
-// Whether the current connection's register-user succeeded (a hello then never signs in again).
-// Whether this tab was signed in as the wanted Riot ID since its Join (also before a reload).
+// Whether this tab has signed in as the wanted Riot ID (SIGNED_IN_KEY).
 function signedInBefore() {
   try {
     return Boolean(app.want) && sessionStorage.getItem(SIGNED_IN_KEY) === app.want.riot;
@@ -196,6 +198,7 @@ function remember(key, value) {
   }
 }
 
+// Whether the current connection's register-user succeeded (a hello then never signs in again).
 function signedInHere() {
   return app.registeredOn !== null && app.registeredOn === app.ws;
 }
@@ -412,13 +415,16 @@ function onError(msg) {
     // requests: the verification is still pending and the next check tries again. Anything else
     // ended it.
     if (msg.code === 'verify-busy' && msg.re === 'verify-riot' && !app.verifyStep) {
-      // Refused before any icon was named: a limit (two under way, ten a day, five an hour
-      // from this address), or the first lookup waits for the server's Riot budget. No check can
-      // move it on: say what and when, and Verify again then starts anew.
+      // Busy before any icon was named: the first lookup waits for the server's Riot budget (a
+      // check moves it on), or a limit refused it (two under way, ten a day, five an hour from
+      // this address: nothing is pending, and the check says so). Kept for that answer.
+      app.verifyRefusal = `${msg.message || 'Verification is busy'}. Press Verify with Riot ` +
+        `again in ${waitWords(msg.retryAfterMs)}.`;
+    }
+    if (msg.code === 'verify-failed' && app.verifyRefusal && !app.verifyStep) {
+      // The check found nothing pending: it was the limit. Its words, not the check's.
       stopVerification(app);
-      showProblem('identity-note', `${msg.message || 'Verification is busy'}. Press Verify ` +
-                  `with Riot again in ${waitWords(msg.retryAfterMs)}.`);
-      return;
+      return showProblem('identity-note', app.verifyRefusal);
     }
     if (msg.code === 'verify-busy') {
       if (!app.verifyPoll) pollVerification(app, send);
@@ -452,7 +458,10 @@ function onError(msg) {
   // A signal to a teammate who just left, or sent as we left: their row goes with
   // user-left-channel; nothing for the player to do.
   if (msg.re === 'signal') return;
-  if (msg.code !== 'rate-limited') setStatus(msg.message || msg.code);
+  if (['link-request', 'link-approve', 'unlink-device'].includes(msg.re))
+    return showProblem('identity-note', msg.message || msg.code);
+  // rate-limited with no `re` is the per-second message limit, about no request in particular.
+  if (msg.code !== 'rate-limited' || msg.re) setStatus(msg.message || msg.code);
 }
 
 // Under policy riot (identity-1) a team's channel is for players verified with Riot. The page stays
@@ -528,7 +537,6 @@ function leave() {
 
 function finishLeaving() {
   app.want = null;
-  remember(SIGNED_IN_KEY, null);
   // Signed out: no level to show, nothing to approve or unlink, no relay credentials to renew.
   app.peerId = null;
   app.selfIdentity = 'none';
