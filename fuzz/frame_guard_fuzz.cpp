@@ -1,7 +1,7 @@
-// The frame guard on arbitrary client bytes (signaling/server/transport/frame_guard.hpp). Input: one byte
-// picks the message limit and whether pings and pongs are admitted (all, or every other one), one
-// byte seeds how the rest is cut into reads, then the raw stream. Checks: the guard never emits
-// more than it was given; it reports its trip at most once; how the stream is cut into reads
+// The frame guard on arbitrary client bytes (signaling/server/transport/frame_guard.hpp). Input:
+// one byte picks the message limit and whether pings and pongs are admitted (all, or every other
+// one), one byte seeds how the rest is cut into reads, then the raw stream. Checks: the guard never
+// emits more than it was given; it reports its trip at most once; how the stream is cut into reads
 // changes nothing it emits nor why it trips; an untripped guard that admits every control frame
 // passes every byte unchanged, holding back at most an incomplete frame header or a close frame
 // it has not yet seen whole.
@@ -36,7 +36,8 @@ struct Run {
 // Feeds `stream` in pieces whose sizes come from `cuts` (a tiny generator); 0 = all at once.
 Run feed(std::uint64_t limit, bool refuse_every_other, std::string_view stream, std::uint8_t cuts) {
   int controls = 0;
-  FrameGuard guard(limit, [&] { return !refuse_every_other || ++controls % 2 == 1; });
+  FrameGuard guard(limit,
+                   [&](bool, std::uint64_t) { return !refuse_every_other || ++controls % 2 == 1; });
   Run run;
   std::uint32_t state = cuts;
   std::size_t at = 0;
