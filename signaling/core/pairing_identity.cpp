@@ -373,14 +373,13 @@ Outbox Pairing::on_link_approve(ConnId conn, Conn& c, const std::optional<std::s
     try {
       // Counted up to the limit only: past it every code is cancelled anyway, and a row per
       // further wrong code would let one connection write to the store without end.
-      if (deps_.identity->count_events(store::EventKind::BadLinkCode, c.riot_key,
-                                       now - config_.identity.link_code_ttl_ms) <
-          config_.identity.max_bad_link_codes)
+      std::size_t bad = deps_.identity->count_events(store::EventKind::BadLinkCode, c.riot_key,
+                                                     now - config_.identity.link_code_ttl_ms);
+      if (bad < config_.identity.max_bad_link_codes) {
         deps_.identity->record_event(store::EventKind::BadLinkCode, c.riot_key, now);
-      if (deps_.identity->count_events(store::EventKind::BadLinkCode, c.riot_key,
-                                       now - config_.identity.link_code_ttl_ms) >=
-          config_.identity.max_bad_link_codes)
-        deps_.identity->cancel_link_codes(c.riot_key);
+        ++bad;
+      }
+      if (bad >= config_.identity.max_bad_link_codes) deps_.identity->cancel_link_codes(c.riot_key);
     } catch (const store::StoreUnavailable&) {
       ++identity_counters_.store_unavailable;
     }

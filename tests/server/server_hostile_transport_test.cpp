@@ -156,19 +156,25 @@ TEST(ServerHostile, OneAddressHoldsOnlySoManyPendingConnections) {
             1);
 }
 
+// Sends `batch` up to `times` times without reading, as an attacker does; stops once the server
+// has closed the connection (a write then fails).
+void send_until_closed(RawWsClient& raw, const std::string& batch, int times) {
+  for (int i = 0; i < times; ++i) {
+    try {
+      raw.send_raw(batch);
+    } catch (const std::runtime_error&) {
+      return;
+    }
+  }
+}
+
 TEST(ServerHostile, APingFloodSpendsTheFrameBudgetAndIsClosedWith1008) {
   ServerProcess server({"--rate", "10", "--burst", "20"});
   RawWsClient raw(server.url());
   std::string batch;
   for (int i = 0; i < 100; ++i) batch += RawWsClient::encode_frame(9, true, std::string(125, 'p'));
   // Never reading, as the attacker does; the server stops reading once it has closed.
-  for (int i = 0; i < 100; ++i) {
-    try {
-      raw.send_raw(batch);
-    } catch (const std::runtime_error&) {
-      break;
-    }
-  }
+  send_until_closed(raw, batch, 100);
   bool ended = false;
   const std::string got = raw.read_until_end(5s, &ended);
   EXPECT_TRUE(ended) << "the flooding connection is still open";
@@ -196,13 +202,7 @@ TEST(ServerHostile, PingsFromAClientThatNeverReadsCountAgainstItsQueue) {
   // 16 MB of pings, owing as many pongs: loopback's socket buffers hold about 10 MB of them, then
   // the queue fills. Not much more, so that the client reads the close frame within the 4 s the
   // server waits for its answer.
-  for (int i = 0; i < 120; ++i) {
-    try {
-      raw.send_raw(batch);
-    } catch (const std::runtime_error&) {
-      break;
-    }
-  }
+  send_until_closed(raw, batch, 120);
   bool ended = false;
   const std::string got = raw.read_until_end(10s, &ended);
   EXPECT_TRUE(ended) << "the connection that pings and never reads is still open";

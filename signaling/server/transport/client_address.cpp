@@ -54,6 +54,12 @@ std::optional<std::string> entry_address(std::string_view entry) {
   return canonical_address(entry);
 }
 
+// ::ffff:a.b.c.d, an IPv4 address in IPv6 form.
+bool v4_mapped(const std::array<std::uint8_t, 16>& bytes) {
+  return std::all_of(bytes.begin(), bytes.begin() + 10, [](auto b) { return b == 0; }) &&
+         bytes[10] == 0xff && bytes[11] == 0xff;
+}
+
 }  // namespace
 
 std::optional<std::string> canonical_address(std::string_view text) {
@@ -63,8 +69,7 @@ std::optional<std::string> canonical_address(std::string_view text) {
   // IPv4 text for an IPv4 address however it came (a dual-stack socket's peer, a TCP6 PROXY
   // header or an X-Forwarded-For entry may write it ::ffff:a.b.c.d): one client, one spelling,
   // or its per-address limits would count it twice.
-  const bool v4 = std::all_of(bytes->begin(), bytes->begin() + 10, [](auto b) { return b == 0; }) &&
-                  (*bytes)[10] == 0xff && (*bytes)[11] == 0xff;
+  const bool v4 = v4_mapped(*bytes);
   if (!inet_ntop(v4 ? AF_INET : AF_INET6, v4 ? bytes->data() + 12 : bytes->data(), out, sizeof out))
     return std::nullopt;
   return std::string{out};
@@ -74,9 +79,7 @@ std::string address_group(std::string_view address) {
   if (address.find(':') == std::string_view::npos) return std::string{address};  // IPv4, or none
   auto bytes = to_bytes(address);
   if (!bytes) return std::string{address};
-  const bool v4 = std::all_of(bytes->begin(), bytes->begin() + 10, [](auto b) { return b == 0; }) &&
-                  (*bytes)[10] == 0xff && (*bytes)[11] == 0xff;
-  if (v4) return canonical_address(address).value_or(std::string{address});
+  if (v4_mapped(*bytes)) return canonical_address(address).value_or(std::string{address});
   std::fill(bytes->begin() + 8, bytes->end(), std::uint8_t{0});
   char out[INET6_ADDRSTRLEN];
   if (!inet_ntop(AF_INET6, bytes->data(), out, sizeof out)) return std::string{address};
