@@ -77,11 +77,13 @@ class OutageRejoin : public ::testing::Test {
     ASSERT_TRUE(test::run_until([&] { return both_connected(); }, 60s)) << states();
   }
 
-  // The server dies (no goodbye to anyone; Ann's way to it is cut first).
+  // The server dies (no goodbye to anyone), then Ann's way to it is cut. Not the other way
+  // round: GSubprocess sends the signal later, from GLib's worker thread, and a server still
+  // alive when the gate closed Ann's connection told Bob she left, so Bob dropped his link.
   void kill_server() {
-    gate_.shut();
     server_->terminate(10s, SIGKILL);
     server_.reset();
+    gate_.shut();
     ASSERT_TRUE(test::run_until(
         [&] {
           return ann_->core().phase() == Phase::Offline && bob_->core().phase() == Phase::Offline;
@@ -123,7 +125,7 @@ class OutageRejoin : public ::testing::Test {
 TEST_F(OutageRejoin, ALinkThatFailedWhileTheServerWasAwayIsBuiltAgainWhenItReturns) {
   ASSERT_NO_FATAL_FAILURE(call(200));
   ASSERT_NO_FATAL_FAILURE(kill_server());
-  ASSERT_TRUE(bob_->voice().fail_peer("ann#euw", "injected failure"));
+  ASSERT_TRUE(bob_->voice().fail_peer("ann#euw", "injected failure")) << states();
   // Bob gives up and lets Ann go (she is in no channel he can see); Ann's side failed too (no
   // more audio) and waits for an offer on a fresh link.
   ASSERT_TRUE(test::run_until(
@@ -149,7 +151,7 @@ TEST_F(OutageRejoin, ALinkThatFailedWhileTheServerWasAwayIsBuiltAgainWhenItRetur
 TEST_F(OutageRejoin, ALinkOnlyOneSideSawFailWhenTheServerReturnedComesBack) {
   ASSERT_NO_FATAL_FAILURE(call(600'000));
   ASSERT_NO_FATAL_FAILURE(kill_server());
-  ASSERT_TRUE(bob_->voice().fail_peer("ann#euw", "injected failure"));
+  ASSERT_TRUE(bob_->voice().fail_peer("ann#euw", "injected failure")) << states();
   ASSERT_EQ(phase_of(*bob_, "ann#euw"), media::PeerPhase::Failed);
   ASSERT_NO_FATAL_FAILURE(restart_server_bob_first());
   ASSERT_TRUE(test::run_until([&] { return ann_->core().phase() == Phase::InChannel; }, 30s))
