@@ -42,7 +42,7 @@ std::unique_ptr<PairingRunner> make_pairing_runner(const ServerConfig& config, R
   // make_channel_store gave this mode a SnapshotStore.
   return std::make_unique<SharedPairing>(pairing, static_cast<store::SnapshotStore&>(parts.store),
                                          parts.clock, parts.instance, endpoint, parts.log,
-                                         std::move(hooks));
+                                         std::move(hooks), config.burst);
 }
 
 }  // namespace shotcall::server

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -99,6 +100,63 @@ TEST(RelayCluster, ARelayToAnotherInstanceOvertakesTheSendersStoreQueue) {
   // The queue drains, every call answered in order.
   EXPECT_TRUE(busy.players[0]->wait_for(
       [&](const Frame& f) { return id_of(f) == "j" + std::to_string(kCalls - 1); }, 60s));
+}
+
+// A connection may have --burst calls waiting for the store, as many messages as it may send at
+// once; one that sends more before Redis answers gets each further one answered rate-limited,
+// by its id, at once. Queued, they would wait in the instance's one queue without end, and
+// every other player's call behind them.
+TEST(RelayCluster, AConnectionWithBurstCallsWaitingIsToldToWaitForTheirAnswers) {
+  constexpr int kBurst = 100;
+  RedisCluster cluster({"--rate", "100000", "--burst", std::to_string(kBurst)});
+  Spread flood = spread_team(cluster, "Flood", "302", {1});
+  Spread calm = spread_team(cluster, "Calm", "303", {1});
+  Player& flooder = flood.players[0];
+  const std::string joins_read = "shotcall_messages_received_total{type=\"join-channel\"}";
+  const double read_before = metric(cluster, 1, joins_read);
+  // Redis stopped: nothing s1 queues is answered until it resumes.
+  cluster.redis().pause();
+  constexpr int kCalls = 3 * kBurst;
+  for (int i = 0; i < kCalls; ++i)
+    flooder->send(msg::join(flood.channel_id, "j" + std::to_string(i)));
+  ASSERT_TRUE(
+      run_until([&] { return metric(cluster, 1, joins_read) >= read_before + kCalls; }, 30s))
+      << "s1 never read the joins";
+  calm.players[0]->send(msg::join(calm.channel_id, "calm"));
+  ASSERT_TRUE(
+      run_until([&] { return metric(cluster, 1, joins_read) >= read_before + kCalls + 1; }, 30s));
+  ASSERT_EQ(metric(cluster, 1, "shotcall_frames_rate_limited_total"), 0)
+      << "the frame limit, not the queue, refused some";
+  // The first kBurst wait (one of them sent to Redis), and the calm player's call after them.
+  const double queued = metric(cluster, 1, "shotcall_store_queue_length");
+  EXPECT_GE(queued, kBurst + 1);
+  EXPECT_LE(queued, kBurst + 3) << "more than --burst of one connection's calls were queued";
+  EXPECT_EQ(metric(cluster, 1, "shotcall_store_calls_refused_total"), kCalls - kBurst);
+  cluster.redis().resume();
+
+  // Every join answered once: the first kBurst in order, the rest refused by their ids.
+  std::vector<int> answers(kCalls, 0);
+  int refused = 0;
+  auto take_answers = [&] {
+    while (auto f = flooder->take([](const Frame& f) { return id_of(f).rfind("j", 0) == 0; })) {
+      const int n = std::stoi(id_of(*f).substr(1));
+      ++answers.at(static_cast<std::size_t>(n));
+      if (const auto* e = f->as<protocol::Error>();
+          e && e->code == protocol::ErrorCode::RateLimited) {
+        ++refused;
+        EXPECT_GE(n, kBurst) << "a call within the first --burst was refused";
+        EXPECT_EQ(e->re, "join-channel");
+        EXPECT_NE(e->message.find("wait for the answers"), std::string::npos) << e->message;
+      } else {
+        EXPECT_LT(n, kBurst) << "a call past --burst was queued: " << f->text;
+      }
+    }
+    return std::all_of(answers.begin(), answers.end(), [](int a) { return a > 0; });
+  };
+  EXPECT_TRUE(run_until(take_answers, 60s)) << "not every join was answered";
+  EXPECT_TRUE(std::all_of(answers.begin(), answers.end(), [](int a) { return a == 1; }));
+  EXPECT_EQ(refused, kCalls - kBurst);
+  EXPECT_TRUE(calm.players[0]->wait_for([](const Frame& f) { return id_of(f) == "calm"; }, 30s));
 }
 
 TEST(RelayCluster, AForgedRelayToAnotherTeamIsRefusedAndNeverDelivered) {

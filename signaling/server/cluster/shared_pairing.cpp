@@ -6,9 +6,11 @@
 //   shared_pairing_outage.cpp    Redis lost and back: the cache, and putting our channels back
 #include "signaling/server/cluster/shared_pairing.hpp"
 
+#include <string>
 #include <utility>
 #include <variant>
 
+#include "signaling/core/replies.hpp"
 #include "signaling/server/cluster/shared_pairing_call.hpp"
 #include "signaling/server/ops/prometheus_text.hpp"
 #include "signaling/store/store_records.hpp"
@@ -18,13 +20,18 @@ namespace shotcall::server {
 using namespace shared_pairing_detail;
 
 SharedPairing::SharedPairing(core::Pairing& pairing, store::SnapshotStore& store, CallClock& clock,
-                             std::string instance, RedisEndpoint endpoint, Logger& log, Hooks hooks)
+                             std::string instance, RedisEndpoint endpoint, Logger& log, Hooks hooks,
+                             std::size_t max_queued_calls)
     : pairing_(pairing),
       store_(store),
       clock_(clock),
       instance_(std::move(instance)),
       log_(log),
-      hooks_(std::move(hooks)) {
+      hooks_(std::move(hooks)),
+      max_queued_calls_(max_queued_calls),
+      queue_full_text_("too many requests waiting for an answer (at most " +
+                       std::to_string(max_queued_calls) +
+                       " at a time): dropped; wait for the answers before sending more") {
   commands_ = std::make_unique<RedisLink>(endpoint, [this](bool up) { on_state(up); });
   subscriber_ = std::make_unique<RedisLink>(endpoint, [this](bool up) {
     log_.info(up ? "redis-subscribed" : "redis-subscriber-lost", {{"instance", instance_}});
@@ -68,7 +75,15 @@ void SharedPairing::handle(core::ConnId conn, protocol::ClientMessage message,
   const bool relay = std::holds_alternative<protocol::SignalTo>(message.body);
   if (!relay) received_us = 0;  // only relays are timed
   // A connection with calls queued keeps its order: this one waits behind them.
-  if (!queued_per_conn_.contains(conn)) {
+  const auto queued = queued_per_conn_.find(conn);
+  if (queued != queued_per_conn_.end() && queued->second >= max_queued_calls_) {
+    ++counters_.calls_refused;
+    hooks_.deliver(
+        {{conn, core::replies::error(message.id, protocol::ErrorCode::RateLimited, queue_full_text_,
+                                     protocol::type_name(message.body))}});
+    return;
+  }
+  if (queued == queued_per_conn_.end()) {
     // A relay to a peer of another instance goes straight to pub/sub (shared_pairing_relay.cpp):
     // that instance checks the target is in the sender's channel. Without Redis it is a call
     // like any other, answered from what we last saw.
@@ -166,6 +181,9 @@ void SharedPairing::render_metrics(PrometheusText& out) const {
        MetricType::counter, counters_.local_calls);
   line("shotcall_store_queue_length", "Core calls waiting for the store.", MetricType::gauge,
        queue_.size());
+  line("shotcall_store_calls_refused_total",
+       "Messages answered rate-limited: their connection had --burst calls waiting.",
+       MetricType::counter, counters_.calls_refused);
   line("shotcall_remote_messages_sent_total", "Messages published to other instances.",
        MetricType::counter, counters_.remote_out);
   line("shotcall_remote_messages_received_total", "Messages from other instances.",

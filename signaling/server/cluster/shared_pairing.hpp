@@ -49,8 +49,11 @@ class SharedPairing final : public PairingRunner {
     std::function<void(const core::Outbox&, std::int64_t relay_start_us)> deliver_relay;
   };
 
+  // `max_queued_calls`: the calls one connection may have waiting (--burst, as many messages as
+  // it may send at once); a message past them is answered rate-limited instead of queued.
   SharedPairing(core::Pairing& pairing, store::SnapshotStore& store, CallClock& clock,
-                std::string instance, RedisEndpoint endpoint, Logger& log, Hooks hooks);
+                std::string instance, RedisEndpoint endpoint, Logger& log, Hooks hooks,
+                std::size_t max_queued_calls);
   ~SharedPairing() override;
   SharedPairing(const SharedPairing&) = delete;
   SharedPairing& operator=(const SharedPairing&) = delete;
@@ -151,6 +154,11 @@ class SharedPairing final : public PairingRunner {
   static constexpr std::size_t kMaxKeptReplacements = 1000;
   std::vector<std::string> unpublished_replacements_;
   std::unordered_map<core::ConnId, std::size_t> queued_per_conn_;
+  // Calls run one at a time, in arrival order, for every connection of this instance: one
+  // connection that sends faster than Redis answers would otherwise grow the queue without end
+  // and put everyone else's calls behind its own.
+  std::size_t max_queued_calls_;
+  std::string queue_full_text_;
   bool busy_ = false;
   bool pumping_ = false;
   // Redis was lost since it was last reached (or never reached yet): restore on return.
@@ -187,6 +195,7 @@ class SharedPairing final : public PairingRunner {
     std::uint64_t relays_delivered = 0, relays_refused = 0, relays_unverified = 0;
     // Replacements published to the other instances, and received from them.
     std::uint64_t replacements_out = 0, replacements_in = 0;
+    std::uint64_t calls_refused = 0;  // past --max-queued-calls: answered rate-limited
   } counters_;
 };
 
