@@ -35,7 +35,7 @@ Page::Page(const ServerProcess& server, const Options& o, const std::string& out
       ",\"pttNote\":" + boolean(o.ptt_note) +
       ",\"verifyWhenAsked\":" + boolean(o.verify_when_asked) +
       ",\"verifyOnBound\":" + boolean(o.verify_on_bound) +
-      ",\"leaveAfterJoin\":" + boolean(o.leave_after_join) +
+      ",\"leaveAfterJoin\":" + boolean(o.leave_after_join) + ",\"watch\":" + boolean(o.watch) +
       ",\"unplugMic\":" + boolean(o.unplug_mic) + "}";
   process_ =
       std::make_unique<ChildProcess>(std::vector<std::string>{"node", SHOTCALL_WEB_DRIVER, config},

@@ -39,6 +39,7 @@ class Page {
     bool verify_on_bound = false;    // press "Verify with Riot" when the Riot ID is bound
     bool leave_after_join = false;   // press Leave once in the channel
     bool unplug_mic = false;     // after the first "heard", end the microphone as unplugging does
+    bool watch = false;  // before Join, choose the server's watch instead of the link's game
     std::string name = "page";   // prefix of the files it writes
   };
 

@@ -11,6 +11,7 @@
 #include "signaling/identity/base64url.hpp"
 #include "signaling/identity/fingerprint.hpp"
 #include "tests/riot/riot_standin.hpp"
+#include "tests/support/ws_client.hpp"
 #include "tests/web/web_e2e_fixture.hpp"
 
 namespace shotcall::test {
@@ -338,6 +339,53 @@ TEST_F(WebE2e, APageThatApprovesADeviceShowsItsFingerprintAndCanUnlinkIt) {
   EXPECT_TRUE(page.lines("page-error ").empty()) << page.transcript();
   EXPECT_TRUE(page.lines("driver-error ").empty()) << page.transcript();
   newcomer.terminate();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+// A page following the server's watch joins only a channel the server built from Riot's data.
+// Anyone may name a player on a roster of their own: an enemy who puts the page's Riot ID on his
+// team's roster has the server offer that channel to the page too (origin client), and a page
+// that took it would talk to him. The page lets it pass and joins its team's channel once Riot
+// shows the game. The enemy's offer reaches the page first (it is made before Riot has a game),
+// so a page that took offers of any origin would be in his channel by then.
+TEST_F(WebE2e, AWatchingPageJoinsOnlyAChannelMadeFromRiotsData) {
+  const std::string me = team.members()[0].riot_id;
+  const std::string mate = team.members()[1].riot_id;
+  VerifyingRiot riot;  // knows the page's Riot ID (kPuuid)
+  ASSERT_EQ(riot.start(me), "");
+  std::vector<std::string> args = riot.server_args();
+  args.insert(args.end(), {"--riot-poll-interval", "200"});
+  ServerProcess server(args, riot.server_env());
+  Page::Options o = quiet_options("watch-origin");
+  o.watch = true;
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("event state {\"state\":\"watching\"}")) << page.transcript();
+
+  auto enemy = WsClient::connect(server.url());
+  ASSERT_TRUE(enemy);
+  enemy->send(msg::register_user("Red Five#EUW", "r"));
+  ASSERT_TRUE(enemy->wait_for_type("connected"));
+  enemy->send(msg::find_or_create("EUW1_1", "200", {"Red Five#EUW", me}, "trap"));
+  const auto trap = enemy->wait_for_type("channel-created");
+  ASSERT_TRUE(trap) << "the enemy's channel was not made";
+  const std::string trap_id = trap->as<protocol::ChannelCreated>()->channel.channel_id;
+  enemy->send(msg::join(trap_id, "in"));
+  ASSERT_TRUE(enemy->wait_for_type("joined-channel"));
+
+  riot::test::StandinGame game;
+  game.game_id = 4242;
+  game.participants = {{VerifyingRiot::kPuuid, me, 100, 1, false},
+                       {"puuid-mate", mate, 100, 2, false},
+                       {"puuid-red", "Red Five#EUW", 200, 3, false}};
+  riot.riot->add_game(game);
+  ASSERT_TRUE(page.wait("event joined ")) << page.transcript();
+  const std::string joined = page.line("event joined ");
+  EXPECT_NE(joined.find("\"channelId\":\"EUW1_4242_100_"), std::string::npos) << joined;
+  EXPECT_EQ(joined.find(trap_id), std::string::npos) << "the page joined the enemy's channel";
+  EXPECT_EQ(page.lines("event joined ").size(), 1u) << page.transcript();
+  ASSERT_TRUE(enemy->barrier());
+  EXPECT_FALSE(enemy->has([](const Frame &f) { return f.type == "user-joined-channel"; }))
+      << "the page is in the enemy's channel";
   EXPECT_TRUE(page.process().terminate().exited);
 }
 

@@ -36,6 +36,8 @@
 //   unplugMic    after the first "heard", end the page's microphone as unplugging it does (its
 //                tracks stop and fire `ended`; Chromium's fake device cannot be unplugged) and
 //                print "unplugged <tracks>"
+//   watch        before Join, choose the server's watch (the page then follows the server's
+//                offers instead of the link's game)
 //   profile      user-data-dir to use (default: a fresh temporary one)
 // It prints one line per event on stdout, for the test to wait on:
 //   event <name> <json>   the page's own `shotcall` events (state, registered, joined, link, …)
@@ -205,6 +207,7 @@ async function onEvent(name, detail) {
       say(`watch-note ${await note.isVisible()} ${(await note.textContent()).replace(/\s+/g, ' ').trim()}`);
       await page.locator('label[for="mode-manual"]').click();
     }
+    if (cfg.watch) await page.locator('label[for="mode-watch"]').click();
     await page.locator('#join-button').click();
     say('join-pressed');
     return;
