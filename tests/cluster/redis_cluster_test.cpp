@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <set>
 
+#include "signaling/protocol/riot_id.hpp"
 #include "signaling/store/store_records.hpp"
 #include "tests/cluster/shared_postgres.hpp"
 #include "tests/server/server_test_helpers.hpp"
@@ -204,6 +205,44 @@ TEST(RedisCluster, RedisRestartedEmptyLosesNoChannelThatHadMembers) {
   // The channel is whole again for the protocol too: found by its roster, signals cross.
   EXPECT_EQ(find_or_create(t.players[1], "g3", "100", t.roster), t.channel_id);
   expect_full_signal_mesh(t);
+}
+
+// A closed connection leaves even when Redis refuses every write of its leaving (here: out of
+// memory, as a full Redis with noeviction answers). The call gives up on Redis after its tries
+// and is carried out on what the instance last saw: the teammate hears the player leave, and the
+// Riot ID's claim in Redis lapses with its TTL. Before, the connection stayed in the instance's
+// core for good, and the TTL refresh kept its claim alive: that Riot ID could never sign in again
+// anywhere until the instance restarted.
+TEST(RedisCluster, AConnectionWhoseLeavingRedisRefusedStillLeaves) {
+  RedisCluster cluster;
+  Player leaver = registered_on(cluster, 1, "Leaver#EUW");
+  Player mate = registered_on(cluster, 2, "Stayer#EUW");
+  const std::vector<std::string> roster{"Leaver#EUW", "Stayer#EUW"};
+  const std::string channel_id = find_or_create(leaver, "g-oom", "100", roster);
+  join(leaver, channel_id);
+  join(mate, channel_id);
+  ASSERT_TRUE(leaver->wait_for_type("user-joined-channel"));
+
+  ASSERT_EQ(cluster.redis().command({"CONFIG", "SET", "maxmemory", "1"}), "OK");
+  leaver->close();
+  const bool abandoned = cluster.instance(1).wait_for_stderr("store-call-abandoned", 20s);
+  ASSERT_EQ(cluster.redis().command({"CONFIG", "SET", "maxmemory", "0"}), "OK");
+  ASSERT_TRUE(abandoned) << "Redis took the leaving's writes: the test proves nothing";
+
+  const std::string leaver_id = leaver.peer_id;
+  EXPECT_TRUE(mate->wait_for([&](const Frame& f) {
+    const auto* left = f.as<protocol::UserLeftChannel>();
+    return left && left->peer_id == leaver_id;
+  })) << "the teammate never heard the player leave";
+  const std::string claim = store::claim_key(protocol::fold_riot_id("Leaver#EUW"));
+  EXPECT_TRUE(run_until(
+      [&] {
+        return cluster.redis().command({"EXISTS", claim}) == "0";
+      },
+      60s))
+      << "the claim of a closed connection is kept alive";
+  Player again = registered_on(cluster, 2, "Leaver#EUW");
+  EXPECT_FALSE(again.peer_id.empty()) << "the Riot ID cannot sign in again";
 }
 
 TEST(RedisCluster, AnAdminNoticeReachesEveryClientOfEveryInstance) {

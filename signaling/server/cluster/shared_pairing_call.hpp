@@ -55,6 +55,7 @@ struct SharedPairing::Call {
   core::StoreNeeds extra;  // keys an earlier attempt read without having them
   std::int64_t now_ms = 0;
   int attempts = 0;
+  bool here_only = false;  // run on what this instance last saw, its writes never committed
 };
 
 }  // namespace shotcall::server

@@ -87,7 +87,7 @@ void SharedPairing::begin(Call& call) {
   clock_.thaw();
   needs.merge(call.extra);
 
-  if (needs.empty() || !commands_->up()) {
+  if (needs.empty() || !commands_->up() || call.here_only) {
     if (!needs.empty()) ++counters_.local_calls;
     run(call, local_snapshot(needs));
     return;
@@ -139,7 +139,7 @@ core::Outbox SharedPairing::perform(Call& call) {
 }
 
 void SharedPairing::run(Call& call, store::Snapshot snapshot) {
-  const bool local = !commands_->up();
+  const bool local = !commands_->up() || call.here_only;
   store_.load(std::move(snapshot));
   clock_.freeze(call.now_ms);
   auto saved = std::shared_ptr<core::Pairing::Checkpoint>(pairing_.checkpoint(call.conn));
@@ -212,6 +212,16 @@ void SharedPairing::run(Call& call, store::Snapshot snapshot) {
 
 void SharedPairing::retry(Call& call, const char* why) {
   if (++call.attempts >= kMaxAttempts) {
+    if (call.kind == Call::Kind::Disconnect && !call.here_only) {
+      // A closed connection left in the core would keep its Riot ID and its seat for good: the
+      // TTL refresh renews the keys of every connection it holds. Gone from here, its keys in
+      // Redis lapse within kKeyTtlMs, and its teammates hear it leave now.
+      log_.error("store-call-abandoned",
+                 {{"why", why}, {"conn", call.conn}, {"then", "here-only"}});
+      call.here_only = true;
+      begin(call);
+      return;
+    }
     log_.error("store-call-abandoned", {{"why", why}, {"conn", call.conn}});
     finish({});
     return;
