@@ -455,10 +455,14 @@ std::size_t Pairing::sweep(std::int64_t unjoined_ttl_ms) {
   std::size_t removed = 0;
   for (const auto& channel_id : store_.empty_channels_created_before(deps_.now_ms() - unjoined_ttl_ms))
     if (store_.delete_if_empty(channel_id)) ++removed;
+  forget_stale();
+  return removed;
+}
+
+void Pairing::forget_stale() {
   prune_server_games();
   const std::int64_t stale = deps_.now_ms() - 60 * 60 * 1000;
   std::erase_if(claim_warnings_, [&](const auto& entry) { return entry.second.last_ms < stale; });
-  return removed;
 }
 
 std::optional<std::string> Pairing::refused_claim_warning(const std::string& riot_key) {

@@ -200,6 +200,11 @@ class Pairing {
   // Deletes channels made but not joined for `unjoined_ttl_ms`; the shell calls it now and then.
   // Returns how many went.
   std::size_t sweep(std::int64_t unjoined_ttl_ms);
+  // What outlived its use goes: server games whose channels are gone, retired channels that are
+  // gone, refused-claim warnings unused for an hour. Part of sweep(); a store shared with other
+  // instances (whose channels expire there by themselves) runs it alone, as a call that reads
+  // needs_forget_stale() first.
+  void forget_stale();
   // A notice to every connection (admin broadcast, shutdown warnings).
   Outbox broadcast_notice(const protocol::Notice& notice) const;
 
@@ -234,6 +239,7 @@ class Pairing {
                                        const protocol::IdValue& team_id,
                                        const std::vector<std::string>& roster) const;
   StoreNeeds needs_close_server_game(const std::string& game_id) const;
+  StoreNeeds needs_forget_stale() const;
   // A message another instance's core addressed to a peer (Outgoing with to == kRemote): the
   // local connection it reaches, if that peer is here and the condition holds.
   std::optional<ConnId> resolve_remote(const std::string& peer_id, OnlyIf only,

@@ -147,6 +147,14 @@ StoreNeeds Pairing::needs_close_server_game(const std::string& game_id) const {
   return needs;
 }
 
+StoreNeeds Pairing::needs_forget_stale() const {
+  std::unordered_set<std::string> ids(retired_.begin(), retired_.end());
+  for (const auto& [game, channels] : server_games_) ids.insert(channels.begin(), channels.end());
+  StoreNeeds needs;
+  needs.channel_ids.assign(ids.begin(), ids.end());
+  return needs;
+}
+
 std::optional<ConnId> Pairing::resolve_remote(const std::string& peer_id, OnlyIf only,
                                               const std::string& only_channel) const {
   const auto conn = conn_of_peer(peer_id);

@@ -3,6 +3,10 @@
 // and the other core decides whether it reaches a connection (resolve_remote).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "signaling/core/pairing.hpp"
 #include "signaling/protocol/riot_id.hpp"
 #include "signaling/store/memory_store.hpp"
@@ -163,6 +167,40 @@ TEST_F(TwoInstances, EvictingADeadInstancesMembersTellsTheOthersAndKeepsLocalOne
   EXPECT_EQ(store_.find(channel)->members[0].peer_id, peer(a_, alice));
   // Evicting again changes nothing.
   EXPECT_TRUE(a_.pairing.evict(channel, {bob_peer}).empty());
+}
+
+// What an instance remembers of server-made channels outlives them when they go elsewhere: the
+// last member leaves on another instance, or the store lets an unjoined one expire. Sharing a
+// store, the instance reads those channels (needs_forget_stale) and forgets the ones gone; the
+// live one stays. Never forgotten, the list grew with every game for the server's life, and was
+// copied at every store call (checkpoint).
+TEST_F(TwoInstances, ForgettingStaleStateDropsServerChannelsThatWentElsewhere) {
+  const ConnId bob = user(b_, "Bob#EUW");
+  const p::IdValue team{"100", true};
+  const auto only_new = [&](const std::vector<std::string>& before) {
+    std::vector<std::string> ids = a_.pairing.needs_forget_stale().channel_ids;
+    std::erase_if(ids, [&](const auto& id) { return std::ranges::count(before, id) > 0; });
+    EXPECT_EQ(ids.size(), 1u);
+    return ids.empty() ? std::string{} : ids[0];
+  };
+  a_.pairing.open_server_channel({"EUW1_1", false}, team, {"Alice#EUW", "Bob#EUW"});
+  const std::string played = only_new({});
+  a_.pairing.open_server_channel({"EUW1_2", false}, team, {"Alice#EUW", "Cat#EUW"});
+  const std::string unjoined = only_new({played});
+  a_.pairing.open_server_channel({"EUW1_3", false}, team, {"Alice#EUW", "Dan#EUW"});
+  const std::string live = only_new({played, unjoined});
+
+  b_.pairing.handle(bob, msg(p::JoinChannel{played}));
+  a_.pairing.close_server_game("EUW1_1");                // Bob is still in it: retired, kept
+  b_.pairing.handle(bob, msg(p::LeaveChannel{played}));  // the last member leaves, on b
+  ASSERT_FALSE(store_.find(played));
+  ASSERT_TRUE(store_.delete_if_empty(unjoined));  // its keys expired in the store
+  EXPECT_EQ(a_.pairing.needs_forget_stale().channel_ids.size(), 3u);
+  EXPECT_EQ(a_.pairing.server_game_count(), 2u);
+
+  a_.pairing.forget_stale();
+  EXPECT_EQ(a_.pairing.needs_forget_stale().channel_ids, std::vector<std::string>{live});
+  EXPECT_EQ(a_.pairing.server_game_count(), 1u);
 }
 
 TEST_F(TwoInstances, RestoringACheckpointUndoesACall) {

@@ -123,6 +123,13 @@ void SharedPairing::disconnect(core::ConnId conn) {
   enqueue(std::move(call));
 }
 
+void SharedPairing::sweep() {
+  if (!commands_->up()) return;
+  auto call = std::make_unique<Call>();
+  call->kind = Call::Kind::ForgetStale;
+  enqueue(std::move(call));
+}
+
 void SharedPairing::riot_answered(core::RiotAnswer answer) {
   auto call = std::make_unique<Call>();
   call->kind = Call::Kind::RiotAnswer;

@@ -76,8 +76,11 @@ class SharedPairing final : public PairingRunner {
   // A call like a client's: a verification's success changes its connection's channel, and an
   // replacement closes connections (here at once, elsewhere through pub/sub).
   void riot_answered(core::RiotAnswer answer) override;
-  // Unjoined channels expire with their keys' TTL in Redis: nothing to sweep here.
-  void sweep() override {}
+  // Unjoined channels expire with their keys' TTL in Redis; what this instance remembers of
+  // channels that went (its server games, retired channels) and old claim warnings go in a call
+  // that reads those channels first. Left for the next sweep while Redis is away: its channels
+  // would all read as gone.
+  void sweep() override;
 
   bool redis_up() const { return commands_->up() && subscriber_->up(); }
   RunnerHealth health() const override {

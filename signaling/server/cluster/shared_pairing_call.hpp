@@ -41,7 +41,16 @@ namespace shotcall::server {
 
 // One core call waiting for (or running as) a store transaction.
 struct SharedPairing::Call {
-  enum class Kind { Message, Disconnect, OpenServer, CloseServer, Touch, RiotAnswer, Replaced };
+  enum class Kind {
+    Message,
+    Disconnect,
+    OpenServer,
+    CloseServer,
+    Touch,
+    RiotAnswer,
+    Replaced,
+    ForgetStale
+  };
   Kind kind = Kind::Message;
   core::ConnId conn = 0;
   protocol::ClientMessage message;

@@ -83,9 +83,16 @@ void SharedPairing::begin(Call& call) {
     case Call::Kind::Replaced:
       needs = pairing_.needs_replaced(call.replacement);
       break;
+    case Call::Kind::ForgetStale:
+      needs = pairing_.needs_forget_stale();
+      break;
   }
   clock_.thaw();
   needs.merge(call.extra);
+  if (call.kind == Call::Kind::ForgetStale && !commands_->up()) {
+    finish({});  // from the cache alone every channel not ours would read as gone
+    return;
+  }
 
   if (needs.empty() || !commands_->up() || call.here_only) {
     if (!needs.empty()) ++counters_.local_calls;
@@ -134,6 +141,9 @@ core::Outbox SharedPairing::perform(Call& call) {
       return pairing_.riot_answered(call.answer);
     case Call::Kind::Replaced:
       return pairing_.replaced(call.replacement);
+    case Call::Kind::ForgetStale:
+      pairing_.forget_stale();
+      return {};
   }
   return {};
 }
