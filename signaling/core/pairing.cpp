@@ -70,6 +70,12 @@ std::optional<std::string> Pairing::peer_id_of(ConnId conn) const {
   return it->second.peer_id;
 }
 
+std::optional<std::string> Pairing::channel_of(ConnId conn) const {
+  const auto it = conns_.find(conn);
+  if (it == conns_.end()) return std::nullopt;
+  return it->second.channel_id;
+}
+
 Outbox Pairing::handle(ConnId conn, const protocol::ClientMessage& message) {
   Outbox out = dispatch(conn, message);
   // A challenge serves the next request that carries a proof, whatever becomes of it: also one

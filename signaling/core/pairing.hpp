@@ -325,6 +325,8 @@ class Pairing {
   std::size_t registered_count() const;
   std::size_t channel_count() const { return store_.channel_count(); }
   std::optional<std::string> peer_id_of(ConnId conn) const;
+  // The channel the connection is in, if any.
+  std::optional<std::string> channel_of(ConnId conn) const;
 
  private:
   struct Conn {

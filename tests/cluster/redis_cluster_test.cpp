@@ -209,10 +209,11 @@ TEST(RedisCluster, RedisRestartedEmptyLosesNoChannelThatHadMembers) {
 
 // A closed connection leaves even when Redis refuses every write of its leaving (here: out of
 // memory, as a full Redis with noeviction answers). The call gives up on Redis after its tries
-// and is carried out on what the instance last saw: the teammate hears the player leave, and the
-// Riot ID's claim in Redis lapses with its TTL. Before, the connection stayed in the instance's
-// core for good, and the TTL refresh kept its claim alive: that Riot ID could never sign in again
-// anywhere until the instance restarted.
+// and is carried out on what the instance last saw: the teammate hears the player leave, the
+// Riot ID's claim in Redis lapses with its TTL, and once Redis takes writes again the player's
+// place in the channel's record (which the teammate's instance keeps renewing) is taken out.
+// Before, the connection stayed in the instance's core for good, and the TTL refresh kept its
+// claim alive: that Riot ID could never sign in again anywhere until the instance restarted.
 TEST(RedisCluster, AConnectionWhoseLeavingRedisRefusedStillLeaves) {
   RedisCluster cluster;
   Player leaver = registered_on(cluster, 1, "Leaver#EUW");
@@ -225,7 +226,7 @@ TEST(RedisCluster, AConnectionWhoseLeavingRedisRefusedStillLeaves) {
 
   ASSERT_EQ(cluster.redis().command({"CONFIG", "SET", "maxmemory", "1"}), "OK");
   leaver->close();
-  const bool abandoned = cluster.instance(1).wait_for_stderr("store-call-abandoned", 20s);
+  const bool abandoned = cluster.instance(1).wait_for_stderr("store-call-local", 20s);
   ASSERT_EQ(cluster.redis().command({"CONFIG", "SET", "maxmemory", "0"}), "OK");
   ASSERT_TRUE(abandoned) << "Redis took the leaving's writes: the test proves nothing";
 
@@ -241,8 +242,11 @@ TEST(RedisCluster, AConnectionWhoseLeavingRedisRefusedStillLeaves) {
       },
       60s))
       << "the claim of a closed connection is kept alive";
+  EXPECT_TRUE(run_until([&] { return members_in_redis(cluster, channel_id) == 1; }, 30s))
+      << "the closed connection keeps its seat in the channel's record";
   Player again = registered_on(cluster, 2, "Leaver#EUW");
-  EXPECT_FALSE(again.peer_id.empty()) << "the Riot ID cannot sign in again";
+  ASSERT_FALSE(again.peer_id.empty()) << "the Riot ID cannot sign in again";
+  EXPECT_EQ(join(again, channel_id), std::vector<std::string>{mate.peer_id});
 }
 
 TEST(RedisCluster, AnAdminNoticeReachesEveryClientOfEveryInstance) {

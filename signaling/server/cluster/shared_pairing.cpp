@@ -124,7 +124,8 @@ void SharedPairing::disconnect(core::ConnId conn) {
 }
 
 void SharedPairing::sweep() {
-  if (!commands_->up()) return;
+  // Back from an outage, the other instances may not have put their channels back yet.
+  if (!commands_->up() || g_get_monotonic_time() - up_since_us_ < 2 * kKeyTtlMs * 1000) return;
   auto call = std::make_unique<Call>();
   call->kind = Call::Kind::ForgetStale;
   enqueue(std::move(call));

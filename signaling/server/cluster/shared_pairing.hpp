@@ -105,6 +105,9 @@ class SharedPairing final : public PairingRunner {
   void run(Call& call, store::Snapshot snapshot);
   core::Outbox perform(Call& call);
   void retry(Call& call, const char* why);
+  // Takes `peer_id` out of the channel's record in a call of its own, kRefreshIntervalS from
+  // now (and again after that while Redis refuses): a member whose leaving ran here only.
+  void evict_later(std::string channel_id, std::string peer_id);
   void finish(core::Outbox out);
   // To local connections; timed when `relay_start_us` is not 0.
   void deliver(const core::Outbox& out, std::int64_t relay_start_us);
@@ -167,6 +170,7 @@ class SharedPairing final : public PairingRunner {
   // Redis was lost since it was last reached (or never reached yet): restore on return.
   bool outage_ = true;
   bool ready_ = false;   // both links were up when last looked at
+  std::int64_t up_since_us_ = 0;  // when the command link last came up (monotonic)
 
   // Last values seen of keys our connections use: answers during an outage, and what is put
   // back after Redis lost its data. Pruned to our connections' keys on every refresh.
@@ -198,7 +202,7 @@ class SharedPairing final : public PairingRunner {
     std::uint64_t relays_delivered = 0, relays_refused = 0, relays_unverified = 0;
     // Replacements published to the other instances, and received from them.
     std::uint64_t replacements_out = 0, replacements_in = 0;
-    std::uint64_t calls_refused = 0;  // past --max-queued-calls: answered rate-limited
+    std::uint64_t calls_refused = 0;  // past --burst calls waiting: answered rate-limited
   } counters_;
 };
 

@@ -49,7 +49,8 @@ struct SharedPairing::Call {
     Touch,
     RiotAnswer,
     Replaced,
-    ForgetStale
+    ForgetStale,
+    Evict
   };
   Kind kind = Kind::Message;
   core::ConnId conn = 0;
@@ -65,6 +66,7 @@ struct SharedPairing::Call {
   std::int64_t now_ms = 0;
   int attempts = 0;
   bool here_only = false;  // run on what this instance last saw, its writes never committed
+  std::string peer;        // Evict: a member of channels[0] this instance no longer holds
 };
 
 }  // namespace shotcall::server

@@ -86,11 +86,18 @@ void SharedPairing::begin(Call& call) {
     case Call::Kind::ForgetStale:
       needs = pairing_.needs_forget_stale();
       break;
+    case Call::Kind::Evict:
+      needs.channel_ids = call.channels;
+      break;
   }
   clock_.thaw();
   needs.merge(call.extra);
-  if (call.kind == Call::Kind::ForgetStale && !commands_->up()) {
-    finish({});  // from the cache alone every channel not ours would read as gone
+  const bool needs_redis = call.kind == Call::Kind::ForgetStale || call.kind == Call::Kind::Evict;
+  if (needs_redis && !commands_->up()) {
+    // From the cache alone every channel not ours would read as gone, and an eviction would
+    // change the cache only.
+    if (call.kind == Call::Kind::Evict) evict_later(call.channels.front(), call.peer);
+    finish({});
     return;
   }
 
@@ -122,7 +129,14 @@ void SharedPairing::begin(Call& call) {
     remember(snapshot);
     run(*c, std::move(snapshot));
   });
-  if (!sent) run(call, local_snapshot(needs));
+  if (!sent) {
+    if (needs_redis) {
+      if (call.kind == Call::Kind::Evict) evict_later(call.channels.front(), call.peer);
+      finish({});
+      return;
+    }
+    run(call, local_snapshot(needs));
+  }
 }
 
 core::Outbox SharedPairing::perform(Call& call) {
@@ -144,6 +158,8 @@ core::Outbox SharedPairing::perform(Call& call) {
     case Call::Kind::ForgetStale:
       pairing_.forget_stale();
       return {};
+    case Call::Kind::Evict:
+      return pairing_.evict(call.channels.front(), {call.peer});
   }
   return {};
 }
@@ -224,19 +240,48 @@ void SharedPairing::retry(Call& call, const char* why) {
   if (++call.attempts >= kMaxAttempts) {
     if (call.kind == Call::Kind::Disconnect && !call.here_only) {
       // A closed connection left in the core would keep its Riot ID and its seat for good: the
-      // TTL refresh renews the keys of every connection it holds. Gone from here, its keys in
-      // Redis lapse within kKeyTtlMs, and its teammates hear it leave now.
-      log_.error("store-call-abandoned",
-                 {{"why", why}, {"conn", call.conn}, {"then", "here-only"}});
+      // TTL refresh renews the keys of every connection it holds. Gone from here, its claim in
+      // Redis lapses within kKeyTtlMs, its teammates hear it leave now, and its place in the
+      // channel's record (which its teammates' instances keep renewing) is taken out once
+      // Redis takes writes again.
+      log_.error("store-call-local", {{"why", why}, {"conn", call.conn}});
+      const auto peer = pairing_.peer_id_of(call.conn);
+      const auto channel = pairing_.channel_of(call.conn);
+      if (peer && channel) evict_later(*channel, *peer);
       call.here_only = true;
+      call.attempts =
+          kMaxAttempts - 4;  // a few tries on the cache (a key it lacks reads as absent)
       begin(call);
       return;
     }
+    if (call.kind == Call::Kind::Evict) evict_later(call.channels.front(), call.peer);
     log_.error("store-call-abandoned", {{"why", why}, {"conn", call.conn}});
     finish({});
     return;
   }
   begin(call);
+}
+
+void SharedPairing::evict_later(std::string channel_id, std::string peer_id) {
+  struct Later {
+    SharedPairing* self;
+    std::shared_ptr<bool> alive;
+    std::string channel_id, peer_id;
+  };
+  g_timeout_add_seconds_full(
+      G_PRIORITY_DEFAULT, kRefreshIntervalS,
+      [](gpointer data) -> gboolean {
+        auto* later = static_cast<Later*>(data);
+        if (!*later->alive) return G_SOURCE_REMOVE;
+        auto call = std::make_unique<Call>();
+        call->kind = Call::Kind::Evict;
+        call->channels = {later->channel_id};
+        call->peer = later->peer_id;
+        later->self->enqueue(std::move(call));
+        return G_SOURCE_REMOVE;
+      },
+      new Later{this, alive_, std::move(channel_id), std::move(peer_id)},
+      [](gpointer data) { delete static_cast<Later*>(data); });
 }
 
 void SharedPairing::finish(core::Outbox out) {

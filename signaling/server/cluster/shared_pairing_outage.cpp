@@ -22,6 +22,7 @@ void SharedPairing::on_state(bool up) {
     return;
   }
   log_.info("redis-connected", {{"instance", instance_}});
+  up_since_us_ = g_get_monotonic_time();
   // The restore below covers a mark lost while we were away: the beat need not restore again.
   heartbeat(false);
   if (std::exchange(outage_, false)) restore_after_outage();
