@@ -372,6 +372,11 @@ TEST_F(WebE2e, AWatchingPageJoinsOnlyAChannelMadeFromRiotsData) {
   enemy->send(msg::join(trap_id, "in"));
   ASSERT_TRUE(enemy->wait_for_type("joined-channel"));
 
+  // The page got the enemy's offer, and let it pass.
+  ASSERT_TRUE(page.wait("event channel-offer ")) << page.transcript();
+  EXPECT_EQ(page.line("event channel-offer "), "event channel-offer {\"channelId\":\"" + trap_id +
+                                                   "\",\"origin\":\"client\",\"taken\":false}");
+
   riot::test::StandinGame game;
   game.game_id = 4242;
   game.participants = {{VerifyingRiot::kPuuid, me, 100, 1, false},
@@ -383,6 +388,7 @@ TEST_F(WebE2e, AWatchingPageJoinsOnlyAChannelMadeFromRiotsData) {
   EXPECT_NE(joined.find("\"channelId\":\"EUW1_4242_100_"), std::string::npos) << joined;
   EXPECT_EQ(joined.find(trap_id), std::string::npos) << "the page joined the enemy's channel";
   EXPECT_EQ(page.lines("event joined ").size(), 1u) << page.transcript();
+  EXPECT_EQ(page.lines("event channel-offer ").size(), 2u) << page.transcript();
   ASSERT_TRUE(enemy->barrier());
   EXPECT_FALSE(enemy->has([](const Frame &f) { return f.type == "user-joined-channel"; }))
       << "the page is in the enemy's channel";

@@ -247,12 +247,15 @@ async function onServerMessage(msg) {
       return announce('ice-servers', { count: msg.iceServers?.length ?? 0 });
     case 'channel-created':
       return send(build.joinChannel(msg.channelId, requestId('j')));
-    case 'channel-available':
+    case 'channel-available': {
       // Only a roster the server built from Riot's data (anyone may name us on one they make);
       // a server older than identity-1 sends no origin, which reads as `client`.
-      if (app.want?.mode === 'watch' && !app.channelId && msg.origin === 'riot')
-        send(build.joinChannel(msg.channelId, requestId('j')));
+      const origin = msg.origin ?? 'client';
+      const taken = app.want?.mode === 'watch' && !app.channelId && origin === 'riot';
+      announce('channel-offer', { channelId: msg.channelId, origin, taken });
+      if (taken) send(build.joinChannel(msg.channelId, requestId('j')));
       return;
+    }
     case 'watching':
       // Riot's live-game lookup leaves out players in streamer mode: say why a call may not come.
       return setState('watching', `The server is watching for ${msg.riotId}’s next game. Riot ` +
