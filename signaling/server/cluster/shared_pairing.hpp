@@ -105,9 +105,11 @@ class SharedPairing final : public PairingRunner {
   void run(Call& call, store::Snapshot snapshot);
   core::Outbox perform(Call& call);
   void retry(Call& call, const char* why);
-  // Takes `peer_id` out of the channel's record in a call of its own, kRefreshIntervalS from
-  // now (and again after that while Redis refuses): a member whose leaving ran here only.
-  void evict_later(std::string channel_id, std::string peer_id);
+  // Takes `peer_id` out of the channel's record in a call of its own, `delay_s` from now (and
+  // again, twice as late each time up to a minute, while Redis refuses): a member whose
+  // leaving ran here only.
+  void evict_later(std::string channel_id, std::string peer_id, guint delay_s);
+  void evict_again(const Call& call);
   void finish(core::Outbox out);
   // To local connections; timed when `relay_start_us` is not 0.
   void deliver(const core::Outbox& out, std::int64_t relay_start_us);

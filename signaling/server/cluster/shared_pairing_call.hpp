@@ -32,6 +32,8 @@ inline constexpr std::int64_t kStallLimitMs = 15000;
 // A call that keeps losing races gives up after this many tries (in practice it wins the
 // second: one instance always gets through each round).
 inline constexpr int kMaxAttempts = 64;
+// The longest wait between two rounds of an eviction Redis keeps refusing.
+inline constexpr guint kMaxEvictRetryS = 60;
 
 inline std::string to_text(const redisReply* r) { return std::string{r->str, r->len}; }
 
@@ -67,6 +69,7 @@ struct SharedPairing::Call {
   int attempts = 0;
   bool here_only = false;  // run on what this instance last saw, its writes never committed
   std::string peer;        // Evict: a member of channels[0] this instance no longer holds
+  guint retry_s = 0;       // Evict: how long it waited to run (the next wait doubles it)
 };
 
 }  // namespace shotcall::server

@@ -3,6 +3,7 @@
 // the call reads (Pairing::needs*), fetch that in one Lua step, run the core on the snapshot,
 // commit its writes with a compare-and-set Lua step; a lost race or a read of something not
 // fetched rolls the core back (Pairing::checkpoint) and runs the call again on fresh data.
+#include <algorithm>
 #include <memory>
 #include <variant>
 
@@ -96,7 +97,7 @@ void SharedPairing::begin(Call& call) {
   if (needs_redis && !commands_->up()) {
     // From the cache alone every channel not ours would read as gone, and an eviction would
     // change the cache only.
-    if (call.kind == Call::Kind::Evict) evict_later(call.channels.front(), call.peer);
+    if (call.kind == Call::Kind::Evict) evict_again(call);
     finish({});
     return;
   }
@@ -131,7 +132,7 @@ void SharedPairing::begin(Call& call) {
   });
   if (!sent) {
     if (needs_redis) {
-      if (call.kind == Call::Kind::Evict) evict_later(call.channels.front(), call.peer);
+      if (call.kind == Call::Kind::Evict) evict_again(call);
       finish({});
       return;
     }
@@ -247,29 +248,32 @@ void SharedPairing::retry(Call& call, const char* why) {
       log_.error("store-call-local", {{"why", why}, {"conn", call.conn}});
       const auto peer = pairing_.peer_id_of(call.conn);
       const auto channel = pairing_.channel_of(call.conn);
-      if (peer && channel) evict_later(*channel, *peer);
+      if (peer && channel) evict_later(*channel, *peer, kRefreshIntervalS);
       call.here_only = true;
       call.attempts =
           kMaxAttempts - 4;  // a few tries on the cache (a key it lacks reads as absent)
       begin(call);
       return;
     }
-    if (call.kind == Call::Kind::Evict) evict_later(call.channels.front(), call.peer);
-    log_.error("store-call-abandoned", {{"why", why}, {"conn", call.conn}});
+    if (call.kind == Call::Kind::Evict) evict_again(call);
+    // An eviction tries again later by itself: said once, not every round.
+    if (call.kind != Call::Kind::Evict || call.retry_s == kRefreshIntervalS)
+      log_.error("store-call-abandoned", {{"why", why}, {"conn", call.conn}});
     finish({});
     return;
   }
   begin(call);
 }
 
-void SharedPairing::evict_later(std::string channel_id, std::string peer_id) {
+void SharedPairing::evict_later(std::string channel_id, std::string peer_id, guint delay_s) {
   struct Later {
     SharedPairing* self;
     std::shared_ptr<bool> alive;
     std::string channel_id, peer_id;
+    guint delay_s;
   };
   g_timeout_add_seconds_full(
-      G_PRIORITY_DEFAULT, kRefreshIntervalS,
+      G_PRIORITY_DEFAULT, delay_s,
       [](gpointer data) -> gboolean {
         auto* later = static_cast<Later*>(data);
         if (!*later->alive) return G_SOURCE_REMOVE;
@@ -277,11 +281,19 @@ void SharedPairing::evict_later(std::string channel_id, std::string peer_id) {
         call->kind = Call::Kind::Evict;
         call->channels = {later->channel_id};
         call->peer = later->peer_id;
+        call->retry_s = later->delay_s;
+        // Two tries a round: Redis refusing writes is not a race that the next try wins, and
+        // the queue is everyone's.
+        call->attempts = kMaxAttempts - 2;
         later->self->enqueue(std::move(call));
         return G_SOURCE_REMOVE;
       },
-      new Later{this, alive_, std::move(channel_id), std::move(peer_id)},
+      new Later{this, alive_, std::move(channel_id), std::move(peer_id), delay_s},
       [](gpointer data) { delete static_cast<Later*>(data); });
+}
+
+void SharedPairing::evict_again(const Call& call) {
+  evict_later(call.channels.front(), call.peer, std::min(2 * call.retry_s, kMaxEvictRetryS));
 }
 
 void SharedPairing::finish(core::Outbox out) {

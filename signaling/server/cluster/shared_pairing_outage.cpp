@@ -55,6 +55,7 @@ store::Snapshot SharedPairing::local_snapshot(const core::StoreNeeds& needs) con
 }
 
 void SharedPairing::restore_after_outage() {
+  up_since_us_ = g_get_monotonic_time();         // the others are putting theirs back too (sweep())
   if (pairing_.connection_count() == 0) return;  // nothing of ours to put back
   ++counters_.restores;
   std::size_t channels = 0;
