@@ -126,7 +126,7 @@ void SharedPairing::disconnect(core::ConnId conn) {
 void SharedPairing::sweep() {
   // Back from an outage, the other instances may not have put their channels back yet (they do
   // as soon as they see Redis again, well within a key's TTL).
-  if (!commands_->up() || g_get_monotonic_time() - up_since_us_ < kKeyTtlMs * 1000) return;
+  if (!commands_->up() || g_get_monotonic_time() - restored_at_us_ < kKeyTtlMs * 1000) return;
   auto call = std::make_unique<Call>();
   call->kind = Call::Kind::ForgetStale;
   enqueue(std::move(call));

@@ -110,6 +110,8 @@ class SharedPairing final : public PairingRunner {
   // leaving ran here only.
   void evict_later(std::string channel_id, std::string peer_id, guint delay_s);
   void evict_again(const Call& call);
+  // Ends the call at the queue's front with no answer; an eviction is tried again later.
+  void give_up(const Call& call);
   void finish(core::Outbox out);
   // To local connections; timed when `relay_start_us` is not 0.
   void deliver(const core::Outbox& out, std::int64_t relay_start_us);
@@ -172,7 +174,9 @@ class SharedPairing final : public PairingRunner {
   // Redis was lost since it was last reached (or never reached yet): restore on return.
   bool outage_ = true;
   bool ready_ = false;   // both links were up when last looked at
-  std::int64_t up_since_us_ = 0;  // when the command link last came up (monotonic)
+  // When this instance last put its channels back (Redis came back, or lost its data), monotonic:
+  // the others are doing the same then, so sweep() waits a while.
+  std::int64_t restored_at_us_ = 0;
 
   // Last values seen of keys our connections use: answers during an outage, and what is put
   // back after Redis lost its data. Pruned to our connections' keys on every refresh.

@@ -97,8 +97,7 @@ void SharedPairing::begin(Call& call) {
   if (needs_redis && !commands_->up()) {
     // From the cache alone every channel not ours would read as gone, and an eviction would
     // change the cache only.
-    if (call.kind == Call::Kind::Evict) evict_again(call);
-    finish({});
+    give_up(call);
     return;
   }
 
@@ -130,12 +129,9 @@ void SharedPairing::begin(Call& call) {
     remember(snapshot);
     run(*c, std::move(snapshot));
   });
-  if (!sent) {
-    if (needs_redis) {
-      if (call.kind == Call::Kind::Evict) evict_again(call);
-      finish({});
-      return;
-    }
+  if (!sent && needs_redis) {
+    give_up(call);
+  } else if (!sent) {
     run(call, local_snapshot(needs));
   }
 }
@@ -250,16 +246,15 @@ void SharedPairing::retry(Call& call, const char* why) {
       const auto channel = pairing_.channel_of(call.conn);
       if (peer && channel) evict_later(*channel, *peer, kRefreshIntervalS);
       call.here_only = true;
-      call.attempts =
-          kMaxAttempts - 4;  // a few tries on the cache (a key it lacks reads as absent)
+      // A few tries on the cache (where a key it lacks reads as absent).
+      call.attempts = kMaxAttempts - 4;
       begin(call);
       return;
     }
-    if (call.kind == Call::Kind::Evict) evict_again(call);
     // An eviction tries again later by itself: said once, not every round.
     if (call.kind != Call::Kind::Evict || call.retry_s == kRefreshIntervalS)
       log_.error("store-call-abandoned", {{"why", why}, {"conn", call.conn}});
-    finish({});
+    give_up(call);
     return;
   }
   begin(call);
@@ -290,6 +285,11 @@ void SharedPairing::evict_later(std::string channel_id, std::string peer_id, gui
       },
       new Later{this, alive_, std::move(channel_id), std::move(peer_id), delay_s},
       [](gpointer data) { delete static_cast<Later*>(data); });
+}
+
+void SharedPairing::give_up(const Call& call) {
+  if (call.kind == Call::Kind::Evict) evict_again(call);
+  finish({});  // `call` goes with it
 }
 
 void SharedPairing::evict_again(const Call& call) {

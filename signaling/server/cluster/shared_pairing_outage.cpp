@@ -22,7 +22,6 @@ void SharedPairing::on_state(bool up) {
     return;
   }
   log_.info("redis-connected", {{"instance", instance_}});
-  up_since_us_ = g_get_monotonic_time();
   // The restore below covers a mark lost while we were away: the beat need not restore again.
   heartbeat(false);
   if (std::exchange(outage_, false)) restore_after_outage();
@@ -55,7 +54,7 @@ store::Snapshot SharedPairing::local_snapshot(const core::StoreNeeds& needs) con
 }
 
 void SharedPairing::restore_after_outage() {
-  up_since_us_ = g_get_monotonic_time();         // the others are putting theirs back too (sweep())
+  restored_at_us_ = g_get_monotonic_time();
   if (pairing_.connection_count() == 0) return;  // nothing of ours to put back
   ++counters_.restores;
   std::size_t channels = 0;
