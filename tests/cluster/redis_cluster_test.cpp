@@ -249,6 +249,36 @@ TEST(RedisCluster, AConnectionWhoseLeavingRedisRefusedStillLeaves) {
   EXPECT_EQ(join(again, channel_id), std::vector<std::string>{mate.peer_id});
 }
 
+// A request whose store call Redis keeps refusing (here: out of memory) is answered `unavailable`
+// by its id, and nothing of it is kept: sent again once Redis takes writes, it is carried out.
+// Before, it got no answer at all, and its client waited for one for good.
+TEST(RedisCluster, ARequestRedisRefusesIsAnsweredUnavailableAndCanBeSentAgain) {
+  RedisCluster cluster;
+  Player asker = registered_on(cluster, 1, "Asker#EUW");
+  const std::vector<std::string> roster{"Asker#EUW", "Mate#EUW"};
+
+  ASSERT_EQ(cluster.redis().command({"CONFIG", "SET", "maxmemory", "1"}), "OK");
+  asker->send(msg::find_or_create("g-full", "100", roster, "ask-1"));
+  const auto refused = asker->wait_for([](const Frame& f) { return f.message && f.message->id; });
+  ASSERT_EQ(cluster.redis().command({"CONFIG", "SET", "maxmemory", "0"}), "OK");
+  ASSERT_TRUE(refused) << "a request Redis refused got no answer";
+  EXPECT_EQ(refused->message->id, "ask-1");
+  ASSERT_TRUE(refused->is_error("unavailable")) << refused->text;
+  const auto* error = refused->as<protocol::Error>();
+  EXPECT_EQ(error->re, "find-or-create-channel");
+  EXPECT_NE(error->message.find("send it again"), std::string::npos) << error->message;
+  EXPECT_TRUE(cluster.instance(1).wait_for_stderr("store-call-abandoned", 10s));
+  const std::string metrics = http_get(cluster.instance(1).http_url("/metrics")).body;
+  EXPECT_GE(sample(metrics, "shotcall_store_calls_abandoned_total"), 1);
+
+  // Nothing was half done: the same request now creates the channel, and a teammate on another
+  // instance finds that one.
+  const std::string channel_id = find_or_create(asker, "g-full", "100", roster);
+  ASSERT_FALSE(channel_id.empty());
+  Player mate = registered_on(cluster, 2, "Mate#EUW");
+  EXPECT_EQ(find_or_create(mate, "g-full", "100", roster), channel_id);
+}
+
 TEST(RedisCluster, AnAdminNoticeReachesEveryClientOfEveryInstance) {
   RedisCluster cluster;
   Team t = form_team(cluster, "Notice", "g4", "100");

@@ -193,6 +193,10 @@ void SharedPairing::render_metrics(PrometheusText& out) const {
   line("shotcall_store_calls_refused_total",
        "Messages answered rate-limited: their connection had --burst calls waiting.",
        MetricType::counter, counters_.calls_refused);
+  line("shotcall_store_calls_abandoned_total",
+       "Core calls given up after their tries (Redis refusing writes); requests among them were "
+       "answered unavailable.",
+       MetricType::counter, counters_.calls_abandoned);
   line("shotcall_remote_messages_sent_total", "Messages published to other instances.",
        MetricType::counter, counters_.remote_out);
   line("shotcall_remote_messages_received_total", "Messages from other instances.",

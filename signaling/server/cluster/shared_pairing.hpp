@@ -209,6 +209,7 @@ class SharedPairing final : public PairingRunner {
     // Replacements published to the other instances, and received from them.
     std::uint64_t replacements_out = 0, replacements_in = 0;
     std::uint64_t calls_refused = 0;  // past --burst calls waiting: answered rate-limited
+    std::uint64_t calls_abandoned = 0;  // given up after their tries (requests: unavailable)
   } counters_;
 };
 

@@ -34,6 +34,10 @@ inline constexpr std::int64_t kStallLimitMs = 15000;
 inline constexpr int kMaxAttempts = 64;
 // The longest wait between two rounds of an eviction Redis keeps refusing.
 inline constexpr guint kMaxEvictRetryS = 60;
+// The answer to a request whose call was given up (Redis kept refusing it): nothing was kept.
+inline constexpr const char* kStoreRefusedText =
+    "the server could not save this request (its shared store refused it): nothing changed; "
+    "send it again in a moment, and if this keeps happening tell the server's operator";
 
 inline std::string to_text(const redisReply* r) { return std::string{r->str, r->len}; }
 

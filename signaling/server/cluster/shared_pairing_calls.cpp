@@ -7,6 +7,7 @@
 #include <memory>
 #include <variant>
 
+#include "signaling/core/replies.hpp"
 #include "signaling/server/cluster/redis_scripts.hpp"
 #include "signaling/server/cluster/shared_pairing.hpp"
 #include "signaling/server/cluster/shared_pairing_call.hpp"
@@ -288,8 +289,16 @@ void SharedPairing::evict_later(std::string channel_id, std::string peer_id, gui
 }
 
 void SharedPairing::give_up(const Call& call) {
+  ++counters_.calls_abandoned;
+  core::Outbox out;
   if (call.kind == Call::Kind::Evict) evict_again(call);
-  finish({});  // `call` goes with it
+  // A request is answered, even when it could not be carried out: a client waits for the reply
+  // to its `id`, and nothing of it was kept, so the same request can simply be sent again.
+  if (call.kind == Call::Kind::Message && call.conn)
+    out.push_back({call.conn, core::replies::error(
+                                  call.message.id, protocol::ErrorCode::Unavailable,
+                                  kStoreRefusedText, protocol::type_name(call.message.body))});
+  finish(std::move(out));  // `call` goes with it
 }
 
 void SharedPairing::evict_again(const Call& call) {
