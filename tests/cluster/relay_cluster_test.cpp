@@ -168,6 +168,52 @@ TEST(RelayCluster, AConnectionWithBurstCallsWaitingIsToldToWaitForTheirAnswers) 
   EXPECT_TRUE(calm.players[0]->wait_for([](const Frame& f) { return id_of(f) == "calm"; }, 30s));
 }
 
+// ... and those calls may hold at most 256 KiB in all: a signal may carry up to --max-frame
+// bytes (64 KiB), so --burst (100) waiting signals would hold 6.4 MB of one connection's sending,
+// and a few connections of one address hundreds of megabytes while Redis is slow.
+TEST(RelayCluster, AConnectionsWaitingSignalsAreBoundedInBytes) {
+  RedisCluster cluster({"--rate", "100000"});
+  Spread t = spread_team(cluster, "Bulk", "304", {1, 2});
+  Player& sender = t.players[0];
+  const std::string signals_read = "shotcall_messages_received_total{type=\"signal\"}";
+  const double read_before = metric(cluster, 1, signals_read);
+  cluster.redis().pause();  // briefly: see above
+  // A store call first, unanswered while Redis is paused: the signals after it wait behind it.
+  sender->send(msg::join(t.channel_id, "j0"));
+  constexpr int kSignals = 10;  // far fewer than --burst, 600 KiB
+  const auto data = [](int i) {
+    return R"({"sdp":{"type":"offer","sdp":"v=0 )" + std::string(60 * 1024, 'a' + i) + R"("}})";
+  };
+  for (int i = 0; i < kSignals; ++i)
+    sender->send(msg::signal(t.players[1].peer_id, data(i), "s" + std::to_string(i)));
+  ASSERT_TRUE(
+      run_until([&] { return metric(cluster, 1, signals_read) >= read_before + kSignals; }, 30s))
+      << "s1 never read the signals";
+  const double queued = metric(cluster, 1, "shotcall_store_queue_length");
+  const double refused = metric(cluster, 1, "shotcall_store_calls_refused_total");
+  cluster.redis().resume();
+  // 256 KiB hold four such signals behind the join, or three.
+  EXPECT_GE(refused, kSignals - 4) << "a connection's waiting calls held more than 256 KiB";
+  EXPECT_LE(refused, kSignals - 3);
+  EXPECT_LE(queued, 1 + kSignals - refused);
+
+  // The join is answered, each refused signal by its id (at once), and each accepted one is
+  // delivered to the teammate, never answered.
+  ASSERT_TRUE(sender->wait_for([](const Frame& f) { return id_of(f) == "j0"; }, 30s));
+  const int accepted = kSignals - static_cast<int>(refused);
+  for (int i = accepted; i < kSignals; ++i) {
+    const auto answer =
+        sender->wait_for([&](const Frame& f) { return id_of(f) == "s" + std::to_string(i); });
+    ASSERT_TRUE(answer) << "signal " << i << " was neither delivered nor refused";
+    EXPECT_TRUE(answer->is_error("rate-limited")) << answer->text;
+    EXPECT_NE(answer->text.find("256 KiB"), std::string::npos) << answer->text;
+  }
+  for (int i = 0; i < accepted; ++i)
+    EXPECT_TRUE(got_signal(t.players[1], sender.peer_id, data(i))) << "signal " << i;
+  EXPECT_FALSE(sender->take([](const Frame& f) { return id_of(f).rfind("s", 0) == 0; }))
+      << "an accepted signal was answered";
+}
+
 TEST(RelayCluster, AForgedRelayToAnotherTeamIsRefusedAndNeverDelivered) {
   RedisCluster cluster;
   Spread t = spread_team(cluster, "Ally", "310", {1, 2});

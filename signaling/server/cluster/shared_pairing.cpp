@@ -30,8 +30,10 @@ SharedPairing::SharedPairing(core::Pairing& pairing, store::SnapshotStore& store
       hooks_(std::move(hooks)),
       max_queued_calls_(max_queued_calls),
       queue_full_text_("too many requests waiting for an answer (at most " +
-                       std::to_string(max_queued_calls) +
-                       " at a time): dropped; wait for the answers before sending more") {
+                       std::to_string(max_queued_calls) + ", or " +
+                       std::to_string(kMaxQueuedBytesPerConn / 1024) +
+                       " KiB of them, at a time): dropped; wait for the answers before sending "
+                       "more") {
   commands_ = std::make_unique<RedisLink>(endpoint, [this](bool up) { on_state(up); });
   subscriber_ = std::make_unique<RedisLink>(endpoint, [this](bool up) {
     log_.info(up ? "redis-subscribed" : "redis-subscriber-lost", {{"instance", instance_}});
@@ -76,7 +78,12 @@ void SharedPairing::handle(core::ConnId conn, protocol::ClientMessage message,
   if (!relay) received_us = 0;  // only relays are timed
   // A connection with calls queued keeps its order: this one waits behind them.
   const auto queued = queued_per_conn_.find(conn);
-  if (queued != queued_per_conn_.end() && queued->second >= max_queued_calls_) {
+  // Near enough: the call around it, and what can be large (a signal's data, a chat's text).
+  std::size_t bytes = sizeof(Call);
+  if (const auto* s = std::get_if<protocol::SignalTo>(&message.body)) bytes += s->data_json.size();
+  if (const auto* c = std::get_if<protocol::ChatSend>(&message.body)) bytes += c->text.size();
+  if (queued != queued_per_conn_.end() && (queued->second.calls >= max_queued_calls_ ||
+                                           queued->second.bytes + bytes > kMaxQueuedBytesPerConn)) {
     ++counters_.calls_refused;
     hooks_.deliver(
         {{conn, core::replies::error(message.id, protocol::ErrorCode::RateLimited, queue_full_text_,
@@ -106,6 +113,7 @@ void SharedPairing::handle(core::ConnId conn, protocol::ClientMessage message,
   call->conn = conn;
   call->message = std::move(message);
   call->received_us = received_us;
+  call->bytes = bytes;
   enqueue(std::move(call));
 }
 
@@ -191,7 +199,7 @@ void SharedPairing::render_metrics(PrometheusText& out) const {
   line("shotcall_store_queue_length", "Core calls waiting for the store.", MetricType::gauge,
        queue_.size());
   line("shotcall_store_calls_refused_total",
-       "Messages answered rate-limited: their connection had --burst calls waiting.",
+       "Messages answered rate-limited: their connection had --burst calls (or 256 KiB) waiting.",
        MetricType::counter, counters_.calls_refused);
   line("shotcall_store_calls_abandoned_total",
        "Core calls given up after their tries (Redis refusing writes); requests among them were "

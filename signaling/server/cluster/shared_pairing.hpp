@@ -163,10 +163,14 @@ class SharedPairing final : public PairingRunner {
   // Encoded replacements that could not be published yet (Redis away), oldest first.
   static constexpr std::size_t kMaxKeptReplacements = 1000;
   std::vector<std::string> unpublished_replacements_;
-  std::unordered_map<core::ConnId, std::size_t> queued_per_conn_;
   // Calls run one at a time, in arrival order, for every connection of this instance: one
   // connection that sends faster than Redis answers would otherwise grow the queue without end
-  // and put everyone else's calls behind its own.
+  // and put everyone else's calls behind its own. So a connection may have max_queued_calls_
+  // waiting, holding at most kMaxQueuedBytesPerConn (a signal may carry --max-frame bytes).
+  struct Queued {
+    std::size_t calls = 0, bytes = 0;
+  };
+  std::unordered_map<core::ConnId, Queued> queued_per_conn_;
   std::size_t max_queued_calls_;
   std::string queue_full_text_;
   bool busy_ = false;
@@ -208,7 +212,7 @@ class SharedPairing final : public PairingRunner {
     std::uint64_t relays_delivered = 0, relays_refused = 0, relays_unverified = 0;
     // Replacements published to the other instances, and received from them.
     std::uint64_t replacements_out = 0, replacements_in = 0;
-    std::uint64_t calls_refused = 0;  // past --burst calls waiting: answered rate-limited
+    std::uint64_t calls_refused = 0;    // past --burst calls (or 256 KiB) waiting: rate-limited
     std::uint64_t calls_abandoned = 0;  // given up after their tries (requests: unavailable)
   } counters_;
 };

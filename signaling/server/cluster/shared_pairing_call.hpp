@@ -34,6 +34,8 @@ inline constexpr std::int64_t kStallLimitMs = 15000;
 inline constexpr int kMaxAttempts = 64;
 // The longest wait between two rounds of an eviction Redis keeps refusing.
 inline constexpr guint kMaxEvictRetryS = 60;
+// What one connection's waiting calls may hold in all (the first always waits, however large).
+inline constexpr std::size_t kMaxQueuedBytesPerConn = 256 * 1024;
 // The answer to a request whose call was given up (Redis kept refusing it): nothing was kept.
 inline constexpr const char* kStoreRefusedText =
     "the server could not save this request (its shared store refused it): nothing changed; "
@@ -62,6 +64,7 @@ struct SharedPairing::Call {
   core::ConnId conn = 0;
   protocol::ClientMessage message;
   std::int64_t received_us = 0;  // a relay's arrival (monotonic), for its latency
+  std::size_t bytes = 0;         // what it holds, counted against its connection's share
   protocol::IdValue game_id, team_id;
   std::vector<std::string> roster;
   std::string game;

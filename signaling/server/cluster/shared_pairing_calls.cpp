@@ -44,7 +44,11 @@ std::string encoded(const std::optional<std::string>& v) { return v ? "1" + *v :
 }  // namespace
 
 void SharedPairing::enqueue(std::unique_ptr<Call> call) {
-  if (call->conn) ++queued_per_conn_[call->conn];
+  if (call->conn) {
+    auto& queued = queued_per_conn_[call->conn];
+    ++queued.calls;
+    queued.bytes += call->bytes;
+  }
   queue_.push_back(std::move(call));
   pump();
 }
@@ -310,7 +314,10 @@ void SharedPairing::finish(core::Outbox out) {
   queue_.pop_front();
   if (done->conn) {
     const auto q = queued_per_conn_.find(done->conn);
-    if (q != queued_per_conn_.end() && --q->second == 0) queued_per_conn_.erase(q);
+    if (q != queued_per_conn_.end()) {
+      q->second.bytes -= done->bytes;
+      if (--q->second.calls == 0) queued_per_conn_.erase(q);
+    }
   }
   busy_ = false;
   ++counters_.calls;
