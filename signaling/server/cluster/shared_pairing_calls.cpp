@@ -259,6 +259,7 @@ void SharedPairing::retry(Call& call, const char* why) {
     // An eviction tries again later by itself: said once, not every round.
     if (call.kind != Call::Kind::Evict || call.retry_s == kRefreshIntervalS)
       log_.error("store-call-abandoned", {{"why", why}, {"conn", call.conn}});
+    ++counters_.calls_abandoned;
     give_up(call);
     return;
   }
@@ -293,7 +294,6 @@ void SharedPairing::evict_later(std::string channel_id, std::string peer_id, gui
 }
 
 void SharedPairing::give_up(const Call& call) {
-  ++counters_.calls_abandoned;
   core::Outbox out;
   if (call.kind == Call::Kind::Evict) evict_again(call);
   // A request is answered, even when it could not be carried out: a client waits for the reply
