@@ -296,6 +296,10 @@ class Pairing {
   // ---- identity-1's Riot verification (pairing_verify.cpp) ----
   // Riot's answer to one of Outbox::lookups: to the function below for its kind.
   Outbox riot_answered(const RiotAnswer& answer);
+  // Riot answered, but the answer could not be recorded (the shared store refused every try) and
+  // everything it changed was rolled back: the lookup is no longer in flight, so the next check
+  // asks Riot again, and the request waiting for it hears so (`verify-busy`).
+  Outbox riot_answer_lost(const RiotAnswer& answer);
   // account-v1's answer for ResolveAccount: the puuid (Ok), no account (NotFound), or Busy.
   Outbox riot_account_resolved(std::uint64_t verification, RiotLookupStatus status,
                                const std::string& puuid, std::int64_t retry_after_ms = 0);
@@ -449,7 +453,10 @@ class Pairing {
   Outbox verification_succeeded(ConnId conn, Verification& v);
   // The verification `id` and its connection, when both are still there.
   std::pair<ConnId, Verification*> find_verification(std::uint64_t id);
-  Outbox verification_busy(ConnId conn, Verification& v, std::int64_t retry_after_ms);
+  // `verify-busy` to the verification's waiting request, saying `why`; the time it asks the
+  // player to wait is added to the deadline.
+  Outbox verification_busy(ConnId conn, Verification& v, std::int64_t retry_after_ms,
+                           std::string why);
   // An answer to the verification's waiting request; failures drop it.
   Outbox verification_failed(ConnId conn, const Verification& v, std::string why);
   // A registration used a riot binding: asks Riot again when its puuid was last checked over

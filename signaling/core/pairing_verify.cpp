@@ -29,6 +29,10 @@ constexpr std::int64_t kDayMs = 24 * kHourMs;
 constexpr std::int64_t kVerificationTtlMs = 10LL * 60 * 1000;  // from the first challenge
 constexpr std::int64_t kReadEveryMs = 10 * kSecondMs;          // Riot read per verification
 constexpr std::int64_t kStillResolvingRetryMs = 1 * kSecondMs;
+constexpr std::int64_t kAnswerLostRetryMs = 5 * kSecondMs;  // the store refused for seconds
+constexpr const char* kBudgetSpentText =
+    "the server is using all the Riot requests it may spend on verification: check again in a "
+    "moment";
 constexpr int kDefaultIcons = 29;  // icons 0–28: every account owns them
 constexpr std::size_t kMaxPendingPerRiotId = 2;
 constexpr std::size_t kMaxPerRiotIdPerDay = 10;
@@ -196,6 +200,19 @@ Outbox Pairing::riot_answered(const RiotAnswer& a) {
   return {};
 }
 
+Outbox Pairing::riot_answer_lost(const RiotAnswer& a) {
+  if (a.lookup.kind == RiotLookup::Kind::RecheckBinding) {
+    rechecking_.erase(protocol::fold_riot_id(a.lookup.riot_id));  // asked at its next registration
+    return {};
+  }
+  auto [conn, v] = find_verification(a.lookup.verification);
+  if (!v) return {};
+  v->lookup_in_flight = false;
+  return verification_busy(conn, *v, kAnswerLostRetryMs,
+                           "the server could not record Riot's answer (its shared store refused "
+                           "it): check again in a moment");
+}
+
 StoreNeeds Pairing::needs_riot_answer(const RiotAnswer& a) const {
   // Only a verification that succeeds reads the store: the verifier's channel records and hears
   // its new level (fetched for every summoner read: one every 10 s per verification at most).
@@ -230,7 +247,7 @@ Outbox Pairing::riot_account_resolved(std::uint64_t verification, RiotLookupStat
     case RiotLookupStatus::NotFound:
       return verification_failed(conn, *v, "Riot knows no account named " + v->riot_id);
     case RiotLookupStatus::Busy:
-      return verification_busy(conn, *v, retry_after_ms);
+      return verification_busy(conn, *v, retry_after_ms, kBudgetSpentText);
     case RiotLookupStatus::Ok:
       break;
   }
@@ -252,7 +269,7 @@ Outbox Pairing::riot_summoner_read(std::uint64_t verification, RiotLookupStatus 
       return verification_failed(conn, *v,
                                  v->riot_id + " has no League account on this server's platform");
     case RiotLookupStatus::Busy:
-      return verification_busy(conn, *v, retry_after_ms);
+      return verification_busy(conn, *v, retry_after_ms, kBudgetSpentText);
     case RiotLookupStatus::Ok:
       break;
   }
@@ -302,14 +319,13 @@ ServerMessage Pairing::challenge_of(const Verification& v,
                                                  v.expires_at_ms});
 }
 
-Outbox Pairing::verification_busy(ConnId conn, Verification& v, std::int64_t retry_after_ms) {
-  // Time the budget costs the player is not counted against them.
+Outbox Pairing::verification_busy(ConnId conn, Verification& v, std::int64_t retry_after_ms,
+                                  std::string why) {
+  // Time the server costs the player is not counted against them.
   v.expires_at_ms += std::max<std::int64_t>(retry_after_ms, 0);
   const auto waiting = std::exchange(v.waiting, std::nullopt);
-  return {{conn, busy(waiting,
-                      "the server is using all the Riot requests it may spend on verification: "
-                      "check again in a moment",
-                      v.round == 0 ? "verify-riot" : "verify-riot-check", retry_after_ms)}};
+  return {{conn, busy(waiting, std::move(why), v.round == 0 ? "verify-riot" : "verify-riot-check",
+                      retry_after_ms)}};
 }
 
 Outbox Pairing::verification_failed(ConnId conn, const Verification& v, std::string why) {

@@ -5,6 +5,7 @@
 // other devices on every instance, and teammates on every instance see the verified level.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -256,7 +257,11 @@ class RiotVerifyCluster : public ::testing::Test {
   // verify-riot for Ahri on `ws` (dialed to `to`), then each named icon set on the stand-in as
   // the player would, checking until the answer is no longer a challenge: that answer. Riot is
   // read at most once per 10 s per verification, so this takes about 20 s.
-  std::optional<Frame> verify_ahri(WsClient& ws, const Target& to, const KeyPair& key) {
+  // `around_check`, when given, is called before each check (with the challenge it checks) and
+  // after its answer (with nullptr).
+  using CheckHook = std::function<void(const protocol::VerifyRiotChallenge* checking)>;
+  std::optional<Frame> verify_ahri(WsClient& ws, const Target& to, const KeyPair& key,
+                                   const CheckHook& around_check = {}) {
     const std::string challenge = hello(ws);
     if (challenge.empty()) return std::nullopt;
     ws.send(protocol::ClientMessage{
@@ -269,8 +274,10 @@ class RiotVerifyCluster : public ::testing::Test {
       standin_->set_summoner(kAhriPuuid, named.icon_id, wall_ms() + 1000);
       do {
         const std::string id = "c" + std::to_string(++checks);
+        if (around_check) around_check(&named);
         ws.send(protocol::ClientMessage{id, protocol::VerifyRiotCheck{}});
         f = ws.wait_for([&](const Frame& g) { return g.message && g.message->id == id; }, 20s);
+        if (around_check) around_check(nullptr);
         const auto* same = f ? f->as<protocol::VerifyRiotChallenge>() : nullptr;
         if (!same || !(*same == named)) break;
         run_until([] { return false; }, 1s);  // the player's client polls; so does this test
@@ -369,6 +376,52 @@ TEST_F(RiotVerifyCluster, TeammatesOnOtherInstancesSeeTheVerifiedLevel) {
       EXPECT_EQ(m.identity, IdentityLevel::Riot);
     }
   EXPECT_TRUE(seen) << joined->text;
+}
+
+// Redis refuses to record the verification's success (full, `noeviction`): the instance gives
+// the call up, undone, after its tries. Ahri's check is answered `verify-busy` rather than never,
+// and once Redis takes writes again her next check asks Riot again and succeeds; her teammate on
+// another instance hears her new level.
+TEST_F(RiotVerifyCluster, ASuccessRedisRefusesIsAnsweredBusyAndTheNextCheckSucceeds) {
+  const auto ahri_key = KeyPair::generate();
+  ASSERT_TRUE(ahri_key);
+  const Target s1 = straight_to(*cluster_, 1);
+  Registration ahri = register_once(s1, kAhri, &*ahri_key);
+  ASSERT_TRUE(ahri.connected) << ahri.error;
+  Registration lux = register_once(straight_to(*cluster_, 2), "Lux#EUW", nullptr);
+  ASSERT_TRUE(lux.connected) << lux.error;
+  const std::string channel = channel_for(*ahri.ws, {kAhri, "Lux#EUW"});
+  ASSERT_FALSE(channel.empty());
+  ASSERT_TRUE(join(*lux.ws, channel));
+
+  // Only while a check of the second icon is answered: refused writes for longer would lapse
+  // the instances' alive marks too (kAliveTtlMs), and they would take each other for dead.
+  int refused = 0, restored = 0;
+  const auto answer = verify_ahri(*ahri.ws, s1, *ahri_key, [&](const auto* checking) {
+    if (checking && checking->round == 2)
+      refused += cluster_->redis().command({"CONFIG", "SET", "maxmemory", "1"}) == "OK";
+    else if (!checking && restored < refused)
+      restored += cluster_->redis().command({"CONFIG", "SET", "maxmemory", "0"}) == "OK";
+  });
+  ASSERT_GE(refused, 1);
+  ASSERT_EQ(restored, refused);
+  ASSERT_TRUE(answer) << "the check whose success Redis refused got no answer";
+  ASSERT_TRUE(answer->is_error("verify-busy")) << answer->text;
+  const auto* busy = answer->as<protocol::Error>();
+  EXPECT_EQ(busy->re, "verify-riot-check");
+  EXPECT_EQ(busy->retry_after_ms, 5000);
+  EXPECT_NE(busy->message.find("check again"), std::string::npos) << busy->message;
+  EXPECT_TRUE(cluster_->instance(1).wait_for_stderr("store-call-abandoned", 10s));
+
+  ahri.ws->send(protocol::ClientMessage{"again", protocol::VerifyRiotCheck{}});
+  const auto verified =
+      ahri.ws->wait_for([](const Frame& f) { return f.message && f.message->id == "again"; }, 20s);
+  ASSERT_TRUE(verified && verified->as<protocol::Verified>())
+      << (verified ? verified->text : "no answer");
+  const auto told =
+      lux.ws->wait_for([](const Frame& f) { return f.as<protocol::UserIdentity>() != nullptr; });
+  ASSERT_TRUE(told) << "the teammate on s2 never heard Ahri's new level";
+  EXPECT_EQ(told->as<protocol::UserIdentity>()->identity, IdentityLevel::Riot);
 }
 
 }  // namespace

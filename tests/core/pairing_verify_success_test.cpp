@@ -143,6 +143,47 @@ TEST_F(VerifyCore, ASuccessUndoneGivesBackTheDevicesItClosedAndSucceedsAgain) {
   EXPECT_EQ(again.replacements.size(), 1u);
 }
 
+// A shared store that refuses every try gives the call up, undone (shared_pairing_calls.cpp):
+// Riot's answer is lost, not the verification. The check waiting for it hears `verify-busy`, the
+// devices the undone run closed stay, and the next check asks Riot again and succeeds.
+TEST_F(VerifyCore, ASuccessGivenUpAnswersBusyAndTheNextCheckAsksRiotAgain) {
+  const KeyPair old_key = new_key(), new_device = new_key();
+  const ConnId other = open();
+  ASSERT_TRUE(find<p::Connected>(register_proven(other, old_key, kAhri), other));
+  const ConnId a = open();
+  const auto first = start(a, new_device);
+  const auto second =
+      find<p::VerifyRiotChallenge>(check_reading(a, first.icon_id, now_ms_ + 5000), a);
+  ASSERT_TRUE(second);
+  now_ms_ += 10'000;
+  const RiotLookup read = asks_once(check(a));
+  const RiotAnswer seen{read, RiotLookupStatus::Ok, {}, {second->icon_id, now_ms_ + 5000}, 0};
+  const auto saved = pairing_->checkpoint(a);
+  {
+    const Pairing::Journal journal(*pairing_, *saved);
+    ASSERT_TRUE(find<p::Verified>(pairing_->riot_answered(seen), a));
+  }
+  pairing_->restore(*saved);
+
+  const Outbox lost = pairing_->riot_answer_lost(seen);
+  ASSERT_EQ(lost.size(), 1u);
+  const auto busy = error_to(lost, a);
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(lost.front().message.id, "c");
+  EXPECT_EQ(busy->code, p::ErrorCode::VerifyBusy);
+  EXPECT_EQ(busy->re, "verify-riot-check");
+  EXPECT_EQ(busy->retry_after_ms, 5000);
+  EXPECT_TRUE(lost.lookups.empty());
+  EXPECT_EQ(pairing_->identity_of(other), p::IdentityLevel::Key);
+
+  now_ms_ += 5000;
+  const RiotLookup again = asks_once(check(a));
+  EXPECT_EQ(again.kind, RiotLookup::Kind::ReadSummoner);
+  const Outbox done = pairing_->riot_answered({again, RiotLookupStatus::Ok, {}, seen.summoner, 0});
+  ASSERT_TRUE(find<p::Verified>(done, a));
+  EXPECT_TRUE(close_of(done, other));
+}
+
 TEST_F(VerifyCore, TheVerifyingConnectionBecomesRiotAndItsChannelHearsIt) {
   const KeyPair key = new_key();
   const ConnId a = open(), b = open();
@@ -225,6 +266,23 @@ TEST_F(VerifyCore, ARegistrationUndoneAndRunAgainStillAsksForTheRecheck) {
   ASSERT_TRUE(find<p::Connected>(again, b)) << p::encode(again.front().message);
   ASSERT_EQ(again.lookups.size(), 1u);
   EXPECT_EQ(again.lookups.front().kind, RiotLookup::Kind::RecheckBinding);
+}
+
+// A re-check whose answer the store refused for good is asked for again at the binding's next
+// registration, not never.
+TEST_F(VerifyCore, ARecheckGivenUpIsAskedAgainAtTheNextRegistration) {
+  const KeyPair key = verified_and_gone();
+  ConnId b = 0;
+  const Outbox first = registered_later(key, 25 * 60, &b);
+  ASSERT_EQ(first.lookups.size(), 1u);
+  const RiotLookup recheck = first.lookups.front();
+  EXPECT_TRUE(
+      pairing_->riot_answer_lost({recheck, RiotLookupStatus::Ok, "puuid-Ahri#EUW", {}, 0}).empty());
+  pairing_->disconnect(b);
+  ConnId c = 0;
+  const Outbox next = registered_later(key, 1, &c);
+  ASSERT_EQ(next.lookups.size(), 1u);
+  EXPECT_EQ(next.lookups.front().kind, RiotLookup::Kind::RecheckBinding);
 }
 
 TEST_F(VerifyCore, ARiotBindingWhoseRiotIdChangedHandsIsRemoved) {

@@ -203,7 +203,7 @@ void SharedPairing::render_metrics(PrometheusText& out) const {
        MetricType::counter, counters_.calls_refused);
   line("shotcall_store_calls_abandoned_total",
        "Core calls given up after their tries (Redis refusing writes); requests among them were "
-       "answered unavailable.",
+       "answered unavailable, Riot answers verify-busy.",
        MetricType::counter, counters_.calls_abandoned);
   line("shotcall_remote_messages_sent_total", "Messages published to other instances.",
        MetricType::counter, counters_.remote_out);
