@@ -279,6 +279,33 @@ TEST(RedisCluster, ARequestRedisRefusesIsAnsweredUnavailableAndCanBeSentAgain) {
   EXPECT_EQ(find_or_create(mate, "g-full", "100", roster), channel_id);
 }
 
+// A Redis full with noeviction refuses every write but the instances' alive marks. Before, a
+// refusal longer than a mark lives (2 s) lapsed every mark: the instances took each other for
+// dead, and the first call after Redis took writes again evicted the other instances' players
+// from its channels.
+TEST(RedisCluster, TheInstancesStayAliveWhileRedisRefusesWrites) {
+  RedisCluster cluster;
+  Team t = form_team(cluster, "Full", "g-full-2", "100");
+  ASSERT_GT(instances_of(t).size(), 1u);
+  // Set just before the refusal, with a longer TTL than a mark's: once it lapses, every mark
+  // written before the refusal has lapsed too.
+  ASSERT_EQ(cluster.redis().command({"SET", "test:probe", "1", "PX", "2500"}), "OK");
+  ASSERT_EQ(cluster.redis().command({"CONFIG", "SET", "maxmemory", "1"}), "OK");
+  const bool lapsed = run_until(
+      [&] {
+        return cluster.redis().command({"EXISTS", "test:probe"}) == "0";
+      },
+      10s);
+  std::vector<std::string> marks;
+  for (const char* instance : {"s1", "s2", "s3"})
+    marks.push_back(cluster.redis().command({"EXISTS", store::instance_key(instance)}));
+  ASSERT_EQ(cluster.redis().command({"CONFIG", "SET", "maxmemory", "0"}), "OK");
+  ASSERT_TRUE(lapsed);
+  EXPECT_EQ(marks, (std::vector<std::string>{"1", "1", "1"}))
+      << "an instance's alive mark lapsed while Redis refused writes";
+  expect_full_signal_mesh(t);
+}
+
 TEST(RedisCluster, AnAdminNoticeReachesEveryClientOfEveryInstance) {
   RedisCluster cluster;
   Team t = form_team(cluster, "Notice", "g4", "100");

@@ -3,6 +3,9 @@
 #include <hiredis/hiredis.h>
 
 #include <memory>
+#include <string_view>
+
+#include "signaling/server/cluster/redis_scripts.hpp"
 
 namespace shotcall::server {
 namespace {
@@ -48,6 +51,7 @@ void LivenessBeacon::stop() {
 
 void LivenessBeacon::run() {
   std::unique_ptr<redisContext, ContextFree> redis;
+  bool plain_set = false;
   const timeval timeout{0, 500 * 1000};
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -58,9 +62,20 @@ void LivenessBeacon::run() {
       if (redis && !redis->err) {
         redisSetTimeout(redis.get(), timeout);
         const std::string ttl = std::to_string(ttl_.count());
-        auto* reply = static_cast<redisReply*>(redisCommand(
-            redis.get(), "SET %b 1 PX %b", key_.data(), key_.size(), ttl.data(), ttl.size()));
-        if (reply) freeReplyObject(reply);
+        auto* reply = plain_set
+                          ? redisCommand(redis.get(), "SET %b 1 PX %b", key_.data(), key_.size(),
+                                         ttl.data(), ttl.size())
+                          : redisCommand(redis.get(), "EVAL %s 1 %b %b", redis_lua::kAliveMark,
+                                         key_.data(), key_.size(), ttl.data(), ttl.size());
+        if (auto* r = static_cast<redisReply*>(reply)) {
+          // Redis before 7 knows no script flags: there the mark is set as it always was, and
+          // lapses while Redis refuses writes.
+          if (r->type == REDIS_REPLY_ERROR &&
+              std::string_view{r->str, r->len}.find("Error compiling script") !=
+                  std::string_view::npos)
+            plain_set = true;
+          freeReplyObject(r);
+        }
       }
     }
     lock.lock();

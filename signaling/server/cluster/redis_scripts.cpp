@@ -125,6 +125,10 @@ end
 return ids
 )lua";
 
+const char* const kAliveMark = R"lua(#!lua flags=allow-oom
+return redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+)lua";
+
 const char* const kRestoreChannel = R"lua(
 local P = 'shotcall:'
 local ttl, mine, retired = ARGV[1], cjson.decode(ARGV[2]), ARGV[3] == '1'

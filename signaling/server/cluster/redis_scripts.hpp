@@ -23,6 +23,12 @@ extern const char* const kCommit;
 // claimed by exactly one caller, which cleans its channels up).
 extern const char* const kHeartbeat;
 
+// KEYS: the instance's mark; ARGV: ttlMs. Sets the mark, even while Redis refuses writes for
+// want of memory (flagged allow-oom; needs Redis 7): a Redis full with noeviction refuses every
+// other write, and marks lapsing then would make the instances take each other for dead and evict
+// each other's players from every channel once writes are taken again. The mark is a few bytes.
+extern const char* const kAliveMark;
+
 // ARGV: ttlMs channelJson retired(0|1). After Redis lost its data: puts back a channel this
 // instance has members in, or adds this instance's members to the copy another one put back.
 extern const char* const kRestoreChannel;
