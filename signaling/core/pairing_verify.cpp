@@ -29,7 +29,9 @@ constexpr std::int64_t kDayMs = 24 * kHourMs;
 constexpr std::int64_t kVerificationTtlMs = 10LL * 60 * 1000;  // from the first challenge
 constexpr std::int64_t kReadEveryMs = 10 * kSecondMs;          // Riot read per verification
 constexpr std::int64_t kStillResolvingRetryMs = 1 * kSecondMs;
-constexpr std::int64_t kAnswerLostRetryMs = 5 * kSecondMs;  // the store refused for seconds
+// After a Riot answer the shared store refused: its tries take milliseconds, so the player's
+// client waits a moment for Redis to take writes again before it checks.
+constexpr std::int64_t kAnswerLostRetryMs = 5 * kSecondMs;
 constexpr const char* kBudgetSpentText =
     "the server is using all the Riot requests it may spend on verification: check again in a "
     "moment";
@@ -208,7 +210,13 @@ Outbox Pairing::riot_answer_lost(const RiotAnswer& a) {
   auto [conn, v] = find_verification(a.lookup.verification);
   if (!v) return {};
   v->lookup_in_flight = false;
-  return verification_busy(conn, *v, kAnswerLostRetryMs,
+  std::int64_t retry_ms = kAnswerLostRetryMs;
+  if (a.lookup.kind == RiotLookup::Kind::ReadSummoner && v->round > 0) {
+    // Riot was read all the same: the next read waits its interval, as after any other.
+    v->last_read_ms = deps_.now_ms();
+    retry_ms = kReadEveryMs;
+  }
+  return verification_busy(conn, *v, retry_ms,
                            "the server could not record Riot's answer (its shared store refused "
                            "it): check again in a moment");
 }

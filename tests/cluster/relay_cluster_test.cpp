@@ -80,28 +80,28 @@ TEST(RelayCluster, ARelayToAnotherInstanceOvertakesTheSendersStoreQueue) {
   Spread t = spread_team(cluster, "Fast", "300", {1, 2});
   Spread busy = spread_team(cluster, "Busy", "301", {1, 1, 1, 1, 1});
   // Each join-channel reads its channel from Redis: one transaction each, in s1's one queue;
-  // 200 a connection stay inside a connection's bound of waiting calls (256 KiB). Redis is
+  // 100 a connection stay well inside a connection's bound of waiting calls (256 KiB). Redis is
   // stopped while s1 reads them all and then the relay, so the queue cannot drain meanwhile
-  // (read at the pace of the calls, it would be nearly empty by the relay's turn): a second at
-  // most, well inside the instances' 2 s liveness marks.
-  constexpr int kCallsEach = 200;
-  const auto read = [&](const char* type) {
-    return metric(cluster, 1,
-                  std::string{"shotcall_messages_received_total{type=\""} + type + "\"}");
-  };
-  const double joins_before = read("join-channel"), signals_before = read("signal");
+  // (read at the pace of the calls, it would be nearly empty by the relay's turn). Each client's
+  // barrier (answered at once, in order) shows s1 has read what that client sent before it.
+  constexpr int kCallsEach = 100;
+  const auto paused_at = std::chrono::steady_clock::now();
   cluster.redis().pause();
   for (int i = 0; i < kCallsEach; ++i)
     for (auto& p : busy.players) p->send(msg::join(busy.channel_id, "j" + std::to_string(i)));
-  const double calls = kCallsEach * static_cast<double>(busy.players.size());
-  const bool joins_read =
-      run_until([&] { return read("join-channel") >= joins_before + calls; }, 30s);
+  bool read = true;
+  for (auto& p : busy.players) read = p->barrier() && read;
   const std::string data = R"({"sdp":{"type":"offer","sdp":"v=0 fast"}})";
   t.players[0]->send(msg::signal(t.players[1].peer_id, data));
-  const bool relay_read = run_until([&] { return read("signal") >= signals_before + 1; }, 30s);
+  read = t.players[0]->barrier() && read;
   const double queued = metric(cluster, 1, "shotcall_store_queue_length");
   cluster.redis().resume();
-  ASSERT_TRUE(joins_read && relay_read) << "s1 never read the joins and the relay";
+  const auto paused_for = std::chrono::steady_clock::now() - paused_at;
+  ASSERT_TRUE(read) << "s1 never read the joins and the relay";
+  // Stopped for longer than an alive mark lives (2 s), the instances would take each other for
+  // dead when it resumes.
+  ASSERT_LT(paused_for, 1500ms) << "Redis was stopped too long for this test to mean anything";
+  const double calls = kCallsEach * static_cast<double>(busy.players.size());
   ASSERT_GE(queued, calls) << "s1 refused some joins: the queue is shorter than the test needs";
 
   // Behind the queue, the relay would come out after every join's answer.

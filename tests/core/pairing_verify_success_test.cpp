@@ -145,7 +145,8 @@ TEST_F(VerifyCore, ASuccessUndoneGivesBackTheDevicesItClosedAndSucceedsAgain) {
 
 // A shared store that refuses every try gives the call up, undone (shared_pairing_calls.cpp):
 // Riot's answer is lost, not the verification. The check waiting for it hears `verify-busy`, the
-// devices the undone run closed stay, and the next check asks Riot again and succeeds.
+// devices the undone run closed stay, and the next check after the read interval asks Riot again
+// and succeeds.
 TEST_F(VerifyCore, ASuccessGivenUpAnswersBusyAndTheNextCheckAsksRiotAgain) {
   const KeyPair old_key = new_key(), new_device = new_key();
   const ConnId other = open();
@@ -172,11 +173,15 @@ TEST_F(VerifyCore, ASuccessGivenUpAnswersBusyAndTheNextCheckAsksRiotAgain) {
   EXPECT_EQ(lost.front().message.id, "c");
   EXPECT_EQ(busy->code, p::ErrorCode::VerifyBusy);
   EXPECT_EQ(busy->re, "verify-riot-check");
-  EXPECT_EQ(busy->retry_after_ms, 5000);
+  EXPECT_EQ(busy->retry_after_ms, 10'000);  // Riot was read: the next read waits 10 s
   EXPECT_TRUE(lost.lookups.empty());
   EXPECT_EQ(pairing_->identity_of(other), p::IdentityLevel::Key);
 
-  now_ms_ += 5000;
+  now_ms_ += 9000;
+  const Outbox early = check(a);
+  EXPECT_TRUE(early.lookups.empty()) << "Riot read twice within 10 s";
+  EXPECT_TRUE(find<p::VerifyRiotChallenge>(early, a));
+  now_ms_ += 1000;
   const RiotLookup again = asks_once(check(a));
   EXPECT_EQ(again.kind, RiotLookup::Kind::ReadSummoner);
   const Outbox done = pairing_->riot_answered({again, RiotLookupStatus::Ok, {}, seen.summoner, 0});
