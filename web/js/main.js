@@ -15,7 +15,7 @@ import { Mesh } from './mesh.js';
 import {
   backoffMs, build, channelRefusal, isRiotId, isUnknownType, mayProveOver, parseServerFrame,
   proofHost, registerRetryMs, replacedText, requestId, RIOT_ID_IN_USE_BUDGET_MS,
-  RIOT_ID_REPLACING_BUDGET_MS, waitWords, wsUrlFor,
+  RIOT_ID_REPLACING_BUDGET_MS, verifyRefusal, waitWords, wsUrlFor,
 } from './protocol.js';
 import {
   dropChannel, drawLevels, keyOfPeer, loseSignaling, onLinkGaveUp, onLinkState, onMember, onTrack,
@@ -414,26 +414,14 @@ function onError(msg) {
     return needVerification();
   }
   if (msg.re === 'verify-riot' || msg.re === 'verify-riot-check') {
-    // Busy (the server's Riot budget, or still asking Riot), its database away or too many
-    // requests: the verification is still pending and the next check tries again. Anything else
-    // ended it.
-    if (msg.code === 'verify-busy' && msg.re === 'verify-riot' && !app.verifyStep) {
-      // Busy before any icon was named: the first lookup waits for the server's Riot budget (a
-      // check moves it on), or a limit refused it (two under way, ten a day, five an hour from
-      // this address: nothing is pending, and the check says so). Kept for that answer.
-      app.verifyRefusal = `${msg.message || 'Verification is busy'}. Press Verify with Riot ` +
-        `again in ${waitWords(msg.retryAfterMs)}.`;
-    }
-    if (msg.code === 'verify-failed' && app.verifyRefusal && !app.verifyStep) {
-      // The check found nothing pending: it was the limit. Its words, not the check's.
+    const next = verifyRefusal(msg, { step: app.verifyStep, refusal: app.verifyRefusal });
+    app.verifyRefusal = next.refusal;
+    if (next.show) {
       stopVerification(app);
-      return showProblem('identity-note', app.verifyRefusal);
+      return showProblem('identity-note', next.show);
     }
-    if (msg.code === 'verify-busy') {
-      if (!app.verifyPoll) pollVerification(app, send);
-    } else if (msg.code !== 'unavailable' && msg.code !== 'rate-limited') {
-      stopVerification(app);
-    }
+    if (next.then === 'poll' && !app.verifyPoll) pollVerification(app, send);
+    if (next.then === 'stop') stopVerification(app);
   }
   if (msg.re === 'find-or-create-channel' || msg.re === 'join-channel') {
     // In a call already (a late answer to an earlier request), or gone: nothing to change.

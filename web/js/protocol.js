@@ -192,6 +192,31 @@ export function waitWords(ms) {
   return `${Math.ceil(s / 3600)} h`;
 }
 
+// What the page does with an error answer to verify-riot or verify-riot-check
+// (protocol-identity.md, "Riot verification"), given the step shown (null before an icon was
+// named) and the words of a refusal kept from an earlier answer (null if none). Returns
+// { refusal, show, then }: the refusal to keep, the words for the identity note (null: none),
+// and 'poll' (the verification is pending: keep checking), 'stop' (it ended) or 'keep'.
+// A verify-busy before any icon was named is either the server's Riot budget (the verification
+// is pending, and a check moves it on) or one of its limits (two under way, ten a day, five an
+// hour from this address): nothing is then pending, so the next check fails with `re`
+// verify-riot-check, and the limit's words are the ones to show. A failure of the first lookup
+// itself (Riot knows no such account) answers the verify-riot, and says so in its own words.
+export function verifyRefusal(msg, { step, refusal }) {
+  let kept = refusal;
+  if (msg.code === 'verify-busy' && msg.re === 'verify-riot' && !step) {
+    kept = `${msg.message || 'Verification is busy'}. Press Verify with Riot again in ` +
+      `${waitWords(msg.retryAfterMs)}.`;
+  }
+  if (msg.code === 'verify-failed' && kept && !step && msg.re === 'verify-riot-check')
+    return { refusal: null, show: kept, then: 'stop' };
+  if (msg.code === 'verify-busy') return { refusal: kept, show: null, then: 'poll' };
+  // Its database away, or too many requests: still pending, and the next check tries again.
+  if (msg.code === 'unavailable' || msg.code === 'rate-limited')
+    return { refusal: kept, show: null, then: 'keep' };
+  return { refusal: null, show: null, then: 'stop' };
+}
+
 // How many times in a row the page asks again for a channel that was gone when it came to join.
 export const MAX_CHANNEL_REFINDS = 3;
 

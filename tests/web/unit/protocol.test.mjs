@@ -6,7 +6,7 @@ import {
   backoffMs, build, channelRefusal, chatText, gameIdValue, iceData, identityLabel, isRiotId,
   isUnknownType, MAX_CHANNEL_REFINDS, mayProveOver, parseServerFrame, proofHost, readSignalData,
   registerRetryMs, replacedText, RIOT_ID_IN_USE_BUDGET_MS, RIOT_ID_REPLACING_BUDGET_MS, sdpData,
-  waitWords, wsUrlFor,
+  verifyRefusal, waitWords, wsUrlFor,
 } from '../../../web/js/protocol.js';
 
 test('Riot IDs: one #, both parts, at most 96 bytes, no control characters', () => {
@@ -175,4 +175,43 @@ test('a refused channel: asked again when it was gone, waited out when watching,
   for (const code of ['no-such-channel', 'channel-full', 'not-on-roster', 'rate-limited'])
     assert.equal(channelRefusal(code, { watching: true, refinds: 0 }), 'wait', code);
   assert.equal(channelRefusal('no-such-channel', { watching: true, refinds: 9 }), 'wait');
+});
+
+// A verify-busy before any icon was named, then the answer to the check that followed.
+function afterBusy(failed) {
+  const busy = { type: 'error', code: 'verify-busy', re: 'verify-riot', retryAfterMs: 5000,
+                 message: 'too many verifications from your address this hour' };
+  const first = verifyRefusal(busy, { step: null, refusal: null });
+  assert.equal(first.then, 'poll');
+  assert.equal(first.show, null);
+  return verifyRefusal(failed, { step: null, refusal: first.refusal });
+}
+
+test('verification: a limit that refused the start is shown in its own words', () => {
+  // Nothing was pending, so the check failed: the limit, not the check, says why.
+  const shown = afterBusy({ type: 'error', code: 'verify-failed', re: 'verify-riot-check',
+                            message: 'no verification is pending on this connection' });
+  assert.equal(shown.then, 'stop');
+  assert.equal(shown.show, 'too many verifications from your address this hour. Press Verify ' +
+                           'with Riot again in 5 s.');
+});
+
+test('verification: an unknown Riot ID after a busy budget is not reported as busy', () => {
+  // The budget was busy, the check moved the lookup on, and Riot knows no such account: the
+  // verify-riot's own answer, which the page shows as it does any other failure.
+  const failed = afterBusy({ type: 'error', code: 'verify-failed', re: 'verify-riot',
+                             message: 'Riot knows no account named Ahri#EUX' });
+  assert.deepEqual(failed, { refusal: null, show: null, then: 'stop' });
+});
+
+test('verification: busy after an icon was named keeps checking; a store away changes nothing', () => {
+  const step = '1/7';
+  const busy = verifyRefusal({ type: 'error', code: 'verify-busy', re: 'verify-riot-check',
+                               retryAfterMs: 10000 }, { step, refusal: null });
+  assert.deepEqual(busy, { refusal: null, show: null, then: 'poll' });
+  for (const code of ['unavailable', 'rate-limited'])
+    assert.equal(verifyRefusal({ type: 'error', code, re: 'verify-riot-check' },
+                               { step, refusal: null }).then, 'keep');
+  assert.equal(verifyRefusal({ type: 'error', code: 'verify-failed', re: 'verify-riot-check' },
+                             { step, refusal: null }).then, 'stop');
 });
