@@ -36,7 +36,7 @@ Page::Page(const ServerProcess& server, const Options& o, const std::string& out
       ",\"verifyWhenAsked\":" + boolean(o.verify_when_asked) +
       ",\"verifyOnBound\":" + boolean(o.verify_on_bound) +
       ",\"leaveAfterJoin\":" + boolean(o.leave_after_join) + ",\"watch\":" + boolean(o.watch) +
-      ",\"unplugMic\":" + boolean(o.unplug_mic) + "}";
+      ",\"unplugMic\":" + boolean(o.unplug_mic) + ",\"fakeClock\":" + boolean(o.fake_clock) + "}";
   process_ =
       std::make_unique<ChildProcess>(std::vector<std::string>{"node", SHOTCALL_WEB_DRIVER, config},
                                      std::map<std::string, std::string>{}, true);

@@ -40,6 +40,7 @@ class Page {
     bool leave_after_join = false;   // press Leave once in the channel
     bool unplug_mic = false;     // after the first "heard", end the microphone as unplugging does
     bool watch = false;  // before Join, choose the server's watch instead of the link's game
+    bool fake_clock = false;     // the page's clock can be moved on: command("forward <ms>")
     std::string name = "page";   // prefix of the files it writes
   };
 

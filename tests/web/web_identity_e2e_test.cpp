@@ -199,23 +199,23 @@ TEST_F(WebE2e, AServerWithAnAccessTokenAsksForItOnceAndThePageKeepsIt) {
 // shotcall-peer's key. The page stays connected, asks to be linked and shows
 // its code and its key's fingerprint; the bound device approves that code; the
 // page then signs in with its own key, at level key, and joins.
+// The page's Riot ID bound to another device: a shotcall-peer as the page's player, with a key
+// of its own, whose first proven registration binds it. Its arguments, to use that device again.
+std::vector<std::string> bind_from_another_device(const ToneTeam &team,
+                                                  const ServerProcess &server) {
+  std::vector<std::string> args = team.peer_args(0, server.url(), "E2E_WEB");
+  args.insert(args.end(), {"--key", team.members()[1].dir + "/bound-device.key"});
+  PeerProcess bound(args);
+  EXPECT_TRUE(bound.wait_for_lines("joined ", 1, kCallTimeout)) << bound.transcript();
+  const ProcessExit e = bound.terminate();
+  EXPECT_TRUE(e.exited && e.status == 0) << bound.transcript();
+  return args;
+}
+
 TEST_F(WebE2e, APageLinkedFromTheBoundDeviceSignsInWithItsOwnKey) {
   ServerProcess server;
-  const std::string riot_id = team.members()[0].riot_id;
-  const std::string key_file = team.members()[1].dir + "/bound-device.key";
-  auto bound_args = [&] {
-    std::vector<std::string> a = team.peer_args(0, server.url(), "E2E_WEB");
-    a.insert(a.end(), {"--key", key_file});
-    return a;
-  };
-  {
-    // The bound device: its first proven registration binds the Riot ID to its
-    // key.
-    PeerProcess bound(bound_args());
-    ASSERT_TRUE(bound.wait_for_lines("joined ", 1, kCallTimeout)) << bound.transcript();
-    const ProcessExit e = bound.terminate();
-    EXPECT_TRUE(e.exited && e.status == 0) << bound.transcript();
-  }
+  const std::vector<std::string> bound_args = bind_from_another_device(team, server);
+  ASSERT_FALSE(HasFailure());
 
   Page::Options o = quiet_options("link");
   o.link_on_bound = true;
@@ -236,7 +236,7 @@ TEST_F(WebE2e, APageLinkedFromTheBoundDeviceSignsInWithItsOwnKey) {
 
   // The bound device approves the code (in the flow a person compares the
   // fingerprints).
-  std::vector<std::string> approve = bound_args();
+  std::vector<std::string> approve = bound_args;
   approve.insert(approve.end(), {"--approve", code});
   PeerProcess approver(approve);
   ASSERT_TRUE(approver.wait_for_lines("link-approved ", 1, kCallTimeout))
@@ -263,6 +263,34 @@ TEST_F(WebE2e, APageLinkedFromTheBoundDeviceSignsInWithItsOwnKey) {
   EXPECT_NE(registered.find("\"key\":\"" + linked_key + "\""), std::string::npos) << registered;
   EXPECT_NE(registered.find("\"identity\":\"key\""), std::string::npos) << registered;
   ASSERT_TRUE(page.wait("event joined ")) << page.transcript();
+  EXPECT_TRUE(page.process().terminate().exited);
+}
+
+// A link code lasts 10 minutes: once it has expired, the page takes it down and says how to get
+// a new one. Before, the dead code stayed up for good, and the player who typed it on the other
+// device was refused, and typing it again counted towards the five wrong codes.
+TEST_F(WebE2e, APagesLinkCodeIsTakenDownWhenItExpires) {
+  ServerProcess server;
+  bind_from_another_device(team, server);
+  ASSERT_FALSE(HasFailure());
+
+  Page::Options o = quiet_options("link-expiry");
+  o.link_on_bound = true;
+  o.fake_clock = true;
+  Page page(server, o, out);
+  ASSERT_TRUE(page.wait("event hello ")) << page.transcript();
+  if (!offers_identity(page))
+    GTEST_SKIP() << "this shotcall-signal has no identity-1: nothing to link";
+  ASSERT_TRUE(page.wait("link-shown ")) << page.transcript();
+  ASSERT_TRUE(page.command("forward 599000"));
+  ASSERT_TRUE(page.wait("forwarded")) << page.transcript();
+  EXPECT_TRUE(page.lines("link-expired-shown ").empty()) << "taken down before its time";
+  ASSERT_TRUE(page.command("forward 2000"));
+  ASSERT_TRUE(page.wait("link-expired-shown ")) << page.transcript();
+  const std::string shown = page.line("link-expired-shown ");
+  EXPECT_NE(shown.find("\"boxHidden\":true"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("expired"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("for a new one"), std::string::npos) << shown;
   EXPECT_TRUE(page.process().terminate().exited);
 }
 

@@ -35,8 +35,7 @@ export function showSelfIdentity(app) {
 export function forgetIdentityRequests(app, dropped) {
   const pending = Boolean(app.verifyPoll) || app.awaitingLink;
   stopVerification(app);
-  app.awaitingLink = false;
-  $('link-box').hidden = true;
+  takeLinkCodeDown(app);
   showProblem('identity-note', dropped && pending
     ? 'The connection to the server dropped, and the verification or link code with it: press ' +
       'the button again once the page is connected.'
@@ -75,14 +74,35 @@ export function stopVerification(app) {
   $('verify-box').hidden = true;
 }
 
+// A link code lives 10 minutes from its making (protocol-identity.md), counted here from its
+// arrival: `expiresAtMs` is the server's clock, which this computer's may not match.
+export const LINK_CODE_LIFE_MS = 10 * 60 * 1000;
+
 // This browser asked to be linked: its code and fingerprint, for the player's other device.
+// Taken down when it expires: approved after that, it would be refused, and typed again it
+// counts towards the wrong codes that cancel the Riot ID's requests.
 export function showLinkCode(app, msg) {
   showProblem('identity-note', null);
+  takeLinkCodeDown(app);
   app.awaitingLink = true;
   $('link-box').hidden = false;
   $('link-code').textContent = msg.code;
   $('link-fingerprint').textContent = msg.fingerprint;
+  app.linkExpiry = setTimeout(() => {
+    takeLinkCodeDown(app);
+    showProblem('identity-note', 'That link code expired (a code lasts 10 minutes): press “Link ' +
+                'to my other device” for a new one.');
+    announce('link-expired', { code: msg.code });
+  }, LINK_CODE_LIFE_MS);
   announce('link-code', { code: msg.code, fingerprint: msg.fingerprint });
+}
+
+// The code shown is no longer awaited: approved, expired, or lost with its connection.
+export function takeLinkCodeDown(app) {
+  clearTimeout(app.linkExpiry);
+  app.linkExpiry = 0;
+  app.awaitingLink = false;
+  $('link-box').hidden = true;
 }
 
 // The device just approved, by the fingerprint of its key: the player compares it with the one

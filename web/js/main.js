@@ -8,7 +8,7 @@ import { IceRefresher } from './ice_refresh.js';
 import { loadIdentity, makeProof } from './identity.js';
 import {
   forgetIdentityRequests, onDeviceUnlinked, pollVerification, showApproved, showLinkCode,
-  showSelfIdentity, showVerifyStep, stopVerification,
+  showSelfIdentity, showVerifyStep, stopVerification, takeLinkCodeDown,
 } from './identity_card.js';
 import { buildJoinLink, invitation, parseJoinLink, rosterFor } from './join_link.js';
 import { Mesh } from './mesh.js';
@@ -48,6 +48,7 @@ const app = {
   provedLastSignIn: false,  // the latest register-user carried a proof of our key
   pendingChallenge: null,  // {id, resolve}: a proven request waiting for its hello reply
   awaitingLink: false,  // this page asked to be linked and shows its code
+  linkExpiry: 0,        // the timer that takes that code down when it expires
   approvedKey: null,    // the key of the device this page approved last, until unlinked or left
   verifyPoll: 0,        // the timer asking verify-riot-check while an icon is awaited
   verifyStep: null,     // "round/iconId" of the step shown
@@ -329,8 +330,7 @@ async function onServerMessage(msg) {
       if (app.awaitingLink && msg.key === app.identity?.key) {
         // Our own code was approved on a bound device: this key now holds the seat, so sign in
         // again with a fresh challenge.
-        app.awaitingLink = false;
-        $('link-box').hidden = true;
+        takeLinkCodeDown(app);
         announce('link-approved', { key: msg.key, mine: true });
         setStatus('This browser is linked. Signing in…');
         return send(build.hello(requestId('h')));

@@ -38,6 +38,8 @@
 //                print "unplugged <tracks>"
 //   watch        before Join, choose the server's watch (the page then follows the server's
 //                offers instead of the link's game)
+//   fakeClock    the page's clock is Playwright's (it runs as time does), so that the test can
+//                move it on with the "forward" command
 //   profile      user-data-dir to use (default: a fresh temporary one)
 // It prints one line per event on stdout, for the test to wait on:
 //   event <name> <json>   the page's own `shotcall` events (state, registered, joined, link, …)
@@ -49,9 +51,12 @@
 //   console-error <text>  an error the page logged (a handler that threw, caught and logged)
 //   error <text>          the driver failed (it also exits non-zero)
 //   approved-shown <text>  what the page says after approving another device's code
+//   link-expired-shown <json>  after the page's link-expired event: {boxHidden, note}
+//   forwarded             the page's clock moved on (the "forward" command)
 //   approve-pressed / unlink-pressed  a command from stdin was carried out
 // Commands, one per line on stdin: "approve <code>" types the code into "Approve another device's
-// code" and presses Approve; "unlink" presses "Unlink that device".
+// code" and presses Approve; "unlink" presses "Unlink that device"; "forward <ms>" (with
+// fakeClock) moves the page's clock on by that much, firing the timers due meanwhile.
 // It keeps the page open until SIGTERM, then closes the browser and prints "closed".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -276,6 +281,12 @@ async function onEvent(name, detail) {
     await page.locator('#link-request').click();
     return;
   }
+  if (name === 'link-expired') {
+    const boxHidden = await page.locator('#link-box').isHidden();
+    const note = (await page.locator('#identity-note').textContent()).replace(/\s+/g, ' ').trim();
+    say(`link-expired-shown ${JSON.stringify({ boxHidden, note })}`);
+    return;
+  }
   if (name === 'link-code') {
     await page.locator('#link-box').waitFor({ state: 'visible' });
     const code = await page.locator('#link-code').textContent();
@@ -359,6 +370,9 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       await page.locator('#approve-code').fill(arg ?? '');
       await page.locator('#approve-button').click();
       say('approve-pressed');
+    } else if (command === 'forward') {
+      await page.clock.fastForward(Number(arg));
+      say('forwarded');
     } else if (command === 'unlink') {
       await page.locator('#unlink-approved').click();
       say('unlink-pressed');
@@ -369,6 +383,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   run().catch((e) => say(`driver-error ${String(e.message).split('\n')[0]}`));
 });
 
+if (cfg.fakeClock) await page.clock.install();
 try {
   await page.goto(cfg.url);
 } catch (e) {
