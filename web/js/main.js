@@ -308,6 +308,7 @@ async function onServerMessage(msg) {
       return showVerifyStep(app, msg, send);
     case 'verified':
       stopVerification(app);
+      takeLinkCodeDown(app);  // this key holds the Riot ID now: no link is needed any more
       app.selfIdentity = msg.identity ?? 'riot';
       showSelfIdentity(app);
       app.iceRefresher.refreshNow();  // under policy riot the relay comes with this level
@@ -327,10 +328,12 @@ async function onServerMessage(msg) {
     case 'link-code':
       return showLinkCode(app, msg);
     case 'link-approved':
-      if (app.awaitingLink && msg.key === app.identity?.key) {
+      if (msg.key === app.identity?.key && (app.awaitingLink || !signedInHere())) {
         // Our own code was approved on a bound device: this key now holds the seat, so sign in
-        // again with a fresh challenge.
+        // again with a fresh challenge. (Possibly just after the page took the code down: the
+        // server counts its 10 minutes from an earlier moment than the page does.)
         takeLinkCodeDown(app);
+        showProblem('identity-note', null);
         announce('link-approved', { key: msg.key, mine: true });
         setStatus('This browser is linked. Signing in…');
         return send(build.hello(requestId('h')));
