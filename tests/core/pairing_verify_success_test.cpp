@@ -105,21 +105,14 @@ TEST_F(VerifyCore, WithSeveralInstancesTheOtherDevicesHereGoInACallOfTheirOwn) {
 // (shared_pairing_calls.cpp): the devices the undone run closed were never told, so they must
 // be back, and the verification must still be there to succeed the second time.
 TEST_F(VerifyCore, ASuccessUndoneGivesBackTheDevicesItClosedAndSucceedsAgain) {
-  const KeyPair old_key = new_key(), new_device = new_key();
   const ConnId other = open();
-  ASSERT_TRUE(find<p::Connected>(register_proven(other, old_key, kAhri), other));
+  const auto verifying = second_icon_seen(other);
+  ASSERT_TRUE(verifying);
+  const ConnId a = verifying->verifier;
+  const RiotAnswer& seen = verifying->answer;
   const std::string other_peer = pairing_->peer_id_of(other).value_or("");
 
-  const ConnId a = open();
-  const auto first = start(a, new_device);
-  const auto second =
-      find<p::VerifyRiotChallenge>(check_reading(a, first.icon_id, now_ms_ + 5000), a);
-  ASSERT_TRUE(second);
-  now_ms_ += 10'000;
-  const RiotLookup read = asks_once(check(a));
-  const RiotAnswer seen{read, RiotLookupStatus::Ok, {}, {second->icon_id, now_ms_ + 5000}, 0};
-
-  const auto saved = pairing_->checkpoint(pairing_->conn_of_verification(read.verification));
+  const auto saved = pairing_->checkpoint(pairing_->conn_of_verification(seen.lookup.verification));
   Outbox undone;
   {
     const Pairing::Journal journal(*pairing_, *saved);
@@ -148,17 +141,11 @@ TEST_F(VerifyCore, ASuccessUndoneGivesBackTheDevicesItClosedAndSucceedsAgain) {
 // devices the undone run closed stay, and the next check after the read interval asks Riot again
 // and succeeds.
 TEST_F(VerifyCore, ASuccessGivenUpAnswersBusyAndTheNextCheckAsksRiotAgain) {
-  const KeyPair old_key = new_key(), new_device = new_key();
   const ConnId other = open();
-  ASSERT_TRUE(find<p::Connected>(register_proven(other, old_key, kAhri), other));
-  const ConnId a = open();
-  const auto first = start(a, new_device);
-  const auto second =
-      find<p::VerifyRiotChallenge>(check_reading(a, first.icon_id, now_ms_ + 5000), a);
-  ASSERT_TRUE(second);
-  now_ms_ += 10'000;
-  const RiotLookup read = asks_once(check(a));
-  const RiotAnswer seen{read, RiotLookupStatus::Ok, {}, {second->icon_id, now_ms_ + 5000}, 0};
+  const auto verifying = second_icon_seen(other);
+  ASSERT_TRUE(verifying);
+  const ConnId a = verifying->verifier;
+  const RiotAnswer& seen = verifying->answer;
   const auto saved = pairing_->checkpoint(a);
   {
     const Pairing::Journal journal(*pairing_, *saved);

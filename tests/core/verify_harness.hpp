@@ -9,6 +9,7 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "signaling/core/pairing.hpp"
@@ -119,6 +120,26 @@ class VerifyCore : public testing::IdentityCoreHarness {
     EXPECT_TRUE(round2);
     if (!round2) return {};
     return check_reading(conn, round2->icon_id, now_ms_ + 5000);
+  }
+  // `other` registered as Ahri with a key of its own, and Ahri verifying with a new key on a new
+  // connection up to the second icon: that connection, and Riot's answer that the icon is seen
+  // (not fed in yet). Nothing after a failed assertion.
+  struct SecondIconSeen {
+    ConnId verifier = 0;
+    RiotAnswer answer;
+  };
+  std::optional<SecondIconSeen> second_icon_seen(ConnId other) {
+    EXPECT_TRUE(find<p::Connected>(register_proven(other, new_key(), kAhri), other));
+    const ConnId a = open();
+    const auto first = start(a, new_key());
+    const auto second =
+        find<p::VerifyRiotChallenge>(check_reading(a, first.icon_id, now_ms_ + 5000), a);
+    EXPECT_TRUE(second);
+    if (!second) return std::nullopt;
+    now_ms_ += 10'000;
+    const RiotLookup read = asks_once(check(a));
+    return SecondIconSeen{a,
+                          {read, RiotLookupStatus::Ok, {}, {second->icon_id, now_ms_ + 5000}, 0}};
   }
   // Ahri verified with a new key, whose connection then closed: the key a later registration
   // proves, riot-bound.
