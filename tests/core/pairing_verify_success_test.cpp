@@ -112,7 +112,7 @@ TEST_F(VerifyCore, ASuccessUndoneGivesBackTheDevicesItClosedAndSucceedsAgain) {
   const RiotAnswer& seen = verifying->answer;
   const std::string other_peer = pairing_->peer_id_of(other).value_or("");
 
-  const auto saved = pairing_->checkpoint(pairing_->conn_of_verification(seen.lookup.verification));
+  const auto saved = pairing_->checkpoint(a);
   Outbox undone;
   {
     const Pairing::Journal journal(*pairing_, *saved);

@@ -110,8 +110,8 @@ class SharedPairing final : public PairingRunner {
   // leaving ran here only.
   void evict_later(std::string channel_id, std::string peer_id, guint delay_s);
   void evict_again(const Call& call);
-  // Ends the call at the queue's front undone: a request is answered `unavailable`, an eviction
-  // is tried again later.
+  // Ends the call at the queue's front undone: a request is answered `unavailable`, a Riot
+  // answer's verification `verify-busy`, an eviction is tried again later.
   void give_up(const Call& call);
   void finish(core::Outbox out);
   // To local connections; timed when `relay_start_us` is not 0.

@@ -302,8 +302,8 @@ void SharedPairing::give_up(const Call& call) {
     out.push_back({call.conn, core::replies::error(
                                   call.message.id, protocol::ErrorCode::Unavailable,
                                   kStoreRefusedText, protocol::type_name(call.message.body))});
-  // Riot's answer is lost, not the verification: it asks Riot again when next checked.
-  if (call.kind == Call::Kind::RiotAnswer) out = pairing_.riot_answer_lost(call.answer);
+  else if (call.kind == Call::Kind::RiotAnswer)
+    out = pairing_.riot_answer_lost(call.answer);  // lost, not the verification: checked again
   finish(std::move(out));  // `call` goes with it
 }
 
